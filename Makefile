@@ -1,0 +1,56 @@
+# Frontier Atlas — `make help` lists the targets. Every target creates .venv from requirements.lock on first use.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PYTHONHASHSEED := 0
+
+.PHONY: help install test test-fast lab reports validate lint datapackage lock benchmark clean
+
+help: ## Show this help
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock 2>&1 | grep -v "is ignored" ; test $${PIPESTATUS[0]} -eq 0
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . 2>&1 | grep -v "is ignored" ; test $${PIPESTATUS[0]} -eq 0
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name frontier-atlas --display-name "Frontier Atlas (.venv)" >/dev/null
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv from the lock file and install the package (editable)
+
+test: $(STAMP) ## Run the whole test suite
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP) ## Run the tests that do not execute notebooks
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lab: $(STAMP) ## Open JupyterLab on the project's kernel
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+reports: $(STAMP) ## Build every report from the bundled data into reports/
+	$(BIN)/frontier-atlas report --jobs $(JOBS)
+
+validate: $(STAMP) ## Validate the bundled data
+	$(BIN)/frontier-atlas validate
+
+lint: $(STAMP) ## Lint the code (ruff) and check notebooks are stored without outputs
+	$(BIN)/ruff check analysis tests benchmarks tools
+	$(BIN)/python tools/check_notebooks.py
+
+datapackage: $(STAMP) ## Refresh data/datapackage.json (dictionary + sha256) after editing data/*.csv
+	$(BIN)/python tools/build_datapackage.py
+
+lock: ## Re-resolve requirements.in into requirements.lock (needs network to PyPI)
+	$(PYTHON) -m pip install --quiet uv && $(PYTHON) -m uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
+
+benchmark: $(STAMP) ## Time the report batch against sequential papermill (prints the ratio)
+	$(BIN)/python benchmarks/bench_reports.py
+
+clean: ## Remove caches (keeps .venv and reports/)
+	rm -rf .pytest_cache .ruff_cache .hypothesis build *.egg-info

@@ -1,0 +1,7 @@
+"""``python -m analysis`` is the same as the ``frontier-atlas`` command."""
+
+import sys
+
+from analysis.cli import main
+
+sys.exit(main())

@@ -1,0 +1,109 @@
+"""The ``frontier-atlas`` command line.
+
+Subcommands live in ``analysis/commands/<name>.py``; each module defines ``register(subparsers)``, which adds its
+parser(s) and sets ``func`` (a callable ``(args) -> int``) as a default. Conventions (see README):
+
+* ``--data SPEC`` wherever data is read: nothing = bundled, ``PATH`` = our schema, ``epoch:PATH`` = Epoch export;
+* ``--json`` wherever a number is printed: one JSON value on stdout;
+* exit codes: 0 success, 1 input read but wrong / impossible request, 2 unusable invocation or input;
+* errors: one line on stderr (``error: ...``); a traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import math
+import pkgutil
+import sys
+from typing import Any, Sequence
+
+import analysis
+from analysis.errors import AtlasError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors with exit code 2 in our one-line format."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"error: {self.prog}: {message}\n")
+
+
+def add_data_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", metavar="SPEC", default=None,
+                   help="data source: omitted = bundled data; PATH = a models CSV in our schema; epoch:PATH = an Epoch AI export")
+
+
+def add_json_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print one JSON value on stdout instead of prose")
+
+
+def _clean(obj: Any) -> Any:
+    """Make a result JSON-safe: NaN/inf -> null, numpy scalars -> Python, dates -> ISO strings."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        f = float(obj)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if isinstance(obj, (np.bool_,)):
+        return bool(obj)
+    if obj is pd.NA or obj is pd.NaT:
+        return None
+    if isinstance(obj, (pd.Timestamp,)):
+        return obj.strftime("%Y-%m-%d")
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    return obj
+
+
+def print_json(obj: Any) -> None:
+    json.dump(_clean(obj), sys.stdout, indent=2, sort_keys=False, allow_nan=False)
+    sys.stdout.write("\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="frontier-atlas",
+        description="Frontier Atlas: data and honest uncertainty on the AI race (compute, model size, data, openness).",
+    )
+    parser.add_argument("--version", action="version", version=f"frontier-atlas {analysis.__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    import analysis.commands as pkg
+
+    for mod in sorted(m.name for m in pkgutil.iter_modules(pkg.__path__)):
+        importlib.import_module(f"analysis.commands.{mod}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except AtlasError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug, not a user mistake: still one line unless --debug
+        if args.debug:
+            raise
+        print(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug and report it", file=sys.stderr)
+        return 1

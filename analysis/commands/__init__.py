@@ -1,0 +1,1 @@
+"""One module per ``frontier-atlas`` subcommand group; each defines ``register(subparsers)``."""

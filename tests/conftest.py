@@ -1,0 +1,67 @@
+"""Shared fixtures. Reference datasets live in ../shared/reference (beside the project) and are optional."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from analysis import schema
+
+ROOT = Path(__file__).resolve().parents[1]
+REF = ROOT.parent / "shared" / "reference"
+needs_ref = pytest.mark.skipif(not REF.is_dir(), reason="../shared/reference not present")
+
+GOOD_MODEL = {
+    "id": "llama-3-8b",
+    "name": "Llama 3 8B",
+    "organization": "Meta AI",
+    "organization_type": "industry",
+    "country": "United States of America",
+    "release_date": "2024-04-18",
+    "domain": "language",
+    "task": "language modeling",
+    "architecture": "dense",
+    "parameters": "8.03e9",
+    "active_parameters": "",
+    "training_tokens": "15e12",
+    "training_compute_flop": "7.227e23",
+    "compute_method": "6ND",
+    "training_hardware": "nvidia-h100",
+    "hardware_count": "",
+    "gpu_hours": "1.3e6",
+    "utilization_mfu": "",
+    "access": "open-weights-restricted",
+    "license": "Llama 3 Community License",
+    "training_code": "unreleased",
+    "source_url": "https://github.com/meta-llama/llama3/blob/main/MODEL_CARD.md",
+    "notes": "",
+    "confidence": "confident",
+}
+
+
+def write_csv(path: Path, rows: list[dict], columns: list[str] | None = None) -> Path:
+    columns = columns or list(rows[0].keys())
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow(r)
+    return path
+
+
+@pytest.fixture
+def models_csv(tmp_path):
+    """Factory: write models rows (dicts overriding GOOD_MODEL) to a CSV in our schema."""
+
+    def make(*overrides: dict, name: str = "models.csv") -> Path:
+        rows = []
+        for i, o in enumerate(overrides or ({},)):
+            r = dict(GOOD_MODEL)
+            r["id"] = f"model-{i}" if "id" not in o else o["id"]
+            r.update(o)
+            rows.append(r)
+        return write_csv(tmp_path / name, rows, schema.resource("models").columns)
+
+    return make
