@@ -146,7 +146,7 @@ def validate_paths(paths: list[Path] | None = None, today: pd.Timestamp | None =
     """
     bundled = not paths
     if bundled:
-        paths = [data.bundled_path(n) for n in schema.TABLES]
+        paths = [data.bundled_path(n) for n in schema.TABLES if data.bundled_path(n).exists()]
     problems: list[Problem] = []
     frames: dict[str, tuple[pd.DataFrame, str]] = {}
     for p in paths:

@@ -93,7 +93,7 @@ BENCHMARKS = [
     f("date", "date", "Date", "Date the score was published.", required=True, minimum="2015-01-01"),
     f("evaluator", "string", "Evaluator", "Who ran the evaluation: 'developer' or the third party (e.g. 'Epoch AI').", required=True),
     f("source_url", "string", "Source", "Where the score is published.", required=True, **URL),
-    f("notes", "string", "Notes", "Caveats (prompting, variant, subset)."),
+    f("notes", "string", "Notes", "Caveats: prompting, model variant (e.g. instruct), subset."),
 ]
 
 OPENNESS = [
@@ -123,7 +123,7 @@ TRANSPARENCY = [
     f("model_score", "number", "Model score", "Points on model indicators.", unit="points", minimum=0, maximum=100),
     f("downstream_score", "number", "Downstream score", "Points on downstream indicators.", unit="points", minimum=0, maximum=100),
     f("source_url", "string", "Source", "FMTI publication or data file.", required=True, **URL),
-    f("notes", "string", "Notes", "Caveats."),
+    f("notes", "string", "Notes", "Caveats and differences from other published totals."),
 ]
 
 HARDWARE = [

@@ -1,0 +1,143 @@
+"""Self-contained HTML for executed notebooks (code hidden) and the reports index with citations.
+
+No external scripts, fonts or CDNs: the pages open offline and in a locked-down browser. Everything that comes
+from data (model names, organizations, notes) is escaped where it is written (in the notebooks' HTML outputs and
+here); markdown prose is the notebook author's own text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import mistune
+
+import analysis
+
+CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:900px;margin:2rem auto;padding:0 1rem;
+color:#1a1a1a;line-height:1.5}
+h1{font-size:1.7rem}h2{font-size:1.3rem;margin-top:2rem}h3{font-size:1.1rem}
+figure.atlas-figure{margin:1.5rem 0;padding:0}figure.atlas-figure img{max-width:100%;height:auto;border:0}
+figcaption{font-size:.9rem;color:#333;margin-top:.4rem}.atlas-cite{display:block;color:#555;font-size:.82rem}
+table{border-collapse:collapse;font-size:.85rem;margin:1rem 0}th,td{border-bottom:1px solid #ddd;padding:.25rem .6rem;
+text-align:right}th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}
+pre{background:#f7f7f7;padding:.6rem;overflow-x:auto;font-size:.8rem}pre.error{background:#fdecea}
+.meta{color:#666;font-size:.8rem}details{margin:1rem 0}code{font-size:.85em}
+nav a{margin-right:1rem}.fig-card{border-top:1px solid #ddd;padding:.8rem 0}
+.fig-card img{max-width:320px;float:right;margin-left:1rem;border:1px solid #eee}
+.fig-card::after{content:"";display:block;clear:both}textarea{width:100%;font-family:monospace;font-size:.75rem}
+"""
+
+_md = mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{html.escape(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n</body></html>\n"
+    )
+
+
+def _output_html(out: dict) -> str:
+    kind = out.get("output_type")
+    if kind == "stream":
+        return ""  # logs and warnings are not part of the report
+    if kind == "error":
+        return f"<pre class=\"error\">{html.escape(out.get('ename', ''))}: {html.escape(out.get('evalue', ''))}</pre>"
+    data = out.get("data", {})
+    if "text/html" in data:
+        return "".join(data["text/html"]) if isinstance(data["text/html"], list) else data["text/html"]
+    if "image/svg+xml" in data:
+        return str(data["image/svg+xml"])
+    if "image/png" in data:
+        return f"<img alt=\"figure\" src=\"data:image/png;base64,{data['image/png'].strip()}\">"
+    if "text/markdown" in data:
+        return _md(data["text/markdown"])
+    if "text/plain" in data:
+        return f"<pre>{html.escape(str(data['text/plain']))}</pre>"
+    return ""
+
+
+def render_html(nb, name: str, manifest: dict) -> str:
+    """The report page: markdown cells and outputs in order, code hidden, provenance at the end."""
+    parts = ["<nav><a href=\"../index.html\">All reports</a></nav>"]
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            parts.append(_md(cell.source))
+        elif cell.cell_type == "code":
+            if "parameters" in cell.metadata.get("tags", []) or "injected-parameters" in cell.metadata.get("tags", []):
+                continue
+            parts.extend(_output_html(o) for o in cell.get("outputs", []))
+    params = html.escape(json.dumps(manifest.get("parameters", {}), sort_keys=True))
+    files = "".join(f"<li><code>{html.escape(k)}</code> sha256 <code>{v[:16]}…</code></li>"
+                    for k, v in sorted(manifest.get("data_files", {}).items()))
+    parts.append(
+        "<details class=\"meta\"><summary>Provenance</summary>"
+        f"<p>Frontier Atlas {html.escape(manifest.get('toolkit_version', ''))}, data version "
+        f"{html.escape(str(manifest.get('data_version')))}, commit <code>{html.escape(str(manifest.get('git_commit')))}</code>."
+        f" Parameters: <code>{params}</code>. Executed notebook: <a href=\"{html.escape(name)}.ipynb\">{html.escape(name)}.ipynb</a>;"
+        f" manifest: <a href=\"manifest.json\">manifest.json</a>.</p><ul>{files}</ul></details>"
+    )
+    return _page(manifest.get("title", name), "\n".join(p for p in parts if p))
+
+
+def citation(manifest: dict, fig: dict, year: str) -> tuple[str, str]:
+    """Plain-text and BibTeX citations of one figure."""
+    fid, rep = fig["id"], manifest["report"]
+    tv, dv = manifest.get("toolkit_version", analysis.__version__), manifest.get("data_version", "")
+    data_hash = "".join(v for _, v in sorted(manifest.get("data_files", {}).items()))
+    import hashlib
+
+    dh = hashlib.sha256(data_hash.encode()).hexdigest()[:12]
+    caption = fig["caption"].split(". ")[0].rstrip(".")
+    plain = (f"Frontier Atlas contributors ({year}). {caption} [Figure {fid}, report {rep}]. Frontier Atlas {tv}, "
+             f"data version {dv} (sha256 {dh}), reports/{rep}/{rep}.html#fig-{fid}.")
+    key = "frontieratlas-" + fid
+    bib = (f"@misc{{{key},\n  author = {{{{Frontier Atlas contributors}}}},\n  title = {{{caption}}},\n"
+           f"  year = {{{year}}},\n  note = {{Figure {fid} in report {rep}; Frontier Atlas {tv}; data version {dv} "
+           f"(sha256 {dh})}},\n  howpublished = {{reports/{rep}/{rep}.html\\#fig-{fid}}}\n}}")
+    return plain, bib
+
+
+def write_index(out: Path) -> Path:
+    """reports/index.html: every report and figure, each with a ready citation."""
+    from analysis.reports import citation_year
+
+    year = citation_year()
+    manifests = []
+    for m in sorted(out.glob("*/manifest.json")):
+        if m.parent.name.startswith("."):
+            continue
+        try:
+            manifests.append(json.loads(m.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+    body = [f"<h1>Frontier Atlas reports</h1><p class=\"meta\">Frontier Atlas {html.escape(analysis.__version__)}."
+            " Each figure has a stable id; cite it with the data version shown.</p>"]
+    body.append("<nav>" + "".join(f"<a href=\"#{html.escape(m['report'])}\">{html.escape(m.get('title', m['report']))}</a>"
+                                  for m in manifests) + "</nav>")
+    for m in manifests:
+        rep = html.escape(m["report"])
+        body.append(f"<section id=\"{rep}\"><h2><a href=\"{rep}/{rep}.html\">{html.escape(m.get('title', m['report']))}</a></h2>"
+                    f"<p class=\"meta\">data version {html.escape(str(m.get('data_version')))} · commit "
+                    f"<code>{html.escape(str(m.get('git_commit')))}</code> · {len(m.get('figures', []))} figures</p>")
+        for fig in m.get("figures", []):
+            fid = html.escape(fig["id"])
+            plain, bib = citation(m, fig, year)
+            body.append(
+                f"<div class=\"fig-card\" id=\"card-{fid}\"><img src=\"{rep}/figures/{fid}.svg\" alt=\"{html.escape(fig.get('alt', ''), quote=True)}\">"
+                f"<h3><a href=\"{rep}/{rep}.html#fig-{fid}\">{fid}</a></h3><p class=\"caption\">{html.escape(fig['caption'])}</p>"
+                f"<p>Files: <a href=\"{rep}/figures/{fid}.svg\">SVG</a> · <a href=\"{rep}/figures/{fid}.png\">PNG</a> · "
+                f"<a href=\"{rep}/figures/{fid}.pdf\">PDF</a> · <a href=\"{rep}/tables/{fid}.csv\">data (CSV)</a></p>"
+                f"<p class=\"citation\"><strong>Cite:</strong> {html.escape(plain)}</p>"
+                f"<details><summary>BibTeX</summary><pre class=\"bibtex\">{html.escape(bib)}</pre></details></div>"
+            )
+        body.append("</section>")
+    path = out / "index.html"
+    tmp = out / ".index.html.tmp"
+    tmp.write_text(_page("Frontier Atlas reports", "\n".join(body)), encoding="utf-8")
+    tmp.replace(path)
+    return path

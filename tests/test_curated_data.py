@@ -1,0 +1,99 @@
+"""The bundled data: validates clean, is documented, has the coverage and exact values the issues require, and
+agrees with Epoch AI's database within documented tolerances (or explains why not)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import crosscheck, data, epoch, schema, validate
+from tests.conftest import REF, needs_ref
+
+pytestmark = pytest.mark.skipif(not data.bundled_path("models").exists(), reason="data/models.csv not yet curated")
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return data.load()
+
+
+def test_bundled_data_validates_clean():
+    report = validate.validate_paths()
+    assert report.errors == [], [str(p) for p in report.errors[:10]]
+
+
+def test_datapackage_hashes_match_files():
+    for res in schema.resources().values():
+        p = schema.DATA_DIR / res.path
+        if p.exists():
+            assert res.sha256 == data.sha256_file(p), f"{res.path}: run `make datapackage`"
+
+
+def test_every_column_is_documented():
+    for res in schema.resources().values():
+        for f in res.fields:
+            assert f.title and len(f.description) > 10, (res.name, f.name)
+            if f.type == "number":
+                assert f.unit, f"{res.name}.{f.name} is numeric but has no unit"
+
+
+def test_model_coverage(ds):
+    m = ds.models
+    assert len(m) >= 200
+    assert m["training_compute_flop"].notna().sum() >= 150
+    assert m["release_date"].min() >= pd.Timestamp("2012-01-01")
+    assert m["source_url"].str.match(r"^https?://").all()
+    assert m.loc[m["training_compute_flop"].notna(), "compute_method"].notna().all()
+    required = ["alexnet", "transformer", "bert-large", "gpt-2", "gpt-3", "gpt-4", "gpt-4o", "gpt-5", "palm",
+                "chinchilla", "gopher", "llama-65b", "llama-2-70b", "llama-3-8b", "llama-3-70b", "llama-3.1-405b",
+                "mistral-7b", "mixtral-8x7b", "falcon-180b", "bloom-176b", "opt-175b", "deepseek-v3", "deepseek-r1",
+                "gemma-2-27b", "gemini-1.0-ultra", "claude-3-opus", "grok-1", "phi-3-mini", "olmo-7b",
+                "command-r-plus", "nemotron-4-340b", "yi-34b"]
+    missing = [i for i in required if i not in set(m["id"])]
+    assert not missing, missing
+    assert m["domain"].nunique() >= 6
+
+
+def test_llama3_exact(ds):
+    """Meta's Llama 3 model card: 8B and 70B (8.03B, 70.6B parameters), 15T tokens, 1.3M and 6.4M H100-80GB hours."""
+    m = ds.models.set_index("id")
+    assert m.at["llama-3-8b", "parameters"] == 8.03e9 and m.at["llama-3-70b", "parameters"] == 7.06e10
+    assert m.at["llama-3-8b", "training_tokens"] == 15e12 == m.at["llama-3-70b", "training_tokens"]
+    assert m.at["llama-3-8b", "gpu_hours"] == 1.3e6 and m.at["llama-3-70b", "gpu_hours"] == 6.4e6
+    assert m.at["llama-3-8b", "training_hardware"] == "nvidia-h100"
+
+
+def test_other_tables_reference_known_models(ds):
+    ids = set(ds.models["id"])
+    for name in ("benchmarks", "openness"):
+        df = getattr(ds, name)
+        assert set(df["model_id"]) <= ids, sorted(set(df["model_id"]) - ids)[:10]
+
+
+@needs_ref
+@pytest.mark.reference
+def test_cross_check_against_epoch(ds):
+    """Overlapping models agree with Epoch AI's notable-models file: parameters within 5% and compute within a
+    factor 2, unless the row's notes explain the difference ("differs from Epoch AI: ...")."""
+    theirs = epoch.load_epoch(REF / "epoch_notable_ai_models.csv").models
+    cmp = crosscheck.compare(ds.models, theirs)
+    summ = crosscheck.summary(cmp).set_index("quantity")
+    assert summ.loc["parameters", "matched"] >= 60 and summ.loc["training_compute_flop", "matched"] >= 60
+    unexplained = cmp[~cmp["within_tolerance"] & ~cmp["explained"]]
+    assert unexplained.empty, unexplained.to_string()
+    # most matches agree outright, not just by explanation
+    agree = summ["within_tolerance"] / summ["matched"]
+    assert (agree >= 0.9).all(), summ.to_string()
+
+
+def test_crosscheck_logic_on_hand_made_tables():
+    ours = pd.DataFrame({"id": ["a", "b", "c"], "name": ["Model A", "Model-B", "C"], "parameters": [100.0, 100.0, 1.0],
+                         "training_compute_flop": [1e24, 3e24, None], "notes": ["", "differs from Epoch AI: x", ""]})
+    theirs = pd.DataFrame({"name": ["model a", "Model B", "Other"], "parameters": [104.0, 90.0, 1.0],
+                           "training_compute_flop": [1.9e24, 1e24, 1e20]})
+    cmp = crosscheck.compare(ours, theirs).set_index(["id", "quantity"])
+    assert cmp.loc[("a", "parameters"), "within_tolerance"]  # 4% off
+    assert cmp.loc[("a", "training_compute_flop"), "within_tolerance"]  # factor 1.9
+    assert not cmp.loc[("b", "parameters"), "within_tolerance"]  # 11% off
+    assert not cmp.loc[("b", "training_compute_flop"), "within_tolerance"] and cmp.loc[("b", "training_compute_flop"), "explained"]
+    assert "c" not in cmp.index.get_level_values(0)
