@@ -89,6 +89,7 @@ class ReportOutput:
     def __post_init__(self) -> None:
         self.root = Path(self.output_dir) if self.output_dir else None
         self.registered: list[dict] = []
+        self.tables: dict[str, pd.DataFrame] = {}
         if self.root:
             (self.root / "figures").mkdir(parents=True, exist_ok=True)
             (self.root / "tables").mkdir(parents=True, exist_ok=True)
@@ -97,8 +98,32 @@ class ReportOutput:
         """Save a table that is not behind a figure (e.g. a summary of fitted trends)."""
         if not FIGURE_ID.match(table_id):
             raise ValueError(f"table id {table_id!r} must be kebab-case")
+        self.tables[table_id] = df.reset_index(drop=True)
         if self.root:
             write_table(df, self.root / "tables" / f"{table_id}.csv")
+
+    def number(self, table_id: str, row: int, column: str, fmt: str = "{:.3g}") -> str:
+        """A number for the prose, taken from a saved table and tagged with where it comes from.
+
+        The span records table, row, column and format, so a test can check that the text and the CSV agree.
+        """
+        df = self.tables.get(table_id)
+        if df is None:
+            raise KeyError(f"table {table_id!r} has not been saved yet")
+        value = df.at[row, column]
+        if isinstance(value, pd.Timestamp):
+            value = value.strftime("%Y-%m-%d")
+        elif isinstance(value, float):
+            value = float(f"{value:.6g}")  # exactly the value written to the CSV
+        text = fmt.format(value)
+        return (f'<span class="atlas-num" data-table="{html.escape(table_id)}" data-row="{row}" '
+                f'data-column="{html.escape(column)}" data-format="{html.escape(fmt)}">{html.escape(text)}</span>')
+
+    def prose(self, markdown: str) -> None:
+        """Display a paragraph of generated text (numbers via :meth:`number`)."""
+        from IPython.display import Markdown, display
+
+        display(Markdown(markdown))
 
     def figure(self, fig, figure_id: str, *, caption: str, alt: str, table: pd.DataFrame, source: str) -> None:
         """Stamp, save (svg/png/pdf + the table behind it) and display a figure with its caption."""
@@ -114,6 +139,8 @@ class ReportOutput:
         cap = html.escape(caption)
         if self.root:
             save_deterministic(fig, self.root / "figures" / figure_id, figure_id)
+        self.tables[figure_id] = table.reset_index(drop=True)
+        if self.root:
             write_table(table, self.root / "tables" / f"{figure_id}.csv")
             with open(self.root / MANIFEST_FIGURES, "w", encoding="utf-8") as fh:
                 json.dump(self.registered, fh, indent=2, ensure_ascii=False)

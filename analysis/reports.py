@@ -63,6 +63,9 @@ def read_notebook(name: str):
 
     nb = jupytext.read(notebook_path(name))
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    for cell in nb.cells:
+        cell.metadata.setdefault("tags", [])
     return nb
 
 
@@ -250,7 +253,13 @@ def _failure_message(name: str, exc: BaseException) -> str:
     if isinstance(exc, PapermillExecutionError):
         src = [ln for ln in (exc.source or "").splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
         first = src[0].strip()[:100] if src else ""
-        return (f"{name}: cell {exc.exec_count} failed with {exc.ename}: {str(exc.evalue).strip()[:300]}"
+        # papermill's index counts the injected-parameters cell; report the cell as numbered in the source notebook
+        idx = exc.cell_index
+        with contextlib.suppress(Exception):
+            tags = [c.metadata.get("tags", []) for c in read_notebook(name).cells]
+            pidx = next(i for i, t in enumerate(tags) if "parameters" in t)
+            idx = idx - 1 if idx > pidx else idx
+        return (f"{name}: cell {idx + 1} of notebooks/{name}.py failed with {exc.ename}: {str(exc.evalue).strip()[:300]}"
                 + (f"\n    in: {first}" if first else ""))
     return f"{name}: {type(exc).__name__}: {str(exc)[:300]}"
 
@@ -340,10 +349,19 @@ def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force
         nb = read_notebook(name)
         injected = dict(params) | {"output_dir": "."}
         ipynb = tmp / f"{name}.ipynb"
-        env_before = os.environ.get("SOURCE_DATE_EPOCH")
-        executed = pm.execute_notebook(nb, str(ipynb), parameters=injected, kernel_name=KERNEL, cwd=str(tmp),
-                                       progress_bar=False, log_output=False, start_timeout=120)
-        del env_before
+        # the kernel's own chatter (transport warnings) goes to a log, not the user's terminal
+        log = open(out / f".kernel-{name}-{run_id}.log", "w")
+        saved_fd = os.dup(2)
+        os.dup2(log.fileno(), 2)
+        try:
+            executed = pm.execute_notebook(nb, str(ipynb), parameters=injected, kernel_name=KERNEL, cwd=str(tmp),
+                                           progress_bar=False, log_output=False, start_timeout=120)
+        finally:
+            os.dup2(saved_fd, 2)
+            os.close(saved_fd)
+            log.close()
+            with contextlib.suppress(OSError):
+                os.unlink(log.name)
         _strip_volatile(executed)
         import nbformat
 
@@ -409,6 +427,8 @@ def cleanup_temp(out: Path, run_id: str | None = None) -> None:
     for p in out.iterdir():
         if p.name.startswith(".tmp-") and (run_id is None or p.name.endswith(f"-{run_id}")):
             shutil.rmtree(p, ignore_errors=True)
+        elif p.name.startswith(".kernel-") and (run_id is None or p.name.endswith(f"-{run_id}.log")):
+            p.unlink(missing_ok=True)
         elif p.name.startswith(".old-"):
             name = p.name[len(".old-"):].rsplit("-", 1)[0]
             if not (out / name).exists():

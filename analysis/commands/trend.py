@@ -1,0 +1,178 @@
+"""``frontier-atlas trend METRIC`` (log-linear growth with an interval) and ``frontier-atlas thresholds``."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from analysis.cli import add_data_option, add_json_option, print_json
+
+SUBSETS = ("notable", "frontier", "open", "closed")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from analysis import constants as C
+    from analysis.trends import METRICS
+
+    p = sub.add_parser(
+        "trend", help="growth per year and doubling time of a metric, with a confidence interval",
+        description="Fit log10(METRIC) against release date (OLS; HC3 robust errors, or a bootstrap) and report the "
+                    "growth factor per year, the doubling time, their confidence intervals, n and the window. "
+                    f"METRIC: {', '.join(METRICS)}. Frontier = top-k by training compute among all models released "
+                    "up to each model's release date (Epoch AI's definition, k=10).")
+    p.add_argument("metric", metavar="METRIC", help=f"one of: {', '.join(METRICS)}")
+    add_data_option(p)
+    p.add_argument("--since", metavar="DATE", help="first release date included (YYYY-MM-DD, YYYY-MM or YYYY)")
+    p.add_argument("--until", metavar="DATE", help="last release date included (default: the last in the data)")
+    p.add_argument("--subset", default="notable", metavar="NAME", help=f"one of {', '.join(SUBSETS)} (default notable)")
+    p.add_argument("--domain", metavar="NAME", help="only models of this domain (e.g. language)")
+    p.add_argument("--top-k", default=str(C.FRONTIER_TOP_K), metavar="K",
+                   help=f"frontier size: top K by compute at release (default {C.FRONTIER_TOP_K})")
+    p.add_argument("--confidence", default=f"{C.DEFAULT_CONFIDENCE:.2f}", metavar="P",
+                   help="confidence level of the intervals (default 0.90)")
+    p.add_argument("--bootstrap", metavar="N", default=None,
+                   help="bootstrap the interval with N resamples of the models instead of HC3 errors")
+    p.add_argument("--cluster", action="store_true",
+                   help="with --bootstrap: resample whole organizations (cluster bootstrap)")
+    p.add_argument("--seed", default="0", metavar="S", help="bootstrap seed (default 0)")
+    p.add_argument("--exclude", action="append", default=[], metavar="MODEL",
+                   help="drop a model by name or id before ranking and fitting (repeatable), e.g. 'AlphaGo Zero'")
+    add_json_option(p)
+    p.set_defaults(func=run)
+
+    t = sub.add_parser(
+        "thresholds", help="models per year above 1e23/1e24/1e25/1e26 FLOP, and by organization",
+        description="Count models whose training compute is greater than each threshold (EU AI Act: 1e25; US EO "
+                    "14110: 1e26), per release year and per organization. Models without a compute estimate are "
+                    "counted separately: the counts are lower bounds.")
+    add_data_option(t)
+    t.add_argument("--inclusive", action="store_true", help="count compute >= threshold instead of >")
+    add_json_option(t)
+    t.set_defaults(func=run_thresholds)
+
+
+def _int(value: str, option: str, minimum: int) -> int:
+    from analysis.errors import UsageError
+
+    try:
+        v = int(str(value).strip())
+    except ValueError:
+        raise UsageError(f"{option}: expected a whole number, got {value!r}") from None
+    if v < minimum:
+        raise UsageError(f"{option}: must be at least {minimum}, got {v}")
+    return v
+
+
+def _confidence(value: str) -> float:
+    from analysis.errors import UsageError
+
+    try:
+        c = float(value)
+    except ValueError:
+        raise UsageError(f"--confidence: expected a number such as 0.90, got {value!r}") from None
+    if not (0.5 <= c < 1) or math.isnan(c):
+        raise UsageError(f"--confidence: must be in [0.5, 1), e.g. 0.90; got {value}")
+    return c
+
+
+def run(args: argparse.Namespace) -> int:
+    from analysis.data import load
+    from analysis.errors import UsageError
+    from analysis.trends import METRICS, parse_date, subset_trend
+
+    if args.metric not in METRICS:
+        raise UsageError(f"unknown METRIC {args.metric!r}; choose one of {', '.join(METRICS)}")
+    if args.subset not in SUBSETS:
+        raise UsageError(f"--subset: unknown subset {args.subset!r}; choose one of {', '.join(SUBSETS)}")
+    since = parse_date(args.since, "--since")
+    until = parse_date(args.until, "--until")
+    if since is not None and until is not None and since > until:
+        raise UsageError(f"--since {args.since} is after --until {args.until}")
+    top_k = _int(args.top_k, "--top-k", 1)
+    confidence = _confidence(args.confidence)
+    seed = _int(args.seed, "--seed", 0)
+    if args.bootstrap is not None:
+        n_boot = _int(args.bootstrap, "--bootstrap", 10)
+        method = "cluster-bootstrap" if args.cluster else "bootstrap"
+    else:
+        if args.cluster:
+            raise UsageError("--cluster needs --bootstrap N")
+        n_boot, method = 1000, "analytic"
+    if args.domain is not None and not args.domain.strip():
+        raise UsageError("--domain needs a non-empty value")
+
+    ds = load(args.data)
+    column, _ = METRICS[args.metric]
+    fit = subset_trend(ds.models, column, args.subset, domain=args.domain, top_k=top_k, exclude=args.exclude,
+                       since=since, until=until, confidence=confidence, method=method, n_boot=n_boot, seed=seed)
+    if args.json:
+        out = fit.to_dict()
+        out.update({"metric": args.metric, "column": column, "subset": args.subset, "subset_label": fit.subset,
+                    "domain": args.domain, "top_k": top_k if args.subset == "frontier" else None,
+                    "excluded": list(args.exclude), "data": ds.label})
+        print_json(out)
+    else:
+        print(fit.sentence())
+        if fit.notes:
+            for note in fit.notes:
+                print(f"note: {note}")
+        dropped = fit.n_missing_date + fit.n_missing_value + fit.n_nonpositive
+        if dropped:
+            print(f"note: {fit.n_missing_value} model(s) in the subset without {column} and {fit.n_missing_date} "
+                  f"without a release date were left out.")
+        print(f"source: {ds.label}")
+    return 0
+
+
+def run_thresholds(args: argparse.Namespace) -> int:
+    from analysis import constants as C
+    from analysis.data import load
+    from analysis.errors import AnalysisError
+    from analysis.trends import threshold_counts, threshold_counts_by_organization
+
+    ds = load(args.data)
+    m = ds.models
+    if m.empty or m["training_compute_flop"].notna().sum() == 0:
+        raise AnalysisError(f"no models with a training compute estimate in {ds.label}")
+    by_year = threshold_counts(m, C.THRESHOLDS_FLOP, inclusive=args.inclusive)
+    by_org = threshold_counts_by_organization(m, C.THRESHOLDS_FLOP, inclusive=args.inclusive)
+    rel = ">=" if args.inclusive else ">"
+    if args.json:
+        print_json({
+            "thresholds": list(C.THRESHOLDS_FLOP),
+            "comparison": rel,
+            "inclusive": bool(args.inclusive),
+            "eu_ai_act_flop": C.EU_AI_ACT_SYSTEMIC_RISK_FLOP,
+            "us_eo_14110_flop": C.US_EO_14110_REPORTING_FLOP,
+            "by_year": by_year.to_dict(orient="records"),
+            "by_organization": by_org.to_dict(orient="records"),
+            "totals": {f"{t:.0e}": int(by_year.loc[by_year.threshold == t, "n_models"].sum())
+                       for t in C.THRESHOLDS_FLOP},
+            "note": "counts cover models with a compute estimate; n_unknown_compute models per year may also exceed "
+                    "a threshold, so counts are lower bounds",
+            "data": ds.label,
+        })
+        return 0
+    wide = by_year.pivot(index="year", columns="threshold", values="n_models")
+    unknown = by_year.drop_duplicates("year").set_index("year")["n_unknown_compute"]
+    wide = wide[(wide.sum(axis=1) > 0)]
+    heads = [f"{rel}{t:.0e}" for t in wide.columns]
+    print(f"Models per release year with training compute {rel} threshold (FLOP)")
+    print("year  " + "  ".join(f"{h:>8}" for h in heads) + "  no-estimate")
+    for year, row in wide.iterrows():
+        print(f"{year}  " + "  ".join(f"{int(v):>8}" for v in row) + f"  {int(unknown[year]):>11}")
+    tot = by_year.groupby("threshold")["n_models"].sum()
+    print("total " + "  ".join(f"{int(tot[t]):>8}" for t in wide.columns))
+    print()
+    print(f"By organization (EU AI Act {C.EU_AI_ACT_SYSTEMIC_RISK_FLOP:.0e}, US EO 14110 {C.US_EO_14110_REPORTING_FLOP:.0e}):")
+    for t in C.THRESHOLDS_FLOP:
+        part = by_org[by_org.threshold == t]
+        if part.empty:
+            print(f"  {rel}{t:.0e}: none")
+            continue
+        items = ", ".join(f"{r.organization} {r.n_models}" for r in part.head(10).itertuples())
+        more = f", +{len(part) - 10} more" if len(part) > 10 else ""
+        print(f"  {rel}{t:.0e}: {items}{more}")
+    print("note: only models with a compute estimate are counted (lower bounds).")
+    print(f"source: {ds.label}")
+    return 0

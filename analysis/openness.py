@@ -1,0 +1,792 @@
+"""Openness of AI models: scores, open-weight shares, the open-vs-closed lag, and transparency.
+
+Questions answered (one function each):
+
+* :func:`openness_scores` / :func:`explain_openness` — the 14-dimension openness index of "Opening up ChatGPT"
+  (Liesenfeld, Lopez & Dingemanse 2023) and the European Open Source AI Index (EOSAI), its three sub-scores, and
+  mappings to the Model Openness Framework (MOF) class and to the OSI Open Source AI Definition (OSAID) 1.0;
+* :func:`open_share` — share of notable (or frontier) models released with open weights, per year and by access
+  category, organization type or country, with binomial intervals;
+* :func:`capability_lag` / :func:`compute_lag` — how long open-weights models take to reach each new level set by
+  closed models on a benchmark or in training compute, with a bootstrap interval;
+* :func:`transparency_changes` / :func:`transparency_summary` — FMTI developer scores across editions.
+
+Rubrics (sources in :mod:`analysis.constants`)
+----------------------------------------------
+**Openness index.** Each of 14 dimensions is coded open / partial / closed and scores 1 / 0.5 / 0
+(:data:`~analysis.constants.OPENNESS_POINTS`); sub-scores: availability (6 dims, max 6), documentation (6, max 6),
+access (2, max 2); total max 14. This reproduces the published totals of "Opening up ChatGPT" exactly (46/46
+models, tests/test_openness_reference.py). The current EOSAI files code only 12 of the dimensions (no package/api):
+:func:`score_codes` then scores the dimensions present and reports ``n_dims``.
+
+**MOF class (approximation).** MOF (White et al. 2024) asks, per class, for 17 components each released under an
+open licence; our 14 dimensions do not map 1:1, so we use this documented proxy (``L`` = open licence: the row's
+``license_type`` is ``osi-approved``; when ``license_type`` is unknown, the ``license`` dimension is ``open``):
+
+* Class III (open model): model architecture ← ``architecture_docs`` ≠ closed and L; final parameters ←
+  ``finetuned_weights`` = open and L; evaluation results ← ``preprint``, ``paper`` or ``model_card`` ≠ closed;
+  model card ← ``model_card`` ≠ closed; data card ← ``datasheet`` ≠ closed; technical report ← ``preprint`` or
+  ``paper`` ≠ closed.
+* Class II (open tooling) = III plus: training code ← ``source_code`` = open and L; inference code ←
+  ``source_code`` ≠ closed and L; evaluation code and evaluation data (no dimension of ours) ← ``source_code`` =
+  open and ``code_docs`` ≠ closed (open training pipelines ship their evaluation suites; an assumption).
+* Class I (open science) = II plus: datasets ← ``pretraining_data`` and ``finetuning_data`` = open; data
+  preprocessing code ← ``source_code`` = open and ``pretraining_data`` = open; intermediate parameters ←
+  ``base_weights`` = open (the base model is the closest intermediate checkpoint we code); research paper ←
+  ``paper`` or ``preprint`` = open.
+
+A release with restricted weights (Llama, Gemma licences) therefore has no MOF class, as in the MOF tool.
+
+**OSAID 1.0 (approximation).** The definition requires three elements under OSI-approved terms: *data
+information* ← (``pretraining_data`` = open, or = partial with ``datasheet`` ≠ closed) and ``finetuning_data`` ≠
+closed; *code* ← ``source_code`` = open and L; *parameters* ← ``finetuned_weights`` = open and L. ``meets`` = all
+three. This is a screen, not the OSI's own validation.
+
+Open weights
+------------
+A model counts as open-weights from our openness table where it has a row (``base_weights`` or
+``finetuned_weights`` coded open or partial: downloadable, possibly gated or under a restrictive licence), else
+from the models' ``access`` column (Epoch AI's accessibility: ``open-weights-*`` = open; ``api``, ``hosted``,
+``unreleased`` = closed); unknown access is excluded from shares and counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis.constants import (
+    DAYS_PER_MONTH,
+    DEFAULT_CONFIDENCE,
+    OPENNESS_GROUPS,
+    OPENNESS_MAX_SCORE,
+    OPENNESS_POINTS,
+)
+from analysis.constants import FRONTIER_TOP_K as FRONTIER_TOP_N
+from analysis.data import CLOSED, OPEN_WEIGHTS
+from analysis.errors import AnalysisError, UsageError
+
+DIMENSIONS: tuple[str, ...] = tuple(d for dims in OPENNESS_GROUPS.values() for d in dims)
+GROUP_OF: dict[str, str] = {d: g for g, dims in OPENNESS_GROUPS.items() for d in dims}
+CODES = tuple(OPENNESS_POINTS)
+
+# Our dimension -> key in an EOSAI model YAML (osai-index.eu, Language-Technology-Assessment/main-database).
+# package and api are not coded in the current index (2025-2026 files).
+EOSAI_KEYS: dict[str, str] = {
+    "source_code": "trainingcode", "pretraining_data": "datasources_basemodel", "base_weights": "weights_basemodel",
+    "finetuning_data": "datasources_endmodel", "finetuned_weights": "weights_endmodel", "license": "licenses",
+    "code_docs": "code", "architecture_docs": "hardware_architecture", "preprint": "preprint", "paper": "paper",
+    "model_card": "modelcard", "datasheet": "datasheet", "package": "package", "api": "api",
+}
+# Our dimension -> column prefix in "Opening up ChatGPT"'s df.csv (<prefix>.class / .link / .notes).
+OPENING_UP_KEYS: dict[str, str] = {
+    "source_code": "opencode", "pretraining_data": "llmdata", "base_weights": "llmweights",
+    "finetuning_data": "rldata", "finetuned_weights": "rlweights", "license": "license", "code_docs": "code",
+    "architecture_docs": "architecture", "preprint": "preprint", "paper": "paper", "model_card": "modelcard",
+    "datasheet": "datasheet", "package": "package", "api": "api",
+}
+
+
+# --- openness index -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OpennessScore:
+    """Points per group for one model; ``score`` out of ``max_score`` (14 when every dimension is coded)."""
+
+    score: float
+    max_score: float
+    availability: float
+    documentation: float
+    access: float
+    n_dims: int
+    n_open: int
+    n_partial: int
+    n_closed: int
+    missing: tuple[str, ...] = ()
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.max_score if self.max_score else float("nan")
+
+
+def _code(value: object, dim: str) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    v = str(value).strip().lower()
+    if v == "":
+        return None
+    if v not in OPENNESS_POINTS:
+        raise AnalysisError(f"{dim}: openness code must be open, partial or closed, got {value!r}")
+    return v
+
+
+def normalize_codes(codes: Mapping[str, object]) -> dict[str, str | None]:
+    """Codes for the 14 dimensions (None where absent), validated; unknown keys are ignored."""
+    return {d: _code(codes.get(d), d) for d in DIMENSIONS}
+
+
+def score_codes(codes: Mapping[str, object]) -> OpennessScore:
+    """Score a mapping dimension -> open/partial/closed with the 1/0.5/0 rubric. Absent dimensions are skipped."""
+    c = normalize_codes(codes)
+    present = {d: v for d, v in c.items() if v is not None}
+    if not present:
+        raise AnalysisError("no openness dimension is coded")
+    sub = {g: sum(OPENNESS_POINTS[present[d]] for d in dims if d in present) for g, dims in OPENNESS_GROUPS.items()}
+    vals = list(present.values())
+    return OpennessScore(
+        score=float(sum(sub.values())), max_score=float(len(present)) if len(present) < len(DIMENSIONS) else
+        OPENNESS_MAX_SCORE, availability=sub["availability"], documentation=sub["documentation"],
+        access=sub["access"], n_dims=len(present), n_open=vals.count("open"), n_partial=vals.count("partial"),
+        n_closed=vals.count("closed"), missing=tuple(d for d in DIMENSIONS if d not in present),
+    )
+
+
+def _open_licence(codes: Mapping[str, str | None], license_type: object = None) -> bool:
+    if license_type is not None and not (isinstance(license_type, float) and np.isnan(license_type)) \
+            and license_type is not pd.NA and str(license_type).strip():
+        return str(license_type).strip() == "osi-approved"
+    return codes.get("license") == "open"
+
+
+@dataclass(frozen=True)
+class MofResult:
+    """MOF class (``"I"``, ``"II"``, ``"III"`` or None) and, per class, the components our proxy finds unmet."""
+
+    mof_class: str | None
+    unmet: Mapping[str, tuple[str, ...]]
+
+    @property
+    def label(self) -> str:
+        names = {"I": "Class I (open science)", "II": "Class II (open tooling)", "III": "Class III (open model)"}
+        return names.get(self.mof_class or "", "no MOF class")
+
+
+def mof_class(codes: Mapping[str, object], license_type: object = None) -> MofResult:
+    """Approximate Model Openness Framework class from our dimensions (rubric in the module docstring)."""
+    c = normalize_codes(codes)
+    L = _open_licence(c, license_type)
+
+    def is_open(d: str) -> bool:
+        return c.get(d) == "open"
+
+    def not_closed(d: str) -> bool:
+        return c.get(d) in ("open", "partial")
+
+    components = {
+        "III": {
+            "Model architecture": not_closed("architecture_docs") and L,
+            "Model parameters (Final)": is_open("finetuned_weights") and L,
+            "Evaluation results": not_closed("preprint") or not_closed("paper") or not_closed("model_card"),
+            "Model card": not_closed("model_card"),
+            "Data card": not_closed("datasheet"),
+            "Technical report": not_closed("preprint") or not_closed("paper"),
+        },
+        "II": {
+            "Training code": is_open("source_code") and L,
+            "Inference code": not_closed("source_code") and L,
+            "Evaluation code": is_open("source_code") and not_closed("code_docs"),
+            "Evaluation data": is_open("source_code") and not_closed("code_docs"),
+        },
+        "I": {
+            "Datasets": is_open("pretraining_data") and is_open("finetuning_data"),
+            "Data preprocessing code": is_open("source_code") and is_open("pretraining_data"),
+            "Model parameters (Intermediate)": is_open("base_weights"),
+            "Research paper": is_open("paper") or is_open("preprint"),
+        },
+    }
+    unmet = {k: tuple(n for n, ok in comp.items() if not ok) for k, comp in components.items()}
+    cls = None
+    for k in ("III", "II", "I"):
+        if unmet[k]:
+            break
+        cls = k
+    return MofResult(cls, unmet)
+
+
+@dataclass(frozen=True)
+class OsaidResult:
+    """OSI Open Source AI Definition 1.0 screen: the three required elements and whether all are met."""
+
+    data_information: bool
+    code: bool
+    parameters: bool
+
+    @property
+    def meets(self) -> bool:
+        return self.data_information and self.code and self.parameters
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(n for n, ok in (("data information", self.data_information), ("code", self.code),
+                                     ("parameters", self.parameters)) if not ok)
+
+
+def osaid_assessment(codes: Mapping[str, object], license_type: object = None) -> OsaidResult:
+    """Approximate OSAID 1.0 required elements from our dimensions (rubric in the module docstring)."""
+    c = normalize_codes(codes)
+    L = _open_licence(c, license_type)
+    data_info = (c.get("pretraining_data") == "open"
+                 or (c.get("pretraining_data") == "partial" and c.get("datasheet") in ("open", "partial"))) \
+        and c.get("finetuning_data") in ("open", "partial")
+    return OsaidResult(data_information=bool(data_info), code=c.get("source_code") == "open" and L,
+                       parameters=c.get("finetuned_weights") == "open" and L)
+
+
+def openness_scores(openness: pd.DataFrame) -> pd.DataFrame:
+    """One row per model of the openness table: 14-dim score, sub-scores, MOF class and OSAID screen.
+
+    Columns: model_id, score, max_score, percent, availability, documentation, access, n_open, n_partial,
+    n_closed, mof_class, osaid_meets, osaid_data_information, osaid_code, osaid_parameters, license_type,
+    assessed_by, assessed_date, rank (1 = most open; ties share the rank). Sorted by score, most open first.
+    """
+    if "model_id" not in openness.columns:
+        raise AnalysisError("the openness table needs a model_id column")
+    missing = [d for d in DIMENSIONS if d not in openness.columns]
+    if missing:
+        raise AnalysisError(f"the openness table lacks dimension column(s): {', '.join(missing)}")
+    rows = []
+    for _, r in openness.iterrows():
+        codes = {d: r[d] for d in DIMENSIONS}
+        lt = r.get("license_type")
+        s, m, o = score_codes(codes), mof_class(codes, lt), osaid_assessment(codes, lt)
+        rows.append({
+            "model_id": r["model_id"], "score": s.score, "max_score": s.max_score, "percent": s.percent,
+            "availability": s.availability, "documentation": s.documentation, "access": s.access,
+            "n_open": s.n_open, "n_partial": s.n_partial, "n_closed": s.n_closed, "mof_class": m.mof_class,
+            "osaid_meets": o.meets, "osaid_data_information": o.data_information, "osaid_code": o.code,
+            "osaid_parameters": o.parameters, "license_type": lt, "assessed_by": r.get("assessed_by"),
+            "assessed_date": r.get("assessed_date"),
+        })
+    cols = ["model_id", "score", "max_score", "percent", "availability", "documentation", "access", "n_open",
+            "n_partial", "n_closed", "mof_class", "osaid_meets", "osaid_data_information", "osaid_code",
+            "osaid_parameters", "license_type", "assessed_by", "assessed_date"]
+    out = pd.DataFrame(rows, columns=cols)
+    out["rank"] = out["score"].rank(ascending=False, method="min").astype("Int64")
+    return out.sort_values(["score", "model_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class OpennessExplanation:
+    """Why a model scores what it scores: every dimension with its code, points, evidence URL and note."""
+
+    model_id: str
+    score: OpennessScore
+    components: pd.DataFrame  # dimension, group, code, points, evidence, note
+    mof: MofResult
+    osaid: OsaidResult
+    license_type: str | None
+    assessed_by: str | None
+    assessed_date: pd.Timestamp | None
+
+    def summary(self) -> str:
+        s = self.score
+        open_dims = ", ".join(self.components.loc[self.components["code"] == "open", "dimension"]) or "none"
+        closed = ", ".join(self.components.loc[self.components["code"] == "closed", "dimension"]) or "none"
+        osaid = "meets" if self.osaid.meets else "does not meet (missing: " + ", ".join(self.osaid.missing) + ")"
+        return (f"{self.model_id} scores {s.score:g}/{s.max_score:g} (availability {s.availability:g}/6, "
+                f"documentation {s.documentation:g}/6, access {s.access:g}/2): open on {open_dims}; closed on "
+                f"{closed}. MOF: {self.mof.label}. OSI OSAID 1.0 screen: {osaid}.")
+
+    def to_dict(self) -> dict:
+        return {
+            "model_id": self.model_id, "score": self.score.score, "max_score": self.score.max_score,
+            "availability": self.score.availability, "documentation": self.score.documentation,
+            "access": self.score.access, "mof_class": self.mof.mof_class, "mof_unmet": dict(self.mof.unmet),
+            "osaid_meets": self.osaid.meets, "osaid_missing": list(self.osaid.missing),
+            "license_type": self.license_type, "assessed_by": self.assessed_by, "assessed_date": self.assessed_date,
+            "components": self.components.to_dict(orient="records"), "summary": self.summary(),
+        }
+
+
+def explain_openness(openness: pd.DataFrame, model_id: str) -> OpennessExplanation:
+    """The components of one model's openness score (e.g. "why does Llama 3 score X/14")."""
+    if "model_id" not in openness.columns:
+        raise AnalysisError("the openness table needs a model_id column")
+    hit = openness[openness["model_id"] == model_id]
+    if hit.empty:
+        near = [m for m in openness["model_id"].astype(str) if model_id.split("-")[0] in m][:5]
+        hint = f"; similar ids: {', '.join(near)}" if near else ""
+        raise AnalysisError(f"no openness assessment for model {model_id!r} ({len(openness)} models assessed){hint}")
+    r = hit.iloc[0]
+    comps = []
+    for d in DIMENSIONS:
+        code = _code(r.get(d), d)
+        ev, note = r.get(f"{d}_evidence"), r.get(f"{d}_note")
+        comps.append({"dimension": d, "group": GROUP_OF[d], "code": code,
+                      "points": OPENNESS_POINTS[code] if code else np.nan,
+                      "evidence": None if pd.isna(ev) else ev, "note": None if pd.isna(note) else note})
+    codes = {d: r.get(d) for d in DIMENSIONS}
+    lt = r.get("license_type")
+    lt = None if lt is None or pd.isna(lt) else str(lt)
+    by = r.get("assessed_by")
+    date = r.get("assessed_date")
+    return OpennessExplanation(
+        model_id=model_id, score=score_codes(codes), components=pd.DataFrame(comps), mof=mof_class(codes, lt),
+        osaid=osaid_assessment(codes, lt), license_type=lt, assessed_by=None if pd.isna(by) else str(by),
+        assessed_date=None if date is None or pd.isna(date) else pd.Timestamp(date),
+    )
+
+
+def codes_from_eosai(doc: Mapping) -> dict[str, str | None]:
+    """Our dimension codes from one parsed EOSAI model YAML (None for dimensions it does not code)."""
+    out = {}
+    for d, key in EOSAI_KEYS.items():
+        entry = doc.get(key)
+        out[d] = _code(entry.get("class") if isinstance(entry, Mapping) else None, d)
+    return out
+
+
+def codes_from_opening_up(row: Mapping) -> dict[str, str | None]:
+    """Our dimension codes from one row of "Opening up ChatGPT"'s df.csv (columns ``<prefix>.class``)."""
+    return {d: _code(row.get(f"{p}.class"), d) for d, p in OPENING_UP_KEYS.items()}
+
+
+# --- open weights and open share ------------------------------------------------------------------------------
+
+def open_weights_flags(models: pd.DataFrame, openness: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per model: open_weights (boolean, <NA> if unknown) and its source ('openness-table', 'access' or None).
+
+    The openness table wins where it has a row (base or fine-tuned weights coded open or partial); otherwise the
+    models' ``access`` column decides (Epoch AI accessibility categories).
+    """
+    if "id" not in models.columns:
+        raise AnalysisError("the models table needs an id column")
+    flag = pd.Series(pd.NA, index=models.index, dtype="boolean")
+    source = pd.Series(None, index=models.index, dtype="object")
+    if "access" in models.columns:
+        acc = models["access"]
+        known = acc.isin(OPEN_WEIGHTS) | acc.isin(CLOSED)
+        flag[known] = acc[known].isin(OPEN_WEIGHTS)
+        source[known] = "access"
+    if openness is not None and len(openness):
+        for col in ("model_id", "base_weights", "finetuned_weights"):
+            if col not in openness.columns:
+                raise AnalysisError(f"the openness table needs a {col} column")
+        ow = openness.set_index("model_id")
+        weights_open = (ow["base_weights"].isin(["open", "partial"]) | ow["finetuned_weights"].isin(["open", "partial"]))
+        weights_open = weights_open[~weights_open.index.duplicated()]
+        hit = models["id"].isin(weights_open.index)
+        flag[hit] = models.loc[hit, "id"].map(weights_open).astype(bool).to_numpy()
+        source[hit] = "openness-table"
+    return pd.DataFrame({"id": models["id"], "open_weights": flag, "source": source}, index=models.index)
+
+
+BY_COLUMNS = {"year": None, "org": "organization_type", "org-type": "organization_type",
+              "organization_type": "organization_type", "country": "country", "access": "access"}
+CI_METHODS = {"wilson": "wilson", "clopper-pearson": "beta", "beta": "beta"}
+
+
+def _binom_ci(k: np.ndarray, n: np.ndarray, alpha: float, method: str) -> tuple[np.ndarray, np.ndarray]:
+    from statsmodels.stats.proportion import proportion_confint
+
+    lo, hi = proportion_confint(k, n, alpha=alpha, method=CI_METHODS[method])
+    return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+
+
+def open_share(models: pd.DataFrame, openness: pd.DataFrame | None = None, by: str = "year",
+               subset: str = "notable", per_year: bool = True, method: str = "wilson", alpha: float = 0.05,
+               top_n: int = FRONTIER_TOP_N) -> pd.DataFrame:
+    """Share of models released with open weights, with binomial intervals (Wilson or Clopper–Pearson).
+
+    ``by``: ``year`` (one row per year), ``org`` (organization type), ``country``, or ``access`` (share of each
+    Epoch access category among models with known access). ``per_year=False`` pools all years per group.
+    ``subset``: ``notable`` (all rows) or ``frontier`` (top-``top_n`` by compute at release, see
+    :func:`analysis.competition.frontier_flags`).
+
+    Columns: [year], [group], n (models with known status), k (open-weights models, or models in the access
+    category), share, share_low, share_high, n_unknown (models without known status in the cell). ``attrs``:
+    n_no_date, n_unknown, subset, by, method, confidence.
+    """
+    from analysis.competition import select_subset
+
+    if by not in BY_COLUMNS:
+        raise UsageError(f"unknown --by {by!r}; use year, org, country or access")
+    if method not in CI_METHODS:
+        raise UsageError(f"unknown interval method {method!r}; use wilson or clopper-pearson")
+    if not 0 < alpha < 1:
+        raise UsageError(f"alpha must be between 0 and 1, got {alpha}")
+    col = BY_COLUMNS[by]
+    if by == "year" and not per_year:
+        raise UsageError("by='year' needs per_year=True")
+    needed = ["id", "release_date"] + ([col] if col else [])
+    missing = [c for c in needed if c not in models.columns]
+    if missing:
+        raise AnalysisError(f"open_share needs column(s) {', '.join(missing)}")
+    sub = select_subset(models, subset, top_n)
+    dated = sub[sub["release_date"].notna()]
+    n_no_date = len(sub) - len(dated)
+    df = pd.DataFrame({"year": dated["release_date"].dt.year.astype(int)}, index=dated.index)
+    if col == "access":
+        status = dated["access"].where(dated["access"].isin(OPEN_WEIGHTS + CLOSED))
+        df["status"] = status
+        known = status.notna()
+    else:
+        flags = open_weights_flags(dated, openness)
+        df["status"] = flags["open_weights"]
+        known = flags["open_weights"].notna()
+        if col:
+            df["group"] = dated[col].fillna("Unknown").astype(str)
+    keys = (["year"] if per_year else []) + (["group"] if col and col != "access" else [])
+    rows = []
+    if col == "access":
+        kd = df[known]
+        for key, g in (kd.groupby("year") if per_year else [((), kd)]):
+            n = len(g)
+            n_unk = int((~known[df["year"] == key]).sum()) if per_year else int((~known).sum())
+            for cat in OPEN_WEIGHTS + CLOSED:
+                k = int((g["status"] == cat).sum())
+                rows.append({**({"year": key} if per_year else {}), "group": cat, "n": n, "k": k,
+                             "n_unknown": n_unk})
+    else:
+        grouped = df.groupby(keys) if keys else [((), df)]
+        for key, g in grouped:
+            kn = g["status"].notna()
+            key = key if isinstance(key, tuple) else (key,)
+            rows.append({**dict(zip(keys, key)), "n": int(kn.sum()),
+                         "k": int(g.loc[kn, "status"].astype(bool).sum()), "n_unknown": int((~kn).sum())})
+    out = pd.DataFrame(rows)
+    if out.empty:
+        raise AnalysisError("no dated models to compute an open-weights share from")
+    out = out[out["n"] > 0].reset_index(drop=True)
+    if out.empty:
+        raise AnalysisError(f"none of the {len(dated)} dated models has a known access category or openness row")
+    out["share"] = out["k"] / out["n"]
+    lo, hi = _binom_ci(out["k"].to_numpy(), out["n"].to_numpy(), alpha, method)
+    out["share_low"], out["share_high"] = lo, hi
+    order = [c for c in ("year", "group") if c in out.columns]
+    out = out[order + ["n", "k", "share", "share_low", "share_high", "n_unknown"]]
+    out.attrs.update(n_no_date=int(n_no_date), n_unknown=int((~known).sum()), subset=subset, by=by,
+                     method=method, confidence=1 - alpha)
+    return out
+
+
+# --- open vs closed lag ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LagResult:
+    """Lag of open-weights models behind closed ones (months), with the crossings it is computed from.
+
+    ``crossings``: one row per closed record (each time the closed top-k level rises): closed_model, closed_date,
+    level, open_model, open_date, lag_months (negative if an open model already had that level), censored (no
+    open model has reached the level by ``as_of``), censored_months (time from the record to ``as_of``).
+    ``median_lag_months`` and ``lag_months_ci`` (percentile bootstrap over matched crossings, ``ci_level``) use
+    matched crossings only (n); censored ones are reported separately and make the median a lower bound.
+    """
+
+    metric: str
+    benchmark: str | None
+    top_k: int
+    median_lag_months: float
+    lag_months_ci: tuple[float, float]
+    ci_level: float
+    n: int
+    n_censored: int
+    window: tuple[pd.Timestamp, pd.Timestamp]
+    as_of: pd.Timestamp
+    crossings: pd.DataFrame
+    frontier: pd.DataFrame
+    n_open_models: int
+    n_closed_models: int
+    n_unknown_access: int
+    n_boot: int
+    seed: int
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def matched(self) -> pd.DataFrame:
+        return self.crossings[~self.crossings["censored"]]
+
+    @property
+    def censored(self) -> pd.DataFrame:
+        return self.crossings[self.crossings["censored"]]
+
+    def to_dict(self) -> dict:
+        def rec(df: pd.DataFrame) -> list[dict]:
+            return df.to_dict(orient="records")
+
+        return {
+            "metric": self.metric, "benchmark": self.benchmark, "top_k": self.top_k,
+            "median_lag_months": self.median_lag_months, "lag_months_ci": list(self.lag_months_ci),
+            "ci_level": self.ci_level, "n": self.n, "n_censored": self.n_censored,
+            "window": [self.window[0], self.window[1]], "as_of": self.as_of,
+            "n_open_models": self.n_open_models, "n_closed_models": self.n_closed_models,
+            "n_unknown_access": self.n_unknown_access, "n_boot": self.n_boot, "seed": self.seed,
+            "crossings": rec(self.matched.drop(columns=["censored", "censored_months"])),
+            "censored": rec(self.censored[["closed_model", "closed_date", "level", "censored_months"]]),
+            "notes": list(self.notes),
+        }
+
+
+def _topk_curve(e: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Running k-th largest value by date: columns date, value, model_id (model that set the level). Steps only."""
+    vals: list[float] = []
+    rows = []
+    level = -np.inf
+    for date, grp in e.sort_values(["date", "model_id"]).groupby("date", sort=True):
+        vals.extend(grp["value"].tolist())
+        if len(vals) < k:
+            continue
+        kth = sorted(vals, reverse=True)[k - 1]
+        if kth > level:
+            setter = grp[grp["value"] >= kth].sort_values(["value", "model_id"], ascending=[True, True])
+            mid = setter["model_id"].iloc[0] if len(setter) else grp.sort_values("value")["model_id"].iloc[-1]
+            rows.append({"date": date, "value": float(kth), "model_id": mid})
+            level = kth
+    return pd.DataFrame(rows, columns=["date", "value", "model_id"])
+
+
+def frontier_curves(entries: pd.DataFrame, top_k: int = 1) -> pd.DataFrame:
+    """Running best (k-th best) value of closed and open models over time, as steps.
+
+    ``entries``: columns model_id, date, value, open_weights (bool). Returns date, group ('closed'/'open'),
+    value, model_id — one row each time a group's level rises (ready to plot as a step function).
+    """
+    _check_entries(entries)
+    parts = []
+    for name, mask in (("closed", ~entries["open_weights"].astype(bool)), ("open", entries["open_weights"].astype(bool))):
+        c = _topk_curve(entries[mask], top_k)
+        parts.append(c.assign(group=name))
+    out = pd.concat(parts, ignore_index=True)[["date", "group", "value", "model_id"]]
+    return out.sort_values(["date", "group"]).reset_index(drop=True)
+
+
+def _check_entries(entries: pd.DataFrame) -> None:
+    missing = [c for c in ("model_id", "date", "value", "open_weights") if c not in entries.columns]
+    if missing:
+        raise AnalysisError(f"lag entries need column(s) {', '.join(missing)}")
+
+
+def open_closed_lag(entries: pd.DataFrame, metric: str = "score", benchmark: str | None = None, top_k: int = 1,
+                    n_boot: int = 2000, seed: int = 0, ci_level: float = DEFAULT_CONFIDENCE,
+                    as_of: pd.Timestamp | str | None = None) -> LagResult:
+    """Core lag computation on entries (model_id, date, value, open_weights; rows with missing values dropped).
+
+    Records: each date the closed top-``top_k`` level rises to a new value s. For each, the first date the open
+    top-``top_k`` level is >= s (ties count as reached). Lag = that date minus the record date, in months of
+    365.25/12 days. Raises AnalysisError if there are no closed or no open entries.
+    """
+    _check_entries(entries)
+    if top_k < 1:
+        raise UsageError(f"top_k must be at least 1, got {top_k}")
+    if n_boot < 1:
+        raise UsageError(f"n_boot must be at least 1, got {n_boot}")
+    if not 0 < ci_level < 1:
+        raise UsageError(f"ci_level must be between 0 and 1, got {ci_level}")
+    n_unknown = int(entries["open_weights"].isna().sum())
+    e = entries.dropna(subset=["date", "value", "open_weights"]).copy()
+    e["open_weights"] = e["open_weights"].astype(bool)
+    what = f"benchmark {benchmark!r}" if benchmark else metric
+    closed, opened = e[~e["open_weights"]], e[e["open_weights"]]
+    if closed.empty:
+        raise AnalysisError(f"no closed model with a dated value on {what}: nothing to lag behind")
+    if opened.empty:
+        raise AnalysisError(f"no open-weights model with a dated value on {what} "
+                            f"({len(closed)} closed models): the lag is undefined")
+    c_curve, o_curve = _topk_curve(closed, top_k), _topk_curve(opened, top_k)
+    if c_curve.empty:
+        raise AnalysisError(f"fewer than {top_k} closed models on {what}")
+    as_of = pd.Timestamp(as_of) if as_of is not None else e["date"].max()
+    rows = []
+    o_vals = o_curve["value"].to_numpy()
+    for _, rec in c_curve.iterrows():
+        hit = np.nonzero(o_vals >= rec["value"])[0]
+        if len(hit):
+            o = o_curve.iloc[hit[0]]
+            rows.append({"closed_model": rec["model_id"], "closed_date": rec["date"], "level": rec["value"],
+                         "open_model": o["model_id"], "open_date": o["date"],
+                         "lag_months": (o["date"] - rec["date"]).days / DAYS_PER_MONTH, "censored": False,
+                         "censored_months": np.nan})
+        else:
+            rows.append({"closed_model": rec["model_id"], "closed_date": rec["date"], "level": rec["value"],
+                         "open_model": None, "open_date": pd.NaT, "lag_months": np.nan, "censored": True,
+                         "censored_months": max((as_of - rec["date"]).days, 0) / DAYS_PER_MONTH})
+    cr = pd.DataFrame(rows)
+    lags = cr.loc[~cr["censored"], "lag_months"].to_numpy(dtype=float)
+    notes = []
+    if len(lags) == 0:
+        med, ci = float("nan"), (float("nan"), float("nan"))
+        notes.append("no closed record has been matched by an open model yet: the lag exceeds the censored times")
+    else:
+        med = float(np.median(lags))
+        if len(lags) >= 2:
+            rng = np.random.default_rng(seed)
+            boot = np.median(lags[rng.integers(0, len(lags), size=(n_boot, len(lags)))], axis=1)
+            q = ((1 - ci_level) / 2, (1 + ci_level) / 2)
+            ci = (float(np.quantile(boot, q[0])), float(np.quantile(boot, q[1])))
+        else:
+            ci = (float("nan"), float("nan"))
+            notes.append("only one matched crossing: no interval")
+    n_cens = int(cr["censored"].sum())
+    if n_cens:
+        notes.append(f"{n_cens} closed record(s) not yet matched by an open model (censored); the median over "
+                     "matched crossings is then a lower bound")
+    if (lags < 0).any():
+        notes.append(f"{int((lags < 0).sum())} crossing(s) with negative lag: an open model had already reached "
+                     "that level before the closed record")
+    return LagResult(
+        metric=metric, benchmark=benchmark, top_k=top_k, median_lag_months=med, lag_months_ci=ci,
+        ci_level=ci_level, n=int(len(lags)), n_censored=n_cens, window=(e["date"].min(), e["date"].max()),
+        as_of=as_of, crossings=cr, frontier=frontier_curves(e, top_k), n_open_models=int(len(opened)),
+        n_closed_models=int(len(closed)), n_unknown_access=n_unknown, n_boot=n_boot, seed=seed, notes=tuple(notes),
+    )
+
+
+def _window(df: pd.DataFrame, since, until) -> pd.DataFrame:
+    if since is not None:
+        df = df[df["date"] >= pd.Timestamp(since)]
+    if until is not None:
+        df = df[df["date"] <= pd.Timestamp(until)]
+    return df
+
+
+def benchmark_entries(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark: str = "mmlu",
+                      setting: str | None = None, openness: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Best score per model on a benchmark, joined to models for release date and open-weights status.
+
+    Returns model_id, name, organization, date (model release date), value (score), open_weights. ``attrs``:
+    n_not_in_models (scored models missing from the models table), n_no_date.
+    """
+    for c in ("model_id", "benchmark", "score"):
+        if c not in benchmarks.columns:
+            raise AnalysisError(f"the benchmarks table needs a {c} column")
+    b = benchmarks[benchmarks["benchmark"] == benchmark]
+    if setting is not None:
+        if "setting" not in b.columns:
+            raise AnalysisError("the benchmarks table has no setting column")
+        b = b[b["setting"] == setting]
+    if b.empty:
+        known = sorted(benchmarks["benchmark"].dropna().unique())
+        hint = f"; available: {', '.join(known[:12])}" if known else " (the benchmarks table is empty)"
+        raise AnalysisError(f"no scores for benchmark {benchmark!r}" + (f" in setting {setting!r}" if setting else "")
+                            + hint)
+    best = b.groupby("model_id", as_index=False)["score"].max().rename(columns={"score": "value"})
+    flags = open_weights_flags(models, openness)
+    meta = pd.DataFrame({"model_id": models["id"], "date": models["release_date"],
+                         "name": models.get("name"), "organization": models.get("organization"),
+                         "open_weights": flags["open_weights"]}).drop_duplicates("model_id")
+    e = best.merge(meta, on="model_id", how="inner")
+    n_not = len(best) - len(e)
+    n_no_date = int(e["date"].isna().sum())
+    e = e[e["date"].notna()].reset_index(drop=True)
+    e.attrs.update(n_not_in_models=int(n_not), n_no_date=n_no_date)
+    return e[["model_id", "name", "organization", "date", "value", "open_weights"]]
+
+
+def capability_lag(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark: str = "mmlu",
+                   setting: str | None = None, openness: pd.DataFrame | None = None, top_k: int = 1,
+                   since=None, until=None, n_boot: int = 2000, seed: int = 0,
+                   ci_level: float = DEFAULT_CONFIDENCE) -> LagResult:
+    """Open-vs-closed lag on a benchmark: months for the best open model to reach each new closed best score."""
+    e = _window(benchmark_entries(benchmarks, models, benchmark, setting, openness), since, until)
+    if e.empty:
+        raise AnalysisError(f"no dated scores on {benchmark!r} in the requested window")
+    return open_closed_lag(e, metric="score", benchmark=benchmark, top_k=top_k, n_boot=n_boot, seed=seed,
+                           ci_level=ci_level, as_of=until)
+
+
+def compute_lag(models: pd.DataFrame, openness: pd.DataFrame | None = None, top_k: int = 1,
+                domain: str | None = None, since=None, until=None, n_boot: int = 2000, seed: int = 0,
+                ci_level: float = DEFAULT_CONFIDENCE) -> LagResult:
+    """Open-vs-closed lag in training compute: months for the open top-k to reach each new closed top-k level.
+
+    Closed = api, hosted or unreleased (Epoch AI's definition); ``domain`` restricts to one domain (e.g.
+    ``language``).
+    """
+    for c in ("id", "release_date", "training_compute_flop"):
+        if c not in models.columns:
+            raise AnalysisError(f"compute_lag needs a {c} column in the models table")
+    m = models if domain is None else models[models.get("domain") == domain]
+    flags = open_weights_flags(m, openness)
+    e = pd.DataFrame({"model_id": m["id"], "date": m["release_date"], "value": m["training_compute_flop"],
+                      "open_weights": flags["open_weights"]})
+    e = _window(e[e["value"].notna() & e["date"].notna()], since, until)
+    if e.empty:
+        raise AnalysisError("no models with both a release date and training compute in the requested window")
+    return open_closed_lag(e, metric="compute", benchmark=None, top_k=top_k, n_boot=n_boot, seed=seed,
+                           ci_level=ci_level, as_of=until)
+
+
+# --- transparency (FMTI) --------------------------------------------------------------------------------------
+
+EDITION_ORDER = ("2023-10", "2024-05", "2025-12")
+
+
+def _edition_key(e: str) -> tuple:
+    return (EDITION_ORDER.index(e) if e in EDITION_ORDER else len(EDITION_ORDER), str(e))
+
+
+def transparency_changes(transparency: pd.DataFrame, aliases: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """FMTI score per developer and edition, with the change since that developer's previous and first edition.
+
+    Columns: developer, edition, flagship_model (if given), score, previous_edition, previous_score, change,
+    change_from_first, n_editions. ``aliases`` renames developers across editions (e.g. {"Stability": "Stability
+    AI"}); names are otherwise taken as written.
+    """
+    for c in ("developer", "edition", "score"):
+        if c not in transparency.columns:
+            raise AnalysisError(f"the transparency table needs a {c} column")
+    t = transparency.copy()
+    t["developer"] = t["developer"].map(lambda d: (aliases or {}).get(d, d))
+    t["_k"] = t["edition"].map(_edition_key)
+    t = t.sort_values(["developer", "_k"])
+    if t.duplicated(["developer", "edition"]).any():
+        dup = t[t.duplicated(["developer", "edition"], keep=False)][["developer", "edition"]].iloc[0]
+        raise AnalysisError(f"developer {dup['developer']!r} appears twice in edition {dup['edition']!r}")
+    g = t.groupby("developer")
+    t["previous_edition"] = g["edition"].shift(1)
+    t["previous_score"] = g["score"].shift(1)
+    t["change"] = t["score"] - t["previous_score"]
+    t["change_from_first"] = t["score"] - g["score"].transform("first")
+    t["n_editions"] = g["edition"].transform("count")
+    cols = ["developer", "edition"] + (["flagship_model"] if "flagship_model" in t.columns else []) + [
+        "score", "previous_edition", "previous_score", "change", "change_from_first", "n_editions"]
+    return t[cols].reset_index(drop=True)
+
+
+def transparency_summary(transparency: pd.DataFrame) -> pd.DataFrame:
+    """Per FMTI edition: n_developers, mean, median, min, max, top_developer (ties joined with ' / ')."""
+    for c in ("developer", "edition", "score"):
+        if c not in transparency.columns:
+            raise AnalysisError(f"the transparency table needs a {c} column")
+    rows = []
+    for ed, g in sorted(transparency.groupby("edition"), key=lambda kv: _edition_key(kv[0])):
+        top = g["score"].max()
+        rows.append({"edition": ed, "n_developers": len(g), "mean": g["score"].mean(), "median": g["score"].median(),
+                     "min": g["score"].min(), "max": top,
+                     "top_developer": " / ".join(sorted(g.loc[g["score"] == top, "developer"]))})
+    return pd.DataFrame(rows, columns=["edition", "n_developers", "mean", "median", "min", "max", "top_developer"])
+
+
+def fmti_scores_from_indicators(scores: pd.DataFrame, edition: str,
+                                domains: Iterable[str] | pd.Series | None = None) -> pd.DataFrame:
+    """Developer totals from a CRFM FMTI indicator table (one row per indicator, one 0/1 column per developer).
+
+    Accepts the files of github.com/stanford-crfm/fmti as read by pandas: ``Indicator`` column, optional
+    ``Domain``/``Subdomain`` columns and ``Total`` column (ignored), and an optional totals row (``Indicator`` ==
+    "Total"; ignored, totals are recomputed). ``domains`` (Upstream/Model/Downstream per indicator, same order)
+    gives the sub-scores when the table has no Domain column. Returns rows in our transparency schema
+    (developer, edition, score, upstream_score, model_score, downstream_score).
+    """
+    if "Indicator" not in scores.columns:
+        raise AnalysisError("an FMTI score table needs an 'Indicator' column")
+    body = scores[scores["Indicator"].astype(str).str.strip().str.lower() != "total"]
+    meta = {"Domain", "Subdomain", "Indicator", "Total"}
+    devs = [c for c in body.columns if c not in meta]
+    if domains is None and "Domain" in body.columns:
+        domains = body["Domain"]
+    dom = None if domains is None else pd.Series(list(domains), index=body.index).astype(str).str.strip().str.lower()
+    if dom is not None and len(dom) != len(body):
+        raise AnalysisError(f"{len(dom)} domains given for {len(body)} indicators")
+    rows = []
+    for d in devs:
+        v = pd.to_numeric(body[d], errors="coerce")
+        if v.isna().any() or not v.isin([0, 1]).all():
+            raise AnalysisError(f"FMTI column {d!r} must hold 0/1 for every indicator")
+        row = {"developer": d, "edition": edition, "score": float(v.sum())}
+        for name in ("upstream", "model", "downstream"):
+            row[f"{name}_score"] = float(v[dom == name].sum()) if dom is not None else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,158 @@
+# %% [markdown]
+# # How fast is training compute growing?
+#
+# We fit a log-linear trend of training compute (FLOP) against release date: the slope is in orders of magnitude
+# (OOM) per year, reported as a growth factor per year and a doubling time, each with a confidence interval
+# (heteroskedasticity-robust HC3 standard errors by default, or a bootstrap over models). Two selections follow
+# Epoch AI's analyses: all notable models since 2010, and *frontier* models since 2018, where a model is frontier
+# if it was among the `top_k` most compute-intensive models released up to its own release date.
+#
+# **Caveats.** Compute is known only for part of the models (closed developers rarely publish it; many values
+# are Epoch AI estimates, see each row's `compute_method`), and "notable" is a curated, not a random, sample.
+# Intervals describe the uncertainty of the fitted trend given these models, not of the selection.
+
+# %% tags=["parameters"]
+data_spec: str = ""  # data source: "" bundled, a models CSV path, or "epoch:PATH"
+since: str = "2010-01-01"  # start of the all-notable-models window
+frontier_since: str = "2018-01-01"  # start of the frontier window
+until: str = ""  # end of both windows, empty for the last release in the data
+top_k: int = 10  # frontier size: top-k by compute at release
+confidence: float = 0.90  # confidence level of every interval
+bootstrap: int = 0  # bootstrap resamples, 0 for analytic HC3 intervals
+output_dir: str = ""  # set by the report runner; "" shows figures only
+
+# %%
+import numpy as np
+import pandas as pd
+
+from analysis import data, trends
+from analysis.figures import PALETTE, ReportOutput, label_log_axis, new_figure
+from analysis.frontier import frontier_mask
+
+out = ReportOutput(output_dir)
+ds = data.load(data_spec or None)
+models = ds.models
+method = "bootstrap" if bootstrap > 0 else "analytic"
+common = dict(until=until or None, confidence=confidence, method=method, n_boot=max(bootstrap, 1))
+fit_notable = trends.subset_trend(models, "training_compute_flop", "notable", since=since, **common)
+fit_frontier = trends.subset_trend(models, "training_compute_flop", "frontier", top_k=top_k, since=frontier_since,
+                                   **common)
+fits = pd.DataFrame([fit_notable.to_row(), fit_frontier.to_row()])
+out.table(fits, "compute-trend-fits")
+
+# %% [markdown]
+# ## Notable and frontier models
+
+# %%
+plot = models.dropna(subset=["release_date", "training_compute_flop"]).copy()
+plot["frontier"] = frontier_mask(plot, k=top_k)
+plot = plot[plot["release_date"] >= pd.Timestamp(since)]
+fig, ax = new_figure()
+ax.scatter(plot.loc[~plot.frontier, "release_date"], plot.loc[~plot.frontier, "training_compute_flop"], s=12,
+           color=PALETTE["sky"], alpha=0.7, label="notable model")
+ax.scatter(plot.loc[plot.frontier, "release_date"], plot.loc[plot.frontier, "training_compute_flop"], s=16,
+           color=PALETTE["vermillion"], label=f"frontier (top-{top_k} at release)")
+lines = []
+for fit, color, name in ((fit_notable, PALETTE["blue"], "notable"), (fit_frontier, PALETTE["vermillion"], "frontier")):
+    grid = pd.date_range(fit.start, fit.end, periods=50)
+    x = trends.decimal_year(pd.Series(grid))
+    y = 10 ** (fit.intercept + fit.slope_oom_per_year * (x - fit.x_mean))
+    ax.plot(grid, y, color=color, lw=2,
+            label=f"{name} trend: {fit.growth_per_year:.2g}x/yr ({fit.confidence:.0%} CI "
+                  f"{fit.growth_per_year_ci[0]:.2g}–{fit.growth_per_year_ci[1]:.2g}x)")
+    lines.append(pd.DataFrame({"series": f"{name}-trend", "release_date": grid, "training_compute_flop": y}))
+label_log_axis(ax, "y", "Training compute", "FLOP")
+ax.set_xlabel("Release date")
+ax.set_title("Training compute of notable AI models")
+ax.legend(loc="upper left")
+table = pd.concat([
+    plot.assign(series=np.where(plot.frontier, "frontier-model", "notable-model"))[
+        ["series", "id", "name", "organization", "release_date", "training_compute_flop", "compute_method"]],
+    *lines,
+], ignore_index=True)
+out.figure(fig, "compute-trend-notable",
+           caption=f"Training compute of notable models since {since} with log-linear trends for all notable models "
+                   f"and for frontier models (top-{top_k} at release) since {frontier_since}.",
+           alt="Scatter plot of training compute against release date on a log scale, rising steadily, with two "
+               "fitted trend lines.",
+           table=table, source=ds.label)
+
+# %%
+out.prose(
+    f"Across all notable models since {since}, training compute grew "
+    f"**{out.number('compute-trend-fits', 0, 'growth_per_year', '{:.2g}')}x per year** "
+    f"({confidence:.0%} CI {out.number('compute-trend-fits', 0, 'growth_low', '{:.2g}')}–"
+    f"{out.number('compute-trend-fits', 0, 'growth_high', '{:.2g}')}x), doubling every "
+    f"{out.number('compute-trend-fits', 0, 'doubling_months', '{:.2g}')} months "
+    f"(n = {out.number('compute-trend-fits', 0, 'n', '{:d}')}). "
+    f"Frontier models since {frontier_since} grew "
+    f"**{out.number('compute-trend-fits', 1, 'growth_per_year', '{:.2g}')}x per year** "
+    f"({out.number('compute-trend-fits', 1, 'growth_low', '{:.2g}')}–"
+    f"{out.number('compute-trend-fits', 1, 'growth_high', '{:.2g}')}x; "
+    f"n = {out.number('compute-trend-fits', 1, 'n', '{:d}')})."
+)
+
+# %% [markdown]
+# ## Where the frontier trend leads
+#
+# Dates at which the frontier trend line reaches 10²⁶, 10²⁷ and 10²⁸ FLOP. The narrow interval is for the trend
+# line itself; the wide one is a prediction interval for a single model, which includes the scatter of models
+# around the line. Extrapolations assume the past trend continues, which is exactly what is in question.
+
+# %%
+proj = trends.projection_table(fit_frontier, (1e26, 1e27, 1e28))
+fig, ax = new_figure()
+x0 = fit_frontier.start
+grid = pd.date_range(x0, pd.Timestamp("2032-12-31"), periods=80)
+xg = trends.decimal_year(pd.Series(grid))
+ax.plot(grid, 10 ** (fit_frontier.intercept + fit_frontier.slope_oom_per_year * (xg - fit_frontier.x_mean)),
+        color=PALETTE["vermillion"], label="frontier trend")
+front = plot[plot.frontier & (plot.release_date >= pd.Timestamp(frontier_since))]
+ax.scatter(front.release_date, front.training_compute_flop, s=14, color=PALETTE["vermillion"], alpha=0.6,
+           label="frontier models")
+for _, r in proj.iterrows():
+    if pd.notna(r["date"]):
+        lo = r["date_pi_low"] if pd.notna(r["date_pi_low"]) else r["date"]
+        hi = r["date_pi_high"] if pd.notna(r["date_pi_high"]) else r["date"]
+        ax.errorbar([r["date"]], [r["level"]], xerr=[[r["date"] - lo], [hi - r["date"]]], fmt="o",
+                    color=PALETTE["black"], capsize=3)
+for level, name in ((1e25, "EU AI Act 1e25"), (1e26, "US EO 14110 1e26")):
+    ax.axhline(level, color="#888888", lw=0.8, ls="--")
+    ax.text(grid[0], level * 1.3, name, fontsize=7.5, color="#555555")
+label_log_axis(ax, "y", "Training compute", "FLOP")
+ax.set_xlabel("Date")
+ax.set_title("Frontier compute trend and projected crossings")
+ax.legend(loc="lower right")
+out.figure(fig, "compute-projection-frontier",
+           caption=f"Frontier compute trend since {frontier_since} extrapolated to 2032; points with bars show when "
+                   f"the trend reaches 1e26, 1e27 and 1e28 FLOP with {confidence:.0%} prediction intervals.",
+           alt="Log-scale line of frontier training compute extended into the future with three projected crossing "
+               "dates and their intervals.",
+           table=proj, source=ds.label)
+
+# %% [markdown]
+# ## Models above regulatory thresholds
+#
+# Counts of models per year whose training compute exceeds 10²³…10²⁶ FLOP. The EU AI Act presumes systemic risk
+# above 10²⁵ FLOP; the (revoked) US Executive Order 14110 required reports above 10²⁶ FLOP. Counts are lower
+# bounds: models without a published or estimated compute are not counted.
+
+# %%
+counts = trends.threshold_counts(models)
+counts = counts[counts["year"] >= 2018]
+fig, ax = new_figure()
+years = sorted(counts["year"].unique())
+width = 0.2
+for i, (t, g) in enumerate(counts.groupby("threshold")):
+    g = g.set_index("year").reindex(years, fill_value=0)
+    ax.bar(np.array(years) + (i - 1.5) * width, g["n_models"], width=width, label=f"> {t:.0e} FLOP")
+ax.set_xlabel("Release year")
+ax.set_ylabel("Models (count)")
+ax.set_title("Models above compute thresholds per year")
+ax.legend()
+out.figure(fig, "compute-thresholds-per-year",
+           caption="Notable models released per year with training compute above 1e23, 1e24, 1e25 and 1e26 FLOP "
+                   "(lower bounds: models without a compute figure are not counted).",
+           alt="Grouped bar chart of the number of models above each compute threshold per year, rising sharply "
+               "after 2022.",
+           table=counts, source=ds.label)
