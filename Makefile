@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help install test test-fast lab reports validate lint datapackage lock benchmark clean
+.PHONY: help install test test-fast lab reports validate lint notebooks datapackage lock benchmark clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ reports: $(STAMP) ## Build every report from the bundled data into reports/
 
 validate: $(STAMP) ## Validate the bundled data
 	$(BIN)/frontier-atlas validate
+
+notebooks: $(STAMP) ## Re-pair notebooks/*.py (the reviewed source) with their .ipynb (no outputs)
+	$(BIN)/jupytext --sync notebooks/*.py
 
 lint: $(STAMP) ## Lint the code (ruff) and check notebooks are stored without outputs
 	$(BIN)/ruff check analysis tests benchmarks tools

@@ -20,10 +20,11 @@ includes 0 (or lies below it) the doubling time is unbounded: the upper bound is
 ``None`` (JSON null) in :meth:`TrendFit.to_dict`, and a note says why; a non-positive point slope gives
 ``doubling_months = inf`` (no doubling).
 
-Data handling, reported in every result: rows without a release date or without a value are dropped and counted
-(``n_missing_date``, ``n_missing_value``); **non-positive values raise** :class:`AnalysisError` (a zero or negative
-FLOP/parameter count is a data error and has no logarithm) unless ``nonpositive="drop"``, which drops and counts
-them (``n_nonpositive``); rows outside the ``since``/``until`` window (inclusive) are counted in ``n_outside``.
+Data handling, reported in every result: rows without a release date, and rows in the window without a value, are
+dropped and counted (``n_missing_date``, ``n_missing_value``); **non-positive values in the window raise**
+:class:`AnalysisError` (a zero or negative FLOP/parameter count is a data error and has no logarithm) unless
+``nonpositive="drop"``, which drops and counts them (``n_nonpositive``); usable rows outside the ``since``/``until``
+window (inclusive) are counted in ``n_outside``.
 At least 3 models with at least 2 distinct dates are needed (:data:`MIN_POINTS`), else AnalysisError.
 
 Every function takes a models DataFrame (only the columns it uses are required) and returns a frozen dataclass or
@@ -195,22 +196,22 @@ def prepare(df: pd.DataFrame, metric: str = "training_compute_flop", *, since: o
     vals = as_numbers(df[column], column)
     has_date = dates.notna()
     has_val = vals.notna()
+    in_window = has_date.copy()
+    if since_ts is not None:
+        in_window &= dates >= since_ts
+    if until_ts is not None:
+        in_window &= dates <= until_ts
     n_missing_date = int((~has_date).sum())
-    n_missing_value = int((has_date & ~has_val).sum())
-    usable = has_date & has_val
-    nonpos = usable & (vals <= 0)
+    n_missing_value = int((in_window & ~has_val).sum())  # counted inside the window only
+    nonpos = in_window & has_val & (vals <= 0)
     if nonpos.any() and nonpositive == "raise":
         who = df.loc[nonpos, "name" if "name" in df.columns else "release_date"].astype(str).head(3).tolist()
         raise AnalysisError(
             f"{column}: {int(nonpos.sum())} non-positive value(s) (e.g. {', '.join(who)}); a log-linear trend needs "
             f"values > 0 - fix the data or pass nonpositive='drop'")
-    usable &= ~nonpos
-    inside = usable.copy()
-    if since_ts is not None:
-        inside &= dates >= since_ts
-    if until_ts is not None:
-        inside &= dates <= until_ts
-    n_outside = int((usable & ~inside).sum())
+    usable = has_date & has_val & ~(has_val & (vals <= 0))
+    inside = usable & in_window
+    n_outside = int((usable & ~in_window).sum())
     sel = df.loc[inside]
     d = dates[inside]
     orgs = (sel["organization"].map(lambda c: ", ".join(split_multi(c))) if "organization" in sel.columns

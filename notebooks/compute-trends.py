@@ -12,14 +12,14 @@
 # Intervals describe the uncertainty of the fitted trend given these models, not of the selection.
 
 # %% tags=["parameters"]
-data_spec: str = ""  # data source: "" bundled, a models CSV path, or "epoch:PATH"
+data_spec: str = ""  # data source: empty for bundled, a models CSV path, or epoch:PATH
 since: str = "2010-01-01"  # start of the all-notable-models window
 frontier_since: str = "2018-01-01"  # start of the frontier window
 until: str = ""  # end of both windows, empty for the last release in the data
 top_k: int = 10  # frontier size: top-k by compute at release
 confidence: float = 0.90  # confidence level of every interval
 bootstrap: int = 0  # bootstrap resamples, 0 for analytic HC3 intervals
-output_dir: str = ""  # set by the report runner; "" shows figures only
+output_dir: str = ""  # set by the report runner; empty shows figures only
 
 # %%
 import numpy as np

@@ -154,6 +154,16 @@ def test_non_positive_values_raise_unless_dropped():
     assert any("non-positive" in n for n in fit.notes)
 
 
+def test_counts_refer_to_the_window():
+    """A missing or zero value outside the window is neither counted nor an error."""
+    df = synthetic(n=30)
+    df.loc[0, "training_compute_flop"] = np.nan
+    df.loc[1, "training_compute_flop"] = 0.0
+    df.loc[29, "training_compute_flop"] = np.nan
+    fit = T.fit_trend(df, since=df.release_date[2])
+    assert (fit.n, fit.n_missing_value, fit.n_nonpositive, fit.n_outside) == (27, 1, 0, 0)
+
+
 @pytest.mark.parametrize("n", [0, 1, 2])
 def test_too_few_points(n):
     with pytest.raises(AnalysisError, match=f"too few points.*{n} model.*at least 3"):

@@ -118,8 +118,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"note: {note}")
         dropped = fit.n_missing_date + fit.n_missing_value + fit.n_nonpositive
         if dropped:
-            print(f"note: {fit.n_missing_value} model(s) in the subset without {column} and {fit.n_missing_date} "
-                  f"without a release date were left out.")
+            print(f"note: left out {fit.n_missing_value} model(s) of the window without {column}, "
+                  f"{fit.n_missing_date} without a release date, {fit.n_nonpositive} with a non-positive value.")
         print(f"source: {ds.label}")
     return 0
 

@@ -1,0 +1,162 @@
+# %% [markdown]
+# # Are open models catching up?
+#
+# Three measurements. **Openness** of language-model releases on the 14 dimensions of the European Open Source AI
+# Index ("Opening up ChatGPT", Liesenfeld, Lopez & Dingemanse 2023): open = 1, partial = 0.5, closed = 0, grouped
+# into availability, documentation and access. **Open share**: the share of notable models released with open
+# weights each year, with Wilson 95% intervals. **The lag**: how many months after a closed model set a new best
+# score (or a new largest training run) an open-weights model matched it; summarised by the median over crossings
+# with a bootstrap interval. Records not yet matched are *censored*: they make the median a lower bound.
+#
+# **Caveats.** "Open weights" is not open source: most open-weight licences restrict use, and few releases
+# publish training data. Benchmark scores come from different evaluators and prompts (see each row's `setting`
+# and `evaluator`); MMLU is saturated near the top, which compresses late lags.
+
+# %% tags=["parameters"]
+data_spec: str = ""  # data source: empty for bundled, a models CSV path, or epoch:PATH
+benchmark: str = "mmlu"  # benchmark for the capability lag
+benchmark_setting: str = "5-shot"  # evaluation setting of that benchmark, empty for any
+top_k: int = 1  # compare the k-th best open and closed model
+confidence: float = 0.90  # level of the bootstrap interval on the median lag
+output_dir: str = ""  # set by the report runner; empty shows figures only
+
+# %%
+import numpy as np
+import pandas as pd
+
+from analysis import data, openness
+from analysis.errors import AnalysisError
+from analysis.figures import CLOSED_COLOR, OPEN_COLOR, PALETTE, ReportOutput, new_figure
+
+out = ReportOutput(output_dir)
+ds = data.load(data_spec or None)
+models, bench, opn = ds.models, ds.benchmarks, ds.openness
+
+# %% [markdown]
+# ## Openness scores
+
+# %%
+if len(opn):
+    scores = openness.openness_scores(opn).merge(models[["id", "name", "organization"]], left_on="model_id",
+                                                 right_on="id", how="left").drop(columns="id")
+    top = scores.sort_values(["score", "model_id"], ascending=[True, True])
+    fig, ax = new_figure(figsize=(7, max(4, 0.16 * len(top))))
+    left = np.zeros(len(top))
+    for part, color in (("availability", PALETTE["blue"]), ("documentation", PALETTE["orange"]),
+                        ("access", PALETTE["green"])):
+        ax.barh(top["name"].fillna(top["model_id"]), top[part], left=left, color=color, label=part)
+        left += top[part].to_numpy()
+    ax.set_xlabel("Openness score (points of 14)")
+    ax.set_title("Openness of language-model releases")
+    ax.tick_params(axis="y", labelsize=6)
+    ax.legend(loc="lower right")
+    out.figure(fig, "openness-scores",
+               caption="Openness of language-model releases on 14 dimensions (open 1, partial 0.5, closed 0), split "
+                       "into availability, documentation and access; codes from the European Open Source AI Index "
+                       "with evidence in data/openness.csv.",
+               alt="Horizontal stacked bars, one per model, from least to most open.", table=scores, source=ds.label)
+
+# %% [markdown]
+# ## Share of notable models released with open weights
+
+# %%
+share = openness.open_share(models, opn if len(opn) else None, by="year")
+share = share[share["year"] >= 2015].reset_index(drop=True)
+fig, ax = new_figure()
+ax.plot(share["year"], 100 * share["share"], color=OPEN_COLOR, marker="o", label="open-weights share")
+ax.fill_between(share["year"], 100 * share["share_low"], 100 * share["share_high"], color=OPEN_COLOR, alpha=0.2,
+                label="95% Wilson interval")
+ax.set_ylim(0, 100)
+ax.set_xlabel("Release year")
+ax.set_ylabel("Models released with open weights (%)")
+ax.set_title("Open-weights share of notable models")
+ax.legend(loc="upper left")
+out.figure(fig, "open-share-by-year",
+           caption="Share of notable models released with open weights each year (models with known access), "
+                   "with 95% Wilson intervals.",
+           alt="Line of the yearly open-weights share with a shaded interval band.", table=share, source=ds.label)
+
+# %% [markdown]
+# ## How far behind are open models?
+
+# %%
+lag_rows = []
+lag = None
+try:
+    lag = openness.capability_lag(bench, models, benchmark, setting=benchmark_setting or None, openness=opn,
+                                  top_k=top_k, ci_level=confidence)
+except AnalysisError as exc:
+    print(f"No {benchmark} lag: {exc}")
+if lag is not None:
+    entries = openness.benchmark_entries(bench, models, benchmark, setting=benchmark_setting or None, openness=opn)
+    curves = openness.frontier_curves(entries, top_k=top_k)
+    fig, ax = new_figure()
+    for group, color in (("closed", CLOSED_COLOR), ("open", OPEN_COLOR)):
+        c = curves[curves["group"] == group].sort_values("date")
+        ax.step(c["date"], c["value"], where="post", color=color, lw=2, label=f"best {group} model")
+        pts = entries[entries["open_weights"] == (group == "open")]
+        ax.scatter(pts["date"], pts["value"], s=10, color=color, alpha=0.35)
+    for _, r in lag.matched.iterrows():
+        ax.annotate("", xy=(r["open_date"], r["level"]), xytext=(r["closed_date"], r["level"]),
+                    arrowprops=dict(arrowstyle="->", color="#777777", lw=0.8))
+    ax.set_xlabel("Release date")
+    ax.set_ylabel(f"{benchmark.upper()} score (%)")
+    ax.set_title(f"Best open and closed models on {benchmark.upper()}")
+    ax.legend(loc="lower right")
+    out.figure(fig, f"open-closed-frontier-{benchmark}",
+               caption=f"Best closed and best open-weights {benchmark.upper()} scores over time "
+                       f"({benchmark_setting or 'any setting'}); arrows show how long open models took to match "
+                       "each new closed record.",
+               alt="Two rising step lines, closed above and open catching up, with horizontal arrows for lags.",
+               table=curves, source=ds.label)
+    lag_rows.append({"metric": f"{benchmark} score", "median_lag_months": lag.median_lag_months,
+                     "lag_low": lag.lag_months_ci[0], "lag_high": lag.lag_months_ci[1], "n": lag.n,
+                     "n_censored": lag.n_censored, "confidence": confidence})
+clag = openness.compute_lag(models, opn if len(opn) else None, top_k=top_k, ci_level=confidence)
+lag_rows.append({"metric": "training compute", "median_lag_months": clag.median_lag_months,
+                 "lag_low": clag.lag_months_ci[0], "lag_high": clag.lag_months_ci[1], "n": clag.n,
+                 "n_censored": clag.n_censored, "confidence": confidence})
+lags = pd.DataFrame(lag_rows)
+out.table(lags, "open-closed-lag-summary")
+crossings = pd.concat([(lag.crossings.assign(metric=benchmark) if lag is not None else None),
+                       clag.crossings.assign(metric="compute")], ignore_index=True)
+out.table(crossings, "open-closed-lag-crossings")
+
+# %%
+i = len(lags) - 1
+text = (f"In training compute, the open frontier matched each new closed record after a median of "
+        f"**{out.number('open-closed-lag-summary', i, 'median_lag_months', '{:.1f}')} months** "
+        f"({confidence:.0%} bootstrap CI {out.number('open-closed-lag-summary', i, 'lag_low', '{:.1f}')}–"
+        f"{out.number('open-closed-lag-summary', i, 'lag_high', '{:.1f}')}; "
+        f"n = {out.number('open-closed-lag-summary', i, 'n', '{:d}')} matched records, "
+        f"{out.number('open-closed-lag-summary', i, 'n_censored', '{:d}')} not yet matched).")
+if lag is not None:
+    text = (f"On {benchmark.upper()}, open-weights models reached each new closed record after a median of "
+            f"**{out.number('open-closed-lag-summary', 0, 'median_lag_months', '{:.1f}')} months** "
+            f"({confidence:.0%} CI {out.number('open-closed-lag-summary', 0, 'lag_low', '{:.1f}')}–"
+            f"{out.number('open-closed-lag-summary', 0, 'lag_high', '{:.1f}')}; "
+            f"n = {out.number('open-closed-lag-summary', 0, 'n', '{:d}')}, "
+            f"{out.number('open-closed-lag-summary', 0, 'n_censored', '{:d}')} censored). " + text)
+out.prose(text)
+
+# %% [markdown]
+# ## Transparency of developers (FMTI)
+
+# %%
+if len(ds.transparency):
+    tr = openness.transparency_changes(ds.transparency)
+    fig, ax = new_figure()
+    for dev, g in tr.groupby("developer"):
+        g = g.sort_values("edition")
+        ax.plot(g["edition"], g["score"], marker="o", lw=1.2, label=dev if len(g) > 1 else None)
+        ax.annotate(dev, (g["edition"].iloc[-1], g["score"].iloc[-1]), fontsize=6, xytext=(3, 0),
+                    textcoords="offset points")
+    ax.set_ylim(0, 100)
+    ax.set_xlabel("FMTI edition")
+    ax.set_ylabel("Transparency score (points of 100)")
+    ax.set_title("Foundation Model Transparency Index by developer")
+    out.figure(fig, "fmti-scores-by-developer",
+               caption="Stanford CRFM Foundation Model Transparency Index totals per developer in the 2023, 2024 "
+                       "and 2025 editions.",
+               alt="Lines per developer across three FMTI editions; many fall in 2025.", table=tr,
+               source="Stanford CRFM FMTI (CC BY 4.0)")

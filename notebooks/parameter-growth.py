@@ -1,0 +1,137 @@
+# %% [markdown]
+# # How fast are models growing?
+#
+# Three views of model size: the log-linear trend of parameter counts and of training-set sizes (tokens) against
+# release date, per domain and for language models; total versus *active* parameters for mixture-of-experts (MoE)
+# models, where each token uses only a fraction of the weights; and the "parameter gap" view, the number of models
+# released per year in each size band.
+#
+# **Caveats.** Closed developers rarely disclose parameter counts (GPT-4, Claude, Gemini are missing here, not
+# small), so size trends describe models whose size is public, increasingly open-weight models. For MoE models the
+# total parameter count overstates the compute per token; compare active parameters for that.
+
+# %% tags=["parameters"]
+data_spec: str = ""  # data source: empty for bundled, a models CSV path, or epoch:PATH
+since: str = "2012-01-01"  # start of the fitting window
+until: str = ""  # end of the window, empty for the last release in the data
+domain: str = "language"  # domain for the headline parameter and token trends
+min_n: int = 8  # smallest group fitted in the per-domain table
+confidence: float = 0.90  # confidence level of every interval
+output_dir: str = ""  # set by the report runner; empty shows figures only
+
+# %%
+import numpy as np
+import pandas as pd
+
+from analysis import data, trends
+from analysis.errors import AnalysisError
+from analysis.figures import PALETTE, ReportOutput, label_log_axis, new_figure
+
+out = ReportOutput(output_dir)
+ds = data.load(data_spec or None)
+models = ds.models
+window = dict(since=since, until=until or None, confidence=confidence)
+rows = []
+for metric in ("parameters", "training_tokens"):
+    try:
+        rows.append(trends.subset_trend(models, metric, "notable", domain=domain, **window).to_row())
+    except AnalysisError as exc:
+        rows.append({"subset": f"notable {domain} models", "metric": metric, "n": 0, "note": str(exc)})
+headline = pd.DataFrame(rows)
+out.table(headline, "parameter-growth-fits")
+by_domain = trends.parameter_trends_by_domain(models, min_n=min_n, **window)
+out.table(by_domain, "parameter-trend-by-domain")
+
+# %% [markdown]
+# ## Parameters and training tokens of language models
+
+# %%
+lm = models[(models["domain"] == domain) & (models["release_date"] >= pd.Timestamp(since))]
+fig, ax = new_figure()
+series = []
+for metric, color, label in (("parameters", PALETTE["blue"], "parameters"),
+                             ("training_tokens", PALETTE["orange"], "training tokens")):
+    pts = lm.dropna(subset=[metric])
+    ax.scatter(pts["release_date"], pts[metric], s=12, color=color, alpha=0.7, label=label)
+    series.append(pts[["id", "name", "release_date"]].assign(series=metric, value=pts[metric]))
+    row = headline[headline["metric"] == metric]
+    if len(row) and pd.notna(row.iloc[0].get("slope_oom_per_year", np.nan)):
+        fit = trends.subset_trend(models, metric, "notable", domain=domain, **window)
+        grid = pd.date_range(fit.start, fit.end, periods=40)
+        x = trends.decimal_year(pd.Series(grid))
+        y = 10 ** (fit.intercept + fit.slope_oom_per_year * (x - fit.x_mean))
+        ax.plot(grid, y, color=color, lw=2,
+                label=f"{label} trend {fit.growth_per_year:.2g}x/yr ({confidence:.0%} CI "
+                      f"{fit.growth_per_year_ci[0]:.2g}–{fit.growth_per_year_ci[1]:.2g})")
+        series.append(pd.DataFrame({"series": f"{metric}-trend", "release_date": grid, "value": y}))
+label_log_axis(ax, "y", "Parameters or tokens", "count")
+ax.set_xlabel("Release date")
+ax.set_title(f"Size of {domain} models and their training data")
+ax.legend(loc="upper left")
+out.figure(fig, "parameters-tokens-language",
+           caption=f"Parameters and training tokens of notable {domain} models since {since}, with log-linear trends "
+                   f"and {confidence:.0%} confidence intervals on the growth rates.",
+           alt="Log-scale scatter of parameter counts and training-token counts rising over time, tokens faster.",
+           table=pd.concat(series, ignore_index=True), source=ds.label)
+
+# %%
+hl = headline.set_index("metric")
+if {"parameters", "training_tokens"} <= set(hl.index) and "growth_per_year" in hl.columns \
+        and hl[["growth_per_year"]].notna().all().all():
+    out.prose(
+        f"Parameter counts of {domain} models grew "
+        f"**{out.number('parameter-growth-fits', 0, 'growth_per_year', '{:.2g}')}x per year** "
+        f"({confidence:.0%} CI {out.number('parameter-growth-fits', 0, 'growth_low', '{:.2g}')}–"
+        f"{out.number('parameter-growth-fits', 0, 'growth_high', '{:.2g}')}x, "
+        f"n = {out.number('parameter-growth-fits', 0, 'n', '{:d}')}), while training sets grew "
+        f"**{out.number('parameter-growth-fits', 1, 'growth_per_year', '{:.2g}')}x per year** "
+        f"({out.number('parameter-growth-fits', 1, 'growth_low', '{:.2g}')}–"
+        f"{out.number('parameter-growth-fits', 1, 'growth_high', '{:.2g}')}x, "
+        f"n = {out.number('parameter-growth-fits', 1, 'n', '{:d}')})."
+    )
+
+# %% [markdown]
+# ## Mixture-of-experts: total versus active parameters
+
+# %%
+moe = trends.moe_table(models).dropna(subset=["parameters"])
+if moe.empty:
+    out.prose("This data set marks no mixture-of-experts models (Epoch AI exports carry no architecture column).")
+else:
+    fig, ax = new_figure()
+    has_active = moe.dropna(subset=["active_parameters"])
+    for _, r in has_active.iterrows():
+        ax.plot([r["release_date"], r["release_date"]], [r["active_parameters"], r["parameters"]], color="#bbbbbb", lw=1)
+    ax.scatter(moe["release_date"], moe["parameters"], s=16, color=PALETTE["purple"], label="total parameters")
+    ax.scatter(has_active["release_date"], has_active["active_parameters"], s=16, color=PALETTE["green"],
+               label="active parameters per token")
+    label_log_axis(ax, "y", "Parameters", "count")
+    ax.set_xlabel("Release date")
+    ax.set_title("Mixture-of-experts models: total and active parameters")
+    ax.legend(loc="upper left")
+    out.figure(fig, "moe-total-vs-active",
+               caption="Total and active (per-token) parameters of mixture-of-experts models; the grey segment spans "
+                       "the two for each model.",
+               alt="Pairs of points per MoE model, total parameters well above active parameters, both rising.",
+               table=moe, source=ds.label)
+
+# %% [markdown]
+# ## The parameter gap: models per size band
+
+# %%
+bands = trends.size_band_counts(models[models["release_date"] >= pd.Timestamp(since)])
+pivot = bands.pivot_table(index="year", columns="band", values="n_models", aggfunc="sum", fill_value=0)
+pivot = pivot[[b for b in trends.band_labels() if b in pivot.columns]]
+fig, ax = new_figure()
+bottom = np.zeros(len(pivot))
+for band in pivot.columns:
+    ax.bar(pivot.index, pivot[band], bottom=bottom, label=f"{band} parameters")
+    bottom += pivot[band].to_numpy()
+ax.set_xlabel("Release year")
+ax.set_ylabel("Models with a known parameter count (count)")
+ax.set_title("Models per parameter band")
+ax.legend(fontsize=7, ncol=2)
+out.figure(fig, "parameter-bands-per-year",
+           caption="Models released per year in each parameter-count band (only models with a public parameter count).",
+           alt="Stacked bars of model counts per year by size band, with growing shares above 10 billion parameters.",
+           table=bands, source=ds.label)

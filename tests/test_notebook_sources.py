@@ -1,0 +1,54 @@
+"""Notebooks are thin, parameterized and stored diffable: each .py (py:percent) has its paired .ipynb without
+outputs, one `parameters` cell with typed, commented defaults, and no analysis logic beyond calling analysis/."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import jupytext
+import pytest
+
+from analysis import reports
+
+NB_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NAMES = sorted(p.stem for p in NB_DIR.glob("*.py"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_pair_in_sync_and_without_outputs(name):
+    py = jupytext.read(NB_DIR / f"{name}.py")
+    ipynb_path = NB_DIR / f"{name}.ipynb"
+    assert ipynb_path.is_file(), f"run `make notebooks` to create {ipynb_path.name}"
+    raw = json.loads(ipynb_path.read_text(encoding="utf-8"))
+    for cell in raw["cells"]:
+        if cell["cell_type"] == "code":
+            assert not cell.get("outputs") and not cell.get("execution_count"), f"{name}.ipynb has outputs"
+    nb = jupytext.read(ipynb_path)
+    assert [c.source for c in nb.cells] == [c.source for c in py.cells], f"{name}: .py and .ipynb differ; make notebooks"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_one_typed_parameters_cell(name):
+    nb = reports.read_notebook(name)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    tree = ast.parse(tagged[0].source)
+    lines = tagged[0].source.splitlines()
+    for node in tree.body:
+        assert isinstance(node, ast.AnnAssign), f"{name}: parameter without a type annotation"
+        assert "#" in lines[node.lineno - 1], f"{name}: parameter {ast.unparse(node.target)} has no comment"
+    declared = reports.declared_parameters(name)
+    assert {"data_spec", "output_dir"} <= set(declared)
+    assert all(p.type in ("int", "float", "str", "bool") for p in declared.values()), declared
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebooks_stay_thin(name):
+    """Logic lives in analysis/: notebooks define no functions or classes of their own."""
+    nb = reports.read_notebook(name)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            tree = ast.parse(cell.source)
+            assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))], name
