@@ -99,7 +99,8 @@ BENCHMARKS = [
 OPENNESS = [
     f("model_id", "string", "Model id", "Id of a model in models.csv (the instruction-tuned release that was assessed).", required=True, unique=True),
     f("license_type", "string", "Licence type", "OSI-approved open licence, restricted open-weights licence, or proprietary.", required=True, enum=["osi-approved", "restricted-open-weights", "proprietary"]),
-    f("assessed_by", "string", "Assessed by", "Who coded the dimensions: 'eosai' (European Open Source AI Index, osai-index.eu) or 'frontier-atlas'.", required=True, enum=["eosai", "frontier-atlas"]),
+    f("assessed_by", "string", "Assessed by", "Who coded the dimensions: 'eosai' (European Open Source AI Index, osai-index.eu), 'opening-up-chatgpt' (its predecessor table, Liesenfeld, Lopez & Dingemanse 2023) or 'frontier-atlas'.", required=True, enum=["eosai", "opening-up-chatgpt", "frontier-atlas"]),
+    f("source_record", "string", "Source record", "Machine-readable pointer to the coded record: 'eosai:<file>.yaml@<commit>' (Language-Technology-Assessment/main-database) or 'opening-up-chatgpt:docs/df.csv#row=N'; '; package,api: <pointer>' when those two dimensions come from another record.", required=True),
     f("assessed_date", "date", "Assessment date", "Date of the assessment or of the source snapshot.", required=True, minimum="2022-01-01"),
 ]
 for dim, title, group, desc in OPENNESS_DIMENSIONS:
