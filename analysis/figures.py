@@ -50,6 +50,12 @@ def label_log_axis(ax, axis: str, quantity: str, unit: str) -> None:
     (ax.set_ylabel if axis == "y" else ax.set_xlabel)(text)
 
 
+def short_label(text: object, width: int = 40) -> str:
+    """A label safe for axes: plain text (mathtext is off in the style), cut to ``width`` characters."""
+    s = " ".join(str(text).split())
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
 def stamp(fig, figure_id: str, source: str) -> None:
     """Write the source line and the figure id under the figure."""
     fig.text(0.0, -0.02, f"Source: {source}", ha="left", va="top", fontsize=7.5, color="#555555",

@@ -21,7 +21,7 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import pandas as pd
 
 from analysis import competition, data
-from analysis.figures import PALETTE, ReportOutput, new_figure
+from analysis.figures import PALETTE, ReportOutput, new_figure, short_label
 
 out = ReportOutput(output_dir)
 ds = data.load(data_spec or None)
@@ -87,7 +87,7 @@ for _, r in lead.iterrows():
     i = holders.index(r["holder"])
     ax.barh(i, (pd.Timestamp(r["end"]) - pd.Timestamp(r["start"])).days, left=pd.Timestamp(r["start"]),
             color=colors[i % len(colors)])
-ax.set_yticks(range(len(holders)), holders)
+ax.set_yticks(range(len(holders)), [short_label(h) for h in holders])
 ax.set_xlabel("Date")
 ax.set_title("Holder of the largest known training run")
 out.figure(fig, "compute-leadership-timeline",

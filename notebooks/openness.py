@@ -26,7 +26,7 @@ import pandas as pd
 
 from analysis import data, openness
 from analysis.errors import AnalysisError
-from analysis.figures import CLOSED_COLOR, OPEN_COLOR, PALETTE, ReportOutput, new_figure
+from analysis.figures import CLOSED_COLOR, OPEN_COLOR, PALETTE, ReportOutput, new_figure, short_label
 
 out = ReportOutput(output_dir)
 ds = data.load(data_spec or None)
@@ -44,7 +44,7 @@ if len(opn):
     left = np.zeros(len(top))
     for part, color in (("availability", PALETTE["blue"]), ("documentation", PALETTE["orange"]),
                         ("access", PALETTE["green"])):
-        ax.barh(top["name"].fillna(top["model_id"]), top[part], left=left, color=color, label=part)
+        ax.barh(top["name"].fillna(top["model_id"]).map(short_label), top[part], left=left, color=color, label=part)
         left += top[part].to_numpy()
     ax.set_xlabel("Openness score (points of 14)")
     ax.set_title("Openness of language-model releases")
@@ -149,7 +149,7 @@ if len(ds.transparency):
     for dev, g in tr.groupby("developer"):
         g = g.sort_values("edition")
         ax.plot(g["edition"], g["score"], marker="o", lw=1.2, label=dev if len(g) > 1 else None)
-        ax.annotate(dev, (g["edition"].iloc[-1], g["score"].iloc[-1]), fontsize=6, xytext=(3, 0),
+        ax.annotate(short_label(dev, 24), (g["edition"].iloc[-1], g["score"].iloc[-1]), fontsize=6, xytext=(3, 0),
                     textcoords="offset points")
     ax.set_ylim(0, 100)
     ax.set_xlabel("FMTI edition")

@@ -65,3 +65,13 @@ def models_csv(tmp_path):
         return write_csv(tmp_path / name, rows, schema.resource("models").columns)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def built_reports(tmp_path_factory):
+    """Every notebook built once per test session (bundled data, confidence overridden to 0.95)."""
+    from analysis import reports
+
+    out = tmp_path_factory.mktemp("reports")
+    results = reports.run_reports(reports.available(), out=out, jobs=2, overrides=["confidence=0.95"])
+    return out, {r.name: r for r in results}
