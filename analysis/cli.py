@@ -80,8 +80,20 @@ def build_parser() -> argparse.ArgumentParser:
     import analysis.commands as pkg
 
     for mod in sorted(m.name for m in pkgutil.iter_modules(pkg.__path__)):
-        importlib.import_module(f"analysis.commands.{mod}").register(sub)
+        try:
+            importlib.import_module(f"analysis.commands.{mod}").register(sub)
+        except Exception as exc:  # a broken command must not take the others down (tests import each one)
+            broken = sub.add_parser(mod, help=f"(unavailable: {type(exc).__name__})")
+            broken.add_argument("rest", nargs=argparse.REMAINDER)
+            broken.set_defaults(func=_unavailable(mod, exc))
     return parser
+
+
+def _unavailable(mod: str, exc: Exception):
+    def run(args: argparse.Namespace) -> int:
+        raise AtlasError(f"command group {mod!r} is unavailable: internal error {type(exc).__name__}: {exc}")
+
+    return run
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -35,7 +35,8 @@ from analysis.data import parse_spec, sha256_file
 from analysis.errors import AtlasError, UsageError
 
 ROOT = schema.PROJECT_ROOT
-NOTEBOOKS = ROOT / "notebooks"
+# FRONTIER_ATLAS_NOTEBOOKS points the runner at another notebooks folder (used by the tests).
+NOTEBOOKS = Path(os.environ.get("FRONTIER_ATLAS_NOTEBOOKS", ROOT / "notebooks"))
 DEFAULT_OUT = ROOT / "reports"
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 KERNEL = "python3"
@@ -326,13 +327,28 @@ def _term_to_interrupt(signum, frame):  # pragma: no cover - exercised via subpr
     raise KeyboardInterrupt
 
 
+_RUNNING = False  # in a worker process: is a notebook being executed right now?
+
+
+def _worker_signal(signum, frame):  # pragma: no cover - exercised via subprocess tests
+    """In a worker, SIGINT/SIGTERM interrupt the running notebook (its cleanup runs); an idle worker just exits."""
+    if _RUNNING:
+        raise KeyboardInterrupt
+    os._exit(1)
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGTERM, _worker_signal)
+    signal.signal(signal.SIGINT, _worker_signal)
+
+
 def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force: bool, run_id: str) -> Result:
     """Execute one report into a temporary folder and swap it in on success (runs in a worker process)."""
     import papermill as pm
 
     from analysis.render import render_html
 
-    signal.signal(signal.SIGTERM, _term_to_interrupt)
+    global _RUNNING
     t0 = time.monotonic()
     out = Path(out_root)
     final = out / name
@@ -344,6 +360,7 @@ def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force
                 return Result(name, "skipped", time.monotonic() - t0, "unchanged")
     tmp = out / f".tmp-{name}-{run_id}"
     shutil.rmtree(tmp, ignore_errors=True)
+    _RUNNING = True
     try:
         tmp.mkdir(parents=True)
         nb = read_notebook(name)
@@ -380,6 +397,8 @@ def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force
     except Exception as exc:  # a failing notebook must not stop the others
         shutil.rmtree(tmp, ignore_errors=True)
         return Result(name, "failed", time.monotonic() - t0, _failure_message(name, exc))
+    finally:
+        _RUNNING = False
 
 
 def _os_reason(exc: OSError) -> str:
@@ -459,20 +478,32 @@ def run_reports(names: list[str] | None = None, *, out: Path = DEFAULT_OUT, jobs
     with output_lock(out):
         cleanup_temp(out)
         previous = signal.signal(signal.SIGTERM, _term_to_interrupt)
-        try:
-            import multiprocessing as mp
+        import multiprocessing as mp
 
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
-                futs = {pool.submit(run_one, n, str(out), per_report[n], data_spec, force, run_id): n for n in names}
-                for i, fut in enumerate(as_completed(futs), 1):
-                    res = fut.result()
-                    results.append(res)
-                    if progress:
-                        progress(i, len(names), res)
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"), initializer=_worker_init)
+        try:
+            futs = {pool.submit(run_one, n, str(out), per_report[n], data_spec, force, run_id): n for n in names}
+            for i, fut in enumerate(as_completed(futs), 1):
+                res = fut.result()
+                results.append(res)
+                if progress:
+                    progress(i, len(names), res)
         except KeyboardInterrupt:
+            # stop the workers: SIGTERM becomes KeyboardInterrupt there, which removes their temp folders and
+            # shuts their kernels down; then make sure nothing of this run is left behind
+            procs = list(getattr(pool, "_processes", {}).values())
+            for p in procs:
+                with contextlib.suppress(Exception):
+                    p.terminate()
+            for p in procs:
+                p.join(timeout=15)
+                if p.is_alive():
+                    p.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
             cleanup_temp(out, run_id)
             raise
         finally:
+            pool.shutdown(wait=True)
             signal.signal(signal.SIGTERM, previous)
             cleanup_temp(out, run_id)
         from analysis.render import write_index
