@@ -254,7 +254,7 @@ def load_table(name: str, path: Path | None = None, *, strict: bool = True) -> p
     if not p.exists() and path is None:
         return empty_frame(res)
     df, problems = read_table(p, res)
-    problems += validate.check_frame(df, res, display_path(p))
+    problems = validate.dedupe(problems + validate.check_frame(df, res, display_path(p)))
     errors = [pr for pr in problems if pr.severity == "error"]
     if strict and errors:
         more = f" (and {len(errors) - 1} more problems; run `frontier-atlas validate {display_path(p)}`)" if len(errors) > 1 else ""

@@ -26,10 +26,8 @@ class DataError(AtlasError):
 
     def __init__(self, message: str, *, file: str | None = None, row: int | None = None, column: str | None = None):
         self.file, self.row, self.column, self.detail = file, row, column, message
-        loc = ":".join(str(p) for p in (file, row) if p is not None)
-        prefix = f"{loc}: " if loc else ""
-        col = f"{column}: " if column else ""
-        super().__init__(f"{prefix}{col}{message}")
+        loc = ":".join(str(p) for p in (file, row, column) if p is not None)
+        super().__init__(f"{loc}: {message}" if loc else message)
 
 
 class AnalysisError(AtlasError):

@@ -110,6 +110,13 @@ def plausibility(models: pd.DataFrame, file: str) -> list[Problem]:
     return out
 
 
+def dedupe(problems: list[Problem]) -> list[Problem]:
+    """Drop 'required but empty' where the same cell already failed to parse (one problem per cell)."""
+    parsed = {(p.file, p.row, p.column) for p in problems if p.message.startswith("expected ")}
+    return [p for p in problems
+            if not (p.message == _MESSAGES["not_nullable"] and (p.file, p.row, p.column) in parsed)]
+
+
 @dataclass(frozen=True)
 class Report:
     """Outcome of a validation run."""
@@ -183,4 +190,4 @@ def validate_paths(paths: list[Path] | None = None, today: pd.Timestamp | None =
                     if name == "models" and col == "training_hardware":
                         continue  # free-text hardware names are allowed; ids are checked below
                     problems.append(Problem(file, int(line), col, f"unknown {ref_res} id {v!r} (not in {ref_res}.csv)"))
-    return Report(tuple(problems), tuple(data.display_path(p) for p in paths))
+    return Report(tuple(dedupe(problems)), tuple(data.display_path(p) for p in paths))

@@ -148,4 +148,4 @@ def test_load_table_strict_raises_first_problem_with_count(models_csv):
     with pytest.raises(DataError) as exc:
         data.load_table("models", path)
     msg = str(exc.value)
-    assert "models.csv:2: parameters: must be >= 1" in msg and "and 1 more problems" in msg
+    assert "models.csv:2:parameters: must be >= 1" in msg and "and 1 more problems" in msg
