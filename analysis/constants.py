@@ -55,6 +55,120 @@ PARAMETER_BAND_EDGES = (1e8, 1e9, 1e10, 1e11, 1e12)
 
 # --- Scaling laws and compute accounting ----------------------------------------------------------------------
 
+# Hoffmann et al. 2022, "Training Compute-Optimal Large Language Models", arXiv:2203.15556 (Chinchilla).
+# Parametric loss L(N, D) = E + A/N^alpha + B/D^beta, Appendix D.2 (eq. 10): "E = 1.69, A = 406.4, B = 410.7",
+# exponents 0.34 and 0.28, as printed in the paper.
+HOFFMANN_2022_FIT = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}
+# Less-rounded exponents of the arXiv TeX source, alpha = 0.3392, beta = 0.2849, as reported by Besiroglu et al.
+# 2024 (below; checked here only through a secondary quotation). They give the paper's own approach-3 results:
+# a = 0.4565 (Table 2: 0.46) and N* = 40.3B at the Gopher budget (Fig. 4: "40B parameters"); the rounded
+# exponents give a = 0.452 and 32B.
+HOFFMANN_2022_TEX_FIT = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.3392, "beta": 0.2849}
+HOFFMANN_2022_GOPHER_BUDGET_FLOP = 5.76e23  # Fig. 2-4 captions: "the number of FLOPs used to train Gopher"
+HOFFMANN_2022_APPROACH3_GOPHER_PARAMS = 40e9  # Fig. 4 caption: "optimal model size ... Gopher budget to be 40B"
+# Table 2: exponents a (N* ~ C^a) and b (D* ~ C^b), with 10th and 90th percentiles from bootstrapping.
+HOFFMANN_2022_TABLE2 = {  # approach: (a, (p10, p90), b, (p10, p90))
+    "hoffmann-1": (0.50, (0.488, 0.502), 0.50, (0.501, 0.512)),
+    "hoffmann-2": (0.49, (0.462, 0.534), 0.51, (0.483, 0.529)),
+    "hoffmann-3": (0.46, (0.454, 0.455), 0.54, (0.542, 0.543)),
+}
+# Table 3 (approach 1 projections): (parameters, FLOPs, tokens), as printed (3 significant figures).
+HOFFMANN_2022_TABLE3 = (
+    (4e8, 1.92e19, 8.0e9), (1e9, 1.21e20, 20.2e9), (1e10, 1.23e22, 205.1e9), (6.7e10, 5.76e23, 1.5e12),
+    (1.75e11, 3.85e24, 3.7e12), (2.8e11, 9.90e24, 5.9e12), (5.2e11, 3.43e25, 11.0e12), (1e12, 1.27e26, 21.2e12),
+    (1e13, 1.30e28, 216.2e12),
+)
+# Table A3 (Appendix D.3): the same projections from approaches 2 and 3.
+HOFFMANN_2022_TABLE_A3_APPROACH2 = (
+    (4e8, 1.84e19, 7.7e9), (1e9, 1.20e20, 20.0e9), (1e10, 1.32e22, 219.5e9), (6.7e10, 6.88e23, 1.7e12),
+    (1.75e11, 4.54e24, 4.3e12), (2.8e11, 1.18e25, 7.1e12), (5.2e11, 4.19e25, 13.4e12), (1e12, 1.59e26, 26.5e12),
+    (1e13, 1.75e28, 292.0e12),
+)
+HOFFMANN_2022_TABLE_A3_APPROACH3 = (  # the 175B row reads 1.26e24 in the transcription we saw; 6ND gives 1.26e25
+    (4e8, 2.21e19, 9.2e9), (1e9, 1.62e20, 27.1e9), (1e10, 2.46e22, 410.1e9), (6.7e10, 1.71e24, 4.1e12),
+    (1.75e11, 1.26e25, 12.0e12), (2.8e11, 3.52e25, 20.1e12), (5.2e11, 1.36e26, 43.5e12), (1e12, 5.65e26, 94.1e12),
+    (1e13, 8.55e28, 1425.5e12),
+)
+# Chinchilla itself (same paper, Section 4): 70B parameters, 1.4T tokens, the Gopher budget of 5.76e23 FLOP.
+CHINCHILLA_PARAMS, CHINCHILLA_TOKENS, CHINCHILLA_REPORTED_FLOP = 7e10, 1.4e12, 5.76e23
+# GPT-3 (Brown et al. 2020, arXiv:2005.14165): 175B parameters, 300B training tokens, Table D.1: 3.14e23 FLOP.
+GPT3_PARAMS, GPT3_TOKENS, GPT3_REPORTED_FLOP = 1.75e11, 3e11, 3.14e23
+
+# Besiroglu, Erdil, Barnett & You 2024, "Chinchilla Scaling: A replication attempt", arXiv:2404.10102 (Epoch AI):
+# refit of approach 3 on 240 points extracted from Hoffmann et al.'s Fig. 4 (the 5 highest-loss of 245 dropped).
+BESIROGLU_2024_FIT = {"E": 1.8172, "A": 482.01, "B": 2085.43, "alpha": 0.3478, "beta": 0.3658}
+# Their Table 1 standard errors (A 124.58, B 1293.23, E 0.03, alpha 0.02, beta 0.02). Recalled from the paper;
+# the paper text was not retrievable in this session (the point estimates were checked, see above).
+BESIROGLU_2024_SE = {"A": 124.58, "B": 1293.23, "E": 0.03, "alpha": 0.02, "beta": 0.02}
+BESIROGLU_2024_N_POINTS = 240
+BESIROGLU_2024_TOKENS_PER_PARAM = 20.0  # their headline: compute-optimal "~20 tokens per parameter", as Chinchilla
+# Covariance of theta = (ln A, ln B, ln E, alpha, beta) for the Monte Carlo in analysis.scaling. Not published:
+# DERIVED here. We refit their released data (github.com/Besiroglu/data, svg_extracted_data.csv, dropping the 5
+# highest-loss points as they do) with Hoffmann et al.'s procedure (Huber delta 1e-3 on log loss, L-BFGS from a
+# grid of initialisations): point estimates A 477.8, B 2143, E 1.8172, alpha 0.3473, beta 0.3672 (within 1%, 3%,
+# 0%, 0.0005, 0.0014 of theirs). Then 300 bootstrap resamples of the 240 points, each refit from the point
+# estimate plus 60 random grid starts (seeds 1-3): bootstrap s.e. A 119, B 1142, E 0.024, alpha 0.015, beta 0.019, close to their Table 1
+# s.e. above. THETA_COV is that bootstrap covariance; a multivariate normal with it reproduces the bootstrap's
+# 5-95% range of N* at the Gopher budget to within ~3%.
+BESIROGLU_2024_THETA_COV = (  # ln A, ln B, ln E, alpha, beta
+    (6.2103e-02, -2.9286e-02, 1.9028e-03, 3.7106e-03, -1.4674e-03),
+    (-2.9286e-02, 1.5481e-01, 2.9523e-03, -1.8192e-03, 7.5945e-03),
+    (1.9028e-03, 2.9523e-03, 1.7116e-04, 1.1245e-04, 1.4417e-04),
+    (3.7106e-03, -1.8192e-03, 1.1245e-04, 2.2200e-04, -9.1189e-05),
+    (-1.4674e-03, 7.5945e-03, 1.4417e-04, -9.1189e-05, 3.7281e-04),
+)
+
+# Muennighoff et al. 2023, "Scaling Data-Constrained Language Models" (NeurIPS 2023, arXiv:2305.16264), eq. 5:
+# D' = U_D + U_D R*_D (1 - exp(-R_D / R*_D)), R_D = epochs - 1; fitted R*_D ~ 15.4 and R*_N ~ 5.3 (values recalled
+# from the paper; only the functional form was re-checked in this session).
+MUENNIGHOFF_2023_R_STAR_D = 15.4
+MUENNIGHOFF_2023_R_STAR_N = 5.3
+
+# Sardana, Portes, Doubov & Frankle 2024, "Beyond Chinchilla-Optimal: Accounting for Inference in Language Model
+# Scaling Laws" (ICML 2024, arXiv:2401.00448), Fig. 1: a 13B model with 2T tokens of lifetime inference demand
+# can save 1.7e22 FLOPs (17%) "by instead training a 7B model on more data".
+SARDANA_2024_FIG1 = {"reference_params": 13e9, "inference_tokens": 2e12, "optimal_params": 7e9,
+                     "flop_saved": 1.7e22, "fraction_saved": 0.17}
+
+# Villalobos et al. 2024, "Will we run out of data? Limits of LLM scaling based on human-generated data" (ICML 2024,
+# arXiv:2211.04325v2): effective stock of public human text ~300T tokens; datasets reach it "between 2026 and
+# 2032", median 2028 (80% CI 2026-2032). The 90% CI of the stock (100T-1000T) is as quoted in our issue; the
+# abstract and secondary summaries we could check give only the ~300T central value.
+VILLALOBOS_2024_STOCK_TOKENS = 3e14
+VILLALOBOS_2024_STOCK_CI = (1e14, 1e15)
+VILLALOBOS_2024_STOCK_CI_LEVEL = 0.90
+VILLALOBOS_2024_EXHAUSTION_YEAR = 2028.0
+VILLALOBOS_2024_EXHAUSTION_CI = (2026.0, 2032.0)
+VILLALOBOS_2024_EXHAUSTION_CI_LEVEL = 0.80
+# Default start of the data-wall trend window: OUR choice, not a published constant. Pretrained transformer language
+# models begin in 2018 (GPT, June 2018; BERT, October 2018); earlier "language" rows (word vectors, LSTMs) count
+# training data differently and would flatten the trend.
+DATA_WALL_SINCE = "2018-01-01"
+
+# Utilization. Llama 3 paper (Dubey et al. 2024, arXiv:2407.21783, Table 4): BF16 MFU 38-43% for the 405B run on
+# 8K-16K H100s (400 TFLOPs/GPU at 16,384 GPUs). DEFAULT_MFU sits in that range; the sensitivity range around it is
+# our convention (typical large runs report 30-50%), not a published interval.
+LLAMA3_405B_MFU_RANGE = (0.38, 0.43)
+DEFAULT_MFU = 0.40
+MFU_SENSITIVITY_RANGE = (0.30, 0.50)
+# Meta, "Introducing Meta Llama 3" (blog, 2024-04-18): "Our most efficient implementation achieves a compute
+# utilization of over 400 TFLOPS per GPU when trained on 16K GPUs simultaneously" (H100; wording checked via the
+# Llama 3 paper's Table 4 and SC'24 slides quoting 400 TFLOPS at 16,384 GPUs). Per-GPU achieved FLOP/s by hardware id.
+REFERENCE_THROUGHPUT_PER_GPU = {"nvidia-h100": 400e12}
+# Llama 3 model card (github.com/meta-llama/llama3/blob/main/MODEL_CARD.md): H100-80GB hours, 8B 1.3M, 70B 6.4M.
+LLAMA3_MODEL_CARD_GPU_HOURS = {"llama-3-8b": 1.3e6, "llama-3-70b": 6.4e6}
+
+# Prices (USD per accelerator-hour). Default: AWS EC2 Capacity Blocks for ML, effective accelerator hourly rate,
+# US East, rates in force until 2025-01-01 (aws.amazon.com/ec2/capacityblocks/pricing): p5.48xlarge (8x H100)
+# $4.916, H200 instances $5.408, p4d.24xlarge (8x A100 40GB) $1.844. Range for H100: Lambda on-demand 1x H100
+# $2.49/h to AWS p5.48xlarge on-demand $98.32/h / 8 = $12.29/h (both as listed by computespec.pages.dev, 2025).
+GPU_HOUR_PRICE_USD = {"nvidia-h100": 4.916, "nvidia-h200": 5.408, "nvidia-a100": 1.844}
+GPU_HOUR_PRICE_SOURCE = "AWS EC2 Capacity Blocks effective accelerator rate, 2024"
+GPU_HOUR_PRICE_RANGE_USD = {"nvidia-h100": (2.49, 12.29)}
+# PUE: Uptime Institute Global Data Center Survey 2023: industry average PUE 1.58 (flat at 1.55-1.59 since 2020).
+# Hyperscale AI facilities report lower values; pass --pue to use one.
+DEFAULT_PUE = 1.58
+
 # --- Openness and competition ---------------------------------------------------------------------------------
 
 # Openness rubric of "Opening up ChatGPT" (Liesenfeld, Lopez & Dingemanse, CUI '23, doi:10.1145/3571884.3604316)

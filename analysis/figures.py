@@ -51,9 +51,10 @@ def label_log_axis(ax, axis: str, quantity: str, unit: str) -> None:
 
 
 def short_label(text: object, width: int = 40) -> str:
-    """A label safe for axes: plain text (mathtext is off in the style), cut to ``width`` characters."""
+    """A label safe for axes: '$' escaped so data never triggers mathtext, cut to ``width`` characters."""
     s = " ".join(str(text).split())
-    return s if len(s) <= width else s[: width - 1] + "…"
+    s = s if len(s) <= width else s[: width - 1] + "…"
+    return s.replace("$", r"\$")
 
 
 def stamp(fig, figure_id: str, source: str) -> None:

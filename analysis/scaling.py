@@ -151,7 +151,8 @@ class ParametricFit:
         if self.theta_cov is None:
             raise AnalysisError(f"fit {self.name} has no published uncertainty to sample from")
         n = _check_samples(n_samples)
-        return _draws(self.name, n, int(seed))
+        mean = (math.log(self.A), math.log(self.B), math.log(self.E), self.alpha, self.beta)
+        return _draws(mean, tuple(tuple(float(v) for v in row) for row in self.theta_cov), n, int(seed))
 
     def to_dict(self) -> dict:
         return {"fit": self.name, "E": self.E, "A": self.A, "B": self.B, "alpha": self.alpha, "beta": self.beta,
@@ -191,12 +192,10 @@ def get_fit(fit: str | ParametricFit) -> ParametricFit:
 
 
 @lru_cache(maxsize=16)
-def _draws(name: str, n: int, seed: int) -> dict[str, np.ndarray]:
-    fit = FITS[name]
-    mean = np.array([math.log(fit.A), math.log(fit.B), math.log(fit.E), fit.alpha, fit.beta])
-    cov = np.array(fit.theta_cov, dtype=float)
+def _draws(mean: tuple[float, ...], cov: tuple[tuple[float, ...], ...], n: int, seed: int) -> dict[str, np.ndarray]:
+    """Cached draws of (A, B, E, alpha, beta) from a normal in (ln A, ln B, ln E, alpha, beta); read-only arrays."""
     rng = np.random.default_rng(seed)
-    th = rng.multivariate_normal(mean, cov, size=n, method="cholesky")
+    th = rng.multivariate_normal(np.array(mean), np.array(cov, dtype=float), size=n, method="cholesky")
     out = {"A": np.exp(th[:, 0]), "B": np.exp(th[:, 1]), "E": np.exp(th[:, 2]), "alpha": th[:, 3], "beta": th[:, 4]}
     # exponents must stay positive for the law to make sense (never binding at the published s.e., kept as a guard)
     ok = (out["alpha"] > 0) & (out["beta"] > 0)
@@ -861,13 +860,14 @@ def _decimal_year(ts) -> float:
 def data_wall(models: pd.DataFrame, *, stock: float = C.VILLALOBOS_2024_STOCK_TOKENS,
               stock_ci: tuple[float, float] = C.VILLALOBOS_2024_STOCK_CI,
               stock_ci_level: float = C.VILLALOBOS_2024_STOCK_CI_LEVEL, subset: str = "frontier",
-              domain: str | None = "language", since: object = None, until: object = None,
+              domain: str | None = "language", since: object = C.DATA_WALL_SINCE, until: object = None,
               confidence: float = C.DEFAULT_CONFIDENCE, method: str = "analytic", n_boot: int = 1000,
               n_samples: int = 20000, seed: int = 0, exclude: Sequence[str] = C.EPOCH_FRONTIER_OUTLIERS) -> DataWall:
     """Projected year the training sets of (by default) frontier language models reach the stock of public text.
 
     The trend is ``log10(training_tokens)`` on release date (:func:`analysis.trends.subset_trend`; frontier = top 10
-    by compute at release, then filtered to ``domain``). The crossing year is ``x̄ + (log10 S - a) / b``; its
+    by compute at release, then filtered to ``domain``), by default since :data:`analysis.constants.DATA_WALL_SINCE`
+    (pretrained transformer language models; pass ``since=None`` for all history). The crossing year is ``x̄ + (log10 S - a) / b``; its
     interval propagates both the trend's uncertainty (Student-t draws from the fit's HC3 covariance, or its
     bootstrap lines) and the stock's (lognormal with median ``stock`` and central ``stock_ci_level`` interval
     ``stock_ci``), by Monte Carlo with a fixed ``seed``. Also reported: the interval from each source alone.

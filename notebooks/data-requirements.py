@@ -1,0 +1,182 @@
+# %% [markdown]
+# # How much data does a model need?
+#
+# The Chinchilla scaling law models the loss of a language model with N parameters trained on D tokens as
+# L(N, D) = E + A/N^α + B/D^β. Minimising it under a compute budget C ≈ 6·N·D gives the *compute-optimal*
+# allocation. We compare Hoffmann et al. (2022)'s three approaches with the replication by Besiroglu et al.
+# (2024), whose parameter uncertainty we propagate into intervals; then ask how far real models depart from the
+# optimum (over-training), what repeated epochs are worth (Muennighoff et al. 2023), what an inference budget
+# changes (Sardana et al. 2024), and when training sets meet the stock of public text (Villalobos et al. 2024).
+#
+# **Caveats.** The fits describe one model family and data mix (Chinchilla's MassiveText); losses are in nats on
+# that data and do not transfer across tokenizers or data sets. Modern models are deliberately trained far past
+# the optimum because inference, not training, dominates their lifetime cost.
+
+# %% tags=["parameters"]
+data_spec: str = ""  # data source: empty for bundled, a models CSV path, or epoch:PATH
+approach: str = "besiroglu-2024"  # scaling fit for over-training: hoffmann-1, hoffmann-2, hoffmann-3 or besiroglu-2024
+budget_low: float = 1e21  # smallest training budget in the allocation figure, FLOP
+budget_high: float = 1e27  # largest training budget in the allocation figure, FLOP
+unique_tokens: float = 1e13  # unique tokens available, for the repeated-epochs view
+wall_subset: str = "notable"  # models whose training-set sizes are projected: notable or frontier
+confidence: float = 0.90  # level of every interval
+output_dir: str = ""  # set by the report runner; empty shows figures only
+
+# %%
+import numpy as np
+import pandas as pd
+
+from analysis import data, scaling
+from analysis.figures import PALETTE, ReportOutput, label_log_axis, new_figure, short_label
+
+out = ReportOutput(output_dir)
+ds = data.load(data_spec or None)
+models = ds.models
+budgets = np.logspace(np.log10(budget_low), np.log10(budget_high), 13)
+
+# %% [markdown]
+# ## Compute-optimal model size and data
+
+# %%
+alloc = scaling.optimal_table(tuple(budgets), confidence=confidence)
+fig, ax = new_figure()
+colors = {"hoffmann-1": PALETTE["blue"], "hoffmann-2": PALETTE["sky"], "hoffmann-3": PALETTE["orange"],
+          "besiroglu-2024": PALETTE["vermillion"]}
+for name, g in alloc.groupby("approach"):
+    ax.plot(g["compute_flop"], g["tokens_per_param"], color=colors.get(name), marker="o", ms=3, label=name)
+    if g["tokens_per_param_low"].notna().any():
+        ax.fill_between(g["compute_flop"], g["tokens_per_param_low"], g["tokens_per_param_high"],
+                        color=colors.get(name), alpha=0.2, label=f"{name} {confidence:.0%} interval")
+label_log_axis(ax, "x", "Training compute budget", "FLOP")
+label_log_axis(ax, "y", "Compute-optimal tokens per parameter", "tokens/parameter")
+ax.set_title("Compute-optimal tokens per parameter")
+ax.legend(loc="upper left")
+out.figure(fig, "compute-optimal-tokens-per-parameter",
+           caption="Compute-optimal training tokens per parameter against budget under Hoffmann et al. (2022) "
+                   f"approaches 1-3 and the Besiroglu et al. (2024) replication, with its {confidence:.0%} interval.",
+           alt="Lines of optimal tokens per parameter versus budget; approaches 1 and 2 stay near 20, approach 3 "
+               "rises, the replication near 20 with a band.",
+           table=alloc, source="Hoffmann et al. 2022; Besiroglu et al. 2024")
+
+# %%
+one = alloc[(alloc["approach"] == "besiroglu-2024")].reset_index(drop=True)
+k = int(np.argmin(np.abs(np.log10(one["compute_flop"]) - 25)))
+out.table(one, "compute-optimal-besiroglu")
+out.prose(
+    f"With a budget of {out.number('compute-optimal-besiroglu', k, 'compute_flop', '{:.2g}')} FLOP, the replication "
+    f"fit puts the optimum at {out.number('compute-optimal-besiroglu', k, 'params', '{:.2g}')} parameters "
+    f"({confidence:.0%} CI {out.number('compute-optimal-besiroglu', k, 'params_low', '{:.2g}')}–"
+    f"{out.number('compute-optimal-besiroglu', k, 'params_high', '{:.2g}')}) trained on "
+    f"{out.number('compute-optimal-besiroglu', k, 'tokens', '{:.2g}')} tokens, "
+    f"{out.number('compute-optimal-besiroglu', k, 'tokens_per_param', '{:.0f}')} tokens per parameter."
+)
+
+# %% [markdown]
+# ## Over-training: real models against the optimum
+
+# %%
+ot = scaling.overtraining(models, approach, confidence=confidence)
+fig, ax = new_figure()
+ax.scatter(ot["release_date"], ot["tokens_per_param"], s=14, color=PALETTE["blue"], alpha=0.8,
+           label="tokens per (active) parameter")
+ax.plot(ot["release_date"].sort_values(), ot.sort_values("release_date")["optimal_tokens_per_param"],
+        color=PALETTE["vermillion"], label=f"compute-optimal ratio ({approach})")
+for mid in ("llama-3-8b", "chinchilla", "gpt-3"):
+    r = ot[ot["id"] == mid]
+    if len(r):
+        ax.annotate(short_label(r["name"].iloc[0], 24), (r["release_date"].iloc[0], r["tokens_per_param"].iloc[0]), fontsize=7,
+                    xytext=(4, 4), textcoords="offset points")
+label_log_axis(ax, "y", "Training tokens per parameter", "tokens/parameter")
+ax.set_xlabel("Release date")
+ax.set_title("Models are trained far past Chinchilla-optimal")
+ax.legend(loc="upper left")
+out.figure(fig, "tokens-per-parameter-vs-optimal",
+           caption="Training tokens per parameter of models with published sizes and data, against the "
+                   f"compute-optimal ratio at each model's own budget ({approach}).",
+           alt="Scatter of tokens per parameter rising from about 2 to over 1000, above a flat optimal line near 20.",
+           table=ot, source=ds.label)
+
+# %% [markdown]
+# ## What repeated epochs are worth
+#
+# Muennighoff et al. (2023): with U unique tokens seen for R extra epochs, the effective data is
+# D' = U + U·R*·(1 − e^(−R/R*)), R* ≈ 15.4. Up to about four epochs repeated data is nearly as good as new.
+
+# %%
+rep = scaling.repeated_data_table(unique_tokens)
+fig, ax = new_figure()
+ax.plot(rep["epochs"], rep["effective_fraction"], marker="o", color=PALETTE["green"],
+        label="effective tokens / tokens seen")
+ax.plot(rep["epochs"], rep["marginal_value"], marker="s", color=PALETTE["purple"], label="value of one more epoch")
+ax.set_xscale("log", base=2)
+ax.set_xlabel("Epochs over the unique data (count, log scale)")
+ax.set_ylabel("Fraction of the value of fresh data")
+ax.set_ylim(0, 1.05)
+ax.set_title("Diminishing returns of repeated data")
+ax.legend(loc="lower left")
+out.figure(fig, "repeated-epochs-value",
+           caption="Value of repeating data (Muennighoff et al. 2023, R* = 15.4): effective tokens as a fraction of "
+                   "tokens seen, and the worth of one more epoch relative to fresh data.",
+           alt="Two falling curves over epochs 1 to 64 on a log scale.", table=rep,
+           source="Muennighoff et al. 2023")
+
+# %% [markdown]
+# ## Paying for inference: smaller models, more data
+#
+# Sardana et al. (2024): if a model will serve D_inf tokens, minimise 6·N·D + 2·N·D_inf at a fixed loss. The
+# table compares, for the quality of a 70B Chinchilla-optimal model, the optimum at several inference demands.
+
+# %%
+rows = []
+for d_inf in (0, 1e12, 1e13, 1e14):
+    r = scaling.inference_optimal(d_inf, reference_params=7e10)
+    rows.append({"inference_tokens": d_inf, "params": r.params, "tokens": r.tokens,
+                 "tokens_per_param": r.tokens / r.params, "train_flop": r.train_flop,
+                 "inference_flop": r.inference_flop, "chinchilla_params": r.chinchilla_params,
+                 "chinchilla_tokens": r.chinchilla_tokens, "target_loss": r.target_loss})
+inf = pd.DataFrame(rows)
+out.table(inf, "inference-aware-optimum")
+out.prose(
+    f"Serving {out.number('inference-aware-optimum', 3, 'inference_tokens', '{:.0e}')} tokens, the cheapest model "
+    f"of 70B-Chinchilla quality has {out.number('inference-aware-optimum', 3, 'params', '{:.2g}')} parameters "
+    f"trained on {out.number('inference-aware-optimum', 3, 'tokens', '{:.2g}')} tokens "
+    f"({out.number('inference-aware-optimum', 3, 'tokens_per_param', '{:.0f}')} tokens per parameter). These are "
+    "point estimates of Hoffmann et al.'s fit, as in Sardana et al.; they carry that fit's uncertainty."
+)
+
+# %% [markdown]
+# ## The data wall
+
+# %%
+wall = scaling.data_wall(models, subset=wall_subset, confidence=confidence)
+frame = scaling.data_wall_frame(wall)
+wall_table = pd.DataFrame([{"year": wall.year, "year_low": wall.year_ci[0], "year_high": wall.year_ci[1],
+                            "n": wall.n, "start": wall.start, "end": wall.end,
+                            "growth_per_year": wall.growth_per_year, "stock_tokens": wall.stock_tokens,
+                            "published_year": wall.published_year, "confidence": wall.confidence}])
+out.table(wall_table, "data-wall-projection")
+fig, ax = new_figure()
+ax.plot(frame["year"], frame["tokens"], color=PALETTE["blue"], label=f"{wall_subset} language models, trend")
+ax.fill_between(frame["year"], frame["tokens_low"], frame["tokens_high"], color=PALETTE["blue"], alpha=0.15)
+ax.plot(frame["year"], frame["stock"], color=PALETTE["vermillion"], label="stock of public human text")
+ax.fill_between(frame["year"], frame["stock_low"], frame["stock_high"], color=PALETTE["vermillion"], alpha=0.15)
+label_log_axis(ax, "y", "Training-set size", "tokens")
+ax.set_xlabel("Year")
+ax.set_title("Training sets against the stock of public text")
+ax.legend(loc="upper left")
+out.figure(fig, "data-wall",
+           caption=f"Trend of training-set sizes of {wall_subset} language models (n = {wall.n}) against the "
+                   "estimated stock of public human-generated text (Villalobos et al. 2024), with intervals.",
+           alt="Rising line of training-set size meeting a flat band for the stock of text.", table=frame,
+           source=f"{ds.label}; Villalobos et al. 2024")
+
+# %%
+year_hi = "no crossing within the interval" if not np.isfinite(wall.year_ci[1]) else None
+out.prose(
+    f"On this trend the training sets of {wall_subset} language models reach the stock of public text around "
+    f"**{out.number('data-wall-projection', 0, 'year', '{:.0f}')}** ({confidence:.0%} interval from "
+    f"{out.number('data-wall-projection', 0, 'year_low', '{:.0f}')} to "
+    + (year_hi or out.number('data-wall-projection', 0, 'year_high', '{:.0f}'))
+    + f"; n = {out.number('data-wall-projection', 0, 'n', '{:d}')} models). Villalobos et al. (2024) projected "
+    f"{out.number('data-wall-projection', 0, 'published_year', '{:.0f}')} with their own trend of dataset sizes."
+)

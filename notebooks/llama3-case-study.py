@@ -1,0 +1,206 @@
+# %% [markdown]
+# # Case study: Meta's Llama 3 8B and 70B
+#
+# Released on 18 April 2024 with open weights under the Llama 3 Community License, Llama 3 is the model family
+# that made "open models are catching up" a mainstream claim. Meta published unusually complete numbers: 8.03B and
+# 70.6B parameters, over 15T training tokens, and 1.3M and 6.4M H100-80GB GPU-hours (model card). This notebook
+# puts those numbers through the toolkit: training compute by two methods, the implied hardware utilization
+# against the per-GPU throughput Meta reported for its 24K-GPU clusters, tokens per parameter against the
+# Chinchilla optimum, the benchmark position against the best closed model of April 2024, the release's openness
+# scores, and what followed.
+#
+# **Caveats.** The GPU-hours cover pretraining as Meta reports them; 6·N·D counts only the forward and backward
+# passes of the final run. Benchmark scores are the instruct models' as reported by Meta and by third parties,
+# with different prompts.
+
+# %% tags=["parameters"]
+data_spec: str = ""  # data source: empty for bundled, a models CSV path, or epoch:PATH
+models_focus: str = "llama-3-8b,llama-3-70b"  # the models of the case study, comma-separated ids
+peers: str = "llama-2-70b,mistral-7b,mixtral-8x7b,gemma-7b,chinchilla,gpt-3,llama-3.1-405b"  # comparison models
+benchmark: str = "mmlu"  # benchmark for the position against closed models
+benchmark_setting: str = "5-shot"  # evaluation setting of that benchmark
+as_of: str = "2024-04-18"  # date at which the best closed model is taken
+approach: str = "besiroglu-2024"  # scaling fit for the compute-optimal ratio
+confidence: float = 0.90  # level of every interval
+output_dir: str = ""  # set by the report runner; empty shows figures only
+
+# %%
+import html
+
+import numpy as np
+import pandas as pd
+from IPython.display import HTML, display
+
+from analysis import compute, data, openness, scaling
+from analysis.errors import AtlasError
+from analysis.figures import CLOSED_COLOR, OPEN_COLOR, PALETTE, ReportOutput, label_log_axis, new_figure, short_label
+
+out = ReportOutput(output_dir)
+ds = data.load(data_spec or None)
+models, bench = ds.models, ds.benchmarks
+focus = [m.strip() for m in models_focus.split(",") if m.strip() in set(models["id"])]
+peer_ids = [m.strip() for m in peers.split(",") if m.strip() in set(models["id"])]
+cols = ["id", "name", "organization", "release_date", "parameters", "training_tokens", "training_compute_flop",
+        "compute_method", "gpu_hours", "training_hardware", "access", "license"]
+facts = models[models["id"].isin(focus + peer_ids)][cols].sort_values("release_date").reset_index(drop=True)
+out.table(facts, "llama3-models")
+display(HTML(facts.assign(release_date=facts["release_date"].dt.strftime("%Y-%m-%d"))
+             .to_html(index=False, escape=True, float_format=lambda v: f"{v:.3g}", na_rep="–")))
+
+# %% [markdown]
+# ## Training compute two ways, and the implied utilization
+
+# %%
+rows = []
+for mid in focus:
+    try:
+        mc = compute.model_compute(models, ds.hardware, mid)
+    except AtlasError as exc:
+        print(f"{mid}: {exc}")
+        continue
+    six = mc.estimate("6ND")
+    gh = mc.estimate("gpu-hours")
+    rows.append({"id": mid, "name": mc.name, "flop_6nd": six.flop if six else np.nan,
+                 "flop_gpu_hours": gh.flop if gh else np.nan, "flop_gpu_hours_low": gh.flop_low if gh else np.nan,
+                 "flop_gpu_hours_high": gh.flop_high if gh else np.nan, "gpu_hours": mc.gpu_hours,
+                 "peak_flop_per_s": mc.peak_flop_per_s, "implied_mfu": mc.implied_mfu,
+                 "reference_mfu": mc.reference_mfu, "cost_usd": mc.cost_usd, "energy_mwh": mc.energy_mwh})
+cm = pd.DataFrame(rows)
+if len(cm):
+    fig, axes = new_figure(1, 2, figsize=(8, 3.8))
+    x = np.arange(len(cm))
+    axes[0].bar(x - 0.2, cm["flop_6nd"], width=0.4, color=PALETTE["blue"], label="6·N·D")
+    err = np.vstack([cm["flop_gpu_hours"] - cm["flop_gpu_hours_low"], cm["flop_gpu_hours_high"] - cm["flop_gpu_hours"]])
+    axes[0].bar(x + 0.2, cm["flop_gpu_hours"], width=0.4, color=PALETTE["orange"], yerr=err, capsize=3,
+                label="GPU-hours × peak × utilization 0.3–0.5")
+    axes[0].set_xticks(x, [short_label(n, 14) for n in cm["name"]])
+    label_log_axis(axes[0], "y", "Training compute", "FLOP")
+    axes[0].legend(fontsize=7, loc="upper left")
+    axes[0].set_title("Compute estimates")
+    axes[1].bar(x, 100 * cm["implied_mfu"], color=PALETTE["green"], width=0.5, label="implied by 6ND and GPU-hours")
+    if cm["reference_mfu"].notna().any():
+        axes[1].axhline(100 * cm["reference_mfu"].dropna().iloc[0], color=PALETTE["vermillion"], ls="--",
+                        label="Meta: >400 TFLOPS/GPU on 16K GPUs")
+    axes[1].set_xticks(x, [short_label(n, 14) for n in cm["name"]])
+    axes[1].set_ylabel("Model FLOP utilization (% of BF16 peak)")
+    axes[1].set_ylim(0, 60)
+    axes[1].legend(fontsize=7, loc="upper left")
+    axes[1].set_title("Implied utilization")
+    out.figure(fig, "llama3-compute-and-utilization",
+               caption="Llama 3 training compute from 6·N·D and from Meta's reported H100 GPU-hours (bars span "
+                       "utilization 30–50%), and the utilization implied by the two, against the per-GPU throughput "
+                       "Meta reported for its 24K-GPU clusters.",
+               alt="Left: paired bars of compute estimates per model; right: implied utilization bars below a "
+                   "dashed reference line near 40%.",
+               table=cm, source=f"{ds.label}; Meta Llama 3 model card and blog")
+    out.prose(
+        f"6·N·D gives {out.number('llama3-compute-and-utilization', 0, 'flop_6nd', '{:.2g}')} FLOP for "
+        f"{html.escape(str(cm['name'].iloc[0]))}; against its "
+        f"{out.number('llama3-compute-and-utilization', 0, 'gpu_hours', '{:.2g}')} reported GPU-hours that is a "
+        f"utilization of {out.number('llama3-compute-and-utilization', 0, 'implied_mfu', '{:.1%}')} of the H100's "
+        f"dense BF16 peak, below the {out.number('llama3-compute-and-utilization', 0, 'reference_mfu', '{:.1%}')} "
+        "Meta reported for its clusters: the reported hours include more than the final run's useful FLOP."
+    )
+
+# %% [markdown]
+# ## Tokens per parameter against the Chinchilla optimum
+
+# %%
+ot = scaling.overtraining(models[models["id"].isin(focus + peer_ids)], approach, confidence=confidence)
+ot = ot.sort_values("tokens_per_param").reset_index(drop=True)
+fig, ax = new_figure()
+y = np.arange(len(ot))
+colors = [PALETTE["vermillion"] if i in focus else PALETTE["sky"] for i in ot["id"]]
+ax.barh(y, ot["tokens_per_param"], color=colors)
+ax.errorbar(ot["optimal_tokens_per_param"], y, xerr=[ot["optimal_tokens_per_param"] - ot["optimal_tokens_per_param_low"],
+            ot["optimal_tokens_per_param_high"] - ot["optimal_tokens_per_param"]], fmt="|", color="black",
+            label=f"compute-optimal ratio ({approach}, {confidence:.0%} CI)")
+ax.set_yticks(y, [short_label(n, 28) for n in ot["name"]])
+label_log_axis(ax, "x", "Training tokens per parameter", "tokens/parameter")
+ax.set_title("Llama 3 trained far past Chinchilla-optimal")
+ax.legend(loc="lower right", fontsize=7)
+out.figure(fig, "llama3-tokens-per-parameter",
+           caption="Training tokens per parameter of Llama 3 (highlighted) and peers, with the compute-optimal "
+                   f"ratio at each model's own budget under {approach} and its {confidence:.0%} interval.",
+           alt="Horizontal bars; Llama 3 8B's bar is about a hundred times the optimal marker.", table=ot,
+           source=ds.label)
+if "llama-3-8b" in set(ot["id"]):
+    i = int(ot.index[ot["id"] == "llama-3-8b"][0])
+    out.prose(
+        f"Llama 3 8B saw {out.number('llama3-tokens-per-parameter', i, 'tokens_per_param', '{:.0f}')} tokens per "
+        f"parameter, {out.number('llama3-tokens-per-parameter', i, 'overtraining_factor', '{:.0f}')} times the "
+        f"compute-optimal ratio ({confidence:.0%} CI "
+        f"{out.number('llama3-tokens-per-parameter', i, 'overtraining_factor_low', '{:.0f}')}–"
+        f"{out.number('llama3-tokens-per-parameter', i, 'overtraining_factor_high', '{:.0f}')}): a small model "
+        "bought with extra training compute to be cheap at inference."
+    )
+
+# %% [markdown]
+# ## Benchmark position against the best closed model of the day
+
+# %%
+b = bench[(bench["benchmark"] == benchmark) & (bench["setting"] == benchmark_setting)]
+b = b.merge(models[["id", "name", "release_date", "access"]], left_on="model_id", right_on="id")
+b["open_weights"] = b["access"].isin(data.OPEN_WEIGHTS)
+b = b.sort_values("score", ascending=False).drop_duplicates("model_id")
+cutoff = pd.Timestamp(as_of)
+closed = b[~b["open_weights"] & (b["release_date"] <= cutoff)].head(5)
+mine = b[b["model_id"].isin(focus)]
+pos = pd.concat([closed.assign(group="closed, released by " + as_of), mine.assign(group="Llama 3")])
+pos = pos[["model_id", "name", "release_date", "score", "evaluator", "group", "source_url"]].reset_index(drop=True)
+if len(pos):
+    fig, ax = new_figure()
+    y = np.arange(len(pos))
+    ax.barh(y, pos["score"], color=[OPEN_COLOR if g == "Llama 3" else CLOSED_COLOR for g in pos["group"]])
+    ax.set_yticks(y, [short_label(n, 28) for n in pos["name"]])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{benchmark.upper()} {benchmark_setting} score (%)")
+    ax.set_xlim(max(0, pos["score"].min() - 15), 100)
+    ax.set_title(f"Llama 3 against the best closed models as of {as_of}")
+    out.figure(fig, "llama3-benchmark-position",
+               caption=f"{benchmark.upper()} ({benchmark_setting}) of Llama 3 against the five best closed models "
+                       f"released by {as_of}; each model's best reported score.",
+               alt="Horizontal bars: closed models slightly above Llama 3 70B, Llama 3 8B well below.", table=pos,
+               source=ds.label)
+
+# %% [markdown]
+# ## How open is the release?
+
+# %%
+if len(ds.openness) and "llama-3-70b" in set(ds.openness["model_id"]):
+    ex = openness.explain_openness(ds.openness, "llama-3-70b")
+    comp = pd.DataFrame(ex.components) if not isinstance(ex.components, pd.DataFrame) else ex.components
+    out.table(comp, "llama3-openness-components")
+    out.prose(html.escape(ex.summary()))
+
+# %% [markdown]
+# ## What followed
+#
+# Three months later Meta released Llama 3.1 405B, trained with 3.8e25 FLOP, the largest open-weights training
+# run at the time; Llama 4 (April 2025) moved to mixture-of-experts. The figure places the Llama family's compute
+# against the largest closed training run to date.
+
+# %%
+fam = models[models["id"].str.startswith("llama") & models["training_compute_flop"].notna()].sort_values("release_date")
+closed_all = models[~models["access"].isin(data.OPEN_WEIGHTS) & models["access"].notna()
+                    & models["training_compute_flop"].notna()].sort_values("release_date")
+closed_all = closed_all[closed_all["release_date"] >= pd.Timestamp("2020-01-01")]
+record = closed_all.assign(record=closed_all["training_compute_flop"].cummax())
+fig, ax = new_figure()
+ax.step(record["release_date"], record["record"], where="post", color=CLOSED_COLOR, lw=2,
+        label="largest closed training run to date")
+ax.scatter(fam["release_date"], fam["training_compute_flop"], color=OPEN_COLOR, s=20, label="Llama family")
+for _, r in fam[fam["id"].isin(focus + ["llama-3.1-405b", "llama-4-maverick"])].iterrows():
+    ax.annotate(short_label(r["name"], 20), (r["release_date"], r["training_compute_flop"]), fontsize=7,
+                xytext=(4, -8), textcoords="offset points")
+label_log_axis(ax, "y", "Training compute", "FLOP")
+ax.set_xlabel("Release date")
+ax.set_title("The Llama family against the closed frontier")
+ax.legend(loc="upper left")
+out.figure(fig, "llama-family-vs-closed-frontier",
+           caption="Training compute of Meta's Llama models against the largest closed-model training run to date.",
+           alt="Scatter of Llama models below a rising step line of the closed record, 3.1 405B closest to it.",
+           table=pd.concat([fam[["id", "name", "release_date", "training_compute_flop"]].assign(series="llama"),
+                            record[["id", "name", "release_date", "record"]]
+                            .rename(columns={"record": "training_compute_flop"}).assign(series="closed-record")],
+                           ignore_index=True), source=ds.label)

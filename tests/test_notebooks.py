@@ -1,0 +1,82 @@
+"""Every notebook executes under papermill (bundled data with overrides, and once on Epoch AI's data when
+present); its manifest, figures and tables exist and agree; numbers in the prose equal the tables."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis import reports
+from tests.conftest import REF
+
+pytestmark = pytest.mark.slow
+NOTEBOOKS = reports.available()
+SPAN = re.compile(r'<span class="atlas-num" data-table="([^"]+)" data-row="(\d+)" data-column="([^"]+)" '
+                  r'data-format="([^"]+)">([^<]*)</span>')
+
+
+@pytest.fixture(scope="module")
+def built(built_reports):
+    return built_reports
+
+
+def test_all_notebooks_present():
+    expected = {"compute-trends", "parameter-growth", "data-requirements", "openness", "competition",
+                "llama3-case-study"}
+    assert expected <= set(NOTEBOOKS), expected - set(NOTEBOOKS)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_builds_with_consistent_outputs(built, name):
+    out, results = built
+    assert results[name].status == "ok", results[name].message
+    rep = out / name
+    m = json.loads((rep / "manifest.json").read_text())
+    assert m["figures"], "every report has at least one figure"
+    if "confidence" in reports.declared_parameters(name):
+        assert m["parameters"]["confidence"] == 0.95
+    nb = json.loads((rep / f"{name}.ipynb").read_text())
+    assert nb["metadata"]["papermill"]["parameters"] == {**m["parameters"], "output_dir": "."}
+    html = (rep / f"{name}.html").read_text()
+    for f in m["figures"]:
+        for ext in ("svg", "png", "pdf"):
+            assert (rep / f["files"][ext]).stat().st_size > 1000
+        with open(rep / f["files"]["table"], newline="") as fh:
+            assert len(list(csv.reader(fh))) >= 2, f"{f['id']}: empty table"
+        assert f'id="fig-{f["id"]}"' in html and f["alt"] and f["caption"]
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", f["id"])
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_numbers_in_prose_equal_tables(built, name):
+    out, _ = built
+    rep = out / name
+    html = (rep / f"{name}.html").read_text()
+    for table, row, column, fmt, text in SPAN.findall(html):
+        with open(rep / "tables" / f"{table}.csv", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        raw = rows[int(row)][column]
+        fmt = fmt.replace("&#x27;", "'")
+        value = int(float(raw)) if fmt.endswith("d}") else (float(raw) if re.search(r"[eEfgG%]}$", fmt) else raw)
+        assert fmt.format(value) == text.replace("&amp;", "&"), (table, row, column)
+
+
+def test_figure_ids_unique_across_reports(built):
+    out, _ = built
+    ids = [f["id"] for m in out.glob("*/manifest.json") for f in json.loads(m.read_text())["figures"]]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.skipif(not (REF / "epoch_notable_ai_models.csv").is_file(), reason="../shared/reference not present")
+@pytest.mark.reference
+def test_notebooks_run_on_epoch_data(tmp_path):
+    out = tmp_path / "epoch-reports"
+    names = [n for n in NOTEBOOKS if n in ("compute-trends", "parameter-growth", "competition", "openness")]
+    results = reports.run_reports(names, out=out, jobs=2, data_spec=f"epoch:{REF / 'epoch_notable_ai_models.csv'}")
+    assert all(r.status == "ok" for r in results), [r.message for r in results if r.status != "ok"]
+    m = json.loads((out / names[0] / "manifest.json").read_text())
+    assert m["data_spec"].startswith("epoch:") and any("epoch_notable" in k for k in m["data_files"])
