@@ -82,15 +82,35 @@ class Param:
 
 
 def declared_parameters(name: str) -> dict[str, Param]:
-    """The typed parameters declared in the notebook's ``parameters`` cell."""
-    from papermill.inspection import _infer_parameters
+    """The typed parameters declared in the notebook's ``parameters`` cell (``name: type = default  # help``).
 
-    nb = read_notebook(name)
-    out = {}
-    for p in _infer_parameters(nb, language="python"):
-        out[p.name] = Param(p.name, (p.inferred_type_name or "None").strip(), p.default, p.help or "")
-    if not out:
+    Read straight from the py:percent source with :mod:`ast`, without importing papermill or nbformat, so that
+    checking parameters and skipping unchanged reports stays fast.
+    """
+    import ast
+
+    lines = notebook_path(name).read_text(encoding="utf-8").splitlines()
+    starts = [i for i, ln in enumerate(lines) if ln.startswith("# %%") and "parameters" in ln and "tags" in ln]
+    if not starts:
         raise AtlasError(f"notebook {name} has no cell tagged 'parameters'")
+    body = []
+    for ln in lines[starts[0] + 1:]:
+        if ln.startswith("# %%"):
+            break
+        body.append(ln)
+    try:
+        tree = ast.parse("\n".join(body))
+    except SyntaxError as exc:
+        raise AtlasError(f"notebook {name}: parameters cell does not parse ({exc.msg})") from None
+    out = {}
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            line = body[node.lineno - 1]
+            help_ = line.split("#", 1)[1].strip() if "#" in line[node.end_col_offset:] else ""
+            out[node.target.id] = Param(node.target.id, ast.unparse(node.annotation),
+                                        ast.unparse(node.value) if node.value is not None else "", help_)
+    if not out:
+        raise AtlasError(f"notebook {name} declares no typed parameters")
     return out
 
 
@@ -344,10 +364,6 @@ def _worker_init() -> None:
 
 def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force: bool, run_id: str) -> Result:
     """Execute one report into a temporary folder and swap it in on success (runs in a worker process)."""
-    import papermill as pm
-
-    from analysis.render import render_html
-
     global _RUNNING
     t0 = time.monotonic()
     out = Path(out_root)
@@ -362,6 +378,10 @@ def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force
     shutil.rmtree(tmp, ignore_errors=True)
     _RUNNING = True
     try:
+        import papermill as pm  # imported only when something must run: keeps no-op runs fast
+
+        from analysis.render import render_html
+
         tmp.mkdir(parents=True)
         nb = read_notebook(name)
         injected = dict(params) | {"output_dir": "."}

@@ -25,6 +25,7 @@ def test_pair_in_sync_and_without_outputs(name):
     for cell in raw["cells"]:
         if cell["cell_type"] == "code":
             assert not cell.get("outputs") and not cell.get("execution_count"), f"{name}.ipynb has outputs"
+    assert raw["metadata"]["kernelspec"]["language"] == "python"  # plain `papermill` needs kernel and language
     nb = jupytext.read(ipynb_path)
     assert [c.source for c in nb.cells] == [c.source for c in py.cells], f"{name}: .py and .ipynb differ; make notebooks"
 

@@ -1,0 +1,85 @@
+"""Benchmark of the report batch (issue: performance). Run with `make benchmark` after install.
+
+Measures, on the bundled data:
+  1. cold batch:   `frontier-atlas report --force --jobs N` into an empty folder (all notebooks),
+  2. no-op re-run: the same command again without --force (everything unchanged, so skipped),
+  3. baseline:     the same notebooks one by one with the plain `papermill` command (sequential),
+and prints the speed-up of (1) over (3). Targets: cold < 60 s, >= 1.5x faster than the baseline, no-op < 3 s.
+Results go to benchmarks/results/bench_reports.json and a bar chart benchmarks/results/bench-reports.svg/.png.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "benchmarks" / "results"
+TARGET_COLD_S, TARGET_SPEEDUP, TARGET_NOOP_S = 60.0, 1.5, 3.0
+
+
+def timed(cmd: list[str], **kw) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    jobs = int(os.environ.get("JOBS", os.cpu_count() or 2))
+    names = sorted(p.stem for p in (ROOT / "notebooks").glob("*.py"))
+    work = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
+    try:
+        out = work / "reports"
+        cli = [str(BIN / "frontier-atlas"), "report", "--out", str(out), "--jobs", str(jobs)]
+        cold = timed(cli + ["--force"])
+        noop = timed(cli)
+        # baseline: plain papermill, one notebook after another (same kernel, same parameters)
+        base_dir = work / "baseline"
+        base_dir.mkdir()
+        baseline = 0.0
+        for n in names:
+            ipynb = base_dir / f"{n}.ipynb"
+            subprocess.run([str(BIN / "jupytext"), "--to", "ipynb", "-o", str(ipynb), str(ROOT / "notebooks" / f"{n}.py")],
+                           check=True, capture_output=True)
+            nb_out = base_dir / n
+            nb_out.mkdir()
+            baseline += timed([str(BIN / "papermill"), str(ipynb), str(nb_out / f"{n}.out.ipynb"), "-k", "python3",
+                               "-p", "output_dir", str(nb_out), "--cwd", str(nb_out)])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    res = {"notebooks": len(names), "jobs": jobs, "cold_batch_s": round(cold, 2), "noop_rerun_s": round(noop, 2),
+           "sequential_papermill_s": round(baseline, 2), "speedup": round(baseline / cold, 2),
+           "targets": {"cold_batch_s": TARGET_COLD_S, "speedup": TARGET_SPEEDUP, "noop_rerun_s": TARGET_NOOP_S},
+           "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}}
+    res["meets_targets"] = cold < TARGET_COLD_S and baseline / cold >= TARGET_SPEEDUP and noop < TARGET_NOOP_S
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "bench_reports.json").write_text(json.dumps(res, indent=2) + "\n")
+    sys.path.insert(0, str(ROOT))
+    from analysis.figures import PALETTE, new_figure, save_deterministic, stamp
+
+    fig, ax = new_figure(figsize=(6, 3))
+    labels = ["sequential papermill", f"frontier-atlas report\n(cold, {jobs} jobs)", "no-op re-run"]
+    vals = [baseline, cold, noop]
+    ax.barh(labels, vals, color=[PALETTE["sky"], PALETTE["blue"], PALETTE["green"]])
+    for y, v in enumerate(vals):
+        ax.text(v, y, f" {v:.1f} s", va="center", fontsize=8)
+    ax.set_xlabel("Wall time (s)")
+    ax.set_title(f"Report batch: {len(names)} notebooks, {res['speedup']:.2f}x faster than sequential")
+    stamp(fig, "bench-reports", f"benchmarks/bench_reports.py on {os.cpu_count()} cores")
+    save_deterministic(fig, RESULTS / "bench-reports", "bench-reports")
+    print(f"cold batch {cold:.1f} s (target < {TARGET_COLD_S:.0f} s); sequential papermill {baseline:.1f} s; "
+          f"speed-up {baseline / cold:.2f}x (target >= {TARGET_SPEEDUP}x); no-op re-run {noop:.2f} s "
+          f"(target < {TARGET_NOOP_S:.0f} s)")
+    return 0 if res["meets_targets"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
