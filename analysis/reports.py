@@ -343,6 +343,13 @@ def _swap(tmp: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _unchanged(final: Path, digest: str) -> bool:
+    manifest = final / "manifest.json"
+    with contextlib.suppress(ValueError, OSError):
+        return json.loads(manifest.read_text(encoding="utf-8")).get("content_hash") == digest
+    return False
+
+
 def _term_to_interrupt(signum, frame):  # pragma: no cover - exercised via subprocess tests
     raise KeyboardInterrupt
 
@@ -369,11 +376,8 @@ def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force
     out = Path(out_root)
     final = out / name
     digest = content_hash(name, params, data_spec)
-    manifest = final / "manifest.json"
-    if not force and manifest.is_file():
-        with contextlib.suppress(ValueError, OSError):
-            if json.loads(manifest.read_text(encoding="utf-8")).get("content_hash") == digest:
-                return Result(name, "skipped", time.monotonic() - t0, "unchanged")
+    if not force and _unchanged(final, digest):
+        return Result(name, "skipped", time.monotonic() - t0, "unchanged")
     tmp = out / f".tmp-{name}-{run_id}"
     shutil.rmtree(tmp, ignore_errors=True)
     _RUNNING = True
@@ -500,14 +504,28 @@ def run_reports(names: list[str] | None = None, *, out: Path = DEFAULT_OUT, jobs
         previous = signal.signal(signal.SIGTERM, _term_to_interrupt)
         import multiprocessing as mp
 
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"), initializer=_worker_init)
+        todo = []
+        for n in names:  # unchanged reports are settled here, without starting a worker or importing papermill
+            t0 = time.monotonic()
+            if not force and _unchanged(out / n, content_hash(n, per_report[n], data_spec)):
+                results.append(Result(n, "skipped", time.monotonic() - t0, "unchanged"))
+                if progress:
+                    progress(len(results), len(names), results[-1])
+            else:
+                todo.append(n)
+        if todo:
+            import papermill  # noqa: F401  (imported once here, inherited by the forked workers)
+
+            import analysis.render  # noqa: F401
+        pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1)), mp_context=mp.get_context("fork"),
+                                   initializer=_worker_init)
         try:
-            futs = {pool.submit(run_one, n, str(out), per_report[n], data_spec, force, run_id): n for n in names}
-            for i, fut in enumerate(as_completed(futs), 1):
+            futs = {pool.submit(run_one, n, str(out), per_report[n], data_spec, True, run_id): n for n in todo}
+            for fut in as_completed(futs):
                 res = fut.result()
                 results.append(res)
                 if progress:
-                    progress(i, len(names), res)
+                    progress(len(results), len(names), res)
         except KeyboardInterrupt:
             # stop the workers: SIGTERM becomes KeyboardInterrupt there, which removes their temp folders and
             # shuts their kernels down; then make sure nothing of this run is left behind
