@@ -43,7 +43,7 @@ notebooks: $(STAMP) ## Re-pair notebooks/*.py (the reviewed source) with their .
 	$(BIN)/jupytext --sync notebooks/*.py
 
 lint: $(STAMP) ## Lint the code (ruff) and check notebooks are stored without outputs
-	$(BIN)/ruff check analysis tests benchmarks tools
+	$(BIN)/ruff check analysis tests benchmarks tools notebooks
 	$(BIN)/python tools/check_notebooks.py
 
 datapackage: $(STAMP) ## Refresh data/datapackage.json (dictionary + sha256) after editing data/*.csv

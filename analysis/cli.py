@@ -17,7 +17,8 @@ import json
 import math
 import pkgutil
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import analysis
 from analysis.errors import AtlasError

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import schema
-from analysis.data import display_path, read_raw, type_frame
+from analysis.data import read_raw, type_frame
 from analysis.errors import DataError, Problem
 
 ALIASES: dict[str, tuple[str, ...]] = {

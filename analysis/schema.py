@@ -109,7 +109,7 @@ def resource(name: str) -> Resource:
     return resources()[name]
 
 
-def dictionary() -> "list[dict]":
+def dictionary() -> list[dict]:
     """The data dictionary as records (table, column, title, unit, type, allowed values, description)."""
     rows = []
     for res in resources().values():

@@ -3,8 +3,6 @@ column where there is one), or handles it as documented (Epoch exports whose col
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 
 from analysis import schema
