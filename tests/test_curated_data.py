@@ -97,3 +97,24 @@ def test_crosscheck_logic_on_hand_made_tables():
     assert not cmp.loc[("b", "parameters"), "within_tolerance"]  # 11% off
     assert not cmp.loc[("b", "training_compute_flop"), "within_tolerance"] and cmp.loc[("b", "training_compute_flop"), "explained"]
     assert "c" not in cmp.index.get_level_values(0)
+
+
+def test_every_openness_code_has_evidence_and_justification(ds):
+    o = ds.openness
+    assert len(o) >= 60
+    for f in schema.resource("openness").fields:
+        if f.name + "_evidence" in o.columns:
+            assert o[f.name + "_evidence"].str.match(r"^https?://").all(), f.name
+            assert o[f.name + "_note"].str.strip().str.len().gt(2).all(), f.name
+    assert o["source_record"].str.match(r"^(eosai:|opening-up-chatgpt:)").all()
+
+
+def test_benchmark_coverage(ds):
+    b = ds.benchmarks.merge(ds.models[["id", "access"]], left_on="model_id", right_on="id")
+    mmlu = b[(b["benchmark"] == "mmlu") & (b["setting"] == "5-shot")]
+    gpqa = b[b["benchmark"] == "gpqa-diamond"]
+    assert mmlu["model_id"].nunique() >= 80 and gpqa["model_id"].nunique() >= 40
+    for part in (mmlu, gpqa):
+        open_ = part["access"].isin(data.OPEN_WEIGHTS)
+        assert part.loc[open_, "model_id"].nunique() >= 15 and part.loc[~open_, "model_id"].nunique() >= 15
+    assert b["date"].min() < pd.Timestamp("2021-01-01") and b["date"].max() >= pd.Timestamp("2026-01-01")

@@ -64,6 +64,19 @@ def test_numbers_in_prose_equal_tables(built, name):
         assert fmt.format(value) == text.replace("&amp;", "&"), (table, row, column)
 
 
+def test_real_notebook_rebuild_gives_identical_bytes(built, tmp_path):
+    """Same inputs, same bytes: rebuild one real report elsewhere and compare figures, tables and manifest."""
+    out, _ = built
+    again = tmp_path / "again"
+    res = reports.run_reports(["compute-trends"], out=again, jobs=1, overrides=["confidence=0.95"])
+    assert res[0].status == "ok"
+    a, b = out / "compute-trends", again / "compute-trends"
+    rels = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file() and p.parent.name in ("figures", "tables"))
+    assert rels
+    for rel in rels + ["manifest.json"]:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
 def test_figure_ids_unique_across_reports(built):
     out, _ = built
     ids = [f["id"] for m in out.glob("*/manifest.json") for f in json.loads(m.read_text())["figures"]]

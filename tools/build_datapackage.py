@@ -155,21 +155,42 @@ RESOURCES = [
 
 SOURCES = {
     "models": [
-        {"title": "Developers' papers, model cards and official posts (per-row source_url)", "path": "https://epoch.ai/data/ai-models"},
-        {"title": "Epoch AI, 'Data on AI Models' (compute estimates marked compute_method=epoch-ai)", "path": "https://epoch.ai/data/ai-models", "license": "CC-BY-4.0"},
+        {"title": "Developers' papers, model cards and official posts (one per row, in source_url)",
+         "producer": "model developers", "path": "https://epoch.ai/data/ai-models", "accessed": "2026-11-27"},
+        {"title": "Epoch AI, 'Data on AI Models' (estimates in rows with compute_method=epoch-ai; cross-checks)",
+         "producer": "Epoch AI", "path": "https://epoch.ai/data/ai-models", "accessed": "2026-07-19",
+         "license": "CC-BY-4.0", "citation": "Epoch AI, 'Data on AI Models'. Published online at epoch.ai."},
     ],
     "benchmarks": [
-        {"title": "Developers' technical reports and model cards (per-row source_url)", "path": "https://epoch.ai/benchmarks"},
-        {"title": "Epoch AI, 'AI Benchmarking Hub' (rows with evaluator 'Epoch AI')", "path": "https://epoch.ai/benchmarks", "license": "CC-BY-4.0"},
+        {"title": "Developers' technical reports and model cards (rows with evaluator 'developer')",
+         "producer": "model developers", "path": "https://epoch.ai/benchmarks", "accessed": "2026-11-27"},
+        {"title": "Epoch AI, 'AI Benchmarking Hub' (rows with evaluator 'Epoch AI'; third-party rows collected there)",
+         "producer": "Epoch AI", "path": "https://epoch.ai/benchmarks", "accessed": "2026-04-19", "license": "CC-BY-4.0",
+         "citation": "Epoch AI, 'AI Benchmarking Hub'. Published online at epoch.ai."},
+        {"title": "Stanford CRFM HELM MMLU leaderboard (rows with evaluator 'Stanford CRFM HELM')",
+         "producer": "Stanford CRFM", "path": "https://crfm.stanford.edu/helm/mmlu/latest/", "accessed": "2026-04-19"},
     ],
     "openness": [
-        {"title": "European Open Source AI Index (Liesenfeld & Dingemanse 2024)", "path": "https://osai-index.eu", "license": "CC-BY-4.0"},
+        {"title": "European Open Source AI Index, main-database (rows with assessed_by=eosai)",
+         "producer": "Centre for Language & Speech Technology, Radboud University",
+         "path": "https://github.com/Language-Technology-Assessment/main-database", "accessed": "2026-06-12",
+         "license": "CC-BY-4.0",
+         "citation": "Liesenfeld & Dingemanse (2024), Rethinking open source generative AI: open-washing and the EU AI Act, FAccT '24; doi:10.5281/zenodo.15386042"},
+        {"title": "Opening up ChatGPT, docs/df.csv (rows with assessed_by=opening-up-chatgpt)",
+         "producer": "Liesenfeld, Lopez & Dingemanse, Radboud University",
+         "path": "https://github.com/opening-up-chatgpt/opening-up-chatgpt.github.io", "accessed": "2025-03-11",
+         "license": "Apache-2.0", "citation": "Liesenfeld, Lopez & Dingemanse (2023), Opening up ChatGPT, CUI '23; doi:10.1145/3571884.3604316"},
     ],
     "transparency": [
-        {"title": "Stanford CRFM, Foundation Model Transparency Index (Bommasani et al.)", "path": "https://github.com/stanford-crfm/fmti", "license": "CC-BY-4.0"},
+        {"title": "Foundation Model Transparency Index score files (2023-10, 2024-05, 2025-12)",
+         "producer": "Stanford CRFM (Bommasani et al.)", "path": "https://github.com/stanford-crfm/fmti",
+         "accessed": "2025-12-09", "license": "CC-BY-4.0",
+         "citation": "Bommasani et al., The Foundation Model Transparency Index (2023; v1.1 2024; 2025)"},
     ],
     "hardware": [
-        {"title": "Manufacturers' datasheets (per-row source_url)", "path": "https://epoch.ai/data/machine-learning-hardware"},
+        {"title": "Manufacturers' datasheets (one per row, in source_url); cross-checked with Epoch AI's ML Hardware data",
+         "producer": "NVIDIA, Google, AMD, Intel; Epoch AI", "path": "https://epoch.ai/data/machine-learning-hardware",
+         "accessed": "2026-11-27"},
     ],
 }
 
