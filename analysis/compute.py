@@ -20,6 +20,7 @@ average). All are pure functions of DataFrames and numbers; nothing prints.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import math
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
+from analysis.scaling import _positive
 
 SECONDS_PER_HOUR = 3600.0
 # --precision name -> hardware.csv column (dense peak throughput)
@@ -46,15 +48,12 @@ METHODS = ("6ND", "hardware", "gpu-hours")
 
 
 def _num(value: object, what: str, *, allow_zero: bool = False) -> float:
-    if isinstance(value, bool):
-        raise UsageError(f"{what} must be a number, got {value!r}")
-    try:
-        v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise UsageError(f"{what} must be a number, got {value!r}") from None
-    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        raise AnalysisError(f"{what} must be a positive finite number, got {value!r}")
-    return v
+    """A finite positive float (or 0 with ``allow_zero``); same rules and messages as the scaling module."""
+    if allow_zero and not isinstance(value, bool):
+        with contextlib.suppress(TypeError, ValueError):
+            if float(value) == 0:  # type: ignore[arg-type]
+                return 0.0
+    return _positive(value, what)
 
 
 def _fraction(value: object, what: str = "utilization") -> float:
