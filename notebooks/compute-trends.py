@@ -27,6 +27,7 @@ until: str = ""  # end of both windows, empty for the last release in the data
 top_k: int = 10  # frontier size: top-k by compute at release
 confidence: float = 0.90  # confidence level of every interval
 bootstrap: int = 0  # bootstrap resamples, 0 for analytic HC3 intervals
+era_breaks: str = "2015-09-01,2018-01-01"  # comma-separated era boundaries for the piecewise fit
 output_dir: str = ""  # set by the report runner; empty shows figures only
 
 # %%
@@ -164,3 +165,32 @@ out.figure(fig, "compute-thresholds-per-year",
            alt="Grouped bar chart of the number of models above each compute threshold per year, rising sharply "
                "after 2022.",
            table=counts, source=ds.label)
+
+# %% [markdown]
+# ## Eras: did the trend change?
+#
+# Separate trends between the era boundaries (by default late 2015, the large-scale era of Sevilla et al. 2022,
+# and 2018, the start of Epoch AI's frontier analyses), with a Wald test that the slopes are equal, and a break
+# date estimated from the data (least squares over monthly candidates, bootstrap interval). The p-value at an
+# estimated date overstates the evidence for a break, because the date was chosen to fit the data.
+
+# %%
+from analysis.errors import AnalysisError
+
+try:
+    eras = trends.piecewise_trend(models, "training_compute_flop", tuple(era_breaks.split(",")), since=since,
+                                  until=until or None, confidence=confidence)
+    out.table(eras.to_frame().assign(slopes_equal_p_value=eras.p_value), "compute-eras")
+    brk = trends.estimate_break(models, "training_compute_flop", since=since, until=until or None, n_boot=200,
+                                confidence=confidence)
+    b = brk.to_dict()
+    out.table(pd.DataFrame([{k: v for k, v in b.items() if not isinstance(v, list)}]), "compute-break-estimate")
+    out.prose(
+        f"Era slopes differ with p = {out.number('compute-eras', 0, 'slopes_equal_p_value', '{:.2g}')} (Wald test, "
+        f"HC3). Estimated from the data alone, the break falls on {b['break_date']} ({confidence:.0%} bootstrap "
+        f"interval {b['break_date_ci'][0]} to {b['break_date_ci'][1]}): growth "
+        f"{out.number('compute-break-estimate', 0, 'growth_before_per_year', '{:.2g}')}x per year before and "
+        f"{out.number('compute-break-estimate', 0, 'growth_after_per_year', '{:.2g}')}x after."
+    )
+except AnalysisError as exc:
+    out.prose(f"No era analysis on this selection: {exc}.")
