@@ -21,7 +21,7 @@ color:#1a1a1a;line-height:1.5}
 h1{font-size:1.7rem}h2{font-size:1.3rem;margin-top:2rem}h3{font-size:1.1rem}
 figure.atlas-figure{margin:1.5rem 0;padding:0}figure.atlas-figure img{max-width:100%;height:auto;border:0}
 figcaption{font-size:.9rem;color:#333;margin-top:.4rem}.atlas-cite{display:block;color:#555;font-size:.82rem}
-table{border-collapse:collapse;font-size:.85rem;margin:1rem 0}th,td{border-bottom:1px solid #ddd;padding:.25rem .6rem;
+table{border-collapse:collapse;font-size:.85rem;margin:1rem 0;display:block;overflow-x:auto;max-width:100%}th,td{border-bottom:1px solid #ddd;padding:.25rem .6rem;
 text-align:right}th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}
 pre{background:#f7f7f7;padding:.6rem;overflow-x:auto;font-size:.8rem}pre.error{background:#fdecea}
 .meta{color:#666;font-size:.8rem}details{margin:1rem 0}code{font-size:.85em}

@@ -52,7 +52,8 @@ cols = ["id", "name", "organization", "release_date", "parameters", "training_to
         "compute_method", "gpu_hours", "training_hardware", "access", "license"]
 facts = models[models["id"].isin(focus + peer_ids)][cols].sort_values("release_date").reset_index(drop=True)
 out.table(facts, "llama3-models")
-display(HTML(facts.assign(release_date=facts["release_date"].dt.strftime("%Y-%m-%d"))
+shown = ["name", "organization", "release_date", "parameters", "training_tokens", "training_compute_flop", "gpu_hours"]
+display(HTML(facts[shown].assign(release_date=facts["release_date"].dt.strftime("%Y-%m-%d"))
              .to_html(index=False, escape=True, float_format=lambda v: f"{v:.3g}", na_rep="–")))
 
 # %% [markdown]
