@@ -1127,6 +1127,22 @@ def date_reaching(fit: TrendFit, level: float) -> DateProjection:
         notes=tuple(notes))
 
 
+def trend_line(fit: TrendFit, start: object = None, end: object = None, periods: int = 50) -> pd.DataFrame:
+    """The fitted line on a date grid, ready to plot: date, value, and the line's confidence band
+    (``value_low``/``value_high``) and a single model's prediction band (``pi_low``/``pi_high``), from
+    :func:`level_at`. Defaults to the fit's window; give ``end`` beyond it to extrapolate."""
+    lo = parse_date(start, "start") if start is not None else fit.start
+    hi = parse_date(end, "end") if end is not None else fit.end
+    if periods < 2 or hi <= lo:
+        raise UsageError("trend_line needs end after start and at least 2 points")
+    rows = []
+    for d in pd.date_range(lo, hi, periods=periods):
+        lv = level_at(fit, d)
+        rows.append({"date": d, "value": lv.value, "value_low": lv.ci[0], "value_high": lv.ci[1],
+                     "pi_low": lv.pi[0], "pi_high": lv.pi[1]})
+    return pd.DataFrame(rows)
+
+
 def projection_table(fit: TrendFit, levels: Sequence[float] = (1e26, 1e27, 1e28)) -> pd.DataFrame:
     """One row per level: central date, trend-line interval, single-model prediction interval."""
     rows = []

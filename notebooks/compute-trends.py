@@ -63,13 +63,13 @@ ax.scatter(plot.loc[plot.frontier, "release_date"], plot.loc[plot.frontier, "tra
            color=PALETTE["vermillion"], label=f"frontier (top-{top_k} at release)")
 lines = []
 for fit, color, name in ((fit_notable, PALETTE["blue"], "notable"), (fit_frontier, PALETTE["vermillion"], "frontier")):
-    grid = pd.date_range(fit.start, fit.end, periods=50)
-    x = trends.decimal_year(pd.Series(grid))
-    y = 10 ** (fit.intercept + fit.slope_oom_per_year * (x - fit.x_mean))
-    ax.plot(grid, y, color=color, lw=2,
+    line = trends.trend_line(fit)
+    ax.plot(line["date"], line["value"], color=color, lw=2,
             label=f"{name} trend: {fit.growth_per_year:.2g}x/yr ({fit.confidence:.0%} CI "
                   f"{fit.growth_per_year_ci[0]:.2g}–{fit.growth_per_year_ci[1]:.2g}x)")
-    lines.append(pd.DataFrame({"series": f"{name}-trend", "release_date": grid, "training_compute_flop": y}))
+    ax.fill_between(line["date"], line["value_low"], line["value_high"], color=color, alpha=0.2)
+    lines.append(line.rename(columns={"date": "release_date", "value": "training_compute_flop"})
+                 .assign(series=f"{name}-trend"))
 label_log_axis(ax, "y", "Training compute", "FLOP")
 ax.set_xlabel("Release date")
 ax.set_title("Training compute of notable AI models")
@@ -111,11 +111,11 @@ out.prose(
 # %%
 proj = trends.projection_table(fit_frontier, (1e26, 1e27, 1e28))
 fig, ax = new_figure()
-x0 = fit_frontier.start
-grid = pd.date_range(x0, pd.Timestamp("2032-12-31"), periods=80)
-xg = trends.decimal_year(pd.Series(grid))
-ax.plot(grid, 10 ** (fit_frontier.intercept + fit_frontier.slope_oom_per_year * (xg - fit_frontier.x_mean)),
-        color=PALETTE["vermillion"], label="frontier trend")
+line = trends.trend_line(fit_frontier, end="2032-12-31", periods=80)
+grid = line["date"]
+ax.plot(grid, line["value"], color=PALETTE["vermillion"], label="frontier trend")
+ax.fill_between(grid, line["pi_low"], line["pi_high"], color=PALETTE["vermillion"], alpha=0.12,
+                label=f"{confidence:.0%} prediction band")
 front = plot[plot.frontier & (plot.release_date >= pd.Timestamp(frontier_since))]
 ax.scatter(front.release_date, front.training_compute_flop, s=14, color=PALETTE["vermillion"], alpha=0.6,
            label="frontier models")

@@ -65,13 +65,12 @@ for metric, color, label in (("parameters", PALETTE["blue"], "parameters"),
     row = headline[headline["metric"] == metric]
     if len(row) and pd.notna(row.iloc[0].get("slope_oom_per_year", np.nan)):
         fit = trends.subset_trend(models, metric, "notable", domain=domain, **window)
-        grid = pd.date_range(fit.start, fit.end, periods=40)
-        x = trends.decimal_year(pd.Series(grid))
-        y = 10 ** (fit.intercept + fit.slope_oom_per_year * (x - fit.x_mean))
-        ax.plot(grid, y, color=color, lw=2,
+        line = trends.trend_line(fit)
+        ax.plot(line["date"], line["value"], color=color, lw=2,
                 label=f"{label} trend {fit.growth_per_year:.2g}x/yr ({confidence:.0%} CI "
                       f"{fit.growth_per_year_ci[0]:.2g}–{fit.growth_per_year_ci[1]:.2g})")
-        series.append(pd.DataFrame({"series": f"{metric}-trend", "release_date": grid, "value": y}))
+        ax.fill_between(line["date"], line["value_low"], line["value_high"], color=color, alpha=0.2)
+        series.append(line.rename(columns={"date": "release_date"}).assign(series=f"{metric}-trend"))
 label_log_axis(ax, "y", "Parameters or tokens", "count")
 ax.set_xlabel("Release date")
 ax.set_title(f"Size of {domain} models and their training data")

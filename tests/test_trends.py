@@ -610,3 +610,26 @@ def test_cli_thresholds(cli_csv, capsys):
     assert main(["thresholds", "--data", str(cli_csv)]) == 0
     text = capsys.readouterr().out
     assert "year" in text and ">1e+25" in text and "lower bounds" in text
+
+
+def test_trend_line_matches_hand_computation_and_band_contains_line():
+    """trend_line: value = 10**(a + b*(x - x̄)) at each date; the confidence band brackets it, the prediction band
+    is wider; extrapolation widens the band."""
+    import numpy as np
+    import pandas as pd
+
+    from analysis import trends
+
+    rng = np.random.default_rng(3)
+    dates = pd.to_datetime("2015-01-01") + pd.to_timedelta(rng.uniform(0, 3650, 60), unit="D")
+    years = trends.decimal_year(pd.Series(dates))
+    df = pd.DataFrame({"release_date": dates, "training_compute_flop": 10 ** (20 + 0.6 * (years - 2015)
+                                                                               + rng.normal(0, 0.3, 60))})
+    fit = trends.fit_trend(df)
+    line = trends.trend_line(fit, end="2030-01-01", periods=20)
+    x = trends.decimal_year(line["date"])
+    np.testing.assert_allclose(np.log10(line["value"]), fit.intercept + fit.slope_oom_per_year * (x - fit.x_mean))
+    assert (line["value_low"] < line["value"]).all() and (line["value"] < line["value_high"]).all()
+    assert (line["pi_low"] < line["value_low"]).all() and (line["pi_high"] > line["value_high"]).all()
+    width = np.log10(line["value_high"] / line["value_low"])
+    assert width.iloc[-1] > width.iloc[len(width) // 2]
