@@ -19,7 +19,8 @@ EXPLAINED = re.compile(r"differs from epoch", re.I)
 
 
 def norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+    """Lower case, letters and digits only; '+' is kept as 'plus' so 'Command R+' is not 'Command R'."""
+    return re.sub(r"[^a-z0-9]", "", str(name).lower().replace("+", "plus"))
 
 
 def compare(ours: pd.DataFrame, theirs: pd.DataFrame) -> pd.DataFrame:
