@@ -49,8 +49,8 @@ lint: $(STAMP) ## Lint the code (ruff) and check notebooks are stored without ou
 datapackage: $(STAMP) ## Refresh data/datapackage.json (dictionary + sha256) after editing data/*.csv
 	$(BIN)/python tools/build_datapackage.py
 
-lock: ## Re-resolve requirements.in into requirements.lock (needs network to PyPI)
-	$(PYTHON) -m pip install --quiet uv && $(PYTHON) -m uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
+lock: $(STAMP) ## Re-resolve requirements.in into requirements.lock (needs network to PyPI)
+	$(BIN)/python -m pip install --quiet uv && $(BIN)/python -m uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
 
 benchmark: $(STAMP) ## Time the report batch against sequential papermill (prints the ratio)
 	$(BIN)/python benchmarks/bench_reports.py
