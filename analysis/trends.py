@@ -115,6 +115,14 @@ def parse_date(value: object, what: str = "date") -> pd.Timestamp | None:
         raise UsageError(f"{what}: {s!r} is not a valid date ({exc})") from None
 
 
+def _pow10(x: float) -> float:
+    """10**x for growth factors and levels, inf instead of OverflowError (a degenerate slope over a short era)."""
+    try:
+        return 10.0 ** x
+    except OverflowError:
+        return math.inf
+
+
 def _check_confidence(confidence: float) -> float:
     try:
         c = float(confidence)
@@ -290,12 +298,12 @@ class TrendFit:
     # derived quantities -----------------------------------------------------------------------------------
     @property
     def growth_per_year(self) -> float:
-        return 10.0 ** self.slope_oom_per_year
+        return _pow10(self.slope_oom_per_year)
 
     @property
     def growth_per_year_ci(self) -> tuple[float, float]:
         lo, hi = self.slope_oom_per_year_ci
-        return (10.0 ** lo, 10.0 ** hi)
+        return (_pow10(lo), _pow10(hi))
 
     @property
     def doubling_months(self) -> float:
@@ -760,19 +768,19 @@ class BreakEstimate:
 
     @property
     def growth_before(self) -> float:
-        return 10.0 ** self.slope_before
+        return _pow10(self.slope_before)
 
     @property
     def growth_after(self) -> float:
-        return 10.0 ** self.slope_after
+        return _pow10(self.slope_after)
 
     @property
     def growth_before_ci(self) -> tuple[float, float]:
-        return (10.0 ** self.slope_before_ci[0], 10.0 ** self.slope_before_ci[1])
+        return (_pow10(self.slope_before_ci[0]), _pow10(self.slope_before_ci[1]))
 
     @property
     def growth_after_ci(self) -> tuple[float, float]:
-        return (10.0 ** self.slope_after_ci[0], 10.0 ** self.slope_after_ci[1])
+        return (_pow10(self.slope_after_ci[0]), _pow10(self.slope_after_ci[1]))
 
     def to_dict(self) -> dict:
         db, da = _doubling_ci(*self.slope_before_ci), _doubling_ci(*self.slope_after_ci)
@@ -1050,8 +1058,8 @@ def level_at(fit: TrendFit, date: object) -> LevelProjection:
         noisy = line + _resid_draws(fit, len(line), fit.seed or 0)
         pi = tuple(np.quantile(noisy, [alpha / 2, 1 - alpha / 2]))
     return LevelProjection(
-        metric=fit.metric, date=d, value=10.0 ** mean, ci=(10.0 ** ci[0], 10.0 ** ci[1]),
-        pi=(10.0 ** pi[0], 10.0 ** pi[1]), confidence=fit.confidence, method=fit.method, fit_n=fit.n,
+        metric=fit.metric, date=d, value=_pow10(mean), ci=(_pow10(ci[0]), _pow10(ci[1])),
+        pi=(_pow10(pi[0]), _pow10(pi[1])), confidence=fit.confidence, method=fit.method, fit_n=fit.n,
         fit_window=(fit.start, fit.end), years_beyond_data=float(decimal_year(d) - decimal_year(fit.data_end)))
 
 

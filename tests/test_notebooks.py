@@ -36,8 +36,11 @@ def test_notebook_builds_with_consistent_outputs(built, name):
     rep = out / name
     m = json.loads((rep / "manifest.json").read_text())
     assert m["figures"], "every report has at least one figure"
-    if "confidence" in reports.declared_parameters(name):
+    declared = reports.declared_parameters(name)
+    if "confidence" in declared:
         assert m["parameters"]["confidence"] == 0.95
+    if "since" in declared:
+        assert m["parameters"]["since"] == "2014-01-01"
     nb = json.loads((rep / f"{name}.ipynb").read_text())
     assert nb["metadata"]["papermill"]["parameters"] == {**m["parameters"], "output_dir": "."}
     html = (rep / f"{name}.html").read_text()
@@ -68,7 +71,7 @@ def test_real_notebook_rebuild_gives_identical_bytes(built, tmp_path):
     """Same inputs, same bytes: rebuild one real report elsewhere and compare figures, tables and manifest."""
     out, _ = built
     again = tmp_path / "again"
-    res = reports.run_reports(["compute-trends"], out=again, jobs=1, overrides=["confidence=0.95"])
+    res = reports.run_reports(["compute-trends"], out=again, jobs=1, overrides=["confidence=0.95", "since=2014-01-01"])
     assert res[0].status == "ok"
     a, b = out / "compute-trends", again / "compute-trends"
     rels = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file() and p.parent.name in ("figures", "tables"))

@@ -633,3 +633,21 @@ def test_trend_line_matches_hand_computation_and_band_contains_line():
     assert (line["pi_low"] < line["value_low"]).all() and (line["pi_high"] > line["value_high"]).all()
     width = np.log10(line["value_high"] / line["value_low"])
     assert width.iloc[-1] > width.iloc[len(width) // 2]
+
+
+def test_extreme_slope_interval_overflows_to_inf_not_error():
+    """Three models a few days apart spanning 10 orders of magnitude: the slope CI is astronomically wide; growth
+    factors report inf rather than raising OverflowError (found by running a notebook on a narrow era)."""
+    import math
+
+    import pandas as pd
+
+    from analysis import trends
+
+    df = pd.DataFrame({"release_date": pd.to_datetime(["2015-01-01", "2015-01-03", "2015-01-06", "2015-01-07"]),
+                       "training_compute_flop": [1e12, 1e22, 1e14, 1e24]})
+    fit = trends.fit_trend(df)
+    lo, hi = fit.growth_per_year_ci
+    assert hi == math.inf or hi > 1e300
+    row = fit.to_row()
+    assert row["n"] == 4
