@@ -102,13 +102,18 @@ def citation(manifest: dict, fig: dict, year: str) -> tuple[str, str]:
     return plain, bib
 
 
+# Reading order of the index: the headline questions first, the case study last; others follow alphabetically.
+_ORDER = {n: i for i, n in enumerate(("compute-trends", "parameter-growth", "data-requirements", "openness",
+                                      "competition", "llama3-case-study"))}
+
+
 def write_index(out: Path) -> Path:
     """reports/index.html: every report and figure, each with a ready citation."""
     from analysis.reports import citation_year
 
     year = citation_year()
     manifests = []
-    for m in sorted(out.glob("*/manifest.json")):
+    for m in sorted(out.glob("*/manifest.json"), key=lambda p: (_ORDER.get(p.parent.name, len(_ORDER)), p.parent.name)):
         if m.parent.name.startswith("."):
             continue
         try:
