@@ -379,6 +379,16 @@ def _parametric_method(fit: ParametricFit, mc: bool, n: int | None) -> str:
     return base + (f"; interval: Monte Carlo over the fit's parameter uncertainty ({n} draws)" if mc else "")
 
 
+def _power_law_allocation(approach: str, question: str, params: float, compute_flop: float) -> Allocation:
+    """An allocation under one of Hoffmann et al.'s power laws (approaches 1-2): no interval, only their exponent
+    percentiles."""
+    pl = POWER_LAWS[approach]
+    return Allocation(approach=approach, question=question, params=params,
+                      tokens=compute_flop / (FLOP_PER_PARAM_TOKEN * params), compute_flop=compute_flop, loss=None,
+                      exponent_a=pl.a, exponent_b=pl.b, method=pl.source, exponent_a_ci=pl.exponent_a_ci,
+                      notes=("no interval: Hoffmann et al. published percentiles of the exponent only",))
+
+
 def compute_optimal(compute_flop: float, approach: str = DEFAULT_APPROACH, *,
                     confidence: float = C.DEFAULT_CONFIDENCE, n_samples: int = DEFAULT_SAMPLES,
                     seed: int = 0) -> Allocation:
@@ -388,11 +398,7 @@ def compute_optimal(compute_flop: float, approach: str = DEFAULT_APPROACH, *,
     confidence = _check_confidence(confidence)
     if approach in POWER_LAWS:
         pl = POWER_LAWS[approach]
-        n = pl.params(c)
-        return Allocation(approach=approach, question="compute", params=n, tokens=c / (FLOP_PER_PARAM_TOKEN * n),
-                          compute_flop=c, loss=None, exponent_a=pl.a, exponent_b=pl.b, method=pl.source,
-                          exponent_a_ci=pl.exponent_a_ci,
-                          notes=("no interval: Hoffmann et al. published percentiles of the exponent only",))
+        return _power_law_allocation(approach, "compute", pl.params(c), c)
     fit = get_fit(approach)
     n, d = _opt_from_compute(fit.params_array(), c)
     n, d = float(n[0]), float(d[0])
@@ -430,11 +436,7 @@ def allocation_for_params(params: float, approach: str = DEFAULT_APPROACH, *,
     confidence = _check_confidence(confidence)
     if approach in POWER_LAWS:
         pl = POWER_LAWS[approach]
-        c = pl.compute_for_params(n)
-        return Allocation(approach=approach, question="params", params=n, tokens=c / (FLOP_PER_PARAM_TOKEN * n),
-                          compute_flop=c, loss=None, exponent_a=pl.a, exponent_b=pl.b, method=pl.source,
-                          exponent_a_ci=pl.exponent_a_ci,
-                          notes=("no interval: Hoffmann et al. published percentiles of the exponent only",))
+        return _power_law_allocation(approach, "params", n, pl.compute_for_params(n))
     fit = get_fit(approach)
     c, d = _opt_from_params(fit.params_array(), n)
     c, d = float(c[0]), float(d[0])
