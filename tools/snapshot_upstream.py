@@ -1,0 +1,82 @@
+"""Create the pinned Epoch AI snapshots in data/upstream/ from the reference copies in ../shared/reference.
+
+Run once per new upstream download (``python tools/snapshot_upstream.py [REFERENCE_DIR]``); snapshots are
+immutable, so re-running with the same inputs rewrites identical bytes and a changed input is refused.
+Origins (mirror repository, path, commit) are the ones recorded in ../shared/reference/README.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from analysis.upstream import UPSTREAM_DIR, write_snapshot  # noqa: E402
+
+EPOCH_LICENCE = "CC BY 4.0"
+EPOCH_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+MODELS_CREDIT = "Epoch AI, 'Data on AI Models'. Published online at epoch.ai. Retrieved from https://epoch.ai/data/ai-models"
+HARDWARE_CREDIT = ("Epoch AI, 'Data on Machine Learning Hardware'. Published online at epoch.ai. "
+                   "Retrieved from https://epoch.ai/data/machine-learning-hardware")
+HUB_CREDIT = "Epoch AI, 'AI Benchmarking Hub'. Published online at epoch.ai. Retrieved from https://epoch.ai/benchmarks"
+
+NOTABLE_JULY = {
+    "producer": "Epoch AI", "dataset": "notable_ai_models", "title": "Data on AI Models: notable AI models",
+    "url": "https://epoch.ai/data/notable_ai_models.csv", "licence": EPOCH_LICENCE, "licence_url": EPOCH_LICENCE_URL,
+    "credit": MODELS_CREDIT, "accessed": "2026-07-19",
+    "origin": {"repository": "spragada4/ai-energy-explorer", "path": "data/raw/notable_ai_models.csv",
+               "commit": "22699c8b2572068706dedd4397c1bff5e8dadf80",
+               "note": "downloaded from epoch.ai by the repository's ETL and committed 2026-07-19"},
+}
+NOTABLE_JANUARY = {
+    **NOTABLE_JULY, "accessed": "2026-01-26",
+    "origin": {"repository": "mxschons/sobe-2025-data-repository", "path": "data/external/epoch-ai/notable-ai-models.csv",
+               "commit": "3ba35a61b33af611f478a27ee37d03a31d0e09d0", "note": "accessed 2026-01-26 by the repository"},
+}
+HARDWARE_JULY = {
+    "producer": "Epoch AI", "dataset": "ml_hardware", "title": "Data on Machine Learning Hardware",
+    "url": "https://epoch.ai/data/ml_hardware.csv", "licence": EPOCH_LICENCE, "licence_url": EPOCH_LICENCE_URL,
+    "credit": HARDWARE_CREDIT, "accessed": "2026-07-19",
+    "origin": {"repository": "spragada4/ai-energy-explorer", "path": "data/raw/ml_hardware.csv",
+               "commit": "22699c8b2572068706dedd4397c1bff5e8dadf80",
+               "note": "same download as the notable-models file"},
+}
+HUB_APRIL = {
+    "producer": "Epoch AI", "title": "AI Benchmarking Hub", "url": "https://epoch.ai/data/benchmark_data.zip",
+    "licence": EPOCH_LICENCE, "licence_url": EPOCH_LICENCE_URL, "credit": HUB_CREDIT, "accessed": "2026-04-19",
+    "origin": {"repository": "madhu24raj/bayes-llm-saturation", "path": "benchmark_data/",
+               "commit": "8698b9ba92fdb58d51d67f4828376b7adca29afa",
+               "note": "the extracted benchmark_data.zip from epoch.ai, committed 2026-04-19"},
+}
+
+
+def main(ref: Path) -> int:
+    if not ref.is_dir():
+        print(f"error: {ref}: reference folder not found", file=sys.stderr)
+        return 2
+    epoch = UPSTREAM_DIR / "epoch-ai"
+    jobs = [
+        (epoch / "2026-07-19", "notable_ai_models", ref / "epoch_notable_ai_models.csv", NOTABLE_JULY, "Publication date"),
+        (epoch / "2026-01-26", "notable_ai_models", ref / "epoch_notable_ai_models_2026-01-26.csv", NOTABLE_JANUARY,
+         "Publication date"),
+        (epoch / "2026-07-19", "ml_hardware", ref / "epoch_ml_hardware.csv", HARDWARE_JULY, "Release date"),
+    ]
+    hub = ref / "epoch_benchmarking_hub"
+    for src in sorted(hub.rglob("*.csv")):
+        rel = src.relative_to(hub)
+        folder = epoch / "2026-04-19" / "benchmarking_hub" / rel.parent
+        date_col = "Release date" if "additional_eci_data" not in rel.parts else None
+        meta = {**HUB_APRIL, "dataset": f"benchmarking_hub/{rel.with_suffix('').as_posix()}",
+                "origin": {**HUB_APRIL["origin"], "path": f"benchmark_data/{rel.as_posix()}"}}
+        jobs.append((folder, src.stem, src, meta, date_col))
+    for folder, name, src, meta, date_col in jobs:
+        snap = write_snapshot(folder, name, src.read_bytes(), meta, date_column=date_col)
+        print(f"{snap.path.relative_to(UPSTREAM_DIR.parent.parent)}: {snap.meta['rows']} rows, "
+              f"{len(snap.meta['columns_kept'])} columns kept, {len(snap.meta['columns_dropped'])} dropped")
+    return 0
+
+
+if __name__ == "__main__":
+    default = Path(__file__).resolve().parents[2] / "shared" / "reference"
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else default))
