@@ -55,6 +55,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "source_url": ("Link", "Links"),
     "confidence": ("Confidence",),
     "notes": ("Training compute notes",),
+    "training_time_hours": ("Training time (hours)",),
+    "training_power_draw_w": ("Training power draw (W)",),
+    "training_cost_2023_usd": ("Training compute cost (2023 USD)",),
+    "frontier_model": ("Frontier model",),
+    "base_model": ("Base model",),
+    "finetune_compute_flop": ("Finetune compute (FLOP)",),
 }
 REQUIRED = ("name", "release_date")
 
@@ -225,6 +231,12 @@ def load_epoch(path: Path | str) -> EpochImport:
     out["source_url"] = get("source_url").map(lambda s: (_URL.search(s).group(0) if _URL.search(s) else ""))
     out["notes"] = get("notes").map(lambda s: s[:500])
     out["confidence"] = get("confidence").map(lambda s: CONFIDENCE_MAP.get(s.strip().lower(), ""))
+    out["training_time_hours"] = get("training_time_hours").map(_number)
+    out["training_power_draw_w"] = get("training_power_draw_w").map(_number)
+    out["training_cost_2023_usd"] = get("training_cost_2023_usd").map(_number)
+    out["frontier_model"] = get("frontier_model").map(lambda s: "yes" if s.strip().lower() in ("true", "yes", "1") else "")
+    out["base_model"] = get("base_model").map(str.strip)
+    out["finetune_compute_flop"] = get("finetune_compute_flop").map(_number)
     # Stable unique ids from names (suffix -2, -3 for repeated names, in file order).
     slugs = out["name"].map(slugify)
     seen: dict[str, int] = {}

@@ -110,7 +110,8 @@ def test_ragged_row_is_a_problem_not_a_crash(tmp_path):
     p = tmp_path / "models.csv"
     p.write_text(text, encoding="utf-8")
     found = problems(p)
-    assert any("models.csv:2: has 3 fields, the header has 24" in x for x in found)
+    width = len(schema.resource("models").columns)
+    assert any(f"models.csv:2: has 3 fields, the header has {width}" in x for x in found)
 
 
 @pytest.mark.parametrize(

@@ -83,6 +83,12 @@ MODELS = [
     f("source_url", "string", "Primary source", "Primary source: paper, model card or official post.", required=True, **URL),
     f("notes", "string", "Notes", "Provenance of estimates, caveats and explained disagreements with other databases."),
     f("confidence", "string", "Confidence", "Confidence in the compute/parameter figures (Epoch AI's scale).", enum=["confident", "likely", "speculative", "unknown"]),
+    f("training_time_hours", "number", "Training time", "Wall-clock duration of the main training run (Epoch AI: 'Training time (hours)').", unit="hours", minimum=0, maximum=1e6),
+    f("training_power_draw_w", "number", "Training power draw", "Power drawn by the training cluster, including datacenter overhead, as estimated by Epoch AI ('Training power draw (W)').", unit="W", minimum=0, maximum=1e11),
+    f("training_cost_2023_usd", "number", "Training compute cost", "Amortized hardware and energy cost of the final training run in 2023 US dollars, as estimated by Epoch AI ('Training compute cost (2023 USD)').", unit="2023 USD", minimum=0, maximum=1e12),
+    f("frontier_model", "string", "Epoch frontier flag", "'yes' where Epoch AI flags the model as a frontier model (top 10 by training compute at release, Epoch's 'Frontier model' column); empty otherwise.", enum=["yes"]),
+    f("base_model", "string", "Base model", "Name of the model this one was fine-tuned or built from (Epoch AI's 'Base model'), as upstream spells it."),
+    f("finetune_compute_flop", "number", "Fine-tuning compute", "Compute of fine-tuning on top of the base model (Epoch AI's 'Finetune compute (FLOP)').", unit="FLOP", minimum=0, maximum=1e30),
 ]
 
 BENCHMARKS = [
