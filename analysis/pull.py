@@ -25,9 +25,10 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable, TextIO
+from typing import TextIO
 
 from analysis import upstream
 from analysis.errors import AtlasError, UsageError
@@ -158,7 +159,7 @@ def download(url: str, name: str, *, timeout: float, progress: Progress | None =
         if isinstance(reason, (TimeoutError, socket.timeout)):
             raise _fail(url, f"no response within {timeout:g} s") from None
         raise _fail(url, f"cannot connect ({reason})") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise _fail(url, f"download stalled (no data for {timeout:g} s)") from None
     except (ConnectionError, OSError) as exc:
         if isinstance(exc, AtlasError):
@@ -256,7 +257,7 @@ def _meta(url: str, common: dict, vintage: str) -> dict:
 def pull(url_base: str = URL_BASE, dest: Path = DEFAULT_DEST, *, vintage: str | None = None, timeout: float = 60.0,
          progress: Progress | None = None, files: tuple = FILES) -> PullResult:
     """Download ``files`` from ``url_base`` into ``dest/<vintage>`` atomically (see the module docstring)."""
-    vintage = vintage or dt.datetime.now(dt.timezone.utc).date().isoformat()
+    vintage = vintage or dt.datetime.now(dt.UTC).date().isoformat()
     if not _VINTAGE.match(vintage):
         raise UsageError(f"--vintage: expected a date YYYY-MM-DD, got {vintage!r}")
     try:
@@ -313,6 +314,10 @@ def pull(url_base: str = URL_BASE, dest: Path = DEFAULT_DEST, *, vintage: str | 
             raise AtlasError(f"{display_path(final)}: cannot move the new vintage into place ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    from analysis import snapshot_package
+
+    if (dest.parent / snapshot_package.DESCRIPTOR).exists():  # keep the Frictionless descriptor of the snapshots current
+        snapshot_package.write(dest.parent)
     moved = tuple(upstream.Snapshot(final / s.path.relative_to(stage), s.meta) for s in snaps)
     return PullResult(folder=final, vintage=vintage, snapshots=moved, downloads=tuple(downloads), previous=previous)
 
