@@ -12,7 +12,8 @@
      within 1% or empty on both sides, with at least one of the two present.
 
   Pairs are one-to-one; a row with two or more candidates under a rule is not paired by it and stays added or
-  removed (counted in ``n_ambiguous``). No fuzzy name similarity is used, so a rename is only reported on facts.
+  removed (``n_ambiguous`` counts such rows, on both sides). No fuzzy name similarity is used: a rename is only
+  reported on facts.
 * **values changed per column** (matched and renamed models, in our schema's columns): how many values changed,
   were filled in (empty -> value) or cleared (value -> empty); for numbers the median and largest
   |log10(new/old)| among values present on both sides, for dates the median shift in days; and examples.
@@ -122,8 +123,7 @@ def _snapshot_path(name: str) -> tuple[Path, str]:
 
 def _links(cell: str) -> str:
     """The set of URLs in a Link cell, sorted and joined (order and whitespace do not matter)."""
-    urls = sorted(set(re.findall(r"https?://[^\s,;\"']+", cell or "")))
-    return " ".join(u.rstrip("/") for u in urls)
+    return " ".join(sorted({u.rstrip("/") for u in re.findall(r"https?://[^\s,;\"']+", cell or "")}))
 
 
 def _date(text: str) -> str:
@@ -199,7 +199,7 @@ def match_models(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, in
     pairs = [(i, new_pos[k], "name") for i, k in enumerate(old["key"]) if k in new_pos]
     used_old = {p[0] for p in pairs}
     used_new = {p[1] for p in pairs}
-    ambiguous: set[tuple[str, int]] = set()
+    had_candidate: set[tuple[str, int]] = set()
     for rule in ("link", "facts"):
         old_left = old[~old.index.isin(used_old)]
         new_left = new[~new.index.isin(used_new)]
@@ -213,12 +213,11 @@ def match_models(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, in
                 pairs.append((i, js[0], rule))
                 used_old.add(i)
                 used_new.add(js[0])
-            elif len(js) > 1:
-                ambiguous.add(("old", i))
-        ambiguous |= {("new", j) for j, i_s in back.items() if len(i_s) > 1}
-    left_amb = {a for a in ambiguous if (a[1] not in (used_old if a[0] == "old" else used_new))}
+        had_candidate |= {("old", i) for i, js in cand.items() if js} | {("new", j) for j in back}
+    # ambiguous: rows left unpaired although a rule found candidates for them (more than one, on either side)
+    left = {a for a in had_candidate if a[1] not in (used_old if a[0] == "old" else used_new)}
     out = pd.DataFrame(pairs, columns=["old", "new", "rule"]).sort_values(["old"]).reset_index(drop=True)
-    return out, len(left_amb)
+    return out, len(left)
 
 
 # --- value changes ---------------------------------------------------------------------------------------------
