@@ -314,7 +314,10 @@ def share_by_year(models: pd.DataFrame, since: int = SHARE_SINCE) -> pd.DataFram
     """Open-weights share per release year (Epoch's accessibility column; Wilson 95%) from ``since`` on."""
     from analysis.openness import open_share
 
-    s = open_share(models, None, by="year", alpha=SHARE_ALPHA)
+    try:
+        s = open_share(models, None, by="year", alpha=SHARE_ALPHA)
+    except (AnalysisError, UsageError):  # e.g. an export without an accessibility column: no share to show
+        return pd.DataFrame(columns=["year", "n", "k", "share", "share_low", "share_high", "n_unknown"])
     return s[s["year"] >= since].reset_index(drop=True)
 
 

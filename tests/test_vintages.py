@@ -277,3 +277,15 @@ def test_reports_accept_a_vintage_as_data():
     params = reports.resolve_parameters("compute-trends", {}, f"epoch-vintage:{OLD_V}")
     assert params["data_spec"] == "epoch:" + str(upstream.find("notable_ai_models", OLD_V).path.resolve())
     assert upstream.find("notable_ai_models", OLD_V).path in reports.data_files(f"epoch-vintage:{OLD_V}")
+
+
+def test_exports_without_accessibility_or_compute_still_diff(tmp_path, capsys):
+    """An old export lacking columns gives empty fits and shares on that side, not a crash."""
+    head = ["Model", "Organization", "Publication date", "Domain"]
+    old = _write(tmp_path / "o.csv", head, [_row("A", "2024-01-01"), _row("B", "2024-02-01")])
+    new = _write(tmp_path / "n.csv", HEAD_2026, [_row("A", "2024-01-01", compute="1e23"), _row("B", "2024-02-01")])
+    d = vintages.diff(str(old), str(new))
+    assert d.counts()["matched_by_name"] == 2
+    assert d.fits["error_old"].notna().all()
+    assert d.share["n_old"].isna().all() and (d.share["n_new"] == 2).all()
+    assert "old n/a" in "\n".join(d.lines())
