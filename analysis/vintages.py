@@ -497,6 +497,20 @@ def diff(old: str, new: str) -> VintageDiff:
     return diff_exports(read_export(old), read_export(new))
 
 
+def report_newer(data_spec: str, new_vintage: str) -> tuple[str, str | None]:
+    """The newer side of the ``vintages`` report: ``data_spec`` when it is an Epoch export, else the pinned vintage.
+
+    Returns (spec, note); the note says why a ``--data`` that is not an Epoch export (our schema's CSV) was not used.
+    """
+    spec = (data_spec or "").strip()
+    if not spec:
+        return new_vintage, None
+    if spec.startswith(("epoch:", VINTAGE_PREFIX)):
+        return spec, None
+    return new_vintage, (f"The data given to the report ({Path(spec).name}) is not an Epoch AI export, so this report "
+                         f"compares the pinned vintage {new_vintage} instead.")
+
+
 def previous_vintage(vintage: str, root: Path = upstream.UPSTREAM_DIR) -> str | None:
     """The newest notable-models vintage older than ``vintage`` (None if there is none)."""
     older = [v for v in upstream.vintages(NOTABLE, root=root) if v < vintage]

@@ -22,7 +22,7 @@
 # data diff OLD NEW` prints the same comparison for any two exports.
 
 # %% tags=["parameters"]
-data_spec: str = ""  # newer export: empty for the new_vintage snapshot, or epoch:PATH
+data_spec: str = ""  # newer export: empty for the new_vintage snapshot, or epoch:PATH (other data: not used)
 old_vintage: str = "2026-01-26"  # older pinned notable-models snapshot (access date)
 new_vintage: str = "2026-07-19"  # newer pinned snapshot, used when data_spec is empty
 output_dir: str = ""  # set by the report runner; empty shows figures only
@@ -35,7 +35,10 @@ from analysis import vintages
 from analysis.figures import PALETTE, ReportOutput, new_figure
 
 out = ReportOutput(output_dir)
-d = vintages.diff(old_vintage, data_spec or new_vintage)
+newer, note = vintages.report_newer(data_spec, new_vintage)
+if note:
+    out.prose(note)
+d = vintages.diff(old_vintage, newer)
 source = f"Epoch AI, 'Data on AI Models' (notable), vintages {d.old.label} and {d.new.label}"  # hashes: vintage-counts
 counts = pd.DataFrame([{**d.counts(), "old": d.old.label, "new": d.new.label, "old_sha256": d.old.sha256,
                         "new_sha256": d.new.sha256, "old_newest": d.old.newest, "new_newest": d.new.newest}])

@@ -289,3 +289,10 @@ def test_exports_without_accessibility_or_compute_still_diff(tmp_path, capsys):
     assert d.fits["error_old"].notna().all()
     assert d.share["n_old"].isna().all() and (d.share["n_new"] == 2).all()
     assert "old n/a" in "\n".join(d.lines())
+
+
+def test_vintages_report_uses_epoch_data_and_says_when_it_cannot():
+    assert vintages.report_newer("", NEW_V) == (NEW_V, None)
+    assert vintages.report_newer("epoch:/x/notable.csv", NEW_V) == ("epoch:/x/notable.csv", None)
+    spec, note = vintages.report_newer("/x/models.csv", NEW_V)
+    assert spec == NEW_V and "models.csv" in note and "not an Epoch AI export" in note
