@@ -296,3 +296,18 @@ def test_vintages_report_uses_epoch_data_and_says_when_it_cannot():
     assert vintages.report_newer("epoch:/x/notable.csv", NEW_V) == ("epoch:/x/notable.csv", None)
     spec, note = vintages.report_newer("/x/models.csv", NEW_V)
     assert spec == NEW_V and "models.csv" in note and "not an Epoch AI export" in note
+
+
+@pytest.mark.parametrize("p, n", [(0.4, 40), (0.1, 25)])
+def test_open_share_intervals_of_the_vintage_effect_hold_their_coverage(p, n):
+    """Simulation: 300 independent 'years' of n models each, open with probability p; the Wilson 95% intervals
+    reported per year by share_by_year should contain p in about 95% of years (binomial s.e. of the rate ~1.3%)."""
+    rng = np.random.default_rng(11)
+    years = np.repeat(np.arange(1800, 2100), n)
+    access = np.where(rng.random(len(years)) < p, "open-weights-unrestricted", "api")
+    models = pd.DataFrame({"id": [f"m{i}" for i in range(len(years))],
+                           "release_date": pd.to_datetime([f"{y}-06-01" for y in years]), "access": access})
+    s = vintages.share_by_year(models, since=0)
+    assert len(s) == 300 and (s["n"] == n).all()
+    covered = ((s["share_low"] <= p) & (p <= s["share_high"])).mean()
+    assert 0.91 <= covered <= 0.99, covered
