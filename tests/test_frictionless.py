@@ -64,8 +64,8 @@ def test_injected_errors_are_found_by_both_validators_at_the_same_place(tmp_path
         with open(path, "w", newline="", encoding="utf-8") as fh:
             csv.writer(fh, lineterminator="\n").writerows(rows)
 
-    edit("models.csv", lambda rows, h: rows[3].__setitem__(h.index("parameters"), "-5"))
-    edit("hardware.csv", lambda rows, h: rows[2].__setitem__(h.index("type"), "fpga"))
+    edit("models.csv", lambda rows, h: rows[3].__setitem__(h.index("parameters"), "-5"))  # below the minimum of 1
+    edit("hardware.csv", lambda rows, h: rows[2].__setitem__(h.index("type"), "fpga"))  # not an allowed value
 
     def unknown_model(rows, h):
         extra = list(rows[1])
