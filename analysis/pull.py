@@ -60,6 +60,10 @@ HUB_COLUMN = "Model version"
 Progress = Callable[[str, int, int | None], None]  # (file name, bytes so far, total or None)
 
 
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB"
+
+
 class TextProgress:
     """A plain-text progress bar on a stream: redrawn in place on a terminal, one line per file otherwise."""
 
@@ -81,9 +85,9 @@ class TextProgress:
         if total:
             frac = min(1.0, done / total)
             bar = "#" * int(frac * self.width) + "." * (self.width - int(frac * self.width))
-            text = f"{name:<24} [{bar}] {frac * 100:3.0f}% {done / 1e6:.1f}/{total / 1e6:.1f} MB"
+            text = f"{name:<24} [{bar}] {frac * 100:3.0f}% {_size(done)} of {_size(total)}"
         else:
-            text = f"{name:<24} {done / 1e6:.1f} MB"
+            text = f"{name:<24} {_size(done)}"
         if self.tty:
             self.stream.write("\r" + text + ("\n" if finished else ""))
         elif finished or done == 0:
@@ -117,7 +121,7 @@ class PullResult:
 
         out = [f"pulled vintage {self.vintage} into {display_path(self.folder)}:"]
         for u, _, b, h in self.downloads:
-            out.append(f"  {u}: {b / 1e6:.2f} MB, sha256 {h[:12]}")
+            out.append(f"  {u}: {_size(b)}, sha256 {h[:12]}")
         models = [s for s in self.snapshots if "benchmarking_hub" not in s.path.parts]
         hub = [s for s in self.snapshots if "benchmarking_hub" in s.path.parts]
         for s in models:
