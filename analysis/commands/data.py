@@ -75,7 +75,7 @@ def register_pull(dsub: argparse._SubParsersAction) -> None:
         "pull", help="download Epoch AI's current files into a new vintage folder, then diff against the last one",
         description="Download Epoch AI's public files (" + ", ".join(f for f, _, _ in pull.FILES) + ") from "
                     "--url-base into DEST/VINTAGE with their metadata (producer, licence, credit, access date, "
-                    "sha256). Atomic: files are downloaded into a temporary folder beside DEST, checked to parse as "
+                    "sha256). Atomic: files are downloaded into a temporary folder in DEST beside the new vintage, checked to parse as "
                     "Epoch exports, then the folder is renamed into place; an existing vintage is never "
                     "overwritten and a failed download leaves nothing behind. Then prints the diff of the "
                     "notable-models file against the previous vintage.")
