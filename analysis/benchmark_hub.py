@@ -301,12 +301,14 @@ def per_model(hub: pd.DataFrame, benchmark: str, setting: str | None = "default"
 def lag_entries(hub: pd.DataFrame, benchmark: str, setting: str | None = "default") -> pd.DataFrame:
     """Adapter to :func:`analysis.openness.open_closed_lag`: model_id, name, organization, date, value, open_weights.
 
-    One row per model with a release date and a known open flag (best score over its versions).
+    One row per model with a release date (best score over its versions; in percent where the benchmark is scored
+    in percent, else in its own unit); open_weights is <NA> when Epoch's accessibility is blank.
     """
     m = per_model(hub, benchmark, setting)
     m = m[m["release_date"].notna()]
     e = pd.DataFrame({"model_id": m["model"], "name": m["model"], "organization": m["organization"],
-                      "date": m["release_date"], "value": m["score"], "open_weights": m["open"]})
+                      "date": m["release_date"], "value": m["score_percent"].fillna(m["score"]),
+                      "open_weights": m["open"]})
     e.attrs.update(n_unknown_access=int(m["open"].isna().sum()), setting=setting if setting != "default"
                    else default_setting(benchmark))
     return e.reset_index(drop=True)

@@ -9,9 +9,10 @@ per reasoning-effort version). On every day of the window (default: from the day
 last release in the data) we measure
 
 * the gap in **points**: leader frontier minus follower frontier (vertical distance);
-* the gap in **months**: how long ago the leader first reached the follower's current level (horizontal distance,
-  in months of 365.25/12 days); negative when the follower is ahead (then minus the time since the follower first
-  reached the leader's level).
+* the gap in **months**: how long the leader has stood above the follower's current level (the day the leader's
+  frontier first rose above it, to today) — "open models today are where closed models were X months ago" —
+  in months of 365.25/12 days; negative when the follower leads (minus how long the follower has stood above the
+  leader's level), zero on a tie.
 
 Each is averaged over the days of the window — the "average gap" of Epoch's data insights (Emberson 2025, "Open-
 weight models lag state-of-the-art by around 3 months on average", https://epoch.ai/data-insights/open-weights-vs-
@@ -88,9 +89,9 @@ def _level(rec_d: np.ndarray, rec_v: np.ndarray, grid: np.ndarray) -> np.ndarray
     return out
 
 
-def _reached(rec_d: np.ndarray, rec_v: np.ndarray, level: np.ndarray) -> np.ndarray:
-    """First day the frontier reached each level (nan if never)."""
-    j = np.searchsorted(rec_v, level, side="left")
+def _above(rec_d: np.ndarray, rec_v: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """First day the frontier rose strictly above each level (nan if never)."""
+    j = np.searchsorted(rec_v, level, side="right")
     out = np.full(len(level), np.nan)
     ok = j < len(rec_v)
     out[ok] = rec_d[j[ok]]
@@ -99,12 +100,13 @@ def _reached(rec_d: np.ndarray, rec_v: np.ndarray, level: np.ndarray) -> np.ndar
 
 def _gaps(ld, lv, fd, fv, grid) -> tuple[float, float]:
     """Mean vertical (points) and horizontal (months) gap of leader over follower on the grid days."""
-    L, F = _level(*_frontier(ld, lv), grid), _level(*_frontier(fd, fv), grid)
     lrec, frec = _frontier(ld, lv), _frontier(fd, fv)
-    pts = L - F
-    behind = F <= L
-    months = np.where(behind, grid - _reached(*lrec, F), -(grid - _reached(*frec, L))) / DAYS_PER_MONTH
-    return float(np.nanmean(pts)), float(np.nanmean(months))
+    L, F = _level(*lrec, grid), _level(*frec, grid)
+    ahead = grid - _above(*lrec, F)  # days the leader has been above the follower's level (nan if it is not)
+    behind = grid - _above(*frec, L)
+    months = np.where(L > F, ahead, np.where(F > L, -behind, 0.0)) / DAYS_PER_MONTH
+    months[np.isnan(L) | np.isnan(F)] = np.nan
+    return float(np.nanmean(L - F)), float(np.nanmean(months))
 
 
 @dataclass(frozen=True)
