@@ -270,7 +270,7 @@ def compute_fit(models: pd.DataFrame, value: str = "score", ci_level: float = 0.
     x = np.log10(m["training_compute_flop"].to_numpy(float))
     y = m[value].to_numpy(float)
     slope, icpt, ci, r2, resid = _ols(x, y, ci_level)
-    years = m["release_date"].dt.year + (m["release_date"].dt.dayofyear - 1) / 365.25
+    years = m["release_date"].dt.year + (m["release_date"].dt.day_of_year - 1) / 365.25
     tr, _, tr_ci, _, _ = _ols(years.to_numpy(float), resid, ci_level)
     pts = pd.DataFrame({"model": m["model"].to_numpy(), "release_date": m["release_date"].to_numpy(),
                         "open": m["open"].to_numpy(), "log10_compute": x, "eci": y, "fitted": icpt + slope * x,
