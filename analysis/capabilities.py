@@ -331,6 +331,11 @@ def years_left(best: float, rate: float, rate_ci: tuple[float, float], ceiling: 
     return inv(rate), inv(rate_ci[1]), inv(rate_ci[0])
 
 
+def _years_to(records: pd.DataFrame, level: float, first: pd.Timestamp) -> float:
+    hit = records.loc[records["value"] >= level, "release_date"].iloc[0]
+    return (hit - first).days / 365.25
+
+
 def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0, ci_level: float = 0.90,
                min_models: int = 5) -> pd.DataFrame:
     """One row per percent-scored benchmark (default setting; see :data:`analysis.benchmark_hub.DEFAULT_SETTINGS`).
@@ -352,9 +357,6 @@ def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0
         best = float(rec["value"].iloc[-1])
         first = m["release_date"].min()
 
-        def years_to(frac: float) -> float:
-            hit = rec[rec["value"] >= frac * best]["release_date"].iloc[0]
-            return (hit - first).days / 365.25
 
         rate, rci, nrec = record_rate(rec, rate_years, ci_level, m["release_date"].max())
         yl = years_left(best, rate, rci, ceiling)
@@ -364,7 +366,8 @@ def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0
         rows.append({"benchmark": bench, "setting": default_setting(bench) or "best of all", "n_models": len(m),
                      "first_date": first, "last_date": m["release_date"].max(), "best": best,
                      "best_model": rec["model"].iloc[-1], "best_date": rec["release_date"].iloc[-1],
-                     "years_to_80pct": years_to(0.8), "years_to_90pct": years_to(0.9), "best_open": bo,
+                     "years_to_80pct": _years_to(rec, 0.8 * best, first),
+                     "years_to_90pct": _years_to(rec, 0.9 * best, first), "best_open": bo,
                      "best_closed": bc, "open_closed_gap": bc - bo, "saturated": best >= ceiling,
                      "rate_per_year": rate, "rate_low": rci[0], "rate_high": rci[1], "n_records_rate": nrec,
                      "years_left": yl[0], "years_left_low": yl[1], "years_left_high": yl[2]})
