@@ -374,3 +374,26 @@ def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0
     out = pd.DataFrame(rows)
     out.attrs.update(ceiling=ceiling, rate_years=rate_years, ci_level=ci_level)
     return out
+
+
+# --- headline row for the openness report ------------------------------------------------------------------------
+
+def eci_headline(hub: pd.DataFrame, ci_level: float = 0.90, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """One row: the open–closed gap on the ECI in the columns of the openness report's lag summary.
+
+    Columns: metric, source, median_lag_months, lag_low, lag_high, n, n_censored (crossing-based lag, the same
+    function as for MMLU), gap_points, gap_points_low, gap_points_high, gap_months, gap_months_low,
+    gap_months_high, n_closed, n_open (frontier gap averaged over the window), confidence.
+    """
+    from analysis.benchmark_hub import HUB_VINTAGE, lag_entries, per_model
+    from analysis.openness import open_closed_lag
+
+    lag = open_closed_lag(lag_entries(hub, "eci"), benchmark="eci", ci_level=ci_level, seed=seed)
+    gap = frontier_gap(per_model(hub, "eci", None), "open", n_boot=n_boot, seed=seed, ci_level=ci_level)
+    return pd.DataFrame([{
+        "metric": "ECI", "source": f"Epoch AI Benchmarking Hub {HUB_VINTAGE}",
+        "median_lag_months": lag.median_lag_months, "lag_low": lag.lag_months_ci[0], "lag_high": lag.lag_months_ci[1],
+        "n": lag.n, "n_censored": lag.n_censored, "gap_points": gap.gap_points, "gap_points_low": gap.gap_points_ci[0],
+        "gap_points_high": gap.gap_points_ci[1], "gap_months": gap.gap_months, "gap_months_low": gap.gap_months_ci[0],
+        "gap_months_high": gap.gap_months_ci[1], "n_closed": gap.n_leader, "n_open": gap.n_follower,
+        "confidence": ci_level}])
