@@ -22,8 +22,9 @@ calibrated level (:data:`BOOT_WIDEN`); its coverage on synthetic frontiers with 
 tests/test_capabilities.py.
 
 **Capability vs compute** (:func:`compute_fit`). OLS of ECI on log10(training compute) over models with both;
-slope with its t interval; residuals (above the line = more capability per FLOP than the fit) by open/closed with
-t intervals on the mean residual; the residual trend over release years (ECI points per year at fixed compute) is
+slope with its t interval; residuals (above the line = more capability per FLOP than the fit) by open/closed
+(descriptive), and the open–closed offset at equal compute (coefficient of an open dummy added to the fit, t
+interval); the residual trend over release years (ECI points per year at fixed compute) is
 a rough measure of algorithmic progress — it mixes pre-training efficiency with post-training, data and
 inference-time reasoning (reasoning-effort versions share the model's ECI).
 
@@ -230,17 +231,18 @@ class ComputeFit:
     residual_trend_per_year: float
     residual_trend_ci: tuple[float, float]
     window: tuple[pd.Timestamp, pd.Timestamp]
+    open_offset: float  # open minus closed ECI at equal compute (OLS of ECI on log10 compute and an open dummy)
+    open_offset_ci: tuple[float, float]
     points: pd.DataFrame = field(repr=False)  # model, release_date, open, log10_compute, eci, fitted, residual
-    groups: pd.DataFrame = field(repr=False)  # group, n, mean_residual, low, high, share_above
+    groups: pd.DataFrame = field(repr=False)  # group, n, mean_residual, share_above (descriptive)
 
     def to_dict(self) -> dict:
         return {"slope_per_decade": self.slope, "slope_per_decade_ci": list(self.slope_ci),
                 "intercept": self.intercept, "r2": self.r2, "n": self.n, "ci_level": self.ci_level,
                 "residual_trend_per_year": self.residual_trend_per_year,
                 "residual_trend_per_year_ci": list(self.residual_trend_ci),
-                "window": [self.window[0], self.window[1]],
-                "groups": [{**{k: v for k, v in r.items() if k not in ("low", "high")},
-                            "mean_residual_ci": [r["low"], r["high"]]} for r in self.groups.to_dict(orient="records")]}
+                "window": [self.window[0], self.window[1]], "open_offset": self.open_offset,
+                "open_offset_ci": list(self.open_offset_ci), "groups": self.groups.to_dict(orient="records")}
 
 
 def _ols(x: np.ndarray, y: np.ndarray, level: float):
@@ -251,12 +253,17 @@ def _ols(x: np.ndarray, y: np.ndarray, level: float):
         y - (res.intercept + res.slope * x)
 
 
-def _mean_ci(x: np.ndarray, level: float) -> tuple[float, float, float]:
-    m = float(np.mean(x))
-    if len(x) < 2:
-        return m, float("nan"), float("nan")
-    h = stats.t.ppf((1 + level) / 2, len(x) - 1) * np.std(x, ddof=1) / np.sqrt(len(x))
-    return m, m - h, m + h
+def _offset(x: np.ndarray, d: np.ndarray, y: np.ndarray, level: float) -> tuple[float, tuple[float, float]]:
+    """Coefficient of the dummy d in OLS y ~ 1 + x + d, with its t interval (nan if d does not vary)."""
+    if len(y) < 4 or d.min() == d.max():
+        return float("nan"), (float("nan"), float("nan"))
+    X = np.column_stack([np.ones_like(x), x, d])
+    beta, *_ = np.linalg.lstsq(X, y, rcond=None)
+    resid = y - X @ beta
+    dof = len(y) - 3
+    se = np.sqrt(resid @ resid / dof * np.linalg.inv(X.T @ X)[2, 2])
+    h = stats.t.ppf((1 + level) / 2, dof) * se
+    return float(beta[2]), (float(beta[2] - h), float(beta[2] + h))
 
 
 def compute_fit(models: pd.DataFrame, value: str = "score", ci_level: float = 0.90) -> ComputeFit:
@@ -279,15 +286,17 @@ def compute_fit(models: pd.DataFrame, value: str = "score", ci_level: float = 0.
     for name, mask in (("closed", pts["open"] == False), ("open", pts["open"] == True)):  # noqa: E712
         r = pts.loc[mask.fillna(False).astype(bool), "residual"].to_numpy(float)
         if len(r):
-            mean, lo, hi = _mean_ci(r, ci_level)
-            rows.append({"group": name, "n": len(r), "mean_residual": mean, "low": lo, "high": hi,
+            rows.append({"group": name, "n": len(r), "mean_residual": float(np.mean(r)),
                          "share_above": float(np.mean(r > 0))})
+    known = m["open"].notna().to_numpy()
+    off, off_ci = _offset(x[known], m["open"].to_numpy()[known].astype(float), y[known], ci_level)
     return ComputeFit(slope=float(slope), slope_ci=(float(ci[0]), float(ci[1])), intercept=float(icpt), r2=float(r2),
                       n=len(m), ci_level=ci_level, residual_trend_per_year=float(tr),
                       residual_trend_ci=(float(tr_ci[0]), float(tr_ci[1])),
                       window=(m["release_date"].min(), m["release_date"].max()),
+                      open_offset=off, open_offset_ci=off_ci,
                       points=pts.sort_values(["release_date", "model"]).reset_index(drop=True),
-                      groups=pd.DataFrame(rows, columns=["group", "n", "mean_residual", "low", "high", "share_above"]))
+                      groups=pd.DataFrame(rows, columns=["group", "n", "mean_residual", "share_above"]))
 
 
 # --- saturation -----------------------------------------------------------------------------------------------

@@ -179,7 +179,9 @@ out.figure(fig, "eci-vs-compute",
 fit_table = pd.DataFrame([{"slope_per_decade": fit.slope, "slope_low": fit.slope_ci[0], "slope_high": fit.slope_ci[1],
                            "r2": fit.r2, "n": fit.n, "residual_trend_per_year": fit.residual_trend_per_year,
                            "trend_low": fit.residual_trend_ci[0], "trend_high": fit.residual_trend_ci[1],
-                           "window_start": fit.window[0], "window_end": fit.window[1], "ci_level": confidence}])
+                           "open_offset": fit.open_offset, "open_offset_low": fit.open_offset_ci[0],
+                           "open_offset_high": fit.open_offset_ci[1], "window_start": fit.window[0],
+                           "window_end": fit.window[1], "ci_level": confidence}])
 out.table(fit_table, "eci-compute-fit")
 out.table(fit.groups, "eci-compute-residuals")
 text = (f"Each tenfold increase in training compute goes with "
@@ -187,13 +189,13 @@ text = (f"Each tenfold increase in training compute goes with "
         f"{out.number('eci-compute-fit', 0, 'slope_low', '{:.1f}')}–{out.number('eci-compute-fit', 0, 'slope_high', '{:.1f}')}; "
         f"n = {out.number('eci-compute-fit', 0, 'n', '{:d}')} models with known compute). At fixed compute, the ECI "
         f"rose by {out.number('eci-compute-fit', 0, 'residual_trend_per_year', '{:.1f}')} points a year "
-        f"({out.number('eci-compute-fit', 0, 'trend_low', '{:.1f}')}–{out.number('eci-compute-fit', 0, 'trend_high', '{:.1f}')}).")
+        f"({out.number('eci-compute-fit', 0, 'trend_low', '{:.1f}')}–{out.number('eci-compute-fit', 0, 'trend_high', '{:.1f}')}). "
+        f"At equal compute, open models score {out.number('eci-compute-fit', 0, 'open_offset', '{:+.1f}')} points "
+        f"against closed ones ({out.number('eci-compute-fit', 0, 'open_offset_low', '{:+.1f}')} to "
+        f"{out.number('eci-compute-fit', 0, 'open_offset_high', '{:+.1f}')});")
 for i, r in fit.groups.iterrows():
-    text += (f" {r['group'].capitalize()} models sit on average "
-             f"{out.number('eci-compute-residuals', i, 'mean_residual', '{:+.1f}')} points from the line "
-             f"({out.number('eci-compute-residuals', i, 'low', '{:+.1f}')} to "
-             f"{out.number('eci-compute-residuals', i, 'high', '{:+.1f}')}, "
-             f"n = {out.number('eci-compute-residuals', i, 'n', '{:d}')}).")
+    text += (f" {out.number('eci-compute-residuals', i, 'share_above', '{:.0%}')} of the "
+             f"{out.number('eci-compute-residuals', i, 'n', '{:d}')} {r['group']} models sit above the line.")
 out.prose(text)
 
 # %% [markdown]

@@ -132,6 +132,8 @@ def test_compute_fit_by_hand():
     np.testing.assert_allclose(f.points["residual"], resid, atol=1e-9)
     g = f.groups.set_index("group")
     assert g.loc["open", "mean_residual"] == pytest.approx(resid[[0, 2, 4]].mean())
+    X = np.column_stack([np.ones(5), x, [1, 0, 1, 0, 1]])
+    assert f.open_offset == pytest.approx(np.linalg.lstsq(X, y, rcond=None)[0][2])
 
 
 def test_saturation_on_the_snapshot_matches_pandas():
@@ -205,20 +207,24 @@ def test_gap_interval_coverage():
 
 @pytest.mark.slow
 def test_compute_fit_interval_coverage():
+    """Slope per decade (truth 14), residual trend (truth 5 points a year: compute and year independent) and the
+    open–closed offset at equal compute (truth 2 points)."""
     rng = np.random.default_rng(7)
-    reps, hit_s, hit_t = 400, 0, 0
+    reps, hit_s, hit_t, hit_o = 400, 0, 0, 0
     for _ in range(reps):
         n = 60
         x = rng.uniform(22, 27, n)
         yr = rng.uniform(2022, 2026, n)
-        y = -200 + 14 * x + 5 * (yr - 2024) + rng.normal(0, 4, n)
+        is_open = rng.random(n) < .5
+        y = -200 + 14 * x + 5 * (yr - 2024) + 2 * is_open + rng.normal(0, 4, n)
         m = pd.DataFrame({"model": [f"m{i}" for i in range(n)], "score": y, "training_compute_flop": 10 ** x,
-                          "release_date": pd.to_datetime((yr - 1970) * 365.25, unit="D"), "open": rng.random(n) < .5})
+                          "release_date": pd.to_datetime((yr - 1970) * 365.25, unit="D"), "open": is_open})
         f = cap.compute_fit(m)
         hit_s += f.slope_ci[0] <= 14 <= f.slope_ci[1]
-        # x and year independent: the residual trend on year estimates the year effect, 5 points a year
         hit_t += f.residual_trend_ci[0] <= 5 <= f.residual_trend_ci[1]
-    assert 0.85 <= hit_s / reps <= 0.95 and 0.85 <= hit_t / reps <= 0.95, (hit_s / reps, hit_t / reps)
+        hit_o += f.open_offset_ci[0] <= 2 <= f.open_offset_ci[1]
+    cover = (hit_s / reps, hit_t / reps, hit_o / reps)
+    assert all(0.85 <= c <= 0.95 for c in cover), cover
 
 
 @pytest.mark.slow
