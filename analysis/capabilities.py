@@ -23,8 +23,9 @@ tests/test_capabilities.py.
 
 **Capability vs compute** (:func:`compute_fit`). OLS of ECI on log10(training compute) over models with both;
 slope with its t interval; residuals (above the line = more capability per FLOP than the fit) by open/closed
-(descriptive), and the open–closed offset at equal compute (coefficient of an open dummy added to the fit, t
-interval); the residual trend over release years (ECI points per year at fixed compute) is
+(descriptive), and the open–closed offset at equal compute and release date (coefficient of an open dummy in
+an OLS of ECI on log10 compute, release year and the dummy; t interval) — closed models with known compute are
+few and older, so the date must be held fixed; the residual trend over release years (ECI points per year at fixed compute) is
 a rough measure of algorithmic progress — it mixes pre-training efficiency with post-training, data and
 inference-time reasoning (reasoning-effort versions share the model's ECI).
 
@@ -231,7 +232,7 @@ class ComputeFit:
     residual_trend_per_year: float
     residual_trend_ci: tuple[float, float]
     window: tuple[pd.Timestamp, pd.Timestamp]
-    open_offset: float  # open minus closed ECI at equal compute (OLS of ECI on log10 compute and an open dummy)
+    open_offset: float  # open minus closed ECI at equal compute and date (OLS on log10 compute, year, open dummy)
     open_offset_ci: tuple[float, float]
     points: pd.DataFrame = field(repr=False)  # model, release_date, open, log10_compute, eci, fitted, residual
     groups: pd.DataFrame = field(repr=False)  # group, n, mean_residual, share_above (descriptive)
@@ -253,17 +254,17 @@ def _ols(x: np.ndarray, y: np.ndarray, level: float):
         y - (res.intercept + res.slope * x)
 
 
-def _offset(x: np.ndarray, d: np.ndarray, y: np.ndarray, level: float) -> tuple[float, tuple[float, float]]:
-    """Coefficient of the dummy d in OLS y ~ 1 + x + d, with its t interval (nan if d does not vary)."""
-    if len(y) < 4 or d.min() == d.max():
+def _offset(x: np.ndarray, t: np.ndarray, d: np.ndarray, y: np.ndarray, level: float) -> tuple[float, tuple[float, float]]:
+    """Coefficient of the dummy d in OLS y ~ 1 + x + t + d, with its t interval (nan if d does not vary)."""
+    if len(y) < 5 or d.min() == d.max():
         return float("nan"), (float("nan"), float("nan"))
-    X = np.column_stack([np.ones_like(x), x, d])
+    X = np.column_stack([np.ones_like(x), x, t, d])
     beta, *_ = np.linalg.lstsq(X, y, rcond=None)
     resid = y - X @ beta
-    dof = len(y) - 3
-    se = np.sqrt(resid @ resid / dof * np.linalg.inv(X.T @ X)[2, 2])
+    dof = len(y) - X.shape[1]
+    se = np.sqrt(max(float(resid @ resid) / dof * float(np.linalg.inv(X.T @ X)[3, 3]), 0.0))
     h = stats.t.ppf((1 + level) / 2, dof) * se
-    return float(beta[2]), (float(beta[2] - h), float(beta[2] + h))
+    return float(beta[3]), (float(beta[3] - h), float(beta[3] + h))
 
 
 def compute_fit(models: pd.DataFrame, value: str = "score", ci_level: float = 0.90) -> ComputeFit:
@@ -289,7 +290,8 @@ def compute_fit(models: pd.DataFrame, value: str = "score", ci_level: float = 0.
             rows.append({"group": name, "n": len(r), "mean_residual": float(np.mean(r)),
                          "share_above": float(np.mean(r > 0))})
     known = m["open"].notna().to_numpy()
-    off, off_ci = _offset(x[known], m["open"].to_numpy()[known].astype(float), y[known], ci_level)
+    off, off_ci = _offset(x[known], years.to_numpy(float)[known], m["open"].to_numpy()[known].astype(float),
+                          y[known], ci_level)
     return ComputeFit(slope=float(slope), slope_ci=(float(ci[0]), float(ci[1])), intercept=float(icpt), r2=float(r2),
                       n=len(m), ci_level=ci_level, residual_trend_per_year=float(tr),
                       residual_trend_ci=(float(tr_ci[0]), float(tr_ci[1])),

@@ -190,7 +190,7 @@ text = (f"Each tenfold increase in training compute goes with "
         f"n = {out.number('eci-compute-fit', 0, 'n', '{:d}')} models with known compute). At fixed compute, the ECI "
         f"rose by {out.number('eci-compute-fit', 0, 'residual_trend_per_year', '{:.1f}')} points a year "
         f"({out.number('eci-compute-fit', 0, 'trend_low', '{:.1f}')}–{out.number('eci-compute-fit', 0, 'trend_high', '{:.1f}')}). "
-        f"At equal compute, open models score {out.number('eci-compute-fit', 0, 'open_offset', '{:+.1f}')} points "
+        f"At equal compute and release date, open models score {out.number('eci-compute-fit', 0, 'open_offset', '{:+.1f}')} points "
         f"against closed ones ({out.number('eci-compute-fit', 0, 'open_offset_low', '{:+.1f}')} to "
         f"{out.number('eci-compute-fit', 0, 'open_offset_high', '{:+.1f}')});")
 for i, r in fit.groups.iterrows():

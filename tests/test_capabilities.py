@@ -121,19 +121,21 @@ def test_lag_on_eci_agrees_in_magnitude(eci):
 def test_compute_fit_by_hand():
     x = np.array([22, 23, 24, 25, 26.0])
     y = 100 + 10 * (x - 22) + np.array([1, -1, 0, 1, -1])
-    m = pd.DataFrame({"model": list("abcde"), "release_date": pd.to_datetime(["2022-01-01", "2023-01-01",
-                      "2024-01-01", "2025-01-01", "2026-01-01"]), "score": y, "training_compute_flop": 10 ** x,
+    m = pd.DataFrame({"model": list("abcde"), "release_date": pd.to_datetime(["2022-01-01", "2025-01-01",
+                      "2023-01-01", "2026-01-01", "2024-01-01"]), "score": y, "training_compute_flop": 10 ** x,
                       "open": [True, False, True, False, True]})
     f = cap.compute_fit(m)
     slope = np.polyfit(x, y, 1)[0]
     assert f.slope == pytest.approx(slope) and f.n == 5
     assert f.slope_ci[0] < slope < f.slope_ci[1]
     resid = y - np.polyval(np.polyfit(x, y, 1), x)
-    np.testing.assert_allclose(f.points["residual"], resid, atol=1e-9)
+    np.testing.assert_allclose(f.points.set_index("model").loc[list("abcde"), "residual"], resid, atol=1e-9)
     g = f.groups.set_index("group")
     assert g.loc["open", "mean_residual"] == pytest.approx(resid[[0, 2, 4]].mean())
-    X = np.column_stack([np.ones(5), x, [1, 0, 1, 0, 1]])
-    assert f.open_offset == pytest.approx(np.linalg.lstsq(X, y, rcond=None)[0][2])
+    yrs = pd.to_datetime(m["release_date"])
+    yrs = (yrs.dt.year + (yrs.dt.day_of_year - 1) / 365.25).to_numpy()
+    X = np.column_stack([np.ones(5), x, yrs, [1, 0, 1, 0, 1]])
+    assert f.open_offset == pytest.approx(np.linalg.lstsq(X, y, rcond=None)[0][3])
 
 
 def test_saturation_on_the_snapshot_matches_pandas():
