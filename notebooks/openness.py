@@ -148,6 +148,38 @@ if lag is not None:
 out.prose(text)
 
 # %% [markdown]
+# ## Headline: the gap on the composite index and on MMLU
+#
+# MMLU is saturated near the top; Epoch AI's Capabilities Index (ECI) combines about 40 benchmarks. The same lag
+# function on both (for each new closed best, the months until an open model matched it), and on the ECI the
+# average frontier gap in index points (see the capabilities report).
+
+# %%
+from analysis import benchmark_hub, capabilities  # noqa: E402
+
+headline = capabilities.eci_headline(benchmark_hub.load_hub(benchmarks=["eci"]), ci_level=confidence)
+if lag is not None:
+    headline = pd.concat([headline, lags.iloc[[0]].assign(metric=benchmark.upper(), source=ds.label)],
+                         ignore_index=True)
+out.table(headline, "open-closed-gap-eci-mmlu")
+text = (f"On the ECI, open-weights models matched each new closed record after a median of "
+        f"**{out.number('open-closed-gap-eci-mmlu', 0, 'median_lag_months', '{:.1f}')} months** ({confidence:.0%} CI "
+        f"{out.number('open-closed-gap-eci-mmlu', 0, 'lag_low', '{:.1f}')}–"
+        f"{out.number('open-closed-gap-eci-mmlu', 0, 'lag_high', '{:.1f}')}; n = "
+        f"{out.number('open-closed-gap-eci-mmlu', 0, 'n', '{:d}')}, "
+        f"{out.number('open-closed-gap-eci-mmlu', 0, 'n_censored', '{:d}')} not yet matched) and trailed by "
+        f"{out.number('open-closed-gap-eci-mmlu', 0, 'gap_points', '{:.1f}')} index points on average "
+        f"({out.number('open-closed-gap-eci-mmlu', 0, 'gap_points_low', '{:.1f}')}–"
+        f"{out.number('open-closed-gap-eci-mmlu', 0, 'gap_points_high', '{:.1f}')}).")
+if lag is not None:
+    text += (f" On {benchmark.upper()}: **{out.number('open-closed-gap-eci-mmlu', 1, 'median_lag_months', '{:.1f}')} "
+             f"months** ({out.number('open-closed-gap-eci-mmlu', 1, 'lag_low', '{:.1f}')}–"
+             f"{out.number('open-closed-gap-eci-mmlu', 1, 'lag_high', '{:.1f}')}; n = "
+             f"{out.number('open-closed-gap-eci-mmlu', 1, 'n', '{:d}')}, "
+             f"{out.number('open-closed-gap-eci-mmlu', 1, 'n_censored', '{:d}')} not yet matched).")
+out.prose(text)
+
+# %% [markdown]
 # ## Transparency of developers (FMTI)
 
 # %%

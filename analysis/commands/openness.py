@@ -45,6 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--since", default=None, metavar="DATE", help="only models released on/after DATE")
     p.add_argument("--until", default=None, metavar="DATE", help="only models released on/before DATE")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--source", choices=("auto", "table", "hub"), default="auto",
+                   help="benchmark scores from our benchmarks table or Epoch's Benchmarking Hub snapshot (eci and "
+                        "every hub benchmark); auto = the table for mmlu and gpqa-diamond, the hub otherwise")
     add_json_option(p)
     p.set_defaults(func=run_lag)
 
@@ -138,7 +141,11 @@ def run_lag(args: argparse.Namespace) -> int:
 
     since, until = _parse_date(args.since, "--since"), _parse_date(args.until, "--until")
     ds = load(args.data)
-    if args.metric == "score":
+    hub = _hub_lag(args, ds, since, until)
+    if hub is not None:
+        res, label = hub
+        ds = type(ds)(**{**ds.__dict__, "spec": label})
+    elif args.metric == "score":
         res = capability_lag(ds.benchmarks, ds.models, benchmark=args.benchmark, setting=args.setting,
                              openness=ds.openness, top_k=args.top_k, since=since, until=until, seed=args.seed)
     else:
@@ -163,6 +170,34 @@ def run_lag(args: argparse.Namespace) -> int:
     for n in res.notes:
         print(f"note: {n}")
     return 0
+
+
+# Benchmarks our benchmarks table carries (README, Datasets): `--source auto` reads them from the table, every other
+# Benchmarking Hub benchmark (eci, frontiermath, swe-bench-verified, ...) from the hub snapshot.
+TABLE_BENCHMARKS = ("mmlu", "gpqa-diamond")
+
+
+def _hub_lag(args: argparse.Namespace, ds, since, until):
+    """The lag on a Benchmarking Hub benchmark (same lag function), or None when the table is to be used."""
+    from analysis import benchmark_hub as bh
+    from analysis.errors import UsageError
+    from analysis.openness import _window, open_closed_lag
+
+    source = getattr(args, "source", "auto")
+    if args.metric != "score" or source == "table":
+        return None
+    if source == "auto" and (args.benchmark in TABLE_BENCHMARKS or args.benchmark not in bh.BENCHMARKS):
+        return None
+    if args.benchmark not in bh.BENCHMARKS:
+        raise UsageError(f"--benchmark {args.benchmark!r} is not in the Benchmarking Hub; hub benchmarks: "
+                         f"{', '.join(sorted(bh.BENCHMARKS))}")
+    setting = args.setting if args.setting is not None else "default"
+    hub = bh.load_hub(benchmarks=[args.benchmark])
+    e = _window(bh.lag_entries(hub, args.benchmark, setting), since, until)
+    res = open_closed_lag(e, metric="score", benchmark=args.benchmark, top_k=args.top_k, seed=args.seed,
+                          as_of=until)
+    used = e.attrs.get("setting") or "best of all settings"
+    return res, f"Epoch AI Benchmarking Hub {bh.HUB_VINTAGE}, setting {used}"
 
 
 def run_concentration(args: argparse.Namespace) -> int:
