@@ -92,9 +92,9 @@ def check_top_k(top_k: object) -> int:
 def check_n_boot(n_boot: object, minimum: int = 1) -> int:
     """Bootstrap size: a whole number in [minimum, MAX_BOOTSTRAP]."""
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < minimum:
-        raise UsageError(f"the number of bootstrap resamples must be a whole number >= {minimum}, got {n_boot!r}")
+        raise UsageError(f"n_boot: need at least {minimum} resamples (a whole number), got {n_boot!r}")
     if n_boot > MAX_BOOTSTRAP:
-        raise UsageError(f"{n_boot} bootstrap resamples is more than the maximum of {MAX_BOOTSTRAP:,}; "
+        raise UsageError(f"n_boot: {n_boot} bootstrap resamples is more than the maximum of {MAX_BOOTSTRAP:,}; "
                          f"{MAX_BOOTSTRAP:,} already makes the Monte Carlo error negligible")
     return int(n_boot)
 

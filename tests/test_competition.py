@@ -219,8 +219,12 @@ def test_cli_concentration_json(models_csv, capsys):
     assert main(["concentration", "--data", str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     years = {y["year"]: y for y in out["years"]}
-    # Google 1.5/3, OpenAI 1/3, DeepMind 0.5/3
-    assert years[2020]["hhi"] == pytest.approx((1.5 / 3) ** 2 + (1 / 3) ** 2 + (0.5 / 3) ** 2)
+    # harmonized (default): DeepMind is Google, so Google 2/3, OpenAI 1/3
+    assert years[2020]["hhi"] == pytest.approx((2 / 3) ** 2 + (1 / 3) ** 2)
+    assert main(["concentration", "--data", str(path), "--json", "--organizations", "as-written"]) == 0
+    y2 = {y["year"]: y for y in json.loads(capsys.readouterr().out)["years"]}
+    # as written: Google 1.5/3, OpenAI 1/3, DeepMind 0.5/3
+    assert y2[2020]["hhi"] == pytest.approx((1.5 / 3) ** 2 + (1 / 3) ** 2 + (0.5 / 3) ** 2)
     assert years[2021]["hhi"] == 1.0 and years[2021]["hhi_ci"] == [None, None]
     assert len(years[2020]["hhi_ci"]) == 2 and "fractional" in out["split"]
     assert main(["concentration", "--data", str(path)]) == 0
