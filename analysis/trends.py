@@ -881,8 +881,9 @@ def estimate_break(df: pd.DataFrame, metric: str = "training_compute_flop", *, k
     resample's earliest tied date, high quantile of its latest). ``slope_change_p_value`` (HC3 Wald test of equal slopes at the estimated date) ignores that
     the date was chosen to fit the data, so it overstates the evidence for a break; ``sup_f_p_value`` is the
     unconditional test (:func:`break_test`), and ``change`` says what the break is: a ``level shift`` (the
-    trend jumps, same slope), a ``slope change`` (growth rate changes), both, or ``no break detected`` (sup-F not
-    significant at 1 - ``confidence``).
+    trend jumps, same slope), a ``slope change`` (growth rate changes, continuous kink) or ``level and slope``,
+    whichever has the lowest BIC (each at its own best date), or ``no break detected`` (sup-F not significant at
+    1 - ``confidence``).
     """
     confidence = _check_confidence(confidence)
     if kind not in BREAK_KINDS:
@@ -970,10 +971,11 @@ def estimate_break(df: pd.DataFrame, metric: str = "training_compute_flop", *, k
     ssr_one = float(np.sum((y - y.mean()) ** 2) - np.sum(xc * (y - y.mean())) ** 2 / np.sum(xc ** 2))
     bt = break_test(df, metric, kind=kind, since=since, until=until, candidates=candidates, min_segment=min_segment,
                     n_sim=499, seed=seed, nonpositive=nonpositive)
-    change = _classify_change(bt.p_value, p_level, float(pval), 1 - confidence)
+    change = _classify_change(bt.p_value, _change_bics(x, y, cx, min_segment), 1 - confidence)
     notes = ["slope_change_p_value and level_shift_p_value are conditional on the estimated date; sup_f_p_value "
              "(wild-bootstrap sup-F) is the unconditional test of any break",
-             f"{change} (sup-F p = {bt.p_value:.3g}; at the level 1 - confidence)"]
+             f"{change} (sup-F p = {bt.p_value:.3g}, tested at 1 - confidence; kind of change chosen by BIC among a "
+             "level shift, a slope change and both, each at its own best date)"]
     if failed:
         notes.append(f"{failed} bootstrap resample(s) without a valid split skipped")
     if i_best in (0, len(cands) - 1):
@@ -1068,17 +1070,34 @@ def break_test(df: pd.DataFrame, metric: str = "training_compute_flop", *, kind:
                      df_num=2 if kind == "discontinuous" else 1)
 
 
-def _classify_change(p_break: float, p_level: float, p_slope: float, alpha: float) -> str:
+CHANGE_KINDS = {"level shift": 3, "slope change": 3, "level and slope": 4}  # regression parameters (+ the date)
+
+
+def _change_bics(x: np.ndarray, y: np.ndarray, cx: np.ndarray, min_segment: int) -> dict[str, float]:
+    """BIC of the three break models, each at its own best date: a jump with a common slope ('level shift'), a
+    continuous kink ('slope change'), and two separate lines ('level and slope')."""
+    n = len(x)
+    best = {k: math.inf for k in CHANGE_KINDS}
+    ks = np.searchsorted(x, cx, side="left")
+    for c, k in zip(cx, ks):
+        if k < min_segment or k > n - min_segment:
+            continue
+        s = (x >= c).astype(float)
+        h = s * (x - c)
+        for name, X in (("level shift", np.column_stack([np.ones(n), x, s])),
+                        ("slope change", np.column_stack([np.ones(n), x, h])),
+                        ("level and slope", np.column_stack([np.ones(n), x, s, h]))):
+            beta, *_ = np.linalg.lstsq(X, y, rcond=None)
+            best[name] = min(best[name], float(np.sum((y - X @ beta) ** 2)))
+    return {k: n * math.log(v / n) + (CHANGE_KINDS[k] + 1) * math.log(n) if math.isfinite(v) and v > 0 else math.inf
+            for k, v in best.items()}
+
+
+def _classify_change(p_break: float, bics: dict[str, float], alpha: float) -> str:
+    """'no break detected' unless the sup-F test rejects at ``alpha``; then the break model with the lowest BIC."""
     if not p_break < alpha:
         return "no break detected"
-    lvl, slo = p_level < alpha, p_slope < alpha
-    if lvl and slo:
-        return "level and slope"
-    if slo:
-        return "slope change"
-    if lvl:
-        return "level shift"
-    return "break detected, neither level nor slope change significant alone"
+    return min(bics, key=lambda k: (bics[k], CHANGE_KINDS[k]))
 
 
 # --- projections ---------------------------------------------------------------------------------------------

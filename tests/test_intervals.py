@@ -343,11 +343,11 @@ def test_sup_f_break_test_holds_its_size_without_a_break():
 
 def test_break_result_tells_a_level_shift_from_a_slope_change():
     """Ten data sets each: a pure level shift (+1.5 OOM in 2018) is called a level shift, a pure slope change
-    (0.5 -> 1.2 OOM/yr) a slope change, in at least 8 of 10 (chance slope differences of heteroskedastic data at
-    the 10% level make a few "level and slope")."""
+    (0.5 -> 1.2 OOM/yr) a slope change, in at least 7 of 10 (the rest "level and slope": BIC's penalty does not
+    always beat chance improvements on heteroskedastic data); never the one for the other."""
     rng = np.random.default_rng(4)
     lvl = [trends.estimate_break(_line(rng, 80, level_shift=1.5), n_boot=20, seed=1) for _ in range(10)]
     slo = [trends.estimate_break(_line(rng, 80, slope_after=1.2), n_boot=20, seed=1) for _ in range(10)]
-    assert sum(b.change == "level shift" for b in lvl) >= 8
-    assert sum(b.change == "slope change" for b in slo) >= 8
+    assert sum(b.change == "level shift" for b in lvl) >= 7 and not any(b.change == "slope change" for b in lvl)
+    assert sum(b.change == "slope change" for b in slo) >= 7 and not any(b.change == "level shift" for b in slo)
     assert all(b.sup_f_p_value < 0.01 for b in lvl + slo)
