@@ -270,7 +270,7 @@ def test_median_interval_order_statistics_by_hand():
 def _trend_data(rng, n, slope=0.6, hetero=True):
     x = np.sort(rng.uniform(2012, 2024, n))
     sd = 0.3 + (0.5 * (x - 2012) / 12 if hetero else 0.0)
-    y = 20 + slope * (x - 2012) + rng.normal(0, sd)
+    y = 20 + slope * (x - 2012) + rng.normal(0, sd, n)
     dates = pd.to_datetime((x - 1970) * 365.25, unit="D")
     return pd.DataFrame({"release_date": dates, "training_compute_flop": 10 ** y})
 
