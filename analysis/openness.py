@@ -61,11 +61,11 @@ import pandas as pd
 from analysis.constants import (
     DAYS_PER_MONTH,
     DEFAULT_CONFIDENCE,
+    FRONTIER_TOP_K,
     OPENNESS_GROUPS,
     OPENNESS_MAX_SCORE,
     OPENNESS_POINTS,
 )
-from analysis.constants import FRONTIER_TOP_K
 from analysis.data import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
 

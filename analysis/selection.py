@@ -233,7 +233,7 @@ def select(models: pd.DataFrame, subset: str = "notable", *, top_k: int = C.FRON
         m = _matches(out[col], wanted)
         if col == "organization" and harmonize:
             fam = parent_organization(str(wanted), True)
-            m |= out[col].map(lambda c: fam in organizations(c, True)).astype(bool)
+            m |= out[col].map(lambda c, fam=fam: fam in organizations(c, True)).astype(bool)
         out = out[m]
     if since is not None or until is not None:
         d = as_dates(out["release_date"])

@@ -47,7 +47,6 @@ from scipy import stats
 
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
-from analysis.selection import above_threshold, check_confidence, check_n_boot, organizations
 from analysis.frontier import (
     as_dates,
     as_numbers,
@@ -56,6 +55,7 @@ from analysis.frontier import (
     select_subset,
     split_multi,
 )
+from analysis.selection import above_threshold, check_confidence, check_n_boot, organizations
 
 # CLI name -> (column, label used in sentences)
 METRICS: dict[str, tuple[str, str]] = {
