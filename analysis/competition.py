@@ -15,7 +15,8 @@ Conventions (documented once, used everywhere):
 * **Frontier**: a model is *frontier* if its training compute is among the top 10
   (:data:`analysis.constants.FRONTIER_TOP_K`) of all models with known compute released on or before its release
   date (Epoch AI's definition, implemented in :mod:`analysis.frontier`). Models released the same day are ranked
-  together. Models without compute or date are never frontier (flag ``<NA>``).
+  together. A model without compute is frontier only when Epoch's own ``frontier_model`` flag says so
+  (:func:`analysis.selection.frontier_flags`, labelled ``epoch-flag``); without a date, never.
 * **Several organizations** ("Google, Google DeepMind"): the ``organization`` cell is split on commas and each
   listed organization gets an **equal fractional credit** 1/k of the model (k = number of distinct organizations
   after applying ``aliases``), so every model contributes exactly 1 to a year's total and shares sum to 1.

@@ -8,8 +8,9 @@ compute}``, a model is frontier when ``rank <= k``. Consequences, all deliberate
 * the frontier status of a model never changes when later models are added (it is judged "at release");
 * models released on the same day compete with each other (inclusive);
 * ties in compute share a rank (a model tied with the k-th is frontier);
-* models without a release date or a compute value cannot be ranked: they are never frontier and do not push
-  other models out of the top k (Epoch's own fits have the same limitation);
+* models without a release date or a compute value cannot be ranked and do not push other models out of the top
+  k; :func:`analysis.selection.select` lets Epoch's own ``frontier_model`` flag admit an unranked model
+  (labelled ``epoch-flag``); trend fits drop them anyway (no compute to fit);
 * the ranking always uses training compute, whatever metric is later fitted (frontier parameter trends are trends
   of the compute frontier's parameter counts);
 * the ranking uses every model given, *before* any date window: a 2018 model's status depends on 2016 models.

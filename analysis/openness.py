@@ -8,7 +8,7 @@ Questions answered (one function each):
 * :func:`open_share` — share of notable (or frontier) models released with open weights, per year and by access
   category, organization type or country, with binomial intervals;
 * :func:`capability_lag` / :func:`compute_lag` — how long open-weights models take to reach each new level set by
-  closed models on a benchmark or in training compute, with a bootstrap interval;
+  closed models on a benchmark or in training compute, with a distribution-free interval over open models;
 * :func:`transparency_changes` / :func:`transparency_summary` — FMTI developer scores across editions.
 
 Rubrics (sources in :mod:`analysis.constants`)
@@ -44,10 +44,16 @@ three. This is a screen, not the OSI's own validation.
 
 Open weights
 ------------
-A model counts as open-weights from our openness table where it has a row (``base_weights`` or
-``finetuned_weights`` coded open or partial: downloadable, possibly gated or under a restrictive licence), else
-from the models' ``access`` column (Epoch AI's accessibility: ``open-weights-*`` = open; ``api``, ``hosted``,
-``unreleased`` = closed); unknown access is excluded from shares and counted.
+One rule for the toolkit (:func:`analysis.selection.open_flags`): the models' ``access`` column (Epoch AI's
+accessibility: ``open-weights-*`` = open; ``api``, ``hosted``, ``unreleased`` = closed); unknown access is excluded
+from shares and counted. The openness table describes how open a release is; it does not decide open vs closed.
+
+Lag
+---
+One evaluation setting per benchmark (:data:`analysis.constants.LAG_DEFAULT_SETTING`; ``setting="any"`` mixes
+them only on request), scores dated by their evaluation date where the benchmarks table has one. Crossings made by
+one open model form a cluster: the median and its order-statistic interval are over open models
+(:func:`median_interval`); censored records enter the Kaplan-Meier median (:func:`km_median`).
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ def _market(rng, probs, n_models, years, orgs=None):
 
 # --- HHI ---------------------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_hhi_estimate_is_unbiased_where_the_plug_in_is_not():
     """E[hhi_estimate] = true HHI (U-statistic); the plug-in is biased up by (1 - H)/n (0.074 here).
 
