@@ -13,7 +13,8 @@ Intervals (``confidence``, default 0.90 as in Epoch AI's reports):
   ``method="cluster-bootstrap"``: resamples whole organizations, harmonized to parent families by
   :func:`analysis.selection.organizations` (Google Brain, DeepMind and Google DeepMind are one cluster; a
   co-developed model's cluster is its set of families; rows without one form singleton clusters), for dependence
-  between a developer's models. Fixed ``seed`` (default 0):
+  between a developer's models; the percentile distances from the estimate are widened by the few-cluster factor
+  sqrt(G/(G-1)) t(G-1)/z (G clusters). Fixed ``seed`` (default 0):
   identical input gives identical output. Resamples where every date is equal are skipped and counted.
   The point estimate is always the OLS fit on all the data.
 
@@ -468,6 +469,12 @@ def _fit_prepared(p: Prepared, *, subset: str, confidence: float, method: str, n
         if len(boot) < 10:
             raise AnalysisError(f"bootstrap failed: only {len(boot)} of {n_boot} resamples had two distinct dates")
         lo, hi = (float(v) for v in np.quantile(boot[:, 1], [alpha / 2, 1 - alpha / 2]))
+        if method == "cluster-bootstrap" and n_clusters is not None and n_clusters > 2:
+            # few-cluster correction: widen the percentile distances from the estimate by sqrt(G/(G-1)) (the CR1
+            # factor) times t(G-1)/z; percentile cluster bootstraps undercover with tens of clusters
+            g = n_clusters
+            k = math.sqrt(g / (g - 1)) * stats.t.ppf(1 - alpha / 2, g - 1) / stats.norm.ppf(1 - alpha / 2)
+            lo, hi = b + (lo - b) * k, b + (hi - b) * k
         if n_failed:
             notes.append(f"{n_failed} resample(s) with a single distinct date skipped")
     if lo <= 0 < hi:

@@ -294,13 +294,13 @@ def test_cluster_bootstrap_coverage_on_harmonized_organizations():
     rng = np.random.default_rng(33)
     fams = [("Google Brain", "DeepMind", "Google DeepMind"), ("Facebook AI Research", "Meta AI", "Meta"),
             ("Microsoft", "Microsoft Research", "Microsoft")]
-    fams += [(f"Lab {i}",) * 3 for i in range(20)]  # 23 clusters: the bootstrap is asymptotic in clusters
+    fams += [(f"Lab {i}",) * 3 for i in range(37)]  # 40 clusters (harmonized bundled data: 67; frontier: 27)
     hits = 0
     for _ in range(R):
         rows = []
         for names in fams:
             centre, shift = rng.uniform(2013, 2023), rng.normal(0, 0.6)
-            for j in range(6):
+            for j in range(4):
                 x = centre + rng.normal(0, 0.7)
                 rows.append({"organization": names[j % 3], "release_date": pd.Timestamp("1970-01-01")
                              + pd.Timedelta(days=(x - 1970) * 365.25),
