@@ -296,12 +296,20 @@ class HardwareSpec:
     price_source: str
 
 
-def _best_peak(row: pd.Series, cols=(("bf16_flop_per_s", "bf16"), ("tensor_fp16_flop_per_s", "tensor-fp16"),
-                                     ("fp16_flop_per_s", "fp16"), ("tf32_flop_per_s", "tf32"),
-                                     ("fp32_flop_per_s", "fp32"))) -> tuple[float | None, str | None]:
-    for col, name in cols:
-        if col in row.index and pd.notna(row[col]) and float(row[col]) > 0:
-            return float(row[col]), name
+def _best_peak(row: pd.Series) -> tuple[float | None, str | None]:
+    """Dense 16-bit tensor peak (BF16/FP16) when the chip has one; else the faster of non-tensor FP16 and FP32
+    (consumer GPUs run FP16 at 1/64 of FP32, so FP16 alone would understate them)."""
+    def get(col):
+        v = row.get(col) if col in row.index else None
+        return float(v) if v is not None and pd.notna(v) and float(v) > 0 else None
+    for col, name in (("bf16_flop_per_s", "bf16"), ("tensor_fp16_flop_per_s", "tensor-fp16")):
+        if get(col):
+            return get(col), name
+    fp16, fp32 = get("fp16_flop_per_s"), get("fp32_flop_per_s")
+    if fp16 and (not fp32 or fp16 >= fp32):
+        return fp16, "fp16"
+    if fp32:
+        return fp32, "fp32"
     return None, None
 
 
@@ -396,8 +404,9 @@ DECOMPOSITION_PARTS = {
 def run_factors(models: pd.DataFrame, catalog: HardwareCatalog) -> pd.DataFrame:
     """Runs with compute, chip count, hours and a known peak: the four factors and the implied utilization.
 
-    ``implied_utilization = compute / (chips x hours x 3600 x peak)``; values above 1 (compute or peak inconsistent)
-    are kept, flagged in ``implausible`` (outside 0.01-1), so that the parts still multiply to the total.
+    ``implied_utilization = compute / (chips x hours x 3600 x peak)``; values outside 0.01-1 (compute, chip count,
+    hours or peak inconsistent) are flagged in ``implausible``. Fine-tunes (a ``base_model`` is named) are left out:
+    their compute includes the base model's while their hours do not.
     """
     need = ("release_date", "training_compute_flop", "hardware_count", "training_time_hours", "training_hardware")
     for c in need:
@@ -412,6 +421,8 @@ def run_factors(models: pd.DataFrame, catalog: HardwareCatalog) -> pd.DataFrame:
     df["peak_precision"] = df["training_hardware"].map(lambda k: getattr(specs.get(k), "peak_precision", None))
     df["peak_flop_per_s"] = pd.to_numeric(df["peak_flop_per_s"], errors="coerce")
     ok = df["release_date"].notna()
+    if "base_model" in df.columns:  # fine-tunes: Epoch's compute includes the base model's, the hours do not
+        ok &= df["base_model"].fillna("").astype(str).str.strip() == ""
     for c in ("training_compute_flop", "hardware_count", "training_time_hours", "peak_flop_per_s"):
         ok &= df[c].notna() & (df[c] > 0)
     out = df[ok].copy()
@@ -435,7 +446,7 @@ class Decomposition:
     confidence: float
     n_boot: int
     seed: int
-    n_implausible: int
+    n_implausible: int  # runs with implied utilization outside 0.01-1 (left out unless exclude_implausible=False)
     table: pd.DataFrame = field(repr=False)  # one row per part + total
     runs: pd.DataFrame = field(repr=False, compare=False)
 
@@ -490,11 +501,13 @@ def share_bootstrap(x: np.ndarray, Y: np.ndarray, *, confidence: float = C.DEFAU
 def decompose_compute_growth(models: pd.DataFrame, catalog: HardwareCatalog, subset: str = "notable", *,
                              since: object = None, until: object = None, top_k: int = C.FRONTIER_TOP_K,
                              confidence: float = C.DEFAULT_CONFIDENCE, n_boot: int = 1000, seed: int = 0,
-                             exclude_implausible: bool = False) -> Decomposition:
+                             exclude_implausible: bool = True) -> Decomposition:
     """Split the growth of training compute into cluster size x duration x per-chip peak x utilization.
 
     Each part's slope interval is the HC3 interval of :func:`analysis.trends.fit_trend`; the shares of the total
     (part slope / compute slope) get a paired bootstrap percentile interval (``n_boot`` resamples, ``seed``).
+    Runs whose implied utilization is implausible (outside 0.01-1) are left out by default and counted in
+    ``n_implausible``; with ``exclude_implausible=False`` they are kept (the parts still add up).
     """
     _register_labels()
     rows = select_subset(models, subset, top_k=top_k)
@@ -505,6 +518,7 @@ def decompose_compute_growth(models: pd.DataFrame, catalog: HardwareCatalog, sub
         runs = runs[runs["release_date"] >= lo]
     if hi is not None:
         runs = runs[runs["release_date"] <= hi]
+    n_bad = int(runs["implausible"].sum())
     if exclude_implausible:
         runs = runs[~runs["implausible"]]
     runs = runs.sort_values(["release_date", "id" if "id" in runs.columns else "name"]).reset_index(drop=True)
@@ -531,7 +545,7 @@ def decompose_compute_growth(models: pd.DataFrame, catalog: HardwareCatalog, sub
         })
     return Decomposition(subset=subset, n=len(runs), start=lo or runs["release_date"].min(),
                          end=hi or runs["release_date"].max(), confidence=confidence, n_boot=n_boot, seed=seed,
-                         n_implausible=int(runs["implausible"].sum()), table=pd.DataFrame(table), runs=runs)
+                         n_implausible=n_bad, table=pd.DataFrame(table), runs=runs)
 
 
 # --- projections -----------------------------------------------------------------------------------------------
