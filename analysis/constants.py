@@ -321,6 +321,7 @@ ELECTRICITY_USD_PER_KWH_RANGE = (0.0660, 0.0892)
 META_GENAI_CLUSTER_GPUS = 24_576
 META_GENAI_FLEET_H100_2024 = 350_000
 META_LLAMA3_CONCURRENT_GPUS = 16_384
+LLAMA3_RELEASE_DATE = "2024-04-18"  # Llama 3 model card: "Model Release Date April 18, 2024"
 
 # Projection thresholds for frontier training runs (round numbers of the public debate, not published constants).
 PROJECTION_LEVELS = {"training_power_draw_w": 1e9, "training_cost_2023_usd": 1e9, "hardware_count": 1e5}

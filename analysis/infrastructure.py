@@ -272,6 +272,56 @@ def run_trend_table(models: pd.DataFrame, subsets=("notable", "frontier"), colum
     return pd.DataFrame(rows).reindex(columns=cols)
 
 
+@dataclass(frozen=True)
+class RunData:
+    """The models table the run analyses use, and where it came from."""
+
+    models: pd.DataFrame
+    label: str
+    fallback: bool  # True: the given table lacked run data, so Epoch's pinned notable-models snapshot is used
+    reason: str
+    sha256: str | None = None
+    vintage: str = ""
+
+
+def run_data(models: pd.DataFrame, label: str, *, min_rows: int = 20, vintage: str | None = None) -> RunData:
+    """``models`` if it has at least ``min_rows`` runs with power draw and with cost; else Epoch's pinned
+    notable-models snapshot (the representative set these columns come from), with the reason.
+
+    Our curated table leaves Epoch's run columns empty; once the default table is Epoch's notable set plus our
+    overlay, no fallback happens."""
+    have = {c: int(as_numbers(models[c], c).notna().sum()) if c in models.columns else 0
+            for c in ("training_power_draw_w", "training_cost_2023_usd")}
+    if min(have.values()) >= min_rows:
+        return RunData(models, label, False, "")
+    import warnings
+
+    from analysis import epoch
+
+    snap = upstream.find("notable_ai_models", vintage)
+    upstream.verify(snap)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = epoch.load_epoch(snap.path).models
+    reason = (f"{label} has {have['training_power_draw_w']} runs with power draw and "
+              f"{have['training_cost_2023_usd']} with cost (fewer than {min_rows})")
+    return RunData(m, f"Epoch AI, 'Data on AI Models' (pinned snapshot {snap.vintage}, {len(m)} models)", True,
+                   reason, snap.meta.get("sha256_extract"), snap.vintage)
+
+
+def provenance_table(hw: pd.DataFrame, runs: RunData, models_label: str, *, vintage: str | None = None) -> pd.DataFrame:
+    """Which data each part of the analysis used: source, vintage, rows, sha256."""
+    snap = upstream.find("ml_hardware", vintage)
+    return pd.DataFrame([
+        {"part": "accelerators", "source": snap.meta.get("credit", "Epoch AI ML hardware"), "vintage": snap.vintage,
+         "rows": len(hw), "sha256": snap.meta.get("sha256_extract"), "note": ""},
+        {"part": "training runs", "source": runs.label, "vintage": runs.vintage,
+         "rows": len(runs.models), "sha256": runs.sha256 or "", "note": runs.reason},
+        {"part": "hardware ids (peaks, TDP)", "source": "Frontier Atlas data/hardware.csv", "vintage": "",
+         "rows": None, "sha256": "", "note": f"models table: {models_label}"},
+    ])
+
+
 # --- peak FLOP/s of a run's hardware ---------------------------------------------------------------------------
 
 
@@ -294,6 +344,7 @@ class HardwareSpec:
     price_2023_usd: float | None
     peak_source: str
     price_source: str
+    release_date: pd.Timestamp | None = None  # of the priced variant (for depreciation to the run's start)
 
 
 def _best_peak(row: pd.Series) -> tuple[float | None, str | None]:
@@ -367,16 +418,17 @@ class HardwareCatalog:
                 tdp = float(erow["tdp_w"])
             if crow is None:
                 group = str(erow["group"])
-        price = price_year = price23 = None
+        price = price_year = price23 = rdate = None
         price_src = ""
         if prow is not None:
             price, price_year = float(prow["release_price_usd"]), int(prow["release_year"])
             price23 = to_base_usd(price, price_year)
             price_src = f"Epoch AI ML hardware, release price of {prow['name']} ({price_year})"
+            rdate = prow["release_date"] if pd.notna(prow["release_date"]) else None
         return HardwareSpec(key=key, name=str(erow["name"]) if erow is not None else name, group=group,
                             peak_flop_per_s=peak, peak_precision=prec, tdp_w=tdp, price_usd=price,
                             price_year=price_year, price_2023_usd=price23, peak_source=peak_src,
-                            price_source=price_src)
+                            price_source=price_src, release_date=rdate)
 
 
 # Our hardware.csv ids whose curated name differs from Epoch's hardware name.
@@ -563,6 +615,25 @@ def first_to_reach(models: pd.DataFrame, column: str, level: float) -> pd.Series
     return hit.loc[dates[hit.index].sort_values(kind="mergesort").index[0]]
 
 
+def level_label(column: str, level: float) -> str:
+    """'1 GW', '$1 billion', '100,000 accelerators': a level in words for figures and prose."""
+    if column == "training_power_draw_w":
+        for unit, div in (("TW", 1e12), ("GW", 1e9), ("MW", 1e6), ("kW", 1e3)):
+            if level >= div:
+                return f"{level / div:g} {unit}"
+        return f"{level:g} W"
+    if column == "training_cost_2023_usd":
+        for unit, div in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6)):
+            if level >= div:
+                return f"${level / div:g} {unit}"
+        return f"${level:,.0f}"
+    if column == "hardware_count":
+        return f"{level:,.0f} accelerators"
+    if column == "training_time_hours":
+        return f"{level:,.0f} hours"
+    return f"{level:g}"
+
+
 def projection_table(models: pd.DataFrame, levels: dict | None = None, subset: str = "frontier", *,
                      since: object = C.COTTIER_2024_SINCE, until: object = None, top_k: int = C.FRONTIER_TOP_K,
                      confidence: float = C.DEFAULT_CONFIDENCE) -> pd.DataFrame:
@@ -576,7 +647,7 @@ def projection_table(models: pd.DataFrame, levels: dict | None = None, subset: s
     rows = []
     for col, level in levels.items():
         base = {"quantity": RUN_METRICS[col][0], "column": col, "level": float(level), "unit": RUN_METRICS[col][1],
-                "subset": subset}
+                "level_label": level_label(col, level), "subset": subset}
         first = first_to_reach(models, col, level)
         base["already_reached_by"] = None if first is None else str(first.get("name", first.get("id")))
         base["already_reached_on"] = None if first is None else as_dates(pd.Series([first["release_date"]]))[0]
@@ -596,8 +667,12 @@ def projection_table(models: pd.DataFrame, levels: dict | None = None, subset: s
                      fit.growth_per_year, "growth_low": fit.growth_per_year_ci[0],
                      "growth_high": fit.growth_per_year_ci[1], "fit_n": fit.n, "fit_start": fit.start,
                      "fit_end": fit.end, "confidence": confidence, "note": "; ".join(note)})
-    cols = ["quantity", "column", "level", "unit", "subset", "date", "date_low", "date_high", "date_pi_low",
-            "date_pi_high", "growth_per_year", "growth_low", "growth_high", "fit_n", "fit_start", "fit_end",
+    for r in rows:  # calendar years, for prose (the dates are not that precise)
+        for k in ("date", "date_low", "date_high", "date_pi_low", "date_pi_high"):
+            d = r.get(k)
+            r[k.replace("date", "year")] = float(d.year) if d is not None and not pd.isna(d) else math.nan
+    cols = ["quantity", "column", "level", "unit", "level_label", "subset", "date", "date_low", "date_high", "date_pi_low",
+            "date_pi_high", "year", "year_low", "year_high", "year_pi_low", "year_pi_high", "growth_per_year", "growth_low", "growth_high", "fit_n", "fit_start", "fit_end",
             "confidence", "already_reached_by", "already_reached_on", "note"]
     return pd.DataFrame(rows).reindex(columns=cols)
 

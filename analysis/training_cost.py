@@ -4,7 +4,9 @@ Amortized hardware + energy follows Cottier et al. (2024), "The rising costs of 
 (arXiv:2405.21015), as implemented in Epoch AI's public cost model; each assumption is a constant with its source
 in :mod:`analysis.constants` (section "Compute infrastructure")::
 
-    cluster cost (2023 USD) = chips x release price (deflated) x server overhead x interconnect overhead
+    value per chip          = release price (deflated) x 10**(-r * age)   age = years from the chip's release to
+                                                                          the run's start (0 when not known)
+    cluster cost (2023 USD) = chips x value per chip x server overhead x interconnect overhead
     amortized hardware      = cluster cost x (1 - 10**(-r * t))     r = depreciation, OOM/year; t = run, years
     wall power (W)          = chips x TDP x chip-to-server power ratio x fraction of server TDP drawn x PUE
     energy cost             = wall power x hours / 1000 x price per kWh
@@ -105,8 +107,10 @@ class CostEstimate:
                              ("amortized hardware + energy", self.amortized_total_usd, self.amortized_total_range),
                              ("cloud rental", self.cloud_usd, self.cloud_range),
                              ("Epoch AI estimate", self.epoch_cost_2023_usd, None)):
-            rows.append({"run": self.label, "component": name, "usd": v, "usd_low": rng[0] if rng else math.nan,
-                         "usd_high": rng[1] if rng else math.nan})
+            lo, hi = (rng[0], rng[1]) if rng else (math.nan, math.nan)
+            rows.append({"run": self.label, "component": name, "usd": v, "usd_low": lo, "usd_high": hi,
+                         "usd_millions": None if v is None else v / 1e6, "usd_low_millions": lo / 1e6,
+                         "usd_high_millions": hi / 1e6})
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict:
@@ -140,11 +144,14 @@ def _power_ratio(spec: HardwareSpec) -> float:
 def run_cost(spec: HardwareSpec, *, chips: float | None = None, hours: float | None = None,
              chip_hours: float | None = None, utilization: float | None = None, label: str = "hypothetical run",
              cloud_price_per_chip_hour: float | None = None, pue: float | None = None,
-             electricity_usd_per_kwh: float | None = None, seed: int = 0) -> CostEstimate:
+             electricity_usd_per_kwh: float | None = None, start: object = None, seed: int = 0) -> CostEstimate:
     """Cost of a run on ``chips`` accelerators for ``hours`` (or ``chip_hours`` in total).
 
     Give chips and hours (or days x 24), or chip_hours alone. ``utilization`` (MFU, 0-1) is only used to report the
     run's FLOP. Overrides (PUE, electricity price, cloud price) replace the documented central value and its range.
+    ``start`` (a date) is when the run began: hardware bought at release has lost value by then, at the same
+    depreciation rate (Cottier et al.'s code depreciates the release price to the training start date the same way);
+    without it the hardware is valued new.
     """
     chips = _positive(chips, "chip count", allow_none=True)
     hours = _positive(hours, "training hours", allow_none=True)
@@ -168,11 +175,16 @@ def run_cost(spec: HardwareSpec, *, chips: float | None = None, hours: float | N
     if spec.price_2023_usd is not None:
         over = C.SERVER_COST_OVERHEAD * C.CLUSTER_INTERCONNECT_OVERHEAD
         r = C.DEPRECIATION_OOM_PER_YEAR
-        price = spec.price_2023_usd
-        price_d = price * lognormal_from_range(*C.HARDWARE_PRICE_FACTOR_RANGE, N_DRAWS, rng)
+        age = 0.0
+        if start is not None and spec.release_date is not None:
+            age = max(0.0, (pd.Timestamp(start) - pd.Timestamp(spec.release_date)).total_seconds() / 86400
+                      / C.DAYS_PER_YEAR)
+        r_d = lognormal_from_range(*C.DEPRECIATION_OOM_PER_YEAR_RANGE, N_DRAWS, rng)
+        price = spec.price_2023_usd * 10 ** (-r * age)
+        price_d = (spec.price_2023_usd * 10 ** (-r_d * age)
+                   * lognormal_from_range(*C.HARDWARE_PRICE_FACTOR_RANGE, N_DRAWS, rng))
         over_d = (lognormal_from_range(*C.SERVER_COST_OVERHEAD_RANGE, N_DRAWS, rng)
                   * lognormal_from_range(*C.CLUSTER_INTERCONNECT_OVERHEAD_RANGE, N_DRAWS, rng))
-        r_d = lognormal_from_range(*C.DEPRECIATION_OOM_PER_YEAR_RANGE, N_DRAWS, rng)
         if chips is not None and hours is not None:
             cluster = chips * price * over
             t = hours / HOURS_PER_YEAR
@@ -184,8 +196,11 @@ def run_cost(spec: HardwareSpec, *, chips: float | None = None, hours: float | N
             notes.append("chips and duration not known separately: amortized hardware uses the first-order "
                          "(short-run) depreciation per chip-hour")
         amort_rng = tuple(np.quantile(amort_draws, [0.05, 0.95]))
+        if age > 0:
+            assumptions.append(("hardware age at the run's start (years)", age, None,
+                                "chip release date (Epoch AI ML hardware) to the run's start"))
         assumptions += [
-            ("price per accelerator (2023 USD)", price, (price * C.HARDWARE_PRICE_FACTOR_RANGE[0],
+            ("value per accelerator at the run's start (2023 USD)", price, (price * C.HARDWARE_PRICE_FACTOR_RANGE[0],
                                                         price * C.HARDWARE_PRICE_FACTOR_RANGE[1]),
              f"{spec.price_source}, deflated with {C.CPI_U_SOURCE}; range x0.5-x2 as in Cottier et al. 2024"),
             ("server cost overhead", C.SERVER_COST_OVERHEAD, C.SERVER_COST_OVERHEAD_RANGE, "Cottier et al. 2024"),
@@ -280,7 +295,11 @@ def _cell(row: pd.Series, col: str) -> float | None:
 def model_cost(models: pd.DataFrame, catalog: HardwareCatalog, model_id: str, **kw) -> CostEstimate:
     """:func:`run_cost` for a model of the table: its hardware, chip count, hours (or GPU-hours), compared with
     Epoch's ``training_cost_2023_usd`` and ``training_power_draw_w`` where the row has them."""
-    row = find_model(models, model_id)
+    return row_cost(find_model(models, model_id), catalog, model_id, **kw)
+
+
+def row_cost(row: pd.Series, catalog: HardwareCatalog, model_id: str = "", **kw) -> CostEstimate:
+    """:func:`model_cost` for one row of the models table."""
     hw = row.get("training_hardware")
     if hw is None or (isinstance(hw, float) and math.isnan(hw)) or not str(hw).strip():
         raise AnalysisError(f"{row.get('id', model_id)}: no training hardware recorded; use a hypothetical run "
@@ -308,7 +327,14 @@ def model_cost(models: pd.DataFrame, catalog: HardwareCatalog, model_id: str, **
         if not (0 < util <= 1):
             notes.append(f"implied utilization {util:.2f} is outside (0, 1]: compute, hardware or hours disagree")
             util = None
-    est = run_cost(spec, utilization=util, label=str(row.get("name", model_id)), **kw_run, **kw)
+    start = None
+    rel = pd.to_datetime(row.get("release_date"), errors="coerce")
+    if "start" not in kw and not pd.isna(rel):
+        hours = kw_run.get("hours")
+        start = rel - pd.Timedelta(hours=hours) if hours else rel
+        notes.append("run assumed to end at the model's release date (hardware age counted to its start)")
+    est = run_cost(spec, utilization=util, label=str(row.get("name", model_id)), start=kw.pop("start", start),
+                   **kw_run, **kw)
     return CostEstimate(**{**est.__dict__, "epoch_cost_2023_usd": _cell(row, "training_cost_2023_usd"),
                            "epoch_power_draw_w": _cell(row, "training_power_draw_w"),
                            "notes": tuple(notes) + est.notes})
@@ -317,10 +343,16 @@ def model_cost(models: pd.DataFrame, catalog: HardwareCatalog, model_id: str, **
 def cost_table(models: pd.DataFrame, catalog: HardwareCatalog, *, subset_ids=None) -> pd.DataFrame:
     """Our first-principles amortized cost next to Epoch's figure, for every model where both can be computed."""
     rows = []
-    ids = subset_ids if subset_ids is not None else models["id"].tolist()
-    for mid in ids:
+    sel = models if subset_ids is None else models[models["id"].isin(list(subset_ids))]
+    has_hw = sel["training_hardware"].fillna("").astype(str).str.strip() != ""
+    has_time = pd.Series(False, index=sel.index)
+    for c in ("training_time_hours", "gpu_hours"):
+        if c in sel.columns:
+            has_time |= pd.to_numeric(sel[c], errors="coerce").gt(0)
+    for _, row in sel[has_hw & has_time].iterrows():
+        mid = row.get("id")
         try:
-            e = model_cost(models, catalog, mid)
+            e = row_cost(row, catalog, mid)
         except (AnalysisError, UsageError):
             continue
         if e.amortized_total_usd is None:
@@ -331,3 +363,14 @@ def cost_table(models: pd.DataFrame, catalog: HardwareCatalog, *, subset_ids=Non
                      "energy_usd": e.energy_usd, "cloud_usd": e.cloud_usd, "epoch_cost_2023_usd": e.epoch_cost_2023_usd,
                      "ratio_to_epoch": e.ratio_to_epoch})
     return pd.DataFrame(rows)
+
+
+def comparison_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """One row: how many runs are costed both ways, the median ratio ours / Epoch's, and the share of runs whose
+    Epoch figure lies inside our 90% range (NaN when there are none)."""
+    t = table.dropna(subset=["epoch_cost_2023_usd"]) if "epoch_cost_2023_usd" in table.columns else table.iloc[0:0]
+    if t.empty:
+        return pd.DataFrame([{"n": 0, "median_ratio": math.nan, "share_inside": math.nan}])
+    inside = (t["amortized_low_usd"] <= t["epoch_cost_2023_usd"]) & (t["epoch_cost_2023_usd"] <= t["amortized_high_usd"])
+    return pd.DataFrame([{"n": int(len(t)), "median_ratio": float(t["ratio_to_epoch"].median()),
+                          "share_inside": float(inside.mean())}])
