@@ -313,7 +313,7 @@ for j, comp in enumerate(("amortized hardware + energy", "cloud rental")):
                  capsize=3, color=(PALETTE["blue"], PALETTE["orange"])[j], label=comp)
 ax1.set_yticks(np.arange(len(examples))[::-1], [e.label for e in examples], fontsize=7.5)
 label_log_axis(ax1, "x", "Cost", "USD")
-ax1.legend(loc="lower right", fontsize=7)
+ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=7)
 ax1.set_title("Worked examples (90% ranges)")
 if not comparison.empty and comparison["epoch_cost_2023_usd"].notna().any():
     cmp_ = comparison.dropna(subset=["epoch_cost_2023_usd"])
@@ -336,7 +336,7 @@ out.figure(fig, "training-cost-first-principles",
                "estimates against Epoch AI's, close to the diagonal.",
            table=pd.concat([ex.assign(panel="worked examples"),
                             comparison.assign(panel="comparison with Epoch AI")], ignore_index=True),
-           source=f"{runs.label}; Epoch AI ML hardware prices; Meta (Llama 3 model card, GenAI infrastructure post)")
+           source=f"{runs.label}; Epoch AI ML hardware; Meta")
 
 # %%
 ex_i = ex.reset_index(drop=True)
