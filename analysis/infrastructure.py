@@ -17,7 +17,8 @@ Decomposition (:func:`decompose_compute_growth`): on runs where compute, chip co
 dense peak are all known, ``compute = chips x hours x 3600 x peak x utilization`` defines the *implied*
 utilization. Because OLS is linear in the response and the four parts are fitted on the same rows and dates,
 their slopes (OOM/year) add up exactly to the slope of compute. Shares of the total get a paired bootstrap
-interval (runs resampled together), whose coverage is checked by simulation in the tests.
+interval (runs resampled together; expanded percentile, Hesterberg 2015), whose coverage is checked by
+simulation in the tests (0.88-0.89 for a nominal 0.90 with 40 runs).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from analysis import constants as C
 from analysis import trends, upstream
@@ -526,27 +528,28 @@ def _slopes(x: np.ndarray, Y: np.ndarray) -> np.ndarray:
 
 def share_bootstrap(x: np.ndarray, Y: np.ndarray, *, confidence: float = C.DEFAULT_CONFIDENCE, n_boot: int = 1000,
                     seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Shares of the total slope (columns of Y are the parts; total = row sums), with paired-bootstrap percentile
-    intervals. Returns (share, low, high). Resamples whose dates are all equal or whose total slope is 0 are skipped.
+    """Shares of the total slope (columns of Y are the parts; total = row sums), with paired-bootstrap expanded
+    percentile intervals. Returns (share, low, high). Resamples whose dates are all equal or whose total slope is 0
+    are skipped.
     """
-    total = Y.sum(axis=1)
     b = _slopes(x, Y)
     share = b / b.sum()
     rng = np.random.default_rng(seed)
     n = len(x)
-    draws = []
-    for _ in range(n_boot):
-        idx = rng.integers(0, n, n)
-        xs = x[idx]
-        if np.ptp(xs) == 0:
-            continue
-        bs = _slopes(xs, Y[idx])
-        tot = _slopes(xs, total[idx][:, None])[0]
-        if tot == 0:
-            continue
-        draws.append(bs / tot)
-    d = np.array(draws)
-    a = (1 - confidence) / 2
+    idx = rng.integers(0, n, (n_boot, n))  # one row of run indices per resample (paired: all parts together)
+    xs = x[idx]
+    xc = xs - xs.mean(axis=1, keepdims=True)
+    sxx = (xc * xc).sum(axis=1)
+    Ys = Y[idx]  # (n_boot, n, parts)
+    bs = np.einsum("bn,bnk->bk", xc, Ys - Ys.mean(axis=1, keepdims=True)) / np.where(sxx > 0, sxx, np.nan)[:, None]
+    tot = bs.sum(axis=1)  # the total's slope is the sum of the parts' (same rows, OLS linear in y)
+    ok = (sxx > 0) & (tot != 0) & np.isfinite(tot)
+    d = bs[ok] / tot[ok, None]
+    # expanded percentile interval (Hesterberg 2015, "What teachers should know about the bootstrap", Am. Stat.
+    # 69(4)): quantiles at Phi(sqrt(n/(n-1)) t_{n-1}) instead of alpha/2, correcting the percentile interval's
+    # known under-coverage in small samples (the coverage test in tests/test_infrastructure.py measures it).
+    a = float(stats.norm.cdf(math.sqrt(n / (n - 1)) * stats.t.ppf((1 - confidence) / 2, n - 1))) if n > 2 else \
+        (1 - confidence) / 2
     return share, np.quantile(d, a, axis=0), np.quantile(d, 1 - a, axis=0)
 
 

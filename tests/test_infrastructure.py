@@ -251,12 +251,13 @@ def test_decomposition_leaves_out_fine_tunes_and_counts_implausible():
 
 @pytest.mark.slow
 def test_share_bootstrap_coverage():
-    """Coverage of the paired-bootstrap share interval: 300 synthetic data sets of 40 runs with known part slopes
-    (shares 0.476, 0.159, 0.317, 0.048); the nominal 90% interval must cover each true share 84-96% of the time."""
+    """Coverage of the paired-bootstrap (expanded percentile) share interval: 1000 synthetic data sets of 40 runs with known part slopes
+    (shares 0.476, 0.159, 0.317, 0.048); the nominal 90% interval must cover each true share 86-94% of the time
+    (binomial s.e. of a coverage near 0.9 over 1000 sets: 0.0095)."""
     truth = np.array([0.3, 0.1, 0.2, 0.03])
     share_true = truth / truth.sum()
     hits = np.zeros(4)
-    reps = 300
+    reps = 1000
     for s in range(reps):
         rng = np.random.default_rng(1000 + s)
         x = np.sort(rng.uniform(2016, 2025, 40))
@@ -264,7 +265,7 @@ def test_share_bootstrap_coverage():
         _, lo, hi = I.share_bootstrap(x, Y, n_boot=400, seed=s)
         hits += (lo <= share_true) & (share_true <= hi)
     cov = hits / reps
-    assert ((cov >= 0.84) & (cov <= 0.96)).all(), cov
+    assert ((cov >= 0.86) & (cov <= 0.94)).all(), cov
 
 
 # --- cost of a run ---------------------------------------------------------------------------------------------
