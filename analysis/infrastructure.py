@@ -547,7 +547,8 @@ def share_bootstrap(x: np.ndarray, Y: np.ndarray, *, confidence: float = C.DEFAU
     d = bs[ok] / tot[ok, None]
     # expanded percentile interval (Hesterberg 2015, "What teachers should know about the bootstrap", Am. Stat.
     # 69(4)): quantiles at Phi(sqrt(n/(n-1)) t_{n-1}) instead of alpha/2, correcting the percentile interval's
-    # known under-coverage in small samples (the coverage test in tests/test_infrastructure.py measures it).
+    # known under-coverage in small samples (the coverage test in tests/test_infrastructure.py measures it). The
+    # article is verified; the formula is as we recall it from its section on expanded percentile intervals.
     a = float(stats.norm.cdf(math.sqrt(n / (n - 1)) * stats.t.ppf((1 - confidence) / 2, n - 1))) if n > 2 else \
         (1 - confidence) / 2
     return share, np.quantile(d, a, axis=0), np.quantile(d, 1 - a, axis=0)

@@ -390,6 +390,21 @@ def test_hardware_age_depreciates_the_value(catalog):
     assert before.cluster_cost_usd == new.cluster_cost_usd  # no appreciation before release
 
 
+def test_run_data_falls_back_to_the_pinned_snapshot_only_when_needed(epoch_models, hw):
+    """A table without Epoch's run columns (our curated rows) falls back to the pinned notable-models snapshot, with
+    the reason and the snapshot's hash; a table that has them is used as given."""
+    thin = epoch_models.drop(columns=["training_power_draw_w", "training_cost_2023_usd"])
+    rd = I.run_data(thin, "thin table")
+    snap = upstream.find("notable_ai_models")
+    assert rd.fallback and "thin table has 0 runs" in rd.reason and rd.sha256 == snap.meta["sha256_extract"]
+    assert rd.vintage == snap.vintage and len(rd.models) == len(epoch_models)
+    same = I.run_data(epoch_models, "given")
+    assert not same.fallback and same.models is epoch_models
+    prov = I.provenance_table(hw, rd, "thin table")
+    assert list(prov["part"]) == ["accelerators", "training runs", "hardware ids (peaks, TDP)"]
+    assert prov.loc[0, "rows"] == 176 and prov.loc[1, "sha256"] == snap.meta["sha256_extract"]
+
+
 # --- projections -----------------------------------------------------------------------------------------------
 
 
