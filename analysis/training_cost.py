@@ -374,3 +374,20 @@ def comparison_summary(table: pd.DataFrame) -> pd.DataFrame:
     inside = (t["amortized_low_usd"] <= t["epoch_cost_2023_usd"]) & (t["epoch_cost_2023_usd"] <= t["amortized_high_usd"])
     return pd.DataFrame([{"n": int(len(t)), "median_ratio": float(t["ratio_to_epoch"].median()),
                           "share_inside": float(inside.mean())}])
+
+
+def cost_trend(models: pd.DataFrame, catalog: HardwareCatalog, subset: str = "frontier", *, since: object = None,
+               until: object = None, top_k: int = C.FRONTIER_TOP_K, confidence: float = C.DEFAULT_CONFIDENCE):
+    """Growth per year of *our* first-principles amortized cost (not Epoch's column) over the runs of ``subset``
+    that can be costed (hardware with a release price, chips and hours or chip-hours)."""
+    from analysis import trends
+    from analysis.frontier import select_subset
+
+    rows = select_subset(models, subset, top_k=top_k)
+    costs = cost_table(rows, catalog)
+    if costs.empty:
+        raise AnalysisError(f"no {subset} run can be costed from first principles")
+    fit_rows = rows.merge(costs[["id", "amortized_total_usd"]], on="id")
+    trends.COLUMN_LABELS.setdefault("amortized_total_usd", "Amortized hardware + energy cost (ours, 2023 USD)")
+    return trends.fit_trend(fit_rows, "amortized_total_usd", since=since, until=until, confidence=confidence,
+                            subset=f"{subset} runs costed from first principles")
