@@ -78,7 +78,7 @@ for metric, color in colors.items():
     pts = pts[pts["release_date"] >= pd.Timestamp(hardware_since)]
     ax.scatter(pts["release_date"], pts[col], s=10, color=color, alpha=0.6)
     fit = infrastructure.hardware_trend(hw, metric, "all", since=hardware_since, **window)
-    line = trends.trend_line(fit)
+    line = trends.trend_line(fit, start=fit.data_start, end=fit.data_end)
     ax.plot(line["date"], line["value"], color=color, lw=2,
             label=f"{metric.upper()}: {fit.growth_per_year:.2g}x/yr ({fit.confidence:.0%} CI "
                   f"{fit.growth_per_year_ci[0]:.2g}–{fit.growth_per_year_ci[1]:.2g}x), n={fit.n}")
@@ -131,7 +131,7 @@ for ax, metrics, unit in ((ax1, ("fp32-per-dollar", "tensor-fp16-per-dollar"), "
         pts = hw.dropna(subset=[col, "release_date"])
         pts = pts[pts["release_date"] >= pd.Timestamp(hardware_since)]
         fit = infrastructure.hardware_trend(hw, metric, "all", since=hardware_since, **window)
-        line = trends.trend_line(fit)
+        line = trends.trend_line(fit, start=fit.data_start, end=fit.data_end)
         ax.scatter(pts["release_date"], pts[col], s=9, color=color, alpha=0.5)
         ax.plot(line["date"], line["value"], color=color, lw=2,
                 label=f"{metric}: {fit.growth_per_year:.2g}x/yr ({fit.growth_per_year_ci[0]:.2g}–"
@@ -193,7 +193,7 @@ for ax, (col, (label, unit)) in zip(axes.ravel(), [(c, infrastructure.RUN_METRIC
     sel = run_tab[(run_tab["column"] == col) & (run_tab["subset"] == "frontier") & (run_tab["n"] > 0)]
     if not sel.empty:
         fit = infrastructure.run_trend(models, col, "frontier", since=since, top_k=top_k, **window)
-        line = trends.trend_line(fit)
+        line = trends.trend_line(fit, start=fit.data_start, end=fit.data_end)
         ax.plot(line["date"], line["value"], color=PALETTE["vermillion"], lw=2,
                 label=f"frontier trend {fit.growth_per_year:.2g}x/yr")
         tables.append(line[["date", "value"]].rename(columns={"date": "release_date"})
