@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
+from analysis.accelerators import HardwareCatalog, HardwareSpec
 from analysis.compute import find_model
 from analysis.errors import AnalysisError, UsageError
-from analysis.infrastructure import HardwareCatalog, HardwareSpec
 
 HOURS_PER_YEAR = 24 * C.DAYS_PER_YEAR
 N_DRAWS = 20_000

@@ -57,9 +57,9 @@ def _usd(v: float | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from analysis.accelerators import HardwareCatalog, hardware_table
     from analysis.data import load
     from analysis.errors import AnalysisError, UsageError
-    from analysis.infrastructure import HardwareCatalog, hardware_table
     from analysis.training_cost import model_cost, run_cost
 
     hours = _num(args.hours, "--hours")

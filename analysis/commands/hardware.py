@@ -8,7 +8,7 @@ from analysis.cli import add_json_option, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from analysis.infrastructure import DEFAULT_HARDWARE_METRICS, HARDWARE_GROUPS, HARDWARE_METRICS
+    from analysis.accelerators import DEFAULT_HARDWARE_METRICS, HARDWARE_GROUPS, HARDWARE_METRICS
 
     p = sub.add_parser(
         "hardware", help="trends of ML accelerators: peak FLOP/s per precision, FLOP/s per dollar and per watt",
@@ -33,15 +33,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from analysis import upstream
-    from analysis.commands.trend import _confidence, _int
-    from analysis.errors import AnalysisError, UsageError
-    from analysis.infrastructure import (
+    from analysis.accelerators import (
         DEFAULT_HARDWARE_METRICS,
         HARDWARE_GROUPS,
         HARDWARE_METRICS,
         hardware_table,
         hardware_trend_table,
     )
+    from analysis.commands.trend import _confidence, _int
+    from analysis.errors import AnalysisError, UsageError
     from analysis.trends import parse_date
 
     for m in args.metric:
