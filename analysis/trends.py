@@ -65,6 +65,11 @@ METRICS: dict[str, tuple[str, str]] = {
     "active-parameters": ("active_parameters", "Active parameter count"),
     "tokens": ("training_tokens", "Training data (tokens)"),
     "gpu-hours": ("gpu_hours", "Training GPU-hours"),
+    # training runs (issue 16; see analysis.infrastructure)
+    "hardware-quantity": ("hardware_count", "Cluster size (accelerators)"),
+    "training-hours": ("training_time_hours", "Training duration (hours)"),
+    "power-draw": ("training_power_draw_w", "Training power draw (W)"),
+    "training-cost": ("training_cost_2023_usd", "Training cost (2023 USD)"),
 }
 COLUMN_LABELS = {col: label for col, label in METRICS.values()}
 MIN_POINTS = 3
