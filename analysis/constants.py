@@ -224,3 +224,8 @@ EPOCH_OPEN_MODELS_REPORT_DATE = "2024-11-04"
 
 # (Frontier = top FRONTIER_TOP_K by compute at release: defined in the Trends section, used by analysis.frontier.)
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12  # 30.4375 days: lag months = days / DAYS_PER_MONTH
+
+# FMTI developers written differently across editions, mapped to one name so a developer is one series in figures.
+# The 2023 index (Bommasani et al. 2023, arXiv:2310.12941) and the May 2024 index (arXiv:2407.12929) both score
+# Stability AI (Stable Diffusion 2 / Stable Video Diffusion); our 2024 row writes it "Stability".
+FMTI_DEVELOPER_ALIASES = {"Stability": "Stability AI"}

@@ -190,8 +190,9 @@ def add_svg_tooltips(svg: str, registry: dict[str, list[str]]) -> str:
         uses = _USE.findall(block)
         if len(uses) != len(titles):
             continue  # markers clipped or merged: better no tooltip than a wrong one
-        it = iter(titles)
-        block = _USE.sub(lambda m: m.group(0)[:-2] + f"><title>{_xml_escape(next(it))}</title></use>", block)
+        parts = _USE.split(block)
+        block = parts[0] + "".join(u[:-2] + f"><title>{_xml_escape(t)}</title></use>" + rest
+                                   for u, t, rest in zip(uses, titles, parts[1:]))
         svg = svg[:start] + block + svg[i:]
     return svg
 
@@ -199,29 +200,48 @@ def add_svg_tooltips(svg: str, registry: dict[str, list[str]]) -> str:
 # --- partial years, layout ------------------------------------------------------------------------------------
 
 
-def mark_partial_year(ax, data_end, *, legend: bool = True) -> str | None:
+def mark_partial_year(ax, data_end, *, label_it: bool = True) -> str | None:
     """Mark the last calendar year as partial when the data end before 31 December: its bars are hatched and
-    lighter, and the legend says 'YYYY: data to YYYY-MM-DD'. Returns that label (None for a complete year)."""
-    from matplotlib.patches import Patch, Rectangle
+    lighter, its line markers hollow, and (``label_it``) a legend entry says 'YYYY: data to YYYY-MM-DD'.
+    Call it before ``ax.legend``. Returns that label (None for a complete year)."""
+    from matplotlib.patches import Rectangle
 
     end = pd.Timestamp(data_end)
     if pd.isna(end) or (end.month, end.day) == (12, 31):
         return None
     year = end.year
     label = f"{year}: data to {end.strftime('%Y-%m-%d')}"
+    hit = False
     for p in ax.patches:
         if isinstance(p, Rectangle) and p.get_width() < 2:
             cx = p.get_x() + p.get_width() / 2
             if abs(cx - year) <= 0.5:
                 p.set_hatch("////")
-                p.set_alpha(0.5)
-    if legend:
-        handles, labels = ax.get_legend_handles_labels()
-        handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="////", label=label))
-        old = ax.get_legend()
-        kw = {"loc": old._loc} if old is not None else {}
-        ax.legend(handles=handles, labels=[*labels, label], **kw)
-    return label
+                p.set_alpha(0.45)
+                hit = True
+    for ln in list(ax.lines):
+        x = ln.get_xdata()
+        try:
+            xs = [float(v) for v in x]
+        except (TypeError, ValueError):
+            continue
+        for k, v in enumerate(xs):
+            if v == year and ln.get_marker() not in (None, "None", "", " "):
+                ax.plot([v], [ln.get_ydata()[k]], marker=ln.get_marker(), ms=ln.get_markersize() + 1.5, ls="none",
+                        markerfacecolor="white", markeredgecolor=ln.get_color(), zorder=ln.get_zorder() + 1)
+                hit = True
+    if label_it and hit:
+        ax.fill_between([], [], facecolor="white", edgecolor="#555555", hatch="////", label=label)
+    return label if hit else None
+
+
+def legend_below(ax, ncol: int = 2, **kw):
+    """The legend under the axes (below the x-axis label), so it never covers data points."""
+    fig = ax.figure
+    fig.canvas.draw()
+    bb = ax.get_tightbbox(fig.canvas.get_renderer())
+    y = ax.transAxes.inverted().transform((0, bb.y0))[1]
+    return ax.legend(loc="upper left", bbox_to_anchor=(0, y - 0.02), ncol=ncol, borderaxespad=0, **kw)
 
 
 def _text_artists(fig):
@@ -273,7 +293,11 @@ def layout_problems(fig) -> list[str]:
         import numpy as np
 
         pts = []
+        from matplotlib.collections import PathCollection
+
         for c in ax.collections:
+            if not isinstance(c, PathCollection):  # scatter points; bands and bars have no meaningful offsets
+                continue
             offs = c.get_offsets()
             if len(offs) and c.get_offset_transform() is not None:
                 pts.append(c.get_offset_transform().transform(np.asarray(offs, dtype=float)))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import math
 
-from analysis.cli import add_data_option, add_json_option, print_json
+from analysis.cli import add_data_option, add_json_option, format_interval, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("openness", help="share of models released with open weights, with binomial intervals",
                        description="Share of notable (or frontier) models released with open weights per year "
-                                   "(Wilson 95%% intervals). The openness table decides where it has a row, else the "
+                                   "(Wilson 95% intervals). The openness table decides where it has a row, else the "
                                    "models' access column (Epoch AI accessibility); unknown access is excluded.")
     add_data_option(p)
     p.add_argument("--by", choices=("year", "org", "country", "access"), default="year",
@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("lag", help="how many months open-weights models trail closed ones",
                        description="For each new best closed score (or compute level), the months until an open-"
-                                   "weights model reached it; median with a bootstrap interval (90%%, fixed seed). "
+                                   "weights model reached it; median with a bootstrap interval (90%, fixed seed). "
                                    "Crossings not yet matched are censored and listed separately.")
     add_data_option(p)
     p.add_argument("--benchmark", default="mmlu", help="benchmark slug in the benchmarks table (default mmlu)")
@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("concentration", help="per-year HHI and top shares of organizations (or countries)",
                        description="Herfindahl-Hirschman index of the year's notable or frontier models by "
                                    "organization (equal fractional credit for co-developed models) or country, with "
-                                   "a 90%% bootstrap interval, plus the number of organizations above 1e25 FLOP.")
+                                   "a 90% bootstrap interval, plus the number of organizations above 10²⁵ FLOP.")
     add_data_option(p)
     p.add_argument("--subset", choices=("notable", "frontier"), default="notable")
     p.add_argument("--by", choices=("organization", "country"), default="organization")
@@ -191,11 +191,12 @@ def run_concentration(args: argparse.Namespace) -> int:
         return 0
     ci = int(round(100 * res.attrs["ci_level"]))
     print(f"Concentration of {args.subset} models by {args.by} ({ds.label}); HHI on shares in [0,1], {ci}% bootstrap CI")
-    print("year  models groups   HHI  interval         eff.n  top1 (share)                    top3   orgs>1e25")
+    print("year  models groups   HHI  interval         eff.n  top1 (share)                    top3  orgs>10²⁵")
     for r in rows:
         top = f"{r['top1'][:24]} ({100 * r['top1_share']:.0f}%)"
-        print(f"{r['year']}  {r['n_models']:6d} {r['n_groups']:6d} {r['hhi']:.3f}  [{_fmt(r['hhi_ci'][0], 3)}, "
-              f"{_fmt(r['hhi_ci'][1], 3)}]  {r['effective_number']:5.1f}  {top:<31} {100 * r['top3_share']:4.0f}%  "
+        print(f"{r['year']}  {r['n_models']:6d} {r['n_groups']:6d} {r['hhi']:.3f}  "
+              f"{format_interval(r['hhi_ci'][0], r['hhi_ci'][1], 3, 14)}  {r['effective_number']:5.1f}  {top:<31} "
+              f"{100 * r['top3_share']:4.0f}%  "
               f"{r['n_orgs_above_1e25_flop']:5d}")
     if res.attrs["n_no_date"]:
         print(f"excluded: {res.attrs['n_no_date']} model(s) without a release date")

@@ -41,9 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
     t = sub.add_parser(
-        "thresholds", help="models per year above 1e23/1e24/1e25/1e26 FLOP, and by organization",
-        description="Count models whose training compute is greater than each threshold (EU AI Act: 1e25; US EO "
-                    "14110: 1e26), per release year and per organization. Models without a compute estimate are "
+        "thresholds", help="models per year above 10²³, 10²⁴, 10²⁵ and 10²⁶ FLOP, and by organization",
+        description="Count models whose training compute is greater than each threshold (EU AI Act: 10²⁵; US EO "
+                    "14110: 10²⁶), per release year and per organization. Models without a compute estimate are "
                     "counted separately: the counts are lower bounds.")
     add_data_option(t)
     t.add_argument("--inclusive", action="store_true", help="count compute >= threshold instead of >")
