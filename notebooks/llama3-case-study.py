@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from analysis import compute, data, openness, scaling
+from analysis import checks, compute, data, openness, scaling
 from analysis.errors import AtlasError
 from analysis.figures import (
     CLOSED_COLOR,
@@ -57,8 +57,10 @@ from analysis.figures import (
 out = ReportOutput(output_dir)
 ds = data.load(data_spec or None)
 models, bench = ds.models, ds.benchmarks
-focus = [m.strip() for m in models_focus.split(",") if m.strip() in set(models["id"])]
-peer_ids = [m.strip() for m in peers.split(",") if m.strip() in set(models["id"])]
+# unknown ids, benchmarks or settings given with -p fail the report with the CLI's message (no silent gaps)
+focus = checks.model_ids(models, models_focus)
+peer_ids = checks.model_ids(models, peers)
+checks.benchmark(bench, benchmark, benchmark_setting)
 cols = ["id", "name", "organization", "release_date", "parameters", "training_tokens", "training_compute_flop",
         "compute_method", "gpu_hours", "training_hardware", "access", "license"]
 facts = models[models["id"].isin(focus + peer_ids)][cols].sort_values("release_date").reset_index(drop=True)

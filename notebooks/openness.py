@@ -32,7 +32,7 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis import data, openness
+from analysis import checks, data, openness
 from analysis.constants import FMTI_DEVELOPER_ALIASES
 from analysis.errors import AnalysisError
 from analysis.figures import (
@@ -49,6 +49,7 @@ from analysis.figures import (
 out = ReportOutput(output_dir)
 ds = data.load(data_spec or None)
 models, bench, opn = ds.models, ds.benchmarks, ds.openness
+checks.benchmark(bench, benchmark, benchmark_setting or None)  # a misspelt -p benchmark fails the report clearly
 
 # %% [markdown]
 # ## Openness scores

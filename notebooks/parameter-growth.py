@@ -31,7 +31,7 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis import data, trends
+from analysis import checks, data, trends
 from analysis.errors import AnalysisError
 from analysis.figures import (
     PALETTE,
@@ -46,6 +46,7 @@ from analysis.figures import (
 out = ReportOutput(output_dir)
 ds = data.load(data_spec or None)
 models = ds.models
+checks.value_in(models, "domain", domain)  # a misspelt -p domain fails the report with the domains available
 window = dict(since=since, until=until or None, confidence=confidence)
 rows = []
 for metric in ("parameters", "training_tokens"):
