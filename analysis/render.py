@@ -61,6 +61,8 @@ def _output_html(out: dict) -> str:
     if kind == "error":
         return f"<pre class=\"error\">{html.escape(out.get('ename', ''))}: {html.escape(out.get('evalue', ''))}</pre>"
     data = out.get("data", {})
+    if "application/vnd.jupyter.widget-view+json" in data:
+        return ""  # live controls need a kernel; the report shows the notebook's static figure instead
     if "text/html" in data:
         return "".join(data["text/html"]) if isinstance(data["text/html"], list) else data["text/html"]
     if "image/svg+xml" in data:
