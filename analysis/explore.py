@@ -73,9 +73,13 @@ def interactive_trend(models: pd.DataFrame, *, metric: str = "training_compute_f
     Returns an ``ipywidgets.VBox``; in a report (no live kernel) it shows nothing, and the notebook's static
     figure with the default settings stands in for it.
     """
-    import ipywidgets as w
     import matplotlib.pyplot as plt
-    from IPython.display import display
+    from IPython.display import HTML, display
+
+    try:
+        import ipywidgets as w
+    except ImportError:  # the static figure still shows the default view
+        return HTML("<p><em>Live controls need ipywidgets (<code>pip install ipywidgets</code>).</em></p>")
 
     first = int(models["release_date"].dropna().dt.year.min())
     last = int(models["release_date"].dropna().dt.year.max())
