@@ -62,7 +62,7 @@ def short_label(text: object, width: int = 40) -> str:
 
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_E_NUMBER = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)e([+-]?\d+)(?![\w.])")
+_E_NUMBER = re.compile(r"(?<![\w.\-])(-?\d+(?:\.\d+)?)e([+-]?\d+)(?![\w.])")
 
 
 def pow10(value: float, digits: int = 2) -> str:
