@@ -15,6 +15,7 @@ import html
 import io
 import json
 import math
+import numbers
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from xml.sax.saxutils import escape as _xml_escape
 # matplotlib itself falls back to Agg where there is no display.
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 STYLE = Path(__file__).with_name("atlas.mplstyle")
@@ -124,8 +126,13 @@ def human_table(df: pd.DataFrame, headers: dict[str, str], *, flop: tuple[str, .
                 text = v.strftime("%Y-%m-%d")
             elif v is None or (not isinstance(v, str) and pd.isna(v)):
                 text = "–"
-            elif isinstance(v, (int, float)) and not isinstance(v, bool):
-                text = pow10(float(v), 3) if c in flop else si(v)
+            elif isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)):
+                if c in flop:
+                    text = pow10(float(v), 3)
+                elif float(v).is_integer() and abs(v) < 1e6:
+                    text = str(int(v))  # years and counts as written: 2024, 640
+                else:
+                    text = si(v)
             else:
                 text = str(v)
             cells.append(f"<td>{html.escape(text)}</td>")

@@ -16,7 +16,6 @@ from analysis import checks, cli, figures, render
 from analysis.errors import AnalysisError
 from tests.conftest import ROOT
 
-
 # --- numbers ------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value,digits,text", [
