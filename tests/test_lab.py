@@ -76,8 +76,9 @@ def test_figures_render_inline_without_output_dir(executed, name):
     assert not [o for o in outs if o.output_type == "error"]
     images = [o for o in outs if o.output_type in ("display_data", "execute_result")
               and any(t in o.get("data", {}) for t in IMAGE_TYPES)]
-    texts = [o["data"]["text/plain"] for o in outs if "text/plain" in o.get("data", {})]
-    assert not [t for t in texts if str(t).startswith("<Figure size")], "a figure printed as text, not drawn"
+    text_only = [o["data"]["text/plain"] for o in outs if "text/plain" in o.get("data", {})
+                 and not any(t in o["data"] for t in IMAGE_TYPES)]
+    assert not [t for t in text_only if str(t).startswith("<Figure size")], "a figure printed as text, not drawn"
     assert images, f"{name}: no inline figure"
     manifest_figures = sum(1 for c in nb.cells if c.cell_type == "code" and "out.figure(" in c.source)
     assert len(images) >= manifest_figures
