@@ -19,7 +19,7 @@ def model_ids(models: pd.DataFrame, ids: str) -> list[str]:
     return out
 
 
-def benchmark(benchmarks: pd.DataFrame, name: str, setting: str | None = None) -> str:
+def benchmark(benchmarks: pd.DataFrame, name: str, setting: str | None = None) -> None:
     """The benchmark (and setting) must have scores: else the CLI's error, naming the benchmarks available."""
     b = benchmarks[benchmarks["benchmark"] == name] if "benchmark" in benchmarks.columns else benchmarks.iloc[0:0]
     if setting:
@@ -32,14 +32,12 @@ def benchmark(benchmarks: pd.DataFrame, name: str, setting: str | None = None) -
             hint = f"; settings available for {name}: {', '.join(settings)}"
         raise AnalysisError(f"no scores for benchmark {name!r}" + (f" in setting {setting!r}" if setting else "")
                             + hint)
-    return name
 
 
-def value_in(frame: pd.DataFrame, column: str, value: str, what: str | None = None) -> str:
+def value_in(frame: pd.DataFrame, column: str, value: str, what: str | None = None) -> None:
     """``value`` must occur in ``frame[column]`` (e.g. a domain or an organization); else a one-line error that
     lists what is available."""
     known = sorted(frame[column].dropna().astype(str).unique()) if column in frame.columns else []
     if value not in known:
         hint = f"; available: {', '.join(known[:15])}" + (" …" if len(known) > 15 else "") if known else ""
         raise AnalysisError(f"unknown {what or column} {value!r}{hint}")
-    return value

@@ -323,6 +323,12 @@ def layout_problems(fig) -> list[str]:
         for k, t, b in texts:
             if k in ("x tick", "y tick", "x label", "y label") and t.axes is ax and _overlap(b, shrunk):
                 problems.append(f"{k} {t.get_text()!r} falls inside the axes")
+        for k, t in (("x label", ax.xaxis.label), ("y label", ax.yaxis.label)):
+            if t.get_visible() and t.get_text().strip():
+                b = t.get_window_extent(r)
+                longer = b.width > ab.width + 6 if k == "x label" else b.height > ab.height + 6
+                if longer:
+                    problems.append(f"{k} {t.get_text()!r} is longer than the axes")
     return problems
 
 
@@ -332,7 +338,7 @@ def stamp(fig, figure_id: str, source: str) -> None:
     fig.canvas.draw()
     box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
     w, h = fig.get_size_inches()
-    y = min(-0.02, box.y0 / h - 0.015)
+    y = (box.y0 - 0.1) / h  # 0.1 inch under the lowest text, whatever the figure's height
     x0, x1 = min(0.0, box.x0 / w), max(1.0, box.x1 / w)
     fig.text(x0, y, f"Source: {source}", ha="left", va="top", fontsize=7.5, color="#555555",
              transform=fig.transFigure)

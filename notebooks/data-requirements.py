@@ -64,7 +64,7 @@ for name, g in alloc.groupby("approach"):
         ax.fill_between(g["compute_flop"], g["tokens_per_param_low"], g["tokens_per_param_high"],
                         color=colors.get(name), alpha=0.2, label=f"{name} {confidence:.0%} interval")
 label_log_axis(ax, "x", "Training compute budget", "FLOP")
-label_log_axis(ax, "y", "Compute-optimal tokens per parameter", "tokens/parameter")
+label_log_axis(ax, "y", "Tokens per parameter", "ratio")
 ax.set_title("Compute-optimal tokens per parameter")
 legend_below(ax, ncol=2)
 out.figure(fig, "compute-optimal-tokens-per-parameter",
@@ -102,7 +102,7 @@ for mid in ("llama-3-8b", "chinchilla", "gpt-3"):
     if len(r):
         ax.annotate(short_label(r["name"].iloc[0], 24), (r["release_date"].iloc[0], r["tokens_per_param"].iloc[0]), fontsize=7,
                     xytext=(4, 4), textcoords="offset points")
-label_log_axis(ax, "y", "Training tokens per parameter", "tokens/parameter")
+label_log_axis(ax, "y", "Training tokens per parameter", "ratio")
 ax.set_xlabel("Release date")
 ax.set_title("Models are trained far past Chinchilla-optimal")
 legend_below(ax)
