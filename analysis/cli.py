@@ -117,6 +117,24 @@ def _split_debug(argv: Sequence[str]) -> tuple[list[str], bool]:
     return head + args[end:], debug
 
 
+def _one_line_notices() -> None:
+    """Import notices (values set empty, rows skipped) as one ``warning:`` line each on stderr, shown once."""
+    import warnings
+
+    from analysis.notices import ImportNotice
+
+    previous = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, ImportNotice):
+            print(f"warning: {message}", file=sys.stderr)
+        else:
+            previous(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    warnings.filterwarnings("once", category=ImportNotice)
+
+
 def format_interval(low, high, nd: int = 1, width: int = 0) -> str:
     """An interval as '[low, high]', or '[n/a, n/a]' when it is missing; padded to ``width`` so columns align."""
 
@@ -138,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv, debug = _split_debug(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     args.debug = bool(getattr(args, "debug", False) or debug)
+    _one_line_notices()
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

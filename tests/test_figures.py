@@ -282,3 +282,22 @@ def test_concentration_columns_do_not_shift(models_csv, capsys):
     assert len(lines) == 2 and "[n/a, n/a]" in lines[0]
     assert lines[0].index("1.0 ") == lines[1].index("3.0 ")  # the column after the interval does not move
     assert lines[0].rindex("%") == lines[1].rindex("%")
+
+
+def test_epoch_import_warnings_once_with_counts(tmp_path, capsys):
+    """Values outside our ranges and rows without a date: one warning line with counts, shown once, not per row."""
+    p = tmp_path / "epoch.csv"
+    n = 30
+    pd.DataFrame({
+        "Model": [f"M{i}" for i in range(n)] + ["NoDate1", "NoDate2"],
+        "Organization": ["Org"] * (n + 2),
+        "Publication date": [f"{2000 + i % 25}-03-01" for i in range(n)] + ["", ""],
+        "Training compute (FLOP)": [("40" if i < 4 else f"1e{20 + i % 6}") for i in range(n)] + ["", ""],
+        "Parameters": [("0.5" if i == 5 else "1e9") for i in range(n)] + ["", ""],
+    }).to_csv(p, index=False)
+    assert cli.main(["trend", "compute", "--data", f"epoch:{p}"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    warned = [ln for ln in err if ln.startswith("warning: epoch.csv:")]
+    assert len(warned) == 1, err
+    assert "5 value(s) outside our ranges set empty (Training compute (FLOP) 4, Parameters 1)" in warned[0]
+    assert "2 row(s) without a model name or date skipped" in warned[0]
