@@ -301,3 +301,15 @@ def test_epoch_import_warnings_once_with_counts(tmp_path, capsys):
     assert len(warned) == 1, err
     assert "5 value(s) outside our ranges set empty (Training compute (FLOP) 4, Parameters 1)" in warned[0]
     assert "2 row(s) without a model name or date skipped" in warned[0]
+
+
+def test_benchmark_names_missed_targets_plainly():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import bench_reports
+    finally:
+        sys.path.pop(0)
+    ok = {"cold_batch_s": 20.0, "speedup": 2.0, "noop_rerun_s": 1.0}
+    assert bench_reports.missed_targets(ok) == []
+    missed = bench_reports.missed_targets({"cold_batch_s": 75.0, "speedup": 1.2, "noop_rerun_s": 1.0})
+    assert missed == ["cold batch took 75.0 s, target < 60 s", "speed-up over sequential papermill is 1.20x, target >= 1.5x"]

@@ -144,3 +144,17 @@ def test_unknown_benchmark_fails_the_report_like_the_cli(tmp_path):
     res = reports.run_reports(["openness"], out=tmp_path / "r", jobs=1, overrides=["benchmark=gpqa"])
     assert res[0].status == "failed"
     assert "no scores for benchmark 'gpqa'" in res[0].message and "available: gpqa-diamond" in res[0].message
+
+
+def test_fmti_developers_one_name_each(built):
+    """'Stability' (FMTI 2024 row) and 'Stability AI' (2023) are one developer with two editions in the figure."""
+    out, _ = built
+    rows = list(csv.DictReader(open(out / "openness" / "tables" / "fmti-scores-by-developer.csv")))
+    devs = {r["developer"] for r in rows}
+    assert "Stability" not in devs and sum(r["developer"] == "Stability AI" for r in rows) == 2
+
+
+def test_partial_year_marked(built):
+    out, _ = built
+    svg = (out / "compute-trends" / "figures" / "compute-thresholds-per-year.svg").read_text()
+    assert re.search(r"20\d\d: data to 20\d\d-\d\d-\d\d", svg)  # the legend names the data's end
