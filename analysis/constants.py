@@ -226,6 +226,8 @@ EPOCH_OPEN_MODELS_REPORT_DATE = "2024-11-04"
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12  # 30.4375 days: lag months = days / DAYS_PER_MONTH
 
 # FMTI developers written differently across editions, mapped to one name so a developer is one series in figures.
-# The 2023 index (Bommasani et al. 2023, arXiv:2310.12941) and the May 2024 index (arXiv:2407.12929) both score
-# Stability AI (Stable Diffusion 2 / Stable Video Diffusion); our 2024 row writes it "Stability".
+# The 2023 index (crfm.stanford.edu/fmti: "Stability AI, the third open foundation model developer, is a close
+# fourth") and the May 2024 index (crfm.stanford.edu/fmti/May-2024: "All eight developers scored in both the October
+# 2023 and May 2024 FMTI have improved their scores"; the eight are only reached with Stability counted as Stability
+# AI) score the same developer; our 2024 row writes it "Stability".
 FMTI_DEVELOPER_ALIASES = {"Stability": "Stability AI"}
