@@ -300,7 +300,11 @@ def load(spec: str | None = None, *, strict: bool = True) -> Dataset:
         from analysis import epoch
 
         assert path is not None
-        tables["models"] = epoch.load_epoch(path).models
+        imp = epoch.load_epoch(path)
+        tables["models"] = imp.models
+        from analysis.notices import warn_import
+
+        warn_import(imp.problems)  # one notice with counts of values set empty and rows skipped
         files.append((display_path(path), sha256_file(path)))
         label = f"epoch:{path}"
     else:
