@@ -28,13 +28,14 @@ import pandas as pd
 
 from analysis import schema
 from analysis.errors import DataError, Problem, UsageError
+from analysis.safeio import MAX_FILE_BYTES, expand_user, read_bytes_limited  # bounded, regular files only
 
 # Epoch AI's accessibility categories as they appear in our `access` column.
 OPEN_WEIGHTS = ("open-weights-unrestricted", "open-weights-restricted", "open-weights-non-commercial")
 CLOSED = ("api", "hosted", "unreleased")
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MAX_FILE_BYTES = 200 * 1024 * 1024  # refuse anything larger than this with a clear error
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # ASCII digits only
+_ASCII_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
 def display_path(path: Path) -> str:
@@ -56,19 +57,7 @@ def sha256_file(path: Path) -> str:
 def read_text(path: Path) -> str:
     """Read a CSV file as text, or raise UsageError with a one-line reason."""
     shown = display_path(path)
-    if not path.exists():
-        raise UsageError(f"{shown}: no such file")
-    if path.is_dir():
-        raise UsageError(f"{shown}: is a directory, expected a CSV file")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UsageError(f"{shown}: file is {size / 1e6:.0f} MB, larger than the {MAX_FILE_BYTES // 2**20} MiB limit")
-        raw = path.read_bytes()
-    except PermissionError:
-        raise UsageError(f"{shown}: permission denied") from None
-    except OSError as exc:
-        raise UsageError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    raw = read_bytes_limited(path, shown, MAX_FILE_BYTES)  # refuses FIFOs, devices, directories; bounded read
     if not raw.strip():
         raise UsageError(f"{shown}: file is empty")
     if b"\x00" in raw[:65536]:
@@ -136,6 +125,8 @@ def read_raw(path: Path) -> RawTable:
 
 def parse_number(text: str) -> float:
     """A plain decimal or scientific number; raise ValueError with a readable reason otherwise."""
+    if not _ASCII_NUMBER.match(text.strip()):  # float() alone would accept '１e24', '١٢٣e20' and '1_000'
+        raise ValueError("not a plain ASCII number")
     value = float(text)  # accepts '8.03e9', '1e24', '  7 '; rejects '1.2e24 FLOP', '175,000'
     if math.isnan(value) or math.isinf(value):
         raise ValueError("not a finite number")
@@ -271,11 +262,11 @@ def parse_spec(spec: str | None) -> tuple[str, Path | None]:
         p = spec[len("epoch:"):]
         if not p:
             raise UsageError("--data epoch:PATH needs a path after 'epoch:'")
-        return "epoch", Path(p).expanduser()
+        return "epoch", expand_user(p)
     if ":" in spec.split("/")[0] and not Path(spec).exists() and not re.match(r"^[A-Za-z]:[\\/]", spec):
         kind = spec.split(":", 1)[0]
         raise UsageError(f"--data {spec}: unknown source kind {kind!r}; use PATH or epoch:PATH")
-    return "csv", Path(spec).expanduser()
+    return "csv", expand_user(spec)
 
 
 def load(spec: str | None = None, *, strict: bool = True) -> Dataset:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from analysis.cli import add_data_option, add_json_option, print_json
+from analysis.cli import add_data_option, add_json_option, positive_int_type, print_json, seed_type
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,11 +40,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--setting", default=None, help="only this evaluation setting (e.g. '5-shot'); default: best of all")
     p.add_argument("--metric", choices=("score", "compute"), default="score",
                    help="score = benchmark score (default); compute = training compute")
-    p.add_argument("--top-k", type=int, default=1, help="compare the k-th best open vs closed (default 1)")
+    p.add_argument("--top-k", type=positive_int_type, default=1, help="compare the k-th best open vs closed (default 1)")
     p.add_argument("--domain", default=None, help="with --metric compute: only this domain (e.g. language)")
     p.add_argument("--since", default=None, metavar="DATE", help="only models released on/after DATE")
     p.add_argument("--until", default=None, metavar="DATE", help="only models released on/before DATE")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="bootstrap seed (default 0)")
     add_json_option(p)
     p.set_defaults(func=run_lag)
 
@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--subset", choices=("notable", "frontier"), default="notable")
     p.add_argument("--by", choices=("organization", "country"), default="organization")
     p.add_argument("--since", type=int, default=None, metavar="YEAR", help="first year shown")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="bootstrap seed (default 0)")
     add_json_option(p)
     p.set_defaults(func=run_concentration)
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.cli import add_json_option, print_json
+from analysis.cli import add_json_option, positive_int_type, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "Unchanged reports are skipped; failures leave the last good report intact.")
     p.add_argument("names", nargs="*", metavar="NAME", help="notebooks to run (default: all)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: reports/)")
-    p.add_argument("--jobs", type=int, default=None, metavar="N", help="notebooks run at once (default: cores)")
+    p.add_argument("--jobs", type=positive_int_type, default=None, metavar="N", help="notebooks run at once (default: cores)")
     p.add_argument("--data", metavar="SPEC", default=None, help="data for every notebook: PATH or epoch:PATH")
     p.add_argument("-p", dest="params", action="append", default=[], metavar="KEY=VALUE",
                    help="override a notebook parameter (checked against its declared type)")
