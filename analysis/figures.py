@@ -60,7 +60,7 @@ def short_label(text: object, width: int = 40) -> str:
 def stamp(fig, figure_id: str, source: str) -> None:
     """Write the source line and the figure id under the figure."""
     fig.text(0.0, -0.02, f"Source: {source}", ha="left", va="top", fontsize=7.5, color="#555555",
-             transform=fig.transFigure)
+             transform=fig.transFigure, parse_math=False)  # a '$' in a file name or label is text, never mathtext
     fig.text(1.0, -0.02, f"Frontier Atlas · {figure_id}", ha="right", va="top", fontsize=7.5, color="#555555",
              transform=fig.transFigure)
 

@@ -109,17 +109,12 @@ _ORDER = {n: i for i, n in enumerate(("compute-trends", "parameter-growth", "dat
 
 def write_index(out: Path) -> Path:
     """reports/index.html: every report and figure, each with a ready citation."""
-    from analysis.reports import citation_year
+    from analysis.reports import citation_year, report_manifests
+    from analysis.safeio import atomic_write_text
 
     year = citation_year()
-    manifests = []
-    for m in sorted(out.glob("*/manifest.json"), key=lambda p: (_ORDER.get(p.parent.name, len(_ORDER)), p.parent.name)):
-        if m.parent.name.startswith("."):
-            continue
-        try:
-            manifests.append(json.loads(m.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            continue
+    # only our own manifests: a foreign folder or manifest.json in --out is ignored
+    manifests = sorted(report_manifests(out), key=lambda m: (_ORDER.get(m["report"], len(_ORDER)), m["report"]))
     body = [f"<h1>Frontier Atlas reports</h1><p class=\"meta\">Frontier Atlas {html.escape(analysis.__version__)}."
             " Each figure has a stable id; cite it with the data version shown.</p>"]
     body.append("<nav>" + "".join(f"<a href=\"#{html.escape(m['report'])}\">{html.escape(m.get('title', m['report']))}</a>"
@@ -142,7 +137,5 @@ def write_index(out: Path) -> Path:
             )
         body.append("</section>")
     path = out / "index.html"
-    tmp = out / ".index.html.tmp"
-    tmp.write_text(_page("Frontier Atlas reports", "\n".join(body)), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write_text(path, _page("Frontier Atlas reports", "\n".join(body)))  # no partial file on a full disk
     return path

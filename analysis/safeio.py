@@ -9,6 +9,7 @@ the reported size is wrong (files that grow while being read, special file syste
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -90,3 +91,39 @@ def read_bytes_limited(path: Path, shown: str | None = None, limit: int = MAX_FI
         raise UsageError(f"{shown}: cannot read ({exc.strerror or exc})") from None
     finally:
         os.close(fd)
+
+
+def check_regular(path: Path, shown: str | None = None) -> None:
+    """UsageError unless ``path`` (after symlinks) is an existing regular file: never blocks on a FIFO."""
+    shown = shown or str(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise UsageError(f"{shown}: no such file") from None
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise UsageError(f"{shown}: {_kind(st.st_mode)}")
+
+
+def atomic_write_text(path: Path, text: str, marker: str = ".frontier-atlas-tmp") -> None:
+    """Write ``path`` through a temporary file in the same folder, renamed into place; on any error (a full disk)
+    the temporary file is removed and ``path`` keeps its old content. The temporary name carries our marker and
+    the pid, and is created with O_EXCL|O_NOFOLLOW, so no user file or symlink can be written through."""
+    tmp = path.with_name(f"{marker}-{os.getpid()}-{path.name}")
+    data = text.encode("utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0),
+                 0o644)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                n = os.write(fd, view)
+                view = view[n:]
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
