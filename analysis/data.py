@@ -148,7 +148,13 @@ def _parse_column(raw: pd.Series, fld: schema.Field, file: str, problems: list[P
             elif fld.type == "date":
                 if not _ISO_DATE.match(text):
                     raise ValueError("not an ISO date YYYY-MM-DD")
-                values.append(pd.Timestamp(text))
+                ts = pd.Timestamp(text)
+                if not pd.Timestamp.min <= ts <= pd.Timestamp.max:  # e.g. 9999-12-31: not representable in ns
+                    problems.append(Problem(file, int(line), fld.name, f"date {text} is outside the supported range "
+                                            f"{pd.Timestamp.min:%Y-%m-%d} to {pd.Timestamp.max:%Y-%m-%d}"))
+                    values.append(None)
+                    continue
+                values.append(ts)
             else:
                 values.append(text)
         except (ValueError, OverflowError):

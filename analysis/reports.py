@@ -66,8 +66,10 @@ def read_notebook(name: str):
     nb = jupytext.read(notebook_path(name))
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
     nb.metadata.setdefault("language_info", {"name": "python"})
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
         cell.metadata.setdefault("tags", [])
+        if "id" in cell:  # deterministic ids (jupytext draws random ones): same inputs, same notebook bytes
+            cell["id"] = f"cell-{i}"
     return nb
 
 
@@ -289,7 +291,9 @@ def _strip_volatile(nb) -> None:
     pm = nb.metadata.get("papermill", {})
     for k in VOLATILE_KEYS:
         pm.pop(k, None)
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
+        if "id" in cell:  # nbformat draws random cell ids: number them so the notebook's bytes depend on its inputs
+            cell["id"] = f"cell-{i}"
         cpm = cell.metadata.get("papermill", {})
         for k in VOLATILE_KEYS:
             cpm.pop(k, None)
