@@ -15,6 +15,7 @@ import argparse
 import importlib
 import json
 import math
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -112,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
+        if argv is None:  # the real program (not a test calling main): our cleanup is done, so leave at once;
+            sys.stdout.flush()  # tearing down the notebook libraries' objects can take seconds on a busy machine
+            sys.stderr.flush()
+            os._exit(130)
         return 130
     except BrokenPipeError:
         return 0

@@ -517,7 +517,11 @@ PDEATHSIG = signal.SIGTERM
 
 
 def _worker_signal(signum, frame):  # pragma: no cover - exercised via subprocess tests
-    """In a worker, SIGINT/SIGTERM/SIGHUP interrupt the running notebook (its cleanup runs); an idle worker exits."""
+    """In a worker, SIGINT/SIGTERM/SIGHUP (and the parent-death signal) stop the worker's kernel at once, then
+    interrupt the running notebook so that its cleanup runs; an idle worker just exits."""
+    marker = os.environ.get(RUN_ENV, "")
+    if "/" in marker:
+        _kill_marked(*marker.split("/", 1))
     if _RUNNING:
         raise KeyboardInterrupt
     os._exit(1)

@@ -124,7 +124,6 @@ def test_concurrent_run_is_refused(nbdir, tmp_path):
 def test_read_only_output_is_a_clear_error(nbdir, tmp_path, monkeypatch):
     """A read-only output folder (simulated: the suite may run as root, which ignores permissions)."""
     import errno
-
     import os
 
     real = os.mkdir
