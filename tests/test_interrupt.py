@@ -35,7 +35,8 @@ def test_interrupt_keeps_previous_report(tmp_path, sig):
     proc = subprocess.Popen(cmd + ["-p", "seconds=60"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     deadline = time.monotonic() + 120
-    while not any(p.name.startswith(".tmp-") for p in out.iterdir()) and time.monotonic() < deadline:
+    work = out / ".frontier-atlas"  # the runner's private folder: temp, backup and log entries live there
+    while not any(p.name.startswith("tmp-") for p in work.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.2)
     time.sleep(3)  # the kernel is running the sleeping cell now
     proc.send_signal(sig)
@@ -45,4 +46,5 @@ def test_interrupt_keeps_previous_report(tmp_path, sig):
     assert "interrupted" in err
     assert snapshot(out / "slow") == before
     leftovers = [p.name for p in out.iterdir() if p.name.startswith((".tmp-", ".old-", ".kernel-"))]
+    leftovers += [p.name for p in work.iterdir() if p.name.startswith(("tmp-", "old-", "log-"))]
     assert leftovers == []
