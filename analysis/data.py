@@ -268,11 +268,11 @@ def parse_spec(spec: str | None) -> tuple[str, Path | None]:
         p = spec[len("epoch:"):]
         if not p:
             raise UsageError("--data epoch:PATH needs a path after 'epoch:'")
-        return "epoch", expand_user(p)
+        return "epoch", Path(p).expanduser()
     if ":" in spec.split("/")[0] and not Path(spec).exists() and not re.match(r"^[A-Za-z]:[\\/]", spec):
         kind = spec.split(":", 1)[0]
         raise UsageError(f"--data {spec}: unknown source kind {kind!r}; use PATH or epoch:PATH")
-    return "csv", expand_user(spec)
+    return "csv", Path(spec).expanduser()
 
 
 def load(spec: str | None = None, *, strict: bool = True) -> Dataset:
@@ -302,3 +302,18 @@ def is_open_weights(access: pd.Series) -> pd.Series:
     out = access.isin(OPEN_WEIGHTS).astype("boolean")
     out[access.isna()] = pd.NA
     return out
+
+
+# `~unknownuser/x.csv`: Path.expanduser raises RuntimeError. Wherever a --data SPEC is parsed, that is a one-line
+# usage error (wraps parse_spec above; functions here and elsewhere look the name up when called).
+_parse_spec_expanding = parse_spec
+
+
+def parse_spec(spec: str | None) -> tuple[str, Path | None]:  # noqa: F811
+    """Split a --data SPEC into (kind, path); an unknown ``~user`` is a UsageError."""
+    try:
+        return _parse_spec_expanding(spec)
+    except RuntimeError:
+        text = (spec or "")[len("epoch:"):] if (spec or "").startswith("epoch:") else (spec or "")
+        expand_user(text)  # raises the UsageError naming the user
+        raise

@@ -7,7 +7,7 @@ rows, with wall time and peak memory (max RSS) of each command, and a chart of b
 Each command runs in its own process (`python -m analysis ...`); its peak resident memory comes from the kernel's
 rusage for that child (``os.wait4``), not from a sampling tool. A child is capped at 8 GiB of address space so that
 a runaway command fails (and is reported as failed) instead of exhausting a shared machine. Targets at 100k rows:
-< 10 s and < 2 GB per command. Results: benchmarks/results/bench_scale.json and bench-scale.svg/.png.
+< 10 s and < 2 GB per command. Results: benchmarks/scale/bench_scale.json and bench-scale.svg/.png (committed; README shows them).
 
 The synthetic file is in our models schema and passes `frontier-atlas validate`: release dates 2010-2026,
 training compute growing ~0.6 orders of magnitude a year with log-normal scatter, parameters and tokens that
@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
+RESULTS = ROOT / "benchmarks" / "scale"  # committed: README shows the chart
 SIZES = (10_000, 30_000, 100_000)
 TARGET_S, TARGET_BYTES = 10.0, 2 * 10**9
 ADDRESS_SPACE_CAP = 8 * 2**30
