@@ -6,7 +6,8 @@ rows, with wall time and peak memory (max RSS) of each command, and a chart of b
 
 Each command runs in its own process (`python -m analysis ...`); its peak resident memory comes from the kernel's
 rusage for that child (``os.wait4``), not from a sampling tool. A child is capped at 8 GiB of address space so that
-a runaway command fails (and is reported as failed) instead of exhausting a shared machine. Targets at 100k rows:
+a runaway command fails (and is reported as failed) instead of exhausting a shared machine; a command is also
+stopped after 30 s of CPU time (3x the target). Targets at 100k rows:
 < 10 s and < 2 GB per command. Results: benchmarks/scale/bench_scale.json and bench-scale.svg/.png (committed; README shows them).
 
 The synthetic file is in our models schema and passes `frontier-atlas validate`: release dates 2010-2026,
@@ -110,8 +111,12 @@ def commands(data: Path) -> dict[str, list[str]]:
     }
 
 
+CPU_CAP_S = 30  # a command still running after 30 s of CPU (3x the target) is stopped (SIGXCPU) and reported
+
+
 def _cap() -> None:  # runs in the child before exec
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_CAP, ADDRESS_SPACE_CAP))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_CAP_S, CPU_CAP_S + 5))
 
 
 def measure(argv: list[str]) -> dict:

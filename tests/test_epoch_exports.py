@@ -9,6 +9,7 @@ all-models exports (`cannot convert float NaN to bool`: models of unknown access
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -20,6 +21,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.reference, needs_ref]
 
 EXPORTS = ["epoch_notable_ai_models.csv", "epoch_notable_ai_models_2026-01-26.csv", "epoch_all_ai_models.csv",
            "epoch_frontier_ai_models.csv", "epoch_large_scale_ai_models.csv"]
+# The whole batch runs on the documented export (notable, July 2026) and the largest (all models); to keep the suite
+# within its time budget the other exports run the two reports that broke on them. FRONTIER_ATLAS_EPOCH_BATCH=all
+# runs every report on every export (about 30 notebook runs).
+FULL = {"epoch_notable_ai_models.csv", "epoch_all_ai_models.csv"}
+BROKE = ["llama3-case-study", "openness"]
 LOCATED = re.compile(r"^[a-z0-9-]+: cell \d+ of notebooks/[a-z0-9-]+\.py failed with (AnalysisError|DataError|UsageError): ")
 
 
@@ -29,8 +35,9 @@ def test_every_report_builds_on_every_epoch_export(tmp_path, monkeypatch, export
     if not path.is_file():
         pytest.skip(f"{export} not in the reference folder")
     monkeypatch.setattr(reports, "NOTEBOOKS", reports.ROOT / "notebooks")
-    res = reports.run_reports(None, out=tmp_path / "reports", jobs=2, data_spec=f"epoch:{path}")
-    assert [r.name for r in res] == reports.available()
+    names = reports.available() if export in FULL or os.environ.get("FRONTIER_ATLAS_EPOCH_BATCH") == "all" else BROKE
+    res = reports.run_reports(names, out=tmp_path / "reports", jobs=2, data_spec=f"epoch:{path}")
+    assert [r.name for r in res] == names
     bad = [r.message for r in res if r.status != "ok" and not LOCATED.match(r.message)]
     assert not bad, bad
     # the two workflows named in the issue build outright
