@@ -291,6 +291,8 @@ def _strip_volatile(nb) -> None:
     pm = nb.metadata.get("papermill", {})
     for k in VOLATILE_KEYS:
         pm.pop(k, None)
+    if isinstance(pm.get("output_path"), str):  # the temporary build folder's path: keep the file name only
+        pm["output_path"] = os.path.basename(pm["output_path"])
     for i, cell in enumerate(nb.cells):
         if "id" in cell:  # nbformat draws random cell ids: number them so the notebook's bytes depend on its inputs
             cell["id"] = f"cell-{i}"

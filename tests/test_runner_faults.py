@@ -67,10 +67,15 @@ def children(pid: int) -> list[int]:
     return out
 
 
+def default_sigint() -> None:
+    """Undo an inherited 'ignore SIGINT' (a test run started in the background): the CLI must see Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(out: Path, *args: str) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "analysis", "report", "--out", str(out), *args]
     return subprocess.Popen(cmd, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=default_sigint)
 
 
 def wait_for(cond, timeout: float = 120.0) -> None:
