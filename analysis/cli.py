@@ -15,12 +15,14 @@ import argparse
 import importlib
 import json
 import math
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 import analysis
+from analysis import constants as C
 from analysis.errors import AtlasError
 
 
@@ -170,11 +172,80 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
+        if argv is None:  # the real program (not a test calling main): our cleanup is done, so leave at once;
+            sys.stdout.flush()  # tearing down the notebook libraries' objects can take seconds on a busy machine
+            sys.stderr.flush()
+            os._exit(130)
         return 130
     except BrokenPipeError:
         return 0
+    except MemoryError:
+        print("error: out of memory; use a smaller file or fewer resamples (--bootstrap)", file=sys.stderr)
+        return 1
     except Exception as exc:  # a bug, not a user mistake: still one line unless --debug
         if args.debug:
             raise
         print(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug and report it", file=sys.stderr)
         return 1
+
+
+# --- shared argument types (every command uses these, so limits and messages are the same everywhere) ------------
+
+MAX_BOOTSTRAP = C.MAX_BOOTSTRAP  # documented maximum of --bootstrap (analysis/constants.py)
+MAX_SEED = 2**32 - 1  # numpy seeds are non-negative; 32 bits are plenty and print the same everywhere
+
+
+def _whole(text: object, what: str) -> int:
+    s = str(text).strip()
+    if not s.isascii() or not s.lstrip("+-").isdigit():
+        raise argparse.ArgumentTypeError(f"{what}: expected a whole number, got {text!r}")
+    return int(s)
+
+
+def seed_type(text: object) -> int:
+    """argparse type for ``--seed``: a whole number in [0, 2**32 - 1]."""
+    v = _whole(text, "seed")
+    if not 0 <= v <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"seed must be between 0 and {MAX_SEED}, got {text!r}")
+    return v
+
+
+def bootstrap_type(text: object) -> int:
+    """argparse type for ``--bootstrap``: resamples, between 10 and :data:`MAX_BOOTSTRAP`."""
+    v = _whole(text, "bootstrap")
+    if not 10 <= v <= MAX_BOOTSTRAP:
+        raise argparse.ArgumentTypeError(f"bootstrap must be at least 10 and at most {MAX_BOOTSTRAP:,} resamples, "
+                                         f"got {text!r}")
+    return v
+
+
+def confidence_type(text: object) -> float:
+    """argparse type for ``--confidence``: a level strictly between 0 and 1 (each command may narrow it)."""
+    s = str(text).strip()
+    try:
+        if not s.isascii():
+            raise ValueError
+        v = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"confidence: expected a number such as 0.90, got {text!r}") from None
+    if not 0 < v < 1:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"confidence must be between 0 and 1 (e.g. 0.90), got {text!r}")
+    return v
+
+
+def positive_int_type(text: object) -> int:
+    """argparse type for counts such as ``--top-k`` and ``--jobs``: a whole number >= 1."""
+    v = _whole(text, "value")
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
+    return v
+
+
+def checked(type_fn, value: object, option: str):
+    """Apply an argument type inside a command (for options parsed as strings): UsageError (exit 2) naming it."""
+    from analysis.errors import UsageError
+
+    try:
+        return type_fn(value)
+    except argparse.ArgumentTypeError as exc:
+        raise UsageError(f"{option}: {exc}") from None

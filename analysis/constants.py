@@ -339,3 +339,8 @@ PROJECTION_LEVELS = {"training_power_draw_w": 1e9, "training_cost_2023_usd": 1e9
 # 2023 and May 2024 FMTI have improved their scores"; the eight are only reached with Stability counted as Stability
 # AI) score the same developer; our 2024 row writes it "Stability".
 FMTI_DEVELOPER_ALIASES = {"Stability": "Stability AI"}
+
+# --- Resource limits --------------------------------------------------------------------------------------------
+# Documented maximum of bootstrap / simulation sizes (`--bootstrap`, `n_boot`): resamples are drawn in bounded chunks,
+# so time grows linearly; 100,000 already makes the Monte Carlo error of a 90% interval negligible.
+MAX_BOOTSTRAP = 100_000

@@ -28,13 +28,14 @@ import pandas as pd
 
 from analysis import schema
 from analysis.errors import DataError, Problem, UsageError
+from analysis.safeio import MAX_FILE_BYTES, expand_user, read_bytes_limited  # bounded, regular files only
 
 # Epoch AI's accessibility categories as they appear in our `access` column.
 OPEN_WEIGHTS = ("open-weights-unrestricted", "open-weights-restricted", "open-weights-non-commercial")
 CLOSED = ("api", "hosted", "unreleased")
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MAX_FILE_BYTES = 200 * 1024 * 1024  # refuse anything larger than this with a clear error
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # ASCII digits only
+_ASCII_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
 def display_path(path: Path) -> str:
@@ -56,19 +57,7 @@ def sha256_file(path: Path) -> str:
 def read_text(path: Path) -> str:
     """Read a CSV file as text, or raise UsageError with a one-line reason."""
     shown = display_path(path)
-    if not path.exists():
-        raise UsageError(f"{shown}: no such file")
-    if path.is_dir():
-        raise UsageError(f"{shown}: is a directory, expected a CSV file")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UsageError(f"{shown}: file is {size / 1e6:.0f} MB, larger than the {MAX_FILE_BYTES // 2**20} MiB limit")
-        raw = path.read_bytes()
-    except PermissionError:
-        raise UsageError(f"{shown}: permission denied") from None
-    except OSError as exc:
-        raise UsageError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    raw = read_bytes_limited(path, shown, MAX_FILE_BYTES)  # refuses FIFOs, devices, directories; bounded read
     if not raw.strip():
         raise UsageError(f"{shown}: file is empty")
     if b"\x00" in raw[:65536]:
@@ -136,6 +125,8 @@ def read_raw(path: Path) -> RawTable:
 
 def parse_number(text: str) -> float:
     """A plain decimal or scientific number; raise ValueError with a readable reason otherwise."""
+    if not _ASCII_NUMBER.match(text.strip()):  # float() alone would accept '１e24', '١٢٣e20' and '1_000'
+        raise ValueError("not a plain ASCII number")
     value = float(text)  # accepts '8.03e9', '1e24', '  7 '; rejects '1.2e24 FLOP', '175,000'
     if math.isnan(value) or math.isinf(value):
         raise ValueError("not a finite number")
@@ -157,7 +148,13 @@ def _parse_column(raw: pd.Series, fld: schema.Field, file: str, problems: list[P
             elif fld.type == "date":
                 if not _ISO_DATE.match(text):
                     raise ValueError("not an ISO date YYYY-MM-DD")
-                values.append(pd.Timestamp(text))
+                ts = pd.Timestamp(text)
+                if not pd.Timestamp.min <= ts <= pd.Timestamp.max:  # e.g. 9999-12-31: not representable in ns
+                    problems.append(Problem(file, int(line), fld.name, f"date {text} is outside the supported range "
+                                            f"{pd.Timestamp.min:%Y-%m-%d} to {pd.Timestamp.max:%Y-%m-%d}"))
+                    values.append(None)
+                    continue
+                values.append(ts)
             else:
                 values.append(text)
         except (ValueError, OverflowError):
@@ -317,3 +314,18 @@ def is_open_weights(access: pd.Series) -> pd.Series:
     out = access.isin(OPEN_WEIGHTS).astype("boolean")
     out[access.isna()] = pd.NA
     return out
+
+
+# `~unknownuser/x.csv`: Path.expanduser raises RuntimeError. Wherever a --data SPEC is parsed, that is a one-line
+# usage error (wraps parse_spec above; functions here and elsewhere look the name up when called).
+_parse_spec_expanding = parse_spec
+
+
+def parse_spec(spec: str | None) -> tuple[str, Path | None]:  # noqa: F811
+    """Split a --data SPEC into (kind, path); an unknown ``~user`` is a UsageError."""
+    try:
+        return _parse_spec_expanding(spec)
+    except RuntimeError:
+        text = (spec or "")[len("epoch:"):] if (spec or "").startswith("epoch:") else (spec or "")
+        expand_user(text)  # raises the UsageError naming the user
+        raise

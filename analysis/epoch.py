@@ -164,13 +164,13 @@ def _hardware(cell: str) -> str:
 def _number(text: str) -> str:
     """Epoch numbers are plain floats; tolerate thousands separators and stray units, else empty."""
     t = text.replace(",", "").replace("\u202f", "").strip()
-    m = re.match(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", t)
+    m = re.match(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", t, re.ASCII)  # ASCII digits only: never read '１e24' as a number
     return m.group(0) if m else ""
 
 
 def _date(text: str) -> str:
     t = text.strip()
-    if not t:
+    if not t or not t.isascii():  # only ASCII digits are dates
         return ""
     ts = pd.to_datetime(t, errors="coerce", dayfirst=False)
     if pd.isna(ts):

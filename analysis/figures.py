@@ -341,7 +341,7 @@ def stamp(fig, figure_id: str, source: str) -> None:
     y = (box.y0 - 0.1) / h  # 0.1 inch under the lowest text, whatever the figure's height
     x0, x1 = min(0.0, box.x0 / w), max(1.0, box.x1 / w)
     fig.text(x0, y, f"Source: {source}", ha="left", va="top", fontsize=7.5, color="#555555",
-             transform=fig.transFigure)
+             transform=fig.transFigure, parse_math=False)  # a '$' in a file name or label is text, never mathtext
     fig.text(x1, y, f"Frontier Atlas · {figure_id}", ha="right", va="top", fontsize=7.5, color="#555555",
              transform=fig.transFigure)
 

@@ -558,6 +558,7 @@ def frontier_curves(entries: pd.DataFrame, top_k: int = 1) -> pd.DataFrame:
     value, model_id — one row each time a group's level rises (ready to plot as a step function).
     """
     _check_entries(entries)
+    entries = entries[entries["open_weights"].notna()]  # unknown access (Epoch's larger exports) is neither group
     parts = []
     for name, mask in (("closed", ~entries["open_weights"].astype(bool)), ("open", entries["open_weights"].astype(bool))):
         c = _topk_curve(entries[mask], top_k)

@@ -155,17 +155,12 @@ _ORDER = {n: i for i, n in enumerate(("explore", "compute-trends", "parameter-gr
 
 def write_index(out: Path) -> Path:
     """reports/index.html: every report and figure, each with a ready citation."""
-    from analysis.reports import citation_year
+    from analysis.reports import citation_year, report_manifests
+    from analysis.safeio import atomic_write_text
 
     year = citation_year()
-    manifests = []
-    for m in sorted(out.glob("*/manifest.json"), key=lambda p: (_ORDER.get(p.parent.name, len(_ORDER)), p.parent.name)):
-        if m.parent.name.startswith("."):
-            continue
-        try:
-            manifests.append(json.loads(m.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            continue
+    # only our own manifests: a foreign folder or manifest.json in --out is ignored
+    manifests = sorted(report_manifests(out), key=lambda m: (_ORDER.get(m["report"], len(_ORDER)), m["report"]))
     figures = {}
     for m in manifests:
         figures[m["report"]] = [dict(f, plain=c[0], bibtex=c[1]) for f in m.get("figures", [])
@@ -174,7 +169,5 @@ def write_index(out: Path) -> Path:
              "git_commit": str(m.get("git_commit")), "figures": figures[m["report"]]} for m in manifests]
     body = _templates().get_template("index.html.j2").render(version=analysis.__version__, manifests=view)
     path = out / "index.html"
-    tmp = out / ".index.html.tmp"
-    tmp.write_text(_page("Frontier Atlas reports", body), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write_text(path, _page("Frontier Atlas reports", body))  # no partial file on a full disk
     return path

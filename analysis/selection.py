@@ -41,7 +41,7 @@ SUBSETS = ("notable", "frontier", "open", "closed")
 
 # Largest bootstrap we run: 100,000 resamples keep every interval's Monte Carlo error far below its width and run in
 # seconds; larger requests are almost always typos (an extra zero) and would hold the machine for minutes.
-MAX_BOOTSTRAP = 100_000
+MAX_BOOTSTRAP = C.MAX_BOOTSTRAP
 
 # Parent family of an organization, for counting "who" (HHI, organizations above a threshold, cluster bootstrap).
 # Sources for the non-obvious merges:

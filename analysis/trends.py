@@ -259,6 +259,9 @@ def _check_enough(p: Prepared, what: str = "") -> None:
             f"need at least {MIN_POINTS}")
     if np.ptp(p.x) == 0:
         raise AnalysisError(f"cannot fit a trend{what}: all {p.n} models with {label.lower()} share one release date")
+    if np.ptp(p.y) == 0:  # zero variance in y: OLS would report growth 1.0x, an infinite doubling time, R² = -inf
+        raise AnalysisError(f"cannot fit a trend{what}: all {p.n} models have the same {label.lower()} "
+                            f"({_pow10(float(p.y[0])):.3g}); there is no growth to measure")
 
 
 # --- the fit -------------------------------------------------------------------------------------------------
@@ -436,8 +439,11 @@ def _bootstrap(p: Prepared, xm: float, method: str, n_boot: int, seed: int) -> t
     rng = np.random.default_rng(seed)
     x = p.x - xm
     if method == "bootstrap":
-        idx = rng.integers(0, p.n, size=(n_boot, p.n))
-        draws = _boot_slopes(x, p.y, idx)
+        # in chunks of about 2 million drawn indices: memory stays linear in the models, whatever n_boot is
+        # (the same draws as one (n_boot, n) array: the generator fills rows in order)
+        step = max(1, 2_000_000 // max(p.n, 1))
+        draws = np.concatenate([_boot_slopes(x, p.y, rng.integers(0, p.n, size=(min(step, n_boot - i), p.n)))
+                                for i in range(0, n_boot, step)])
         n_clusters = None
     else:
         keys = np.array([c if c else f"__row{i}" for i, c in enumerate(p.clusters)], dtype=object)

@@ -119,14 +119,23 @@ if len(cm):
                alt="Left: paired bars of compute estimates per model; right: implied utilization bars below a "
                    "dashed reference line near 40%.",
                table=cm, source=f"{ds.label}; Meta Llama 3 model card and blog")
-    out.prose(
-        f"6·N·D gives {out.number('llama3-compute-and-utilization', 0, 'flop_6nd', '{:.2g}')} FLOP for "
-        f"{html.escape(str(cm['name'].iloc[0]))}; against its "
-        f"{out.number('llama3-compute-and-utilization', 0, 'gpu_hours', '{:.2g}')} reported GPU-hours that is a "
-        f"utilization of {out.number('llama3-compute-and-utilization', 0, 'implied_mfu', '{:.1%}')} of the H100's "
-        f"dense BF16 peak, below the {out.number('llama3-compute-and-utilization', 0, 'reference_mfu', '{:.1%}')} "
-        "Meta reported for its clusters: the reported hours include more than the final run's useful FLOP."
-    )
+    # Epoch AI exports lack some of these fields (e.g. GPU-hours): say only what the data supports
+    have = cm.iloc[0].notna()
+    name0 = html.escape(str(cm["name"].iloc[0]))
+    if have["flop_6nd"] and have["gpu_hours"] and have["implied_mfu"] and have["reference_mfu"]:
+        out.prose(
+            f"6·N·D gives {out.number('llama3-compute-and-utilization', 0, 'flop_6nd', '{:.2g}')} FLOP for "
+            f"{name0}; against its "
+            f"{out.number('llama3-compute-and-utilization', 0, 'gpu_hours', '{:.2g}')} reported GPU-hours that is a "
+            f"utilization of {out.number('llama3-compute-and-utilization', 0, 'implied_mfu', '{:.1%}')} of the H100's "
+            f"dense BF16 peak, below the {out.number('llama3-compute-and-utilization', 0, 'reference_mfu', '{:.1%}')} "
+            "Meta reported for its clusters: the reported hours include more than the final run's useful FLOP."
+        )
+    elif have["flop_6nd"]:
+        out.prose(f"6·N·D gives {out.number('llama3-compute-and-utilization', 0, 'flop_6nd', '{:.2g}')} FLOP for "
+                  f"{name0}; this data has no reported GPU-hours for it, so no utilization is implied.")
+    else:
+        out.prose(f"This data has neither parameters and tokens nor GPU-hours for {name0}: no compute estimate.")
 
 # %% [markdown]
 # ## Tokens per parameter against the Chinchilla optimum

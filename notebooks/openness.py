@@ -119,7 +119,7 @@ if lag is not None:
     for group, color in (("closed", CLOSED_COLOR), ("open", OPEN_COLOR)):
         c = curves[curves["group"] == group].sort_values("date")
         ax.step(c["date"], c["value"], where="post", color=color, lw=2, label=f"best {group} model")
-        pts = entries[entries["open_weights"] == (group == "open")]
+        pts = entries[(entries["open_weights"] == (group == "open")).fillna(False).astype(bool)]  # unknown: neither
         ax.scatter(pts["date"], pts["value"], s=10, color=color, alpha=0.35)
     for _, r in lag.matched.iterrows():
         ax.annotate("", xy=(r["open_date"], r["level"]), xytext=(r["closed_date"], r["level"]),

@@ -10,7 +10,8 @@ import pytest
 from analysis import schema
 
 ROOT = Path(__file__).resolve().parents[1]
-REF = ROOT.parent / "shared" / "reference"
+# FRONTIER_ATLAS_REFERENCE points at the reference folder when the project is checked out elsewhere (a worktree)
+REF = Path(__import__("os").environ.get("FRONTIER_ATLAS_REFERENCE") or ROOT.parent / "shared" / "reference")
 needs_ref = pytest.mark.skipif(not REF.is_dir(), reason="../shared/reference not present")
 
 GOOD_MODEL = {

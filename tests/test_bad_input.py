@@ -51,7 +51,39 @@ CASES = {
     "duplicate models": (models_text([{"id": "a"}, {"id": "a"}]), "", {1}, ["id: duplicate value 'a'"]),
     "not an epoch export": ("a,b\n1,2\n", "epoch:", {1}, ["not an Epoch AI models export"]),
     "epoch: empty": ("", "epoch:", {2}, ["file is empty"]),
+    # issue 13: each of these was an internal error, a hang or a quiet wrong answer before
+    "date far in the future": (models_text([{"release_date": "9999-12-31"}]), "", {1},
+                               [":2:release_date: date 9999-12-31 is outside the supported range"]),
+    "date in year one": (models_text([{"release_date": "0001-01-01"}]), "", {1},
+                         [":2:release_date: date 0001-01-01 is outside the supported range"]),
+    "arabic-indic digits": (models_text([{"training_compute_flop": "\u0661\u0662\u0663e20"}]), "", {1},
+                            [":2:training_compute_flop: expected a plain number"]),
+    "fullwidth digits": (models_text([{"parameters": "\uff11e24"}]), "", {1}, [":2:parameters: expected a plain number"]),
+    "fullwidth date": (models_text([{"release_date": "\uff12\uff10\uff12\uff14-01-01"}]), "", {1},
+                       [":2:release_date: expected an ISO date"]),
+    "underscore digits": (models_text([{"parameters": "8_000_000_000"}]), "", {1}, [":2:parameters: expected a plain number"]),
+    "directory": ("DIR", "", {2}, ["is a directory"]),
+    "named pipe (FIFO)": ("FIFO", "", {2}, ["is a named pipe (FIFO)"]),
+    "symlink to /dev/zero": ("DEVZERO", "", {2}, ["is a device"]),
+    "epoch: named pipe": ("FIFO", "epoch:", {2}, ["is a named pipe (FIFO)"]),
+    "epoch: symlink to /dev/zero": ("DEVZERO", "epoch:", {2}, ["is a device"]),
 }
+
+
+def make_input(path, content) -> None:
+    """Write a case's input: text, bytes, or a special file (a folder, a FIFO, a symlink to /dev/zero)."""
+    import os
+
+    if content == "DIR":
+        path.mkdir()
+    elif content == "FIFO":
+        os.mkfifo(path)
+    elif content == "DEVZERO":
+        if not os.path.exists("/dev/zero"):
+            pytest.skip("no /dev/zero")
+        path.symlink_to("/dev/zero")
+    elif content is not None:
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -59,8 +91,7 @@ CASES = {
 def test_bad_input_table(tmp_path, capsys, case, cmd):
     content, prefix, codes, fragments = CASES[case]
     path = tmp_path / "input.csv"
-    if content is not None:
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    make_input(path, content)
     if cmd == ["validate"]:
         if prefix:
             pytest.skip("validate reads our schema; Epoch exports are read by --data epoch:PATH")

@@ -17,6 +17,11 @@ FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 pytestmark = pytest.mark.slow
 
 
+def default_sigint() -> None:
+    """Undo an inherited 'ignore SIGINT' (a test run started in the background): the CLI must see Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
@@ -33,9 +38,10 @@ def test_interrupt_keeps_previous_report(tmp_path, sig):
     assert done.returncode == 0, done.stderr
     before = snapshot(out / "slow")
     proc = subprocess.Popen(cmd + ["-p", "seconds=60"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=default_sigint)
     deadline = time.monotonic() + 120
-    while not any(p.name.startswith(".tmp-") for p in out.iterdir()) and time.monotonic() < deadline:
+    work = out / ".frontier-atlas"  # the runner's private folder: temp, backup and log entries live there
+    while not any(p.name.startswith("tmp-") for p in work.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.2)
     time.sleep(3)  # the kernel is running the sleeping cell now
     proc.send_signal(sig)
@@ -45,4 +51,5 @@ def test_interrupt_keeps_previous_report(tmp_path, sig):
     assert "interrupted" in err
     assert snapshot(out / "slow") == before
     leftovers = [p.name for p in out.iterdir() if p.name.startswith((".tmp-", ".old-", ".kernel-"))]
+    leftovers += [p.name for p in work.iterdir() if p.name.startswith(("tmp-", "old-", "log-"))]
     assert leftovers == []

@@ -115,7 +115,7 @@ def test_names_cannot_escape_or_be_unknown(nbdir, tmp_path, name):
 def test_concurrent_run_is_refused(nbdir, tmp_path):
     out = tmp_path / "reports"
     out.mkdir()
-    with open(out / ".lock", "a+") as fh:
+    with open(reports.work_dir(out) / reports.LOCK, "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(AtlasError, match="another `frontier-atlas report`"):
             reports.run_reports(["demo"], out=out)
@@ -124,15 +124,16 @@ def test_concurrent_run_is_refused(nbdir, tmp_path):
 def test_read_only_output_is_a_clear_error(nbdir, tmp_path, monkeypatch):
     """A read-only output folder (simulated: the suite may run as root, which ignores permissions)."""
     import errno
+    import os
 
-    real = Path.write_text
+    real = os.mkdir
 
-    def refuse(self, *a, **kw):
-        if self.name.startswith(".write-test-"):
-            raise OSError(errno.EROFS, "Read-only file system", str(self))
-        return real(self, *a, **kw)
+    def refuse(path, *a, **kw):
+        if os.path.basename(path) == reports.WORK_DIR:  # the first thing a run writes in --out
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real(path, *a, **kw)
 
-    monkeypatch.setattr(Path, "write_text", refuse)
+    monkeypatch.setattr(os, "mkdir", refuse)
     out = tmp_path / "ro"
     with pytest.raises(AtlasError, match="cannot write to .*not writable"):
         reports.run_reports(["demo"], out=out)

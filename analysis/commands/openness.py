@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import math
 
-from analysis.cli import add_data_option, add_json_option, format_interval, print_json
+from analysis.cli import (add_data_option, add_json_option, bootstrap_type, confidence_type, format_interval,
+                          positive_int_type, print_json, seed_type)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,11 +51,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
     p.add_argument("--metric", choices=("score", "compute"), default="score",
                    help="score = benchmark score (default); compute = training compute")
-    p.add_argument("--top-k", type=int, default=1, help="compare the k-th best open vs closed (default 1)")
+    p.add_argument("--top-k", type=positive_int_type, default=1, help="compare the k-th best open vs closed (default 1)")
     p.add_argument("--domain", default=None, help="with --metric compute: only this domain (e.g. language)")
     p.add_argument("--since", default=None, metavar="DATE", help="only models released on/after DATE")
     p.add_argument("--until", default=None, metavar="DATE", help="only models released on/before DATE")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="bootstrap seed (default 0)")
     p.add_argument("--source", choices=("auto", "table", "hub"), default="auto",
                    help="benchmark scores from our benchmarks table or Epoch's Benchmarking Hub snapshot (eci and "
                         "every hub benchmark); auto = the table for mmlu and gpqa-diamond, the hub otherwise")
@@ -69,10 +70,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--subset", choices=("notable", "frontier"), default="notable")
     p.add_argument("--by", choices=("organization", "country"), default="organization")
     p.add_argument("--since", type=int, default=None, metavar="YEAR", help="first year shown")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
-    p.add_argument("--top-k", type=int, default=10, help="frontier size with --subset frontier (default 10)")
-    p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
-    p.add_argument("--bootstrap", type=int, default=1000, metavar="N",
+    p.add_argument("--seed", type=seed_type, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--top-k", type=positive_int_type, default=10, help="frontier size with --subset frontier (default 10)")
+    p.add_argument("--confidence", type=confidence_type, default=0.90, help="interval level (default 0.90)")
+    p.add_argument("--bootstrap", type=bootstrap_type, default=1000, metavar="N",
                    help="simulations per candidate in the HHI interval (default 1000, at most 100000)")
     p.add_argument("--organizations", choices=("harmonized", "as-written"), default="harmonized",
                    help="harmonized = parent families (Google Brain, DeepMind -> Google; default); as-written")

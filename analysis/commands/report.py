@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from analysis.cli import add_json_option, print_json
+from analysis.cli import add_json_option, positive_int_type, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,8 +13,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Execute notebooks into reports/<name>/ with figures, tables and a manifest. "
                                    "Unchanged reports are skipped; failures leave the last good report intact.")
     p.add_argument("names", nargs="*", metavar="NAME", help="notebooks to run (default: all)")
-    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: reports/)")
-    p.add_argument("--jobs", type=int, default=None, metavar="N", help="notebooks run at once (default: cores)")
+    p.add_argument("--out", default=None, metavar="DIR", help="output folder (default: reports/)")
+    p.add_argument("--jobs", type=positive_int_type, default=None, metavar="N", help="notebooks run at once (default: cores)")
     p.add_argument("--data", metavar="SPEC", default=None, help="data for every notebook: PATH or epoch:PATH")
     p.add_argument("-p", dest="params", action="append", default=[], metavar="KEY=VALUE",
                    help="override a notebook parameter (checked against its declared type)")
@@ -47,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"[{i}/{total}] {res.name:<22} {res.status:<7} {res.seconds:6.1f} s", file=sys.stderr, flush=True)
 
-    out = args.out or reports.DEFAULT_OUT
+    out = reports.DEFAULT_OUT if args.out is None else args.out
     results = reports.run_reports(args.names or None, out=out, jobs=args.jobs, data_spec=args.data,
                                   overrides=args.params, force=args.force, progress=progress)
     failed = [r for r in results if r.status == "failed"]

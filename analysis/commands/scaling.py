@@ -13,7 +13,7 @@ import argparse
 import math
 
 from analysis import constants as C
-from analysis.cli import add_data_option, add_json_option, print_json
+from analysis.cli import add_data_option, add_json_option, confidence_type, print_json, seed_type
 from analysis.errors import UsageError
 
 
@@ -47,9 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--target-loss", metavar="L", help="target loss (nats/token, on the fit's data), e.g. 2.0")
     p.add_argument("--approach", default=DEFAULT_APPROACH, choices=APPROACHES,
                    help=f"scaling law (default {DEFAULT_APPROACH}; hoffmann-1/2 have no loss function)")
-    p.add_argument("--confidence", default=None, metavar="P",
+    p.add_argument("--confidence", default=None, metavar="P", type=confidence_type,
                    help=f"interval level for besiroglu-2024 (default {C.DEFAULT_CONFIDENCE})")
-    p.add_argument("--seed", default="0", metavar="S", help="Monte Carlo seed (default 0)")
+    p.add_argument("--seed", default="0", metavar="S", type=seed_type, help="Monte Carlo seed (default 0)")
     add_json_option(p)
     p.set_defaults(func=run_data_needed)
 
@@ -89,6 +89,31 @@ def _ci_text(alloc, name: str) -> str:
     return f"  ({alloc.confidence:.0%} interval {_fmt(ci[0])} to {_fmt(ci[1])})"
 
 
+def _check_target_loss(target: float, approach: str) -> None:
+    """Refuse absurd targets before solving: a loss at or above E + A + B is what the law gives a model of one
+    parameter trained on one token, so no model of any real size is needed (and huge targets underflow)."""
+    from analysis import scaling
+    from analysis.errors import AnalysisError
+
+    f = scaling.get_fit(approach)
+    ceiling = f.E + f.A + f.B
+    if target >= ceiling:
+        raise AnalysisError(f"--target-loss {target:g} is absurd under {f.name}: a 1-parameter model trained on 1 "
+                            f"token already has loss E + A + B = {ceiling:.4g}; give a target between E = {f.E:g} and "
+                            f"{ceiling:.4g} (nats/token)")
+
+
+def _check_allocation(alloc, target: float) -> None:
+    """Refuse answers that are not a model: fewer than one parameter or token, or not finite."""
+    from analysis.errors import AnalysisError
+
+    vals = {"parameters": alloc.params, "tokens": alloc.tokens, "compute": alloc.compute_flop}
+    for name, v in vals.items():
+        if v is None or not math.isfinite(v) or v < 1:
+            raise AnalysisError(f"--target-loss {target:g}: the solution has {name} = {v!r}, not a real model; "
+                                "choose a lower target loss")
+
+
 def run_data_needed(args: argparse.Namespace) -> int:
     from analysis import scaling
 
@@ -116,10 +141,12 @@ def run_data_needed(args: argparse.Namespace) -> int:
         if approach in scaling.POWER_LAWS:
             raise UsageError(f"--target-loss needs a loss function: approach {approach} has none "
                              "(use --approach hoffmann-3 or besiroglu-2024)")
+        _check_target_loss(target, approach)
         if params is not None:
             alloc = scaling.tokens_for_loss(target, params, approach, **kw)
         else:
             alloc = scaling.compute_optimal_for_loss(target, approach, **kw)
+        _check_allocation(alloc, target)
     elif params is not None:
         alloc = scaling.allocation_for_params(params, approach, **kw)
     else:

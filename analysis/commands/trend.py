@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from analysis.cli import add_data_option, add_json_option, print_json
+from analysis.cli import add_data_option, add_json_option, bootstrap_type, checked, print_json, seed_type
 
 SUBSETS = ("notable", "frontier", "open", "closed")
 
@@ -90,9 +90,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--since {args.since} is after --until {args.until}")
     top_k = _int(args.top_k, "--top-k", 1)
     confidence = _confidence(args.confidence)
-    seed = _int(args.seed, "--seed", 0)
+    seed = checked(seed_type, args.seed, "--seed")
     if args.bootstrap is not None:
-        n_boot = _int(args.bootstrap, "--bootstrap", 10)
+        n_boot = checked(bootstrap_type, args.bootstrap, "--bootstrap")
         method = "cluster-bootstrap" if args.cluster else "bootstrap"
     else:
         if args.cluster:
