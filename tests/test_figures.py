@@ -113,6 +113,7 @@ def test_index_template_autoescapes(tmp_path):
     rep.mkdir()
     (rep / "manifest.json").write_text(json.dumps({
         "report": "r", "title": "<script>x</script>", "data_version": "1", "git_commit": "c", "toolkit_version": "0",
+        "content_hash": "h",
         "data_files": {}, "figures": [{"id": "f", "caption": "A <b>bold</b> caption (Smith et al. 2020).",
                                        "alt": '"><img>'}]}))
     html = render.write_index(tmp_path).read_text()
