@@ -659,7 +659,7 @@ class InferenceOptimum:
 
 
 def inference_optimal(inference_tokens: float, *, target_loss: float | None = None,
-                      reference_params: float | None = None, fit: str | ParametricFit = "hoffmann-2022"
+                      reference_params: float | None = None, fit: str | ParametricFit = C.SARDANA_2024_DEFAULT_FIT
                       ) -> InferenceOptimum:
     """Size and training tokens minimising training + inference compute at a target loss.
 
@@ -667,7 +667,9 @@ def inference_optimal(inference_tokens: float, *, target_loss: float | None = No
     the 2N FLOP/token inference cost). The target is ``target_loss``, or the loss of the Chinchilla-optimal model
     with ``reference_params`` parameters ("a 13B-Chinchilla-quality model"). With ``inference_tokens = 0`` this is
     the compute-optimal model for the target. Compared with training that Chinchilla-optimal model and serving it.
-    Default fit ``hoffmann-2022``: the constants Sardana et al. use.
+    Default fit ``hoffmann-2022-tex`` (:data:`analysis.constants.SARDANA_2024_DEFAULT_FIT`): Hoffmann et al.'s
+    constants with the precise exponents alpha = 0.3392, beta = 0.2849, the only variant that reproduces Sardana et
+    al.'s Fig. 1 (a 7B model saving 17%); the rounded printed exponents (``hoffmann-2022``) give 8.0B and 10%.
     """
     f = get_fit(fit)
     if isinstance(inference_tokens, bool):
