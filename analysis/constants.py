@@ -33,6 +33,14 @@ EPOCH_FRONTIER_OUTLIERS = ("AlphaGo Master", "AlphaGo Zero")
 DEEP_LEARNING_ERA_START = "2010-01-01"
 LARGE_SCALE_ERA_START = "2015-09-01"
 FRONTIER_SLOWDOWN_START = "2018-01-01"
+# Default start of `frontier-atlas trend` when no --since is given: the Deep Learning Era start of Sevilla et al.
+# 2022 (arXiv:2202.05924, abstract: "before 2010 training compute grew in line with Moore's law ... Since the
+# advent of Deep Learning in the early 2010s ... doubling approximately every 6 months"; eras split at 2010), the
+# window of Epoch AI's headline
+# compute trends (Sevilla & Roldan 2024: notable models "2010 to May 2024"). Without it a fit on an Epoch export
+# spans the 1950s to today and mixes eras (2.6x/yr instead of ~4x/yr). `--since all` fits the whole record.
+TREND_DEFAULT_SINCE = DEEP_LEARNING_ERA_START
+TREND_DEFAULT_SINCE_SOURCE = "start of the deep-learning era (Sevilla et al. 2022, arXiv:2202.05924)"
 
 # Published growth figures (x per year, 90% CI), Sevilla & Roldán, "Training compute of frontier AI models grows
 # by 4-5x per year", Epoch AI, 28 May 2024, https://epoch.ai/blog/training-compute-of-frontier-ai-models-grows-by-4-5x-per-year

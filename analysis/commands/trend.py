@@ -22,7 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "up to each model's release date (Epoch AI's definition, k=10).")
     p.add_argument("metric", metavar="METRIC", help=f"one of: {', '.join(METRICS)}")
     add_data_option(p)
-    p.add_argument("--since", metavar="DATE", help="first release date included (YYYY-MM-DD, YYYY-MM or YYYY)")
+    p.add_argument("--since", metavar="DATE",
+                   help="first release date included (YYYY-MM-DD, YYYY-MM or YYYY; default "
+                        f"{C.TREND_DEFAULT_SINCE}, the {C.TREND_DEFAULT_SINCE_SOURCE}; 'all' for the whole record)")
     p.add_argument("--until", metavar="DATE", help="last release date included (default: the last in the data)")
     p.add_argument("--subset", default="notable", metavar="NAME", help=f"one of {', '.join(SUBSETS)} (default notable)")
     p.add_argument("--domain", metavar="NAME", help="only models of this domain (e.g. language)")
@@ -75,6 +77,20 @@ def _confidence(value: str) -> float:
     return c
 
 
+def _since(value: str | None):
+    """--since: a date, 'all' (no lower bound), or nothing (the documented default start). Returns (date, note)."""
+    from analysis import constants as C
+    from analysis.trends import parse_date
+
+    if value is None:
+        return (parse_date(C.TREND_DEFAULT_SINCE, "--since"),
+                f"window starts {C.TREND_DEFAULT_SINCE} by default, the {C.TREND_DEFAULT_SINCE_SOURCE}; "
+                "pass --since DATE or --since all to change it")
+    if str(value).strip().lower() == "all":
+        return None, "whole record (--since all): the fit spans every era in the data"
+    return parse_date(value, "--since"), None
+
+
 def run(args: argparse.Namespace) -> int:
     from analysis.data import load
     from analysis.errors import UsageError
@@ -84,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown METRIC {args.metric!r}; choose one of {', '.join(METRICS)}")
     if args.subset not in SUBSETS:
         raise UsageError(f"--subset: unknown subset {args.subset!r}; choose one of {', '.join(SUBSETS)}")
-    since = parse_date(args.since, "--since")
+    since, since_note = _since(args.since)
     until = parse_date(args.until, "--until")
     if since is not None and until is not None and since > until:
         raise UsageError(f"--since {args.since} is after --until {args.until}")
@@ -109,10 +125,13 @@ def run(args: argparse.Namespace) -> int:
         out = fit.to_dict()
         out.update({"metric": args.metric, "column": column, "subset": args.subset, "subset_label": fit.subset,
                     "domain": args.domain, "top_k": top_k if args.subset == "frontier" else None,
-                    "excluded": list(args.exclude), "data": ds.label})
+                    "excluded": list(args.exclude), "data": ds.label,
+                    "since": None if since is None else since.strftime("%Y-%m-%d"), "since_note": since_note})
         print_json(out)
     else:
         print(fit.sentence())
+        if since_note:
+            print(f"note: {since_note}")
         if fit.notes:
             for note in fit.notes:
                 print(f"note: {note}")
