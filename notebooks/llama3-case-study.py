@@ -126,7 +126,7 @@ ax.errorbar(ot["optimal_tokens_per_param"], y, xerr=[ot["optimal_tokens_per_para
             label=f"compute-optimal ratio ({approach}, {confidence:.0%} CI)")
 ax.set_yticks(y, [short_label(n, 28) for n in ot["name"]])
 label_log_axis(ax, "x", "Training tokens per parameter", "tokens/parameter")
-ax.set_title("Llama 3 trained far past Chinchilla-optimal")
+ax.set_title("Llama 3 tokens per parameter against the compute-optimal ratio")
 ax.legend(loc="lower right", fontsize=7)
 out.figure(fig, "llama3-tokens-per-parameter",
            caption="Training tokens per parameter of Llama 3 (highlighted) and peers, with the compute-optimal "
