@@ -232,11 +232,11 @@ out.prose(
     f"{out.number('compute-trend-sensitivity', 0, 'growth_high', '{:.2g}')}x, "
     f"n = {out.number('compute-trend-sensitivity', 0, 'n', '{:d}')}). Across the variants the point estimate ranges "
     f"from {out.number('compute-trend-sensitivity', lo_row, 'growth_per_year', '{:.2g}')}x "
-    f"({sens.loc[lo_row, 'varied']}; CI {out.number('compute-trend-sensitivity', lo_row, 'growth_low', '{:.2g}')}–"
+    f"({out.number('compute-trend-sensitivity', lo_row, 'varied', '{}')}; CI {out.number('compute-trend-sensitivity', lo_row, 'growth_low', '{:.2g}')}–"
     f"{out.number('compute-trend-sensitivity', lo_row, 'growth_high', '{:.2g}')}x, "
     f"n = {out.number('compute-trend-sensitivity', lo_row, 'n', '{:d}')}) to "
     f"{out.number('compute-trend-sensitivity', hi_row, 'growth_per_year', '{:.2g}')}x "
-    f"({sens.loc[hi_row, 'varied']}; CI {out.number('compute-trend-sensitivity', hi_row, 'growth_low', '{:.2g}')}–"
+    f"({out.number('compute-trend-sensitivity', hi_row, 'varied', '{}')}; CI {out.number('compute-trend-sensitivity', hi_row, 'growth_low', '{:.2g}')}–"
     f"{out.number('compute-trend-sensitivity', hi_row, 'growth_high', '{:.2g}')}x, "
     f"n = {out.number('compute-trend-sensitivity', hi_row, 'n', '{:d}')})."
 )

@@ -147,7 +147,9 @@ inf = pd.DataFrame(rows)
 out.table(inf, "inference-aware-optimum")
 out.prose(
     f"Serving {out.number('inference-aware-optimum', 3, 'inference_tokens', '{:.0e}')} tokens, the cheapest model "
-    f"of 70B-Chinchilla quality has {out.number('inference-aware-optimum', 3, 'params', '{:.2g}')} parameters "
+    "as good as a Chinchilla-optimal model of "
+    f"{out.number('inference-aware-optimum', 3, 'chinchilla_params', '{:.2g}')} parameters has "
+    f"{out.number('inference-aware-optimum', 3, 'params', '{:.2g}')} parameters "
     f"trained on {out.number('inference-aware-optimum', 3, 'tokens', '{:.2g}')} tokens "
     f"({out.number('inference-aware-optimum', 3, 'tokens_per_param', '{:.0f}')} tokens per parameter). These are "
     "point estimates of Hoffmann et al.'s fit, as in Sardana et al.; they carry that fit's uncertainty."

@@ -180,7 +180,25 @@ if len(ds.openness) and "llama-3-70b" in set(ds.openness["model_id"]):
     ex = openness.explain_openness(ds.openness, "llama-3-70b")
     comp = pd.DataFrame(ex.components) if not isinstance(ex.components, pd.DataFrame) else ex.components
     out.table(comp, "llama3-openness-components")
-    out.prose(html.escape(ex.summary()))
+    d = ex.to_dict()
+    summary = pd.DataFrame([{"model_id": d["model_id"], "score": d["score"], "max_score": d["max_score"],
+                             "availability": d["availability"], "availability_max": len(openness.OPENNESS_GROUPS["availability"]),
+                             "documentation": d["documentation"], "documentation_max": len(openness.OPENNESS_GROUPS["documentation"]), "access": d["access"],
+                             "access_max": len(openness.OPENNESS_GROUPS["access"]), "mof_class": d["mof_class"], "osaid_meets": d["osaid_meets"]}])
+    out.table(summary, "llama3-openness-summary")
+    n = {c: out.number("llama3-openness-summary", 0, c, "{:g}") for c in summary.columns if c.endswith(
+        ("score", "availability", "documentation", "access", "_max"))}
+    open_on = ", ".join(comp.loc[comp["code"] == "open", "dimension"]) or "none"
+    closed_on = ", ".join(comp.loc[comp["code"] == "closed", "dimension"]) or "none"
+    out.prose(
+        f"{html.escape(d['model_id'])} scores {n['score']}/{n['max_score']} (availability "
+        f"{n['availability']}/{n['availability_max']}, documentation {n['documentation']}/"
+        f"{n['documentation_max']}, access {n['access']}/{n['access_max']}): open on {html.escape(open_on)}; "
+        f"closed on {html.escape(closed_on)}. MOF: {html.escape(ex.mof.label)}. OSI Open Source AI Definition v1.0 "
+        "screen: "
+        + ("meets." if d["osaid_meets"] else "does not meet (missing: " + html.escape(", ".join(d["osaid_missing"]))
+           + ").")
+    )
 
 # %% [markdown]
 # ## What followed
