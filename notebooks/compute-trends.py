@@ -82,8 +82,8 @@ table = pd.concat([
 out.figure(fig, "compute-trend-notable",
            caption=f"Training compute of notable models since {since} with log-linear trends for all notable models "
                    f"and for frontier models (top-{top_k} at release) since {frontier_since}.",
-           alt="Scatter plot of training compute against release date on a log scale, rising steadily, with two "
-               "fitted trend lines.",
+           alt="Scatter plot of training compute against release date on a log scale, with two fitted trend "
+               "lines.",
            table=table, source=ds.label)
 
 # %%
@@ -162,8 +162,7 @@ ax.legend()
 out.figure(fig, "compute-thresholds-per-year",
            caption="Notable models released per year with training compute above 1e23, 1e24, 1e25 and 1e26 FLOP "
                    "(lower bounds: models without a compute figure are not counted).",
-           alt="Grouped bar chart of the number of models above each compute threshold per year, rising sharply "
-               "after 2022.",
+           alt="Grouped bar chart of the number of models above each compute threshold per release year.",
            table=counts, source=ds.label)
 
 # %% [markdown]

@@ -63,8 +63,8 @@ ax.legend(loc="upper left")
 out.figure(fig, "compute-optimal-tokens-per-parameter",
            caption="Compute-optimal training tokens per parameter against budget under Hoffmann et al. (2022) "
                    f"approaches 1-3 and the Besiroglu et al. (2024) replication, with its {confidence:.0%} interval.",
-           alt="Lines of optimal tokens per parameter versus budget; approaches 1 and 2 stay near 20, approach 3 "
-               "rises, the replication near 20 with a band.",
+           alt="Log-log lines of compute-optimal tokens per parameter against training budget, one per approach, "
+               "the replication with a shaded interval.",
            table=alloc, source="Hoffmann et al. 2022; Besiroglu et al. 2024")
 
 # %%
@@ -102,7 +102,8 @@ ax.legend(loc="upper left")
 out.figure(fig, "tokens-per-parameter-vs-optimal",
            caption="Training tokens per parameter of models with published sizes and data, against the "
                    f"compute-optimal ratio at each model's own budget ({approach}).",
-           alt="Scatter of tokens per parameter rising from about 2 to over 1000, above a flat optimal line near 20.",
+           alt="Scatter of training tokens per parameter against release date on a log scale, with a line for the "
+               "compute-optimal ratio at each model's budget.",
            table=ot, source=ds.label)
 
 # %% [markdown]
@@ -121,12 +122,13 @@ ax.set_xscale("log", base=2)
 ax.set_xlabel("Epochs over the unique data (count, log scale)")
 ax.set_ylabel("Fraction of the value of fresh data")
 ax.set_ylim(0, 1.05)
-ax.set_title("Diminishing returns of repeated data")
+ax.set_title("Value of repeated data (Muennighoff et al. 2023)")
 ax.legend(loc="lower left")
 out.figure(fig, "repeated-epochs-value",
            caption="Value of repeating data (Muennighoff et al. 2023, R* = 15.4): effective tokens as a fraction of "
                    "tokens seen, and the worth of one more epoch relative to fresh data.",
-           alt="Two falling curves over epochs 1 to 64 on a log scale.", table=rep,
+           alt="Two curves against the number of epochs (log scale): effective tokens per token seen, and the value "
+               "of one more epoch.", table=rep,
            source="Muennighoff et al. 2023")
 
 # %% [markdown]
@@ -179,14 +181,14 @@ ax.plot(stock["year"], stock["stock"], color=PALETTE["vermillion"], label="stock
 ax.fill_between(stock["year"], stock["stock_low"], stock["stock_high"], color=PALETTE["vermillion"], alpha=0.15)
 label_log_axis(ax, "y", "Training-set size", "tokens")
 ax.set_xlabel("Year")
-ax.set_title("Training-set size trends of notable and frontier language models against the stock of public text")
+ax.set_title("Training-set size trends and the stock of public text")
 ax.legend(loc="upper left")
 out.figure(fig, "data-wall",
            caption=f"Trends of training-set sizes of notable (n = {walls['notable'].n}) and frontier "
                    f"(n = {walls['frontier'].n}) language models since {wall.start:%Y-%m-%d}, with "
                    f"{confidence:.0%} intervals, against the estimated stock of public human-generated text "
                    "(Villalobos et al. 2024) and its interval.",
-           alt="Two rising trend lines of training-set size in tokens, one per subset, each with a shaded interval, "
+           alt="Two trend lines of training-set size in tokens against year, one per subset, each with a shaded interval, "
                "and a flat shaded band for the stock of public text.", table=frame,
            source=f"{ds.label}; Villalobos et al. 2024")
 
