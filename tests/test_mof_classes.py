@@ -104,3 +104,12 @@ def test_models_without_evaluation_code_are_not_class_ii():
         m = op.mof_class(codes, "osi-approved")
         assert "Evaluation code" in m.unmet["II"] and m.mof_class in ("III", None), name
         assert not comps.get("Evaluation code")
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), "", "  "])
+def test_missing_licence_type_falls_back_to_the_licence_code(missing):
+    """No licence type recorded (None, NaN from a CSV, blank): the 'license' openness code decides. Found by the
+    mutation pass: treating NaN as a given licence type survived the suite."""
+    assert op.mof_class(CLASS_III_ONLY, missing).mof_class == "III"  # license code 'open'
+    assert op.mof_class(CLASS_III_ONLY | {"license": "partial"}, missing).mof_class is None
+    assert op.mof_class(CLASS_III_ONLY | {"license": "partial"}, "osi-approved").mof_class == "III"
