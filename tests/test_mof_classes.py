@@ -113,3 +113,21 @@ def test_missing_licence_type_falls_back_to_the_licence_code(missing):
     assert op.mof_class(CLASS_III_ONLY, missing).mof_class == "III"  # license code 'open'
     assert op.mof_class(CLASS_III_ONLY | {"license": "partial"}, missing).mof_class is None
     assert op.mof_class(CLASS_III_ONLY | {"license": "partial"}, "osi-approved").mof_class == "III"
+
+
+def test_class_iii_components_each_required():
+    """Nothing released: every Class III component unmet, named as the framework names them. Then each Class III
+    rule on its own (mutants of these rules survived the first mutation pass)."""
+    none = {d: "closed" for d in op.DIMENSIONS}
+    m = op.mof_class(none, "proprietary")
+    assert m.mof_class is None and m.unmet["III"] == C.MOF_CLASS_COMPONENTS["III"]
+    # architecture documented but no open licence: 'Model architecture' (and final weights) unmet
+    m = op.mof_class(CLASS_III_ONLY | {"license": "closed"}, None)
+    assert m.unmet["III"] == ("Model architecture", "Model parameters (Final)")
+    # evaluation results: any one of preprint, paper or model card suffices; none of them -> unmet
+    for only in ("preprint", "paper", "model_card"):
+        codes = CLASS_III_ONLY | {"preprint": "closed", "paper": "closed", "model_card": "closed", only: "partial"}
+        assert "Evaluation results" not in op.mof_class(codes, "osi-approved").unmet["III"], only
+    codes = CLASS_III_ONLY | {"preprint": "closed", "paper": "closed", "model_card": "closed"}
+    assert op.mof_class(codes, "osi-approved").unmet["III"] == ("Evaluation results", "Model card",
+                                                                  "Technical report")
