@@ -33,7 +33,8 @@ class _Parser(argparse.ArgumentParser):
 
 def add_data_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", metavar="SPEC", default=None,
-                   help="data source: omitted = bundled data; PATH = a models CSV in our schema; epoch:PATH = an Epoch AI export")
+                   help="data source: omitted = bundled data; PATH = a models CSV in our schema; epoch:PATH = an Epoch AI export; "
+                        "epoch-vintage:DATE = a pinned Epoch snapshot (e.g. 2026-01-26, or latest)")
 
 
 def add_json_option(p: argparse.ArgumentParser) -> None:

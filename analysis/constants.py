@@ -252,3 +252,10 @@ EPOCH_OPEN_MODELS_REPORT_DATE = "2024-11-04"
 
 # (Frontier = top FRONTIER_TOP_K by compute at release: defined in the Trends section, used by analysis.frontier.)
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12  # 30.4375 days: lag months = days / DAYS_PER_MONTH
+
+# --- Open-vs-closed lag: default evaluation setting per benchmark (a lag never mixes settings) -----------------
+# MMLU: 5-shot is the protocol of the benchmark's paper (Hendrycks et al. 2021, arXiv:2009.03300, "few-shot ... up to
+# 5 examples") and of most developers' reports; GPQA Diamond: 0-shot, the setting of Epoch AI's Benchmarking Hub
+# runs (epoch.ai/benchmarks) that supply most of our GPQA rows. `lag --setting any` takes each model's best score
+# across settings, only when asked.
+LAG_DEFAULT_SETTING = {"mmlu": "5-shot", "gpqa-diamond": "0-shot"}

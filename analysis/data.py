@@ -233,6 +233,9 @@ class Dataset:
         if self.spec == "bundled":
             return "Frontier Atlas curated data"
         if self.spec.startswith("epoch:"):
+            p = Path(self.spec[6:])
+            if (p.parent / (p.stem + ".meta.json")).exists():  # a pinned snapshot: name its vintage (access date)
+                return f"Epoch AI, 'Data on AI Models' ({p.name}, accessed {p.parent.name})"
             return f"Epoch AI, 'Data on AI Models' ({Path(self.spec[6:]).name})"
         return Path(self.spec).name
 
@@ -272,9 +275,14 @@ def parse_spec(spec: str | None) -> tuple[str, Path | None]:
         if not p:
             raise UsageError("--data epoch:PATH needs a path after 'epoch:'")
         return "epoch", Path(p).expanduser()
+    if spec.startswith("epoch-vintage:"):  # a pinned notable-models snapshot: epoch-vintage:2026-01-26 (or :latest)
+        from analysis import upstream
+
+        name = spec[len("epoch-vintage:"):]
+        return "epoch", upstream.find("notable_ai_models", None if name in ("", "latest") else name).path
     if ":" in spec.split("/")[0] and not Path(spec).exists() and not re.match(r"^[A-Za-z]:[\\/]", spec):
         kind = spec.split(":", 1)[0]
-        raise UsageError(f"--data {spec}: unknown source kind {kind!r}; use PATH or epoch:PATH")
+        raise UsageError(f"--data {spec}: unknown source kind {kind!r}; use PATH, epoch:PATH or epoch-vintage:DATE")
     return "csv", Path(spec).expanduser()
 
 
