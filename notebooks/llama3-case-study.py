@@ -251,7 +251,7 @@ out.table(l3, "llama3-derivatives")
 out.table(pd.DataFrame([{"n_derivatives": int(l3["derivative"].nunique()),
                          "n_outside": int(l3.drop_duplicates("derivative")["outside"].fillna(False).astype(bool).sum())}]),
           "llama3-derivatives-summary")
-out.prose(f"{out.number('llama3-derivatives-summary', 0, 'n_derivatives', '{:d}')} notable model(s) name Llama 3, 3.1 "
-          f"or 3.3 as their base, {out.number('llama3-derivatives-summary', 0, 'n_outside', '{:d}')} of them from "
-          f"outside Meta ({html.escape(sds.label)}). Epoch's notable set records few fine-tunes: most of Llama 3's "
-          "derivatives are not notable models, so this counts notable spillover only.")
+out.prose(f"{out.number('llama3-derivatives-summary', 0, 'n_derivatives', '{:d}')} notable model(s) name a model of "
+          f"the Llama-3 family as their base, {out.number('llama3-derivatives-summary', 0, 'n_outside', '{:d}')} of "
+          f"them from outside Meta ({html.escape(sds.label)}). Epoch's notable set records few fine-tunes: most "
+          "derivatives of the Llama-3 family are not notable models, so this counts notable spillover only.")
