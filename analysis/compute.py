@@ -8,9 +8,10 @@ Estimators (Epoch AI's two standard methods plus the reported-hours variant):
 * ``gpu-hours``: ``reported accelerator-hours x 3600 x peak FLOP/s x utilization``.
 
 Peak throughput comes from the hardware table (``data/hardware.csv``: ``bf16_flop_per_s`` etc., dense figures).
-Utilization: the model's reported ``utilization_mfu`` when given, else :data:`analysis.constants.DEFAULT_MFU`
-(0.40, the middle of Meta's 38-43% for Llama 3 405B); the FLOP range at
-:data:`analysis.constants.MFU_SENSITIVITY_RANGE` is a sensitivity range, *not* a confidence interval.
+Utilization: a value the caller gives, else the model's reported ``utilization_mfu``, else the prior of its
+accelerator's generation (:mod:`analysis.utilization`: the median of the MFUs developers reported for that
+generation in Epoch AI's data, with their range as the interval and its distribution-free prediction coverage;
+no single blanket value). The FLOP range of a hardware-based estimate is that range.
 
 Implied utilization: ``FLOP / (accelerator-hours x 3600 x peak)``, e.g. Llama 3 from Meta's reported H100-hours.
 Cost: accelerator-hours x a price per accelerator-hour (cited defaults per accelerator, with a cited low-high
@@ -74,13 +75,13 @@ def flop_6nd(params: float, tokens: float, active_params: float | None = None) -
 
 
 def flop_from_hardware(chip_count: float, training_hours: float, peak_flop_per_s: float,
-                       utilization: float = C.DEFAULT_MFU) -> float:
+                       utilization: float) -> float:
     """Training FLOP ``chips x hours x 3600 x peak FLOP/s x utilization``."""
     return (_num(chip_count, "chip count") * _num(training_hours, "training hours") * SECONDS_PER_HOUR
             * _num(peak_flop_per_s, "peak FLOP/s") * _fraction(utilization))
 
 
-def flop_from_gpu_hours(gpu_hours: float, peak_flop_per_s: float, utilization: float = C.DEFAULT_MFU) -> float:
+def flop_from_gpu_hours(gpu_hours: float, peak_flop_per_s: float, utilization: float) -> float:
     """Training FLOP ``accelerator-hours x 3600 x peak FLOP/s x utilization``."""
     return (_num(gpu_hours, "GPU-hours") * SECONDS_PER_HOUR * _num(peak_flop_per_s, "peak FLOP/s")
             * _fraction(utilization))
@@ -174,14 +175,20 @@ class ComputeEstimate:
     method: str  # 6ND | hardware | gpu-hours
     flop: float
     formula: str
-    flop_low: float | None = None  # sensitivity range (utilization), not a confidence interval
+    flop_low: float | None = None  # range from the utilization prior's range (reported MFUs of the generation)
     flop_high: float | None = None
     utilization: float | None = None
+    utilization_low: float | None = None  # the utilization range behind flop_low/flop_high
+    utilization_high: float | None = None
+    utilization_source: str | None = None  # 'given', 'reported MFU' or the generation prior used
 
     def to_dict(self) -> dict:
         return {"method": self.method, "flop": self.flop, "formula": self.formula,
                 "flop_range": None if self.flop_low is None else [self.flop_low, self.flop_high],
-                "utilization": self.utilization}
+                "utilization": self.utilization,
+                "utilization_ci": None if self.utilization_low is None else [self.utilization_low,
+                                                                              self.utilization_high],
+                "utilization_source": self.utilization_source}
 
 
 @dataclass(frozen=True)
@@ -262,13 +269,16 @@ def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *
     hw = _text(row, "training_hardware")
     count = chip_count if chip_count is not None else _cell(row, "hardware_count")
     reported_mfu = _cell(row, "utilization_mfu")
+    prior = None
     if utilization is not None:
         u, u_src = _fraction(utilization), "given"
     elif reported_mfu is not None and reported_mfu <= 1:
         u, u_src = reported_mfu, "reported MFU"
     else:
-        u, u_src = C.DEFAULT_MFU, "default"
-    u_lo, u_hi = C.MFU_SENSITIVITY_RANGE if u_src == "default" else (u, u)
+        prior = utilization_prior(hw)
+        u, u_src = prior.median, f"{prior.generation} prior, n={prior.n}"
+        notes.append(f"utilization: {prior.label()}")
+    u_lo, u_hi = (prior.low, prior.high) if prior is not None else (u, u)
 
     estimates: list[ComputeEstimate] = []
     if (n_act or n) and d:
@@ -292,7 +302,7 @@ def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *
         f = flop_from_gpu_hours(gh, peak, u)
         estimates.append(ComputeEstimate(
             "gpu-hours", f, f"{gh:.3g} {hw}-hours x 3600 s x {peak:.4g} FLOP/s ({precision}) x {u:.2f} ({u_src})",
-            flop_from_gpu_hours(gh, peak, u_lo), flop_from_gpu_hours(gh, peak, u_hi), u))
+            flop_from_gpu_hours(gh, peak, u_lo), flop_from_gpu_hours(gh, peak, u_hi), u, u_lo, u_hi, u_src))
     if peak is not None and training_days is not None:
         days = _num(training_days, "training days")
         if count is None:
@@ -302,7 +312,8 @@ def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *
             f = flop_from_hardware(count, hours, peak, u)
             estimates.append(ComputeEstimate(
                 "hardware", f, f"{count:.0f} x {hw} x {hours:.4g} h x {peak:.4g} FLOP/s ({precision}) x {u:.2f}",
-                flop_from_hardware(count, hours, peak, u_lo), flop_from_hardware(count, hours, peak, u_hi), u))
+                flop_from_hardware(count, hours, peak, u_lo), flop_from_hardware(count, hours, peak, u_hi), u,
+                u_lo, u_hi, u_src))
 
     recorded = _cell(row, "training_compute_flop")
     rec_method = _text(row, "compute_method")
@@ -356,6 +367,13 @@ def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *
         implied_mfu=implied, implied_mfu_flop_method=flop_basis, reference_mfu=ref_mfu, price_per_gpu_hour=price,
         price_source=src, cost_usd=cost, cost_range_usd=cost_rng, power_w=power, pue=pue_v, energy_mwh=energy,
         it_energy_mwh=it_energy, notes=tuple(notes))
+
+
+def utilization_prior(hardware: object):
+    """The hardware-generation MFU prior (:func:`analysis.utilization.prior_for`) used when no MFU is reported."""
+    from analysis.utilization import prior_for
+
+    return prior_for(hardware)
 
 
 def compute_table(models: pd.DataFrame, hardware: pd.DataFrame, **kw) -> pd.DataFrame:

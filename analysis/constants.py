@@ -33,6 +33,14 @@ EPOCH_FRONTIER_OUTLIERS = ("AlphaGo Master", "AlphaGo Zero")
 DEEP_LEARNING_ERA_START = "2010-01-01"
 LARGE_SCALE_ERA_START = "2015-09-01"
 FRONTIER_SLOWDOWN_START = "2018-01-01"
+# Default start of `frontier-atlas trend` when no --since is given: the Deep Learning Era start of Sevilla et al.
+# 2022 (arXiv:2202.05924, abstract: "before 2010 training compute grew in line with Moore's law ... Since the
+# advent of Deep Learning in the early 2010s ... doubling approximately every 6 months"; eras split at 2010), the
+# window of Epoch AI's headline
+# compute trends (Sevilla & Roldan 2024: notable models "2010 to May 2024"). Without it a fit on an Epoch export
+# spans the 1950s to today and mixes eras (2.6x/yr instead of ~4x/yr). `--since all` fits the whole record.
+TREND_DEFAULT_SINCE = DEEP_LEARNING_ERA_START
+TREND_DEFAULT_SINCE_SOURCE = "start of the deep-learning era (Sevilla et al. 2022, arXiv:2202.05924)"
 
 # Published growth figures (x per year, 90% CI), Sevilla & Roldán, "Training compute of frontier AI models grows
 # by 4-5x per year", Epoch AI, 28 May 2024, https://epoch.ai/blog/training-compute-of-frontier-ai-models-grows-by-4-5x-per-year
@@ -131,6 +139,10 @@ MUENNIGHOFF_2023_R_STAR_N = 5.3
 # can save 1.7e22 FLOPs (17%) "by instead training a 7B model on more data".
 SARDANA_2024_FIG1 = {"reference_params": 13e9, "inference_tokens": 2e12, "optimal_params": 7e9,
                      "flop_saved": 1.7e22, "fraction_saved": 0.17}
+# Fit used by analysis.scaling.inference_optimal by default: Hoffmann et al.'s constants with the TeX-source exponents
+# (HOFFMANN_2022_TEX_FIT). Only these reproduce SARDANA_2024_FIG1 (7.1B, 16% saved); the rounded printed exponents
+# give 8.0B and 10% (tests/test_published_values.py).
+SARDANA_2024_DEFAULT_FIT = "hoffmann-2022-tex"
 
 # Villalobos et al. 2024, "Will we run out of data? Limits of LLM scaling based on human-generated data" (ICML 2024,
 # arXiv:2211.04325v2): effective stock of public human text ~300T tokens; datasets reach it "between 2026 and
@@ -151,8 +163,24 @@ DATA_WALL_SINCE = "2018-01-01"
 # 8K-16K H100s (400 TFLOPs/GPU at 16,384 GPUs). DEFAULT_MFU sits in that range; the sensitivity range around it is
 # our convention (typical large runs report 30-50%), not a published interval.
 LLAMA3_405B_MFU_RANGE = (0.38, 0.43)
-DEFAULT_MFU = 0.40
+DEFAULT_MFU = 0.40  # kept for callers that pass it explicitly; model_compute now uses the generation prior below
 MFU_SENSITIVITY_RANGE = (0.30, 0.50)
+# MFU prior by hardware generation (analysis.utilization): median and range of the MFUs developers reported, as
+# recorded in Epoch AI's notable-models data (column "Hardware utilization (MFU)"), in the pinned snapshot of this
+# vintage. Generations group accelerators by their release period; patterns match Epoch's hardware names and our
+# hardware ids (lower case, '-' read as ' '). OUR grouping, not a published one. Below MFU_PRIOR_MIN_N reports a
+# generation falls back to all reports pooled (e.g. Blackwell: no reported MFU in the 2026-07-19 snapshot).
+MFU_PRIOR_VINTAGE = "2026-07-19"
+MFU_PRIOR_MIN_N = 5
+MFU_GENERATIONS = {
+    "pre-a100": (r"gtx", r"titan", r"\bk[248]0\b", r"\bm[46]0\b", r"p100", r"v100",
+                 r"tpu v[123]\b"),  # to 2019: Kepler-Volta GPUs, TPU v2-v3
+    "a100-class": (  # 2020-2022 parts
+        r"a100", r"a800", r"tpu v4", r"trainium1", r"trainium$", r"ascend 910", r"mi250", r"gaudi ?2"),
+    "h100-class": (  # 2023-2024 parts
+        r"h100", r"h800", r"h200", r"\bh20\b", r"tpu v5", r"tpu v6", r"trillium", r"mi300", r"gaudi ?3", r"trainium2"),
+    "blackwell": (r"\bb200", r"gb200", r"\bb100", r"gb300", r"\bb300"),  # 2025- parts
+}
 # Meta, "Introducing Meta Llama 3" (blog, 2024-04-18): "Our most efficient implementation achieves a compute
 # utilization of over 400 TFLOPS per GPU when trained on 16K GPUs simultaneously" (H100; wording checked via the
 # Llama 3 paper's Table 4 and SC'24 slides quoting 400 TFLOPS at 16,384 GPUs). Per-GPU achieved FLOP/s by hardware id.

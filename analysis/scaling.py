@@ -659,7 +659,7 @@ class InferenceOptimum:
 
 
 def inference_optimal(inference_tokens: float, *, target_loss: float | None = None,
-                      reference_params: float | None = None, fit: str | ParametricFit = "hoffmann-2022"
+                      reference_params: float | None = None, fit: str | ParametricFit = C.SARDANA_2024_DEFAULT_FIT
                       ) -> InferenceOptimum:
     """Size and training tokens minimising training + inference compute at a target loss.
 
@@ -667,7 +667,9 @@ def inference_optimal(inference_tokens: float, *, target_loss: float | None = No
     the 2N FLOP/token inference cost). The target is ``target_loss``, or the loss of the Chinchilla-optimal model
     with ``reference_params`` parameters ("a 13B-Chinchilla-quality model"). With ``inference_tokens = 0`` this is
     the compute-optimal model for the target. Compared with training that Chinchilla-optimal model and serving it.
-    Default fit ``hoffmann-2022``: the constants Sardana et al. use.
+    Default fit ``hoffmann-2022-tex`` (:data:`analysis.constants.SARDANA_2024_DEFAULT_FIT`): Hoffmann et al.'s
+    constants with the precise exponents alpha = 0.3392, beta = 0.2849, the only variant that reproduces Sardana et
+    al.'s Fig. 1 (a 7B model saving 17%); the rounded printed exponents (``hoffmann-2022``) give 8.0B and 10%.
     """
     f = get_fit(fit)
     if isinstance(inference_tokens, bool):
@@ -901,7 +903,7 @@ def data_wall(models: pd.DataFrame, *, stock: float = C.VILLALOBOS_2024_STOCK_TO
         notes.append(f"extrapolation {central - last:.1f} years beyond the last fitted model")
     if np.mean(~np.isfinite(both)) > (1 - confidence) / 2:
         notes.append("the trend's slope is not distinguishable from 0 at this confidence: the latest year is unbounded")
-    notes.append("crossing of the trend line (a typical frontier language model's training set) with the stock; "
+    notes.append(f"crossing of the trend line (a typical training set of {fit.subset} models) with the stock; "
                  "single models scatter around the line")
     return DataWall(
         subset=fit.subset, n=fit.n, start=fit.start, end=fit.end, slope_oom_per_year=b,
@@ -930,4 +932,35 @@ def data_wall_frame(wall: DataWall, years: Sequence[float] | None = None) -> pd.
         rows.append({"year": float(y), "tokens": lv.value, "tokens_low": lv.ci[0], "tokens_high": lv.ci[1],
                      "stock": wall.stock_tokens, "stock_low": wall.stock_tokens_ci[0],
                      "stock_high": wall.stock_tokens_ci[1], "confidence": wall.confidence})
+    return pd.DataFrame(rows)
+
+
+DATA_WALL_SUBSETS = ("notable", "frontier")
+
+
+def data_wall_table(models: pd.DataFrame, subsets: Sequence[str] = DATA_WALL_SUBSETS, **kw) -> pd.DataFrame:
+    """The data wall for each subset (default: notable and frontier language models), one row each.
+
+    The projected year depends on which models' training sets are extrapolated (all notable language models grow
+    more slowly than the frontier's), so both are shown side by side rather than one chosen silently. Columns:
+    subset, year with its interval (``year_low``/``year_high``, trend and stock uncertainty combined), n, window,
+    growth per year with its interval, the stock, the confidence and Villalobos et al.'s published year. A subset
+    whose fit fails (too few models, no growth) gets a row with empty numbers and the reason in ``note``.
+    """
+    rows = []
+    for sub in subsets:
+        try:
+            w = data_wall(models, subset=sub, **kw)
+        except AnalysisError as exc:
+            rows.append({"subset": sub, "year": math.nan, "year_low": math.nan, "year_high": math.nan, "n": 0,
+                         "start": None, "end": None, "growth_per_year": math.nan, "growth_low": math.nan,
+                         "growth_high": math.nan, "stock_tokens": kw.get("stock", C.VILLALOBOS_2024_STOCK_TOKENS),
+                         "confidence": kw.get("confidence", C.DEFAULT_CONFIDENCE),
+                         "published_year": C.VILLALOBOS_2024_EXHAUSTION_YEAR, "note": str(exc)})
+            continue
+        lo, hi = w.slope_oom_per_year_ci
+        rows.append({"subset": sub, "year": w.year, "year_low": w.year_ci[0], "year_high": w.year_ci[1], "n": w.n,
+                     "start": _iso(w.start), "end": _iso(w.end), "growth_per_year": w.growth_per_year,
+                     "growth_low": 10.0 ** lo, "growth_high": 10.0 ** hi, "stock_tokens": w.stock_tokens,
+                     "confidence": w.confidence, "published_year": w.published_year, "note": "; ".join(w.notes)})
     return pd.DataFrame(rows)

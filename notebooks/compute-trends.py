@@ -91,8 +91,8 @@ table = pd.concat([
 out.figure(fig, "compute-trend-notable",
            caption=f"Training compute of notable models since {since} with log-linear trends for all notable models "
                    f"and for frontier models (top-{top_k} at release) since {frontier_since}.",
-           alt="Scatter plot of training compute against release date on a log scale, rising steadily, with two "
-               "fitted trend lines.",
+           alt="Scatter plot of training compute against release date on a log scale, with two fitted trend "
+               "lines.",
            table=table, source=ds.label)
 
 # %%
@@ -172,8 +172,7 @@ ax.legend(loc="upper left")
 out.figure(fig, "compute-thresholds-per-year",
            caption="Notable models released per year with training compute above 10²³, 10²⁴, 10²⁵ and 10²⁶ FLOP "
                    "(lower bounds: models without a compute figure are not counted).",
-           alt="Grouped bar chart of the number of models above each compute threshold per year, rising sharply "
-               "after 2022.",
+           alt="Grouped bar chart of the number of models above each compute threshold per release year.",
            table=counts, source=ds.label)
 
 # %% [markdown]
@@ -207,3 +206,49 @@ try:
     )
 except AnalysisError as exc:
     out.prose(f"No era analysis on this selection: {exc}.")
+
+# %% [markdown]
+# ## How robust is the frontier growth rate?
+#
+# The frontier trend refitted under the choices a reader could reasonably make, the way Epoch AI reports the
+# robustness of its estimates: frontier size (top 5, 10 or 20 at release), window start (2010, 2015, 2018), with and
+# without the AlphaGo Master and AlphaGo Zero outliers, and on two vintages of Epoch AI's notable-models data
+# (pinned snapshots, without our overlay). Each row is a separate fit with its own interval and n.
+
+# %%
+from analysis import sensitivity
+
+sens = sensitivity.sensitivity_table(models, data_label=ds.label, baseline_top_k=top_k, until=until or None,
+                                     confidence=confidence, method=method, n_boot=max(bootstrap, 1))
+out.table(sens, "compute-trend-sensitivity")
+fitted = sens[sens["n"] > 0]
+lo_row, hi_row = int(fitted["growth_per_year"].idxmin()), int(fitted["growth_per_year"].idxmax())
+fig, ax = new_figure()
+ypos = np.arange(len(fitted))[::-1]
+ax.errorbar(fitted["growth_per_year"], ypos,
+            xerr=[fitted["growth_per_year"] - fitted["growth_low"], fitted["growth_high"] - fitted["growth_per_year"]],
+            fmt="o", color=PALETTE["blue"], ecolor=PALETTE["sky"], capsize=2)
+ax.set_yticks(ypos, [f"{v} (n = {n})" for v, n in zip(fitted["varied"], fitted["n"])], fontsize=7)
+ax.set_xlabel("Growth of frontier training compute (factor per year)")
+ax.set_title("Frontier compute growth rate under alternative selections and data vintages")
+out.figure(fig, "compute-trend-sensitivity",
+           caption=f"Growth per year of frontier training compute with {confidence:.0%} intervals, refitted for each "
+                   "frontier size, window start, exclusion rule and Epoch AI data vintage; labels give what differs "
+                   "from the baseline and n.",
+           alt="Horizontal dot-and-interval chart, one row per variant of the frontier compute trend fit.",
+           table=sens, source=f"{ds.label}; Epoch AI notable-models snapshots 2026-01-26 and 2026-07-19")
+out.prose(
+    f"The baseline (top {out.number('compute-trend-sensitivity', 0, 'top_k', '{:d}')} at release) grows "
+    f"{out.number('compute-trend-sensitivity', 0, 'growth_per_year', '{:.2g}')}x per year ({confidence:.0%} CI "
+    f"{out.number('compute-trend-sensitivity', 0, 'growth_low', '{:.2g}')}–"
+    f"{out.number('compute-trend-sensitivity', 0, 'growth_high', '{:.2g}')}x, "
+    f"n = {out.number('compute-trend-sensitivity', 0, 'n', '{:d}')}). Across the variants the point estimate ranges "
+    f"from {out.number('compute-trend-sensitivity', lo_row, 'growth_per_year', '{:.2g}')}x "
+    f"({out.number('compute-trend-sensitivity', lo_row, 'varied', '{}')}; CI {out.number('compute-trend-sensitivity', lo_row, 'growth_low', '{:.2g}')}–"
+    f"{out.number('compute-trend-sensitivity', lo_row, 'growth_high', '{:.2g}')}x, "
+    f"n = {out.number('compute-trend-sensitivity', lo_row, 'n', '{:d}')}) to "
+    f"{out.number('compute-trend-sensitivity', hi_row, 'growth_per_year', '{:.2g}')}x "
+    f"({out.number('compute-trend-sensitivity', hi_row, 'varied', '{}')}; CI {out.number('compute-trend-sensitivity', hi_row, 'growth_low', '{:.2g}')}–"
+    f"{out.number('compute-trend-sensitivity', hi_row, 'growth_high', '{:.2g}')}x, "
+    f"n = {out.number('compute-trend-sensitivity', hi_row, 'n', '{:d}')})."
+)

@@ -17,8 +17,9 @@
 # changes (Sardana et al. 2024), and when training sets meet the stock of public text (Villalobos et al. 2024).
 #
 # **Caveats.** The fits describe one model family and data mix (Chinchilla's MassiveText); losses are in nats on
-# that data and do not transfer across tokenizers or data sets. Modern models are deliberately trained far past
-# the optimum because inference, not training, dominates their lifetime cost.
+# that data and do not transfer across tokenizers or data sets. Many recent models are trained on far more tokens
+# per parameter than the training-compute optimum; Sardana et al. show that an expected inference demand makes
+# that choice cheaper over a model's life, but these data do not record why any given model was trained as it was.
 
 # %% tags=["parameters"]
 data_spec: str = ""  # data source: empty for bundled, a models CSV path, or epoch:PATH
@@ -26,7 +27,7 @@ approach: str = "besiroglu-2024"  # scaling fit for over-training: hoffmann-1, h
 budget_low: float = 1e21  # smallest training budget in the allocation figure, FLOP
 budget_high: float = 1e27  # largest training budget in the allocation figure, FLOP
 unique_tokens: float = 1e13  # unique tokens available, for the repeated-epochs view
-wall_subset: str = "notable"  # models whose training-set sizes are projected: notable or frontier
+wall_subset: str = "notable"  # subset whose window start dates the data-wall caption: notable or frontier
 confidence: float = 0.90  # level of every interval
 output_dir: str = ""  # set by the report runner; empty shows figures only
 
@@ -70,8 +71,8 @@ legend_below(ax, ncol=2)
 out.figure(fig, "compute-optimal-tokens-per-parameter",
            caption="Compute-optimal training tokens per parameter against budget under Hoffmann et al. (2022) "
                    f"approaches 1-3 and the Besiroglu et al. (2024) replication, with its {confidence:.0%} interval.",
-           alt="Lines of optimal tokens per parameter versus budget; approaches 1 and 2 stay near 20, approach 3 "
-               "rises, the replication near 20 with a band.",
+           alt="Log-log lines of compute-optimal tokens per parameter against training budget, one per approach, "
+               "the replication with a shaded interval.",
            table=alloc, source="Hoffmann et al. 2022; Besiroglu et al. 2024")
 
 # %%
@@ -104,12 +105,13 @@ for mid in ("llama-3-8b", "chinchilla", "gpt-3"):
                     xytext=(4, 4), textcoords="offset points")
 label_log_axis(ax, "y", "Training tokens per parameter", "ratio")
 ax.set_xlabel("Release date")
-ax.set_title("Models are trained far past Chinchilla-optimal")
+ax.set_title("Training tokens per parameter against the compute-optimal ratio")
 legend_below(ax)
 out.figure(fig, "tokens-per-parameter-vs-optimal",
            caption="Training tokens per parameter of models with published sizes and data, against the "
                    f"compute-optimal ratio at each model's own budget ({approach}).",
-           alt="Scatter of tokens per parameter rising from about 2 to over 1000, above a flat optimal line near 20.",
+           alt="Scatter of training tokens per parameter against release date on a log scale, with a line for the "
+               "compute-optimal ratio at each model's budget.",
            table=ot, source=ds.label)
 
 # %% [markdown]
@@ -128,12 +130,13 @@ ax.set_xscale("log", base=2)
 ax.set_xlabel("Epochs over the unique data (count, log scale)")
 ax.set_ylabel("Fraction of the value of fresh data")
 ax.set_ylim(0, 1.05)
-ax.set_title("Diminishing returns of repeated data")
+ax.set_title("Value of repeated data (Muennighoff et al. 2023)")
 ax.legend(loc="lower left")
 out.figure(fig, "repeated-epochs-value",
            caption="Value of repeating data (Muennighoff et al. 2023, R* = 15.4): effective tokens as a fraction of "
                    "tokens seen, and the worth of one more epoch relative to fresh data.",
-           alt="Two falling curves over epochs 1 to 64 on a log scale.", table=rep,
+           alt="Two curves against the number of epochs (log scale): effective tokens per token seen, and the value "
+               "of one more epoch.", table=rep,
            source="Muennighoff et al. 2023")
 
 # %% [markdown]
@@ -154,7 +157,9 @@ inf = pd.DataFrame(rows)
 out.table(inf, "inference-aware-optimum")
 out.prose(
     f"Serving {out.number('inference-aware-optimum', 3, 'inference_tokens', '{:.0e}')} tokens, the cheapest model "
-    f"of 70B-Chinchilla quality has {out.number('inference-aware-optimum', 3, 'params', '{:.2g}')} parameters "
+    "as good as a Chinchilla-optimal model of "
+    f"{out.number('inference-aware-optimum', 3, 'chinchilla_params', '{:.2g}')} parameters has "
+    f"{out.number('inference-aware-optimum', 3, 'params', '{:.2g}')} parameters "
     f"trained on {out.number('inference-aware-optimum', 3, 'tokens', '{:.2g}')} tokens "
     f"({out.number('inference-aware-optimum', 3, 'tokens_per_param', '{:.0f}')} tokens per parameter). These are "
     "point estimates of Hoffmann et al.'s fit, as in Sardana et al.; they carry that fit's uncertainty."
@@ -162,37 +167,55 @@ out.prose(
 
 # %% [markdown]
 # ## The data wall
+#
+# When do training sets reach the stock of public human-generated text (Villalobos et al. 2024)? The answer depends
+# on whose training sets are extrapolated, so both subsets are shown: all notable language models and the frontier
+# (top 10 by compute at release). Each projection carries its interval (trend and stock uncertainty combined), n and
+# window.
 
 # %%
-wall = scaling.data_wall(models, subset=wall_subset, confidence=confidence)
-frame = scaling.data_wall_frame(wall)
-wall_table = pd.DataFrame([{"year": wall.year, "year_low": wall.year_ci[0], "year_high": wall.year_ci[1],
-                            "n": wall.n, "start": wall.start, "end": wall.end,
-                            "growth_per_year": wall.growth_per_year, "stock_tokens": wall.stock_tokens,
-                            "published_year": wall.published_year, "confidence": wall.confidence}])
+walls = {sub: scaling.data_wall(models, subset=sub, confidence=confidence) for sub in ("notable", "frontier")}
+wall_table = scaling.data_wall_table(models, ("notable", "frontier"), confidence=confidence)
 out.table(wall_table, "data-wall-projection")
+wall = walls[wall_subset]
+frame = pd.concat([scaling.data_wall_frame(w).assign(subset=sub) for sub, w in walls.items()], ignore_index=True)
 fig, ax = new_figure()
-ax.plot(frame["year"], frame["tokens"], color=PALETTE["blue"], label=f"{wall_subset} language models, trend")
-ax.fill_between(frame["year"], frame["tokens_low"], frame["tokens_high"], color=PALETTE["blue"], alpha=0.15)
-ax.plot(frame["year"], frame["stock"], color=PALETTE["vermillion"], label="stock of public human text")
-ax.fill_between(frame["year"], frame["stock_low"], frame["stock_high"], color=PALETTE["vermillion"], alpha=0.15)
+line_colors = {"notable": PALETTE["blue"], "frontier": PALETTE["orange"]}
+for sub, g in frame.groupby("subset", sort=False):
+    ax.plot(g["year"], g["tokens"], color=line_colors[sub], label=f"{sub} language models, trend (n = {walls[sub].n})")
+    ax.fill_between(g["year"], g["tokens_low"], g["tokens_high"], color=line_colors[sub], alpha=0.15)
+stock = frame.drop_duplicates("year").sort_values("year")
+ax.plot(stock["year"], stock["stock"], color=PALETTE["vermillion"], label="stock of public human text")
+ax.fill_between(stock["year"], stock["stock_low"], stock["stock_high"], color=PALETTE["vermillion"], alpha=0.15)
 label_log_axis(ax, "y", "Training-set size", "tokens")
 ax.set_xlabel("Year")
-ax.set_title("Training sets against the stock of public text")
+ax.set_title("Training-set size trends and the stock of public text")
 ax.legend(loc="upper left")
 out.figure(fig, "data-wall",
-           caption=f"Trend of training-set sizes of {wall_subset} language models (n = {wall.n}) against the "
-                   "estimated stock of public human-generated text (Villalobos et al. 2024), with intervals.",
-           alt="Rising line of training-set size meeting a flat band for the stock of text.", table=frame,
+           caption=f"Trends of training-set sizes of notable (n = {walls['notable'].n}) and frontier "
+                   f"(n = {walls['frontier'].n}) language models since {wall.start:%Y-%m-%d}, with "
+                   f"{confidence:.0%} intervals, against the estimated stock of public human-generated text "
+                   "(Villalobos et al. 2024) and its interval.",
+           alt="Two trend lines of training-set size in tokens against year, one per subset, each with a shaded interval, "
+               "and a flat shaded band for the stock of public text.", table=frame,
            source=f"{ds.label}; Villalobos et al. 2024")
 
 # %%
-year_hi = "no crossing within the interval" if not np.isfinite(wall.year_ci[1]) else None
+parts = []
+for k, sub in enumerate(wall_table["subset"]):
+    if not np.isfinite(wall_table.loc[k, "year"]):
+        parts.append(f"{sub} language models: no projection ({wall_table.loc[k, 'note']})")
+        continue
+    hi = ("no crossing within the interval" if not np.isfinite(wall_table.loc[k, "year_high"])
+          else out.number("data-wall-projection", k, "year_high", "{:.0f}"))
+    parts.append(
+        f"{sub} language models around **{out.number('data-wall-projection', k, 'year', '{:.0f}')}** "
+        f"({confidence:.0%} interval {out.number('data-wall-projection', k, 'year_low', '{:.0f}')} to {hi}; "
+        f"n = {out.number('data-wall-projection', k, 'n', '{:d}')} models, training sets growing "
+        f"{out.number('data-wall-projection', k, 'growth_per_year', '{:.2f}')}x per year)")
 out.prose(
-    f"On this trend the training sets of {wall_subset} language models reach the stock of public text around "
-    f"**{out.number('data-wall-projection', 0, 'year', '{:.0f}')}** ({confidence:.0%} interval from "
-    f"{out.number('data-wall-projection', 0, 'year_low', '{:.0f}')} to "
-    + (year_hi or out.number('data-wall-projection', 0, 'year_high', '{:.0f}'))
-    + f"; n = {out.number('data-wall-projection', 0, 'n', '{:d}')} models). Villalobos et al. (2024) projected "
-    f"{out.number('data-wall-projection', 0, 'published_year', '{:.0f}')} with their own trend of dataset sizes."
+    "On these trends the training sets reach the stock of public text: " + "; ".join(parts) + ". Villalobos et al. "
+    f"(2024) projected {out.number('data-wall-projection', 0, 'published_year', '{:.0f}')} with their own trend of "
+    "dataset sizes. Each projection is where a subset's trend line meets the stock, not a forecast for a single "
+    "model."
 )

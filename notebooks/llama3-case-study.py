@@ -153,7 +153,7 @@ ax.errorbar(ot["optimal_tokens_per_param"], y, xerr=[ot["optimal_tokens_per_para
             label=f"compute-optimal ratio ({approach}, {confidence:.0%} CI)")
 ax.set_yticks(y, [short_label(n, 28) for n in ot["name"]])
 label_log_axis(ax, "x", "Training tokens per parameter", "tokens/parameter")
-ax.set_title("Llama 3 trained far past Chinchilla-optimal")
+ax.set_title("Llama 3 tokens per parameter against the compute-optimal ratio")
 ax.legend(loc="lower right", fontsize=7)
 out.figure(fig, "llama3-tokens-per-parameter",
            caption="Training tokens per parameter of Llama 3 (highlighted) and peers, with the compute-optimal "
@@ -207,7 +207,25 @@ if len(ds.openness) and "llama-3-70b" in set(ds.openness["model_id"]):
     ex = openness.explain_openness(ds.openness, "llama-3-70b")
     comp = pd.DataFrame(ex.components) if not isinstance(ex.components, pd.DataFrame) else ex.components
     out.table(comp, "llama3-openness-components")
-    out.prose(html.escape(ex.summary()))
+    d = ex.to_dict()
+    summary = pd.DataFrame([{"model_id": d["model_id"], "score": d["score"], "max_score": d["max_score"],
+                             "availability": d["availability"], "availability_max": len(openness.OPENNESS_GROUPS["availability"]),
+                             "documentation": d["documentation"], "documentation_max": len(openness.OPENNESS_GROUPS["documentation"]), "access": d["access"],
+                             "access_max": len(openness.OPENNESS_GROUPS["access"]), "mof_class": d["mof_class"], "osaid_meets": d["osaid_meets"]}])
+    out.table(summary, "llama3-openness-summary")
+    n = {c: out.number("llama3-openness-summary", 0, c, "{:g}") for c in summary.columns if c.endswith(
+        ("score", "availability", "documentation", "access", "_max"))}
+    open_on = ", ".join(comp.loc[comp["code"] == "open", "dimension"]) or "none"
+    closed_on = ", ".join(comp.loc[comp["code"] == "closed", "dimension"]) or "none"
+    out.prose(
+        f"{html.escape(d['model_id'])} scores {n['score']}/{n['max_score']} (availability "
+        f"{n['availability']}/{n['availability_max']}, documentation {n['documentation']}/"
+        f"{n['documentation_max']}, access {n['access']}/{n['access_max']}): open on {html.escape(open_on)}; "
+        f"closed on {html.escape(closed_on)}. MOF: {html.escape(ex.mof.label)}. OSI Open Source AI Definition v1.0 "
+        "screen: "
+        + ("meets." if d["osaid_meets"] else "does not meet (missing: " + html.escape(", ".join(d["osaid_missing"]))
+           + ").")
+    )
 
 # %% [markdown]
 # ## What followed
@@ -261,7 +279,7 @@ out.table(l3, "llama3-derivatives")
 out.table(pd.DataFrame([{"n_derivatives": int(l3["derivative"].nunique()),
                          "n_outside": int(l3.drop_duplicates("derivative")["outside"].fillna(False).astype(bool).sum())}]),
           "llama3-derivatives-summary")
-out.prose(f"{out.number('llama3-derivatives-summary', 0, 'n_derivatives', '{:d}')} notable model(s) name Llama 3, 3.1 "
-          f"or 3.3 as their base, {out.number('llama3-derivatives-summary', 0, 'n_outside', '{:d}')} of them from "
-          f"outside Meta ({html.escape(sds.label)}). Epoch's notable set records few fine-tunes: most of Llama 3's "
-          "derivatives are not notable models, so this counts notable spillover only.")
+out.prose(f"{out.number('llama3-derivatives-summary', 0, 'n_derivatives', '{:d}')} notable model(s) name a model of "
+          f"the Llama-3 family as their base, {out.number('llama3-derivatives-summary', 0, 'n_outside', '{:d}')} of "
+          f"them from outside Meta ({html.escape(sds.label)}). Epoch's notable set records few fine-tunes: most "
+          "derivatives of the Llama-3 family are not notable models, so this counts notable spillover only.")

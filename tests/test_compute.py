@@ -148,8 +148,13 @@ def test_model_compute_llama3_8b():
     mc = K.model_compute(models(), hardware(), "llama-3-8b")
     e6, eg = mc.estimate("6ND"), mc.estimate("gpu-hours")
     assert e6.flop == pytest.approx(7.227e23)
-    assert eg.flop == pytest.approx(1.8521568e24) and eg.utilization == C.DEFAULT_MFU
-    assert eg.flop_low < eg.flop < eg.flop_high
+    # no reported MFU: the H100-class prior (median of the six distinct H100/H800/H200/TPU v5p reports in Epoch's
+    # 2026-07-19 snapshot, 0.1947 ... 0.52: median (0.3156 + 0.4042) / 2 = 0.3599), not a blanket 40%
+    assert eg.utilization == pytest.approx(0.3599) and eg.flop == pytest.approx(1.3e6 * 3600 * H100_BF16 * 0.3599)
+    assert (eg.utilization_low, eg.utilization_high) == (pytest.approx(0.1947), pytest.approx(0.52))
+    assert eg.flop_low == pytest.approx(1.3e6 * 3600 * H100_BF16 * 0.1947)
+    assert eg.flop_high == pytest.approx(1.3e6 * 3600 * H100_BF16 * 0.52)
+    assert "h100-class prior" in eg.utilization_source and any("h100-class prior" in n for n in mc.notes)
     assert mc.implied_mfu == pytest.approx(0.156077, rel=1e-5) and mc.implied_mfu_flop_method == "6ND"
     assert mc.reference_mfu == pytest.approx(0.4043, abs=1e-4)
     assert mc.cost_usd == pytest.approx(1.3e6 * C.GPU_HOUR_PRICE_USD["nvidia-h100"])
@@ -172,7 +177,8 @@ def test_model_compute_options_and_other_rows():
     assert moe.estimate("6ND").flop == pytest.approx(6 * 1.3e10 * 1e12)
     assert any("MoE" in n for n in moe.notes) and any("hardware unknown" in n for n in moe.notes)
     tpu = K.model_compute(ms, hw, "tpu-model", training_days=10)
-    assert tpu.estimate("hardware").flop == pytest.approx(1024 * 240 * 3600 * 2.75e14 * C.DEFAULT_MFU)
+    # TPU v4 (A100-class generation): median of the 21 distinct reports in the 2026-07-19 snapshot, 0.3473
+    assert tpu.estimate("hardware").flop == pytest.approx(1024 * 240 * 3600 * 2.75e14 * 0.3473)
     assert tpu.energy_mwh is None and any("no TDP" in n for n in tpu.notes)
     assert "estimated from" in tpu.gpu_hours_source and tpu.cost_usd is None  # no default TPU price
     gpt3 = K.model_compute(ms, hw, "gpt-3")  # V100 not in this small table: a note, no crash

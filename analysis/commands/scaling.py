@@ -60,8 +60,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "cited GPU-hour price; energy from the accelerator's TDP and a PUE.")
     q.add_argument("model_id", metavar="MODEL_ID", help="model id, e.g. llama-3-8b")
     add_data_option(q)
-    q.add_argument("--utilization", metavar="U", help=f"MFU for hardware-based estimates (default: the model's "
-                                                      f"reported MFU, else {C.DEFAULT_MFU})")
+    q.add_argument("--utilization", metavar="U", help="MFU for hardware-based estimates (default: the model's "
+                                                      "reported MFU, else the median MFU reported for its hardware "
+                                                      "generation, with their range)")
     q.add_argument("--precision", default="bf16", choices=["fp32", "tf32", "bf16", "fp16", "fp8", "int8"],
                    help="training precision for the peak throughput (default bf16)")
     q.add_argument("--price", metavar="USD", help="price per GPU-hour in USD (default: cited price per accelerator)")
@@ -214,8 +215,8 @@ def run_compute(args: argparse.Namespace) -> int:
         print("  no estimate possible: needs parameters and tokens (6ND) or GPU-hours and known hardware")
     for e in mc.estimates:
         rng = "" if e.flop_low is None or e.flop_low == e.flop_high else \
-            f"  [{e.flop_low:.3g} to {e.flop_high:.3g} at utilization {C.MFU_SENSITIVITY_RANGE[0]:.2f}-" \
-            f"{C.MFU_SENSITIVITY_RANGE[1]:.2f}; a sensitivity range, not a CI]"
+            f"  [{e.flop_low:.3g} to {e.flop_high:.3g} at utilization {e.utilization_low:.2f}-" \
+            f"{e.utilization_high:.2f}: the range of reported MFUs, not a CI]"
         print(f"  {e.method:10s} {e.flop:.3g} FLOP = {e.formula}{rng}")
     if mc.implied_mfu is not None:
         ref = f"; Meta reported >400 TFLOPS per H100 on 16K GPUs = {mc.reference_mfu:.1%} of peak" \

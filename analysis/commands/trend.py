@@ -22,7 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "up to each model's release date (Epoch AI's definition, k=10).")
     p.add_argument("metric", metavar="METRIC", help=f"one of: {', '.join(METRICS)}")
     add_data_option(p)
-    p.add_argument("--since", metavar="DATE", help="first release date included (YYYY-MM-DD, YYYY-MM or YYYY)")
+    p.add_argument("--since", metavar="DATE",
+                   help="first release date included (YYYY-MM-DD, YYYY-MM or YYYY; default "
+                        f"{C.TREND_DEFAULT_SINCE}, the {C.TREND_DEFAULT_SINCE_SOURCE}; 'all' for the whole record)")
     p.add_argument("--until", metavar="DATE", help="last release date included (default: the last in the data)")
     p.add_argument("--subset", default="notable", metavar="NAME", help=f"one of {', '.join(SUBSETS)} (default notable)")
     p.add_argument("--domain", metavar="NAME", help="only models of this domain (e.g. language)")
@@ -37,6 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", default="0", metavar="S", help="bootstrap seed (default 0)")
     p.add_argument("--exclude", action="append", default=[], metavar="MODEL",
                    help="drop a model by name or id before ranking and fitting (repeatable), e.g. 'AlphaGo Zero'")
+    p.add_argument("--sensitivity", action="store_true",
+                   help="compute only: the frontier trend under each robustness choice (top-k 5/10/20 x start "
+                        "2010/2015/2018, without the AlphaGo Master/Zero exclusions, and on each pinned Epoch data "
+                        "vintage), one row each with its interval and n; --top-k, --since and --exclude set the "
+                        "baseline")
     add_json_option(p)
     p.set_defaults(func=run)
 
@@ -75,6 +82,20 @@ def _confidence(value: str) -> float:
     return c
 
 
+def _since(value: str | None):
+    """--since: a date, 'all' (no lower bound), or nothing (the documented default start). Returns (date, note)."""
+    from analysis import constants as C
+    from analysis.trends import parse_date
+
+    if value is None:
+        return (parse_date(C.TREND_DEFAULT_SINCE, "--since"),
+                f"window starts {C.TREND_DEFAULT_SINCE} by default, the {C.TREND_DEFAULT_SINCE_SOURCE}; "
+                "pass --since DATE or --since all to change it")
+    if str(value).strip().lower() == "all":
+        return None, "whole record (--since all): the fit spans every era in the data"
+    return parse_date(value, "--since"), None
+
+
 def run(args: argparse.Namespace) -> int:
     from analysis.data import load
     from analysis.errors import UsageError
@@ -84,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown METRIC {args.metric!r}; choose one of {', '.join(METRICS)}")
     if args.subset not in SUBSETS:
         raise UsageError(f"--subset: unknown subset {args.subset!r}; choose one of {', '.join(SUBSETS)}")
-    since = parse_date(args.since, "--since")
+    since, since_note = _since(args.since)
     until = parse_date(args.until, "--until")
     if since is not None and until is not None and since > until:
         raise UsageError(f"--since {args.since} is after --until {args.until}")
@@ -103,16 +124,22 @@ def run(args: argparse.Namespace) -> int:
 
     ds = load(args.data)
     column, _ = METRICS[args.metric]
+    if args.sensitivity:
+        return _run_sensitivity(args, ds, column, top_k=top_k, since=since, until=until, confidence=confidence,
+                                method=method, n_boot=n_boot, seed=seed)
     fit = subset_trend(ds.models, column, args.subset, domain=args.domain, top_k=top_k, exclude=args.exclude,
                        since=since, until=until, confidence=confidence, method=method, n_boot=n_boot, seed=seed)
     if args.json:
         out = fit.to_dict()
         out.update({"metric": args.metric, "column": column, "subset": args.subset, "subset_label": fit.subset,
                     "domain": args.domain, "top_k": top_k if args.subset == "frontier" else None,
-                    "excluded": list(args.exclude), "data": ds.label})
+                    "excluded": list(args.exclude), "data": ds.label,
+                    "since": None if since is None else since.strftime("%Y-%m-%d"), "since_note": since_note})
         print_json(out)
     else:
         print(fit.sentence())
+        if since_note:
+            print(f"note: {since_note}")
         if fit.notes:
             for note in fit.notes:
                 print(f"note: {note}")
@@ -121,6 +148,55 @@ def run(args: argparse.Namespace) -> int:
             print(f"note: left out {fit.n_missing_value} model(s) of the window without {column}, "
                   f"{fit.n_missing_date} without a release date, {fit.n_nonpositive} with a non-positive value.")
         print(f"source: {ds.label}")
+    return 0
+
+
+def _run_sensitivity(args, ds, column: str, *, top_k: int, since, until, confidence: float, method: str,
+                     n_boot: int, seed: int) -> int:
+    import pandas as pd
+
+    from analysis import constants as C
+    from analysis.errors import UsageError
+    from analysis.sensitivity import sensitivity_table
+
+    if args.metric != "compute":
+        raise UsageError("--sensitivity is defined for the compute trend only (trend compute --sensitivity)")
+    if args.subset not in ("notable", "frontier") or args.domain:
+        raise UsageError("--sensitivity varies the frontier definition itself; drop --subset/--domain")
+    exclude = tuple(args.exclude) or C.EPOCH_FRONTIER_OUTLIERS
+    since_s = (since or pd.Timestamp(C.TREND_DEFAULT_SINCE)).strftime("%Y-%m-%d")
+    table = sensitivity_table(ds.models, data_label=ds.label, metric=column, baseline_top_k=top_k,
+                              baseline_since=since_s, exclude=exclude, until=until, confidence=confidence,
+                              method=method, n_boot=n_boot, seed=seed)
+    if args.json:
+        rows = []
+        for r in table.to_dict(orient="records"):
+            def num(v):
+                return None if v is None or pd.isna(v) or v in (float("inf"), float("-inf")) else float(v)
+            rows.append({"varied": r["varied"], "data": r["data"], "top_k": int(r["top_k"]), "since": r["since"],
+                         "until": r["until"], "exclusions": r["exclusions"], "n": int(r["n"]),
+                         "window": [r["start"] if isinstance(r["start"], str) else None,
+                                    r["end"] if isinstance(r["end"], str) else None],
+                         "growth_per_year": num(r["growth_per_year"]),
+                         "growth_per_year_ci": [num(r["growth_low"]), num(r["growth_high"])],
+                         "doubling_months": num(r["doubling_months"]),
+                         "doubling_months_ci": [num(r["doubling_low"]), num(r["doubling_high"])],
+                         "note": r["note"] or ""})
+        print_json({"metric": args.metric, "subset": "frontier", "confidence": confidence, "method": method,
+                    "baseline": {"top_k": top_k, "since": since_s, "exclusions": list(exclude)},
+                    "rows": rows, "data": ds.label})
+        return 0
+    pct = f"{confidence:.0%}"
+    print(f"Sensitivity of the frontier training-compute trend (baseline: top {top_k} at release, since {since_s}, "
+          f"excluding {', '.join(exclude)}; {pct} CI, {method}):")
+    print(f"  {'varied':28s} {'n':>4s}  {'window':23s}  growth/yr ({pct} CI)      doubling, months")
+    for r in table.itertuples():
+        if not r.n:
+            print(f"  {r.varied:28s} {0:>4d}  no fit: {r.note}")
+            continue
+        print(f"  {r.varied:28s} {r.n:>4d}  {r.start} to {r.end}  {r.growth_per_year:4.2f}x ({r.growth_low:.2f}-"
+              f"{r.growth_high:.2f})     {r.doubling_months:.1f} ({r.doubling_low:.1f}-{r.doubling_high:.1f})")
+    print(f"source: {ds.label}; vintage rows: Epoch AI notable-models snapshots in data/upstream (no overlay)")
     return 0
 
 
