@@ -92,6 +92,9 @@ def select_subset(models: pd.DataFrame, subset: str = "notable", top_n: int = FR
     """``notable`` = every row given; ``frontier`` = rows flagged by :func:`frontier_flags`."""
     if subset not in SUBSETS:
         raise UsageError(f"unknown subset {subset!r}; use one of {', '.join(SUBSETS)}")
+    from analysis.overlay import representative  # overlay additions are not part of the representative set
+
+    models = representative(models)
     if subset == "notable":
         return models
     return models[_frontier_mask(models, top_n)]

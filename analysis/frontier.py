@@ -150,7 +150,9 @@ def select_subset(df: pd.DataFrame, subset: str = "notable", *, domain: str | No
     """
     if subset not in SUBSETS:
         raise UsageError(f"unknown subset {subset!r}; choose one of {', '.join(SUBSETS)}")
-    out = exclude_models(df, exclude)
+    from analysis.overlay import representative  # overlay additions are not part of the representative set
+
+    out = exclude_models(representative(df), exclude)
     if subset == "frontier":
         out = select_frontier(out, top_k)
     elif subset in ("open", "closed"):
