@@ -58,7 +58,12 @@ def merged_models(path: Path | None = None, *, overlay: bool = True, curated: pd
     files.append((data.display_path(ov.OVERLAY_PATH), data.sha256_file(ov.OVERLAY_PATH)))
     m, stats, problems = ov.apply(imp.models, curated, o, file=data.display_path(ov.OVERLAY_PATH))
     _check(m)
-    return MergedModels(m, vintage, stats.to_dict(), tuple(files), tuple(problems) + imp.problems)
+    info = stats.to_dict()
+    info["upstream_sha256"] = files[0][1]
+    # The overlay is the key file and the curated values it points at: one hash over both files' hashes.
+    cur_hash = data.sha256_file(data.bundled_path("models"))
+    info["overlay_sha256"] = hashlib.sha256((files[1][1] + cur_hash).encode()).hexdigest()
+    return MergedModels(m, vintage, info, tuple(files), tuple(problems) + imp.problems)
 
 
 def _check(m: pd.DataFrame) -> None:
