@@ -42,8 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def write_models_csv(models, path: Path) -> None:
     """Write atomically: a temporary file in the target folder, then a rename (no half-written table)."""
     from analysis import overlay, schema
-    from analysis.figures import write_table
     from analysis.errors import UsageError
+    from analysis.figures import write_table
 
     cols = schema.resource("models").columns + ([overlay.ORIGIN_COLUMN] if overlay.ORIGIN_COLUMN in models.columns else [])
     try:
