@@ -153,10 +153,11 @@ def test_epoch_frontier_flags_are_in_our_running_top_k(epoch_models):
 
 
 def test_cli_on_epoch_file(capsys):
-    """The documented example: frontier models since 2018 on Epoch's file (no exclusions): n=78, window
-    2018-01-01 to 2026-07-15, growth inside Sevilla & Roldán's 3.6-4.9x."""
-    assert main(["trend", "compute", "--data", f"epoch:{NOTABLE}", "--since", "2018-01-01", "--subset", "frontier",
-                 "--json"]) == 0
+    """The documented example: frontier models since 2018 on Epoch's file as published (no exclusions, and
+    --no-overlay: `epoch:PATH` now applies our overlay by default): n=78, window 2018-01-01 to 2026-07-15, growth
+    inside Sevilla & Roldán's 3.6-4.9x."""
+    assert main(["trend", "compute", "--data", f"epoch:{NOTABLE}", "--no-overlay", "--since", "2018-01-01",
+                 "--subset", "frontier", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["n"] == 78 and out["start"] == "2018-01-01" and out["end"] == "2026-07-15"
     assert inside(out["growth_per_year"], C.EPOCH_2024_FRONTIER_2018_GROWTH)
