@@ -161,8 +161,13 @@ def test_cli_on_epoch_file(capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["n"] == 78 and out["start"] == "2018-01-01" and out["end"] == "2026-07-15"
     assert inside(out["growth_per_year"], C.EPOCH_2024_FRONTIER_2018_GROWTH)
-    assert main(["thresholds", "--data", f"epoch:{NOTABLE}", "--json"]) == 0
+    assert main(["thresholds", "--data", f"epoch:{NOTABLE}", "--no-overlay", "--json"]) == 0
     th = json.loads(capsys.readouterr().out)
     # Epoch counts GPT-4 (Mar 2023, 2.1e25) as the first model above 1e25 FLOP
     first = [r for r in th["by_organization"] if r["threshold"] == 1e25 and r["organization"] == "OpenAI"][0]
     assert first["first_date"] == "2023-03-15"
+    # with our overlay: the curated release date, OpenAI's announcement of GPT-4 on 2023-03-14 (overlay correction)
+    assert main(["thresholds", "--data", f"epoch:{NOTABLE}", "--json"]) == 0
+    th = json.loads(capsys.readouterr().out)
+    first = [r for r in th["by_organization"] if r["threshold"] == 1e25 and r["organization"] == "OpenAI"][0]
+    assert first["first_date"] == "2023-03-14"
