@@ -297,3 +297,18 @@ def test_epoch_export_gets_the_overlay_and_missing_keys_are_warnings(tmp_path, c
     assert ds.overlay["missing_keys"] and ds.models["id"].is_unique
     assert set(ds.benchmarks["model_id"]) <= set(ds.models["id"])
     assert "llama-3-70b" in set(ds.models["id"])
+
+
+def test_additions_do_not_move_threshold_or_size_band_counts(ds):
+    """Counts above 1e25 FLOP and per size band ignore overlay additions (a 1e27-FLOP addition changes nothing)."""
+    from analysis import trends as T
+
+    extra = ds.models.iloc[[0]].copy()
+    extra["id"], extra["overlay"] = "synthetic-addition", "addition"
+    extra["training_compute_flop"], extra["parameters"] = 1e27, 5e13
+    more = pd.concat([ds.models, extra], ignore_index=True)
+    for f in (T.threshold_counts, T.threshold_counts_by_organization, T.size_band_counts):
+        pd.testing.assert_frame_equal(f(ds.models), f(more))
+    # while a non-addition row with the same values does change them
+    more.loc[more.index[-1], "overlay"] = ""
+    assert not T.threshold_counts(ds.models).equals(T.threshold_counts(more))
