@@ -312,3 +312,16 @@ def test_additions_do_not_move_threshold_or_size_band_counts(ds):
     # while a non-addition row with the same values does change them
     more.loc[more.index[-1], "overlay"] = ""
     assert not T.threshold_counts(ds.models).equals(T.threshold_counts(more))
+
+
+def test_report_provenance_names_vintage_overlay_counts_and_both_hashes(ds, snap):
+    from analysis import reports
+
+    src = reports.data_source(None)
+    assert src["vintage"] == snap.vintage and src["models"] == len(ds.models)
+    assert src["overlay"]["corrections"] == ds.overlay["corrections"]
+    assert src["overlay"]["upstream_sha256"] == snap.meta["sha256_extract"]
+    assert src["overlay"]["upstream_sha256"][:8] in src["label"] and src["overlay"]["overlay_sha256"][:8] in src["label"]
+    files = {p.name for p in reports.data_files(None)}
+    assert {"notable_ai_models.csv", "overlay.csv", "models.csv"} <= files
+    assert "notable_ai_models.csv" not in {p.name for p in reports.data_files("curated")}
