@@ -34,7 +34,8 @@ class _Parser(argparse.ArgumentParser):
 def add_data_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", metavar="SPEC", default=None,
                    help="data source: omitted = Epoch AI's pinned notable-models snapshot + our overlay; curated = our "
-                        "rows only; PATH = a models CSV in our schema; epoch:PATH = an Epoch AI export + our overlay")
+                        "rows only; PATH = a models CSV in our schema; epoch:PATH = an Epoch AI export + our overlay; "
+                        "epoch-vintage:DATE = a pinned Epoch snapshot (e.g. 2026-01-26, or latest) + our overlay")
     p.add_argument("--no-overlay", action="store_true",
                    help="with the default data or --data epoch:PATH: Epoch AI's rows as published, without our overlay")
 

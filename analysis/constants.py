@@ -224,3 +224,111 @@ EPOCH_OPEN_MODELS_REPORT_DATE = "2024-11-04"
 
 # (Frontier = top FRONTIER_TOP_K by compute at release: defined in the Trends section, used by analysis.frontier.)
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12  # 30.4375 days: lag months = days / DAYS_PER_MONTH
+
+# --- Open-vs-closed lag: default evaluation setting per benchmark (a lag never mixes settings) -----------------
+# MMLU: 5-shot is the protocol of the benchmark's paper (Hendrycks et al. 2021, arXiv:2009.03300, "few-shot ... up to
+# 5 examples") and of most developers' reports; GPQA Diamond: 0-shot, the setting of Epoch AI's Benchmarking Hub
+# runs (epoch.ai/benchmarks) that supply most of our GPQA rows. `lag --setting any` takes each model's best score
+# across settings, only when asked.
+LAG_DEFAULT_SETTING = {"mmlu": "5-shot", "gpqa-diamond": "0-shot"}
+
+# --- Compute infrastructure: hardware, clusters, power and the cost of training runs (issue 16) ----------------
+
+# Deflator: US BLS CPI-U, U.S. city average, all items, annual averages (1982-84 = 100), series CUUR0000SA0.
+# Values as published by BLS (bls.gov CPI tables; the 2024 average 313.689 and 2021-2023 checked on bls.gov
+# regional tables and inflationdata.com's copy of the BLS table; 2006-2017 checked against statinvestor.com's copy,
+# which rounds to 2 decimals). Years after the last entry use the last entry (no adjustment) and say so; the 2025
+# annual average was not verified in this session.
+CPI_U_ANNUAL = {
+    2006: 201.6, 2007: 207.342, 2008: 215.303, 2009: 214.537, 2010: 218.056, 2011: 224.939, 2012: 229.594,
+    2013: 232.957, 2014: 236.736, 2015: 237.017, 2016: 240.007, 2017: 245.120, 2018: 251.107, 2019: 255.657,
+    2020: 258.811, 2021: 270.970, 2022: 292.655, 2023: 304.702, 2024: 313.689,
+}
+CPI_U_SOURCE = "US BLS CPI-U (CUUR0000SA0), annual averages"
+BASE_USD_YEAR = 2023  # Epoch AI reports training costs in 2023 USD; we deflate hardware prices to the same year
+
+# Accelerator groups of Epoch's ML-hardware file ("Type" column) -> our three groups.
+HARDWARE_TYPE_GROUPS = {"gpu": ("GPU", "GPGPU", "DCU (GPGPU)"), "tpu": ("TPU",)}  # everything else: "other"
+
+# Hobbhahn & Besiroglu (2022), "Trends in GPU price-performance", Epoch AI, epoch.ai/blog/trends-in-gpu-price-
+# performance, Table 1: FLOP/s per dollar doubling time in years [90% CI]: all 470 GPUs 2006-2021 2.46
+# [2.24, 2.72]; ML GPUs (n=26) 2.07 [1.54, 3.13]; top GPUs (n=57) 2.95 [2.54, 3.52]; FP16 (n=91) 2.30 [1.69, 3.62].
+HOBBHAHN_2022_DOUBLING_YEARS = {
+    "all": (2.46, 2.24, 2.72), "ml": (2.07, 1.54, 3.13), "top": (2.95, 2.54, 3.52), "fp16": (2.30, 1.69, 3.62),
+}
+HOBBHAHN_2022_WINDOW = ("2006-01-01", "2021-12-31")
+# Epoch AI, "Machine Learning Hardware" data page (epoch.ai/data/machine-learning-hardware, update of 2025-01-16):
+# "Measured in 16-bit floating point operations, ML hardware performance has increased at a rate of 29% per year,
+# doubling every 2.7 years" (the 2024-11-13 version read 28% and 2.8 years); "Leading ML hardware becomes 50% more
+# energy-efficient each year"; "Performance per dollar improves around 30% each year". No intervals are printed.
+EPOCH_HW_PAGE_FP16_GROWTH = 1.29
+EPOCH_HW_PAGE_FP16_DOUBLING_YEARS = 2.7
+EPOCH_HW_PAGE_LEADING_EFFICIENCY_GROWTH = 1.5
+EPOCH_HW_PAGE_DATE = "2025-01-16"
+
+# Cottier, Rahman, Fattorini, Maslej, Besiroglu & Owen (2024), "The rising costs of training frontier AI models",
+# arXiv:2405.21015, abstract: amortized hardware + energy cost of the final training run of frontier models (top 10
+# by compute at release) grew "2.4x per year since 2016 (90% CI: 2.0x to 2.9x)"; 45 frontier models (Epoch blog
+# "How much does it cost to train frontier AI models?", 2024-06-03, which prints a 95% CI of 2.0x to 3.1x).
+# "the largest training runs will cost more than a billion dollars by 2027".
+COTTIER_2024_COST_GROWTH = (2.4, 2.0, 2.9)
+COTTIER_2024_SINCE = "2016-01-01"
+COTTIER_2024_DATA_END = "2024-05-31"  # arXiv v1 submitted 2024-05-31
+COTTIER_2024_BILLION_YEAR = 2027
+# Emberson & Rahman, "The power required to train frontier AI models is doubling annually", Epoch AI data insight,
+# 2024-09-19 (epoch.ai/data-insights/power-usage-trend): frontier models (top 10 at release) since 2010, n = 45,
+# log-linear fit, "2.1x per year, with a 90% confidence interval of 1.9 to 2.2x".
+EPOCH_POWER_GROWTH = (2.1, 1.9, 2.2)
+EPOCH_POWER_SINCE = "2010-01-01"
+EPOCH_POWER_DATA_END = "2024-09-19"
+EPOCH_POWER_N = 45
+
+# Cost of a run from first principles (amortized hardware + energy), following Cottier et al. (2024) as implemented
+# in their public code (github.com/epoch-research/training-cost-trends: parameters in constants.py, energy.py and
+# the uncertainty notebook's 90% credible intervals):
+# * server cost = accelerator cost x SERVER_COST_OVERHEAD (their 90% CI 1.3-2.1; measured 1.54 P100 to 1.69 V100);
+#   cluster cost = server cost x CLUSTER_INTERCONNECT_OVERHEAD (90% CI 1.07-1.32). Central values are the geometric
+#   midpoints of those intervals (our derivation).
+# * Accelerator price: 90% credible range x0.5 to x2 of the list price (their notes: reported NVIDIA margins on
+#   Hopper, volume discounts, demand-driven price spikes).
+HARDWARE_PRICE_FACTOR_RANGE = (0.5, 2.0)
+SERVER_COST_OVERHEAD = 1.65
+SERVER_COST_OVERHEAD_RANGE = (1.3, 2.1)
+CLUSTER_INTERCONNECT_OVERHEAD = 1.19
+CLUSTER_INTERCONNECT_OVERHEAD_RANGE = (1.07, 1.32)
+# * Depreciation: hardware loses value at the rate ML-GPU price-performance improves, 0.14 OOM per year (their
+#   ML_GPU_PRICE_PERFORMANCE_OOMS_PER_YEAR, citing Hobbhahn et al. 2023 "Trends in machine learning hardware":
+#   price-performance doubles every 2.1 years, log10(2)/2.1 = 0.143). The amortized cost of a run of t years is
+#   cluster cost x (1 - 10**(-0.14 t)). Range: Hobbhahn & Besiroglu 2022's ML-GPU doubling CI, 1.54-3.13 years.
+DEPRECIATION_OOM_PER_YEAR = 0.14
+DEPRECIATION_OOM_PER_YEAR_RANGE = (0.30103 / 3.13, 0.30103 / 1.54)
+# * Energy: chip TDP x chip-to-server power ratio x fraction of server TDP drawn in training x PUE x hours x price.
+#   Ratios from NVIDIA DGX datasheets as compiled in Epoch's energy.py: H100 10.2 kW / 8 / 0.7 kW = 1.82, A100
+#   6.5 / 8 / 0.4 = 2.03, other GPUs 1.8; TPUs 1.56 (Jouppi et al. 2021, Table 1). Fraction of server TDP in use:
+#   GPUs 0.75, TPUs 0.43 (same file, from Patterson et al. 2021, arXiv:2104.10350, Table 4, and Epoch's own H100
+#   measurement); ranges are the 90% intervals noted there.
+CHIP_TO_SERVER_POWER = {"nvidia-h100": 10.2 / 8 / 0.7, "nvidia-a100": 6.5 / 8 / 0.4, "gpu": 1.8, "tpu": 1.56}
+SERVER_TDP_FRACTION = {"gpu": 0.75, "tpu": 0.43}
+SERVER_TDP_FRACTION_RANGE = {"gpu": (0.5, 1.0), "tpu": (0.3, 0.8)}
+# PUE of AI/hyperscale facilities: Epoch's cost model uses 1.1 for hyperscalers (Meta reports 1.09 for buildings
+# completed in 2022; Google and Microsoft ~1.1, Patterson et al. 2021 Table 4). Range up to the industry average
+# DEFAULT_PUE (Uptime Institute 2023, 1.58).
+AI_DATACENTER_PUE = 1.1
+AI_DATACENTER_PUE_RANGE = (1.1, 1.58)
+# Electricity: US industrial average 8.06 US cents/kWh in 2023 (EIA, Electric Power Monthly / Annual, as charted
+# by Statista 2024-03-18). Range: 2023 industrial averages of large data-centre states, Texas 6.60 to Virginia 8.92
+# cents/kWh (EIA Electric Power Annual 2023, average revenue per kWh by state).
+ELECTRICITY_USD_PER_KWH = 0.0806
+ELECTRICITY_USD_PER_KWH_RANGE = (0.0660, 0.0892)
+
+# Meta, "Building Meta's GenAI Infrastructure" (engineering.fb.com, March 2024): "two versions of our 24,576-GPU
+# data center scale cluster", NVIDIA H100 GPUs, "We use this cluster design for Llama 3 training"; fleet target of
+# 350,000 H100s by the end of 2024. Meta's Llama 3 post reports over 400 TFLOPS per GPU "when trained on 16K GPUs
+# simultaneously" (REFERENCE_THROUGHPUT_PER_GPU above).
+META_GENAI_CLUSTER_GPUS = 24_576
+META_GENAI_FLEET_H100_2024 = 350_000
+META_LLAMA3_CONCURRENT_GPUS = 16_384
+LLAMA3_RELEASE_DATE = "2024-04-18"  # Llama 3 model card: "Model Release Date April 18, 2024"
+
+# Projection thresholds for frontier training runs (round numbers of the public debate, not published constants).
+PROJECTION_LEVELS = {"training_power_draw_w": 1e9, "training_cost_2023_usd": 1e9, "hardware_count": 1e5}

@@ -245,16 +245,23 @@ class Dataset:
             return "Frontier Atlas curated data"
         if self.spec.startswith("epoch:"):
             o = self.overlay or {}
-            return (f"Epoch AI, 'Data on AI Models' ({Path(self.spec[6:]).name}) + Frontier Atlas overlay "
+            return (f"Epoch AI, 'Data on AI Models' ({_epoch_name(Path(self.spec[6:]))}) + Frontier Atlas overlay "
                     f"({o.get('corrections', 0)} corrections, {o.get('additions', 0)} additions)")
         if self.spec.startswith("epoch-raw:"):
-            return f"Epoch AI, 'Data on AI Models' ({Path(self.spec[10:]).name})"
+            return f"Epoch AI, 'Data on AI Models' ({_epoch_name(Path(self.spec[10:]))})"
         return Path(self.spec).name
 
     def provenance(self) -> dict:
         """Which data, which vintage, how many rows, and the hashes: for report manifests and --json output."""
         return {"spec": self.spec, "label": self.label, "vintage": self.vintage, "models": len(self.models),
                 "overlay": self.overlay, "files": dict(self.files)}
+
+
+def _epoch_name(p: Path) -> str:
+    """The export's file name; for a pinned snapshot also its vintage (access date)."""
+    if (p.parent / (p.stem + ".meta.json")).exists():
+        return f"{p.name}, accessed {p.parent.name}"
+    return p.name
 
 
 def bundled_path(name: str) -> Path:
@@ -293,6 +300,11 @@ def parse_spec(spec: str | None) -> tuple[str, Path | None]:
         return "default", None
     if spec == "curated":
         return "curated", None
+    if spec.startswith("epoch-vintage:"):  # a pinned notable-models snapshot: epoch-vintage:2026-01-26 (or :latest)
+        from analysis import upstream
+
+        name = spec[len("epoch-vintage:"):]
+        return "epoch", upstream.find("notable_ai_models", None if name in ("", "latest") else name).path
     for prefix in ("epoch:", "epoch-raw:"):
         if spec.startswith(prefix):
             p = spec[len(prefix):]
@@ -301,7 +313,8 @@ def parse_spec(spec: str | None) -> tuple[str, Path | None]:
             return prefix[:-1], Path(p).expanduser()
     if ":" in spec.split("/")[0] and not Path(spec).exists() and not re.match(r"^[A-Za-z]:[\\/]", spec):
         kind = spec.split(":", 1)[0]
-        raise UsageError(f"--data {spec}: unknown source kind {kind!r}; use curated, PATH or epoch:PATH")
+        raise UsageError(f"--data {spec}: unknown source kind {kind!r}; use curated, PATH, epoch:PATH or "
+                         "epoch-vintage:DATE")
     return "csv", Path(spec).expanduser()
 
 

@@ -8,17 +8,16 @@ compute}``, a model is frontier when ``rank <= k``. Consequences, all deliberate
 * the frontier status of a model never changes when later models are added (it is judged "at release");
 * models released on the same day compete with each other (inclusive);
 * ties in compute share a rank (a model tied with the k-th is frontier);
-* models without a release date or a compute value cannot be ranked: they are never frontier and do not push
-  other models out of the top k (Epoch's own fits have the same limitation);
+* models without a release date or a compute value cannot be ranked and do not push other models out of the top
+  k; :func:`analysis.selection.select` lets Epoch's own ``frontier_model`` flag admit an unranked model
+  (labelled ``epoch-flag``); trend fits drop them anyway (no compute to fit);
 * the ranking always uses training compute, whatever metric is later fitted (frontier parameter trends are trends
   of the compute frontier's parameter counts);
 * the ranking uses every model given, *before* any date window: a 2018 model's status depends on 2016 models.
   Outliers (``exclude``) are dropped before ranking, as Sevilla & Roldán do for AlphaGo Master and AlphaGo Zero.
 
-Subsets: ``notable`` (every row: our curated table and Epoch's notable file are notable models), ``frontier``,
-``open`` (``access`` in :data:`analysis.data.OPEN_WEIGHTS`) and ``closed`` (``api``, ``hosted``, ``unreleased``);
-models with unknown access are in neither open nor closed. Domain, organization and country filters match any
-entry of a comma-separated cell, case-insensitively.
+Subsets and filters are defined once, in :mod:`analysis.selection` (``select_subset`` here routes there): with a
+model's compute unknown, Epoch's own ``frontier_model`` flag can make it frontier (labelled ``epoch-flag``).
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
-from analysis.data import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
 
 SUBSETS = ("notable", "frontier", "open", "closed")
@@ -140,30 +138,28 @@ def select_frontier(df: pd.DataFrame, k: int = C.FRONTIER_TOP_K, *, exclude: Ite
     return out[ranks <= k]
 
 
+def _representative(df: pd.DataFrame) -> pd.DataFrame:
+    from analysis.overlay import representative  # overlay additions are not part of the representative set
+
+    return representative(df)
+
+
 def select_subset(df: pd.DataFrame, subset: str = "notable", *, domain: str | None = None,
                   organization: str | None = None, country: str | None = None, top_k: int = C.FRONTIER_TOP_K,
                   exclude: Iterable[str] = ()) -> pd.DataFrame:
     """Rows of one subset (``notable``, ``frontier``, ``open``, ``closed``), optionally filtered.
 
-    The frontier is ranked on the whole table (after ``exclude``) *before* the domain/organization/country filter,
-    so "frontier language models" are language models in the overall top-k at their release.
+    Routed to :func:`analysis.selection.select` (the one selection vocabulary): the frontier is ranked on the whole
+    table (after ``exclude``) *before* the domain/organization/country filter, so "frontier language models" are
+    language models in the overall top-k at their release; frontier rows carry ``rank_at_release`` and
+    ``frontier_basis``.
     """
-    if subset not in SUBSETS:
-        raise UsageError(f"unknown subset {subset!r}; choose one of {', '.join(SUBSETS)}")
-    from analysis.overlay import representative  # overlay additions are not part of the representative set
+    from analysis.selection import select
 
-    out = exclude_models(representative(df), exclude)
+    out = select(df, subset, top_k=top_k, domain=domain, organization=organization, country=country,
+                 exclude=exclude)
     if subset == "frontier":
-        out = select_frontier(out, top_k)
-    elif subset in ("open", "closed"):
-        _require(out, "access")
-        out = out[out["access"].isin(OPEN_WEIGHTS if subset == "open" else CLOSED)]
-    for col, wanted in (("domain", domain), ("organization", organization), ("country", country)):
-        if wanted is not None:
-            _require(out, col)
-            if not str(wanted).strip():
-                raise UsageError(f"--{col} needs a non-empty value")
-            out = out[matches(out[col], wanted)]
+        out = out.assign(rank_at_release=rank_at_release(exclude_models(_representative(df), exclude), COMPUTE).reindex(out.index))
     return out
 
 

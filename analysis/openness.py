@@ -8,7 +8,7 @@ Questions answered (one function each):
 * :func:`open_share` — share of notable (or frontier) models released with open weights, per year and by access
   category, organization type or country, with binomial intervals;
 * :func:`capability_lag` / :func:`compute_lag` — how long open-weights models take to reach each new level set by
-  closed models on a benchmark or in training compute, with a bootstrap interval;
+  closed models on a benchmark or in training compute, with a distribution-free interval over open models;
 * :func:`transparency_changes` / :func:`transparency_summary` — FMTI developer scores across editions.
 
 Rubrics (sources in :mod:`analysis.constants`)
@@ -44,16 +44,22 @@ three. This is a screen, not the OSI's own validation.
 
 Open weights
 ------------
-A model counts as open-weights from our openness table where it has a row (``base_weights`` or
-``finetuned_weights`` coded open or partial: downloadable, possibly gated or under a restrictive licence), else
-from the models' ``access`` column (Epoch AI's accessibility: ``open-weights-*`` = open; ``api``, ``hosted``,
-``unreleased`` = closed); unknown access is excluded from shares and counted.
+One rule for the toolkit (:func:`analysis.selection.open_flags`): the models' ``access`` column (Epoch AI's
+accessibility: ``open-weights-*`` = open; ``api``, ``hosted``, ``unreleased`` = closed); unknown access is excluded
+from shares and counted. The openness table describes how open a release is; it does not decide open vs closed.
+
+Lag
+---
+One evaluation setting per benchmark (:data:`analysis.constants.LAG_DEFAULT_SETTING`; ``setting="any"`` mixes
+them only on request), scores dated by their evaluation date where the benchmarks table has one. Crossings made by
+one open model form a cluster: the median and its order-statistic interval are over open models
+(:func:`median_interval`); censored records enter the Kaplan-Meier median (:func:`km_median`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -61,11 +67,11 @@ import pandas as pd
 from analysis.constants import (
     DAYS_PER_MONTH,
     DEFAULT_CONFIDENCE,
+    FRONTIER_TOP_K,
     OPENNESS_GROUPS,
     OPENNESS_MAX_SCORE,
     OPENNESS_POINTS,
 )
-from analysis.constants import FRONTIER_TOP_K as FRONTIER_TOP_N
 from analysis.data import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
 
@@ -347,30 +353,22 @@ def codes_from_opening_up(row: Mapping) -> dict[str, str | None]:
 # --- open weights and open share ------------------------------------------------------------------------------
 
 def open_weights_flags(models: pd.DataFrame, openness: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per model: open_weights (boolean, <NA> if unknown) and its source ('openness-table', 'access' or None).
+    """Per model: open_weights (boolean, <NA> if unknown) and its source ('access' or None).
 
-    The openness table wins where it has a row (base or fine-tuned weights coded open or partial); otherwise the
-    models' ``access`` column decides (Epoch AI accessibility categories).
+    One rule for the whole toolkit (:func:`analysis.selection.open_flags`): Epoch AI's accessibility categories in
+    the ``access`` column. ``openness`` is accepted for backward compatibility and no longer decides: the openness
+    table describes how open a release is, not whether its weights are out (the two rules disagreed on 3 models).
     """
+    from analysis.selection import open_flags
+
     if "id" not in models.columns:
         raise AnalysisError("the models table needs an id column")
-    flag = pd.Series(pd.NA, index=models.index, dtype="boolean")
+    if "access" not in models.columns:
+        flag = pd.Series(pd.NA, index=models.index, dtype="boolean")
+    else:
+        flag = open_flags(models)
     source = pd.Series(None, index=models.index, dtype="object")
-    if "access" in models.columns:
-        acc = models["access"]
-        known = acc.isin(OPEN_WEIGHTS) | acc.isin(CLOSED)
-        flag[known] = acc[known].isin(OPEN_WEIGHTS)
-        source[known] = "access"
-    if openness is not None and len(openness):
-        for col in ("model_id", "base_weights", "finetuned_weights"):
-            if col not in openness.columns:
-                raise AnalysisError(f"the openness table needs a {col} column")
-        ow = openness.set_index("model_id")
-        weights_open = (ow["base_weights"].isin(["open", "partial"]) | ow["finetuned_weights"].isin(["open", "partial"]))
-        weights_open = weights_open[~weights_open.index.duplicated()]
-        hit = models["id"].isin(weights_open.index)
-        flag[hit] = models.loc[hit, "id"].map(weights_open).astype(bool).to_numpy()
-        source[hit] = "openness-table"
+    source[flag.notna()] = "access"
     return pd.DataFrame({"id": models["id"], "open_weights": flag, "source": source}, index=models.index)
 
 
@@ -387,27 +385,27 @@ def _binom_ci(k: np.ndarray, n: np.ndarray, alpha: float, method: str) -> tuple[
 
 
 def open_share(models: pd.DataFrame, openness: pd.DataFrame | None = None, by: str = "year",
-               subset: str = "notable", per_year: bool = True, method: str = "wilson", alpha: float = 0.05,
-               top_n: int = FRONTIER_TOP_N) -> pd.DataFrame:
+               subset: str = "notable", per_year: bool = True, method: str = "wilson", alpha: float | None = None,
+               top_k: int = FRONTIER_TOP_K, confidence: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
     """Share of models released with open weights, with binomial intervals (Wilson or Clopper–Pearson).
 
     ``by``: ``year`` (one row per year), ``org`` (organization type), ``country``, or ``access`` (share of each
     Epoch access category among models with known access). ``per_year=False`` pools all years per group.
-    ``subset``: ``notable`` (all rows) or ``frontier`` (top-``top_n`` by compute at release, see
-    :func:`analysis.competition.frontier_flags`).
+    ``subset``: ``notable`` (all rows) or ``frontier`` (top-``top_k`` by compute at release, see
+    :func:`analysis.selection.select`). Intervals at ``confidence`` (default 0.90, as everywhere; ``alpha`` is
+    the old spelling, 1 - confidence).
 
     Columns: [year], [group], n (models with known status), k (open-weights models, or models in the access
     category), share, share_low, share_high, n_unknown (models without known status in the cell). ``attrs``:
     n_no_date, n_unknown, subset, by, method, confidence.
     """
-    from analysis.competition import select_subset
+    from analysis.selection import check_confidence, select
 
     if by not in BY_COLUMNS:
         raise UsageError(f"unknown --by {by!r}; use year, org, country or access")
     if method not in CI_METHODS:
         raise UsageError(f"unknown interval method {method!r}; use wilson or clopper-pearson")
-    if not 0 < alpha < 1:
-        raise UsageError(f"alpha must be between 0 and 1, got {alpha}")
+    alpha = 1 - check_confidence(confidence if alpha is None else 1 - alpha)
     col = BY_COLUMNS[by]
     if by == "year" and not per_year:
         raise UsageError("by='year' needs per_year=True")
@@ -415,7 +413,9 @@ def open_share(models: pd.DataFrame, openness: pd.DataFrame | None = None, by: s
     missing = [c for c in needed if c not in models.columns]
     if missing:
         raise AnalysisError(f"open_share needs column(s) {', '.join(missing)}")
-    sub = select_subset(models, subset, top_n)
+    if subset not in ("notable", "frontier"):
+        raise UsageError(f"unknown subset {subset!r}; use notable or frontier")
+    sub = select(models, subset, top_k=top_k)
     dated = sub[sub["release_date"].notna()]
     n_no_date = len(sub) - len(dated)
     df = pd.DataFrame({"year": dated["release_date"].dt.year.astype(int)}, index=dated.index)
@@ -472,8 +472,14 @@ class LagResult:
     ``crossings``: one row per closed record (each time the closed top-k level rises): closed_model, closed_date,
     level, open_model, open_date, lag_months (negative if an open model already had that level), censored (no
     open model has reached the level by ``as_of``), censored_months (time from the record to ``as_of``).
-    ``median_lag_months`` and ``lag_months_ci`` (percentile bootstrap over matched crossings, ``ci_level``) use
-    matched crossings only (n); censored ones are reported separately and make the median a lower bound.
+    Crossings that one open model made are not independent (one release can match several closed records), so
+    the open model is the unit: ``median_lag_months`` is the median over open models of each one's median lag,
+    and ``lag_months_ci`` is a distribution-free order-statistic interval for that median (Hettmansperger &
+    Sheather 1986 interpolation between order statistics; ``ci_level``), over ``n_clusters`` open models. With
+    fewer than 5 open models no 90% order-statistic interval exists: the interval is the min-max range and a
+    note gives its actual coverage. ``km_median_lag_months`` is the Kaplan-Meier median over all crossings, with
+    censored records counted as lags longer than their time so far (NaN when more than half are censored).
+    ``n`` = matched crossings.
     """
 
     metric: str
@@ -494,6 +500,11 @@ class LagResult:
     n_boot: int
     seed: int
     notes: tuple[str, ...] = field(default_factory=tuple)
+    n_clusters: int = 0
+    km_median_lag_months: float = float("nan")
+    setting: str | None = None
+    date_basis: str = "release date"
+    interval_method: str = "order statistics over open models (Hettmansperger-Sheather)"
 
     @property
     def matched(self) -> pd.DataFrame:
@@ -510,7 +521,9 @@ class LagResult:
         return {
             "metric": self.metric, "benchmark": self.benchmark, "top_k": self.top_k,
             "median_lag_months": self.median_lag_months, "lag_months_ci": list(self.lag_months_ci),
-            "ci_level": self.ci_level, "n": self.n, "n_censored": self.n_censored,
+            "ci_level": self.ci_level, "n": self.n, "n_censored": self.n_censored, "n_clusters": self.n_clusters,
+            "km_median_lag_months": self.km_median_lag_months, "setting": self.setting,
+            "date_basis": self.date_basis, "interval_method": self.interval_method,
             "window": [self.window[0], self.window[1]], "as_of": self.as_of,
             "n_open_models": self.n_open_models, "n_closed_models": self.n_closed_models,
             "n_unknown_access": self.n_unknown_access, "n_boot": self.n_boot, "seed": self.seed,
@@ -559,9 +572,58 @@ def _check_entries(entries: pd.DataFrame) -> None:
         raise AnalysisError(f"lag entries need column(s) {', '.join(missing)}")
 
 
+def median_interval(values: np.ndarray, confidence: float = DEFAULT_CONFIDENCE) -> tuple[tuple[float, float], float]:
+    """Distribution-free interval for the median of independent values, and its nominal coverage.
+
+    Order statistics [y(d), y(n-d+1)] cover the median with probability 1 - 2 P(Bin(n, 1/2) <= d - 1); between the
+    two nearest such intervals the bounds are interpolated (Hettmansperger & Sheather 1986, Statist. Probab. Lett.
+    4:75-79) to reach ``confidence``. With too few values for any order-statistic interval to reach
+    ``confidence`` (n < 5 at 90%), returns the min-max range and its actual coverage.
+    """
+    from scipy.stats import binom
+
+    y = np.sort(np.asarray(values, dtype=float))
+    n = len(y)
+    if n < 2:
+        return (float("nan"), float("nan")), float("nan")
+    cov = lambda d: 1 - 2 * binom.cdf(d - 1, n, 0.5)  # noqa: E731
+    if cov(1) < confidence:
+        return (float(y[0]), float(y[-1])), float(cov(1))
+    d = 1
+    while d + 1 <= n // 2 and cov(d + 1) >= confidence:
+        d += 1
+    g_d = cov(d)
+    if d + 1 > (n + 1) // 2 or np.isclose(g_d, confidence):
+        return (float(y[d - 1]), float(y[n - d])), float(g_d)
+    g_next = cov(d + 1)
+    i = (g_d - confidence) / (g_d - g_next)
+    lam = (n - d) * i / (d + (n - 2 * d) * i)
+    lo = (1 - lam) * y[d - 1] + lam * y[d]
+    hi = (1 - lam) * y[n - d] + lam * y[n - d - 1]
+    return (float(lo), float(hi)), float(confidence)
+
+
+def km_median(times: np.ndarray, censored: np.ndarray) -> float:
+    """Kaplan-Meier median of right-censored times: the first time the survival curve reaches 1/2 (NaN if never)."""
+    t = np.asarray(times, dtype=float)
+    c = np.asarray(censored, dtype=bool)
+    ok = np.isfinite(t)
+    t, c = t[ok], c[ok]
+    if len(t) == 0:
+        return float("nan")
+    s = 1.0
+    for u in np.unique(t[~c]):
+        at_risk = np.sum(t >= u)
+        events = np.sum((t == u) & ~c)
+        s *= 1 - events / at_risk
+        if s <= 0.5 + 1e-12:
+            return float(u)
+    return float("nan")
+
+
 def open_closed_lag(entries: pd.DataFrame, metric: str = "score", benchmark: str | None = None, top_k: int = 1,
-                    n_boot: int = 2000, seed: int = 0, ci_level: float = DEFAULT_CONFIDENCE,
-                    as_of: pd.Timestamp | str | None = None) -> LagResult:
+                    n_boot: int = 2000, seed: int = 0, ci_level: float | None = None,
+                    as_of: pd.Timestamp | str | None = None, confidence: float = DEFAULT_CONFIDENCE) -> LagResult:
     """Core lag computation on entries (model_id, date, value, open_weights; rows with missing values dropped).
 
     Records: each date the closed top-``top_k`` level rises to a new value s. For each, the first date the open
@@ -573,8 +635,9 @@ def open_closed_lag(entries: pd.DataFrame, metric: str = "score", benchmark: str
         raise UsageError(f"top_k must be at least 1, got {top_k}")
     if n_boot < 1:
         raise UsageError(f"n_boot must be at least 1, got {n_boot}")
-    if not 0 < ci_level < 1:
-        raise UsageError(f"ci_level must be between 0 and 1, got {ci_level}")
+    from analysis.selection import check_confidence
+
+    ci_level = check_confidence(confidence if ci_level is None else ci_level)
     n_unknown = int(entries["open_weights"].isna().sum())
     e = entries.dropna(subset=["date", "value", "open_weights"]).copy()
     e["open_weights"] = e["open_weights"].astype(bool)
@@ -604,25 +667,27 @@ def open_closed_lag(entries: pd.DataFrame, metric: str = "score", benchmark: str
                          "open_model": None, "open_date": pd.NaT, "lag_months": np.nan, "censored": True,
                          "censored_months": max((as_of - rec["date"]).days, 0) / DAYS_PER_MONTH})
     cr = pd.DataFrame(rows)
-    lags = cr.loc[~cr["censored"], "lag_months"].to_numpy(dtype=float)
+    matched = cr[~cr["censored"]]
+    lags = matched["lag_months"].to_numpy(dtype=float)
     notes = []
+    cluster_medians = matched.groupby("open_model")["lag_months"].median().to_numpy(dtype=float)
+    km = km_median(cr["lag_months"].fillna(cr["censored_months"]).to_numpy(dtype=float),
+                   cr["censored"].to_numpy(dtype=bool))
     if len(lags) == 0:
         med, ci = float("nan"), (float("nan"), float("nan"))
         notes.append("no closed record has been matched by an open model yet: the lag exceeds the censored times")
     else:
-        med = float(np.median(lags))
-        if len(lags) >= 2:
-            rng = np.random.default_rng(seed)
-            boot = np.median(lags[rng.integers(0, len(lags), size=(n_boot, len(lags)))], axis=1)
-            q = ((1 - ci_level) / 2, (1 + ci_level) / 2)
-            ci = (float(np.quantile(boot, q[0])), float(np.quantile(boot, q[1])))
-        else:
-            ci = (float("nan"), float("nan"))
-            notes.append("only one matched crossing: no interval")
+        med = float(np.median(cluster_medians))
+        ci, cover = median_interval(cluster_medians, ci_level)
+        if len(cluster_medians) < 2:
+            notes.append("only one open model made the crossings: no interval")
+        elif cover < ci_level:
+            notes.append(f"only {len(cluster_medians)} open models: the interval is their min-max range, which "
+                         f"covers the median with probability {cover:.0%}, less than {ci_level:.0%}")
     n_cens = int(cr["censored"].sum())
     if n_cens:
-        notes.append(f"{n_cens} closed record(s) not yet matched by an open model (censored); the median over "
-                     "matched crossings is then a lower bound")
+        notes.append(f"{n_cens} closed record(s) not yet matched by an open model (censored): their lags exceed "
+                     "their time so far; the Kaplan-Meier median (km_median_lag_months) counts them so")
     if (lags < 0).any():
         notes.append(f"{int((lags < 0).sum())} crossing(s) with negative lag: an open model had already reached "
                      "that level before the closed record")
@@ -631,6 +696,7 @@ def open_closed_lag(entries: pd.DataFrame, metric: str = "score", benchmark: str
         ci_level=ci_level, n=int(len(lags)), n_censored=n_cens, window=(e["date"].min(), e["date"].max()),
         as_of=as_of, crossings=cr, frontier=frontier_curves(e, top_k), n_open_models=int(len(opened)),
         n_closed_models=int(len(closed)), n_unknown_access=n_unknown, n_boot=n_boot, seed=seed, notes=tuple(notes),
+        n_clusters=int(len(cluster_medians)), km_median_lag_months=km,
     )
 
 
@@ -642,54 +708,111 @@ def _window(df: pd.DataFrame, since, until) -> pd.DataFrame:
     return df
 
 
-def benchmark_entries(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark: str = "mmlu",
-                      setting: str | None = None, openness: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Best score per model on a benchmark, joined to models for release date and open-weights status.
+def default_setting(benchmarks: pd.DataFrame, benchmark: str) -> str | None:
+    """The evaluation setting a lag on ``benchmark`` uses unless told otherwise.
 
-    Returns model_id, name, organization, date (model release date), value (score), open_weights. ``attrs``:
-    n_not_in_models (scored models missing from the models table), n_no_date.
+    :data:`analysis.constants.LAG_DEFAULT_SETTING` where listed (MMLU 5-shot, GPQA Diamond 0-shot); else the
+    benchmark's only setting; else its most common setting (ties: alphabetical). None when there is no setting
+    column.
+    """
+    from analysis.constants import LAG_DEFAULT_SETTING
+
+    if benchmark in LAG_DEFAULT_SETTING:
+        return LAG_DEFAULT_SETTING[benchmark]
+    if "setting" not in benchmarks.columns:
+        return None
+    s = benchmarks.loc[benchmarks["benchmark"] == benchmark, "setting"].dropna().astype(str)
+    if s.empty:
+        return None
+    counts = s.value_counts()
+    return sorted(counts[counts == counts.max()].index)[0]
+
+
+def benchmark_entries(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark: str = "mmlu",
+                      setting: str | None = None, openness: pd.DataFrame | None = None,
+                      date_by: str = "evaluation") -> pd.DataFrame:
+    """Best score per model on a benchmark in one evaluation setting, joined to models for the open-weights status.
+
+    ``setting``: None = the benchmark's default (:func:`default_setting`); ``"any"`` = each model's best score
+    across settings (mixes protocols: only by request). Dates (``date_by="evaluation"``, the default): the score's
+    own ``date`` in the benchmarks table where known, else the model's release date; ``date_by="release"``: the
+    release date. Returns model_id, name, organization, date, date_basis ('evaluation' or 'release'), value
+    (score), setting, open_weights. ``attrs``: n_not_in_models, n_no_date, setting, n_evaluation_dates.
     """
     for c in ("model_id", "benchmark", "score"):
         if c not in benchmarks.columns:
             raise AnalysisError(f"the benchmarks table needs a {c} column")
+    if date_by not in ("evaluation", "release"):
+        raise UsageError(f"date_by must be 'evaluation' or 'release', got {date_by!r}")
     b = benchmarks[benchmarks["benchmark"] == benchmark]
-    if setting is not None:
+    if setting is None:
+        setting = default_setting(benchmarks, benchmark)
+    if setting is not None and setting != "any":
         if "setting" not in b.columns:
             raise AnalysisError("the benchmarks table has no setting column")
         b = b[b["setting"] == setting]
     if b.empty:
         known = sorted(benchmarks["benchmark"].dropna().unique())
         hint = f"; available: {', '.join(known[:12])}" if known else " (the benchmarks table is empty)"
+        if setting not in (None, "any") and len(benchmarks[benchmarks["benchmark"] == benchmark]):
+            have = sorted(benchmarks.loc[benchmarks["benchmark"] == benchmark, "setting"].dropna().unique())
+            hint = f"; settings available: {', '.join(have)} (or 'any')"
         raise AnalysisError(f"no scores for benchmark {benchmark!r}" + (f" in setting {setting!r}" if setting else "")
                             + hint)
-    best = b.groupby("model_id", as_index=False)["score"].max().rename(columns={"score": "value"})
+    b = b.assign(_eval_date=pd.to_datetime(b["date"], errors="coerce") if "date" in b.columns else pd.NaT)
+    b = b.sort_values(["model_id", "score", "_eval_date"], ascending=[True, False, True])
+    best = b.drop_duplicates("model_id")[["model_id", "score", "_eval_date"] + (["setting"] if "setting" in b.columns
+                                                                                 else [])]
+    best = best.rename(columns={"score": "value"})
+    if "setting" not in best.columns:
+        best["setting"] = None
     flags = open_weights_flags(models, openness)
-    meta = pd.DataFrame({"model_id": models["id"], "date": models["release_date"],
+    meta = pd.DataFrame({"model_id": models["id"], "release_date": models["release_date"],
                          "name": models.get("name"), "organization": models.get("organization"),
                          "open_weights": flags["open_weights"]}).drop_duplicates("model_id")
     e = best.merge(meta, on="model_id", how="inner")
     n_not = len(best) - len(e)
+    use_eval = (date_by == "evaluation") & e["_eval_date"].notna()
+    e["date"] = e["_eval_date"].where(use_eval, e["release_date"])
+    e["date_basis"] = np.where(use_eval, "evaluation", "release")
     n_no_date = int(e["date"].isna().sum())
     e = e[e["date"].notna()].reset_index(drop=True)
-    e.attrs.update(n_not_in_models=int(n_not), n_no_date=n_no_date)
-    return e[["model_id", "name", "organization", "date", "value", "open_weights"]]
+    e.attrs.update(n_not_in_models=int(n_not), n_no_date=n_no_date, setting=setting,
+                   n_evaluation_dates=int((e["date_basis"] == "evaluation").sum()))
+    out = e[["model_id", "name", "organization", "date", "date_basis", "value", "setting", "open_weights"]]
+    out.attrs.update(e.attrs)
+    return out
 
 
 def capability_lag(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark: str = "mmlu",
                    setting: str | None = None, openness: pd.DataFrame | None = None, top_k: int = 1,
                    since=None, until=None, n_boot: int = 2000, seed: int = 0,
-                   ci_level: float = DEFAULT_CONFIDENCE) -> LagResult:
-    """Open-vs-closed lag on a benchmark: months for the best open model to reach each new closed best score."""
-    e = _window(benchmark_entries(benchmarks, models, benchmark, setting, openness), since, until)
+                   ci_level: float | None = None, confidence: float = DEFAULT_CONFIDENCE,
+                   date_by: str = "evaluation") -> LagResult:
+    """Open-vs-closed lag on a benchmark: months for the best open model to reach each new closed best score.
+
+    One evaluation setting (default per benchmark, see :func:`benchmark_entries`), stated in the result
+    (``setting``, ``date_basis``).
+    """
+    e = benchmark_entries(benchmarks, models, benchmark, setting, openness, date_by)
+    used = e.attrs.get("setting")
+    n_eval = int((e["date_basis"] == "evaluation").sum())
+    e = _window(e, since, until)
     if e.empty:
         raise AnalysisError(f"no dated scores on {benchmark!r} in the requested window")
-    return open_closed_lag(e, metric="score", benchmark=benchmark, top_k=top_k, n_boot=n_boot, seed=seed,
-                           ci_level=ci_level, as_of=until)
+    res = open_closed_lag(e, metric="score", benchmark=benchmark, top_k=top_k, n_boot=n_boot, seed=seed,
+                          ci_level=ci_level, confidence=confidence, as_of=until)
+    basis = ("evaluation date where known, release date otherwise" if date_by == "evaluation" else "release date")
+    notes = res.notes + ((f"{n_eval} of {n_eval + int((e['date_basis'] == 'release').sum())} scores dated by "
+                          f"evaluation date" if date_by == "evaluation" else "scores dated by model release"),)
+    if used == "any":
+        notes += ("setting 'any': each model's best score across evaluation settings (mixes protocols)",)
+    return replace(res, setting=used, date_basis=basis, notes=notes)
 
 
 def compute_lag(models: pd.DataFrame, openness: pd.DataFrame | None = None, top_k: int = 1,
                 domain: str | None = None, since=None, until=None, n_boot: int = 2000, seed: int = 0,
-                ci_level: float = DEFAULT_CONFIDENCE) -> LagResult:
+                ci_level: float | None = None, confidence: float = DEFAULT_CONFIDENCE) -> LagResult:
     """Open-vs-closed lag in training compute: months for the open top-k to reach each new closed top-k level.
 
     Closed = api, hosted or unreleased (Epoch AI's definition); ``domain`` restricts to one domain (e.g.
@@ -706,7 +829,7 @@ def compute_lag(models: pd.DataFrame, openness: pd.DataFrame | None = None, top_
     if e.empty:
         raise AnalysisError("no models with both a release date and training compute in the requested window")
     return open_closed_lag(e, metric="compute", benchmark=None, top_k=top_k, n_boot=n_boot, seed=seed,
-                           ci_level=ci_level, as_of=until)
+                           ci_level=ci_level, confidence=confidence, as_of=until)
 
 
 # --- transparency (FMTI) --------------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def citation(manifest: dict, fig: dict, year: str) -> tuple[str, str]:
 
 # Reading order of the index: the headline questions first, the case study last; others follow alphabetically.
 _ORDER = {n: i for i, n in enumerate(("compute-trends", "parameter-growth", "data-requirements", "openness",
-                                      "competition", "llama3-case-study"))}
+                                      "compute-infrastructure", "capabilities", "competition", "llama3-case-study"))}
 
 
 def write_index(out: Path) -> Path:

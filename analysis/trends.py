@@ -10,8 +10,11 @@ Intervals (``confidence``, default 0.90 as in Epoch AI's reports):
   Student-t(n-2) quantiles. (``cov_type="HC1"`` or ``"nonrobust"`` may be asked for; if HC3 is undefined because a
   point has leverage 1, HC1 is used and a note says so.)
 * ``method="bootstrap"``: ``n_boot`` resamples of the models (rows) with replacement, percentile interval;
-  ``method="cluster-bootstrap"``: resamples whole organizations (the ``organization`` cell as written; rows without
-  one form singleton clusters), for dependence between a developer's models. Fixed ``seed`` (default 0):
+  ``method="cluster-bootstrap"``: resamples whole organizations, harmonized to parent families by
+  :func:`analysis.selection.organizations` (Google Brain, DeepMind and Google DeepMind are one cluster; a
+  co-developed model's cluster is its set of families; rows without one form singleton clusters), for dependence
+  between a developer's models; the percentile distances from the estimate are widened by the few-cluster factor
+  sqrt(G/(G-1)) t(G-1)/z (G clusters). Fixed ``seed`` (default 0):
   identical input gives identical output. Resamples where every date is equal are skipped and counted.
   The point estimate is always the OLS fit on all the data.
 
@@ -53,6 +56,7 @@ from analysis.frontier import (
     select_subset,
     split_multi,
 )
+from analysis.selection import above_threshold, check_confidence, check_n_boot, organizations
 
 # CLI name -> (column, label used in sentences)
 METRICS: dict[str, tuple[str, str]] = {
@@ -61,6 +65,11 @@ METRICS: dict[str, tuple[str, str]] = {
     "active-parameters": ("active_parameters", "Active parameter count"),
     "tokens": ("training_tokens", "Training data (tokens)"),
     "gpu-hours": ("gpu_hours", "Training GPU-hours"),
+    # training runs (issue 16; see analysis.infrastructure)
+    "hardware-quantity": ("hardware_count", "Cluster size (accelerators)"),
+    "training-hours": ("training_time_hours", "Training duration (hours)"),
+    "power-draw": ("training_power_draw_w", "Training power draw (W)"),
+    "training-cost": ("training_cost_2023_usd", "Training cost (2023 USD)"),
 }
 COLUMN_LABELS = {col: label for col, label in METRICS.values()}
 MIN_POINTS = 3
@@ -124,13 +133,7 @@ def _pow10(x: float) -> float:
 
 
 def _check_confidence(confidence: float) -> float:
-    try:
-        c = float(confidence)
-    except (TypeError, ValueError):
-        raise UsageError(f"confidence must be a number between 0 and 1, got {confidence!r}") from None
-    if not 0.5 <= c < 1:
-        raise UsageError(f"confidence must be in [0.5, 1), e.g. 0.90; got {confidence!r}")
-    return c
+    return check_confidence(confidence)
 
 
 def _doubling(slope: float) -> float:
@@ -222,8 +225,8 @@ def prepare(df: pd.DataFrame, metric: str = "training_compute_flop", *, since: o
     n_outside = int((usable & ~in_window).sum())
     sel = df.loc[inside]
     d = dates[inside]
-    orgs = (sel["organization"].map(lambda c: ", ".join(split_multi(c))) if "organization" in sel.columns
-            else pd.Series([""] * len(sel), index=sel.index))
+    orgs = (sel["organization"].map(lambda c: ", ".join(sorted(organizations(c, harmonize=True))))
+            if "organization" in sel.columns else pd.Series([""] * len(sel), index=sel.index))
     ids = sel["id"].astype(str) if "id" in sel.columns else pd.Series(sel.index.astype(str), index=sel.index)
     # canonical order (date, value, organization, id): results do not depend on the input's row order
     keys = pd.DataFrame({"d": d.to_numpy("datetime64[ns]"), "v": vals[inside].to_numpy("float64"),
@@ -466,12 +469,17 @@ def _fit_prepared(p: Prepared, *, subset: str, confidence: float, method: str, n
     if method == "analytic":
         lo, hi = (float(v) for v in np.asarray(res.conf_int(alpha=alpha))[1])
     else:
-        if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 10:
-            raise UsageError(f"bootstrap needs at least 10 resamples, got {n_boot!r}")
+        n_boot = check_n_boot(n_boot, minimum=10)
         boot, n_failed, n_clusters = _bootstrap(p, xm, method, int(n_boot), int(seed))
         if len(boot) < 10:
             raise AnalysisError(f"bootstrap failed: only {len(boot)} of {n_boot} resamples had two distinct dates")
         lo, hi = (float(v) for v in np.quantile(boot[:, 1], [alpha / 2, 1 - alpha / 2]))
+        if method == "cluster-bootstrap" and n_clusters is not None and n_clusters > 2:
+            # few-cluster correction: widen the percentile distances from the estimate by sqrt(G/(G-1)) (the CR1
+            # factor) times t(G-1)/z; percentile cluster bootstraps undercover with tens of clusters
+            g = n_clusters
+            k = math.sqrt(g / (g - 1)) * stats.t.ppf(1 - alpha / 2, g - 1) / stats.norm.ppf(1 - alpha / 2)
+            lo, hi = b + (lo - b) * k, b + (hi - b) * k
         if n_failed:
             notes.append(f"{n_failed} resample(s) with a single distinct date skipped")
     if lo <= 0 < hi:
@@ -765,6 +773,10 @@ class BreakEstimate:
     ssr_ratio: float  # SSR(with break) / SSR(one line)
     notes: tuple[str, ...] = ()
     profile: pd.DataFrame | None = field(default=None, repr=False, compare=False)  # candidate date, ssr
+    sup_f: float = math.nan  # unconditional test of "no break" (see break_test)
+    sup_f_p_value: float = math.nan
+    change: str = ""  # 'level shift', 'slope change', 'level and slope', 'no break detected'
+    level_shift_p_value: float = math.nan  # at the estimated date (conditional), discontinuous kind only
 
     @property
     def growth_before(self) -> float:
@@ -806,9 +818,13 @@ class BreakEstimate:
             "start": _iso(self.start), "end": _iso(self.end),
             "confidence": self.confidence, "n_boot": self.n_boot, "seed": self.seed, "min_segment": self.min_segment,
             "slope_change_p_value": self.slope_change_p_value,
+            "level_shift_p_value": _json_num(self.level_shift_p_value),
+            "sup_f": _json_num(self.sup_f), "sup_f_p_value": _json_num(self.sup_f_p_value),
+            "change": self.change,
             "ssr_ratio": self.ssr_ratio,
             "method": "grid search of the break date minimising the SSR (= BIC for a fixed model); percentile "
-                      "bootstrap of models for the date and slopes, break re-estimated in each resample",
+                      "bootstrap of models for the date and slopes, break re-estimated in each resample; "
+                      "unconditional sup-F test with a wild-bootstrap p-value",
             "notes": list(self.notes),
         }
 
@@ -875,15 +891,18 @@ def estimate_break(df: pd.DataFrame, metric: str = "training_compute_flop", *, k
     that tie range, and the interval always contains the whole range. Intervals: percentile bootstrap over models
     (``n_boot`` resamples, ``seed``), re-estimating the break each time (date interval: low quantile of each
     resample's earliest tied date, high quantile of its latest). ``slope_change_p_value`` (HC3 Wald test of equal slopes at the estimated date) ignores that
-    the date was chosen to fit the data, so it overstates the evidence for a break (a sup-F test would be needed).
+    the date was chosen to fit the data, so it overstates the evidence for a break; ``sup_f_p_value`` is the
+    unconditional test (:func:`break_test`), and ``change`` says what the break is: a ``level shift`` (the
+    trend jumps, same slope), a ``slope change`` (growth rate changes, continuous kink) or ``level and slope``,
+    whichever has the lowest BIC (each at its own best date), or ``no break detected`` (sup-F not significant at
+    1 - ``confidence``).
     """
     confidence = _check_confidence(confidence)
     if kind not in BREAK_KINDS:
         raise UsageError(f"unknown break kind {kind!r}; choose one of {', '.join(BREAK_KINDS)}")
     if isinstance(min_segment, bool) or not isinstance(min_segment, (int, np.integer)) or min_segment < 3:
         raise UsageError(f"min_segment must be a whole number >= 3, got {min_segment!r}")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 10:
-        raise UsageError(f"n_boot must be a whole number >= 10, got {n_boot!r}")
+    n_boot = check_n_boot(n_boot, minimum=10)
     p = prepare(df, metric, since=since, until=until, nonpositive=nonpositive)
     _check_enough(p)
     if p.n < 2 * min_segment:
@@ -945,8 +964,15 @@ def estimate_break(df: pd.DataFrame, metric: str = "training_compute_flop", *, k
     n_before = int(np.searchsorted(x, cx[i_best], side="left"))
     # conditional test of equal slopes at the estimated date (HC3)
     seg = (x >= cx[i_best]).astype(int)
+    p_level = math.nan
     if kind == "discontinuous":
         _, pval, _, _ = _wald_equal_slopes(p, seg, 2, "HC3")
+        # level shift at the break date: jump of the fitted value at c, HC3 (y = a + b x + s (a2 + b2 (x - c)))
+        Xl = np.column_stack([np.ones_like(x), x, seg, seg * (x - cx[i_best])])
+        rl = sm.OLS(y, Xl).fit(cov_type="HC3", use_t=True)
+        if not np.all(np.isfinite(rl.bse)):
+            rl = sm.OLS(y, Xl).fit(cov_type="HC1", use_t=True)
+        p_level = float(rl.pvalues[2])
     else:
         X = np.column_stack([np.ones_like(x), x, np.maximum(0.0, x - cx[i_best])])
         res = sm.OLS(y, X).fit(cov_type="HC3", use_t=True)
@@ -955,7 +981,13 @@ def estimate_break(df: pd.DataFrame, metric: str = "training_compute_flop", *, k
         pval = float(res.pvalues[2])
     xc = x - x.mean()
     ssr_one = float(np.sum((y - y.mean()) ** 2) - np.sum(xc * (y - y.mean())) ** 2 / np.sum(xc ** 2))
-    notes = ["slope_change_p_value is conditional on the estimated date and overstates the evidence for a break"]
+    bt = break_test(df, metric, kind=kind, since=since, until=until, candidates=candidates, min_segment=min_segment,
+                    n_sim=499, seed=seed, nonpositive=nonpositive)
+    change = _classify_change(bt.p_value, _change_bics(x, y, cx, min_segment), 1 - confidence)
+    notes = ["slope_change_p_value and level_shift_p_value are conditional on the estimated date; sup_f_p_value "
+             "(wild-bootstrap sup-F) is the unconditional test of any break",
+             f"{change} (sup-F p = {bt.p_value:.3g}, tested at 1 - confidence; kind of change chosen by BIC among a "
+             "level shift, a slope change and both, each at its own best date)"]
     if failed:
         notes.append(f"{failed} bootstrap resample(s) without a valid split skipped")
     if i_best in (0, len(cands) - 1):
@@ -969,7 +1001,115 @@ def estimate_break(df: pd.DataFrame, metric: str = "training_compute_flop", *, k
         start=p.since if p.since is not None else p.dates[0], end=p.until if p.until is not None else p.dates[-1],
         confidence=confidence, n_boot=int(n_boot), seed=int(seed), min_segment=int(min_segment),
         slope_change_p_value=float(pval), ssr_ratio=float(ssr[i_best] / ssr_one) if ssr_one > 0 else math.nan,
-        notes=tuple(notes), profile=pd.DataFrame({"date": cands, "ssr": ssr}))
+        notes=tuple(notes), profile=pd.DataFrame({"date": cands, "ssr": ssr}), sup_f=bt.sup_f,
+        sup_f_p_value=bt.p_value, change=change, level_shift_p_value=p_level)
+
+
+@dataclass(frozen=True)
+class BreakTest:
+    """Unconditional test of "one log-linear trend, no break" against a break at an unknown date (sup-F)."""
+
+    kind: str
+    sup_f: float
+    p_value: float
+    break_date: pd.Timestamp
+    n: int
+    n_sim: int
+    seed: int
+    min_segment: int
+    df_num: int  # extra parameters of the break model: 2 (discontinuous) or 1 (kinked)
+
+
+def _sup_f_stat(x: np.ndarray, y: np.ndarray, cx: np.ndarray, kind: str, min_segment: int) -> tuple[float, int]:
+    ks = np.searchsorted(x, cx, side="left")
+    valid = (ks >= min_segment) & (ks <= len(x) - min_segment)
+    if not valid.any():
+        return math.nan, -1
+    ssr_k, _, _ = _break_fits(x, y, ks[valid], cx[valid], kind)
+    xc = x - x.mean()
+    yc = y - y.mean()
+    ssr_1 = float(np.sum(yc ** 2) - np.sum(xc * yc) ** 2 / np.sum(xc ** 2))
+    q = 2 if kind == "discontinuous" else 1
+    dof = len(x) - 2 - q
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = ((ssr_1 - ssr_k) / q) / (ssr_k / dof)
+    f = np.where(np.isfinite(f), f, -np.inf)
+    j = int(np.argmax(f))
+    return float(f[j]), int(np.flatnonzero(valid)[j])
+
+
+def break_test(df: pd.DataFrame, metric: str = "training_compute_flop", *, kind: str = "discontinuous",
+               since: object = None, until: object = None, candidates: Sequence[object] | None = None,
+               min_segment: int = C.BREAK_MIN_SEGMENT, n_sim: int = 499, seed: int = 0,
+               nonpositive: str = "raise") -> BreakTest:
+    """sup-F test (Andrews 1993) of no break, with a p-value that does not condition on the chosen date.
+
+    F(c) compares one line with the break model at candidate date c (both least squares); sup-F is its maximum
+    over the candidates (monthly, keeping ``min_segment`` models on each side, as :func:`estimate_break`). Its null
+    distribution is simulated by a fixed-regressor wild bootstrap (Hansen 2000, "Testing for structural change in
+    conditional models", J. Econometrics 97:93-115): y* = one-line fit + residual x Rademacher sign, which keeps
+    heteroskedasticity; p = (1 + #{sup-F* >= sup-F}) / (1 + ``n_sim``). Andrews' asymptotic critical values assume
+    homoskedastic errors and a fixed trimming fraction, so they are not used.
+    """
+    if kind not in BREAK_KINDS:
+        raise UsageError(f"unknown break kind {kind!r}; choose one of {', '.join(BREAK_KINDS)}")
+    n_sim = check_n_boot(n_sim, minimum=19)
+    p = prepare(df, metric, since=since, until=until, nonpositive=nonpositive)
+    _check_enough(p)
+    if p.n < 2 * min_segment + 1:
+        raise AnalysisError(f"too few points to test for a break: {p.n} models, need more than {2 * min_segment}")
+    if candidates is None:
+        lo, hi = p.dates[min_segment - 1], p.dates[p.n - min_segment]
+        cands = pd.date_range(lo.to_period("M").to_timestamp() + pd.offsets.MonthBegin(1), hi, freq="MS")
+    else:
+        cands = pd.DatetimeIndex(sorted({parse_date(c, "candidate") for c in candidates}))
+    x0 = float(p.x.mean())
+    x, y = p.x - x0, p.y
+    cx = np.array([decimal_year(c) for c in cands]) - x0
+    stat, j = _sup_f_stat(x, y, cx, kind, min_segment)
+    if j < 0 or not math.isfinite(stat):
+        raise AnalysisError(f"no candidate date leaves {min_segment} models with distinct dates on each side")
+    b = np.polyfit(x, y, 1)
+    fitted = np.polyval(b, x)
+    resid = y - fitted
+    rng = np.random.default_rng(seed)
+    exceed = 0
+    for _ in range(n_sim):
+        ys = fitted + resid * rng.choice((-1.0, 1.0), size=len(y))
+        exceed += _sup_f_stat(x, ys, cx, kind, min_segment)[0] >= stat
+    return BreakTest(kind=kind, sup_f=stat, p_value=(1 + exceed) / (1 + n_sim), break_date=cands[j], n=p.n,
+                     n_sim=n_sim, seed=int(seed), min_segment=int(min_segment),
+                     df_num=2 if kind == "discontinuous" else 1)
+
+
+CHANGE_KINDS = {"level shift": 3, "slope change": 3, "level and slope": 4}  # regression parameters (+ the date)
+
+
+def _change_bics(x: np.ndarray, y: np.ndarray, cx: np.ndarray, min_segment: int) -> dict[str, float]:
+    """BIC of the three break models, each at its own best date: a jump with a common slope ('level shift'), a
+    continuous kink ('slope change'), and two separate lines ('level and slope')."""
+    n = len(x)
+    best = {k: math.inf for k in CHANGE_KINDS}
+    ks = np.searchsorted(x, cx, side="left")
+    for c, k in zip(cx, ks):
+        if k < min_segment or k > n - min_segment:
+            continue
+        s = (x >= c).astype(float)
+        h = s * (x - c)
+        for name, X in (("level shift", np.column_stack([np.ones(n), x, s])),
+                        ("slope change", np.column_stack([np.ones(n), x, h])),
+                        ("level and slope", np.column_stack([np.ones(n), x, s, h]))):
+            beta, *_ = np.linalg.lstsq(X, y, rcond=None)
+            best[name] = min(best[name], float(np.sum((y - X @ beta) ** 2)))
+    return {k: n * math.log(v / n) + (CHANGE_KINDS[k] + 1) * math.log(n) if math.isfinite(v) and v > 0 else math.inf
+            for k, v in best.items()}
+
+
+def _classify_change(p_break: float, bics: dict[str, float], alpha: float) -> str:
+    """'no break detected' unless the sup-F test rejects at ``alpha``; then the break model with the lowest BIC."""
+    if not p_break < alpha:
+        return "no break detected"
+    return min(bics, key=lambda k: (bics[k], CHANGE_KINDS[k]))
 
 
 # --- projections ---------------------------------------------------------------------------------------------
@@ -1180,7 +1320,7 @@ def _threshold_frame(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 
 def _above(vals: pd.Series, t: float, inclusive: bool) -> pd.Series:
-    return (vals >= t) if inclusive else (vals > t)
+    return (vals >= t) if inclusive else pd.Series(above_threshold(vals, t), index=vals.index)
 
 
 def threshold_counts(df: pd.DataFrame, thresholds: Sequence[float] = C.THRESHOLDS_FLOP, *,

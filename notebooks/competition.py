@@ -10,11 +10,13 @@
 # # Who is at the frontier?
 #
 # Concentration of notable and frontier models among organizations and countries: yearly shares, the
-# Herfindahl–Hirschman index (HHI, the sum of squared shares: 1/n for n equal players, 1 for a monopoly) with a
-# bootstrap interval, the number of organizations with a frontier model or a model above 10²⁵ FLOP, who held the
+# Herfindahl–Hirschman index (HHI, the sum of squared shares: 1/n for n equal players, 1 for a monopoly) of each
+# year's releases, with a bias-corrected estimate of the underlying concentration and its interval where the year
+# has enough models (otherwise none is shown), the number of organizations with a frontier model or a model above 10²⁵ FLOP, who held the
 # largest training run and for how long, and which organizations reached the frontier for the first time.
 #
-# **Caveats.** A model with several developers gives each an equal share. Counting models is not counting
+# **Caveats.** Organizations are counted by parent family (Google Brain, DeepMind and Google DeepMind are Google;
+# FAIR and Meta AI are Meta). A model with several developers gives each an equal share. Counting models is not counting
 # compute or revenue: one lab's single large run and another's ten small models weigh differently here.
 
 # %% tags=["parameters"]
@@ -22,7 +24,7 @@ data_spec: str = ""  # data source: empty for bundled, a models CSV path, or epo
 subset: str = "frontier"  # models counted: notable or frontier
 top_k: int = 10  # frontier size: top-k by compute at release
 since_year: int = 2015  # first year shown
-confidence: float = 0.90  # level of the HHI bootstrap interval
+confidence: float = 0.90  # level of the HHI interval
 output_dir: str = ""  # set by the report runner; empty shows figures only
 
 # %%
@@ -39,12 +41,14 @@ models = ds.models
 # ## Concentration per year
 
 # %%
-conc = competition.concentration(models, by="organization", subset=subset, top_n=top_k, ci_level=confidence)
+conc = competition.concentration(models, by="organization", subset=subset, top_k=top_k, confidence=confidence)
 conc = conc[conc["year"] >= since_year].reset_index(drop=True)
 fig, ax = new_figure()
-ax.plot(conc["year"], conc["hhi"], marker="o", color=PALETTE["blue"], label="HHI")
-ax.fill_between(conc["year"], conc["hhi_low"], conc["hhi_high"], color=PALETTE["blue"], alpha=0.2,
-                label=f"{confidence:.0%} bootstrap interval")
+ax.plot(conc["year"], conc["hhi"], marker="o", color=PALETTE["blue"], label="HHI of the year's releases")
+ax.plot(conc["year"], conc["hhi_estimate"], marker=".", ls=":", color=PALETTE["orange"],
+        label="bias-corrected estimate")
+ax.fill_between(conc["year"], conc["hhi_low"], conc["hhi_high"], color=PALETTE["orange"], alpha=0.2,
+                label=f"{confidence:.0%} interval (years with enough models)")
 ax.plot(conc["year"], conc["hhi_min"], ls="--", color="#888888", label="floor 1/n (organizations that year)")
 ax.set_ylim(0, 1)
 ax.set_xlabel("Release year")
@@ -52,8 +56,9 @@ ax.set_ylabel("Herfindahl–Hirschman index (0–1)")
 ax.set_title(f"Concentration of {subset} models among organizations")
 ax.legend(loc="upper right")
 out.figure(fig, f"concentration-hhi-{subset}",
-           caption=f"Herfindahl–Hirschman index of {subset} models across organizations per year, with "
-                   f"{confidence:.0%} bootstrap intervals; the dashed line is the minimum possible for that year's "
+           caption=f"Herfindahl–Hirschman index of {subset} models across organizations (parent families) per "
+                   f"year, the bias-corrected estimate of the underlying concentration and its {confidence:.0%} "
+                   "interval where a year has enough models; the dashed line is the minimum possible for that year's "
                    "number of organizations.",
            alt="Line of yearly HHI with an interval band above a dashed floor line.", table=conc, source=ds.label)
 
@@ -61,9 +66,9 @@ out.figure(fig, f"concentration-hhi-{subset}",
 # ## Organizations at the frontier and above 10²⁵ FLOP
 
 # %%
-orgs = competition.frontier_organizations(models, top_n=top_k)
+orgs = competition.frontier_organizations(models, top_k=top_k)
 orgs = orgs[orgs["year"] >= since_year].reset_index(drop=True)
-entrants = competition.entrants_per_year(models, top_n=top_k)
+entrants = competition.entrants_per_year(models, top_k=top_k)
 fig, ax = new_figure()
 ax.bar(orgs["year"] - 0.2, orgs["n_orgs_frontier"], width=0.4, color=PALETTE["blue"],
        label=f"organizations with a top-{top_k} model")

@@ -171,8 +171,10 @@ out.figure(fig, "compute-thresholds-per-year",
 #
 # Separate trends between the era boundaries (by default late 2015, the large-scale era of Sevilla et al. 2022,
 # and 2018, the start of Epoch AI's frontier analyses), with a Wald test that the slopes are equal, and a break
-# date estimated from the data (least squares over monthly candidates, bootstrap interval). The p-value at an
-# estimated date overstates the evidence for a break, because the date was chosen to fit the data.
+# date estimated from the data (least squares over monthly candidates, bootstrap interval). Whether there is a break
+# at all is judged by the unconditional sup-F test (wild-bootstrap p-value): a p-value at the estimated date would
+# overstate the evidence, because the date was chosen to fit the data. The result says whether the break is a level
+# shift (the trend jumps) or a slope change (growth changes).
 
 # %%
 from analysis.errors import AnalysisError
@@ -187,8 +189,9 @@ try:
     out.table(pd.DataFrame([{k: v for k, v in b.items() if not isinstance(v, list)}]), "compute-break-estimate")
     out.prose(
         f"Era slopes differ with p = {out.number('compute-eras', 0, 'slopes_equal_p_value', '{:.2g}')} (Wald test, "
-        f"HC3). Estimated from the data alone, the break falls on {b['break_date']} ({confidence:.0%} bootstrap "
-        f"interval {b['break_date_ci'][0]} to {b['break_date_ci'][1]}): growth "
+        f"HC3). Estimated from the data alone, the best break date is {b['break_date']} ({confidence:.0%} bootstrap "
+        f"interval {b['break_date_ci'][0]} to {b['break_date_ci'][1]}; sup-F test of any break p = "
+        f"{out.number('compute-break-estimate', 0, 'sup_f_p_value', '{:.2g}')}, read as: {b['change']}): growth "
         f"{out.number('compute-break-estimate', 0, 'growth_before_per_year', '{:.2g}')}x per year before and "
         f"{out.number('compute-break-estimate', 0, 'growth_after_per_year', '{:.2g}')}x after."
     )

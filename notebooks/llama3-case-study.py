@@ -215,3 +215,27 @@ out.figure(fig, "llama-family-vs-closed-frontier",
                             record[["id", "name", "release_date", "record"]]
                             .rename(columns={"record": "training_compute_flop"}).assign(series="closed-record")],
                            ignore_index=True), source=ds.label)
+
+# %% [markdown]
+# ## Llama 3's own spillover
+#
+# Notable models whose Epoch AI record names Llama 3, 3.1 or 3.3 as their base model (Epoch's `Base model` column;
+# when the data has none, the pinned notable-models snapshot). A derivative is *outside* when none of its
+# developers is Meta.
+
+# %%
+from analysis import spillovers  # noqa: E402
+from analysis.commands.spillovers import load_with_bases  # noqa: E402
+
+sds = load_with_bases(data_spec or None)
+l3 = spillovers.llama3_derivatives(spillovers.derivatives(sds.models))
+l3 = l3[["derivative", "derivative_organization", "derivative_date", "derivative_open", "base", "base_model",
+         "outside"]]
+out.table(l3, "llama3-derivatives")
+out.table(pd.DataFrame([{"n_derivatives": int(l3["derivative"].nunique()),
+                         "n_outside": int(l3.drop_duplicates("derivative")["outside"].fillna(False).astype(bool).sum())}]),
+          "llama3-derivatives-summary")
+out.prose(f"{out.number('llama3-derivatives-summary', 0, 'n_derivatives', '{:d}')} notable model(s) name Llama 3, 3.1 "
+          f"or 3.3 as their base, {out.number('llama3-derivatives-summary', 0, 'n_outside', '{:d}')} of them from "
+          f"outside Meta ({html.escape(sds.label)}). Epoch's notable set records few fine-tunes: most of Llama 3's "
+          "derivatives are not notable models, so this counts notable spillover only.")

@@ -12,9 +12,13 @@
 # Three measurements. **Openness** of language-model releases on the 14 dimensions of the European Open Source AI
 # Index ("Opening up ChatGPT", Liesenfeld, Lopez & Dingemanse 2023): open = 1, partial = 0.5, closed = 0, grouped
 # into availability, documentation and access. **Open share**: the share of notable models released with open
-# weights each year, with Wilson 95% intervals. **The lag**: how many months after a closed model set a new best
-# score (or a new largest training run) an open-weights model matched it; summarised by the median over crossings
-# with a bootstrap interval. Records not yet matched are *censored*: they make the median a lower bound.
+# weights each year, with Wilson intervals (90% by default). "Open weights" follows one rule across the toolkit:
+# Epoch AI's accessibility category of the model. **The lag**: how many months after a closed model set a new best
+# score (or a new largest training run) an open-weights model matched it, in one evaluation setting (MMLU 5-shot and
+# GPQA Diamond 0-shot by default), with scores dated by their evaluation date where known. Crossings made by the same
+# open model are not independent, so the summary is the median over open models, with a distribution-free
+# order-statistic interval. Records not yet matched are *censored* (their lag exceeds the time so far); the
+# Kaplan–Meier median counts them as such.
 #
 # **Caveats.** "Open weights" is not open source: most open-weight licences restrict use, and few releases
 # publish training data. Benchmark scores come from different evaluators and prompts (see each row's `setting`
@@ -23,9 +27,9 @@
 # %% tags=["parameters"]
 data_spec: str = ""  # data source: empty for bundled, a models CSV path, or epoch:PATH
 benchmark: str = "mmlu"  # benchmark for the capability lag
-benchmark_setting: str = "5-shot"  # evaluation setting of that benchmark, empty for any
+benchmark_setting: str = ""  # evaluation setting; empty = the benchmark's default (MMLU 5-shot), "any" = best of all
 top_k: int = 1  # compare the k-th best open and closed model
-confidence: float = 0.90  # level of the bootstrap interval on the median lag
+confidence: float = 0.90  # level of every interval (open share, median lag)
 output_dir: str = ""  # set by the report runner; empty shows figures only
 
 # %%
@@ -68,12 +72,12 @@ if len(opn):
 # ## Share of notable models released with open weights
 
 # %%
-share = openness.open_share(models, opn if len(opn) else None, by="year")
+share = openness.open_share(models, by="year", confidence=confidence)
 share = share[share["year"] >= 2015].reset_index(drop=True)
 fig, ax = new_figure()
 ax.plot(share["year"], 100 * share["share"], color=OPEN_COLOR, marker="o", label="open-weights share")
 ax.fill_between(share["year"], 100 * share["share_low"], 100 * share["share_high"], color=OPEN_COLOR, alpha=0.2,
-                label="95% Wilson interval")
+                label=f"{confidence:.0%} Wilson interval")
 ax.set_ylim(0, 100)
 ax.set_xlabel("Release year")
 ax.set_ylabel("Models released with open weights (%)")
@@ -81,7 +85,7 @@ ax.set_title("Open-weights share of notable models")
 ax.legend(loc="upper left")
 out.figure(fig, "open-share-by-year",
            caption="Share of notable models released with open weights each year (models with known access), "
-                   "with 95% Wilson intervals.",
+                   f"with {confidence:.0%} Wilson intervals.",
            alt="Line of the yearly open-weights share with a shaded interval band.", table=share, source=ds.label)
 
 # %% [markdown]
@@ -91,12 +95,12 @@ out.figure(fig, "open-share-by-year",
 lag_rows = []
 lag = None
 try:
-    lag = openness.capability_lag(bench, models, benchmark, setting=benchmark_setting or None, openness=opn,
-                                  top_k=top_k, ci_level=confidence)
+    lag = openness.capability_lag(bench, models, benchmark, setting=benchmark_setting or None, top_k=top_k,
+                                  confidence=confidence)
 except AnalysisError as exc:
     print(f"No {benchmark} lag: {exc}")
 if lag is not None:
-    entries = openness.benchmark_entries(bench, models, benchmark, setting=benchmark_setting or None, openness=opn)
+    entries = openness.benchmark_entries(bench, models, benchmark, setting=benchmark_setting or None)
     curves = openness.frontier_curves(entries, top_k=top_k)
     fig, ax = new_figure()
     for group, color in (("closed", CLOSED_COLOR), ("open", OPEN_COLOR)):
@@ -107,23 +111,25 @@ if lag is not None:
     for _, r in lag.matched.iterrows():
         ax.annotate("", xy=(r["open_date"], r["level"]), xytext=(r["closed_date"], r["level"]),
                     arrowprops=dict(arrowstyle="->", color="#777777", lw=0.8))
-    ax.set_xlabel("Release date")
+    ax.set_xlabel("Date of the score (evaluation date where known, else release)")
     ax.set_ylabel(f"{benchmark.upper()} score (%)")
     ax.set_title(f"Best open and closed models on {benchmark.upper()}")
     ax.legend(loc="lower right")
     out.figure(fig, f"open-closed-frontier-{benchmark}",
                caption=f"Best closed and best open-weights {benchmark.upper()} scores over time "
-                       f"({benchmark_setting or 'any setting'}); arrows show how long open models took to match "
+                       f"({lag.setting} only; dated by {lag.date_basis}); arrows show how long open models took to match "
                        "each new closed record.",
                alt="Two rising step lines, closed above and open catching up, with horizontal arrows for lags.",
                table=curves, source=ds.label)
-    lag_rows.append({"metric": f"{benchmark} score", "median_lag_months": lag.median_lag_months,
+    lag_rows.append({"metric": f"{benchmark} score", "setting": lag.setting, "median_lag_months": lag.median_lag_months,
                      "lag_low": lag.lag_months_ci[0], "lag_high": lag.lag_months_ci[1], "n": lag.n,
-                     "n_censored": lag.n_censored, "confidence": confidence})
-clag = openness.compute_lag(models, opn if len(opn) else None, top_k=top_k, ci_level=confidence)
-lag_rows.append({"metric": "training compute", "median_lag_months": clag.median_lag_months,
+                     "n_open_models": lag.n_clusters, "n_censored": lag.n_censored,
+                     "km_median_lag_months": lag.km_median_lag_months, "confidence": confidence})
+clag = openness.compute_lag(models, top_k=top_k, confidence=confidence)
+lag_rows.append({"metric": "training compute", "setting": None, "median_lag_months": clag.median_lag_months,
                  "lag_low": clag.lag_months_ci[0], "lag_high": clag.lag_months_ci[1], "n": clag.n,
-                 "n_censored": clag.n_censored, "confidence": confidence})
+                 "n_open_models": clag.n_clusters, "n_censored": clag.n_censored,
+                 "km_median_lag_months": clag.km_median_lag_months, "confidence": confidence})
 lags = pd.DataFrame(lag_rows)
 out.table(lags, "open-closed-lag-summary")
 crossings = pd.concat([(lag.crossings.assign(metric=benchmark) if lag is not None else None),
@@ -134,17 +140,51 @@ out.table(crossings, "open-closed-lag-crossings")
 i = len(lags) - 1
 text = (f"In training compute, the open frontier matched each new closed record after a median of "
         f"**{out.number('open-closed-lag-summary', i, 'median_lag_months', '{:.1f}')} months** "
-        f"({confidence:.0%} bootstrap CI {out.number('open-closed-lag-summary', i, 'lag_low', '{:.1f}')}–"
+        f"({confidence:.0%} order-statistic interval {out.number('open-closed-lag-summary', i, 'lag_low', '{:.1f}')}–"
         f"{out.number('open-closed-lag-summary', i, 'lag_high', '{:.1f}')}; "
-        f"n = {out.number('open-closed-lag-summary', i, 'n', '{:d}')} matched records, "
+        f"n = {out.number('open-closed-lag-summary', i, 'n', '{:d}')} matched records by "
+        f"{out.number('open-closed-lag-summary', i, 'n_open_models', '{:d}')} open models, "
         f"{out.number('open-closed-lag-summary', i, 'n_censored', '{:d}')} not yet matched).")
 if lag is not None:
-    text = (f"On {benchmark.upper()}, open-weights models reached each new closed record after a median of "
-            f"**{out.number('open-closed-lag-summary', 0, 'median_lag_months', '{:.1f}')} months** "
-            f"({confidence:.0%} CI {out.number('open-closed-lag-summary', 0, 'lag_low', '{:.1f}')}–"
+    text = (f"On {benchmark.upper()} ({lag.setting}), open-weights models reached each new closed record after a "
+            f"median of **{out.number('open-closed-lag-summary', 0, 'median_lag_months', '{:.1f}')} months** "
+            f"({confidence:.0%} interval {out.number('open-closed-lag-summary', 0, 'lag_low', '{:.1f}')}–"
             f"{out.number('open-closed-lag-summary', 0, 'lag_high', '{:.1f}')}; "
-            f"n = {out.number('open-closed-lag-summary', 0, 'n', '{:d}')}, "
+            f"n = {out.number('open-closed-lag-summary', 0, 'n', '{:d}')} crossings by "
+            f"{out.number('open-closed-lag-summary', 0, 'n_open_models', '{:d}')} open models, "
             f"{out.number('open-closed-lag-summary', 0, 'n_censored', '{:d}')} censored). " + text)
+out.prose(text)
+
+# %% [markdown]
+# ## Headline: the gap on the composite index and on MMLU
+#
+# MMLU is saturated near the top; Epoch AI's Capabilities Index (ECI) combines about 40 benchmarks. The same lag
+# function on both (for each new closed best, the months until an open model matched it), and on the ECI the
+# average frontier gap in index points (see the capabilities report).
+
+# %%
+from analysis import benchmark_hub, capabilities  # noqa: E402
+
+headline = capabilities.eci_headline(benchmark_hub.load_hub(benchmarks=["eci"]), ci_level=confidence)
+if lag is not None:
+    headline = pd.concat([headline, lags.iloc[[0]].assign(metric=benchmark.upper(), source=ds.label)],
+                         ignore_index=True)
+out.table(headline, "open-closed-gap-eci-mmlu")
+text = (f"On the ECI, open-weights models matched each new closed record after a median of "
+        f"**{out.number('open-closed-gap-eci-mmlu', 0, 'median_lag_months', '{:.1f}')} months** ({confidence:.0%} CI "
+        f"{out.number('open-closed-gap-eci-mmlu', 0, 'lag_low', '{:.1f}')}–"
+        f"{out.number('open-closed-gap-eci-mmlu', 0, 'lag_high', '{:.1f}')}; n = "
+        f"{out.number('open-closed-gap-eci-mmlu', 0, 'n', '{:d}')}, "
+        f"{out.number('open-closed-gap-eci-mmlu', 0, 'n_censored', '{:d}')} not yet matched) and trailed by "
+        f"{out.number('open-closed-gap-eci-mmlu', 0, 'gap_points', '{:.1f}')} index points on average "
+        f"({out.number('open-closed-gap-eci-mmlu', 0, 'gap_points_low', '{:.1f}')}–"
+        f"{out.number('open-closed-gap-eci-mmlu', 0, 'gap_points_high', '{:.1f}')}).")
+if lag is not None:
+    text += (f" On {benchmark.upper()}: **{out.number('open-closed-gap-eci-mmlu', 1, 'median_lag_months', '{:.1f}')} "
+             f"months** ({out.number('open-closed-gap-eci-mmlu', 1, 'lag_low', '{:.1f}')}–"
+             f"{out.number('open-closed-gap-eci-mmlu', 1, 'lag_high', '{:.1f}')}; n = "
+             f"{out.number('open-closed-gap-eci-mmlu', 1, 'n', '{:d}')}, "
+             f"{out.number('open-closed-gap-eci-mmlu', 1, 'n_censored', '{:d}')} not yet matched).")
 out.prose(text)
 
 # %% [markdown]

@@ -42,18 +42,25 @@ MARKET = M([
 # --- shares and HHI -------------------------------------------------------------------------------------------
 
 def test_equal_fractional_credit_and_exact_hhi():
-    s = comp.shares_by_year(MARKET)
+    s = comp.shares_by_year(MARKET, harmonize=False)
     y20 = s[s["year"] == 2020].set_index("group")["share"]
-    # Google 1 + 1 + 0.5, OpenAI 1, DeepMind 0.5 of 4 models
+    # names as written: Google 1 + 1 + 0.5, OpenAI 1, DeepMind 0.5 of 4 models
     assert y20.to_dict() == pytest.approx({"Google": 0.625, "OpenAI": 0.25, "DeepMind": 0.125})
     assert s.attrs["n_no_date"] == 1
-    c = comp.concentration(MARKET).set_index("year")
+    # harmonized (default): DeepMind is Google, so model d is Google's alone: Google 3 of 4, OpenAI 1 of 4
+    h = comp.shares_by_year(MARKET)
+    assert h[h["year"] == 2020].set_index("group")["share"].to_dict() == pytest.approx({"Google": 0.75, "OpenAI": 0.25})
+    c = comp.concentration(MARKET, harmonize=False).set_index("year")
     assert c.loc[2020, "hhi"] == pytest.approx(0.625 ** 2 + 0.25 ** 2 + 0.125 ** 2)  # 0.46875
     assert c.loc[2020, "n_models"] == 4 and c.loc[2020, "n_groups"] == 3
     assert c.loc[2020, "top1"] == "Google" and c.loc[2020, "top1_share"] == pytest.approx(0.625)
     assert c.loc[2020, "top3_share"] == pytest.approx(1.0)
     assert c.loc[2020, "effective_number"] == pytest.approx(1 / 0.46875)
-    assert c.loc[2020, "hhi_low"] <= c.loc[2020, "hhi_high"]
+    # 4 models: too few for an interval that holds its coverage (HHI_MIN_MODELS), said so
+    assert np.isnan(c.loc[2020, "hhi_low"]) and "too few models" in c.loc[2020, "hhi_note"]
+    # bias-corrected estimate by hand: (sum of squared totals - sum of squared credits) / (n (n - 1))
+    # totals 2.5, 1, 0.5; credits squared 1 + 1 + 1 + (0.25 + 0.25) = 3.5
+    assert c.loc[2020, "hhi_estimate"] == pytest.approx((2.5 ** 2 + 1 + 0.25 - 3.5) / (4 * 3))
 
 
 def test_year_with_one_model_is_a_monopoly_without_interval():
@@ -119,11 +126,11 @@ def test_property_shares_sum_to_one_and_hhi_in_bounds(models):
     s = comp.shares_by_year(models)
     for _, g in s.groupby("year"):
         assert g["share"].sum() == pytest.approx(1.0)
-    c = comp.concentration(models, n_boot=50)
+    c = comp.concentration(models, n_boot=100)
     for r in c.itertuples():
         assert 1.0 / r.n_groups - 1e-12 <= r.hhi <= 1.0 + 1e-12
-        if r.n_models >= 2:
-            assert 1.0 / r.n_groups - 1e-12 <= r.hhi_low <= r.hhi_high <= 1.0 + 1e-12
+        if not np.isnan(r.hhi_low):
+            assert 0.0 <= r.hhi_low <= r.hhi_estimate <= r.hhi_high <= 1.0 + 1e-12
 
 
 # --- frontier -------------------------------------------------------------------------------------------------
@@ -134,32 +141,33 @@ def test_frontier_flags_top_n_at_release_with_ties_and_missing():
         ("d", "X", "2020-04-01", 20), ("e", "Y", "2020-05-01", None), ("f", "Z", None, 100),
         ("g", "W", "2020-06-01", 30),
     ])
-    f = comp.frontier_flags(m, top_n=2)
+    f = comp.frontier_flags(m, top_k=2)
     # a: first; b: top; c: 2 larger -> no; d: ties b at 20 (one larger? none larger) -> yes; g: largest
     assert f.tolist()[:4] == [True, True, False, True]
     assert f.isna().tolist()[4:6] == [True, True]
     assert bool(f.iloc[6]) is True
     with pytest.raises(UsageError):
-        comp.frontier_flags(m, top_n=0)
+        comp.frontier_flags(m, top_k=0)
 
 
 def test_frontier_organizations_and_threshold():
     m = M([("a", "X", "2023-01-01", 2e25), ("b", "Y, Z", "2023-02-01", 3e25), ("c", "X", "2024-01-01", 5e24),
            ("d", "W", "2024-03-01", 1e25)])
-    out = comp.frontier_organizations(m, top_n=10).set_index("year")
+    out = comp.frontier_organizations(m, top_k=10).set_index("year")
     assert out.loc[2023, "n_orgs_above"] == 3 and out.loc[2023, "orgs_above"] == "X; Y; Z"
-    assert out.loc[2024, "n_orgs_above"] == 1  # 1e25 counts (>=), 5e24 does not
-    assert out.loc[2024, "cumulative_orgs_above"] == 4
+    # EU AI Act Art. 51(2): "greater than 10^25": exactly 1e25 (W) is not above, nor is 5e24
+    assert out.loc[2024, "n_orgs_above"] == 0
+    assert out.loc[2024, "cumulative_orgs_above"] == 3
     assert out.loc[2024, "n_orgs_frontier"] == 2
 
 
 def test_entrants_first_frontier_year():
     m = M([("a", "X", "2019-01-01", 1e20), ("b", "Y", "2020-01-01", 1e21), ("c", "X", "2021-01-01", 1e22),
            ("d", "Z", "2021-06-01", 1e10), ("e", "Y, Z", "2022-01-01", 1e23)])
-    ent = comp.frontier_entrants(m, top_n=2)
+    ent = comp.frontier_entrants(m, top_k=2)
     assert ent[["organization", "year", "first_model"]].values.tolist() == [
         ["X", 2019, "a"], ["Y", 2020, "b"], ["Z", 2022, "e"]]
-    per = comp.entrants_per_year(m, top_n=2).set_index("year")
+    per = comp.entrants_per_year(m, top_k=2).set_index("year")
     assert per["n_entrants"].to_dict() == {2019: 1, 2020: 1, 2021: 0, 2022: 1}
 
 
@@ -211,8 +219,12 @@ def test_cli_concentration_json(models_csv, capsys):
     assert main(["concentration", "--data", str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     years = {y["year"]: y for y in out["years"]}
-    # Google 1.5/3, OpenAI 1/3, DeepMind 0.5/3
-    assert years[2020]["hhi"] == pytest.approx((1.5 / 3) ** 2 + (1 / 3) ** 2 + (0.5 / 3) ** 2)
+    # harmonized (default): DeepMind is Google, so Google 2/3, OpenAI 1/3
+    assert years[2020]["hhi"] == pytest.approx((2 / 3) ** 2 + (1 / 3) ** 2)
+    assert main(["concentration", "--data", str(path), "--json", "--organizations", "as-written"]) == 0
+    y2 = {y["year"]: y for y in json.loads(capsys.readouterr().out)["years"]}
+    # as written: Google 1.5/3, OpenAI 1/3, DeepMind 0.5/3
+    assert y2[2020]["hhi"] == pytest.approx((1.5 / 3) ** 2 + (1 / 3) ** 2 + (0.5 / 3) ** 2)
     assert years[2021]["hhi"] == 1.0 and years[2021]["hhi_ci"] == [None, None]
     assert len(years[2020]["hhi_ci"]) == 2 and "fractional" in out["split"]
     assert main(["concentration", "--data", str(path)]) == 0

@@ -25,7 +25,7 @@ def built(built_reports):
 
 def test_all_notebooks_present():
     expected = {"compute-trends", "parameter-growth", "data-requirements", "openness", "competition",
-                "llama3-case-study"}
+                "llama3-case-study", "capabilities", "compute-infrastructure"}
     assert expected <= set(NOTEBOOKS), expected - set(NOTEBOOKS)
 
 

@@ -138,21 +138,25 @@ SHARE_MODELS = pd.DataFrame({
     "release_date": pd.to_datetime(["2020-01-01", "2020-02-01", "2020-03-01", "2020-04-01", "2021-01-01",
                                     "2021-02-01", None, "2021-03-01"]),
     "access": ["open-weights-unrestricted", "open-weights-restricted", "api", "open-weights-non-commercial",
-               "unreleased", None, "api", "api"],  # llama-like: the openness table overrides 'api'
+               "unreleased", None, "api", "api"],  # llama-like: 'api' decides, whatever the openness table says
     "organization_type": ["industry", "academia", "industry", "industry", "industry", "academia", "industry",
                           "industry"],
     "country": ["China", "France", "China", "China", "France", "France", "China", "France"],
 })
 
 
-def test_open_weights_flags_openness_table_first():
+def test_open_weights_flags_one_rule_from_access():
+    """One rule (issue 12): accessibility decides; the openness table no longer overrides it."""
+    from analysis.selection import open_flags
+
     f = op.open_weights_flags(SHARE_MODELS, OPENNESS).set_index("id")
     assert bool(f.loc["a", "open_weights"]) and not bool(f.loc["c", "open_weights"])
     assert pd.isna(f.loc["f", "open_weights"]) and pd.isna(f.loc["f", "source"])
-    assert bool(f.loc["llama-like", "open_weights"]) and f.loc["llama-like", "source"] == "openness-table"
+    assert not bool(f.loc["llama-like", "open_weights"]) and f.loc["llama-like", "source"] == "access"
+    assert f["open_weights"].tolist() == open_flags(SHARE_MODELS).tolist()
 
 
-def wilson(k, n, z=1.959963984540054):
+def wilson(k, n, z=1.6448536269514722):  # 90% (two-sided), the toolkit's one default
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
@@ -164,15 +168,16 @@ def test_open_share_per_year_exact_wilson():
     assert s.loc[2020, "n"] == 4 and s.loc[2020, "k"] == 3 and s.loc[2020, "share"] == 0.75
     lo, hi = wilson(3, 4)
     assert s.loc[2020, "share_low"] == pytest.approx(lo) and s.loc[2020, "share_high"] == pytest.approx(hi)
-    # 2021: e closed, f unknown (excluded, counted), llama-like open via the openness table
-    assert (s.loc[2021, "n"], s.loc[2021, "k"], s.loc[2021, "n_unknown"]) == (2, 1, 1)
+    # 2021: e closed, f unknown (excluded, counted), llama-like closed by its access ('api')
+    assert (s.loc[2021, "n"], s.loc[2021, "k"], s.loc[2021, "n_unknown"]) == (2, 0, 1)
+    assert s.attrs["confidence"] == 0.90
     assert s.attrs["n_no_date"] == 1 and s.attrs["n_unknown"] == 1
 
 
 def test_open_share_clopper_pearson_and_groups():
     from scipy.stats import beta
 
-    s = op.open_share(SHARE_MODELS, method="clopper-pearson").set_index("year")
+    s = op.open_share(SHARE_MODELS, method="clopper-pearson", confidence=0.95).set_index("year")
     assert s.loc[2020, "share_low"] == pytest.approx(beta.ppf(0.025, 3, 2))
     assert s.loc[2020, "share_high"] == pytest.approx(beta.ppf(0.975, 4, 1))
     g = op.open_share(SHARE_MODELS, by="country", per_year=False).set_index("group")
@@ -193,9 +198,9 @@ def test_open_share_by_access_category_sums_to_one():
     assert y20["open-weights-unrestricted"] == 1 and y20["api"] == 1 and y20["unreleased"] == 0
 
 
-def test_open_share_frontier_subset_uses_top_n():
+def test_open_share_frontier_subset_uses_top_k():
     m = SHARE_MODELS.assign(training_compute_flop=[1e20, 1e21, 1e22, 1e19, 1e23, 1e18, 1e24, 1e17])
-    s = op.open_share(m, subset="frontier", top_n=2).set_index("year")
+    s = op.open_share(m, subset="frontier", top_k=2).set_index("year")
     # frontier (top-2 at release): a, b, c (2020); e (2021). a, b open; c, e closed.
     assert (s.loc[2020, "n"], s.loc[2020, "k"]) == (3, 2) and (s.loc[2021, "n"], s.loc[2021, "k"]) == (1, 0)
 
@@ -306,14 +311,17 @@ BENCH = pd.DataFrame({
 
 
 def test_capability_lag_joins_models_and_drops_missing_dates():
-    e = op.benchmark_entries(BENCH, MODELS, "mmlu")
+    e = op.benchmark_entries(BENCH, MODELS, "mmlu", setting="any")
     assert set(e["model_id"]) == {"c1", "c2", "o1", "o2"}
     assert e.attrs["n_not_in_models"] == 1 and e.attrs["n_no_date"] == 1
-    assert e.set_index("model_id").loc["c1", "value"] == 52.0  # best over settings
-    r = op.capability_lag(BENCH, MODELS, "mmlu", n_boot=200)
+    assert e.set_index("model_id").loc["c1", "value"] == 52.0  # best over settings, only when asked
+    r = op.capability_lag(BENCH, MODELS, "mmlu", setting="any", n_boot=200)
     assert r.crossings["lag_months"].tolist() == pytest.approx([182 / DPM, 365 / DPM])
-    r5 = op.capability_lag(BENCH, MODELS, "mmlu", setting="5-shot", n_boot=200)
-    assert r5.crossings["level"].tolist() == [50.0, 60.0]
+    assert r.setting == "any" and any("mixes protocols" in n for n in r.notes)
+    # the default never mixes settings: MMLU 5-shot (analysis.constants.LAG_DEFAULT_SETTING)
+    r5 = op.capability_lag(BENCH, MODELS, "mmlu", n_boot=200)
+    assert r5.crossings["level"].tolist() == [50.0, 60.0] and r5.setting == "5-shot"
+    assert r5.date_basis.startswith("evaluation date where known")
     with pytest.raises(AnalysisError, match="no scores for benchmark 'hle'"):
         op.capability_lag(BENCH, MODELS, "hle")
 

@@ -73,7 +73,7 @@ MODELS = [
     f("training_tokens", "number", "Training tokens", "Number of tokens seen in pretraining (language and multimodal models).", unit="tokens", minimum=1, maximum=1e16),
     f("training_compute_flop", "number", "Training compute", "Total training compute of the final model, pretraining (plus post-training where reported).", unit="FLOP", minimum=1e10, maximum=1e30),
     f("compute_method", "string", "Compute estimation method", "How training_compute_flop was obtained: reported by the developer; 6ND (6 x active parameters x tokens); hardware (chips x time x peak x utilization); epoch-ai (Epoch AI's estimate, see notes).", enum=["reported", "6ND", "hardware", "epoch-ai"]),
-    f("training_hardware", "string", "Training hardware", "Accelerator used for training; an id in hardware.csv where listed."),
+    f("training_hardware", "string", "Training hardware", "Accelerator used for training: an id in hardware.csv where the accelerator is listed there, otherwise the name as Epoch AI spells it (e.g. 'Huawei Ascend 910'). Not declared as a foreign key: hardware.csv lists 21 accelerators and Epoch AI's data names many more."),
     f("hardware_count", "integer", "Hardware count", "Number of accelerators used for the main training run.", unit="chips", minimum=1, maximum=10000000),
     f("gpu_hours", "number", "Accelerator-hours", "Accelerator-hours of the training run as reported (GPU-hours or TPU-chip-hours).", unit="chip-hours", minimum=1, maximum=1e10),
     f("utilization_mfu", "number", "Reported utilization (MFU)", "Model FLOP utilization reported by the developer, as a fraction.", unit="fraction", minimum=0, maximum=1),
@@ -164,7 +164,7 @@ OVERLAY = [
 ]
 
 RESOURCES = [
-    ("models", "models.csv", "Notable AI models", "One row per notable model: dates, size, data, compute, hardware and access.", MODELS, ["id"], [("training_hardware", "hardware", "id")]),
+    ("models", "models.csv", "Notable AI models", "One row per notable model: dates, size, data, compute, hardware and access.", MODELS, ["id"], []),  # training_hardware is not a foreign key (see its description)
     ("benchmarks", "benchmarks.csv", "Benchmark scores", "Long format: one row per model, benchmark and setting.", BENCHMARKS, ["model_id", "benchmark", "setting", "evaluator"], [("model_id", "models", "id")]),
     ("openness", "openness.csv", "Openness assessments", "14-dimension openness coding per model, with evidence and justification for each code.", OPENNESS, ["model_id"], [("model_id", "models", "id")]),
     ("transparency", "transparency.csv", "Foundation Model Transparency Index", "FMTI developer scores per edition.", TRANSPARENCY, ["developer", "edition"], []),
@@ -230,6 +230,7 @@ def main() -> None:
         res = {
             "name": name,
             "path": path,
+            "profile": "tabular-data-resource",  # Frictionless: a CSV with a Table Schema (validated by frictionless)
             "title": title,
             "description": description,
             "format": "csv",

@@ -74,6 +74,9 @@ def main(ref: Path) -> int:
         snap = write_snapshot(folder, name, src.read_bytes(), meta, date_column=date_col)
         print(f"{snap.path.relative_to(UPSTREAM_DIR.parent.parent)}: {snap.meta['rows']} rows, "
               f"{len(snap.meta['columns_kept'])} columns kept, {len(snap.meta['columns_dropped'])} dropped")
+    from analysis import snapshot_package
+
+    print(f"wrote {snapshot_package.write().relative_to(UPSTREAM_DIR.parent.parent)} (Frictionless descriptor)")
     return 0
 
 

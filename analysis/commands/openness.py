@@ -11,14 +11,16 @@ from analysis.cli import add_data_option, add_json_option, print_json
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("openness", help="share of models released with open weights, with binomial intervals",
                        description="Share of notable (or frontier) models released with open weights per year "
-                                   "(Wilson 95%% intervals). The openness table decides where it has a row, else the "
-                                   "models' access column (Epoch AI accessibility); unknown access is excluded.")
+                                   "(Wilson intervals, 90%% by default). Open = the models' access column (Epoch AI "
+                                   "accessibility; one rule for the toolkit); unknown access is excluded.")
     add_data_option(p)
     p.add_argument("--by", choices=("year", "org", "country", "access"), default="year",
                    help="year (default); org = organization type; country; access = share of each access category")
     p.add_argument("--subset", choices=("notable", "frontier"), default="notable",
                    help="notable = every model (default); frontier = top-10 by compute at release")
     p.add_argument("--method", choices=("wilson", "clopper-pearson"), default="wilson", help="binomial interval")
+    p.add_argument("--top-k", type=int, default=10, help="frontier size with --subset frontier (default 10)")
+    p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
     add_json_option(p)
     p.set_defaults(func=run_openness)
 
@@ -33,11 +35,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("lag", help="how many months open-weights models trail closed ones",
                        description="For each new best closed score (or compute level), the months until an open-"
-                                   "weights model reached it; median with a bootstrap interval (90%%, fixed seed). "
-                                   "Crossings not yet matched are censored and listed separately.")
+                                   "weights model reached it. One evaluation setting per benchmark (MMLU 5-shot, GPQA "
+                                   "Diamond 0-shot by default; --setting any mixes them only on request); scores dated "
+                                   "by evaluation date where known. Median over open models (crossings by one model "
+                                   "are one cluster) with a distribution-free order-statistic interval (90%%); "
+                                   "crossings not yet matched are censored (Kaplan-Meier median also shown).")
     add_data_option(p)
     p.add_argument("--benchmark", default="mmlu", help="benchmark slug in the benchmarks table (default mmlu)")
-    p.add_argument("--setting", default=None, help="only this evaluation setting (e.g. '5-shot'); default: best of all")
+    p.add_argument("--setting", default=None,
+                   help="evaluation setting (e.g. '5-shot'); default: the benchmark's default setting; 'any' = "
+                        "each model's best score across settings")
+    p.add_argument("--date-by", choices=("evaluation", "release"), default="evaluation",
+                   help="date scores by evaluation date where known (default) or by model release")
+    p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
     p.add_argument("--metric", choices=("score", "compute"), default="score",
                    help="score = benchmark score (default); compute = training compute")
     p.add_argument("--top-k", type=int, default=1, help="compare the k-th best open vs closed (default 1)")
@@ -45,6 +55,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--since", default=None, metavar="DATE", help="only models released on/after DATE")
     p.add_argument("--until", default=None, metavar="DATE", help="only models released on/before DATE")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--source", choices=("auto", "table", "hub"), default="auto",
+                   help="benchmark scores from our benchmarks table or Epoch's Benchmarking Hub snapshot (eci and "
+                        "every hub benchmark); auto = the table for mmlu and gpqa-diamond, the hub otherwise")
     add_json_option(p)
     p.set_defaults(func=run_lag)
 
@@ -57,6 +70,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--by", choices=("organization", "country"), default="organization")
     p.add_argument("--since", type=int, default=None, metavar="YEAR", help="first year shown")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--top-k", type=int, default=10, help="frontier size with --subset frontier (default 10)")
+    p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
+    p.add_argument("--bootstrap", type=int, default=1000, metavar="N",
+                   help="simulations per candidate in the HHI interval (default 1000, at most 100000)")
+    p.add_argument("--organizations", choices=("harmonized", "as-written"), default="harmonized",
+                   help="harmonized = parent families (Google Brain, DeepMind -> Google; default); as-written")
     add_json_option(p)
     p.set_defaults(func=run_concentration)
 
@@ -87,7 +106,8 @@ def run_openness(args: argparse.Namespace) -> int:
     from analysis.openness import open_share
 
     ds = load(args.data)
-    res = open_share(ds.models, ds.openness, by=args.by, subset=args.subset, method=args.method)
+    res = open_share(ds.models, ds.openness, by=args.by, subset=args.subset, method=args.method, top_k=args.top_k,
+                     confidence=args.confidence)
     rows = [{**{k: v for k, v in r.items() if k not in ("share_low", "share_high")},
              "share_ci": [r["share_low"], r["share_high"]]} for r in res.to_dict(orient="records")]
     if args.json:
@@ -138,21 +158,28 @@ def run_lag(args: argparse.Namespace) -> int:
 
     since, until = _parse_date(args.since, "--since"), _parse_date(args.until, "--until")
     ds = load(args.data)
-    if args.metric == "score":
+    hub = _hub_lag(args, ds, since, until)
+    if hub is not None:
+        res, label = hub
+        ds = type(ds)(**{**ds.__dict__, "spec": label})
+    elif args.metric == "score":
         res = capability_lag(ds.benchmarks, ds.models, benchmark=args.benchmark, setting=args.setting,
-                             openness=ds.openness, top_k=args.top_k, since=since, until=until, seed=args.seed)
+                             openness=ds.openness, top_k=args.top_k, since=since, until=until, seed=args.seed,
+                             confidence=args.confidence, date_by=args.date_by)
     else:
         res = compute_lag(ds.models, ds.openness, top_k=args.top_k, domain=args.domain, since=since, until=until,
-                          seed=args.seed)
+                          seed=args.seed, confidence=args.confidence)
     if args.json:
         print_json({"data": ds.label, **res.to_dict()})
         return 0
-    what = f"benchmark {res.benchmark}" if res.metric == "score" else "training compute"
+    what = (f"benchmark {res.benchmark}, setting {res.setting}, dated by {res.date_basis}" if res.metric == "score"
+            else "training compute")
     lvl = "{:.1f}" if res.metric == "score" else "{:.2e}"
     ci = int(round(100 * res.ci_level))
     print(f"Open-weights lag behind closed models on {what} (top-{res.top_k}; {ds.label})")
     print(f"median lag: {_fmt(res.median_lag_months)} months, {ci}% CI [{_fmt(res.lag_months_ci[0])}, "
-          f"{_fmt(res.lag_months_ci[1])}] over n={res.n} matched crossings, {res.n_censored} censored; "
+          f"{_fmt(res.lag_months_ci[1])}] (order statistics over {res.n_clusters} open models) from n={res.n} "
+          f"matched crossings, {res.n_censored} censored (Kaplan-Meier median {_fmt(res.km_median_lag_months)}); "
           f"window {_date(res.window[0])} to {_date(res.window[1])}")
     for r in res.matched.to_dict(orient="records"):
         print(f"  {_date(r['closed_date'])} {r['closed_model']:<28} {lvl.format(r['level']):>9}  -> "
@@ -165,13 +192,43 @@ def run_lag(args: argparse.Namespace) -> int:
     return 0
 
 
+# Benchmarks our benchmarks table carries (README, Datasets): `--source auto` reads them from the table, every other
+# Benchmarking Hub benchmark (eci, frontiermath, swe-bench-verified, ...) from the hub snapshot.
+TABLE_BENCHMARKS = ("mmlu", "gpqa-diamond")
+
+
+def _hub_lag(args: argparse.Namespace, ds, since, until):
+    """The lag on a Benchmarking Hub benchmark (same lag function), or None when the table is to be used."""
+    from analysis import benchmark_hub as bh
+    from analysis.errors import UsageError
+    from analysis.openness import _window, open_closed_lag
+
+    source = getattr(args, "source", "auto")
+    if args.metric != "score" or source == "table":
+        return None
+    if source == "auto" and (args.benchmark in TABLE_BENCHMARKS or args.benchmark not in bh.BENCHMARKS):
+        return None
+    if args.benchmark not in bh.BENCHMARKS:
+        raise UsageError(f"--benchmark {args.benchmark!r} is not in the Benchmarking Hub; hub benchmarks: "
+                         f"{', '.join(sorted(bh.BENCHMARKS))}")
+    setting = args.setting if args.setting is not None else "default"
+    hub = bh.load_hub(benchmarks=[args.benchmark])
+    e = _window(bh.lag_entries(hub, args.benchmark, setting), since, until)
+    res = open_closed_lag(e, metric="score", benchmark=args.benchmark, top_k=args.top_k, seed=args.seed,
+                          as_of=until)
+    used = e.attrs.get("setting") or "best of all settings"
+    return res, f"Epoch AI Benchmarking Hub {bh.HUB_VINTAGE}, setting {used}"
+
+
 def run_concentration(args: argparse.Namespace) -> int:
     from analysis.competition import concentration, frontier_organizations
     from analysis.data import load
 
     ds = load(args.data)
-    res = concentration(ds.models, by=args.by, subset=args.subset, seed=args.seed)
-    orgs = frontier_organizations(ds.models)
+    harmonize = args.organizations == "harmonized"
+    res = concentration(ds.models, by=args.by, subset=args.subset, seed=args.seed, top_k=args.top_k,
+                        confidence=args.confidence, n_boot=args.bootstrap, harmonize=harmonize)
+    orgs = frontier_organizations(ds.models, top_k=args.top_k, harmonize=harmonize)
     if args.since is not None:
         res = res[res["year"] >= args.since]
         orgs = orgs[orgs["year"] >= args.since]
@@ -180,23 +237,27 @@ def run_concentration(args: argparse.Namespace) -> int:
     rows = []
     for r in res.to_dict(orient="records"):
         rows.append({"year": r["year"], "n_models": r["n_models"], "n_groups": r["n_groups"], "hhi": r["hhi"],
-                     "hhi_ci": [r["hhi_low"], r["hhi_high"]], "effective_number": r["effective_number"],
+                     "hhi_estimate": r["hhi_estimate"], "hhi_estimate_ci": [r["hhi_low"], r["hhi_high"]],
+                     "hhi_ci": [r["hhi_low"], r["hhi_high"]], "hhi_note": r["hhi_note"],
+                     "effective_number": r["effective_number"],
                      "top1": r["top1"], "top1_share": r["top1_share"], "top3_share": r["top3_share"],
                      "n_orgs_frontier": int(front.get(r["year"], 0)),
                      "n_orgs_above_1e25_flop": int(above.get(r["year"], 0))})
     if args.json:
-        print_json({"data": ds.label, "subset": args.subset, "by": args.by, "ci_level": res.attrs["ci_level"],
+        print_json({"data": ds.label, "subset": args.subset, "by": args.by, "confidence": res.attrs["confidence"],
+                    "ci_level": res.attrs["ci_level"], "organizations": args.organizations,
                     "n_boot": res.attrs["n_boot"], "seed": args.seed, "n_no_date": res.attrs["n_no_date"],
                     "split": "equal fractional credit among co-developing organizations", "years": rows})
         return 0
     ci = int(round(100 * res.attrs["ci_level"]))
-    print(f"Concentration of {args.subset} models by {args.by} ({ds.label}); HHI on shares in [0,1], {ci}% bootstrap CI")
-    print("year  models groups   HHI  interval         eff.n  top1 (share)                    top3   orgs>1e25")
+    print(f"Concentration of {args.subset} models by {args.by} ({ds.label}; organizations {args.organizations}); "
+          f"HHI on shares in [0,1]; estimate = bias-corrected, {ci}% interval by test inversion ('n/a' = too few models)")
+    print("year  models groups   HHI  estimate interval         eff.n  top1 (share)                    top3   orgs>1e25")
     for r in rows:
         top = f"{r['top1'][:24]} ({100 * r['top1_share']:.0f}%)"
-        print(f"{r['year']}  {r['n_models']:6d} {r['n_groups']:6d} {r['hhi']:.3f}  [{_fmt(r['hhi_ci'][0], 3)}, "
-              f"{_fmt(r['hhi_ci'][1], 3)}]  {r['effective_number']:5.1f}  {top:<31} {100 * r['top3_share']:4.0f}%  "
-              f"{r['n_orgs_above_1e25_flop']:5d}")
+        print(f"{r['year']}  {r['n_models']:6d} {r['n_groups']:6d} {r['hhi']:.3f}  {r['hhi_estimate']:7.3f}  "
+              f"[{_fmt(r['hhi_ci'][0], 3)}, {_fmt(r['hhi_ci'][1], 3)}]  {r['effective_number']:5.1f}  {top:<31} "
+              f"{100 * r['top3_share']:4.0f}%  {r['n_orgs_above_1e25_flop']:5d}")
     if res.attrs["n_no_date"]:
         print(f"excluded: {res.attrs['n_no_date']} model(s) without a release date")
     return 0

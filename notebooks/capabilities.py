@@ -1,0 +1,316 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Are open models catching up on a composite index? And what does openness spill into?
+#
+# Single benchmarks saturate (MMLU since 2024): the field now compares models on composite measures. Epoch AI's
+# **Capabilities Index** (ECI) is an item-response model fitted across about 40 benchmarks, scaled so that Claude
+# 3.5 Sonnet scores 130 and GPT-5 150 (https://epoch.ai/eci). This report reads Epoch's **Benchmarking Hub**
+# snapshot (every benchmark file and the ECI, pinned with their sha256) and asks: how far behind the closed
+# frontier is the open-weights frontier, in index points and in months, and the US against China; how much
+# capability a model gets per FLOP of training compute; which benchmarks are saturated and which can still tell
+# open and closed models apart; and, from Epoch's notable-models `Base model` column, how many notable models are
+# built on an open base, by whom, and how soon after the base's release.
+#
+# **Method.** A group's *frontier* is its running best ECI by release date. The gap in points is the vertical
+# distance between the two frontiers, the gap in months how long the leader has stood above the follower's current
+# level; both are averaged over the days of the window, with a bootstrap interval over models (calibrated, see
+# `analysis/capabilities.py`). Open weights = Epoch's accessibility "Open weights (…)".
+#
+# **Caveats.** Epoch re-fits the ECI with each release, so levels and gaps move between vintages: our points gap
+# reproduces Epoch's published 7–8 points, our months gap is longer than their 3–4 months because the closed
+# frontier rises fewer points per month in this vintage (tests/test_capabilities.py). Reasoning-effort
+# versions share their model's ECI. The residual trend against compute mixes pre-training efficiency with
+# post-training, data and inference-time reasoning. Hub scores come from many evaluators and scaffolds.
+#
+# **Sources.** Epoch AI, "AI Benchmarking Hub" (CC BY 4.0, https://epoch.ai/benchmarks); Epoch AI, "Data on AI
+# Models" (CC BY 4.0); Emberson (2025), https://epoch.ai/data-insights/open-weights-vs-closed-weights-models;
+# Edwards & Emberson (2026), https://epoch.ai/data-insights/open-closed-eci-gap.
+
+# %% tags=["parameters"]
+data_spec: str = ""  # models for the spillovers: empty for the default data (falls back to Epoch's notable snapshot)
+hub_vintage: str = "2026-04-19"  # Benchmarking Hub snapshot under data/upstream/epoch-ai/
+gap_since: str = ""  # start of the averaging window of the gaps, empty for the first day both groups have a model
+recent_since: str = "2026-01-01"  # start of the 'recent' window reported beside the full one
+confidence: float = 0.90  # level of every interval
+n_boot: int = 1000  # bootstrap replicates of the gap intervals
+ceiling: float = 90.0  # score (%) from which a benchmark counts as saturated
+output_dir: str = ""  # set by the report runner; empty shows figures only
+
+# %%
+import numpy as np
+import pandas as pd
+
+from analysis import benchmark_hub as bh
+from analysis import capabilities as cap
+from analysis import spillovers as sp
+from analysis import upstream
+from analysis.commands.spillovers import load_with_bases
+from analysis.errors import AnalysisError
+from analysis.figures import CLOSED_COLOR, OPEN_COLOR, PALETTE, ReportOutput, label_log_axis, new_figure, short_label
+from analysis.openness import open_closed_lag
+
+out = ReportOutput(output_dir)
+hub = bh.load_hub(hub_vintage)
+eci = bh.per_model(hub, "eci", None)
+HUB_SOURCE = f"Epoch AI, 'AI Benchmarking Hub' (CC BY 4.0), snapshot {hub_vintage}"
+sources = pd.DataFrame(bh.files(hub_vintage), columns=["file", "sha256"])
+sources["rows"] = [len(pd.read_csv(upstream.UPSTREAM_DIR.parent / f, usecols=[0])) for f in sources["file"]]
+out.table(sources, "capabilities-data-sources")
+out.table(pd.DataFrame([{"n_files": len(sources), "n_rows": int(sources["rows"].sum()), "n_results": len(hub),
+                         "n_eci_models": len(eci)}]), "capabilities-data-summary")
+out.prose(f"Data: {out.number('capabilities-data-summary', 0, 'n_files', '{:d}')} files of the Benchmarking Hub "
+          f"snapshot {hub_vintage} ({out.number('capabilities-data-summary', 0, 'n_rows', '{:d}')} rows; "
+          f"{out.number('capabilities-data-summary', 0, 'n_results', '{:d}')} scored results with a model version), "
+          f"{out.number('capabilities-data-summary', 0, 'n_eci_models', '{:d}')} models with an ECI score. File "
+          "hashes are in table `capabilities-data-sources`.")
+
+# %% [markdown]
+# ## Open against closed on the ECI
+
+# %%
+windows = [("open", gap_since or None, None, "full window"), ("open", recent_since, None, f"since {recent_since}"),
+           ("country", gap_since or None, None, "full window")]
+gap_rows, gaps = [], {}
+for by, since, until, label in windows:
+    g = cap.frontier_gap(eci, by, since=since, until=until, n_boot=n_boot, ci_level=confidence)
+    gaps[(by, label)] = g
+    gap_rows.append(g.to_frame().assign(window=label))
+gap_table = pd.concat(gap_rows, ignore_index=True)
+full = gaps[("open", "full window")]
+fig, ax = new_figure()
+for group, color in (("closed", CLOSED_COLOR), ("open", OPEN_COLOR)):
+    f = full.frontier[full.frontier["group"] == group]
+    last = pd.DataFrame({"date": [full.window[1]], "value": [f["value"].iloc[-1]]})
+    steps = pd.concat([f[["date", "value"]], last], ignore_index=True)
+    ax.step(steps["date"], steps["value"], where="post", color=color, lw=2, label=f"best {group} model")
+    pts = eci[eci["open"] == (group == "open")]
+    ax.scatter(pts["release_date"], pts["score"], s=10, color=color, alpha=0.35)
+ax.set_xlabel("Release date")
+ax.set_ylabel("Epoch Capabilities Index (points)")
+ax.set_title("Best open and closed models on the ECI")
+ax.legend(loc="upper left")
+out.figure(fig, "eci-frontier-open-closed",
+           caption="Running best Epoch Capabilities Index of closed and open-weights models by release date (steps), "
+                   "over every model with an ECI score (dots).",
+           alt="Two rising step lines, closed above open, with dots for every model.", table=full.frontier,
+           source=HUB_SOURCE)
+out.table(gap_table, "eci-gap-summary")
+ci = f"{confidence:.0%}"
+out.prose(
+    f"Over {out.number('eci-gap-summary', 0, 'window_start', '{}')} to "
+    f"{out.number('eci-gap-summary', 0, 'window_end', '{}')}, "
+    f"the best open-weights model trailed the best closed model by an average of "
+    f"**{out.number('eci-gap-summary', 0, 'gap_points', '{:.1f}')} ECI points** ({ci} CI "
+    f"{out.number('eci-gap-summary', 0, 'gap_points_low', '{:.1f}')}–"
+    f"{out.number('eci-gap-summary', 0, 'gap_points_high', '{:.1f}')}) and "
+    f"**{out.number('eci-gap-summary', 0, 'gap_months', '{:.1f}')} months** "
+    f"({out.number('eci-gap-summary', 0, 'gap_months_low', '{:.1f}')}–"
+    f"{out.number('eci-gap-summary', 0, 'gap_months_high', '{:.1f}')}; "
+    f"n = {out.number('eci-gap-summary', 0, 'n_leader', '{:d}')} closed and "
+    f"{out.number('eci-gap-summary', 0, 'n_follower', '{:d}')} open models). Since {recent_since}: "
+    f"{out.number('eci-gap-summary', 1, 'gap_points', '{:.1f}')} points "
+    f"({out.number('eci-gap-summary', 1, 'gap_points_low', '{:.1f}')}–"
+    f"{out.number('eci-gap-summary', 1, 'gap_points_high', '{:.1f}')}) and "
+    f"{out.number('eci-gap-summary', 1, 'gap_months', '{:.1f}')} months "
+    f"({out.number('eci-gap-summary', 1, 'gap_months_low', '{:.1f}')}–"
+    f"{out.number('eci-gap-summary', 1, 'gap_months_high', '{:.1f}')}). Epoch AI reports about 7 points and 3 months "
+    "for January 2023 – October 2025 and 8 points and 4 months since January 2026, on earlier fits of the index.")
+
+# %% [markdown]
+# ## The United States against China
+
+# %%
+us = gaps[("country", "full window")]
+fig, ax = new_figure()
+for group, color in (("US", PALETTE["blue"]), ("China", PALETTE["vermillion"])):
+    f = us.frontier[us.frontier["group"] == group]
+    ax.step(f["date"], f["value"], where="post", color=color, lw=2, label=f"best {group} model")
+    pts = eci[cap.group_labels(eci, "country") == group]
+    ax.scatter(pts["release_date"], pts["score"], s=10, color=color, alpha=0.35)
+ax.set_xlabel("Release date")
+ax.set_ylabel("Epoch Capabilities Index (points)")
+ax.set_title("Best US and Chinese models on the ECI")
+ax.legend(loc="upper left")
+out.figure(fig, "eci-frontier-us-china",
+           caption="Running best ECI of models from US and from Chinese organizations (co-developed models listing "
+                   "several countries are left out), by release date.",
+           alt="Two rising step lines, US above China.", table=us.frontier, source=HUB_SOURCE)
+out.prose(
+    f"Chinese models trailed US models by {out.number('eci-gap-summary', 2, 'gap_points', '{:.1f}')} points "
+    f"({ci} CI {out.number('eci-gap-summary', 2, 'gap_points_low', '{:.1f}')}–"
+    f"{out.number('eci-gap-summary', 2, 'gap_points_high', '{:.1f}')}) and "
+    f"{out.number('eci-gap-summary', 2, 'gap_months', '{:.1f}')} months "
+    f"({out.number('eci-gap-summary', 2, 'gap_months_low', '{:.1f}')}–"
+    f"{out.number('eci-gap-summary', 2, 'gap_months_high', '{:.1f}')}; "
+    f"n = {out.number('eci-gap-summary', 2, 'n_leader', '{:d}')} US and "
+    f"{out.number('eci-gap-summary', 2, 'n_follower', '{:d}')} Chinese models).")
+
+# %% [markdown]
+# ## Capability against training compute
+#
+# Models above the line reach more ECI per FLOP than the fit predicts. The residual trend over release dates is a
+# rough measure of algorithmic progress: it also contains better post-training, data and reasoning at inference.
+
+# %%
+fit = cap.compute_fit(eci, ci_level=confidence)
+p = fit.points
+fig, ax = new_figure()
+for group, color in (("closed", CLOSED_COLOR), ("open", OPEN_COLOR)):
+    s = p[p["open"] == (group == "open")]
+    ax.scatter(10 ** s["log10_compute"], s["eci"], s=14, color=color, label=f"{group} models", alpha=0.8)
+xs = np.linspace(p["log10_compute"].min(), p["log10_compute"].max(), 50)
+ax.plot(10 ** xs, fit.intercept + fit.slope * xs, color=PALETTE["black"], lw=1, label="least-squares fit")
+label_log_axis(ax, "x", "Training compute", "FLOP")
+ax.set_ylabel("Epoch Capabilities Index (points)")
+ax.set_title("ECI against training compute")
+ax.legend(loc="upper left")
+out.figure(fig, "eci-vs-compute",
+           caption="ECI against training compute (log scale) for models with both, with the least-squares line; "
+                   "points above it gain more capability per FLOP.",
+           alt="Scatter rising with compute, open and closed models on both sides of a fitted line.", table=p,
+           source=HUB_SOURCE)
+fit_table = pd.DataFrame([{"slope_per_decade": fit.slope, "slope_low": fit.slope_ci[0], "slope_high": fit.slope_ci[1],
+                           "r2": fit.r2, "n": fit.n, "residual_trend_per_year": fit.residual_trend_per_year,
+                           "trend_low": fit.residual_trend_ci[0], "trend_high": fit.residual_trend_ci[1],
+                           "open_offset": fit.open_offset, "open_offset_low": fit.open_offset_ci[0],
+                           "open_offset_high": fit.open_offset_ci[1], "window_start": fit.window[0],
+                           "window_end": fit.window[1], "ci_level": confidence}])
+out.table(fit_table, "eci-compute-fit")
+out.table(fit.groups, "eci-compute-residuals")
+text = (f"Each tenfold increase in training compute goes with "
+        f"**{out.number('eci-compute-fit', 0, 'slope_per_decade', '{:.1f}')} ECI points** ({ci} CI "
+        f"{out.number('eci-compute-fit', 0, 'slope_low', '{:.1f}')}–{out.number('eci-compute-fit', 0, 'slope_high', '{:.1f}')}; "
+        f"n = {out.number('eci-compute-fit', 0, 'n', '{:d}')} models with known compute). At fixed compute, the ECI "
+        f"rose by {out.number('eci-compute-fit', 0, 'residual_trend_per_year', '{:.1f}')} points a year "
+        f"({out.number('eci-compute-fit', 0, 'trend_low', '{:.1f}')}–{out.number('eci-compute-fit', 0, 'trend_high', '{:.1f}')}). "
+        f"At equal compute and release date, open models score {out.number('eci-compute-fit', 0, 'open_offset', '{:+.1f}')} points "
+        f"against closed ones ({out.number('eci-compute-fit', 0, 'open_offset_low', '{:+.1f}')} to "
+        f"{out.number('eci-compute-fit', 0, 'open_offset_high', '{:+.1f}')});")
+for i, r in fit.groups.iterrows():
+    text += (f" {out.number('eci-compute-residuals', i, 'share_above', '{:.0%}')} of the "
+             f"{out.number('eci-compute-residuals', i, 'n', '{:d}')} {r['group']} models sit above the line.")
+out.prose(text)
+
+# %% [markdown]
+# ## Which benchmarks still separate open and closed models?
+
+# %%
+sat = cap.saturation(hub, ceiling=ceiling, ci_level=confidence).sort_values("best").reset_index(drop=True)
+fig, ax = new_figure(figsize=(7, max(4, 0.18 * len(sat))))
+y = np.arange(len(sat))
+ax.scatter(sat["best_closed"], y, color=CLOSED_COLOR, s=18, label="best closed model", zorder=3)
+ax.scatter(sat["best_open"], y, color=OPEN_COLOR, s=18, marker="D", label="best open model", zorder=3)
+ax.hlines(y, sat[["best_open", "best_closed"]].min(axis=1), sat[["best_open", "best_closed"]].max(axis=1),
+          color="#999999", lw=1)
+ax.axvline(ceiling, color=PALETTE["black"], lw=0.8, ls="--", label=f"saturation ({ceiling:.0f}%)")
+ax.set_yticks(y, [short_label(b, 24) for b in sat["benchmark"]])
+ax.tick_params(axis="y", labelsize=6)
+ax.set_xlim(0, 100)
+ax.set_xlabel("Best score (% of items)")
+ax.set_title("Best open and closed score per benchmark")
+ax.legend(loc="lower right", fontsize=7)
+out.figure(fig, "benchmark-saturation",
+           caption=f"Best score of any closed and any open-weights model on each percent-scored benchmark of the hub "
+                   f"(default setting); benchmarks at or above {ceiling:.0f}% count as saturated.",
+           alt="Dot plot, one row per benchmark, closed and open best scores joined by a line.", table=sat,
+           source=HUB_SOURCE)
+summary = pd.DataFrame([{"n_benchmarks": len(sat), "n_saturated": int(sat["saturated"].sum()),
+                         "n_open_within_5": int(((sat["open_closed_gap"] <= 5) & ~sat["saturated"]).sum()),
+                         "n_open_behind_20": int(((sat["open_closed_gap"] >= 20) & ~sat["saturated"]).sum()),
+                         "median_years_to_90pct": float(sat["years_to_90pct"].median())}])
+out.table(summary, "benchmark-saturation-summary")
+out.prose(f"Of {out.number('benchmark-saturation-summary', 0, 'n_benchmarks', '{:d}')} percent-scored benchmarks, "
+          f"{out.number('benchmark-saturation-summary', 0, 'n_saturated', '{:d}')} have a best score of "
+          f"{ceiling:.0f}% or more. Among the others, open models are within 5 points of closed ones on "
+          f"{out.number('benchmark-saturation-summary', 0, 'n_open_within_5', '{:d}')} and 20 or more points behind on "
+          f"{out.number('benchmark-saturation-summary', 0, 'n_open_behind_20', '{:d}')}: those still separate them. "
+          f"The median benchmark took {out.number('benchmark-saturation-summary', 0, 'median_years_to_90pct', '{:.1f}')} "
+          "years from its first result to 90% of its best score; the table gives the years left at the current rate.")
+
+# %% [markdown]
+# ## The lag on every hub benchmark
+#
+# The same lag as for MMLU in the openness report: for each new best closed score, the months until an open model
+# reached it (median over matched records, bootstrap interval), on each benchmark's default setting.
+
+# %%
+lag_rows = []
+for bench in sorted(hub["benchmark"].unique()):
+    try:
+        e = bh.lag_entries(hub, bench)
+        lag = open_closed_lag(e, benchmark=bench, ci_level=confidence)
+    except AnalysisError:
+        continue
+    lag_rows.append({"benchmark": bench, "setting": bh.default_setting(bench) or "best of all",
+                     "median_lag_months": lag.median_lag_months, "lag_low": lag.lag_months_ci[0],
+                     "lag_high": lag.lag_months_ci[1], "n": lag.n, "n_censored": lag.n_censored,
+                     "n_open_models": lag.n_open_models, "n_closed_models": lag.n_closed_models})
+hub_lags = pd.DataFrame(lag_rows)
+out.table(hub_lags, "hub-lag-by-benchmark")
+j = int(np.flatnonzero(hub_lags["benchmark"] == "eci")[0])
+out.prose(f"On the ECI the crossing-based lag is {out.number('hub-lag-by-benchmark', j, 'median_lag_months', '{:.1f}')} "
+          f"months ({ci} CI {out.number('hub-lag-by-benchmark', j, 'lag_low', '{:.1f}')}–"
+          f"{out.number('hub-lag-by-benchmark', j, 'lag_high', '{:.1f}')}; n = "
+          f"{out.number('hub-lag-by-benchmark', j, 'n', '{:d}')} matched records, "
+          f"{out.number('hub-lag-by-benchmark', j, 'n_censored', '{:d}')} not yet matched); "
+          f"{len(hub_lags)} benchmarks have both open and closed results.")
+
+# %% [markdown]
+# ## What openness spills into
+#
+# Epoch records, for some notable models, the base model they were built from. A base name is matched to a notable
+# model exactly (case and spacing aside) or through a documented alias; its family and developer come from a
+# documented pattern table (`analysis/spillovers.py`).
+
+# %%
+ds = load_with_bases(data_spec or None)
+deriv = sp.derivatives(ds.models)
+by_year = sp.spillover_counts(deriv, "year")
+fig, ax = new_figure()
+bottom = np.zeros(len(by_year))
+for col, color, label in (("n_open_base", OPEN_COLOR, "open base"), ("n_closed_base", CLOSED_COLOR, "closed base"),
+                          ("n_unknown_base", "#BBBBBB", "base access unknown")):
+    ax.bar(by_year["year"].astype(int), by_year[col], bottom=bottom, color=color, label=label)
+    bottom += by_year[col].to_numpy()
+ax.set_xlabel("Release year of the derived model")
+ax.set_ylabel("Notable models built on a base model")
+ax.set_title("Notable models built on open and closed bases")
+ax.legend(loc="upper left")
+out.figure(fig, "spillovers-by-year",
+           caption="Notable models per year whose Epoch record names a base model, by the base's access (open if "
+                   "any base is open-weights).",
+           alt="Stacked bars per year, rising to a peak in 2023, mostly open bases.", table=by_year, source=ds.label)
+by_family = sp.spillover_counts(deriv, "family")
+out.table(by_family, "spillovers-by-family")
+ttd = sp.time_to_first_derivative(deriv, level=confidence)
+out.table(ttd.per_base, "spillovers-time-to-first-derivative")
+tot = pd.DataFrame([{"n_derivatives": int(deriv["derivative"].nunique()), "n_pairs": len(deriv),
+                     "n_matched": int((deriv["base_match"] != "unmatched").sum()),
+                     "n_open_base": int(by_year["n_open_base"].sum()), "n_outside": int(by_year["n_outside"].sum()),
+                     "n_outside_known": int(by_year["n_outside_known"].sum()),
+                     "median_months": ttd.median_months, "months_low": ttd.median_months_ci[0],
+                     "months_high": ttd.median_months_ci[1], "n_bases": ttd.n}])
+lo, hi = sp.wilson(tot["n_outside"].to_numpy(), tot["n_outside_known"].to_numpy(), 0.95)
+tot["share_outside"] = tot["n_outside"] / tot["n_outside_known"]
+tot["share_low"], tot["share_high"] = lo, hi
+out.table(tot, "spillovers-summary")
+out.prose(f"{out.number('spillovers-summary', 0, 'n_derivatives', '{:d}')} notable models name a base model "
+          f"({out.number('spillovers-summary', 0, 'n_matched', '{:d}')} of "
+          f"{out.number('spillovers-summary', 0, 'n_pairs', '{:d}')} bases are themselves notable models); "
+          f"{out.number('spillovers-summary', 0, 'n_open_base', '{:d}')} are built on an open base. Of those with a "
+          f"known developer, {out.number('spillovers-summary', 0, 'share_outside', '{:.0%}')} (95% Wilson "
+          f"{out.number('spillovers-summary', 0, 'share_low', '{:.0%}')}–"
+          f"{out.number('spillovers-summary', 0, 'share_high', '{:.0%}')}, n = "
+          f"{out.number('spillovers-summary', 0, 'n_outside_known', '{:d}')}) come from outside the base's developer. "
+          f"The first notable derivative of an open base followed its release after a median of "
+          f"{out.number('spillovers-summary', 0, 'median_months', '{:.1f}')} months ({ci} CI "
+          f"{out.number('spillovers-summary', 0, 'months_low', '{:.1f}')}–"
+          f"{out.number('spillovers-summary', 0, 'months_high', '{:.1f}')}; n = "
+          f"{out.number('spillovers-summary', 0, 'n_bases', '{:d}')} bases). Data: {ds.label}.")

@@ -1,0 +1,420 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # The race for compute: chips, clusters, power and the cost of training runs
+#
+# Training compute has grown about fourfold a year. This report asks *with what*: how fast accelerators got faster,
+# cheaper per FLOP/s and more efficient per watt; how fast training clusters, run durations, power draw and cost
+# grew; how much of the compute race is more chips versus faster chips versus longer runs; what a run costs from
+# first principles; and when frontier runs would pass 1 GW, $1 billion and 100,000 accelerators if the trends held.
+#
+# Accelerators come from Epoch AI's *Machine Learning Hardware* data (pinned snapshot); training runs from the
+# models table (Epoch AI's *Data on AI Models* columns for hardware quantity, training time, power draw and cost).
+# Growth rates are log-linear fits (OLS on log10, HC3 robust errors) with their interval, n and window.
+#
+# **Caveats.** Peak FLOP/s are datasheet dense peaks, not achieved throughput. Release prices exist for a third of
+# the accelerators, mostly NVIDIA GPUs, and are list prices (large buyers pay other prices). Run quantities are
+# reported by developers or estimated by Epoch AI; runs without them are left out, and these are more often closed
+# frontier runs. Costs are amortized hardware plus energy of the final run only (no experiments, staff or data).
+
+# %% tags=["parameters"]
+data_spec: str = ""  # data source: empty for bundled, a models CSV path, or epoch:PATH
+since: str = "2016-01-01"  # start of the training-run trend window (Cottier et al. 2024 start in 2016)
+until: str = ""  # end of the trend windows, empty for the last release in the data
+hardware_since: str = "2010-01-01"  # start of the accelerator trend window
+top_k: int = 10  # frontier size: top-k by compute at release
+confidence: float = 0.90  # confidence level of every interval
+n_boot: int = 1000  # bootstrap resamples for the decomposition shares
+min_runs: int = 20  # fewer runs with power and cost in the data: use Epoch's pinned notable-models snapshot
+output_dir: str = ""  # set by the report runner; empty shows figures only
+
+# %%
+import numpy as np
+import pandas as pd
+
+from analysis import constants as C
+from analysis import data, infrastructure, trends
+from analysis import training_cost as tc
+from analysis.figures import PALETTE, ReportOutput, label_log_axis, new_figure
+from analysis.frontier import frontier_mask
+
+out = ReportOutput(output_dir)
+ds = data.load(data_spec or None)
+hw = infrastructure.hardware_table()
+catalog = infrastructure.HardwareCatalog(hw, ds.hardware)
+runs = infrastructure.run_data(ds.models, ds.label, min_rows=min_runs)
+models = runs.models
+window = dict(until=until or None, confidence=confidence)
+out.table(infrastructure.provenance_table(hw, runs, ds.label), "compute-infrastructure-data")
+hw_snap = out.tables["compute-infrastructure-data"].iloc[0]
+out.prose(f"Accelerators: {len(hw)} rows of Epoch AI's ML-hardware snapshot {hw_snap['vintage']}. Training runs: "
+          f"{runs.label}.")
+if runs.fallback:
+    out.prose(f"The selected models table is not used for the training-run sections: {runs.reason}.")
+
+# %% [markdown]
+# ## Accelerators: faster, cheaper per FLOP/s, more efficient per watt
+#
+# Dense peak performance per number format, for every accelerator with a release date. Tensor formats (TF32,
+# FP16/BF16, FP8) arrived from 2017 and lie one to two orders of magnitude above FP32.
+
+# %%
+hw_trends = infrastructure.hardware_trend_table(hw, groups=("all", "ml", "gpu", "tpu"), since=hardware_since,
+                                                **window)
+out.table(hw_trends, "hardware-trends")
+colors = {"fp32": PALETTE["blue"], "tf32": PALETTE["green"], "tensor-fp16": PALETTE["vermillion"],
+          "fp8": PALETTE["purple"]}
+fig, ax = new_figure()
+points, lines = [], []
+for metric, color in colors.items():
+    col = infrastructure.HARDWARE_METRICS[metric][0]
+    pts = hw.dropna(subset=[col, "release_date"])
+    pts = pts[pts["release_date"] >= pd.Timestamp(hardware_since)]
+    ax.scatter(pts["release_date"], pts[col], s=10, color=color, alpha=0.6)
+    fit = infrastructure.hardware_trend(hw, metric, "all", since=hardware_since, **window)
+    line = trends.trend_line(fit, start=fit.data_start, end=fit.data_end)
+    ax.plot(line["date"], line["value"], color=color, lw=2,
+            label=f"{metric.upper()}: {fit.growth_per_year:.2g}x/yr ({fit.confidence:.0%} CI "
+                  f"{fit.growth_per_year_ci[0]:.2g}–{fit.growth_per_year_ci[1]:.2g}x), n={fit.n}")
+    points.append(pts[["name", "manufacturer", "release_date", col]].rename(columns={col: "flop_per_s"})
+                  .assign(series=metric))
+    lines.append(line.rename(columns={"date": "release_date", "value": "flop_per_s"}).assign(series=f"{metric}-trend"))
+label_log_axis(ax, "y", "Dense peak performance", "FLOP/s")
+ax.set_xlabel("Release date")
+ax.set_title("Peak performance of ML accelerators by number format")
+ax.legend(loc="upper left", fontsize=7.5)
+out.figure(fig, "hardware-performance-by-precision",
+           caption=f"Dense peak FLOP/s of accelerators released since {hardware_since}, per number format, with "
+                   "log-linear trends (all accelerators of each format).",
+           alt="Log-scale scatter of accelerator peak performance against release date in four colours, each with a "
+               "rising trend line; tensor formats sit above FP32.",
+           table=pd.concat([*points, *lines], ignore_index=True), source="Epoch AI, 'Data on ML Hardware'")
+
+# %%
+row = hw_trends.reset_index(drop=True)
+i32 = int(row.index[(row.metric == "fp32") & (row.group == "all")][0])
+i16 = int(row.index[(row.metric == "tensor-fp16") & (row.group == "all")][0])
+out.prose(
+    f"FP32 peak performance grew **{out.number('hardware-trends', i32, 'growth_per_year', '{:.2f}')}x per year** "
+    f"({confidence:.0%} CI {out.number('hardware-trends', i32, 'growth_low', '{:.2f}')}–"
+    f"{out.number('hardware-trends', i32, 'growth_high', '{:.2f}')}x; doubling every "
+    f"{out.number('hardware-trends', i32, 'doubling_years', '{:.1f}')} years, "
+    f"n = {out.number('hardware-trends', i32, 'n', '{:d}')}); tensor FP16/BF16 peaks grew "
+    f"{out.number('hardware-trends', i16, 'growth_per_year', '{:.2f}')}x per year "
+    f"({out.number('hardware-trends', i16, 'growth_low', '{:.2f}')}–"
+    f"{out.number('hardware-trends', i16, 'growth_high', '{:.2f}')}x, "
+    f"n = {out.number('hardware-trends', i16, 'n', '{:d}')}). Epoch AI's hardware page reports 16-bit performance "
+    f"growing 29% per year (doubling every 2.7 years), with a similar FP32 trend."
+)
+
+# %% [markdown]
+# ## Price-performance and energy efficiency
+#
+# FLOP/s per dollar divides the dense peak by the release price, deflated to 2023 dollars with the US BLS CPI-U;
+# FLOP/s per watt divides it by the chip's thermal design power (TDP). The best-format line uses each chip's
+# fastest format of any kind (FP8, FP4 or INT8 on recent chips), as Epoch AI's efficiency figure does; it mixes
+# number formats, so part of its growth is the move to lower precision.
+
+# %%
+fig, (ax1, ax2) = new_figure(1, 2, figsize=(10, 4))
+panels = []
+for ax, metrics, unit in ((ax1, ("fp32-per-dollar", "tensor-fp16-per-dollar"), "FLOP/s per 2023 USD"),
+                          (ax2, ("fp32-per-watt", "tensor-fp16-per-watt", "best-per-watt"), "FLOP/s per W")):
+    for metric, color in zip(metrics, (PALETTE["blue"], PALETTE["vermillion"], PALETTE["black"])):
+        col = infrastructure.HARDWARE_METRICS[metric][0]
+        pts = hw.dropna(subset=[col, "release_date"])
+        pts = pts[pts["release_date"] >= pd.Timestamp(hardware_since)]
+        fit = infrastructure.hardware_trend(hw, metric, "all", since=hardware_since, **window)
+        line = trends.trend_line(fit, start=fit.data_start, end=fit.data_end)
+        ax.scatter(pts["release_date"], pts[col], s=9, color=color, alpha=0.5)
+        ax.plot(line["date"], line["value"], color=color, lw=2,
+                label=f"{metric}: {fit.growth_per_year:.2g}x/yr ({fit.growth_per_year_ci[0]:.2g}–"
+                      f"{fit.growth_per_year_ci[1]:.2g}x)")
+        panels.append(pts[["name", "release_date", col]].rename(columns={col: "value"}).assign(series=metric))
+        panels.append(line[["date", "value"]].rename(columns={"date": "release_date"}).assign(series=f"{metric}-trend"))
+    label_log_axis(ax, "y", "Price-performance" if ax is ax1 else "Energy efficiency", unit)
+    ax.set_xlabel("Release date")
+    ax.legend(loc="upper left", fontsize=7)
+ax1.set_title("Price-performance")
+ax2.set_title("Energy efficiency")
+out.figure(fig, "hardware-price-performance-and-efficiency",
+           caption="Dense peak FLOP/s per 2023 dollar of release price (left) and per watt of TDP (right), with "
+                   f"log-linear trends, accelerators released since {hardware_since}.",
+           alt="Two log-scale scatter panels with rising trend lines: price-performance on the left, energy "
+               "efficiency on the right.",
+           table=pd.concat(panels, ignore_index=True), source="Epoch AI, 'Data on ML Hardware'; BLS CPI-U")
+
+# %%
+ipd = int(row.index[(row.metric == "fp32-per-dollar") & (row.group == "all")][0])
+ipw = int(row.index[(row.metric == "best-per-watt") & (row.group == "all")][0])
+out.prose(
+    f"FP32 FLOP/s per 2023 dollar doubled every "
+    f"**{out.number('hardware-trends', ipd, 'doubling_years', '{:.1f}')} years** "
+    f"({confidence:.0%} CI {out.number('hardware-trends', ipd, 'doubling_years_low', '{:.1f}')}–"
+    f"{out.number('hardware-trends', ipd, 'doubling_years_high', '{:.1f}')}; "
+    f"n = {out.number('hardware-trends', ipd, 'n', '{:d}')} chips with a release price), slower than the 2.46 years "
+    f"Hobbhahn & Besiroglu (2022) found for 470 GPUs: this file is weighted towards data-centre accelerators, whose "
+    f"list prices are high. Best-format operations per watt grew "
+    f"**{out.number('hardware-trends', ipw, 'growth_per_year', '{:.2f}')}x per year** "
+    f"({out.number('hardware-trends', ipw, 'growth_low', '{:.2f}')}–"
+    f"{out.number('hardware-trends', ipw, 'growth_high', '{:.2f}')}x), close to the 50% per year on Epoch AI's "
+    f"hardware page."
+)
+
+# %% [markdown]
+# ## Training runs: bigger clusters, longer runs, more power, higher cost
+#
+# Growth per year of four quantities of the final training run, for all notable models and for frontier models
+# (the top 10 by training compute at their release, or the `top_k` parameter), from the start of the window.
+
+# %%
+run_tab = infrastructure.run_trend_table(models, ("notable", "frontier"), since=since, top_k=top_k, **window)
+out.table(run_tab, "training-run-trend-fits")
+fig, axes = new_figure(2, 2, figsize=(10, 7.5))
+tables = []
+front = frontier_mask(models, k=top_k)
+for ax, (col, (label, unit)) in zip(axes.ravel(), [(c, infrastructure.RUN_METRICS[c]) for c in
+                                                   ("hardware_count", "training_time_hours", "training_power_draw_w",
+                                                    "training_cost_2023_usd")]):
+    pts = models.assign(frontier=front).dropna(subset=[col, "release_date"])
+    pts = pts[(pts["release_date"] >= pd.Timestamp(since)) & (pts[col] > 0)]
+    ax.scatter(pts.loc[~pts.frontier, "release_date"], pts.loc[~pts.frontier, col], s=9, color=PALETTE["sky"],
+               alpha=0.6, label="notable")
+    ax.scatter(pts.loc[pts.frontier, "release_date"], pts.loc[pts.frontier, col], s=12, color=PALETTE["vermillion"],
+               label=f"frontier (top-{top_k})")
+    tables.append(pts[["id", "name", "release_date", "frontier", col]].rename(columns={col: "value"})
+                  .assign(quantity=label, unit=unit))
+    sel = run_tab[(run_tab["column"] == col) & (run_tab["subset"] == "frontier") & (run_tab["n"] > 0)]
+    if not sel.empty:
+        fit = infrastructure.run_trend(models, col, "frontier", since=since, top_k=top_k, **window)
+        line = trends.trend_line(fit, start=fit.data_start, end=fit.data_end)
+        ax.plot(line["date"], line["value"], color=PALETTE["vermillion"], lw=2,
+                label=f"frontier trend {fit.growth_per_year:.2g}x/yr")
+        tables.append(line[["date", "value"]].rename(columns={"date": "release_date"})
+                      .assign(quantity=f"{label} frontier trend", unit=unit))
+    label_log_axis(ax, "y", label, unit)
+    ax.set_xlabel("Release date")
+    ax.legend(loc="upper left", fontsize=7)
+fig.suptitle("Training runs of notable AI models")
+out.figure(fig, "training-run-trends",
+           caption=f"Cluster size, training duration, power draw and amortized cost (2023 USD) of training runs "
+                   f"since {since}; frontier models in red with their log-linear trend.",
+           alt="Four log-scale scatter panels of training-run quantities against release date, each rising, with "
+               "frontier runs highlighted and a trend line.",
+           table=pd.concat(tables, ignore_index=True), source=runs.label)
+
+# %%
+rt = run_tab.reset_index(drop=True)
+idx = {(r.column, r.subset): i for i, r in rt.iterrows() if r.n and r.n > 0}
+parts = []
+for col, what in (("hardware_count", "cluster size"), ("training_time_hours", "training duration"),
+                  ("training_power_draw_w", "power draw"), ("training_cost_2023_usd", "training cost")):
+    if (col, "frontier") in idx:
+        i = idx[(col, "frontier")]
+        parts.append(f"{what} **{out.number('training-run-trend-fits', i, 'growth_per_year', '{:.2f}')}x** "
+                     f"({out.number('training-run-trend-fits', i, 'growth_low', '{:.2f}')}–"
+                     f"{out.number('training-run-trend-fits', i, 'growth_high', '{:.2f}')}x, "
+                     f"n = {out.number('training-run-trend-fits', i, 'n', '{:d}')})")
+out.prose(f"Per year, frontier runs since {since} grew in " + "; ".join(parts) + f" ({confidence:.0%} CIs). "
+          "Cottier et al. (2024) report 2.4x per year for the amortized cost of frontier runs since 2016 (90% CI "
+          "2.0–2.9x) and Epoch AI 2.1x per year for their power draw since 2010 (1.9–2.2x); the tests reproduce both "
+          "on the snapshot cut at their publication dates.")
+
+# %% [markdown]
+# ## Where does the compute race come from?
+#
+# On runs where training compute, chip count, training duration and the chip's dense 16-bit peak are all known,
+# compute = chips × hours × 3600 × peak × utilization, which defines the *implied* utilization. Fitted on the same
+# runs and dates, the log-growth rates of the four factors add up exactly to that of compute. Shares carry a
+# paired bootstrap interval. Fine-tunes (whose compute includes the base model) and runs with an implied
+# utilization outside 1–100% (inconsistent inputs) are left out and counted.
+
+# %%
+dec = infrastructure.decompose_compute_growth(models, catalog, "frontier", since=since, until=until or None,
+                                              top_k=top_k, confidence=confidence, n_boot=n_boot)
+dtab = dec.to_frame()
+out.table(dtab, "compute-growth-decomposition-table")
+fig, ax = new_figure()
+bars = dtab.iloc[:-1]
+ypos = np.arange(len(bars))[::-1]
+ax.barh(ypos, bars["slope_oom_per_year"], color=[PALETTE["blue"], PALETTE["green"], PALETTE["orange"],
+                                                  PALETTE["purple"]])
+ax.errorbar(bars["slope_oom_per_year"], ypos, xerr=[bars["slope_oom_per_year"] - bars["slope_low"],
+                                                     bars["slope_high"] - bars["slope_oom_per_year"]],
+            fmt="none", color=PALETTE["black"], capsize=3)
+ax.set_yticks(ypos, bars["part"])
+ax.axvline(0, color="#888888", lw=0.8)
+ax.set_xlabel("Growth (orders of magnitude per year)")
+ax.set_title(f"Frontier compute growth of {dtab.iloc[-1]['slope_oom_per_year']:.2f} OOM/yr, by factor")
+out.figure(fig, "compute-growth-decomposition",
+           caption=f"Log-growth rates of cluster size, training duration, per-chip dense peak and implied utilization "
+                   f"of frontier runs since {since} (n = {dec.n}); they add up to the growth of training compute. "
+                   f"Bars: {confidence:.0%} confidence intervals.",
+           alt="Horizontal bar chart of four growth rates, the largest for cluster size, with error bars.",
+           table=dtab, source=runs.label)
+
+# %%
+out.prose(
+    f"Of the growth of frontier training compute since {since} "
+    f"({out.number('compute-growth-decomposition-table', 4, 'growth_per_year', '{:.2g}')}x per year on these "
+    f"{out.number('compute-growth-decomposition-table', 4, 'n', '{:d}')} runs), more chips account for "
+    f"**{out.number('compute-growth-decomposition-table', 0, 'share', '{:.0%}')}** "
+    f"({out.number('compute-growth-decomposition-table', 0, 'share_low', '{:.0%}')}–"
+    f"{out.number('compute-growth-decomposition-table', 0, 'share_high', '{:.0%}')}), faster chips for "
+    f"**{out.number('compute-growth-decomposition-table', 2, 'share', '{:.0%}')}** "
+    f"({out.number('compute-growth-decomposition-table', 2, 'share_low', '{:.0%}')}–"
+    f"{out.number('compute-growth-decomposition-table', 2, 'share_high', '{:.0%}')}), longer runs for "
+    f"{out.number('compute-growth-decomposition-table', 1, 'share', '{:.0%}')} and better utilization for "
+    f"{out.number('compute-growth-decomposition-table', 3, 'share', '{:.0%}')} "
+    f"({dec.n_implausible} runs with an implausible implied utilization left out)."
+)
+
+# %% [markdown]
+# ## What a run costs, from first principles
+#
+# Amortized hardware (chips × release price in 2023 dollars × server and interconnect overheads, depreciated at
+# the rate ML-GPU price-performance improves, over the run) plus energy (TDP × server overhead × share of TDP drawn
+# × PUE × hours × electricity price), and the cloud-rental equivalent, following Cottier et al. (2024). Ranges are
+# 90% ranges over the documented assumptions. Hardware bought at a chip's release has lost value by the time a run
+# starts (same depreciation rate); for Llama 3 the run is taken to end at the model's release. **Worked example:** Meta reports 6.4M H100-80GB GPU-hours for
+# Llama 3 70B (model card) and built two clusters of 24,576 H100s for Llama 3 training ("Building Meta's GenAI
+# Infrastructure", March 2024); its Llama 3 post reports 400 TFLOPS per GPU on 16,384 GPUs at once.
+
+# %%
+h100 = catalog.spec("nvidia-h100")
+gh = C.LLAMA3_MODEL_CARD_GPU_HOURS["llama-3-70b"]
+hours16k = gh / C.META_LLAMA3_CONCURRENT_GPUS
+start16k = pd.Timestamp(C.LLAMA3_RELEASE_DATE) - pd.Timedelta(hours=hours16k)
+examples = [
+    tc.run_cost(h100, chip_hours=gh, start=C.LLAMA3_RELEASE_DATE, label="Llama 3 70B: 6.4M H100-hours"),
+    tc.run_cost(h100, chips=C.META_LLAMA3_CONCURRENT_GPUS, hours=hours16k, start=start16k,
+                label="6.4M H100-hours on 16,384 GPUs"),
+    tc.run_cost(h100, chips=C.META_GENAI_CLUSTER_GPUS, hours=30 * 24, label="new 24,576-H100 cluster, 30 days"),
+]
+ex = pd.concat([e.to_frame() for e in examples], ignore_index=True)
+ex = ex[ex["component"] != "Epoch AI estimate"].reset_index(drop=True)
+facts = pd.DataFrame([{"run": e.label, "chips": e.chips, "hours": e.hours, "chip_hours": e.chip_hours,
+                       "power_mw": (e.power_w or np.nan) / 1e6, "energy_mwh": e.energy_mwh,
+                       "cluster_cost_usd": e.cluster_cost_usd,
+                       "cluster_cost_musd": (e.cluster_cost_usd or np.nan) / 1e6} for e in examples])
+out.table(facts, "worked-example-runs")
+comparison = tc.cost_table(models, catalog)
+fig, (ax1, ax2) = new_figure(1, 2, figsize=(10, 4))
+for j, comp in enumerate(("amortized hardware + energy", "cloud rental")):
+    part = ex[ex["component"] == comp]
+    y = np.arange(len(part))[::-1] + (0.2 if j == 0 else -0.2)
+    ax1.errorbar(part["usd"], y, xerr=[part["usd"] - part["usd_low"], part["usd_high"] - part["usd"]], fmt="o",
+                 capsize=3, color=(PALETTE["blue"], PALETTE["orange"])[j], label=comp)
+ax1.set_yticks(np.arange(len(examples))[::-1], [e.label for e in examples], fontsize=7.5)
+label_log_axis(ax1, "x", "Cost", "USD")
+ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=7)
+ax1.set_title("Worked examples (90% ranges)")
+if not comparison.empty and comparison["epoch_cost_2023_usd"].notna().any():
+    cmp_ = comparison.dropna(subset=["epoch_cost_2023_usd"])
+    ax2.errorbar(cmp_["epoch_cost_2023_usd"], cmp_["amortized_total_usd"],
+                 yerr=[cmp_["amortized_total_usd"] - cmp_["amortized_low_usd"],
+                       cmp_["amortized_high_usd"] - cmp_["amortized_total_usd"]], fmt="o", ms=3, alpha=0.7,
+                 color=PALETTE["blue"])
+    lim = [cmp_[["epoch_cost_2023_usd", "amortized_low_usd"]].min().min() / 2,
+           cmp_[["epoch_cost_2023_usd", "amortized_high_usd"]].max().max() * 2]
+    ax2.plot(lim, lim, color="#888888", lw=0.8, ls="--", label="equal")
+    ax2.legend(loc="upper left", fontsize=7)
+label_log_axis(ax2, "x", "Epoch AI's estimate", "2023 USD")
+label_log_axis(ax2, "y", "Our estimate", "2023 USD")
+ax2.set_title("Our first-principles cost vs Epoch AI's")
+out.figure(fig, "training-cost-first-principles",
+           caption="Left: amortized hardware + energy and cloud-rental cost of the Llama 3 70B worked examples with "
+                   "90% ranges over the assumptions. Right: our amortized cost against Epoch AI's figure for every "
+                   "run where both exist (bars: our 90% range).",
+           alt="Left, dot-and-range chart of three example runs' costs; right, log-log scatter of our cost "
+               "estimates against Epoch AI's, close to the diagonal.",
+           table=pd.concat([ex.assign(panel="worked examples"),
+                            comparison.assign(panel="comparison with Epoch AI")], ignore_index=True),
+           source=f"{runs.label}; Epoch AI ML hardware; Meta")
+
+# %%
+ex_i = ex.reset_index(drop=True)
+k_total = int(ex_i.index[(ex_i.run == examples[0].label) & (ex_i.component == "amortized hardware + energy")][0])
+k_cloud = int(ex_i.index[(ex_i.run == examples[0].label) & (ex_i.component == "cloud rental")][0])
+out.table(ex_i, "worked-example-costs")
+summary = tc.comparison_summary(comparison)
+out.table(summary, "cost-comparison-summary")
+out.prose(
+    f"Llama 3 70B's 6.4M H100-hours cost about "
+    f"**{out.number('worked-example-costs', k_total, 'usd_millions', '${:.1f}')} million** in amortized hardware "
+    f"and energy (90% range {out.number('worked-example-costs', k_total, 'usd_low_millions', '${:.1f}')}–"
+    f"{out.number('worked-example-costs', k_total, 'usd_high_millions', '${:.1f}')} million) and "
+    f"{out.number('worked-example-costs', k_cloud, 'usd_millions', '${:.1f}')} million at cloud prices. On 16,384 "
+    f"GPUs the run "
+    f"takes {out.number('worked-example-runs', 1, 'hours', '{:,.0f}')} hours and draws "
+    f"{out.number('worked-example-runs', 1, 'power_mw', '{:.1f}')} MW at the wall; a full 24,576-GPU cluster "
+    f"draws {out.number('worked-example-runs', 2, 'power_mw', '{:.1f}')} MW and costs "
+    f"${out.number('worked-example-runs', 2, 'cluster_cost_musd', '{:,.0f}')} million to buy. Across "
+    f"{out.number('cost-comparison-summary', 0, 'n', '{:d}')} runs costed both ways, our central estimate is a "
+    f"median {out.number('cost-comparison-summary', 0, 'median_ratio', '{:.2f}')} times Epoch AI's, and Epoch's "
+    f"figure lies inside our 90% range for {out.number('cost-comparison-summary', 0, 'share_inside', '{:.0%}')} "
+    f"of them."
+)
+
+# %% [markdown]
+# ## If the trends hold: 1 GW, $1 billion, 100,000 accelerators
+#
+# Dates at which the frontier trend lines of the window reach each level. The narrow interval is where the trend
+# line itself could be; the wide one is a prediction interval for a single run. **These are extrapolations, not
+# forecasts**: they assume that the growth of the past decade continues unchanged, while power supply, chip
+# production, capital and the returns to scale all decide whether it does. A level already passed by a run in the
+# data is marked.
+
+# %%
+proj = infrastructure.projection_table(models, subset="frontier", since=since, top_k=top_k, **window)
+out.table(proj, "frontier-run-projections")
+fig, ax = new_figure()
+ok = proj.dropna(subset=["date"]).reset_index(drop=True)
+starred = False
+for i, r in ok.iterrows():
+    lo = r["date_pi_low"] if pd.notna(r["date_pi_low"]) else r["date"]
+    hi = r["date_pi_high"] if pd.notna(r["date_pi_high"]) else r["date"]
+    ax.errorbar([r["date"]], [i], xerr=[[r["date"] - lo], [hi - r["date"]]], fmt="o", color=PALETTE["vermillion"],
+                capsize=4, label="prediction interval (one run)" if i == 0 else None)
+    if pd.notna(r["date_low"]) and pd.notna(r["date_high"]):
+        ax.plot([r["date_low"], r["date_high"]], [i, i], color=PALETTE["black"], lw=4, alpha=0.5,
+                label="trend-line interval" if i == 0 else None)
+    if pd.notna(r["already_reached_on"]):
+        ax.scatter([r["already_reached_on"]], [i], marker="*", s=120, color=PALETTE["blue"],
+                   label="already reached in the data" if not starred else None)
+        starred = True
+ax.set_yticks(range(len(ok)), [f"{r.quantity}: {r.level_label}" for r in ok.itertuples()], fontsize=8)
+ax.set_ylim(-0.6, len(ok) - 0.4)
+ax.set_xlabel("Date")
+ax.set_title("When frontier runs would reach these levels if trends hold")
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=7)
+out.figure(fig, "frontier-run-projections",
+           caption=f"Dates at which the frontier trends since {since} reach 1 GW of power draw, $1 billion of "
+                   f"amortized cost and 100,000 accelerators, with {confidence:.0%} intervals for the trend line "
+                   "(bar) and for a single run (whiskers); stars mark a run in the data already at the level.",
+           alt="Dot-and-whisker chart of three projected dates in the late 2020s, with wide prediction intervals.",
+           table=proj, source=runs.label)
+
+# %%
+pj = proj.reset_index(drop=True)
+lines_ = []
+for i, r in pj.iterrows():
+    if pd.isna(r["date"]):
+        continue
+    pi = ("unbounded" if pd.isna(r["year_pi_low"]) or pd.isna(r["year_pi_high"]) else
+          f"{out.number('frontier-run-projections', i, 'year_pi_low', '{:.0f}')}–"
+          f"{out.number('frontier-run-projections', i, 'year_pi_high', '{:.0f}')}")
+    txt = (f"{r['quantity'].lower()} of {r['level_label']}: trend line in "
+           f"**{out.number('frontier-run-projections', i, 'year', '{:.0f}')}** "
+           f"(single-run prediction interval {pi}, n = {out.number('frontier-run-projections', i, 'fit_n', '{:d}')})")
+    if isinstance(r["already_reached_by"], str):
+        txt += f", already passed by {r['already_reached_by']}"
+    lines_.append(txt)
+out.prose("If the trends held: " + "; ".join(lines_) + ". Cottier et al. (2024) projected runs costing more than a "
+          "billion dollars by 2027.")
