@@ -213,7 +213,6 @@ def select(models: pd.DataFrame, subset: str = "notable", *, top_k: int = C.FRON
     inclusively (rows without a date are dropped only when a window is given).
     """
     from analysis.frontier import as_dates, exclude_models
-
     from analysis.overlay import representative  # overlay additions are not part of the representative set
 
     if subset not in SUBSETS:
