@@ -235,11 +235,13 @@ def test_frontier_trend_since_2018_inside_epochs_published_interval(capsys):
 
 def test_open_share_per_year_matches_epochs_file_within_wilson(capsys, raw_upstream):
     """Open-weights share per year on the default data vs Epoch's own file (independent pandas count of its
-    'Model accessibility' column): Epoch's share lies inside our 95% Wilson interval for every year 2012-2026 with at least 10 models of known
+    'Model accessibility' column): Epoch's share lies inside our Wilson interval (at the confidence the command reports) for every year 2012-2026 with at least 10 models of known
     access (2012-2014 have 2-8)."""
     code, out, _ = run_cli(capsys, "openness", "--by", "year", "--json")
     assert code == 0
-    ours = {r["year"]: r for r in json.loads(out)["rows"]}
+    res = json.loads(out)
+    level = res["confidence"]
+    ours = {r["year"]: r for r in res["rows"]}
     raw = raw_upstream.copy()
     raw["year"] = pd.to_numeric(raw["Publication date"].str[:4], errors="coerce")
     acc = raw["Model accessibility"].str.strip().str.lower()
@@ -255,8 +257,8 @@ def test_open_share_per_year_matches_epochs_file_within_wilson(capsys, raw_upstr
         share = k / n
         lo, hi = ours[year]["share_ci"]
         assert lo <= share <= hi, (year, share, ours[year])
-        # and the interval is the Wilson interval of our own count
-        wl, wh = proportion_confint(ours[year]["k"], ours[year]["n"], alpha=0.05, method="wilson")
+        # and the interval is the Wilson interval of our own count at the reported confidence
+        wl, wh = proportion_confint(ours[year]["k"], ours[year]["n"], alpha=1 - level, method="wilson")
         assert (wl, wh) == pytest.approx((lo, hi))
     assert checked >= 11
 
