@@ -18,7 +18,9 @@ $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock 2>&1 | grep -v "is ignored" ; test $${PIPESTATUS[0]} -eq 0
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . 2>&1 | grep -v "is ignored" ; test $${PIPESTATUS[0]} -eq 0
+	@# the editable build's setuptools chatter goes to a log, shown only if the install fails
+	@$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . > $(VENV)/editable-install.log 2>&1 \
+		|| { cat $(VENV)/editable-install.log; exit 1; }
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name frontier-atlas --display-name "Frontier Atlas (.venv)" >/dev/null
 	@touch $(STAMP)
 
@@ -30,8 +32,9 @@ test: $(STAMP) ## Run the whole test suite
 test-fast: $(STAMP) ## Run the tests that do not execute notebooks
 	$(BIN)/python -m pytest -q -m "not slow"
 
-lab: $(STAMP) ## Open JupyterLab on the project's kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+lab: $(STAMP) ## Open JupyterLab on the project's kernel (.py notebooks open as notebooks; start with explore.py)
+	$(BIN)/jupyter lab --config=$(CURDIR)/.jupyter/jupyter_lab_config.json \
+		--LabApp.app_settings_dir=$(CURDIR)/.jupyter/lab/settings --notebook-dir=notebooks
 
 reports: $(STAMP) ## Build every report from the bundled data into reports/
 	$(BIN)/frontier-atlas report --jobs $(JOBS)

@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="frontier-atlas",
         description="Frontier Atlas: data and honest uncertainty on the AI race (compute, model size, data, openness).",
+        formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=30, width=110),
     )
     parser.add_argument("--version", action="version", version=f"frontier-atlas {analysis.__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
@@ -91,7 +92,60 @@ def build_parser() -> argparse.ArgumentParser:
             broken = sub.add_parser(mod, help=f"(unavailable: {type(exc).__name__})")
             broken.add_argument("rest", nargs=argparse.REMAINDER)
             broken.set_defaults(func=_unavailable(mod, exc))
+    _order_commands(sub)
     return parser
+
+
+# The order `frontier-atlas --help` lists commands in: check the data, then the questions (compute, size and data,
+# openness and competition), then reports. Commands not named here follow alphabetically.
+COMMAND_ORDER = ("validate", "data", "trend", "thresholds", "compute", "hardware", "cost", "data-needed", "openness",
+                 "openness-score", "lag", "concentration", "capabilities", "report")
+
+
+def _order_commands(sub) -> None:
+    rank = {n: i for i, n in enumerate(COMMAND_ORDER)}
+    sub._choices_actions.sort(key=lambda a: (rank.get(a.dest, len(rank)), a.dest))
+    for action in sub._choices_actions:  # one line each: the first sentence of the description if help is missing
+        parser = sub.choices.get(action.dest)
+        if not action.help and parser is not None and parser.description:
+            action.help = parser.description.split(". ")[0].rstrip(".")
+
+
+def _split_debug(argv: Sequence[str]) -> tuple[list[str], bool]:
+    """``--debug`` is accepted anywhere on the line (before ``--``), not only before the command."""
+    args, debug = list(argv), False
+    end = args.index("--") if "--" in args else len(args)
+    head = [a for a in args[:end] if a != "--debug"]
+    if len(head) != end:
+        debug = True
+    return head + args[end:], debug
+
+
+def _one_line_notices() -> None:
+    """Import notices (values set empty, rows skipped) as one ``warning:`` line each on stderr, shown once."""
+    import warnings
+
+    from analysis.notices import ImportNotice
+
+    previous = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, ImportNotice):
+            print(f"warning: {message}", file=sys.stderr)
+        else:
+            previous(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    warnings.filterwarnings("once", category=ImportNotice)
+
+
+def format_interval(low, high, nd: int = 1, width: int = 0) -> str:
+    """An interval as '[low, high]', or '[n/a, n/a]' when it is missing; padded to ``width`` so columns align."""
+
+    def one(x) -> str:
+        return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
+
+    return f"[{one(low)}, {one(high)}]".ljust(width)
 
 
 def _unavailable(mod: str, exc: Exception):
@@ -103,7 +157,10 @@ def _unavailable(mod: str, exc: Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv, debug = _split_debug(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    args.debug = bool(getattr(args, "debug", False) or debug)
+    _one_line_notices()
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -332,3 +332,10 @@ LLAMA3_RELEASE_DATE = "2024-04-18"  # Llama 3 model card: "Model Release Date Ap
 
 # Projection thresholds for frontier training runs (round numbers of the public debate, not published constants).
 PROJECTION_LEVELS = {"training_power_draw_w": 1e9, "training_cost_2023_usd": 1e9, "hardware_count": 1e5}
+
+# FMTI developers written differently across editions, mapped to one name so a developer is one series in figures.
+# The 2023 index (crfm.stanford.edu/fmti: "Stability AI, the third open foundation model developer, is a close
+# fourth") and the May 2024 index (crfm.stanford.edu/fmti/May-2024: "All eight developers scored in both the October
+# 2023 and May 2024 FMTI have improved their scores"; the eight are only reached with Stability counted as Stability
+# AI) score the same developer; our 2024 row writes it "Stability".
+FMTI_DEVELOPER_ALIASES = {"Stability": "Stability AI"}

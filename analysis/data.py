@@ -376,6 +376,10 @@ def _load(kind: str, path: Path | None, strict: bool) -> Dataset:
         stats = m.stats
         files = [f for f in files if not (kind == "epoch-raw" and f[0].endswith("models.csv"))] + list(m.files)
         label = {"default": "default", "epoch": f"epoch:{path}", "epoch-raw": f"epoch-raw:{path}"}[kind]
+        if kind != "default":  # a user's export: one notice with counts of values set empty and rows skipped
+            from analysis.notices import warn_import
+
+            warn_import([p for p in m.warnings if p.column != "upstream_name"])
     else:
         label = "curated"
     return Dataset(**tables, spec=label, files=tuple(files), vintage=vintage, overlay=stats)

@@ -27,8 +27,17 @@ pre{background:#f7f7f7;padding:.6rem;overflow-x:auto;font-size:.8rem}pre.error{b
 .meta{color:#666;font-size:.8rem}details{margin:1rem 0}code{font-size:.85em}
 nav a{margin-right:1rem}.fig-card{border-top:1px solid #ddd;padding:.8rem 0}
 .fig-card img{max-width:320px;float:right;margin-left:1rem;border:1px solid #eee}
+svg.atlas-svg{max-width:100%;height:auto}pre.stream{background:#f4f8fb}
 .fig-card::after{content:"";display:block;clear:both}textarea{width:100%;font-family:monospace;font-size:.75rem}
 """
+
+def _templates():
+    """Page templates (analysis/templates), rendered with autoescaping: data never becomes markup."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+                              autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+
 
 _md = mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])
 
@@ -44,10 +53,16 @@ def _page(title: str, body: str) -> str:
 def _output_html(out: dict) -> str:
     kind = out.get("output_type")
     if kind == "stream":
-        return ""  # logs and warnings are not part of the report
+        # what the notebook prints (e.g. "No gpqa lag: ...") is part of the report; stderr (library warnings) is not
+        if out.get("name") != "stdout":
+            return ""
+        text = "".join(out.get("text", "")) if isinstance(out.get("text"), list) else str(out.get("text", ""))
+        return f"<pre class=\"stream\">{html.escape(text.rstrip())}</pre>" if text.strip() else ""
     if kind == "error":
         return f"<pre class=\"error\">{html.escape(out.get('ename', ''))}: {html.escape(out.get('evalue', ''))}</pre>"
     data = out.get("data", {})
+    if "application/vnd.jupyter.widget-view+json" in data:
+        return ""  # live controls need a kernel; the report shows the notebook's static figure instead
     if "text/html" in data:
         return "".join(data["text/html"]) if isinstance(data["text/html"], list) else data["text/html"]
     if "image/svg+xml" in data:
@@ -84,6 +99,37 @@ def render_html(nb, name: str, manifest: dict) -> str:
     return _page(manifest.get("title", name), "\n".join(p for p in parts if p))
 
 
+# Words after which a period does not end a sentence ("Hoffmann et al. (2022)", "e.g. Llama", "vs. GPT-4").
+_ABBREVIATIONS = {"al", "e.g", "i.e", "vs", "cf", "approx", "fig", "no", "ca", "etc", "dr", "st", "jr", "inc", "ltd",
+                  "co", "corp", "u.s", "v", "p", "pp", "eq", "sec", "est"}
+
+
+def first_sentence(text: str) -> str:
+    """The caption's first full sentence, with a closing period: never cut at an abbreviation ('et al.'), an
+    initial, a decimal point or inside brackets."""
+    text = " ".join(str(text).split())
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif ch in ".!?" and depth == 0 and (i + 1 == len(text) or text[i + 1] == " "):
+            word = text[:i].rsplit(" ", 1)[-1].lstrip("([").lower()
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+            nxt = text[i + 2:i + 3]
+            if nxt and not (nxt.isupper() or nxt.isdigit() or nxt in "\"'("):
+                continue  # "approaches 1-3 and ..." — a lower-case continuation is not a new sentence
+            return text[:i + 1]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def bibtex_escape(text: str) -> str:
+    """TeX specials in a BibTeX field: % & $ # _ { } written so the field's braces stay balanced."""
+    return "".join("\\" + ch if ch in "%&$#_{}" else ch for ch in text)
+
+
 def citation(manifest: dict, fig: dict, year: str) -> tuple[str, str]:
     """Plain-text and BibTeX citations of one figure."""
     fid, rep = fig["id"], manifest["report"]
@@ -92,18 +138,18 @@ def citation(manifest: dict, fig: dict, year: str) -> tuple[str, str]:
     import hashlib
 
     dh = hashlib.sha256(data_hash.encode()).hexdigest()[:12]
-    caption = fig["caption"].split(". ")[0].rstrip(".")
+    caption = first_sentence(fig["caption"]).rstrip(".")
     plain = (f"Frontier Atlas contributors ({year}). {caption} [Figure {fid}, report {rep}]. Frontier Atlas {tv}, "
              f"data version {dv} (sha256 {dh}), reports/{rep}/{rep}.html#fig-{fid}.")
     key = "frontieratlas-" + fid
-    bib = (f"@misc{{{key},\n  author = {{{{Frontier Atlas contributors}}}},\n  title = {{{caption}}},\n"
+    bib = (f"@misc{{{key},\n  author = {{{{Frontier Atlas contributors}}}},\n  title = {{{bibtex_escape(caption)}}},\n"
            f"  year = {{{year}}},\n  note = {{Figure {fid} in report {rep}; Frontier Atlas {tv}; data version {dv} "
            f"(sha256 {dh})}},\n  howpublished = {{reports/{rep}/{rep}.html\\#fig-{fid}}}\n}}")
     return plain, bib
 
 
 # Reading order of the index: the headline questions first, the case study last; others follow alphabetically.
-_ORDER = {n: i for i, n in enumerate(("compute-trends", "parameter-growth", "data-requirements", "openness",
+_ORDER = {n: i for i, n in enumerate(("explore", "compute-trends", "parameter-growth", "data-requirements", "openness",
                                       "compute-infrastructure", "capabilities", "competition", "llama3-case-study"))}
 
 
@@ -120,29 +166,15 @@ def write_index(out: Path) -> Path:
             manifests.append(json.loads(m.read_text(encoding="utf-8")))
         except (OSError, ValueError):
             continue
-    body = [f"<h1>Frontier Atlas reports</h1><p class=\"meta\">Frontier Atlas {html.escape(analysis.__version__)}."
-            " Each figure has a stable id; cite it with the data version shown.</p>"]
-    body.append("<nav>" + "".join(f"<a href=\"#{html.escape(m['report'])}\">{html.escape(m.get('title', m['report']))}</a>"
-                                  for m in manifests) + "</nav>")
+    figures = {}
     for m in manifests:
-        rep = html.escape(m["report"])
-        body.append(f"<section id=\"{rep}\"><h2><a href=\"{rep}/{rep}.html\">{html.escape(m.get('title', m['report']))}</a></h2>"
-                    f"<p class=\"meta\">data version {html.escape(str(m.get('data_version')))} · commit "
-                    f"<code>{html.escape(str(m.get('git_commit')))}</code> · {len(m.get('figures', []))} figures</p>")
-        for fig in m.get("figures", []):
-            fid = html.escape(fig["id"])
-            plain, bib = citation(m, fig, year)
-            body.append(
-                f"<div class=\"fig-card\" id=\"card-{fid}\"><img src=\"{rep}/figures/{fid}.svg\" alt=\"{html.escape(fig.get('alt', ''), quote=True)}\">"
-                f"<h3><a href=\"{rep}/{rep}.html#fig-{fid}\">{fid}</a></h3><p class=\"caption\">{html.escape(fig['caption'])}</p>"
-                f"<p>Files: <a href=\"{rep}/figures/{fid}.svg\">SVG</a> · <a href=\"{rep}/figures/{fid}.png\">PNG</a> · "
-                f"<a href=\"{rep}/figures/{fid}.pdf\">PDF</a> · <a href=\"{rep}/tables/{fid}.csv\">data (CSV)</a></p>"
-                f"<p class=\"citation\"><strong>Cite:</strong> {html.escape(plain)}</p>"
-                f"<details><summary>BibTeX</summary><pre class=\"bibtex\">{html.escape(bib)}</pre></details></div>"
-            )
-        body.append("</section>")
+        figures[m["report"]] = [dict(f, plain=c[0], bibtex=c[1]) for f in m.get("figures", [])
+                                for c in [citation(m, f, year)]]
+    view = [{"report": m["report"], "title": m.get("title", m["report"]), "data_version": str(m.get("data_version")),
+             "git_commit": str(m.get("git_commit")), "figures": figures[m["report"]]} for m in manifests]
+    body = _templates().get_template("index.html.j2").render(version=analysis.__version__, manifests=view)
     path = out / "index.html"
     tmp = out / ".index.html.tmp"
-    tmp.write_text(_page("Frontier Atlas reports", "\n".join(body)), encoding="utf-8")
+    tmp.write_text(_page("Frontier Atlas reports", body), encoding="utf-8")
     tmp.replace(path)
     return path

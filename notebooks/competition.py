@@ -1,9 +1,9 @@
 # ---
 # jupyter:
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Frontier Atlas (.venv)
 #     language: python
-#     name: python3
+#     name: frontier-atlas
 # ---
 
 # %% [markdown]
@@ -31,7 +31,7 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import pandas as pd
 
 from analysis import competition, data
-from analysis.figures import PALETTE, ReportOutput, new_figure, short_label
+from analysis.figures import PALETTE, ReportOutput, mark_partial_year, new_figure, short_label
 
 out = ReportOutput(output_dir)
 ds = data.load(data_spec or None)
@@ -73,15 +73,16 @@ fig, ax = new_figure()
 ax.bar(orgs["year"] - 0.2, orgs["n_orgs_frontier"], width=0.4, color=PALETTE["blue"],
        label=f"organizations with a top-{top_k} model")
 ax.bar(orgs["year"] + 0.2, orgs["n_orgs_above"], width=0.4, color=PALETTE["vermillion"],
-       label="organizations with a model above 1e25 FLOP")
+       label="organizations with a model above 10²⁵ FLOP")
 ax.set_xlabel("Release year")
 ax.set_ylabel("Organizations (count)")
 ax.set_title("How many organizations are at the frontier?")
+mark_partial_year(ax, models["release_date"].max())
 ax.legend(loc="upper left")
 out.figure(fig, "frontier-organizations-per-year",
            caption=f"Distinct organizations per year with a frontier (top-{top_k} at release) model and with a model "
-                   "trained with more than 1e25 FLOP (the EU AI Act's systemic-risk presumption).",
-           alt="Paired bars per year; organizations above 1e25 FLOP appear from 2023 and grow.", table=orgs,
+                   "trained with more than 10²⁵ FLOP (the EU AI Act's systemic-risk presumption).",
+           alt="Paired bars per year; organizations above 10²⁵ FLOP appear from 2023 and grow.", table=orgs,
            source=ds.label)
 out.table(entrants, "frontier-entrants-per-year")
 

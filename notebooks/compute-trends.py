@@ -1,9 +1,9 @@
 # ---
 # jupyter:
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Frontier Atlas (.venv)
 #     language: python
-#     name: python3
+#     name: frontier-atlas
 # ---
 
 # %% [markdown]
@@ -35,7 +35,16 @@ import numpy as np
 import pandas as pd
 
 from analysis import data, trends
-from analysis.figures import PALETTE, ReportOutput, label_log_axis, new_figure
+from analysis.figures import (
+    PALETTE,
+    ReportOutput,
+    label_log_axis,
+    labelled_scatter,
+    legend_below,
+    mark_partial_year,
+    new_figure,
+    pow10,
+)
 from analysis.frontier import frontier_mask
 
 out = ReportOutput(output_dir)
@@ -57,10 +66,10 @@ plot = models.dropna(subset=["release_date", "training_compute_flop"]).copy()
 plot["frontier"] = frontier_mask(plot, k=top_k)
 plot = plot[plot["release_date"] >= pd.Timestamp(since)]
 fig, ax = new_figure()
-ax.scatter(plot.loc[~plot.frontier, "release_date"], plot.loc[~plot.frontier, "training_compute_flop"], s=12,
-           color=PALETTE["sky"], alpha=0.7, label="notable model")
-ax.scatter(plot.loc[plot.frontier, "release_date"], plot.loc[plot.frontier, "training_compute_flop"], s=16,
-           color=PALETTE["vermillion"], label=f"frontier (top-{top_k} at release)")
+labelled_scatter(ax, plot[~plot.frontier], "release_date", "training_compute_flop", unit="FLOP", s=12,
+                 color=PALETTE["sky"], alpha=0.7, label="notable model")
+labelled_scatter(ax, plot[plot.frontier], "release_date", "training_compute_flop", unit="FLOP", s=16,
+                 color=PALETTE["vermillion"], label=f"frontier (top-{top_k} at release)")
 lines = []
 for fit, color, name in ((fit_notable, PALETTE["blue"], "notable"), (fit_frontier, PALETTE["vermillion"], "frontier")):
     line = trends.trend_line(fit)
@@ -73,7 +82,7 @@ for fit, color, name in ((fit_notable, PALETTE["blue"], "notable"), (fit_frontie
 label_log_axis(ax, "y", "Training compute", "FLOP")
 ax.set_xlabel("Release date")
 ax.set_title("Training compute of notable AI models")
-ax.legend(loc="upper left")
+legend_below(ax, ncol=1)
 table = pd.concat([
     plot.assign(series=np.where(plot.frontier, "frontier-model", "notable-model"))[
         ["series", "id", "name", "organization", "release_date", "training_compute_flop", "compute_method"]],
@@ -117,24 +126,24 @@ ax.plot(grid, line["value"], color=PALETTE["vermillion"], label="frontier trend"
 ax.fill_between(grid, line["pi_low"], line["pi_high"], color=PALETTE["vermillion"], alpha=0.12,
                 label=f"{confidence:.0%} prediction band")
 front = plot[plot.frontier & (plot.release_date >= pd.Timestamp(frontier_since))]
-ax.scatter(front.release_date, front.training_compute_flop, s=14, color=PALETTE["vermillion"], alpha=0.6,
-           label="frontier models")
+labelled_scatter(ax, front, "release_date", "training_compute_flop", unit="FLOP", s=14, color=PALETTE["vermillion"],
+                 alpha=0.6, label="frontier models")
 for _, r in proj.iterrows():
     if pd.notna(r["date"]):
         lo = r["date_pi_low"] if pd.notna(r["date_pi_low"]) else r["date"]
         hi = r["date_pi_high"] if pd.notna(r["date_pi_high"]) else r["date"]
         ax.errorbar([r["date"]], [r["level"]], xerr=[[r["date"] - lo], [hi - r["date"]]], fmt="o",
                     color=PALETTE["black"], capsize=3)
-for level, name in ((1e25, "EU AI Act 1e25"), (1e26, "US EO 14110 1e26")):
+for level, name in ((1e25, f"EU AI Act {pow10(1e25)}"), (1e26, f"US EO 14110 {pow10(1e26)}")):
     ax.axhline(level, color="#888888", lw=0.8, ls="--")
     ax.text(grid[0], level * 1.3, name, fontsize=7.5, color="#555555")
 label_log_axis(ax, "y", "Training compute", "FLOP")
 ax.set_xlabel("Date")
 ax.set_title("Frontier compute trend and projected crossings")
-ax.legend(loc="lower right")
+legend_below(ax, ncol=3)
 out.figure(fig, "compute-projection-frontier",
            caption=f"Frontier compute trend since {frontier_since} extrapolated to 2032; points with bars show when "
-                   f"the trend reaches 1e26, 1e27 and 1e28 FLOP with {confidence:.0%} prediction intervals.",
+                   f"the trend reaches 10²⁶, 10²⁷ and 10²⁸ FLOP with {confidence:.0%} prediction intervals.",
            alt="Log-scale line of frontier training compute extended into the future with three projected crossing "
                "dates and their intervals.",
            table=proj, source=ds.label)
@@ -154,13 +163,14 @@ years = sorted(counts["year"].unique())
 width = 0.2
 for i, (t, g) in enumerate(counts.groupby("threshold")):
     g = g.set_index("year").reindex(years, fill_value=0)
-    ax.bar(np.array(years) + (i - 1.5) * width, g["n_models"], width=width, label=f"> {t:.0e} FLOP")
+    ax.bar(np.array(years) + (i - 1.5) * width, g["n_models"], width=width, label=f"> {pow10(t)} FLOP")
 ax.set_xlabel("Release year")
 ax.set_ylabel("Models (count)")
 ax.set_title("Models above compute thresholds per year")
-ax.legend()
+mark_partial_year(ax, models["release_date"].max())
+ax.legend(loc="upper left")
 out.figure(fig, "compute-thresholds-per-year",
-           caption="Notable models released per year with training compute above 1e23, 1e24, 1e25 and 1e26 FLOP "
+           caption="Notable models released per year with training compute above 10²³, 10²⁴, 10²⁵ and 10²⁶ FLOP "
                    "(lower bounds: models without a compute figure are not counted).",
            alt="Grouped bar chart of the number of models above each compute threshold per year, rising sharply "
                "after 2022.",

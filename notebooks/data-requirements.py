@@ -1,9 +1,9 @@
 # ---
 # jupyter:
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Frontier Atlas (.venv)
 #     language: python
-#     name: python3
+#     name: frontier-atlas
 # ---
 
 # %% [markdown]
@@ -35,7 +35,15 @@ import numpy as np
 import pandas as pd
 
 from analysis import data, scaling
-from analysis.figures import PALETTE, ReportOutput, label_log_axis, new_figure, short_label
+from analysis.figures import (
+    PALETTE,
+    ReportOutput,
+    label_log_axis,
+    labelled_scatter,
+    legend_below,
+    new_figure,
+    short_label,
+)
 
 out = ReportOutput(output_dir)
 ds = data.load(data_spec or None)
@@ -56,9 +64,9 @@ for name, g in alloc.groupby("approach"):
         ax.fill_between(g["compute_flop"], g["tokens_per_param_low"], g["tokens_per_param_high"],
                         color=colors.get(name), alpha=0.2, label=f"{name} {confidence:.0%} interval")
 label_log_axis(ax, "x", "Training compute budget", "FLOP")
-label_log_axis(ax, "y", "Compute-optimal tokens per parameter", "tokens/parameter")
+label_log_axis(ax, "y", "Tokens per parameter", "ratio")
 ax.set_title("Compute-optimal tokens per parameter")
-ax.legend(loc="upper left")
+legend_below(ax, ncol=2)
 out.figure(fig, "compute-optimal-tokens-per-parameter",
            caption="Compute-optimal training tokens per parameter against budget under Hoffmann et al. (2022) "
                    f"approaches 1-3 and the Besiroglu et al. (2024) replication, with its {confidence:.0%} interval.",
@@ -85,8 +93,8 @@ out.prose(
 # %%
 ot = scaling.overtraining(models, approach, confidence=confidence)
 fig, ax = new_figure()
-ax.scatter(ot["release_date"], ot["tokens_per_param"], s=14, color=PALETTE["blue"], alpha=0.8,
-           label="tokens per (active) parameter")
+labelled_scatter(ax, ot, "release_date", "tokens_per_param", unit="tokens/parameter", s=14, color=PALETTE["blue"],
+                 alpha=0.8, label="tokens per (active) parameter")
 ax.plot(ot["release_date"].sort_values(), ot.sort_values("release_date")["optimal_tokens_per_param"],
         color=PALETTE["vermillion"], label=f"compute-optimal ratio ({approach})")
 for mid in ("llama-3-8b", "chinchilla", "gpt-3"):
@@ -94,10 +102,10 @@ for mid in ("llama-3-8b", "chinchilla", "gpt-3"):
     if len(r):
         ax.annotate(short_label(r["name"].iloc[0], 24), (r["release_date"].iloc[0], r["tokens_per_param"].iloc[0]), fontsize=7,
                     xytext=(4, 4), textcoords="offset points")
-label_log_axis(ax, "y", "Training tokens per parameter", "tokens/parameter")
+label_log_axis(ax, "y", "Training tokens per parameter", "ratio")
 ax.set_xlabel("Release date")
 ax.set_title("Models are trained far past Chinchilla-optimal")
-ax.legend(loc="upper left")
+legend_below(ax)
 out.figure(fig, "tokens-per-parameter-vs-optimal",
            caption="Training tokens per parameter of models with published sizes and data, against the "
                    f"compute-optimal ratio at each model's own budget ({approach}).",

@@ -1,9 +1,9 @@
 # ---
 # jupyter:
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Frontier Atlas (.venv)
 #     language: python
-#     name: python3
+#     name: frontier-atlas
 # ---
 
 # %% [markdown]
@@ -39,22 +39,37 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from analysis import compute, data, openness, scaling
+from analysis import checks, compute, data, openness, scaling
 from analysis.errors import AtlasError
-from analysis.figures import CLOSED_COLOR, OPEN_COLOR, PALETTE, ReportOutput, label_log_axis, new_figure, short_label
+from analysis.figures import (
+    CLOSED_COLOR,
+    OPEN_COLOR,
+    PALETTE,
+    ReportOutput,
+    human_table,
+    label_log_axis,
+    labelled_scatter,
+    legend_below,
+    new_figure,
+    short_label,
+)
 
 out = ReportOutput(output_dir)
 ds = data.load(data_spec or None)
 models, bench = ds.models, ds.benchmarks
-focus = [m.strip() for m in models_focus.split(",") if m.strip() in set(models["id"])]
-peer_ids = [m.strip() for m in peers.split(",") if m.strip() in set(models["id"])]
+# unknown ids, benchmarks or settings given with -p fail the report with the CLI's message (no silent gaps)
+focus = checks.model_ids(models, models_focus)
+peer_ids = checks.model_ids(models, peers)
+checks.benchmark(bench, benchmark, benchmark_setting)
 cols = ["id", "name", "organization", "release_date", "parameters", "training_tokens", "training_compute_flop",
         "compute_method", "gpu_hours", "training_hardware", "access", "license"]
 facts = models[models["id"].isin(focus + peer_ids)][cols].sort_values("release_date").reset_index(drop=True)
 out.table(facts, "llama3-models")
 shown = ["name", "organization", "release_date", "parameters", "training_tokens", "training_compute_flop", "gpu_hours"]
-display(HTML(facts[shown].assign(release_date=facts["release_date"].dt.strftime("%Y-%m-%d"))
-             .to_html(index=False, escape=True, float_format=lambda v: f"{v:.3g}", na_rep="–")))
+display(HTML(human_table(facts, {"name": "Model", "organization": "Organization", "release_date": "Released",
+                                  "parameters": "Parameters", "training_tokens": "Training tokens",
+                                  "training_compute_flop": "Training compute (FLOP)", "gpu_hours": "GPU-hours"},
+                           flop=("training_compute_flop",))))
 
 # %% [markdown]
 # ## Training compute two ways, and the implied utilization
@@ -78,12 +93,14 @@ cm = pd.DataFrame(rows)
 if len(cm):
     fig, axes = new_figure(1, 2, figsize=(8, 3.8))
     x = np.arange(len(cm))
-    axes[0].bar(x - 0.2, cm["flop_6nd"], width=0.4, color=PALETTE["blue"], label="6·N·D")
+    # bars on a linear axis from zero, in units of 10²⁴ FLOP (a log axis would make bar lengths meaningless)
+    axes[0].bar(x - 0.2, cm["flop_6nd"] / 1e24, width=0.4, color=PALETTE["blue"], label="6·N·D")
     err = np.vstack([cm["flop_gpu_hours"] - cm["flop_gpu_hours_low"], cm["flop_gpu_hours_high"] - cm["flop_gpu_hours"]])
-    axes[0].bar(x + 0.2, cm["flop_gpu_hours"], width=0.4, color=PALETTE["orange"], yerr=err, capsize=3,
-                label="GPU-hours × peak × utilization 0.3–0.5")
+    axes[0].bar(x + 0.2, cm["flop_gpu_hours"] / 1e24, width=0.4, color=PALETTE["orange"], yerr=err / 1e24, capsize=3,
+                label="GPU-hours × peak ×\nutilization 0.3–0.5")
     axes[0].set_xticks(x, [short_label(n, 14) for n in cm["name"]])
-    label_log_axis(axes[0], "y", "Training compute", "FLOP")
+    axes[0].set_ylabel("Training compute (10²⁴ FLOP)")
+    axes[0].set_ylim(0, 1.35 * float(np.nanmax(cm["flop_gpu_hours_high"].fillna(cm["flop_6nd"]))) / 1e24)
     axes[0].legend(fontsize=7, loc="upper left")
     axes[0].set_title("Compute estimates")
     axes[1].bar(x, 100 * cm["implied_mfu"], color=PALETTE["green"], width=0.5, label="implied by 6ND and GPU-hours")
@@ -120,7 +137,8 @@ ot = ot.sort_values("tokens_per_param").reset_index(drop=True)
 fig, ax = new_figure()
 y = np.arange(len(ot))
 colors = [PALETTE["vermillion"] if i in focus else PALETTE["sky"] for i in ot["id"]]
-ax.barh(y, ot["tokens_per_param"], color=colors)
+# points, not bars: the axis is logarithmic, so a bar's length would mean nothing
+ax.scatter(ot["tokens_per_param"], y, color=colors, s=30, zorder=3, label="training tokens per parameter")
 ax.errorbar(ot["optimal_tokens_per_param"], y, xerr=[ot["optimal_tokens_per_param"] - ot["optimal_tokens_per_param_low"],
             ot["optimal_tokens_per_param_high"] - ot["optimal_tokens_per_param"]], fmt="|", color="black",
             label=f"compute-optimal ratio ({approach}, {confidence:.0%} CI)")
@@ -164,7 +182,7 @@ if len(pos):
     ax.set_yticks(y, [short_label(n, 28) for n in pos["name"]])
     ax.invert_yaxis()
     ax.set_xlabel(f"{benchmark.upper()} {benchmark_setting} score (%)")
-    ax.set_xlim(max(0, pos["score"].min() - 15), 100)
+    ax.set_xlim(0, 100)  # bars start at zero
     ax.set_title(f"Llama 3 against the best closed models as of {as_of}")
     out.figure(fig, "llama3-benchmark-position",
                caption=f"{benchmark.upper()} ({benchmark_setting}) of Llama 3 against the five best closed models "
@@ -185,7 +203,7 @@ if len(ds.openness) and "llama-3-70b" in set(ds.openness["model_id"]):
 # %% [markdown]
 # ## What followed
 #
-# Three months later Meta released Llama 3.1 405B, trained with 3.8e25 FLOP, the largest open-weights training
+# Three months later Meta released Llama 3.1 405B, trained with 3.8×10²⁵ FLOP, the largest open-weights training
 # run at the time; Llama 4 (April 2025) moved to mixture-of-experts. The figure places the Llama family's compute
 # against the largest closed training run to date.
 
@@ -200,14 +218,15 @@ record = closed_all.assign(record=closed_all["training_compute_flop"].cummax())
 fig, ax = new_figure()
 ax.step(record["release_date"], record["record"], where="post", color=CLOSED_COLOR, lw=2,
         label="largest closed training run to date")
-ax.scatter(fam["release_date"], fam["training_compute_flop"], color=OPEN_COLOR, s=20, label="Llama family")
+labelled_scatter(ax, fam, "release_date", "training_compute_flop", unit="FLOP", color=OPEN_COLOR, s=20,
+                 label="Llama family")
 for _, r in fam[fam["id"].isin(focus + ["llama-3.1-405b", "llama-4-maverick"])].iterrows():
     ax.annotate(short_label(r["name"], 20), (r["release_date"], r["training_compute_flop"]), fontsize=7,
                 xytext=(4, -8), textcoords="offset points")
 label_log_axis(ax, "y", "Training compute", "FLOP")
 ax.set_xlabel("Release date")
 ax.set_title("The Llama family against the closed frontier")
-ax.legend(loc="upper left")
+legend_below(ax)
 out.figure(fig, "llama-family-vs-closed-frontier",
            caption="Training compute of Meta's Llama models against the largest closed-model training run to date.",
            alt="Scatter of Llama models below a rising step line of the closed record, 3.1 405B closest to it.",

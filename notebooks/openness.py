@@ -1,9 +1,9 @@
 # ---
 # jupyter:
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Frontier Atlas (.venv)
 #     language: python
-#     name: python3
+#     name: frontier-atlas
 # ---
 
 # %% [markdown]
@@ -36,13 +36,24 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis import data, openness
+from analysis import checks, data, openness
+from analysis.constants import FMTI_DEVELOPER_ALIASES
 from analysis.errors import AnalysisError
-from analysis.figures import CLOSED_COLOR, OPEN_COLOR, PALETTE, ReportOutput, new_figure, short_label
+from analysis.figures import (
+    CLOSED_COLOR,
+    OPEN_COLOR,
+    PALETTE,
+    ReportOutput,
+    legend_below,
+    mark_partial_year,
+    new_figure,
+    short_label,
+)
 
 out = ReportOutput(output_dir)
 ds = data.load(data_spec or None)
 models, bench, opn = ds.models, ds.benchmarks, ds.openness
+checks.benchmark(bench, benchmark, benchmark_setting or None)  # a misspelt -p benchmark fails the report clearly
 
 # %% [markdown]
 # ## Openness scores
@@ -52,7 +63,7 @@ if len(opn):
     scores = openness.openness_scores(opn).merge(models[["id", "name", "organization"]], left_on="model_id",
                                                  right_on="id", how="left").drop(columns="id")
     top = scores.sort_values(["score", "model_id"], ascending=[True, True])
-    fig, ax = new_figure(figsize=(7, max(4, 0.16 * len(top))))
+    fig, ax = new_figure(figsize=(7, max(4, 0.2 * len(top) + 1.2)))  # tall enough for readable labels
     left = np.zeros(len(top))
     for part, color in (("availability", PALETTE["blue"]), ("documentation", PALETTE["orange"]),
                         ("access", PALETTE["green"])):
@@ -60,7 +71,8 @@ if len(opn):
         left += top[part].to_numpy()
     ax.set_xlabel("Openness score (points of 14)")
     ax.set_title("Openness of language-model releases")
-    ax.tick_params(axis="y", labelsize=6)
+    ax.tick_params(axis="y", labelsize=7.5)
+    ax.set_ylim(-0.7, len(top) - 0.3)
     ax.legend(loc="lower right")
     out.figure(fig, "openness-scores",
                caption="Openness of language-model releases on 14 dimensions (open 1, partial 0.5, closed 0), split "
@@ -82,7 +94,8 @@ ax.set_ylim(0, 100)
 ax.set_xlabel("Release year")
 ax.set_ylabel("Models released with open weights (%)")
 ax.set_title("Open-weights share of notable models")
-ax.legend(loc="upper left")
+mark_partial_year(ax, models["release_date"].max())
+legend_below(ax, ncol=3)
 out.figure(fig, "open-share-by-year",
            caption="Share of notable models released with open weights each year (models with known access), "
                    f"with {confidence:.0%} Wilson intervals.",
@@ -114,7 +127,7 @@ if lag is not None:
     ax.set_xlabel("Date of the score (evaluation date where known, else release)")
     ax.set_ylabel(f"{benchmark.upper()} score (%)")
     ax.set_title(f"Best open and closed models on {benchmark.upper()}")
-    ax.legend(loc="lower right")
+    legend_below(ax)
     out.figure(fig, f"open-closed-frontier-{benchmark}",
                caption=f"Best closed and best open-weights {benchmark.upper()} scores over time "
                        f"({lag.setting} only; dated by {lag.date_basis}); arrows show how long open models took to match "
@@ -192,19 +205,37 @@ out.prose(text)
 
 # %%
 if len(ds.transparency):
-    tr = openness.transparency_changes(ds.transparency)
-    fig, ax = new_figure()
-    for dev, g in tr.groupby("developer"):
-        g = g.sort_values("edition")
-        ax.plot(g["edition"], g["score"], marker="o", lw=1.2, label=dev if len(g) > 1 else None)
-        ax.annotate(short_label(dev, 24), (g["edition"].iloc[-1], g["score"].iloc[-1]), fontsize=6, xytext=(3, 0),
-                    textcoords="offset points")
-    ax.set_ylim(0, 100)
-    ax.set_xlabel("FMTI edition")
-    ax.set_ylabel("Transparency score (points of 100)")
-    ax.set_title("Foundation Model Transparency Index by developer")
+    tr = openness.transparency_changes(ds.transparency, aliases=FMTI_DEVELOPER_ALIASES)
+    editions = sorted(tr["edition"].unique())
+    devs = tr.groupby("developer")["score"].max().sort_values(ascending=False).index.tolist()
+    ncols = 4
+    nrows = -(-len(devs) // ncols)
+    # small multiples, one panel per developer (all developers faint in the background): no tangle, no legend
+    fig, axes = new_figure(nrows, ncols, figsize=(7, 1.25 * nrows + 0.6), sharex=True, sharey=True, squeeze=False)
+    xpos = {e: i for i, e in enumerate(editions)}
+    for k, ax in enumerate(axes.flat):
+        if k >= len(devs):
+            ax.set_visible(False)
+            continue
+        for _, g in tr.groupby("developer"):
+            g = g.sort_values("edition")
+            ax.plot(g["edition"].map(xpos), g["score"], color="#dddddd", lw=0.8, zorder=1)
+        g = tr[tr["developer"] == devs[k]].sort_values("edition")
+        ax.plot(g["edition"].map(xpos), g["score"], color=PALETTE["blue"], marker="o", lw=1.8, zorder=3)
+        ax.set_title(short_label(devs[k], 22), fontsize=8, fontweight="normal")
+        ax.set_ylim(0, 100)
+        ax.set_yticks([0, 50, 100])
+        ax.set_xlim(-0.4, len(editions) - 0.6)
+        ax.set_xticks(range(len(editions)), [e[:4] for e in editions])
+        ax.tick_params(labelsize=7)
+    fig.supylabel("Transparency score (points of 100)", fontsize=8.5)
+    fig.supxlabel("FMTI edition (2023-10, 2024-05, 2025-12)", fontsize=8.5)
+    fig.suptitle("Foundation Model Transparency Index by developer", x=0.02, ha="left", fontweight="bold",
+                 fontsize=11)
+    fig.tight_layout()
     out.figure(fig, "fmti-scores-by-developer",
                caption="Stanford CRFM Foundation Model Transparency Index totals per developer in the 2023, 2024 "
-                       "and 2025 editions.",
-               alt="Lines per developer across three FMTI editions; many fall in 2025.", table=tr,
+                       "and 2025 editions, one panel per developer (other developers in grey).",
+               alt="Small multiples, one panel per developer, each with its scores across the FMTI editions in front "
+                   "of all developers' lines in grey; many fall in 2025.", table=tr,
                source="Stanford CRFM FMTI (CC BY 4.0)")

@@ -1,9 +1,9 @@
 # ---
 # jupyter:
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Frontier Atlas (.venv)
 #     language: python
-#     name: python3
+#     name: frontier-atlas
 # ---
 
 # %% [markdown]
@@ -31,13 +31,22 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis import data, trends
+from analysis import checks, data, trends
 from analysis.errors import AnalysisError
-from analysis.figures import PALETTE, ReportOutput, label_log_axis, new_figure
+from analysis.figures import (
+    PALETTE,
+    ReportOutput,
+    label_log_axis,
+    labelled_scatter,
+    legend_below,
+    mark_partial_year,
+    new_figure,
+)
 
 out = ReportOutput(output_dir)
 ds = data.load(data_spec or None)
 models = ds.models
+checks.value_in(models, "domain", domain)  # a misspelt -p domain fails the report with the domains available
 window = dict(since=since, until=until or None, confidence=confidence)
 rows = []
 for metric in ("parameters", "training_tokens"):
@@ -60,7 +69,8 @@ series = []
 for metric, color, label in (("parameters", PALETTE["blue"], "parameters"),
                              ("training_tokens", PALETTE["orange"], "training tokens")):
     pts = lm.dropna(subset=[metric])
-    ax.scatter(pts["release_date"], pts[metric], s=12, color=color, alpha=0.7, label=label)
+    labelled_scatter(ax, pts, "release_date", metric, unit="parameters" if metric == "parameters" else "tokens",
+                     s=12, color=color, alpha=0.7, label=label)
     series.append(pts[["id", "name", "release_date"]].assign(series=metric, value=pts[metric]))
     row = headline[headline["metric"] == metric]
     if len(row) and pd.notna(row.iloc[0].get("slope_oom_per_year", np.nan)):
@@ -74,7 +84,7 @@ for metric, color, label in (("parameters", PALETTE["blue"], "parameters"),
 label_log_axis(ax, "y", "Parameters or tokens", "count")
 ax.set_xlabel("Release date")
 ax.set_title(f"Size of {domain} models and their training data")
-ax.legend(loc="upper left")
+legend_below(ax)
 out.figure(fig, "parameters-tokens-language",
            caption=f"Parameters and training tokens of notable {domain} models since {since}, with log-linear trends "
                    f"and {confidence:.0%} confidence intervals on the growth rates.",
@@ -109,13 +119,14 @@ else:
     has_active = moe.dropna(subset=["active_parameters"])
     for _, r in has_active.iterrows():
         ax.plot([r["release_date"], r["release_date"]], [r["active_parameters"], r["parameters"]], color="#bbbbbb", lw=1)
-    ax.scatter(moe["release_date"], moe["parameters"], s=16, color=PALETTE["purple"], label="total parameters")
-    ax.scatter(has_active["release_date"], has_active["active_parameters"], s=16, color=PALETTE["green"],
-               label="active parameters per token")
+    labelled_scatter(ax, moe, "release_date", "parameters", unit="parameters", s=16, color=PALETTE["purple"],
+                     label="total parameters")
+    labelled_scatter(ax, has_active, "release_date", "active_parameters", unit="active parameters", s=16,
+                     color=PALETTE["green"], label="active parameters per token")
     label_log_axis(ax, "y", "Parameters", "count")
     ax.set_xlabel("Release date")
     ax.set_title("Mixture-of-experts models: total and active parameters")
-    ax.legend(loc="upper left")
+    legend_below(ax)
     out.figure(fig, "moe-total-vs-active",
                caption="Total and active (per-token) parameters of mixture-of-experts models; the grey segment spans "
                        "the two for each model.",
@@ -137,7 +148,8 @@ for band in pivot.columns:
 ax.set_xlabel("Release year")
 ax.set_ylabel("Models with a known parameter count (count)")
 ax.set_title("Models per parameter band")
-ax.legend(fontsize=7, ncol=2)
+mark_partial_year(ax, models["release_date"].max())
+ax.legend(fontsize=7, ncol=2, loc="upper left")
 out.figure(fig, "parameter-bands-per-year",
            caption="Models released per year in each parameter-count band (only models with a public parameter count).",
            alt="Stacked bars of model counts per year by size band, with growing shares above 10 billion parameters.",

@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Estimate what a training run cost: amortized hardware (chips x release price x server and "
                     "interconnect overheads, depreciated at the ML-GPU price-performance rate over the run) plus "
                     "energy (TDP x server overhead x PUE x hours x electricity price), and the cloud-rental "
-                    "equivalent, each with a 90%% range over documented assumptions (Cottier et al. 2024 method). "
+                    "equivalent, each with a 90% range over documented assumptions (Cottier et al. 2024 method). "
                     "Compared with Epoch AI's estimate where the model has one. Give MODEL_ID for a model of the "
                     "data, or --hardware with --chips and --hours/--days (or --chip-hours) for a hypothetical run.")
     p.add_argument("model", nargs="?", metavar="MODEL_ID", help="model id or exact name (e.g. llama-3-70b)")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import math
 
-from analysis.cli import add_data_option, add_json_option, print_json
+from analysis.cli import add_data_option, add_json_option, format_interval, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("openness", help="share of models released with open weights, with binomial intervals",
                        description="Share of notable (or frontier) models released with open weights per year "
-                                   "(Wilson intervals, 90%% by default). Open = the models' access column (Epoch AI "
+                                   "(Wilson intervals, 90% by default). Open = the models' access column (Epoch AI "
                                    "accessibility; one rule for the toolkit); unknown access is excluded.")
     add_data_option(p)
     p.add_argument("--by", choices=("year", "org", "country", "access"), default="year",
@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "weights model reached it. One evaluation setting per benchmark (MMLU 5-shot, GPQA "
                                    "Diamond 0-shot by default; --setting any mixes them only on request); scores dated "
                                    "by evaluation date where known. Median over open models (crossings by one model "
-                                   "are one cluster) with a distribution-free order-statistic interval (90%%); "
+                                   "are one cluster) with a distribution-free order-statistic interval (90%); "
                                    "crossings not yet matched are censored (Kaplan-Meier median also shown).")
     add_data_option(p)
     p.add_argument("--benchmark", default="mmlu", help="benchmark slug in the benchmarks table (default mmlu)")
@@ -64,7 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("concentration", help="per-year HHI and top shares of organizations (or countries)",
                        description="Herfindahl-Hirschman index of the year's notable or frontier models by "
                                    "organization (equal fractional credit for co-developed models) or country, with "
-                                   "a 90%% bootstrap interval, plus the number of organizations above 1e25 FLOP.")
+                                   "a 90% bootstrap interval, plus the number of organizations above 10²⁵ FLOP.")
     add_data_option(p)
     p.add_argument("--subset", choices=("notable", "frontier"), default="notable")
     p.add_argument("--by", choices=("organization", "country"), default="organization")
@@ -252,11 +252,11 @@ def run_concentration(args: argparse.Namespace) -> int:
     ci = int(round(100 * res.attrs["ci_level"]))
     print(f"Concentration of {args.subset} models by {args.by} ({ds.label}; organizations {args.organizations}); "
           f"HHI on shares in [0,1]; estimate = bias-corrected, {ci}% interval by test inversion ('n/a' = too few models)")
-    print("year  models groups   HHI  estimate interval         eff.n  top1 (share)                    top3   orgs>1e25")
+    print("year  models groups   HHI  estimate interval         eff.n  top1 (share)                    top3  orgs>10²⁵")
     for r in rows:
         top = f"{r['top1'][:24]} ({100 * r['top1_share']:.0f}%)"
         print(f"{r['year']}  {r['n_models']:6d} {r['n_groups']:6d} {r['hhi']:.3f}  {r['hhi_estimate']:7.3f}  "
-              f"[{_fmt(r['hhi_ci'][0], 3)}, {_fmt(r['hhi_ci'][1], 3)}]  {r['effective_number']:5.1f}  {top:<31} "
+              f"{format_interval(r['hhi_ci'][0], r['hhi_ci'][1], 3, 14)}  {r['effective_number']:5.1f}  {top:<31} "
               f"{100 * r['top3_share']:4.0f}%  {r['n_orgs_above_1e25_flop']:5d}")
     if res.attrs["n_no_date"]:
         print(f"excluded: {res.attrs['n_no_date']} model(s) without a release date")

@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("spillovers", help="notable models built on open vs closed base models",
                        description="From Epoch AI's 'Base model' column: notable models built on an open or a "
                                    "closed base, per year or per base family; the share of open-base derivatives "
-                                   "made outside the base's developer (Wilson 95%% interval); the months from a "
+                                   "made outside the base's developer (Wilson 95% interval); the months from a "
                                    "base's release to its first notable derivative. Needs a table with base "
                                    "models: when --data has none, the pinned Epoch notable-models snapshot is used.")
     add_data_option(p)

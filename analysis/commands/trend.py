@@ -41,9 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
     t = sub.add_parser(
-        "thresholds", help="models per year above 1e23/1e24/1e25/1e26 FLOP, and by organization",
-        description="Count models whose training compute is greater than each threshold (EU AI Act: 1e25; US EO "
-                    "14110: 1e26), per release year and per organization. Models without a compute estimate are "
+        "thresholds", help="models per year above 10²³, 10²⁴, 10²⁵ and 10²⁶ FLOP, and by organization",
+        description="Count models whose training compute is greater than each threshold (EU AI Act: 10²⁵; US EO "
+                    "14110: 10²⁶), per release year and per organization. Models without a compute estimate are "
                     "counted separately: the counts are lower bounds.")
     add_data_option(t)
     t.add_argument("--inclusive", action="store_true", help="count compute >= threshold instead of >")
@@ -128,6 +128,7 @@ def run_thresholds(args: argparse.Namespace) -> int:
     from analysis import constants as C
     from analysis.data import load
     from analysis.errors import AnalysisError
+    from analysis.figures import pow10
     from analysis.trends import threshold_counts, threshold_counts_by_organization
 
     ds = load(args.data)
@@ -156,7 +157,7 @@ def run_thresholds(args: argparse.Namespace) -> int:
     wide = by_year.pivot(index="year", columns="threshold", values="n_models")
     unknown = by_year.drop_duplicates("year").set_index("year")["n_unknown_compute"]
     wide = wide[(wide.sum(axis=1) > 0)]
-    heads = [f"{rel}{t:.0e}" for t in wide.columns]
+    heads = [f"{rel}{pow10(t)}" for t in wide.columns]
     print(f"Models per release year with training compute {rel} threshold (FLOP)")
     print("year  " + "  ".join(f"{h:>8}" for h in heads) + "  no-estimate")
     for year, row in wide.iterrows():
@@ -164,15 +165,15 @@ def run_thresholds(args: argparse.Namespace) -> int:
     tot = by_year.groupby("threshold")["n_models"].sum()
     print("total " + "  ".join(f"{int(tot[t]):>8}" for t in wide.columns))
     print()
-    print(f"By organization (EU AI Act {C.EU_AI_ACT_SYSTEMIC_RISK_FLOP:.0e}, US EO 14110 {C.US_EO_14110_REPORTING_FLOP:.0e}):")
+    print(f"By organization (EU AI Act {pow10(C.EU_AI_ACT_SYSTEMIC_RISK_FLOP)}, US EO 14110 {pow10(C.US_EO_14110_REPORTING_FLOP)}):")
     for t in C.THRESHOLDS_FLOP:
         part = by_org[by_org.threshold == t]
         if part.empty:
-            print(f"  {rel}{t:.0e}: none")
+            print(f"  {rel}{pow10(t)}: none")
             continue
         items = ", ".join(f"{r.organization} {r.n_models}" for r in part.head(10).itertuples())
         more = f", +{len(part) - 10} more" if len(part) > 10 else ""
-        print(f"  {rel}{t:.0e}: {items}{more}")
+        print(f"  {rel}{pow10(t)}: {items}{more}")
     print("note: only models with a compute estimate are counted (lower bounds).")
     print(f"source: {ds.label}")
     return 0

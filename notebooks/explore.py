@@ -1,0 +1,132 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Frontier Atlas (.venv)
+#     language: python
+#     name: frontier-atlas
+# ---
+
+# %% [markdown]
+# # Start here: explore the data
+#
+# A tour of the toolkit in a few lines each: load the data, look up a model, filter, fit a trend on the subset
+# you choose, work out the data a training budget needs, and compare open and closed models. Run all cells
+# (Run ▸ Run All Cells); then use the controls at the end to refit the trend live. Everything here is plain
+# Python on pandas tables: copy a cell, change a name, run it again.
+#
+# Every growth rate comes with its interval, its `n` and its window; the numbers in the text are taken from the
+# tables this notebook saves.
+
+# %% tags=["parameters"]
+data_spec: str = ""  # data source: empty for the default data, a models CSV path, or epoch:PATH
+model: str = "llama-3-70b"  # a model to look up (its id)
+metric: str = "training_compute_flop"  # trend metric: training_compute_flop, parameters or training_tokens
+subset: str = "frontier"  # models in the trend: notable, frontier, open or closed
+since: str = "2018-01-01"  # start of the trend window
+top_k: int = 10  # frontier size: top-k by compute at release
+budget_flop: float = 1e25  # a training budget for the data question, FLOP
+confidence: float = 0.90  # level of every interval
+output_dir: str = ""  # set by the report runner; empty shows figures only
+
+# %% [markdown]
+# ## 1. Load the data
+# `data.load()` returns every table (models, benchmarks, openness, transparency, hardware) as pandas DataFrames,
+# with a label saying where they came from.
+
+# %%
+import pandas as pd
+from IPython.display import HTML, display
+
+from analysis import checks, data, explore, openness, scaling, trends
+from analysis.figures import ReportOutput, human_table
+
+out = ReportOutput(output_dir)
+ds = data.load(data_spec or None)
+models = ds.models
+out.table(pd.DataFrame([{"data": ds.label, "models": len(models),
+                         "first_release": models["release_date"].min(), "last_release": models["release_date"].max(),
+                         "with_compute": int(models["training_compute_flop"].notna().sum())}]), "explore-data")
+out.prose(f"Data: {ds.label}: {out.number('explore-data', 0, 'models', '{:d}')} models released "
+          f"{out.number('explore-data', 0, 'first_release', '{}')} to {out.number('explore-data', 0, 'last_release', '{}')}, "
+          f"{out.number('explore-data', 0, 'with_compute', '{:d}')} of them with a training-compute figure.")
+
+# %% [markdown]
+# ## 2. Look up a model
+
+# %%
+checks.model_ids(models, model)  # an unknown id says which ids are close
+row = models[models["id"] == model]
+display(HTML(human_table(row, {"name": "Model", "organization": "Organization", "release_date": "Released",
+                               "parameters": "Parameters", "training_tokens": "Training tokens",
+                               "training_compute_flop": "Training compute (FLOP)", "access": "Access"},
+                         flop=("training_compute_flop",))))
+
+# %% [markdown]
+# ## 3. Filter: language models released since 2024 with more than 10²⁵ FLOP
+
+# %%
+big = models[(models["domain"] == "language") & (models["release_date"] >= "2024-01-01")
+             & (models["training_compute_flop"] > 1e25)].sort_values("training_compute_flop", ascending=False)
+display(HTML(human_table(big.head(10), {"name": "Model", "organization": "Organization", "release_date": "Released",
+                                        "training_compute_flop": "Training compute (FLOP)"},
+                         flop=("training_compute_flop",))))
+
+# %% [markdown]
+# ## 4. Fit a trend on a chosen subset
+# `trends.subset_trend(models, metric, subset, since=...)` fits log10(metric) against the release date; the
+# figure shows the models it was fitted on, the line and its confidence band. Hover a point in the report's
+# figure to see which model it is.
+
+# %%
+view = explore.trend_view(models, metric, subset, since=since, top_k=top_k, confidence=confidence)
+out.table(pd.DataFrame([view.fit.to_row()]), "explore-trend-fit")
+out.figure(view.figure, "explore-trend",
+           caption=f"{view.title}: log-linear trend with its {confidence:.0%} confidence band "
+                   f"({subset} = {trends.describe_subset(subset, None, top_k)}).",
+           alt="Scatter of the chosen models on a log scale against release date with a fitted trend line.",
+           table=view.table, source=ds.label)
+out.prose(f"The trend is **{out.number('explore-trend-fit', 0, 'growth_per_year', '{:.2g}')}x per year** "
+          f"({confidence:.0%} CI {out.number('explore-trend-fit', 0, 'growth_low', '{:.2g}')}–"
+          f"{out.number('explore-trend-fit', 0, 'growth_high', '{:.2g}')}x; "
+          f"n = {out.number('explore-trend-fit', 0, 'n', '{:d}')}).")
+
+# %% [markdown]
+# ## 5. How much data does a training budget need?
+# Compute-optimal parameters and tokens under the Besiroglu et al. (2024) replication of Chinchilla, with a
+# Monte Carlo interval over the fit's uncertainty.
+
+# %%
+alloc = scaling.compute_optimal(budget_flop, "besiroglu-2024", confidence=confidence)
+a = alloc.to_dict()
+out.table(pd.DataFrame([{"compute_flop": a["compute_flop"], "params": a["params"], "params_low": a["params_ci"][0],
+                         "params_high": a["params_ci"][1], "tokens": a["tokens"], "tokens_low": a["tokens_ci"][0],
+                         "tokens_high": a["tokens_ci"][1]}]), "explore-data-needed")
+out.prose(f"A budget of {out.number('explore-data-needed', 0, 'compute_flop', '{:.2g}')} FLOP is best spent on "
+          f"{out.number('explore-data-needed', 0, 'params', '{:.2g}')} parameters ({confidence:.0%} CI "
+          f"{out.number('explore-data-needed', 0, 'params_low', '{:.2g}')}–"
+          f"{out.number('explore-data-needed', 0, 'params_high', '{:.2g}')}) trained on "
+          f"{out.number('explore-data-needed', 0, 'tokens', '{:.2g}')} tokens "
+          f"({out.number('explore-data-needed', 0, 'tokens_low', '{:.2g}')}–"
+          f"{out.number('explore-data-needed', 0, 'tokens_high', '{:.2g}')}).")
+
+# %% [markdown]
+# ## 6. Open and closed models
+# The share of models released with open weights, per year, with Wilson 95% intervals.
+
+# %%
+share = openness.open_share(models, ds.openness if len(ds.openness) else None, by="year")
+share = share[share["year"] >= 2020].reset_index(drop=True)
+out.table(share, "explore-open-share")
+display(HTML(human_table(share.assign(pct=100 * share["share"], lo=100 * share["share_low"],
+                                      hi=100 * share["share_high"]),
+                         {"year": "Year", "n": "Models (known access)", "k": "Open weights", "pct": "Share (%)",
+                          "lo": "95% interval, low (%)", "hi": "95% interval, high (%)"})))
+
+# %% [markdown]
+# ## 7. Try it yourself
+# Change the metric, the subset, the first year or the frontier size: the trend is refitted and redrawn. (In the
+# HTML report the controls are not live; the figure of section 4 shows the default settings.)
+
+# %%
+explore.interactive_trend(models, metric=metric, subset=subset, since_year=int(since[:4]), top_k=top_k,
+                          confidence=confidence)

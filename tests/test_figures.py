@@ -1,0 +1,315 @@
+"""Figure and page conventions, checked on hand-made inputs: numbers written without e-notation, citations cut
+at full sentences, tooltips on scatter points, the text-overlap check (it must catch overlaps, not just pass),
+partial years marked, no backend forced at import, and the CLI's help and formatting polish."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from analysis import checks, cli, figures, render
+from analysis.errors import AnalysisError
+from tests.conftest import ROOT
+
+# --- numbers ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value,digits,text", [
+    (1e25, 2, "10²⁵"), (3.2e24, 2, "3.2×10²⁴"), (7.227e23, 3, "7.23×10²³"), (1e-3, 1, "10⁻³"), (0, 2, "0"),
+    (float("nan"), 2, "–"), (-2e10, 2, "-2×10¹⁰"),
+])
+def test_pow10_by_hand(value, digits, text):
+    assert figures.pow10(value, digits) == text
+
+
+@pytest.mark.parametrize("raw,text", [
+    ("2.6e+10 tokens", "2.6×10¹⁰ tokens"), ("1e+23 FLOP beside 10²³", "10²³ FLOP beside 10²³"),
+    ("budget 1e25", "budget 10²⁵"), ("gpt-3e5 stays, 3.5x stays, v1.2e", "gpt-3e5 stays, 3.5x stays, v1.2e"),
+    ("a 5e-3 share", "a 5×10⁻³ share"),
+])
+def test_no_e_notation_by_hand(raw, text):
+    assert figures.no_e_notation(raw) == text
+
+
+@pytest.mark.parametrize("value,text", [(8.03e9, "8.03 B"), (1.5e13, "15 T"), (640, "640"), (70.6e9, "70.6 B"),
+                                        (1.3e6, "1.3 M"), (3.8e25, "3.8×10²⁵"), (None, "–")])
+def test_si_by_hand(value, text):
+    assert figures.si(value) == text
+
+
+def test_number_in_prose_has_no_e_notation():
+    out = figures.ReportOutput("")
+    out.table(pd.DataFrame({"x": [2.6e10]}), "t")
+    span = out.number("t", 0, "x", "{:.2g}")
+    assert span.endswith(">2.6×10¹⁰</span>") and 'data-format="{:.2g}"' in span
+
+
+def test_human_table_headers_units_and_escaping():
+    df = pd.DataFrame({"name": ["<b>X</b>"], "parameters": [8.03e9], "training_compute_flop": [7.2e23],
+                       "release_date": [pd.Timestamp("2024-04-18")], "gpu_hours": [float("nan")]})
+    html = figures.human_table(df, {"name": "Model", "parameters": "Parameters", "release_date": "Released",
+                                    "training_compute_flop": "Training compute (FLOP)", "gpu_hours": "GPU-hours"},
+                               flop=("training_compute_flop",))
+    assert "<th>Training compute (FLOP)</th>" in html and "snake" not in html and "training_compute_flop" not in html
+    assert "<td>8.03 B</td>" in html and "<td>7.2×10²³</td>" in html and "<td>2024-04-18</td>" in html
+    assert "<td>–</td>" in html and "&lt;b&gt;X&lt;/b&gt;" in html and "e+" not in html
+
+
+# --- citations ----------------------------------------------------------------------------------------------
+
+CAPTIONS = [
+    ("Compute-optimal training tokens per parameter against budget under Hoffmann et al. (2022) approaches 1-3 "
+     "and the Besiroglu et al. (2024) replication, with its 90% interval.",
+     "Compute-optimal training tokens per parameter against budget under Hoffmann et al. (2022) approaches 1-3 "
+     "and the Besiroglu et al. (2024) replication, with its 90% interval."),
+    ("Value of repeating data (Muennighoff et al. 2023, R* = 15.4): effective tokens. Second sentence.",
+     "Value of repeating data (Muennighoff et al. 2023, R* = 15.4): effective tokens."),
+    ("Share of models, e.g. Llama 3.1 and GPT-4o, with 2.5 percent. Then more.",
+     "Share of models, e.g. Llama 3.1 and GPT-4o, with 2.5 percent."),
+    ("No closing period", "No closing period."),
+]
+
+
+@pytest.mark.parametrize("caption,sentence", CAPTIONS)
+def test_first_sentence_never_cut_at_abbreviations(caption, sentence):
+    assert render.first_sentence(caption) == sentence
+
+
+def _balanced(text: str) -> bool:
+    depth = {"(": 0, "[": 0, "{": 0}
+    pairs = {")": "(", "]": "[", "}": "{"}
+    for i, ch in enumerate(text):
+        if ch in depth:
+            depth[ch] += 1
+        elif ch in pairs and not (i and text[i - 1] == "\\"):
+            depth[pairs[ch]] -= 1
+            if depth[pairs[ch]] < 0:
+                return False
+    return not any(depth.values())
+
+
+@pytest.mark.parametrize("caption,_", CAPTIONS)
+def test_citations_whole_balanced_and_closed(caption, _):
+    manifest = {"report": "r", "toolkit_version": "0.1.0", "data_version": "1", "data_files": {"a": "00"}}
+    plain, bib = render.citation(manifest, {"id": "f-1", "caption": caption + " 100% {x} & y_z #1"}, "2026")
+    title = render.first_sentence(caption).rstrip(".")
+    assert title in plain and plain.endswith(".") and _balanced(plain)
+    assert _balanced(bib.replace("\\{", "").replace("\\}", "")) and bib.count("{") == bib.count("}")
+    assert "et al" not in caption or "et al." in plain
+
+
+def test_bibtex_escapes_tex_specials():
+    assert render.bibtex_escape("30–50% & {x}_1 #2 $") == "30–50\\% \\& \\{x\\}\\_1 \\#2 \\$"
+
+
+def test_index_template_autoescapes(tmp_path):
+    import json
+
+    rep = tmp_path / "r"
+    rep.mkdir()
+    (rep / "manifest.json").write_text(json.dumps({
+        "report": "r", "title": "<script>x</script>", "data_version": "1", "git_commit": "c", "toolkit_version": "0",
+        "data_files": {}, "figures": [{"id": "f", "caption": "A <b>bold</b> caption (Smith et al. 2020).",
+                                       "alt": '"><img>'}]}))
+    html = render.write_index(tmp_path).read_text()
+    assert "<script>x" not in html and "&lt;script&gt;" in html and "&lt;b&gt;bold" in html
+    assert "(Smith et al. 2020) [Figure f, report r]." in html
+
+
+def test_stdout_streams_reach_the_page_and_stderr_does_not():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    c = nbformat.v4.new_code_cell("print('x')")
+    c.outputs = [nbformat.v4.new_output("stream", name="stdout", text="No gpqa lag: <none>\n"),
+                 nbformat.v4.new_output("stream", name="stderr", text="DeprecationWarning: noise\n")]
+    nb.cells = [c]
+    html = render.render_html(nb, "r", {"parameters": {}})
+    assert "No gpqa lag: &lt;none&gt;" in html and "DeprecationWarning" not in html
+
+
+# --- tooltips, layout, partial years --------------------------------------------------------------------------
+
+def _frame():
+    return pd.DataFrame({"id": ["a", "b", "c", "d"], "name": ["Alpha <1>", "Beta & co", "Gamma", "Delta"],
+                         "organization": ["Org A", "Org B", None, "Org D"],
+                         "release_date": pd.to_datetime(["2020-01-01", "2021-06-01", "2022-03-01", "2023-01-01"]),
+                         "training_compute_flop": [1e22, 3e23, None, 2e25]})
+
+
+def test_scatter_points_carry_svg_titles(tmp_path):
+    fig, ax = figures.new_figure()
+    figures.labelled_scatter(ax, _frame(), "release_date", "training_compute_flop", unit="FLOP")
+    ax.set_yscale("log")
+    figures.save_deterministic(fig, tmp_path / "f", "f")
+    svg = (tmp_path / "f.svg").read_text()
+    titles = re.findall(r"<use [^>]*><title>([^<]*)</title></use>", svg)
+    assert titles == ["Alpha &lt;1&gt; (Org A), 2020-01-01: 10²² FLOP", "Beta &amp; co (Org B), 2021-06-01: 3×10²³ FLOP",
+                      "Delta (Org D), 2023-01-01: 2×10²⁵ FLOP"]  # the row without compute is not drawn
+    figures.save_deterministic(fig, tmp_path / "g", "f")
+    assert (tmp_path / "g.svg").read_bytes() == (tmp_path / "f.svg").read_bytes()
+    assert "<script" not in svg
+
+
+def test_layout_check_catches_overlaps_and_passes_clean_figures():
+    fig, ax = figures.new_figure()
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("A title")
+    ax.set_xlabel("x (units)")
+    assert figures.layout_problems(fig) == []
+    ax.annotate("first label", (0.5, 0.5))
+    ax.annotate("second label", (0.5, 0.5))
+    assert any("overlaps" in p for p in figures.layout_problems(fig))
+
+    fig, ax = figures.new_figure()
+    ax.scatter([0.02, 0.05], [0.98, 0.95])
+    ax.scatter([0.5], [0.5], label="points")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper left")
+    assert any("legend covers" in p for p in figures.layout_problems(fig))
+    figures.legend_below(ax)
+    assert figures.layout_problems(fig) == []
+
+    fig, ax = figures.new_figure()
+    ax.set_xticks(range(40), [f"a long category name {i}" for i in range(40)])
+    assert any("x tick" in p and "overlaps" in p for p in figures.layout_problems(fig))
+
+    fig, ax = figures.new_figure()
+    ax.set_ylabel("Compute-optimal tokens per parameter (tokens/parameter, log scale), far too long")
+    assert any("longer than the axes" in p for p in figures.layout_problems(fig))
+
+
+def test_source_line_goes_below_everything():
+    fig, ax = figures.new_figure()
+    ax.set_xticks([0, 1], ["two\nlines", "of ticks"])
+    ax.set_xlabel("a label\nover two lines")
+    ax.set_ylabel("a y label\nover two lines", fontsize=12)
+    figures.stamp(fig, "fig-id", "a source")
+    assert figures.layout_problems(fig) == []
+
+
+def test_partial_year_hatched_and_labelled():
+    fig, ax = figures.new_figure()
+    ax.bar([2024, 2025, 2026], [3, 4, 2])
+    label = figures.mark_partial_year(ax, "2026-07-15")
+    assert label == "2026: data to 2026-07-15"
+    assert [p.get_hatch() for p in ax.patches] == [None, None, "////"]
+    assert label in ax.get_legend_handles_labels()[1]
+    assert figures.mark_partial_year(ax, "2025-12-31") is None
+
+
+def test_no_backend_forced_at_import():
+    """Importing analysis.figures keeps the notebook's inline backend (the bug: Agg replaced it)."""
+    env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline")
+    code = "import analysis.figures, matplotlib; print(matplotlib.get_backend())"
+    res = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert "inline" in res.stdout
+
+
+# --- parameter checks ------------------------------------------------------------------------------------------
+
+def test_checks_give_the_clis_messages():
+    bench = pd.DataFrame({"model_id": ["a", "b"], "benchmark": ["gpqa-diamond", "mmlu"], "setting": ["0-shot", "5-shot"],
+                          "score": [50.0, 70.0]})
+    with pytest.raises(AnalysisError, match=r"no scores for benchmark 'gpqa'; available: gpqa-diamond, mmlu"):
+        checks.benchmark(bench, "gpqa")
+    with pytest.raises(AnalysisError, match=r"settings available for gpqa-diamond: 0-shot"):
+        checks.benchmark(bench, "gpqa-diamond", "5-shot")
+    assert checks.benchmark(bench, "mmlu", "5-shot") is None  # nothing to display when the notebook calls it
+    models = pd.DataFrame({"id": ["llama-3-8b", "llama-3-70b"], "domain": ["language", "language"]})
+    with pytest.raises(AnalysisError, match=r"unknown model id 'llama3-8b'; did you mean 'llama-3-8b'"):
+        checks.model_ids(models, "llama-3-70b, llama3-8b")
+    assert checks.model_ids(models, "llama-3-8b,llama-3-70b") == ["llama-3-8b", "llama-3-70b"]
+    with pytest.raises(AnalysisError, match=r"unknown domain 'langauge'; available: language"):
+        checks.value_in(models, "domain", "langauge")
+
+
+# --- CLI polish -------------------------------------------------------------------------------------------------
+
+def _helps():
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    return parser, sub
+
+
+def test_help_has_no_double_percent_and_one_line_per_command():
+    parser, sub = _helps()
+    assert "%%" not in parser.format_help()
+    for name, p in sub.choices.items():
+        assert "%%" not in p.format_help(), name
+    for action in sub._choices_actions:
+        assert action.help and "\n" not in action.help, action.dest
+
+
+def test_commands_listed_in_reading_order():
+    _, sub = _helps()
+    names = [a.dest for a in sub._choices_actions]
+    known = [n for n in cli.COMMAND_ORDER if n in names]
+    assert names[:len(known)] == known
+    assert names.index("validate") < names.index("trend") < names.index("report")
+
+
+@pytest.mark.parametrize("argv", [["--debug", "lag", "--benchmark", "nope"], ["lag", "--benchmark", "nope", "--debug"],
+                                  ["lag", "--debug", "--benchmark", "nope"]])
+def test_debug_anywhere_on_the_line(argv):
+    assert cli._split_debug(argv) == (["lag", "--benchmark", "nope"], True)
+    with pytest.raises(AnalysisError):  # with --debug the error propagates (a traceback), wherever it is written
+        cli.main(argv)
+
+
+def test_debug_after_double_dash_is_data():
+    assert cli._split_debug(["report", "--", "--debug"]) == (["report", "--", "--debug"], False)
+
+
+def test_missing_intervals_keep_columns_aligned():
+    a = cli.format_interval(float("nan"), None, 3, 14)
+    b = cli.format_interval(0.333, 0.78, 3, 14)
+    assert a == "[n/a, n/a]    " and b == "[0.333, 0.780]" and len(a) == len(b)
+
+
+def test_concentration_columns_do_not_shift(models_csv, capsys):
+    rows = [{"id": f"m{i}", "organization": org, "release_date": date} for i, (org, date) in
+            enumerate([("A", "2020-05-01"), ("A", "2021-05-01"), ("B", "2021-06-01"), ("C", "2021-07-01")])]
+    path = models_csv(*rows)
+    assert cli.main(["concentration", "--data", str(path)]) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if re.match(r"^\d{4} ", ln)]
+    assert len(lines) == 2 and "[n/a, n/a]" in lines[0]
+    assert lines[0].index("1.0 ") == lines[1].index("3.0 ")  # the column after the interval does not move
+    assert lines[0].rindex("%") == lines[1].rindex("%")
+
+
+def test_epoch_import_warnings_once_with_counts(tmp_path, capsys):
+    """Values outside our ranges and rows without a date: one warning line with counts, shown once, not per row."""
+    p = tmp_path / "epoch.csv"
+    n = 30
+    pd.DataFrame({
+        "Model": [f"M{i}" for i in range(n)] + ["NoDate1", "NoDate2"],
+        "Organization": ["Org"] * (n + 2),
+        "Publication date": [f"{2000 + i % 25}-03-01" for i in range(n)] + ["", ""],
+        "Training compute (FLOP)": [("40" if i < 4 else f"1e{20 + i % 6}") for i in range(n)] + ["", ""],
+        "Parameters": [("0.5" if i == 5 else "1e9") for i in range(n)] + ["", ""],
+    }).to_csv(p, index=False)
+    assert cli.main(["trend", "compute", "--data", f"epoch:{p}"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    warned = [ln for ln in err if ln.startswith("warning: epoch.csv:")]
+    assert len(warned) == 1, err
+    assert "5 value(s) outside our ranges set empty (Training compute (FLOP) 4, Parameters 1)" in warned[0]
+    assert "2 row(s) without a model name or date skipped" in warned[0]
+
+
+def test_benchmark_names_missed_targets_plainly():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import bench_reports
+    finally:
+        sys.path.pop(0)
+    ok = {"cold_batch_s": 20.0, "speedup": 2.0, "noop_rerun_s": 1.0}
+    assert bench_reports.missed_targets(ok) == []
+    missed = bench_reports.missed_targets({"cold_batch_s": 75.0, "speedup": 1.2, "noop_rerun_s": 1.0})
+    assert missed == ["cold batch took 75.0 s, target < 60 s", "speed-up over sequential papermill is 1.20x, target >= 1.5x"]
