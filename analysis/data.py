@@ -237,10 +237,10 @@ class Dataset:
         """Short description of the models' origin for figure source lines."""
         if self.spec in ("default", "bundled"):
             o = self.overlay or {}
-            return (f"Epoch AI, 'Data on AI Models' (notable models, CC BY 4.0), snapshot {self.vintage} "
-                    f"(sha256 {str(o.get('upstream_sha256', ''))[:8]}) + Frontier Atlas overlay "
-                    f"({o.get('corrections', 0)} corrections, {o.get('additions', 0)} additions; "
-                    f"sha256 {str(o.get('overlay_sha256', ''))[:8]})")
+            # short enough for a figure's source line: vintage, both sha256 prefixes, the overlay's counts
+            return (f"Epoch AI {self.vintage} {str(o.get('upstream_sha256', ''))[:8]} + overlay "
+                    f"{str(o.get('overlay_sha256', ''))[:8]} ({o.get('corrections', 0)} corrections, "
+                    f"{o.get('additions', 0)} additions)")
         if self.spec == "curated":
             return "Frontier Atlas curated data"
         if self.spec.startswith("epoch:"):
