@@ -238,9 +238,9 @@ class Dataset:
         if self.spec in ("default", "bundled"):
             o = self.overlay or {}
             # short enough for a figure's source line: vintage, both sha256 prefixes, the overlay's counts
-            return (f"Epoch AI {self.vintage} {str(o.get('upstream_sha256', ''))[:8]} + overlay "
-                    f"{str(o.get('overlay_sha256', ''))[:8]} ({o.get('corrections', 0)} corrections, "
-                    f"{o.get('additions', 0)} additions)")
+            # (the overlay's counts are in the manifest and Dataset.overlay)
+            return (f"Epoch AI {self.vintage} + overlay, sha256 {str(o.get('upstream_sha256', ''))[:8]}/"
+                    f"{str(o.get('overlay_sha256', ''))[:8]}")
         if self.spec == "curated":
             return "Frontier Atlas curated data"
         if self.spec.startswith("epoch:"):
