@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help install test test-fast lab reports validate lint notebooks datapackage lock benchmark clean
+.PHONY: help install test test-fast lab reports validate lint notebooks datapackage lock benchmark clean data
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -61,3 +61,6 @@ benchmark: $(STAMP) ## Time the report batch against sequential papermill (print
 
 clean: ## Remove caches (keeps .venv and reports/)
 	rm -rf .pytest_cache .ruff_cache .hypothesis build *.egg-info
+
+data: $(STAMP) ## Write the merged models table (Epoch snapshot + our overlay) to build/models.csv
+	$(BIN)/frontier-atlas data build --out build/models.csv

@@ -35,8 +35,11 @@ class _Parser(argparse.ArgumentParser):
 
 def add_data_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", metavar="SPEC", default=None,
-                   help="data source: omitted = bundled data; PATH = a models CSV in our schema; epoch:PATH = an Epoch AI export; "
-                        "epoch-vintage:DATE = a pinned Epoch snapshot (e.g. 2026-01-26, or latest)")
+                   help="data source: omitted = Epoch AI's pinned notable-models snapshot + our overlay; curated = our "
+                        "rows only; PATH = a models CSV in our schema; epoch:PATH = an Epoch AI export + our overlay; "
+                        "epoch-vintage:DATE = a pinned Epoch snapshot (e.g. 2026-01-26, or latest) + our overlay")
+    p.add_argument("--no-overlay", action="store_true",
+                   help="with the default data or --data epoch:PATH: Epoch AI's rows as published, without our overlay")
 
 
 def add_json_option(p: argparse.ArgumentParser) -> None:
@@ -164,6 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if getattr(args, "no_overlay", False):
+            from analysis.data import without_overlay
+
+            args.data = without_overlay(args.data)
         return int(args.func(args) or 0)
     except AtlasError as exc:
         if args.debug:

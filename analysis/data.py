@@ -2,10 +2,13 @@
 
 ``load(spec)`` is the entry point used by every command and notebook:
 
-* ``None`` / ``"bundled"``: the curated files in ``data/`` (validated against ``data/datapackage.json``);
+* ``None`` / ``"default"``: Epoch AI's pinned notable-models snapshot (``data/upstream``) mapped to our schema,
+  with our overlay (``data/overlay.csv`` + ``data/models.csv``) applied: see :mod:`analysis.merged`;
+* ``"curated"``: only the curated rows in ``data/models.csv`` (the pre-overlay behaviour, for comparison);
 * ``"PATH"``: a models CSV in our own schema (other tables stay the bundled ones);
 * ``"epoch:PATH"``: an Epoch AI export (notable / all / frontier / large-scale models, any vintage), mapped
-  onto our models schema by :mod:`analysis.epoch`.
+  onto our models schema by :mod:`analysis.epoch`, with the overlay applied (``"epoch-raw:PATH"``: without it);
+* the other tables (benchmarks, openness, transparency, hardware) are always the bundled ones.
 
 Typed means: dates are ``datetime64``, counts and FLOP are ``float64``, integers are nullable ``Int64``,
 categorical columns hold only their allowed values. Reading never crashes on malformed input: it raises
@@ -221,20 +224,41 @@ class Dataset:
     openness: pd.DataFrame
     transparency: pd.DataFrame
     hardware: pd.DataFrame
-    spec: str  # 'bundled', a path, or 'epoch:PATH'
+    spec: str  # 'default', 'curated', a path, 'epoch:PATH' or 'epoch-raw:PATH'
     files: tuple[tuple[str, str], ...]  # (display path, sha256) of every file read
+    vintage: str | None = None  # the upstream snapshot's vintage (folder name) when one is used
+    overlay: dict | None = None  # OverlayStats.to_dict() when the overlay was applied
 
     @property
     def label(self) -> str:
         """Short description of the models' origin for figure source lines."""
-        if self.spec == "bundled":
+        if self.spec in ("default", "bundled"):
+            o = self.overlay or {}
+            # short enough for a figure's source line: vintage, both sha256 prefixes, the overlay's counts
+            # (the overlay's counts are in the manifest and Dataset.overlay)
+            return (f"Epoch AI {self.vintage} + overlay, sha256 {str(o.get('upstream_sha256', ''))[:8]}/"
+                    f"{str(o.get('overlay_sha256', ''))[:8]}")
+        if self.spec == "curated":
             return "Frontier Atlas curated data"
         if self.spec.startswith("epoch:"):
-            p = Path(self.spec[6:])
-            if (p.parent / (p.stem + ".meta.json")).exists():  # a pinned snapshot: name its vintage (access date)
-                return f"Epoch AI, 'Data on AI Models' ({p.name}, accessed {p.parent.name})"
-            return f"Epoch AI, 'Data on AI Models' ({Path(self.spec[6:]).name})"
+            o = self.overlay or {}
+            return (f"Epoch AI, 'Data on AI Models' ({_epoch_name(Path(self.spec[6:]))}) + Frontier Atlas overlay "
+                    f"({o.get('corrections', 0)} corrections, {o.get('additions', 0)} additions)")
+        if self.spec.startswith("epoch-raw:"):
+            return f"Epoch AI, 'Data on AI Models' ({_epoch_name(Path(self.spec[10:]))})"
         return Path(self.spec).name
+
+    def provenance(self) -> dict:
+        """Which data, which vintage, how many rows, and the hashes: for report manifests and --json output."""
+        return {"spec": self.spec, "label": self.label, "vintage": self.vintage, "models": len(self.models),
+                "overlay": self.overlay, "files": dict(self.files)}
+
+
+def _epoch_name(p: Path) -> str:
+    """The export's file name; for a pinned snapshot also its vintage (access date)."""
+    if (p.parent / (p.stem + ".meta.json")).exists():
+        return f"{p.name}, accessed {p.parent.name}"
+    return p.name
 
 
 def bundled_path(name: str) -> Path:
@@ -264,49 +288,98 @@ def load_table(name: str, path: Path | None = None, *, strict: bool = True) -> p
 
 
 def parse_spec(spec: str | None) -> tuple[str, Path | None]:
-    """Split a --data SPEC into (kind, path): ('bundled', None), ('csv', PATH) or ('epoch', PATH)."""
-    if spec is None or spec in ("", "bundled"):
-        return "bundled", None
-    if spec.startswith("epoch:"):
-        p = spec[len("epoch:"):]
-        if not p:
-            raise UsageError("--data epoch:PATH needs a path after 'epoch:'")
-        return "epoch", Path(p).expanduser()
+    """Split a --data SPEC into (kind, path).
+
+    Kinds: ('default', None) = upstream snapshot + overlay; ('curated', None) = our rows only; ('csv', PATH);
+    ('epoch', PATH) = an Epoch export + overlay; ('epoch-raw', PATH) = an Epoch export without the overlay.
+    """
+    if spec is None or spec in ("", "bundled", "default"):
+        return "default", None
+    if spec == "curated":
+        return "curated", None
     if spec.startswith("epoch-vintage:"):  # a pinned notable-models snapshot: epoch-vintage:2026-01-26 (or :latest)
         from analysis import upstream
 
         name = spec[len("epoch-vintage:"):]
         return "epoch", upstream.find("notable_ai_models", None if name in ("", "latest") else name).path
+    for prefix in ("epoch:", "epoch-raw:"):
+        if spec.startswith(prefix):
+            p = spec[len(prefix):]
+            if not p:
+                raise UsageError(f"--data {prefix}PATH needs a path after {prefix!r}")
+            return prefix[:-1], Path(p).expanduser()
     if ":" in spec.split("/")[0] and not Path(spec).exists() and not re.match(r"^[A-Za-z]:[\\/]", spec):
         kind = spec.split(":", 1)[0]
-        raise UsageError(f"--data {spec}: unknown source kind {kind!r}; use PATH, epoch:PATH or epoch-vintage:DATE")
+        raise UsageError(f"--data {spec}: unknown source kind {kind!r}; use curated, PATH, epoch:PATH or "
+                         "epoch-vintage:DATE")
     return "csv", Path(spec).expanduser()
 
 
-def load(spec: str | None = None, *, strict: bool = True) -> Dataset:
-    """Load the dataset named by a --data SPEC (see module docstring)."""
+def without_overlay(spec: str | None) -> str:
+    """The spec for ``--no-overlay``: only meaningful with epoch:PATH (and the default snapshot)."""
     kind, path = parse_spec(spec)
+    if kind == "epoch":
+        return f"epoch-raw:{path}"
+    if kind == "default":
+        from analysis import upstream
+
+        return f"epoch-raw:{upstream.find('notable_ai_models').path}"
+    if kind == "epoch-raw":
+        return str(spec)
+    raise UsageError("--no-overlay applies to the default data or --data epoch:PATH only")
+
+
+def load(spec: str | None = None, *, strict: bool = True) -> Dataset:
+    """Load the dataset named by a --data SPEC (see module docstring).
+
+    Cached in memory and on disk (:mod:`analysis.merged`), keyed by the sha256 of every input file and of the
+    loader code; each call returns its own copies of the tables, so a caller that edits one changes nothing else.
+    """
+    from analysis import merged, overlay, upstream
+
+    kind, path = parse_spec(spec)
+    inputs = [bundled_path(n) for n in schema.TABLES]
+    if kind in ("default", "epoch"):
+        inputs.append(overlay.OVERLAY_PATH)
+    if kind == "default":
+        inputs.append(upstream.find("notable_ai_models").path)
+    if path is not None:
+        if not path.is_file():
+            read_text(path)  # the one-line UsageError for a missing or unusable file
+        inputs.append(path)
+    key = merged.cache_key([kind, str(path), str(strict)], inputs)
+    ds = merged.cached(key, lambda: _load(kind, path, strict))
+    return Dataset(**{n: getattr(ds, n).copy() for n in schema.TABLES}, spec=ds.spec, files=ds.files,
+                   vintage=ds.vintage, overlay=None if ds.overlay is None else dict(ds.overlay))
+
+
+def _load(kind: str, path: Path | None, strict: bool) -> Dataset:
     tables = {n: load_table(n, strict=strict) for n in schema.TABLES}
     files = [(display_path(bundled_path(n)), sha256_file(bundled_path(n))) for n in schema.TABLES if bundled_path(n).exists()]
+    vintage = None
+    stats = None
     if kind == "csv":
         assert path is not None
         tables["models"] = load_table("models", path, strict=strict)
         files = [f for f in files if not f[0].endswith("models.csv")] + [(display_path(path), sha256_file(path))]
         label = str(path)
-    elif kind == "epoch":
-        from analysis import epoch
+    elif kind in ("default", "epoch", "epoch-raw"):
+        from analysis import merged
 
-        assert path is not None
-        imp = epoch.load_epoch(path)
-        tables["models"] = imp.models
-        from analysis.notices import warn_import
+        m = merged.merged_models(path if kind != "default" else None, overlay=kind != "epoch-raw",
+                                 curated=tables["models"])
+        tables["models"] = m.models
+        vintage = m.vintage
+        stats = m.stats
+        files = [f for f in files if not (kind == "epoch-raw" and f[0].endswith("models.csv"))] + list(m.files)
+        label = {"default": "default", "epoch": f"epoch:{path}", "epoch-raw": f"epoch-raw:{path}"}[kind]
+        if kind != "default":  # a user's export: one notice with counts of values set empty and rows skipped
+            from analysis.notices import warn_import
 
-        warn_import(imp.problems)  # one notice with counts of values set empty and rows skipped
-        files.append((display_path(path), sha256_file(path)))
-        label = f"epoch:{path}"
+            warn_import([p for p in m.warnings if p.column != "upstream_name"])
     else:
-        label = "bundled"
-    return Dataset(**tables, spec=label, files=tuple(files))
+        label = "curated"
+    return Dataset(**tables, spec=label, files=tuple(files), vintage=vintage, overlay=stats)
 
 
 def is_open_weights(access: pd.Series) -> pd.Series:

@@ -138,6 +138,12 @@ def select_frontier(df: pd.DataFrame, k: int = C.FRONTIER_TOP_K, *, exclude: Ite
     return out[ranks <= k]
 
 
+def _representative(df: pd.DataFrame) -> pd.DataFrame:
+    from analysis.overlay import representative  # overlay additions are not part of the representative set
+
+    return representative(df)
+
+
 def select_subset(df: pd.DataFrame, subset: str = "notable", *, domain: str | None = None,
                   organization: str | None = None, country: str | None = None, top_k: int = C.FRONTIER_TOP_K,
                   exclude: Iterable[str] = ()) -> pd.DataFrame:
@@ -153,7 +159,7 @@ def select_subset(df: pd.DataFrame, subset: str = "notable", *, domain: str | No
     out = select(df, subset, top_k=top_k, domain=domain, organization=organization, country=country,
                  exclude=exclude)
     if subset == "frontier":
-        out = out.assign(rank_at_release=rank_at_release(exclude_models(df, exclude), COMPUTE).reindex(out.index))
+        out = out.assign(rank_at_release=rank_at_release(exclude_models(_representative(df), exclude), COMPUTE).reindex(out.index))
     return out
 
 

@@ -208,6 +208,10 @@ def data_files(data_spec: str | None) -> list[Path]:
     kind, path = parse_spec(data_spec)
     if path is not None:
         files.append(path)
+    if kind == "default":  # the pinned upstream snapshot under the overlay
+        from analysis import upstream
+
+        files.append(upstream.find("notable_ai_models").path)
     return [f for f in files if f.exists()]
 
 
@@ -268,6 +272,14 @@ def versions() -> dict[str, str]:
         with contextlib.suppress(metadata.PackageNotFoundError):
             out[p] = metadata.version(p)
     return out
+
+
+def data_source(data_spec: str | None) -> dict:
+    """Which data the report ran on: label, upstream vintage, model rows, overlay counts and hashes."""
+    from analysis import data
+
+    p = data.load(data_spec).provenance()
+    return {k: p[k] for k in ("label", "vintage", "models", "overlay")}
 
 
 def data_version() -> str:
@@ -339,7 +351,8 @@ def _write_manifest(tmp: Path, name: str, params: dict, data_spec: str | None, d
         "git_commit": git_commit(),
         "content_hash": digest,
         "parameters": params,
-        "data_spec": data_spec or "bundled",
+        "data_spec": data_spec or "default",
+        "data_source": data_source(data_spec),
         "data_files": {str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p): sha256_file(p)
                        for p in data_files(data_spec)},
         "versions": versions(),

@@ -213,10 +213,11 @@ def select(models: pd.DataFrame, subset: str = "notable", *, top_k: int = C.FRON
     inclusively (rows without a date are dropped only when a window is given).
     """
     from analysis.frontier import as_dates, exclude_models
+    from analysis.overlay import representative  # overlay additions are not part of the representative set
 
     if subset not in SUBSETS:
         raise UsageError(f"unknown subset {subset!r}; choose one of {', '.join(SUBSETS)}")
-    out = exclude_models(models, exclude)
+    out = exclude_models(representative(models), exclude)
     if subset == "frontier":
         ff = frontier_flags(out, top_k, epoch_flag)
         out = out.assign(frontier_basis=ff["frontier_basis"])[ff["frontier"]]

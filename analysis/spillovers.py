@@ -118,6 +118,9 @@ def derivatives(models: pd.DataFrame) -> pd.DataFrame:
         if c not in models.columns:
             raise AnalysisError(f"spillovers need a {c!r} column in the models table (an Epoch export has "
                                 "'Base model'; use --data epoch:PATH)")
+    from analysis.overlay import representative  # overlay additions are not part of the representative set
+
+    models = representative(models)
     by_name = {}
     for r in models.itertuples(index=False):
         by_name.setdefault(normalize(r.name), r)

@@ -1312,6 +1312,12 @@ def projection_table(fit: TrendFit, levels: Sequence[float] = (1e26, 1e27, 1e28)
 # --- threshold counts ----------------------------------------------------------------------------------------
 
 
+def _representative(df: pd.DataFrame) -> pd.DataFrame:
+    from analysis.overlay import representative
+
+    return representative(df)
+
+
 def _threshold_frame(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     for col in ("release_date", "training_compute_flop"):
         if col not in df.columns:
@@ -1332,6 +1338,7 @@ def threshold_counts(df: pd.DataFrame, thresholds: Sequence[float] = C.THRESHOLD
     with a dated model appears (zeros included). ``n_unknown_compute`` counts that year's models without a compute
     estimate: they may exceed the threshold, so counts are lower bounds of the true numbers.
     """
+    df = _representative(df)  # overlay additions are not part of the representative set
     dates, vals = _threshold_frame(df)
     if not thresholds:
         raise UsageError("give at least one threshold")
@@ -1361,6 +1368,7 @@ def threshold_counts_by_organization(df: pd.DataFrame, thresholds: Sequence[floa
 
     A model listing several organizations counts once for each. Sorted by threshold, then count (descending).
     """
+    df = _representative(df)  # overlay additions are not part of the representative set
     dates, vals = _threshold_frame(df)
     if "organization" not in df.columns:
         raise AnalysisError("models table has no column 'organization'")
@@ -1383,6 +1391,7 @@ def threshold_counts_by_organization(df: pd.DataFrame, thresholds: Sequence[floa
 def threshold_counts_by_organization_year(df: pd.DataFrame, thresholds: Sequence[float] = C.THRESHOLDS_FLOP, *,
                                           inclusive: bool = False) -> pd.DataFrame:
     """Tidy counts per organization, threshold and year (only non-zero cells)."""
+    df = _representative(df)  # overlay additions are not part of the representative set
     dates, vals = _threshold_frame(df)
     rows = []
     for t in sorted(float(v) for v in thresholds):
@@ -1464,6 +1473,7 @@ def size_band_counts(df: pd.DataFrame, column: str = "parameters",
 
     Tidy: year, band, band_low, band_high, n_models (zeros included for every year with a sized model).
     """
+    df = _representative(df)  # overlay additions are not part of the representative set
     column = metric_column(column) if column in METRICS else column
     edges = sorted(float(e) for e in edges)
     if not edges:

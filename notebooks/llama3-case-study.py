@@ -235,7 +235,9 @@ if len(ds.openness) and "llama-3-70b" in set(ds.openness["model_id"]):
 # against the largest closed training run to date.
 
 # %%
-fam = models[models["id"].str.startswith("llama") & models["training_compute_flop"].notna()].sort_values("release_date")
+# Meta's own Llama releases (the default table also holds other developers' Llama fine-tunes, e.g. NVIDIA's)
+fam = models[models["id"].str.startswith("llama") & models["organization"].fillna("").str.contains("Meta")
+             & models["training_compute_flop"].notna()].sort_values("release_date")
 closed_all = models[~models["access"].isin(data.OPEN_WEIGHTS) & models["access"].notna()
                     & models["training_compute_flop"].notna()].sort_values("release_date")
 closed_all = closed_all[closed_all["release_date"] >= pd.Timestamp("2020-01-01")]

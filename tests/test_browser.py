@@ -82,7 +82,7 @@ HOSTILE = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "$\\
 
 def test_hostile_names_are_escaped(browser, tmp_path):
     """Model names and organizations carrying HTML/JS, Markdown/LaTeX specials or 600 characters render as text."""
-    m = data.load().models.copy()
+    m = data.load("curated").models.copy()  # a CSV in our curated schema (upstream rows may lack organization)
     for i, s in enumerate(HOSTILE):
         m.loc[i * 7, "name"] = s
         m.loc[i * 7 + 1, "organization"] = s

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.skipif(not data.bundled_path("models").exists(), reason
 
 @pytest.fixture(scope="module")
 def ds():
-    return data.load()
+    """These tests check the curated rows themselves (coverage, exact values, cross-checks): `--data curated`.
+    The default table (snapshot + overlay) is tested in tests/test_overlay.py."""
+    return data.load("curated")
 
 
 def test_bundled_data_validates_clean():

@@ -24,7 +24,10 @@ def test_typed_frame(models_csv):
 
 
 def test_spec_parsing(tmp_path):
-    assert data.parse_spec(None) == ("bundled", None)
+    assert data.parse_spec(None) == ("default", None)  # snapshot + overlay (was: curated rows only)
+    assert data.parse_spec("bundled") == ("default", None)
+    assert data.parse_spec("curated") == ("curated", None)
+    assert data.parse_spec("epoch-raw:/x/y.csv") == ("epoch-raw", tmp_path.__class__("/x/y.csv"))
     assert data.parse_spec("epoch:/x/y.csv") == ("epoch", tmp_path.__class__("/x/y.csv"))
     assert data.parse_spec("some/file.csv")[0] == "csv"
     with pytest.raises(UsageError, match="needs a path"):

@@ -21,7 +21,7 @@ SNAP = upstream.find("notable_ai_models", "2026-07-19")
 
 @pytest.fixture(scope="module")
 def models():
-    return data.load(f"epoch:{SNAP.path}").models
+    return data.load(f"epoch-raw:{SNAP.path}").models  # Epoch's file as published (no overlay), as the raw count
 
 
 @pytest.fixture(scope="module")

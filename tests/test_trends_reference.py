@@ -153,15 +153,21 @@ def test_epoch_frontier_flags_are_in_our_running_top_k(epoch_models):
 
 
 def test_cli_on_epoch_file(capsys):
-    """The documented example: frontier models since 2018 on Epoch's file (no exclusions): n=78, window
-    2018-01-01 to 2026-07-15, growth inside Sevilla & Roldán's 3.6-4.9x."""
-    assert main(["trend", "compute", "--data", f"epoch:{NOTABLE}", "--since", "2018-01-01", "--subset", "frontier",
-                 "--json"]) == 0
+    """The documented example: frontier models since 2018 on Epoch's file as published (no exclusions, and
+    --no-overlay: `epoch:PATH` now applies our overlay by default): n=78, window 2018-01-01 to 2026-07-15, growth
+    inside Sevilla & Roldán's 3.6-4.9x."""
+    assert main(["trend", "compute", "--data", f"epoch:{NOTABLE}", "--no-overlay", "--since", "2018-01-01",
+                 "--subset", "frontier", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["n"] == 78 and out["start"] == "2018-01-01" and out["end"] == "2026-07-15"
     assert inside(out["growth_per_year"], C.EPOCH_2024_FRONTIER_2018_GROWTH)
-    assert main(["thresholds", "--data", f"epoch:{NOTABLE}", "--json"]) == 0
+    assert main(["thresholds", "--data", f"epoch:{NOTABLE}", "--no-overlay", "--json"]) == 0
     th = json.loads(capsys.readouterr().out)
     # Epoch counts GPT-4 (Mar 2023, 2.1e25) as the first model above 1e25 FLOP
     first = [r for r in th["by_organization"] if r["threshold"] == 1e25 and r["organization"] == "OpenAI"][0]
     assert first["first_date"] == "2023-03-15"
+    # with our overlay: the curated release date, OpenAI's announcement of GPT-4 on 2023-03-14 (overlay correction)
+    assert main(["thresholds", "--data", f"epoch:{NOTABLE}", "--json"]) == 0
+    th = json.loads(capsys.readouterr().out)
+    first = [r for r in th["by_organization"] if r["threshold"] == 1e25 and r["organization"] == "OpenAI"][0]
+    assert first["first_date"] == "2023-03-14"

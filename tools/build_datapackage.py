@@ -151,12 +151,25 @@ HARDWARE = [
     f("notes", "string", "Notes", "Form factor, sparsity caveats."),
 ]
 
+# data/overlay.csv: how each curated row relates to Epoch AI's notable-models snapshot (see analysis/overlay.py).
+OVERLAY = [
+    f("id", "string", "Model id", "Id of the curated row in models.csv (our stable slug; benchmarks and openness refer to it).", required=True, unique=True),
+    f("kind", "string", "Kind", "correction: our values replace Epoch's in `fields`; match: restates Epoch's values, adds our id and overlay-only columns (architecture, active_parameters, gpu_hours, license, notes); addition: a model the snapshot lacks, appended from models.csv and kept out of representative counts.", required=True, enum=["correction", "match", "addition"]),
+    f("upstream_name", "string", "Upstream key", "Epoch AI's `Model` string, exactly (empty for an addition). Written once by tools/build_overlay.py; never matched by name at run time."),
+    f("fields", "string", "Corrected fields", "Columns whose curated value replaces Epoch's, separated by '|' (corrections only)."),
+    f("upstream_values", "string", "Upstream values when checked", "Epoch's values of the corrected fields at checked_vintage, as field=value separated by '|'; a test lists corrections whose upstream value has since changed."),
+    f("checked_vintage", "date", "Checked against vintage", "Vintage (access date) of the snapshot the row was checked against.", required=True),
+    f("source_url", "string", "Primary source", "Paper, model card or official post the curated values come from.", required=True, **URL),
+    f("reason", "string", "Reason", "Why the row exists: the values that differ from Epoch's, or why the model is added.", required=True),
+]
+
 RESOURCES = [
     ("models", "models.csv", "Notable AI models", "One row per notable model: dates, size, data, compute, hardware and access.", MODELS, ["id"], []),  # training_hardware is not a foreign key (see its description)
     ("benchmarks", "benchmarks.csv", "Benchmark scores", "Long format: one row per model, benchmark and setting.", BENCHMARKS, ["model_id", "benchmark", "setting", "evaluator"], [("model_id", "models", "id")]),
     ("openness", "openness.csv", "Openness assessments", "14-dimension openness coding per model, with evidence and justification for each code.", OPENNESS, ["model_id"], [("model_id", "models", "id")]),
     ("transparency", "transparency.csv", "Foundation Model Transparency Index", "FMTI developer scores per edition.", TRANSPARENCY, ["developer", "edition"], []),
     ("hardware", "hardware.csv", "ML accelerators", "Peak throughput, memory and power of training accelerators.", HARDWARE, ["id"], []),
+    ("overlay", "overlay.csv", "Overlay on Epoch AI's notable models", "One row per curated model: its key in Epoch AI's notable-models snapshot, what it corrects, its primary source and reason.", OVERLAY, ["id"], [("id", "models", "id")]),
 ]
 
 SOURCES = {
@@ -192,6 +205,11 @@ SOURCES = {
          "producer": "Stanford CRFM (Bommasani et al.)", "path": "https://github.com/stanford-crfm/fmti",
          "accessed": "2025-12-09", "license": "CC-BY-4.0",
          "citation": "Bommasani et al., The Foundation Model Transparency Index (2023; v1.1 2024; 2025)"},
+    ],
+    "overlay": [
+        {"title": "Epoch AI, 'Data on AI Models', notable models (pinned snapshot in data/upstream/epoch-ai/)",
+         "producer": "Epoch AI", "path": "https://epoch.ai/data/ai-models", "accessed": "2026-07-19",
+         "license": "CC-BY-4.0", "citation": "Epoch AI, 'Data on AI Models'. Published online at epoch.ai."},
     ],
     "hardware": [
         {"title": "Manufacturers' datasheets (one per row, in source_url); cross-checked with Epoch AI's ML Hardware data",

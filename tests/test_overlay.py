@@ -1,0 +1,329 @@
+"""The default data: Epoch AI's pinned notable-models snapshot → our schema → our overlay → one table.
+
+Published figures the default table must reproduce (analysis/constants.py, verified there):
+Sevilla & Roldán, "Training compute of frontier AI models grows by 4-5x per year", Epoch AI, 28 May 2024,
+https://epoch.ai/blog/training-compute-of-frontier-ai-models-grows-by-4-5x-per-year: notable models since 2010
+4.1x/yr (90% CI 3.7-4.6); frontier since ~2018 4.2x/yr (3.6-4.9). The open-weights share per year is compared
+with Epoch's own file (the pinned snapshot), computed independently with pandas from its 'Model accessibility'
+column.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+from analysis import constants as C
+from analysis import data, epoch, overlay, upstream
+from analysis.cli import main
+from analysis.errors import DataError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return data.load()
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return upstream.find("notable_ai_models")
+
+
+@pytest.fixture(scope="module")
+def raw_upstream(snap):
+    return pd.read_csv(snap.path, dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def ov():
+    return overlay.read_overlay()
+
+
+def run_cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- the overlay file ---------------------------------------------------------------------------------------------
+
+
+def test_every_overlay_row_has_source_reason_and_an_exact_upstream_key(ov, raw_upstream):
+    curated = data.load_table("models")
+    assert set(ov["id"]) == set(curated["id"])  # one overlay row per curated model
+    assert ov["source_url"].str.match(r"^https?://\S+$").all()
+    assert (ov["reason"].str.len() > 10).all()
+    keyed = ov[ov["kind"] != "addition"]
+    names = set(raw_upstream["Model"])  # Epoch's Model strings, byte for byte
+    missing = sorted(set(keyed["upstream_name"]) - names)
+    assert not missing, f"overlay keys not in the pinned snapshot: {missing[:10]}"
+    assert (ov.loc[ov["kind"] == "addition", "upstream_name"] == "").all()
+    assert keyed["upstream_name"].is_unique
+
+
+def test_overlay_file_is_what_the_tool_writes():
+    """data/overlay.csv is reproducible from models.csv and the snapshot (tools/build_overlay.py --check)."""
+    r = subprocess.run([sys.executable, str(ROOT / "tools" / "build_overlay.py"), "--check"], capture_output=True,
+                       text=True, cwd=ROOT, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_corrections_record_the_upstream_values_they_replace(ov, raw_upstream, snap):
+    """Each correction's recorded Epoch value is Epoch's value in the snapshot it was checked against, and the
+    curated value differs from it by more than rounding (else the row would be a 'match')."""
+    up = epoch.load_epoch(snap.path).models.set_index("name")
+    cur = data.load_table("models").set_index("id")
+    corr = ov[ov["kind"] == "correction"]
+    assert len(corr) > 0
+    for _, o in corr.iterrows():
+        rec = overlay.parse_values(o["upstream_values"])
+        assert set(rec) == set(overlay.split_fields(o["fields"]))
+        for f in overlay.split_fields(o["fields"]):
+            assert overlay.same_value(rec[f], up.at[o["upstream_name"], f]), (o["id"], f)
+            if f != "compute_method":
+                assert not overlay.same_value(cur.at[o["id"], f], rec[f], overlay.RESTATE_TOLERANCE), (o["id"], f)
+
+
+def test_no_stale_corrections_against_the_pinned_snapshot(ov, snap):
+    """Lists corrections whose upstream value has changed since they were checked. A new vintage that revises a
+    value we correct makes this fail with the list, so the correction is re-checked against the primary source."""
+    st = overlay.stale(epoch.load_epoch(snap.path).models, ov)
+    assert st.empty, "stale corrections:\n" + st.to_string()
+
+
+def test_stale_lists_revisions_in_another_vintage(ov):
+    """Against the January 2026 vintage the same function surfaces the values Epoch has revised since; checked
+    against an independent pandas comparison of the two raw files."""
+    old = upstream.find("notable_ai_models", "2026-01-26")
+    st = overlay.stale(epoch.load_epoch(old.path).models, ov)
+    assert len(st) > 0
+    old_raw = pd.read_csv(old.path, dtype=str, keep_default_na=False).set_index("Model")
+    for _, r in st.iterrows():
+        if r["current"] == "<missing>":
+            assert r["upstream_name"] not in old_raw.index
+    # a revised parameter count or compute: the raw cells differ between the vintages
+    new_raw = pd.read_csv(upstream.find("notable_ai_models").path, dtype=str, keep_default_na=False).set_index("Model")
+    col = {"parameters": "Parameters", "training_compute_flop": "Training compute (FLOP)"}
+    for _, r in st[st["field"].isin(list(col))].iterrows():
+        a, b = old_raw.at[r["upstream_name"], col[r["field"]]], new_raw.at[r["upstream_name"], col[r["field"]]]
+        assert a != b
+
+
+@pytest.mark.parametrize("row,column,message", [
+    ({"kind": "fix"}, "kind", "kind must be one of"),
+    ({"source_url": "see paper"}, "source_url", "primary source URL"),
+    ({"reason": ""}, "reason", "needs a reason"),
+    ({"kind": "correction", "fields": "name"}, "fields", "cannot be corrected"),
+    ({"kind": "addition"}, "upstream_name", "an addition has no upstream_name"),
+])
+def test_bad_overlay_rows_are_one_line_errors(tmp_path, row, column, message):
+    good = {"id": "x", "kind": "match", "upstream_name": "X", "fields": "", "upstream_values": "",
+            "checked_vintage": "2026-07-19", "source_url": "https://example.org", "reason": "restates upstream"}
+    p = tmp_path / "overlay.csv"
+    with open(p, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(overlay.OVERLAY_COLUMNS))
+        w.writeheader()
+        w.writerow(good | row)
+    with pytest.raises(DataError, match=message) as exc:
+        overlay.read_overlay(p)
+    assert exc.value.row == 2 and exc.value.column == column
+
+
+# --- the merged table ---------------------------------------------------------------------------------------------
+
+
+def test_merged_table_has_every_upstream_model_once_plus_additions(ds, ov, raw_upstream):
+    m = ds.models
+    assert m["id"].is_unique
+    n_add = int((ov["kind"] == "addition").sum())
+    n_up = len(raw_upstream[(raw_upstream["Model"] != "") & (raw_upstream["Publication date"] != "")])
+    assert len(m) == n_up + n_add
+    assert (m["overlay"] == "addition").sum() == n_add
+    assert ds.overlay["corrections"] == (ov["kind"] == "correction").sum()
+    assert ds.overlay["additions"] == n_add and ds.overlay["missing_keys"] == []
+    assert ds.vintage == "2026-07-19"
+    # our ids survive for keyed rows; benchmarks and openness still resolve
+    keyed = ov[ov["kind"] != "addition"].set_index("id")["upstream_name"]
+    got = m.set_index("id").loc[keyed.index, "name"]
+    assert (got == keyed).all()
+    ids = set(m["id"])
+    assert set(ds.benchmarks["model_id"]) <= ids and set(ds.openness["model_id"]) <= ids
+
+
+def test_upstream_ids_are_slugs_with_deterministic_disambiguation():
+    ids = overlay.unique_ids(pd.Series(["GPT-4", "GPT 4", "Llama 3 8B", "gpt-4"]), reserved={"llama-3-8b"})
+    assert ids == ["gpt-4", "gpt-4-2", "llama-3-8b-2", "gpt-4-3"]
+
+
+def test_llama3_exact_figures_come_from_the_overlay(ds):
+    """Meta's Llama 3 model card: 8.03B and 70.6B parameters, 15T tokens, 1.3M and 6.4M H100-80GB GPU-hours
+    (https://github.com/meta-llama/llama3/blob/main/MODEL_CARD.md). Epoch lists Llama 3-70B with 7e10."""
+    m = ds.models.set_index("id")
+    assert m.at["llama-3-70b", "parameters"] == 7.06e10 and m.at["llama-3-70b", "name"] == "Llama 3-70B"
+    assert m.at["llama-3-70b", "overlay"] == "correction"
+    assert m.at["llama-3-8b", "parameters"] == 8.03e9 and m.at["llama-3-8b", "overlay"] == "addition"
+    assert m.at["llama-3-8b", "gpu_hours"] == 1.3e6 and m.at["llama-3-70b", "gpu_hours"] == 6.4e6
+    assert m.at["llama-3-70b", "training_tokens"] == 15e12
+
+
+def test_corrections_change_only_listed_fields(ov, snap):
+    """A corrected row equals the upstream row except in its listed fields and the overlay-only columns."""
+    up = epoch.load_epoch(snap.path).models.set_index("name")
+    m = data.load().models.set_index("id")
+    skip = set(overlay.OVERLAY_ONLY) | {"id", "overlay"}
+    for _, o in ov[ov["kind"] != "addition"].iterrows():
+        changed = set(overlay.split_fields(o["fields"]))
+        for col in up.columns:
+            if col in skip or col in changed:
+                continue
+            assert overlay.same_value(m.at[o["id"], col], up.at[o["upstream_name"], col]), (o["id"], col)
+
+
+def test_additions_do_not_move_representative_shares(ds):
+    """Overlay additions are kept out of counts, shares and trends: adding one changes nothing there."""
+    from analysis.openness import open_share
+
+    base = open_share(ds.models)
+    extra = ds.models.iloc[[0]].copy()
+    extra["id"], extra["overlay"], extra["access"] = "synthetic-addition", "addition", "open-weights-unrestricted"
+    more = open_share(pd.concat([ds.models, extra], ignore_index=True))
+    pd.testing.assert_frame_equal(base.reset_index(drop=True), more.reset_index(drop=True))
+
+
+def test_cached_load_is_fast_and_returns_private_copies(ds):
+    t = time.perf_counter()
+    a = data.load()
+    assert time.perf_counter() - t < 1.0
+    a.models.loc[:, "parameters"] = -1.0
+    b = data.load()
+    assert (b.models["parameters"].fillna(1) > 0).all()
+    pd.testing.assert_frame_equal(b.models, ds.models)
+
+
+# --- published figures on the default data ----------------------------------------------------------------------
+
+
+def test_notable_trend_since_2010_inside_epochs_published_interval(capsys):
+    """Default data, `trend compute --since 2010-01-01`: inside Sevilla & Roldán 2024's 3.7-4.6x/yr (point 4.1)."""
+    code, out, _ = run_cli(capsys, "trend", "compute", "--since", "2010-01-01", "--json")
+    assert code == 0
+    r = json.loads(out)
+    _, lo, hi = C.EPOCH_2024_NOTABLE_2010_GROWTH
+    assert lo <= r["growth_per_year"] <= hi
+    assert r["growth_per_year_ci"][0] <= hi and r["growth_per_year_ci"][1] >= lo
+    assert r["n"] > 400  # the full notable set, not a hand-picked sample
+
+
+def test_frontier_trend_since_2018_inside_epochs_published_interval(capsys):
+    """Default data, frontier (running top 10) since 2018-01-01: inside Epoch's 3.6-4.9x/yr (point 4.2)."""
+    code, out, _ = run_cli(capsys, "trend", "compute", "--subset", "frontier", "--since", "2018-01-01", "--json")
+    assert code == 0
+    r = json.loads(out)
+    _, lo, hi = C.EPOCH_2024_FRONTIER_2018_GROWTH
+    assert lo <= r["growth_per_year"] <= hi
+
+
+def test_open_share_per_year_matches_epochs_file_within_wilson(capsys, raw_upstream):
+    """Open-weights share per year on the default data vs Epoch's own file (independent pandas count of its
+    'Model accessibility' column): Epoch's share lies inside our Wilson interval (at the confidence the command reports) for every year 2012-2026 with at least 10 models of known
+    access (2012-2014 have 2-8)."""
+    code, out, _ = run_cli(capsys, "openness", "--by", "year", "--json")
+    assert code == 0
+    res = json.loads(out)
+    level = res["confidence"]
+    ours = {r["year"]: r for r in res["rows"]}
+    raw = raw_upstream.copy()
+    raw["year"] = pd.to_numeric(raw["Publication date"].str[:4], errors="coerce")
+    acc = raw["Model accessibility"].str.strip().str.lower()
+    known = acc != ""
+    is_open = acc.str.startswith("open weights") | acc.str.startswith("open access") | (acc == "open source")
+    checked = 0
+    for year in range(2012, 2027):
+        sel = known & (raw["year"] == year)
+        n, k = int(sel.sum()), int((sel & is_open).sum())
+        if n < 10:
+            continue
+        checked += 1
+        share = k / n
+        lo, hi = ours[year]["share_ci"]
+        assert lo <= share <= hi, (year, share, ours[year])
+        # and the interval is the Wilson interval of our own count at the reported confidence
+        wl, wh = proportion_confint(ours[year]["k"], ours[year]["n"], alpha=1 - level, method="wilson")
+        assert (wl, wh) == pytest.approx((lo, hi))
+    assert checked >= 11
+
+
+# --- command line ---------------------------------------------------------------------------------------------
+
+
+def test_data_build_writes_the_merged_table_reproducibly(tmp_path, capsys, ds):
+    out = tmp_path / "m.csv"
+    assert run_cli(capsys, "data", "build", "--out", str(out))[0] == 0
+    first = out.read_bytes()
+    assert run_cli(capsys, "data", "build", "--out", str(out))[0] == 0
+    assert out.read_bytes() == first
+    back = pd.read_csv(out)
+    assert len(back) == len(ds.models) and list(back.columns)[-1] == "overlay"
+    assert set(back["id"]) == set(ds.models["id"])
+    code, js, _ = run_cli(capsys, "data", "build", "--out", str(out), "--json")
+    info = json.loads(js)
+    assert code == 0 and info["vintage"] == "2026-07-19" and info["overlay"]["corrections"] > 0
+
+
+def test_data_build_curated_and_no_overlay(tmp_path, capsys, raw_upstream):
+    assert run_cli(capsys, "data", "build", "--data", "curated", "--out", str(tmp_path / "c.csv"))[0] == 0
+    assert len(pd.read_csv(tmp_path / "c.csv")) == len(data.load_table("models"))
+    assert run_cli(capsys, "data", "build", "--no-overlay", "--out", str(tmp_path / "r.csv"))[0] == 0
+    usable = raw_upstream[(raw_upstream["Model"] != "") & (raw_upstream["Publication date"] != "")]
+    assert len(pd.read_csv(tmp_path / "r.csv")) == len(usable)  # rows without name or date are skipped
+    code, _, err = run_cli(capsys, "data", "build", "--data", "curated", "--no-overlay", "--out", str(tmp_path / "x.csv"))
+    assert code == 2 and err.count("\n") == 1 and "--no-overlay" in err
+
+
+def test_epoch_export_gets_the_overlay_and_missing_keys_are_warnings(tmp_path, capsys):
+    """An older export lacks some models we key: a warning each, the curated row added as it stands."""
+    old = upstream.find("notable_ai_models", "2026-01-26").path
+    code, out, err = run_cli(capsys, "data", "build", "--data", f"epoch:{old}", "--out", str(tmp_path / "o.csv"))
+    assert code == 0 and "warning: overlay key" in err
+    ds = data.load(f"epoch:{old}")
+    assert ds.overlay["missing_keys"] and ds.models["id"].is_unique
+    assert set(ds.benchmarks["model_id"]) <= set(ds.models["id"])
+    assert "llama-3-70b" in set(ds.models["id"])
+
+
+def test_additions_do_not_move_threshold_or_size_band_counts(ds):
+    """Counts above 1e25 FLOP and per size band ignore overlay additions (a 1e27-FLOP addition changes nothing)."""
+    from analysis import trends as T
+
+    extra = ds.models.iloc[[0]].copy()
+    extra["id"], extra["overlay"] = "synthetic-addition", "addition"
+    extra["training_compute_flop"], extra["parameters"] = 1e27, 5e13
+    more = pd.concat([ds.models, extra], ignore_index=True)
+    for f in (T.threshold_counts, T.threshold_counts_by_organization, T.size_band_counts):
+        pd.testing.assert_frame_equal(f(ds.models), f(more))
+    # while a non-addition row with the same values does change them
+    more.loc[more.index[-1], "overlay"] = ""
+    assert not T.threshold_counts(ds.models).equals(T.threshold_counts(more))
+
+
+def test_report_provenance_names_vintage_overlay_counts_and_both_hashes(ds, snap):
+    from analysis import reports
+
+    src = reports.data_source(None)
+    assert src["vintage"] == snap.vintage and src["models"] == len(ds.models)
+    assert src["overlay"]["corrections"] == ds.overlay["corrections"]
+    assert src["overlay"]["upstream_sha256"] == snap.meta["sha256_extract"]
+    assert src["overlay"]["upstream_sha256"][:8] in src["label"] and src["overlay"]["overlay_sha256"][:8] in src["label"]
+    files = {p.name for p in reports.data_files(None)}
+    assert {"notable_ai_models.csv", "overlay.csv", "models.csv"} <= files
+    assert "notable_ai_models.csv" not in {p.name for p in reports.data_files("curated")}
