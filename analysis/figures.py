@@ -56,6 +56,15 @@ def label_log_axis(ax, axis: str, quantity: str, unit: str) -> None:
     (ax.set_ylabel if axis == "y" else ax.set_xlabel)(text)
 
 
+def year_axis(ax, axis: str = "x", every: int = 1) -> None:
+    """Date ticks every ``every`` years, written as the year, so tick labels never crowd each other."""
+    import matplotlib.dates as mdates
+
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(mdates.YearLocator(every))
+    target.set_major_formatter(mdates.DateFormatter("%Y"))
+
+
 def short_label(text: object, width: int = 40) -> str:
     """A label safe for axes: '$' escaped so data never triggers mathtext, cut to ``width`` characters."""
     s = " ".join(str(text).split())
@@ -340,10 +349,14 @@ def stamp(fig, figure_id: str, source: str) -> None:
     w, h = fig.get_size_inches()
     y = (box.y0 - 0.1) / h  # 0.1 inch under the lowest text, whatever the figure's height
     x0, x1 = min(0.0, box.x0 / w), max(1.0, box.x1 / w)
-    fig.text(x0, y, f"Source: {source}", ha="left", va="top", fontsize=7.5, color="#555555",
-             transform=fig.transFigure, parse_math=False)  # a '$' in a file name or label is text, never mathtext
-    fig.text(x1, y, f"Frontier Atlas · {figure_id}", ha="right", va="top", fontsize=7.5, color="#555555",
-             transform=fig.transFigure)
+    src = fig.text(x0, y, f"Source: {source}", ha="left", va="top", fontsize=7.5, color="#555555",
+                   transform=fig.transFigure, parse_math=False)  # a '$' in a file name or label is text, never mathtext
+    fid = fig.text(x1, y, f"Frontier Atlas · {figure_id}", ha="right", va="top", fontsize=7.5, color="#555555",
+                   transform=fig.transFigure)
+    renderer = fig.canvas.get_renderer()
+    a, b = src.get_window_extent(renderer), fid.get_window_extent(renderer)
+    if a.x1 + 6 > b.x0:  # a long source line: the figure id goes on the line below instead of overlapping it
+        fid.set_y(y - 1.3 * a.height / fig.bbox.height)
 
 
 def save_deterministic(fig, path_stem: Path, figure_id: str) -> list[Path]:

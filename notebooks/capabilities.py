@@ -53,7 +53,8 @@ from analysis import spillovers as sp
 from analysis import upstream
 from analysis.commands.spillovers import load_with_bases
 from analysis.errors import AnalysisError
-from analysis.figures import CLOSED_COLOR, OPEN_COLOR, PALETTE, ReportOutput, label_log_axis, new_figure, short_label
+from analysis.figures import (CLOSED_COLOR, OPEN_COLOR, PALETTE, ReportOutput, label_log_axis, new_figure, short_label,
+                              year_axis)
 from analysis.openness import open_closed_lag
 
 out = ReportOutput(output_dir)
@@ -95,6 +96,7 @@ for group, color in (("closed", CLOSED_COLOR), ("open", OPEN_COLOR)):
 ax.set_xlabel("Release date")
 ax.set_ylabel("Epoch Capabilities Index (points)")
 ax.set_title("Best open and closed models on the ECI")
+year_axis(ax)
 ax.legend(loc="upper left")
 out.figure(fig, "eci-frontier-open-closed",
            caption="Running best Epoch Capabilities Index of closed and open-weights models by release date (steps), "
@@ -137,6 +139,7 @@ for group, color in (("US", PALETTE["blue"]), ("China", PALETTE["vermillion"])):
 ax.set_xlabel("Release date")
 ax.set_ylabel("Epoch Capabilities Index (points)")
 ax.set_title("Best US and Chinese models on the ECI")
+year_axis(ax)
 ax.legend(loc="upper left")
 out.figure(fig, "eci-frontier-us-china",
            caption="Running best ECI of models from US and from Chinese organizations (co-developed models listing "

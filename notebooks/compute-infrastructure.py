@@ -41,7 +41,7 @@ import pandas as pd
 from analysis import constants as C
 from analysis import data, infrastructure, trends
 from analysis import training_cost as tc
-from analysis.figures import PALETTE, ReportOutput, label_log_axis, new_figure
+from analysis.figures import PALETTE, ReportOutput, label_log_axis, legend_below, new_figure, year_axis
 from analysis.frontier import frontier_mask
 
 out = ReportOutput(output_dir)
@@ -138,7 +138,7 @@ for ax, metrics, unit in ((ax1, ("fp32-per-dollar", "tensor-fp16-per-dollar"), "
                       f"{fit.growth_per_year_ci[1]:.2g}x)")
         panels.append(pts[["name", "release_date", col]].rename(columns={col: "value"}).assign(series=metric))
         panels.append(line[["date", "value"]].rename(columns={"date": "release_date"}).assign(series=f"{metric}-trend"))
-    label_log_axis(ax, "y", "Price-performance" if ax is ax1 else "Energy efficiency", unit)
+    label_log_axis(ax, "y", "Peak", unit)  # the panel title names the quantity
     ax.set_xlabel("Release date")
     ax.legend(loc="upper left", fontsize=7)
 ax1.set_title("Price-performance")
@@ -176,7 +176,7 @@ out.prose(
 # %%
 run_tab = infrastructure.run_trend_table(models, ("notable", "frontier"), since=since, top_k=top_k, **window)
 out.table(run_tab, "training-run-trend-fits")
-fig, axes = new_figure(2, 2, figsize=(10, 7.5))
+fig, axes = new_figure(2, 2, figsize=(10, 9), gridspec_kw={"hspace": 0.7})
 tables = []
 front = frontier_mask(models, k=top_k)
 for ax, (col, (label, unit)) in zip(axes.ravel(), [(c, infrastructure.RUN_METRICS[c]) for c in
@@ -200,7 +200,8 @@ for ax, (col, (label, unit)) in zip(axes.ravel(), [(c, infrastructure.RUN_METRIC
                       .assign(quantity=f"{label} frontier trend", unit=unit))
     label_log_axis(ax, "y", label, unit)
     ax.set_xlabel("Release date")
-    ax.legend(loc="upper left", fontsize=7)
+    year_axis(ax, every=2)
+    legend_below(ax, ncol=3, fontsize=6.5)
 fig.suptitle("Training runs of notable AI models")
 out.figure(fig, "training-run-trends",
            caption=f"Cluster size, training duration, power draw and amortized cost (2023 USD) of training runs "
