@@ -23,7 +23,7 @@ from typing import Any
 
 import analysis
 from analysis import constants as C
-from analysis.errors import AtlasError
+from analysis.errors import AtlasError, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -139,6 +139,18 @@ def _one_line_notices() -> None:
 
     warnings.showwarning = show
     warnings.filterwarnings("once", category=ImportNotice)
+
+
+def date_option(text: str | None, opt: str):
+    """A date option (``--since``/``--until``) as a Timestamp, None when not given; a one-line UsageError otherwise."""
+    import pandas as pd
+
+    if text is None:
+        return None
+    try:
+        return pd.Timestamp(text)
+    except (ValueError, TypeError):
+        raise UsageError(f"{opt} {text!r}: expected a date such as 2023-01-01") from None
 
 
 def format_interval(low, high, nd: int = 1, width: int = 0) -> str:

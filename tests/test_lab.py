@@ -172,9 +172,26 @@ def test_lab_runs_explore_in_chromium(lab_server):
             page.goto(f"{url}/lab/tree/explore.py?token={token}", wait_until="domcontentloaded", timeout=120_000)
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)  # opened as a notebook, not as text
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-            page.locator(".jp-Notebook").first.click()
-            page.locator('.lm-MenuBar-itemLabel:text-is("Run")').click()  # Run ▸ Run All Cells, as a user would
-            page.locator('.lm-Menu-itemLabel:text-is("Run All Cells")').click()
+            # the kernel must be connected before Run All, or the request is lost (seen on a busy machine)
+            page.wait_for_function("() => document.body.innerText.includes('| Idle')", timeout=120_000)
+
+            def run_all():
+                page.locator(".jp-Notebook").first.click()
+                page.locator('.lm-MenuBar-itemLabel:text-is("Run")').click()  # Run ▸ Run All Cells, as a user would
+                page.locator('.lm-Menu-itemLabel:text-is("Run All Cells")').click()
+
+            def started() -> bool:
+                return page.evaluate("""() => Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))
+                    .some(p => /\\[(\\d+|\\*)\\]/.test(p.textContent))""")
+
+            run_all()
+            for _ in range(3):  # bounded retries when no cell has started after 60 s
+                t0 = time.time()
+                while time.time() - t0 < 60 and not started():
+                    time.sleep(1)
+                if started():
+                    break
+                run_all()
             deadline = time.time() + 480  # generous: the machine may be busy; bounded all the same
             done = False
             while time.time() < deadline and not done:

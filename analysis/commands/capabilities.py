@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli import add_json_option, print_json
+from analysis.cli import add_json_option, date_option, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,17 +25,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_capabilities)
 
 
-def _date(text, opt):
-    import pandas as pd
-
-    from analysis.errors import UsageError
-
-    if text is None:
-        return None
-    try:
-        return pd.Timestamp(text)
-    except (ValueError, TypeError):
-        raise UsageError(f"{opt} {text!r}: expected a date such as 2023-01-01") from None
 
 
 def run_capabilities(args: argparse.Namespace) -> int:
@@ -45,7 +34,7 @@ def run_capabilities(args: argparse.Namespace) -> int:
 
     if not 0 < args.confidence < 1:
         raise UsageError(f"--confidence must be between 0 and 1, got {args.confidence}")
-    since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    since, until = date_option(args.since, "--since"), date_option(args.until, "--until")
     vintage = args.vintage or bh.HUB_VINTAGE
     hub = bh.load_hub(vintage, benchmarks=["eci"])
     models = bh.per_model(hub, "eci", None)

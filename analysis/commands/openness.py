@@ -5,8 +5,17 @@ from __future__ import annotations
 import argparse
 import math
 
-from analysis.cli import (add_data_option, add_json_option, bootstrap_type, confidence_type, format_interval,
-                          positive_int_type, print_json, seed_type)
+from analysis.cli import (
+    add_data_option,
+    add_json_option,
+    bootstrap_type,
+    confidence_type,
+    date_option,
+    format_interval,
+    positive_int_type,
+    print_json,
+    seed_type,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -89,17 +98,6 @@ def _date(ts) -> str:
     return "n/a" if ts is None or ts != ts else ts.strftime("%Y-%m-%d")
 
 
-def _parse_date(text: str | None, opt: str):
-    import pandas as pd
-
-    from analysis.errors import UsageError
-
-    if text is None:
-        return None
-    try:
-        return pd.Timestamp(text)
-    except (ValueError, TypeError):
-        raise UsageError(f"{opt} {text!r}: expected a date such as 2023-01-01") from None
 
 
 def run_openness(args: argparse.Namespace) -> int:
@@ -157,7 +155,7 @@ def run_lag(args: argparse.Namespace) -> int:
     from analysis.data import load
     from analysis.openness import capability_lag, compute_lag
 
-    since, until = _parse_date(args.since, "--since"), _parse_date(args.until, "--until")
+    since, until = date_option(args.since, "--since"), date_option(args.until, "--until")
     ds = load(args.data)
     hub = _hub_lag(args, ds, since, until)
     if hub is not None:
