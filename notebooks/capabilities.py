@@ -53,8 +53,16 @@ from analysis import spillovers as sp
 from analysis import upstream
 from analysis.commands.spillovers import load_with_bases
 from analysis.errors import AnalysisError
-from analysis.figures import (CLOSED_COLOR, OPEN_COLOR, PALETTE, ReportOutput, label_log_axis, new_figure, short_label,
-                              year_axis)
+from analysis.figures import (
+    CLOSED_COLOR,
+    OPEN_COLOR,
+    PALETTE,
+    ReportOutput,
+    label_log_axis,
+    new_figure,
+    short_label,
+    year_axis,
+)
 from analysis.openness import open_closed_lag
 
 out = ReportOutput(output_dir)
