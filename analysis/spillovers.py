@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.constants import DAYS_PER_MONTH
+from analysis.constants import DAYS_PER_MONTH, DEFAULT_CONFIDENCE
 from analysis.data import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
 
@@ -163,14 +163,14 @@ def derivatives(models: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def wilson(k: np.ndarray, n: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def wilson(k: np.ndarray, n: np.ndarray, level: float = DEFAULT_CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
     from statsmodels.stats.proportion import proportion_confint
 
     lo, hi = proportion_confint(np.asarray(k), np.asarray(n), alpha=1 - level, method="wilson")
     return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
 
 
-def spillover_counts(deriv: pd.DataFrame, by: str = "year", level: float = 0.95) -> pd.DataFrame:
+def spillover_counts(deriv: pd.DataFrame, by: str = "year", level: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
     """Counts of notable derivatives per year or per base family.
 
     ``by='year'``: one row per year; a derivative counts once: open base if any of its bases is open, closed if

@@ -111,7 +111,7 @@ out.prose(f"A budget of {out.number('explore-data-needed', 0, 'compute_flop', '{
 
 # %% [markdown]
 # ## 6. Open and closed models
-# The share of models released with open weights, per year, with Wilson 95% intervals.
+# The share of models released with open weights, per year, with Wilson 90% intervals (the toolkit's one default level).
 
 # %%
 share = openness.open_share(models, ds.openness if len(ds.openness) else None, by="year")
@@ -120,7 +120,7 @@ out.table(share, "explore-open-share")
 display(HTML(human_table(share.assign(pct=100 * share["share"], lo=100 * share["share_low"],
                                       hi=100 * share["share_high"]),
                          {"year": "Year", "n": "Models (known access)", "k": "Open weights", "pct": "Share (%)",
-                          "lo": "95% interval, low (%)", "hi": "95% interval, high (%)"})))
+                          "lo": "90% interval, low (%)", "hi": "90% interval, high (%)"})))
 
 # %% [markdown]
 # ## 7. Try it yourself

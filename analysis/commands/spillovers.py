@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("spillovers", help="notable models built on open vs closed base models",
                        description="From Epoch AI's 'Base model' column: notable models built on an open or a "
                                    "closed base, per year or per base family; the share of open-base derivatives "
-                                   "made outside the base's developer (Wilson 95% interval); the months from a "
+                                   "made outside the base's developer (Wilson interval, 90% like every interval of the toolkit); the months from a "
                                    "base's release to its first notable derivative. Needs a table with base "
                                    "models: when --data has none, the pinned Epoch notable-models snapshot is used.")
     add_data_option(p)
@@ -52,7 +52,7 @@ def run_spillovers(args: argparse.Namespace) -> int:
         return 0
     print(f"Notable models built on a base model ({ds.label}); {deriv['derivative'].nunique()} derivatives, "
           f"{len(deriv)} derivative-base pairs, {int((deriv['base_match'] != 'unmatched').sum())} bases matched")
-    print(f"{args.by:<16}  models  open  closed  unknown  outside/known  share outside (95% Wilson)")
+    print(f"{args.by:<16}  models  open  closed  unknown  outside/known  share outside (90% Wilson)")
     for r in rows:
         lo, hi = r["share_outside_ci"]
         share = "n/a" if r["share_outside"] != r["share_outside"] else (
