@@ -76,7 +76,7 @@ def split_organizations(cell: object, aliases: Mapping[str, str] | None = None, 
     return selection.organizations(cell, harmonize=harmonize, aliases=aliases)
 
 
-def frontier_flags(models: pd.DataFrame, top_k: int = FRONTIER_TOP_K, epoch_flag: bool = False) -> pd.Series:
+def frontier_flags(models: pd.DataFrame, top_k: int = FRONTIER_TOP_K, epoch_flag: bool = True) -> pd.Series:
     """Boolean Series (index of ``models``): True if the model's compute was in the top ``top_k`` at its release.
 
     Uses :func:`analysis.frontier.rank_at_release` (rank = 1 + number of models with strictly larger compute
