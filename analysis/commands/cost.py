@@ -102,7 +102,9 @@ def run(args: argparse.Namespace) -> int:
             if est.chips and est.hours else f"{est.chip_hours:,.0f} {est.hardware}-hours")
     print(f"{est.label}: {size}")
     if est.flop:
-        print(f"  compute: {est.flop:.3g} FLOP at {est.utilization:.0%} utilization of the dense peak")
+        from analysis.figures import pow10
+
+        print(f"  compute: {pow10(est.flop, 3)} FLOP at {est.utilization:.0%} utilization of the dense peak")
     print(f"  amortized hardware: {_usd(est.amortized_hardware_usd)}{lo_hi(est.amortized_hardware_range)}")
     if est.energy_mwh is not None:
         pw = f", {est.power_w / 1e6:.3g} MW at the wall" if est.power_w else ""
@@ -111,8 +113,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"  cloud rental: {_usd(est.cloud_usd)}{lo_hi(est.cloud_range)}")
     if est.epoch_cost_2023_usd:
         print(f"  Epoch AI's estimate: {_usd(est.epoch_cost_2023_usd)} (ours / Epoch's = {est.ratio_to_epoch:.2f})")
+    from analysis.figures import no_e_notation
+
     for n in est.notes:
-        print(f"note: {n}")
+        print(f"note: {no_e_notation(str(n))}")
     print("note: ranges cover the documented assumptions (see --json 'assumptions'), not sampling error.")
     print(f"source: {source}; prices: {est.sources.get('price') or 'n/a'}")
     return 0

@@ -67,12 +67,14 @@ def run(args: argparse.Namespace) -> int:
                     "published_year_ci": list(C.VILLALOBOS_2024_EXHAUSTION_CI),
                     "published_year_ci_level": C.VILLALOBOS_2024_EXHAUSTION_CI_LEVEL, "data": ds.label})
         return 0
+    from analysis.figures import no_e_notation, si
+
     pct = f"{confidence:.0%}"
-    print(f"Year training sets of language models reach the stock of public text ({C.VILLALOBOS_2024_STOCK_TOKENS:.0e} "
+    print(f"Year training sets of language models reach the stock of public text ({si(C.VILLALOBOS_2024_STOCK_TOKENS)} "
           f"tokens), by subset ({pct} intervals, trend and stock uncertainty combined):")
     for r in rows:
         if r["year"] is None:
-            print(f"  {r['subset']:9s} no projection: {r['note']}")
+            print(f"  {r['subset']:9s} no projection: {no_e_notation(str(r['note']))}")
             continue
         lo, hi = r["year_ci"]
         hi_s = f"{hi:.1f}" if hi is not None else "never (unbounded)"

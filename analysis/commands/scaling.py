@@ -80,7 +80,9 @@ def _fmt(v: float | None, unit: str = "") -> str:
         return "n/a"
     if math.isinf(v):
         return "unbounded"
-    return f"{v:.3g}{unit}"
+    from analysis.figures import si
+
+    return f"{si(v)}{unit}"  # counts in SI units (312 B), FLOP in powers of ten (1.2×10²⁵): no e-notation
 
 
 def _ci_text(alloc, name: str) -> str:
@@ -156,10 +158,12 @@ def run_data_needed(args: argparse.Namespace) -> int:
     if args.json:
         print_json(alloc.to_dict())
         return 0
-    head = {"compute": f"Compute-optimal model for {alloc.compute_flop:.3g} FLOP",
-            "params": f"Compute-optimal training of a {alloc.params:.3g}-parameter model",
+    from analysis.figures import no_e_notation, pow10, si
+
+    head = {"compute": f"Compute-optimal model for {pow10(alloc.compute_flop, 3)} FLOP",
+            "params": f"Compute-optimal training of a {si(alloc.params)}-parameter model",
             "target-loss": f"Cheapest model reaching loss {alloc.loss:g}" if alloc.loss is not None else "",
-            "target-loss+params": f"Data a {alloc.params:.3g}-parameter model needs to reach loss "
+            "target-loss+params": f"Data a {si(alloc.params)}-parameter model needs to reach loss "
                                   f"{alloc.loss if alloc.loss is not None else float('nan'):g}"}[alloc.question]
     print(f"{head} ({approach})")
     print(f"  parameters:       {_fmt(alloc.params)}{_ci_text(alloc, 'params')}")
@@ -174,7 +178,7 @@ def run_data_needed(args: argparse.Namespace) -> int:
     print(f"  N* ~ C^{alloc.exponent_a:.3f}, D* ~ C^{alloc.exponent_b:.3f}{a_ci}")
     print(f"  method: {alloc.method}" + (f"; seed {alloc.seed}" if alloc.seed is not None else ""))
     for n in alloc.notes:
-        print(f"  note: {n}")
+        print(f"  note: {no_e_notation(str(n))}")
     return 0
 
 
@@ -208,29 +212,31 @@ def run_compute(args: argparse.Namespace) -> int:
         d["data"] = ds.label
         print_json(d)
         return 0
+    from analysis.figures import no_e_notation, pow10, si
+
     print(f"{mc.name} ({mc.model_id}) - data: {ds.label}")
     if mc.recorded_flop is not None:
-        print(f"  recorded training compute: {mc.recorded_flop:.3g} FLOP ({mc.recorded_method or 'method unknown'})")
+        print(f"  recorded training compute: {pow10(mc.recorded_flop, 3)} FLOP ({mc.recorded_method or 'method unknown'})")
     if not mc.estimates:
         print("  no estimate possible: needs parameters and tokens (6ND) or GPU-hours and known hardware")
     for e in mc.estimates:
         rng = "" if e.flop_low is None or e.flop_low == e.flop_high else \
-            f"  [{e.flop_low:.3g} to {e.flop_high:.3g} at utilization {e.utilization_low:.2f}-" \
+            f"  [{pow10(e.flop_low, 3)} to {pow10(e.flop_high, 3)} at utilization {e.utilization_low:.2f}-" \
             f"{e.utilization_high:.2f}: the range of reported MFUs, not a CI]"
-        print(f"  {e.method:10s} {e.flop:.3g} FLOP = {e.formula}{rng}")
+        print(f"  {e.method:10s} {pow10(e.flop, 3)} FLOP = {no_e_notation(e.formula)}{rng}")
     if mc.implied_mfu is not None:
         ref = f"; Meta reported >400 TFLOPS per H100 on 16K GPUs = {mc.reference_mfu:.1%} of peak" \
             if mc.reference_mfu is not None else ""
         print(f"  implied utilization (MFU): {mc.implied_mfu:.1%} ({mc.implied_mfu_flop_method} FLOP / "
-              f"({mc.gpu_hours:.3g} GPU-hours x 3600 s x {mc.peak_flop_per_s:.4g} FLOP/s {mc.precision}){ref})")
+              f"({si(mc.gpu_hours)} GPU-hours x 3600 s x {pow10(mc.peak_flop_per_s, 4)} FLOP/s {mc.precision}){ref})")
     if mc.cost_usd is not None:
         rng = f"; {_money(mc.cost_range_usd[0])} to {_money(mc.cost_range_usd[1])} across published prices" \
             if mc.cost_range_usd else ""
-        print(f"  cost: {_money(mc.cost_usd)} = {mc.gpu_hours:.3g} GPU-hours ({mc.gpu_hours_source}) x "
+        print(f"  cost: {_money(mc.cost_usd)} = {si(mc.gpu_hours)} GPU-hours ({mc.gpu_hours_source}) x "
               f"${mc.price_per_gpu_hour:g}/GPU-hour ({mc.price_source}){rng}")
     if mc.energy_mwh is not None:
-        print(f"  energy: {mc.energy_mwh:,.0f} MWh = {mc.gpu_hours:.3g} GPU-hours ({mc.gpu_hours_source}) x "
+        print(f"  energy: {mc.energy_mwh:,.0f} MWh = {si(mc.gpu_hours)} GPU-hours ({mc.gpu_hours_source}) x "
               f"{mc.power_w:g} W TDP x PUE {mc.pue:g} ({mc.it_energy_mwh:,.0f} MWh at the accelerators)")
     for n in mc.notes:
-        print(f"  note: {n}")
+        print(f"  note: {no_e_notation(str(n))}")
     return 0

@@ -137,12 +137,14 @@ def run(args: argparse.Namespace) -> int:
                     "since": None if since is None else since.strftime("%Y-%m-%d"), "since_note": since_note})
         print_json(out)
     else:
-        print(fit.sentence())
+        from analysis.figures import no_e_notation
+
+        print(no_e_notation(fit.sentence()))
         if since_note:
-            print(f"note: {since_note}")
+            print(f"note: {no_e_notation(str(since_note))}")
         if fit.notes:
             for note in fit.notes:
-                print(f"note: {note}")
+                print(f"note: {no_e_notation(str(note))}")
         dropped = fit.n_missing_date + fit.n_missing_value + fit.n_nonpositive
         if dropped:
             print(f"note: left out {fit.n_missing_value} model(s) of the window without {column}, "
@@ -157,6 +159,7 @@ def _run_sensitivity(args, ds, column: str, *, top_k: int, since, until, confide
 
     from analysis import constants as C
     from analysis.errors import UsageError
+    from analysis.figures import no_e_notation
     from analysis.sensitivity import sensitivity_table
 
     if args.metric != "compute":
@@ -192,7 +195,7 @@ def _run_sensitivity(args, ds, column: str, *, top_k: int, since, until, confide
     print(f"  {'varied':28s} {'n':>4s}  {'window':23s}  growth/yr ({pct} CI)      doubling, months")
     for r in table.itertuples():
         if not r.n:
-            print(f"  {r.varied:28s} {0:>4d}  no fit: {r.note}")
+            print(f"  {r.varied:28s} {0:>4d}  no fit: {no_e_notation(str(r.note))}")
             continue
         print(f"  {r.varied:28s} {r.n:>4d}  {r.start} to {r.end}  {r.growth_per_year:4.2f}x ({r.growth_low:.2f}-"
               f"{r.growth_high:.2f})     {r.doubling_months:.1f} ({r.doubling_low:.1f}-{r.doubling_high:.1f})")
