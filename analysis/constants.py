@@ -249,6 +249,12 @@ EPOCH_OPEN_LAG_BENCHMARK_MONTHS = (5.0, 22.0)
 EPOCH_OPEN_LAG_COMPUTE_MONTHS = 15.0
 EPOCH_OPEN_LAG_COMPUTE_CI_SECONDARY = (6.0, 22.0)
 EPOCH_OPEN_MODELS_REPORT_DATE = "2024-11-04"
+# Epoch AI data insights on the open-closed gap on the Epoch Capabilities Index (ECI), average over the window:
+# Emberson (2025-10-30, epoch.ai/data-insights/open-weights-vs-closed-weights-models): January 2023 - October 2025,
+# "around 7 points" and 3 months; Edwards & Emberson (2026-05-29, epoch.ai/data-insights/open-closed-eci-gap):
+# since January 2026, 8 points and 4 months (tests/test_capabilities.py).
+EPOCH_ECI_GAP_2025 = {"points": 7.0, "months": 3.0, "since": "2023-01-01", "until": "2025-10-30"}
+EPOCH_ECI_GAP_2026 = {"points": 8.0, "months": 4.0, "since": "2026-01-01", "until": "2026-05-29"}
 
 # (Frontier = top FRONTIER_TOP_K by compute at release: defined in the Trends section, used by analysis.frontier.)
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12  # 30.4375 days: lag months = days / DAYS_PER_MONTH
@@ -285,6 +291,7 @@ HOBBHAHN_2022_DOUBLING_YEARS = {
     "all": (2.46, 2.24, 2.72), "ml": (2.07, 1.54, 3.13), "top": (2.95, 2.54, 3.52), "fp16": (2.30, 1.69, 3.62),
 }
 HOBBHAHN_2022_WINDOW = ("2006-01-01", "2021-12-31")
+HOBBHAHN_2022_N_GPUS = {"all": 470, "ml": 26, "top": 57, "fp16": 91}  # same Table 1: GPUs in each fit
 # Epoch AI, "Machine Learning Hardware" data page (epoch.ai/data/machine-learning-hardware, update of 2025-01-16):
 # "Measured in 16-bit floating point operations, ML hardware performance has increased at a rate of 29% per year,
 # doubling every 2.7 years" (the 2024-11-13 version read 28% and 2.8 years); "Leading ML hardware becomes 50% more

@@ -49,6 +49,7 @@ import pandas as pd
 
 from analysis import benchmark_hub as bh
 from analysis import capabilities as cap
+from analysis import constants as C
 from analysis import spillovers as sp
 from analysis import upstream
 from analysis.commands.spillovers import load_with_bases
@@ -112,6 +113,15 @@ out.figure(fig, "eci-frontier-open-closed",
            alt="Two rising step lines, closed above open, with dots for every model.", table=full.frontier,
            source=HUB_SOURCE)
 out.table(gap_table, "eci-gap-summary")
+# Epoch AI's published gaps the prose compares with (analysis/constants.py, where each is sourced), one row per figure
+published = pd.DataFrame([
+    {"source": src, "quantity": f"average open-closed ECI gap ({unit})", "value": gap[key], "since": gap["since"],
+     "until": gap["until"]}
+    for src, gap in (("Emberson (2025), epoch.ai/data-insights/open-weights-vs-closed-weights-models",
+                      C.EPOCH_ECI_GAP_2025),
+                     ("Edwards & Emberson (2026), epoch.ai/data-insights/open-closed-eci-gap", C.EPOCH_ECI_GAP_2026))
+    for key, unit in (("points", "points"), ("months", "months"))])
+out.table(published, "published-comparisons")
 ci = f"{confidence:.0%}"
 out.prose(
     f"Over {out.number('eci-gap-summary', 0, 'window_start', '{}')} to "
@@ -130,8 +140,12 @@ out.prose(
     f"{out.number('eci-gap-summary', 1, 'gap_points_high', '{:.1f}')}) and "
     f"{out.number('eci-gap-summary', 1, 'gap_months', '{:.1f}')} months "
     f"({out.number('eci-gap-summary', 1, 'gap_months_low', '{:.1f}')}–"
-    f"{out.number('eci-gap-summary', 1, 'gap_months_high', '{:.1f}')}). Epoch AI reports about 7 points and 3 months "
-    "for January 2023 – October 2025 and 8 points and 4 months since January 2026, on earlier fits of the index.")
+    f"{out.number('eci-gap-summary', 1, 'gap_months_high', '{:.1f}')}). Epoch AI reports about "
+    f"{out.number('published-comparisons', 0, 'value', '{:.0f}')} points and "
+    f"{out.number('published-comparisons', 1, 'value', '{:.0f}')} months for January 2023 – October 2025 and "
+    f"{out.number('published-comparisons', 2, 'value', '{:.0f}')} points and "
+    f"{out.number('published-comparisons', 3, 'value', '{:.0f}')} months since January 2026, on earlier fits of "
+    "the index.")
 
 # %% [markdown]
 # ## The United States against China
@@ -232,18 +246,26 @@ out.figure(fig, "benchmark-saturation",
                    f"(default setting); benchmarks at or above {ceiling:.0f}% count as saturated.",
            alt="Dot plot, one row per benchmark, closed and open best scores joined by a line.", table=sat,
            source=HUB_SOURCE)
+# thresholds of the summary: a saturation ceiling (parameter), gaps counted as close or wide (points), and the share of
+# the best score whose time to reach is reported (analysis/capabilities.py, `years_to_90pct`)
+thresholds = pd.DataFrame([{"ceiling": ceiling, "close_gap_points": 5, "wide_gap_points": 20, "progress_share": 0.9}])
+out.table(thresholds, "benchmark-saturation-thresholds")
+close_gap, wide_gap = thresholds.at[0, "close_gap_points"], thresholds.at[0, "wide_gap_points"]
 summary = pd.DataFrame([{"n_benchmarks": len(sat), "n_saturated": int(sat["saturated"].sum()),
-                         "n_open_within_5": int(((sat["open_closed_gap"] <= 5) & ~sat["saturated"]).sum()),
-                         "n_open_behind_20": int(((sat["open_closed_gap"] >= 20) & ~sat["saturated"]).sum()),
+                         "n_open_within_5": int(((sat["open_closed_gap"] <= close_gap) & ~sat["saturated"]).sum()),
+                         "n_open_behind_20": int(((sat["open_closed_gap"] >= wide_gap) & ~sat["saturated"]).sum()),
                          "median_years_to_90pct": float(sat["years_to_90pct"].median())}])
 out.table(summary, "benchmark-saturation-summary")
 out.prose(f"Of {out.number('benchmark-saturation-summary', 0, 'n_benchmarks', '{:d}')} percent-scored benchmarks, "
           f"{out.number('benchmark-saturation-summary', 0, 'n_saturated', '{:d}')} have a best score of "
-          f"{ceiling:.0f}% or more. Among the others, open models are within 5 points of closed ones on "
-          f"{out.number('benchmark-saturation-summary', 0, 'n_open_within_5', '{:d}')} and 20 or more points behind on "
+          f"{ceiling:.0f}% or more. Among the others, open models are within "
+          f"{out.number('benchmark-saturation-thresholds', 0, 'close_gap_points', '{:d}')} points of closed ones on "
+          f"{out.number('benchmark-saturation-summary', 0, 'n_open_within_5', '{:d}')} and "
+          f"{out.number('benchmark-saturation-thresholds', 0, 'wide_gap_points', '{:d}')} or more points behind on "
           f"{out.number('benchmark-saturation-summary', 0, 'n_open_behind_20', '{:d}')}: those still separate them. "
           f"The median benchmark took {out.number('benchmark-saturation-summary', 0, 'median_years_to_90pct', '{:.1f}')} "
-          "years from its first result to 90% of its best score; the table gives the years left at the current rate.")
+          f"years from its first result to {out.number('benchmark-saturation-thresholds', 0, 'progress_share', '{:.0%}')} "
+          "of its best score; the table gives the years left at the current rate.")
 
 # %% [markdown]
 # ## The lag on every hub benchmark
@@ -265,13 +287,14 @@ for bench in sorted(hub["benchmark"].unique()):
                      "n_open_models": lag.n_open_models, "n_closed_models": lag.n_closed_models})
 hub_lags = pd.DataFrame(lag_rows)
 out.table(hub_lags, "hub-lag-by-benchmark")
+out.table(pd.DataFrame([{"n_benchmarks": len(hub_lags)}]), "hub-lag-summary")
 j = int(np.flatnonzero(hub_lags["benchmark"] == "eci")[0])
 out.prose(f"On the ECI the crossing-based lag is {out.number('hub-lag-by-benchmark', j, 'median_lag_months', '{:.1f}')} "
           f"months ({ci} CI {out.number('hub-lag-by-benchmark', j, 'lag_low', '{:.1f}')}–"
           f"{out.number('hub-lag-by-benchmark', j, 'lag_high', '{:.1f}')}; n = "
           f"{out.number('hub-lag-by-benchmark', j, 'n', '{:d}')} matched records, "
           f"{out.number('hub-lag-by-benchmark', j, 'n_censored', '{:d}')} not yet matched); "
-          f"{len(hub_lags)} benchmarks have both open and closed results.")
+          f"{out.number('hub-lag-summary', 0, 'n_benchmarks', '{:d}')} benchmarks have both open and closed results.")
 
 # %% [markdown]
 # ## What openness spills into
@@ -308,15 +331,18 @@ tot = pd.DataFrame([{"n_derivatives": int(deriv["derivative"].nunique()), "n_pai
                      "n_outside_known": int(by_year["n_outside_known"].sum()),
                      "median_months": ttd.median_months, "months_low": ttd.median_months_ci[0],
                      "months_high": ttd.median_months_ci[1], "n_bases": ttd.n}])
-lo, hi = sp.wilson(tot["n_outside"].to_numpy(), tot["n_outside_known"].to_numpy(), 0.95)
+wilson_level = 0.95
+lo, hi = sp.wilson(tot["n_outside"].to_numpy(), tot["n_outside_known"].to_numpy(), wilson_level)
 tot["share_outside"] = tot["n_outside"] / tot["n_outside_known"]
 tot["share_low"], tot["share_high"] = lo, hi
 out.table(tot, "spillovers-summary")
+out.table(pd.DataFrame([{"share_ci_level": wilson_level}]), "spillovers-share-ci-level")
 out.prose(f"{out.number('spillovers-summary', 0, 'n_derivatives', '{:d}')} notable models name a base model "
           f"({out.number('spillovers-summary', 0, 'n_matched', '{:d}')} of "
           f"{out.number('spillovers-summary', 0, 'n_pairs', '{:d}')} bases are themselves notable models); "
           f"{out.number('spillovers-summary', 0, 'n_open_base', '{:d}')} are built on an open base. Of those with a "
-          f"known developer, {out.number('spillovers-summary', 0, 'share_outside', '{:.0%}')} (95% Wilson "
+          f"known developer, {out.number('spillovers-summary', 0, 'share_outside', '{:.0%}')} "
+          f"({out.number('spillovers-share-ci-level', 0, 'share_ci_level', '{:.0%}')} Wilson "
           f"{out.number('spillovers-summary', 0, 'share_low', '{:.0%}')}–"
           f"{out.number('spillovers-summary', 0, 'share_high', '{:.0%}')}, n = "
           f"{out.number('spillovers-summary', 0, 'n_outside_known', '{:d}')}) come from outside the base's developer. "

@@ -53,8 +53,34 @@ models = runs.models
 window = dict(until=until or None, confidence=confidence)
 out.table(infrastructure.provenance_table(hw, runs, ds.label), "compute-infrastructure-data")
 hw_snap = out.tables["compute-infrastructure-data"].iloc[0]
-out.prose(f"Accelerators: {len(hw)} rows of Epoch AI's ML-hardware snapshot {hw_snap['vintage']}. Training runs: "
-          f"{runs.label}.")
+# the published figures the prose compares with (analysis/constants.py, where each is sourced), one row per figure
+HB = C.HOBBHAHN_2022_DOUBLING_YEARS["all"]
+published = pd.DataFrame([
+    {"source": f"Epoch AI, 'Machine Learning Hardware' data page ({C.EPOCH_HW_PAGE_DATE})",
+     "quantity": "16-bit ML hardware performance, growth rate per year", "value": C.EPOCH_HW_PAGE_FP16_GROWTH - 1},
+    {"source": f"Epoch AI, 'Machine Learning Hardware' data page ({C.EPOCH_HW_PAGE_DATE})",
+     "quantity": "16-bit ML hardware performance, doubling time (years)", "value": C.EPOCH_HW_PAGE_FP16_DOUBLING_YEARS},
+    {"source": "Hobbhahn & Besiroglu (2022), 'Trends in GPU price-performance', Table 1",
+     "quantity": "FLOP/s per dollar of all GPUs, doubling time (years)", "value": HB[0], "low": HB[1], "high": HB[2],
+     "ci_level": 0.90, "n": C.HOBBHAHN_2022_N_GPUS["all"], "since": C.HOBBHAHN_2022_WINDOW[0]},
+    {"source": f"Epoch AI, 'Machine Learning Hardware' data page ({C.EPOCH_HW_PAGE_DATE})",
+     "quantity": "energy efficiency of leading ML hardware, growth rate per year",
+     "value": C.EPOCH_HW_PAGE_LEADING_EFFICIENCY_GROWTH - 1},
+    {"source": "Cottier et al. (2024), arXiv:2405.21015",
+     "quantity": "amortized cost of frontier training runs, growth per year (x)", "value": C.COTTIER_2024_COST_GROWTH[0],
+     "low": C.COTTIER_2024_COST_GROWTH[1], "high": C.COTTIER_2024_COST_GROWTH[2], "ci_level": 0.90,
+     "since": C.COTTIER_2024_SINCE},
+    {"source": "Emberson & Rahman (2024), Epoch AI data insight 'power-usage-trend'",
+     "quantity": "power draw of frontier training runs, growth per year (x)", "value": C.EPOCH_POWER_GROWTH[0],
+     "low": C.EPOCH_POWER_GROWTH[1], "high": C.EPOCH_POWER_GROWTH[2], "ci_level": 0.90, "n": C.EPOCH_POWER_N,
+     "since": C.EPOCH_POWER_SINCE},
+    {"source": "Meta, Llama 3 model card", "quantity": "GPU-hours of Llama 3 70B (millions of H100-80GB hours)",
+     "value": C.LLAMA3_MODEL_CARD_GPU_HOURS["llama-3-70b"] / 1e6},
+], columns=["source", "quantity", "value", "low", "high", "ci_level", "n", "since"])
+published["n"] = published["n"].astype("Int64")
+out.table(published, "published-comparisons")
+out.prose(f"Accelerators: {out.number('compute-infrastructure-data', 0, 'rows', '{:.0f}')} rows of Epoch AI's "
+          f"ML-hardware snapshot {hw_snap['vintage']}. Training runs: {runs.label}.")
 if runs.fallback:
     out.prose(f"The selected models table is not used for the training-run sections: {runs.reason}.")
 
@@ -110,7 +136,8 @@ out.prose(
     f"({out.number('hardware-trends', i16, 'growth_low', '{:.2f}')}–"
     f"{out.number('hardware-trends', i16, 'growth_high', '{:.2f}')}x, "
     f"n = {out.number('hardware-trends', i16, 'n', '{:d}')}). Epoch AI's hardware page reports 16-bit performance "
-    f"growing 29% per year (doubling every 2.7 years), with a similar FP32 trend."
+    f"growing {out.number('published-comparisons', 0, 'value', '{:.0%}')} per year (doubling every "
+    f"{out.number('published-comparisons', 1, 'value', '{:.1f}')} years), with a similar FP32 trend."
 )
 
 # %% [markdown]
@@ -158,13 +185,14 @@ out.prose(
     f"**{out.number('hardware-trends', ipd, 'doubling_years', '{:.1f}')} years** "
     f"({confidence:.0%} CI {out.number('hardware-trends', ipd, 'doubling_years_low', '{:.1f}')}–"
     f"{out.number('hardware-trends', ipd, 'doubling_years_high', '{:.1f}')}; "
-    f"n = {out.number('hardware-trends', ipd, 'n', '{:d}')} chips with a release price), slower than the 2.46 years "
-    f"Hobbhahn & Besiroglu (2022) found for 470 GPUs: this file is weighted towards data-centre accelerators, whose "
+    f"n = {out.number('hardware-trends', ipd, 'n', '{:d}')} chips with a release price), slower than the "
+    f"{out.number('published-comparisons', 2, 'value', '{:.2f}')} years Hobbhahn & Besiroglu (2022) found for "
+    f"{out.number('published-comparisons', 2, 'n', '{:d}')} GPUs: this file is weighted towards data-centre accelerators, whose "
     f"list prices are high. Best-format operations per watt grew "
     f"**{out.number('hardware-trends', ipw, 'growth_per_year', '{:.2f}')}x per year** "
     f"({out.number('hardware-trends', ipw, 'growth_low', '{:.2f}')}–"
-    f"{out.number('hardware-trends', ipw, 'growth_high', '{:.2f}')}x), close to the 50% per year on Epoch AI's "
-    f"hardware page."
+    f"{out.number('hardware-trends', ipw, 'growth_high', '{:.2f}')}x), close to the "
+    f"{out.number('published-comparisons', 3, 'value', '{:.0%}')} per year on Epoch AI's hardware page."
 )
 
 # %% [markdown]
@@ -223,9 +251,15 @@ for col, what in (("hardware_count", "cluster size"), ("training_time_hours", "t
                      f"{out.number('training-run-trend-fits', i, 'growth_high', '{:.2f}')}x, "
                      f"n = {out.number('training-run-trend-fits', i, 'n', '{:d}')})")
 out.prose(f"Per year, frontier runs since {since} grew in " + "; ".join(parts) + f" ({confidence:.0%} CIs). "
-          "Cottier et al. (2024) report 2.4x per year for the amortized cost of frontier runs since 2016 (90% CI "
-          "2.0–2.9x) and Epoch AI 2.1x per year for their power draw since 2010 (1.9–2.2x); the tests reproduce both "
-          "on the snapshot cut at their publication dates.")
+          f"Cottier et al. (2024) report {out.number('published-comparisons', 4, 'value', '{:.1f}')}x per year for "
+          f"the amortized cost of frontier runs since {C.COTTIER_2024_SINCE[:4]} "
+          f"({out.number('published-comparisons', 4, 'ci_level', '{:.0%}')} CI "
+          f"{out.number('published-comparisons', 4, 'low', '{:.1f}')}–"
+          f"{out.number('published-comparisons', 4, 'high', '{:.1f}')}x) and Epoch AI "
+          f"{out.number('published-comparisons', 5, 'value', '{:.1f}')}x per year for their power draw since "
+          f"{C.EPOCH_POWER_SINCE[:4]} ({out.number('published-comparisons', 5, 'low', '{:.1f}')}–"
+          f"{out.number('published-comparisons', 5, 'high', '{:.1f}')}x); the tests reproduce both on the snapshot cut "
+          "at their publication dates.")
 
 # %% [markdown]
 # ## Where does the compute race come from?
@@ -241,6 +275,7 @@ dec = infrastructure.decompose_compute_growth(models, catalog, "frontier", since
                                               top_k=top_k, confidence=confidence, n_boot=n_boot)
 dtab = dec.to_frame()
 out.table(dtab, "compute-growth-decomposition-table")
+out.table(pd.DataFrame([{"n": dec.n, "n_implausible": dec.n_implausible}]), "compute-growth-decomposition-counts")
 fig, ax = new_figure()
 bars = dtab.iloc[:-1]
 ypos = np.arange(len(bars))[::-1]
@@ -273,7 +308,8 @@ out.prose(
     f"{out.number('compute-growth-decomposition-table', 2, 'share_high', '{:.0%}')}), longer runs for "
     f"{out.number('compute-growth-decomposition-table', 1, 'share', '{:.0%}')} and better utilization for "
     f"{out.number('compute-growth-decomposition-table', 3, 'share', '{:.0%}')} "
-    f"({dec.n_implausible} runs with an implausible implied utilization left out)."
+    f"({out.number('compute-growth-decomposition-counts', 0, 'n_implausible', '{:d}')} runs with an implausible "
+    "implied utilization left out)."
 )
 
 # %% [markdown]
@@ -346,20 +382,22 @@ k_cloud = int(ex_i.index[(ex_i.run == examples[0].label) & (ex_i.component == "c
 out.table(ex_i, "worked-example-costs")
 summary = tc.comparison_summary(comparison)
 out.table(summary, "cost-comparison-summary")
+out.table(pd.DataFrame([{"range_level": examples[0].to_dict()["range_level"]}]), "cost-range-level")
 out.prose(
-    f"Llama 3 70B's 6.4M H100-hours cost about "
+    f"Llama-3-70B's {out.number('published-comparisons', 6, 'value', '{:.1f}')}M H100-hours cost about "
     f"**{out.number('worked-example-costs', k_total, 'usd_millions', '${:.1f}')} million** in amortized hardware "
-    f"and energy (90% range {out.number('worked-example-costs', k_total, 'usd_low_millions', '${:.1f}')}–"
+    f"and energy ({out.number('cost-range-level', 0, 'range_level', '{:.0%}')} range {out.number('worked-example-costs', k_total, 'usd_low_millions', '${:.1f}')}–"
     f"{out.number('worked-example-costs', k_total, 'usd_high_millions', '${:.1f}')} million) and "
-    f"{out.number('worked-example-costs', k_cloud, 'usd_millions', '${:.1f}')} million at cloud prices. On 16,384 "
-    f"GPUs the run "
+    f"{out.number('worked-example-costs', k_cloud, 'usd_millions', '${:.1f}')} million at cloud prices. On "
+    f"{out.number('worked-example-runs', 1, 'chips', '{:,.0f}')} GPUs the run "
     f"takes {out.number('worked-example-runs', 1, 'hours', '{:,.0f}')} hours and draws "
-    f"{out.number('worked-example-runs', 1, 'power_mw', '{:.1f}')} MW at the wall; a full 24,576-GPU cluster "
+    f"{out.number('worked-example-runs', 1, 'power_mw', '{:.1f}')} MW at the wall; a full "
+    f"{out.number('worked-example-runs', 2, 'chips', '{:,.0f}')}-GPU cluster "
     f"draws {out.number('worked-example-runs', 2, 'power_mw', '{:.1f}')} MW and costs "
     f"${out.number('worked-example-runs', 2, 'cluster_cost_musd', '{:,.0f}')} million to buy. Across "
     f"{out.number('cost-comparison-summary', 0, 'n', '{:d}')} runs costed both ways, our central estimate is a "
     f"median {out.number('cost-comparison-summary', 0, 'median_ratio', '{:.2f}')} times Epoch AI's, and Epoch's "
-    f"figure lies inside our 90% range for {out.number('cost-comparison-summary', 0, 'share_inside', '{:.0%}')} "
+    f"figure lies inside our {out.number('cost-range-level', 0, 'range_level', '{:.0%}')} range for {out.number('cost-comparison-summary', 0, 'share_inside', '{:.0%}')} "
     f"of them."
 )
 
@@ -411,11 +449,11 @@ for i, r in pj.iterrows():
     pi = ("unbounded" if pd.isna(r["year_pi_low"]) or pd.isna(r["year_pi_high"]) else
           f"{out.number('frontier-run-projections', i, 'year_pi_low', '{:.0f}')}–"
           f"{out.number('frontier-run-projections', i, 'year_pi_high', '{:.0f}')}")
-    txt = (f"{r['quantity'].lower()} of {r['level_label']}: trend line in "
+    txt = (f"{r['quantity'].lower()} of {out.number('frontier-run-projections', i, 'level_label', '{}')}: trend line in "
            f"**{out.number('frontier-run-projections', i, 'year', '{:.0f}')}** "
            f"(single-run prediction interval {pi}, n = {out.number('frontier-run-projections', i, 'fit_n', '{:d}')})")
     if isinstance(r["already_reached_by"], str):
         txt += f", already passed by {r['already_reached_by']}"
     lines_.append(txt)
-out.prose("If the trends held: " + "; ".join(lines_) + ". Cottier et al. (2024) projected runs costing more than a "
-          "billion dollars by 2027.")
+out.prose("If the trends held: " + "; ".join(lines_) + f". Cottier et al. (2024) projected runs costing more than a billion dollars by "
+          f"{C.COTTIER_2024_BILLION_YEAR}.")

@@ -114,13 +114,7 @@ def names_by_spec():
 
 
 # Known violations, left to the report's owner (strict: the test fails once they are fixed, to remove the mark).
-KNOWN_UNTAGGED = {
-    "capabilities": "quotes Epoch AI's published ECI gap (7 points / 3 months, 8 / 4) and its saturation thresholds "
-                    "(within 5, 20 or more points) as literals, and a benchmark count (46) without a table tag",
-    "compute-infrastructure": "quotes published comparison values (Epoch AI's hardware page 29%/2.7 years, Hobbhahn & "
-                              "Besiroglu 2.46 years over 470 GPUs, Cottier et al. 2.4x (2.0-2.9), Epoch's power trend "
-                              "2.1x (1.9-2.2)), the snapshot's row count and the projection targets as literals",
-}
+KNOWN_UNTAGGED: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_UNTAGGED[n], strict=True))
