@@ -331,7 +331,7 @@ tot = pd.DataFrame([{"n_derivatives": int(deriv["derivative"].nunique()), "n_pai
                      "n_outside_known": int(by_year["n_outside_known"].sum()),
                      "median_months": ttd.median_months, "months_low": ttd.median_months_ci[0],
                      "months_high": ttd.median_months_ci[1], "n_bases": ttd.n}])
-wilson_level = 0.95
+wilson_level = confidence  # the one interval level of the report
 lo, hi = sp.wilson(tot["n_outside"].to_numpy(), tot["n_outside_known"].to_numpy(), wilson_level)
 tot["share_outside"] = tot["n_outside"] / tot["n_outside_known"]
 tot["share_low"], tot["share_high"] = lo, hi
