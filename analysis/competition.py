@@ -197,7 +197,8 @@ def hhi_unbiased(totals: np.ndarray, n_models: int, sum_sq_credit: float | None 
 
 def _hhi_u_counts(x: np.ndarray, n: int) -> np.ndarray:
     # integer squares summed exactly (counts <= n, far below 2**53), then as float: the same value as summing floats
-    return (np.sum(x.astype(np.int64) ** 2, axis=-1).astype(float) - n) / (n * (n - 1.0))
+    xi = np.asarray(x).astype(np.int64, copy=False)
+    return (np.einsum("...i,...i->...", xi, xi).astype(float) - n) / (n * (n - 1.0))
 
 
 def _candidate_path(shares: np.ndarray, n_groups: int, grid: np.ndarray) -> np.ndarray:
