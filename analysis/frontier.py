@@ -109,14 +109,39 @@ def rank_at_release(df: pd.DataFrame, metric: str = COMPUTE, date_col: str = "re
         return out
     d = dates[ok].to_numpy("datetime64[ns]").astype("int64")
     v = vals[ok].to_numpy()
-    ranks = np.empty(len(d))
-    chunk = 2048  # bounded memory: chunk x n boolean matrix
-    for s in range(0, len(d), chunk):
-        dd = d[s:s + chunk, None]
-        vv = v[s:s + chunk, None]
-        ranks[s:s + chunk] = 1 + ((d[None, :] <= dd) & (v[None, :] > vv)).sum(axis=1)
-    out[ok] = ranks
+    out[ok] = (1 + _count_dominating(d, v)).astype("float64")
     return out
+
+
+def _count_dominating(d: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """For each i: #{j : d[j] <= d[i] and v[j] > v[i]}, in O(n log^2 n) time and O(n) memory.
+
+    Models sorted by date; the prefix of models released on or before d[i] is split into dyadic blocks (at most one
+    per level); within each level the blocks are sorted by value rank, and a binary search counts the larger values.
+    Exact integer counts (same as the pairwise comparison).
+    """
+    n = len(d)
+    counts = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return counts
+    _, r = np.unique(v, return_inverse=True)  # dense value ranks: v[j] > v[i] <=> r[j] > r[i]
+    r = r.reshape(-1).astype(np.int64)
+    n_ranks = int(r.max()) + 1
+    order = np.argsort(d, kind="stable")
+    ds, rs = d[order], r[order]
+    end = np.searchsorted(ds, d, side="right")  # prefix [0, end) = models released on or before d[i]
+    pos = np.arange(n, dtype=np.int64)
+    level = 0
+    while (1 << level) <= n:
+        size = 1 << level
+        q = np.nonzero((end >> level) & 1)[0]
+        if len(q):
+            keys = np.sort((pos >> level) * n_ranks + rs)  # block-wise sorted value ranks
+            block = (end[q] >> (level + 1)) << 1  # the level-sized block [block*size, (block+1)*size) of the prefix
+            at = np.searchsorted(keys, block * n_ranks + r[q], side="right")
+            counts[q] += (block + 1) * size - at
+        level += 1
+    return counts
 
 
 def frontier_mask(df: pd.DataFrame, k: int = C.FRONTIER_TOP_K, metric: str = COMPUTE,

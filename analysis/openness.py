@@ -58,6 +58,7 @@ one open model form a cluster: the median and its order-statistic interval are o
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -535,6 +536,44 @@ class LagResult:
 
 def _topk_curve(e: pd.DataFrame, k: int) -> pd.DataFrame:
     """Running k-th largest value by date: columns date, value, model_id (model that set the level). Steps only."""
+    s = e.sort_values(["date", "model_id"])
+    values = s["value"].to_numpy()
+    if values.dtype.kind != "f" or np.isnan(values).any():
+        return _topk_curve_sorting(e, k)
+    rows = []
+    level = -np.inf
+    # groups of the sorted frame by date, in groupby's order (rows within a group keep the sorted frame's order)
+    gb = s.groupby("date", sort=True)
+    codes = gb.ngroup().to_numpy()
+    keys = gb.size().index
+    by_code = np.argsort(codes, kind="stable")
+    by_code = by_code[codes[by_code] >= 0]  # groupby drops missing dates
+    bounds = np.searchsorted(codes[by_code], np.arange(len(keys) + 1), side="left")
+    top: list[float] = []  # min-heap of the k largest values so far: top[0] is the k-th largest
+    n_seen = 0
+    for g, date in enumerate(keys):
+        idx = by_code[bounds[g]:bounds[g + 1]]
+        for x in values[idx].tolist():
+            if len(top) < k:
+                heapq.heappush(top, x)
+            elif x > top[0]:
+                heapq.heapreplace(top, x)
+        n_seen += len(idx)
+        if n_seen < k:
+            continue
+        kth = top[0]
+        if kth > level:
+            grp = s.iloc[idx]
+            setter = grp[grp["value"] >= kth].sort_values(["value", "model_id"], ascending=[True, True])
+            mid = setter["model_id"].iloc[0] if len(setter) else grp.sort_values("value")["model_id"].iloc[-1]
+            rows.append({"date": date, "value": float(kth), "model_id": mid})
+            level = kth
+    return pd.DataFrame(rows, columns=["date", "value", "model_id"])
+
+
+def _topk_curve_sorting(e: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Reference implementation of :func:`_topk_curve` (re-sorts all values at each date); used for non-float or
+    missing values, whose ordering the heap would not reproduce."""
     vals: list[float] = []
     rows = []
     level = -np.inf
