@@ -260,6 +260,20 @@ def positive_int_type(text: object) -> int:
     return v
 
 
+def positive_float_type(text: object) -> float:
+    """argparse type for amounts such as ``--timeout``: a finite number > 0."""
+    s = str(text).strip()
+    try:
+        if not s.isascii():
+            raise ValueError
+        v = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < v < float("inf"):  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return v
+
+
 def checked(type_fn, value: object, option: str):
     """Apply an argument type inside a command (for options parsed as strings): UsageError (exit 2) naming it."""
     from analysis.errors import UsageError

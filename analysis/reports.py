@@ -17,6 +17,7 @@ import errno
 import fcntl
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -41,6 +42,10 @@ NOTEBOOKS = Path(os.environ.get("FRONTIER_ATLAS_NOTEBOOKS", ROOT / "notebooks"))
 DEFAULT_OUT = ROOT / "reports"
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 KERNEL = "python3"
+# Time limit of one report (seconds). Every report takes under a minute on two cores with the bundled data and a few
+# minutes on 100k-row exports; the limit exists so that a hung kernel fails one report instead of the whole batch.
+REPORT_TIMEOUT_S = 1800.0
+TIMEOUT_ENV = "FRONTIER_ATLAS_REPORT_TIMEOUT"
 PACKAGES = ("pandas", "numpy", "matplotlib", "statsmodels", "scipy", "papermill", "nbformat", "jupytext", "pandera",
             "ipykernel")
 VOLATILE_KEYS = ("start_time", "end_time", "duration")
@@ -582,8 +587,25 @@ def _worker_init(parent: int, lock_fd: int | None, log: Path) -> None:
     os.close(fd)
 
 
-def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force: bool, run_id: str) -> Result:
-    """Execute one report into a temporary folder and swap it in on success (runs in a worker process)."""
+def report_timeout() -> float:
+    """Seconds one report may run (``FRONTIER_ATLAS_REPORT_TIMEOUT``, else ``REPORT_TIMEOUT_S``)."""
+    raw = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not raw:
+        return REPORT_TIMEOUT_S
+    try:
+        value = float(raw)
+    except ValueError:
+        raise UsageError(f"{TIMEOUT_ENV}={raw!r}: expected a number of seconds") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise UsageError(f"{TIMEOUT_ENV}={raw!r}: expected a positive number of seconds")
+    return value
+
+
+def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force: bool, run_id: str,
+            timeout: float | None = None) -> Result:
+    """Execute one report into a temporary folder and swap it in on success (runs in a worker process). A cell that
+    runs longer than ``timeout`` seconds fails the report (default: ``report_timeout()``); the parent also stops a
+    worker that overruns it as a whole."""
     global _RUNNING
     t0 = time.monotonic()
     out = Path(out_root)
@@ -598,6 +620,7 @@ def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force
     work = out / WORK_DIR
     tmp = _entry(work, "tmp", name, run_id)
     _remove(tmp)
+    timeout = report_timeout() if timeout is None else timeout
     _RUNNING = True
     try:
         import papermill as pm  # imported only when something must run: keeps no-op runs fast
@@ -609,7 +632,8 @@ def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force
         injected = dict(params) | {"output_dir": "."}
         ipynb = tmp / f"{name}.ipynb"
         executed = pm.execute_notebook(nb, str(ipynb), parameters=injected, kernel_name=KERNEL, cwd=str(tmp),
-                                       progress_bar=False, log_output=False, start_timeout=120)
+                                       progress_bar=False, log_output=False, start_timeout=120,
+                                       execution_timeout=int(math.ceil(timeout)))
         _strip_volatile(executed)
         import nbformat
 
@@ -623,6 +647,12 @@ def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force
     except KeyboardInterrupt:
         _remove(tmp)
         return Result(name, "failed", time.monotonic() - t0, f"{name}: interrupted")
+    except TimeoutError as exc:  # nbclient's CellTimeoutError: a cell ran past the limit (or the kernel hung)
+        _remove(tmp)
+        preview = [ln.strip() for ln in str(exc).splitlines() if ln.strip() and not set(ln.strip()) <= {"-"}]
+        return Result(name, "failed", time.monotonic() - t0,
+                      f"{name}: a cell ran longer than the time limit of {timeout:g} s and was stopped (raise it "
+                      f"with --timeout or {TIMEOUT_ENV})" + (f"\n    in: {preview[-1][:100]}" if len(preview) > 1 else ""))
     except OSError as exc:
         _remove(tmp)
         return Result(name, "failed", time.monotonic() - t0, f"{name}: cannot write {out}: {_os_reason(exc)}")
@@ -783,11 +813,19 @@ def _signal_name(code: int | None) -> str:
 
 
 def _child(conn, parent: int, lock_fd: int | None, log: str, name: str, out: str, params: dict,
-           data_spec: str | None, run_id: str) -> None:  # pragma: no cover - runs in a forked worker
+           data_spec: str | None, run_id: str, timeout: float) -> None:  # pragma: no cover - runs in a forked worker
     os.environ[RUN_ENV] = f"{run_id}/{name}"
     _worker_init(parent, lock_fd, Path(log))
+    import asyncio
+    import faulthandler
+
+    # A forked worker must not reuse the parent's event loop: its executor threads did not survive the fork, and work
+    # handed to them would wait forever. papermill then makes a fresh loop in this process.
+    asyncio.set_event_loop_policy(None)
+    # If the report overruns its limit, every thread's stack goes to the worker's log before the parent kills it.
+    faulthandler.dump_traceback_later(timeout, exit=False, file=2)  # fd 2 is the log (_worker_init)
     try:
-        res = run_one(name, out, params, data_spec, True, run_id)
+        res = run_one(name, out, params, data_spec, True, run_id, timeout)
     except BaseException as exc:  # noqa: BLE001 - whatever happens, the parent gets one line
         res = Result(name, "failed", 0.0, f"{name}: {type(exc).__name__}: {str(exc)[:300]}")
     try:
@@ -797,12 +835,29 @@ def _child(conn, parent: int, lock_fd: int | None, log: str, name: str, out: str
 
 
 INTERRUPT_GRACE_S = 1.5  # after Ctrl-C/SIGTERM/SIGHUP, workers get this long to clean up before SIGKILL
+# Past its time limit a report's worker gets this long to fail cleanly (a cell timeout names the cell); then the
+# parent kills the worker and its kernel, so a hung kernel can never hold the batch forever.
+TIMEOUT_GRACE_S = 30.0
+
+
+def _where(log: Path) -> str:
+    """The innermost frames of the main thread (faulthandler lists it last) that the worker's fault handler wrote to
+    its log when the report overran its limit, if any."""
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")[-20000:]
+    except OSError:
+        return ""
+    blocks = re.split(r"^(?:Current thread|Thread) 0x[0-9a-f]+ ", text, flags=re.M)
+    block = blocks[-1] if len(blocks) > 1 else ""
+    frames = [ln.strip() for ln in block.splitlines() if ln.strip().startswith("File ")][:4]
+    return ("\n    where: " + "\n           ".join(frames)) if frames else ""
 
 
 def _run_workers(todo: list[str], out: Path, per_report: dict, data_spec: str | None, jobs: int, run_id: str,
-                 lock_fd: int | None, results: list[Result], total: int, progress) -> None:
+                 lock_fd: int | None, results: list[Result], total: int, progress, timeout: float) -> None:
     """Run each report in its own forked worker, at most ``jobs`` at a time. A worker that dies (kill -9, the OOM
-    killer) fails only its own report; an interrupt stops every worker and kernel within a few seconds."""
+    killer) or overruns its time fails only its own report; an interrupt stops every worker and kernel within a
+    few seconds."""
     import multiprocessing as mp
     from multiprocessing.connection import wait
 
@@ -828,12 +883,24 @@ def _run_workers(todo: list[str], out: Path, per_report: dict, data_spec: str | 
                 log = _entry(work, "log", name, run_id)
                 proc = ctx.Process(target=_child, name=f"frontier-atlas-{name}",
                                    args=(send, os.getpid(), lock_fd, str(log), name, str(out), per_report[name],
-                                         data_spec, run_id), daemon=False)
+                                         data_spec, run_id, timeout), daemon=False)
                 proc.start()
                 send.close()
                 running[proc.sentinel] = (proc, recv, name, time.monotonic())
             conns = {v[1]: k for k, v in running.items()}
             ready = wait(list(conns) + list(running), timeout=1.0)
+            limit = timeout + TIMEOUT_GRACE_S
+            for key, (proc, _conn, name, t0) in list(running.items()):
+                if key in ready or time.monotonic() - t0 <= limit:
+                    continue
+                proc.kill()
+                proc.join(timeout=5)
+                _kill_marked(run_id, name)
+                _remove(_entry(work, "tmp", name, run_id))
+                finish(key, Result(name, "failed", time.monotonic() - t0,
+                                   f"{name}: stopped after {time.monotonic() - t0:.0f} s, over its time limit of "
+                                   f"{timeout:g} s (raise it with --timeout or {TIMEOUT_ENV}); the other reports were "
+                                   "not affected" + _where(_entry(work, "log", name, run_id))))
             for r in ready:
                 key = conns.get(r, r)
                 if key not in running:
@@ -853,7 +920,7 @@ def _run_workers(todo: list[str], out: Path, per_report: dict, data_spec: str | 
                                  f"{name}: the worker running it died ({_signal_name(proc.exitcode)}); the other "
                                  "reports were not affected")
                 finish(key, res)
-    except KeyboardInterrupt:
+    except BaseException:  # Ctrl-C, SIGTERM, or an exception from a progress callback: no worker outlives the run
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a second Ctrl-C must not cut the cleanup short
             signal.signal(sig, signal.SIG_IGN)
         procs = [v[0] for v in running.values()]
@@ -885,8 +952,9 @@ def _check_out(out: object) -> Path:
 
 def run_reports(names: list[str] | None = None, *, out: Path | str = DEFAULT_OUT, jobs: int | None = None,
                 data_spec: str | None = None, overrides: list[str] | None = None, force: bool = False,
-                progress=None) -> list[Result]:
-    """Build the named reports (default: all). Validates every parameter before running anything."""
+                progress=None, timeout: float | None = None) -> list[Result]:
+    """Build the named reports (default: all). Validates every parameter before running anything. ``timeout``:
+    seconds one report may run (default ``report_timeout()``)."""
     names = list(dict.fromkeys(names or available()))  # a name given twice is built once
     if not names:
         return []
@@ -894,6 +962,10 @@ def run_reports(names: list[str] | None = None, *, out: Path | str = DEFAULT_OUT
         notebook_path(n)
     out = _check_out(out)
     citation_year()  # a bad SOURCE_DATE_EPOCH is refused before anything runs
+    if timeout is None:
+        timeout = report_timeout()
+    elif not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")):
+        raise UsageError(f"--timeout {timeout!r}: expected a positive number of seconds")
     ov = parse_overrides(overrides or [])
     per_report = {n: resolve_parameters(n, ov, data_spec) for n in names}
     declared_any = set().union(*(declared_parameters(n).keys() for n in names))
@@ -923,7 +995,8 @@ def run_reports(names: list[str] | None = None, *, out: Path | str = DEFAULT_OUT
 
                 import analysis.render  # noqa: F401
             try:
-                _run_workers(todo, out, per_report, data_spec, jobs, run_id, lock_fd, results, len(names), progress)
+                _run_workers(todo, out, per_report, data_spec, jobs, run_id, lock_fd, results, len(names), progress,
+                             float(timeout))
             finally:
                 cleanup_temp(out, run_id)
             from analysis.render import write_index

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # FRONTIER_ATLAS_REFERENCE points at the reference folder when the project is checked out elsewhere (a worktree)
 REF = Path(__import__("os").environ.get("FRONTIER_ATLAS_REFERENCE") or ROOT.parent / "shared" / "reference")
 needs_ref = pytest.mark.skipif(not REF.is_dir(), reason="../shared/reference not present")
+# A report that hangs fails after 10 minutes with its stack (each takes well under one here), before pytest-timeout's
+# per-test limit would stop the whole test.
+os.environ.setdefault("FRONTIER_ATLAS_REPORT_TIMEOUT", "600")
 
 GOOD_MODEL = {
     "id": "llama-3-8b",

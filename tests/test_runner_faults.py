@@ -354,3 +354,59 @@ def test_fifo_as_data_is_refused_before_anything_runs(nbdir, tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(UsageError, match="named pipe"):
         reports.run_reports(["demo"], out=tmp_path / "reports", data_spec=str(fifo))
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_cell_over_the_time_limit_fails_only_its_report(nbdir, tmp_path):
+    """Before: no limit; a cell that never returned (a hung kernel) held `make reports` and CI forever."""
+    out = tmp_path / "reports"
+    before = set(marked_processes())
+    t0 = time.monotonic()
+    proc = start(out, "slow", "demo", "-p", "seconds=600", "--jobs", "2", "--timeout", "20")
+    _, err = proc.communicate(timeout=120)
+    assert time.monotonic() - t0 < 90, err  # stopped at the limit, not after the 600 s sleep
+    assert proc.returncode == 1, err
+    assert "slow: a cell ran longer than the time limit of 20 s and was stopped" in err, err
+    assert "time.sleep(seconds)" in err, err  # the message shows which cell
+    assert "Traceback" not in err
+    assert (out / "demo" / "manifest.json").is_file()
+    assert not (out / "slow").exists()
+    assert no_temp(out)
+    wait_for(lambda: not set(marked_processes()) - before, timeout=10)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_worker_hung_outside_a_cell_is_killed_at_the_limit(nbdir, tmp_path, monkeypatch):
+    """A worker that hangs where no cell timeout reaches (kernel start-up or shutdown) is killed by the parent after
+    the limit plus its grace; the batch goes on and nothing is left behind."""
+    def hang(name, *args, **kwargs):
+        if name == "slow":
+            time.sleep(600)
+        return real(name, *args, **kwargs)
+
+    real = reports.run_one
+    monkeypatch.setattr(reports, "run_one", hang)  # the workers are forked: they inherit the patched function
+    monkeypatch.setattr(reports, "TIMEOUT_GRACE_S", 1.0)
+    t0 = time.monotonic()
+    res = reports.run_reports(["slow", "demo"], out=tmp_path / "reports", jobs=2, timeout=20)
+    assert time.monotonic() - t0 < 60
+    status = {r.name: r for r in res}
+    assert status["demo"].status == "ok", status["demo"].message
+    assert status["slow"].status == "failed"
+    assert status["slow"].message.startswith("slow: stopped after "), status["slow"].message
+    assert "over its time limit of 20 s" in status["slow"].message
+    assert "where: File" in status["slow"].message and "in hang" in status["slow"].message  # the stack, innermost
+    assert not (tmp_path / "reports" / "slow").exists()
+    assert no_temp(tmp_path / "reports")
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "nan", "inf", "soon"])
+def test_bad_timeout_is_a_usage_error(nbdir, tmp_path, monkeypatch, capsys, value):
+    with pytest.raises(SystemExit) as exc:  # argparse refuses it: exit 2, one line
+        main(["report", "demo", "--out", str(tmp_path / "r"), "--timeout", value])
+    assert exc.value.code == 2
+    assert "--timeout" in capsys.readouterr().err
+    monkeypatch.setenv(reports.TIMEOUT_ENV, value)
+    with pytest.raises(UsageError, match=reports.TIMEOUT_ENV):
+        reports.run_reports(["demo"], out=tmp_path / "r")
+    assert not (tmp_path / "r").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analysis.cli import add_json_option, positive_int_type, print_json
+from analysis.cli import add_json_option, positive_float_type, positive_int_type, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,6 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-p", dest="params", action="append", default=[], metavar="KEY=VALUE",
                    help="override a notebook parameter (checked against its declared type)")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument("--timeout", type=positive_float_type, default=None, metavar="SECONDS",
+                   help="time limit of one report; a report over it fails, the others go on (default: "
+                        "$FRONTIER_ATLAS_REPORT_TIMEOUT, else 1800)")
     p.add_argument("--list", action="store_true", help="list the notebooks and their parameters, then exit")
     add_json_option(p)
     p.set_defaults(func=run)
@@ -48,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
 
     out = reports.DEFAULT_OUT if args.out is None else args.out
     results = reports.run_reports(args.names or None, out=out, jobs=args.jobs, data_spec=args.data,
-                                  overrides=args.params, force=args.force, progress=progress)
+                                  overrides=args.params, force=args.force, progress=progress,
+                                  timeout=args.timeout)
     failed = [r for r in results if r.status == "failed"]
     if args.json:
         print_json({"out": str(out), "reports": [vars(r) for r in results], "failed": len(failed)})
