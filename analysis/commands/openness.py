@@ -173,7 +173,9 @@ def run_lag(args: argparse.Namespace) -> int:
         return 0
     what = (f"benchmark {res.benchmark}, setting {res.setting}, dated by {res.date_basis}" if res.metric == "score"
             else "training compute")
-    lvl = "{:.1f}" if res.metric == "score" else "{:.2e}"
+    from analysis.figures import pow10
+
+    level = (lambda v: f"{v:.1f}") if res.metric == "score" else (lambda v: pow10(v, 3))  # FLOP as 3.8×10²⁵, no e+25
     ci = int(round(100 * res.ci_level))
     print(f"Open-weights lag behind closed models on {what} (top-{res.top_k}; {ds.label})")
     print(f"median lag: {_fmt(res.median_lag_months)} months, {ci}% CI [{_fmt(res.lag_months_ci[0])}, "
@@ -181,10 +183,10 @@ def run_lag(args: argparse.Namespace) -> int:
           f"matched crossings, {res.n_censored} censored (Kaplan-Meier median {_fmt(res.km_median_lag_months)}); "
           f"window {_date(res.window[0])} to {_date(res.window[1])}")
     for r in res.matched.to_dict(orient="records"):
-        print(f"  {_date(r['closed_date'])} {r['closed_model']:<28} {lvl.format(r['level']):>9}  -> "
+        print(f"  {_date(r['closed_date'])} {r['closed_model']:<28} {level(r['level']):>9}  -> "
               f"{_date(r['open_date'])} {r['open_model']:<28} {r['lag_months']:6.1f} months")
     for r in res.censored.to_dict(orient="records"):
-        print(f"  {_date(r['closed_date'])} {r['closed_model']:<28} {lvl.format(r['level']):>9}  -> not reached "
+        print(f"  {_date(r['closed_date'])} {r['closed_model']:<28} {level(r['level']):>9}  -> not reached "
               f"yet (>{r['censored_months']:.1f} months)")
     for n in res.notes:
         print(f"note: {n}")
