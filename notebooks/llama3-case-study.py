@@ -230,9 +230,8 @@ if len(ds.openness) and "llama-3-70b" in set(ds.openness["model_id"]):
 # %% [markdown]
 # ## What followed
 #
-# Three months later Meta released Llama 3.1 405B, trained with 3.8×10²⁵ FLOP, the largest open-weights training
-# run at the time; Llama 4 (April 2025) moved to mixture-of-experts. The figure places the Llama family's compute
-# against the largest closed training run to date.
+# Meta's later releases (Llama 3.1, 3.3 and 4) against the largest closed training run to date: the figure places
+# the Llama family's training compute on the closed record, and the text below reads the saved table.
 
 # %%
 # Meta's own Llama releases (the default table also holds other developers' Llama fine-tunes, e.g. NVIDIA's)
@@ -242,6 +241,10 @@ closed_all = models[~models["access"].isin(data.OPEN_WEIGHTS) & models["access"]
                     & models["training_compute_flop"].notna()].sort_values("release_date")
 closed_all = closed_all[closed_all["release_date"] >= pd.Timestamp("2020-01-01")]
 record = closed_all.assign(record=closed_all["training_compute_flop"].cummax())
+# the closed record standing on each Llama release date (the step line below), and the release's share of it
+at_release = pd.merge_asof(fam[["release_date"]].reset_index(), record[["release_date", "record"]],
+                           on="release_date", direction="backward").set_index("index")["record"]
+fam = fam.assign(closed_record_flop=at_release, share_of_closed_record=fam["training_compute_flop"] / at_release)
 fig, ax = new_figure()
 ax.step(record["release_date"], record["record"], where="post", color=CLOSED_COLOR, lw=2,
         label="largest closed training run to date")
@@ -257,10 +260,20 @@ legend_below(ax)
 out.figure(fig, "llama-family-vs-closed-frontier",
            caption="Training compute of Meta's Llama models against the largest closed-model training run to date.",
            alt="Scatter of Llama models below a rising step line of the closed record, 3.1 405B closest to it.",
-           table=pd.concat([fam[["id", "name", "release_date", "training_compute_flop"]].assign(series="llama"),
+           table=pd.concat([fam[["id", "name", "release_date", "training_compute_flop", "closed_record_flop",
+                                 "share_of_closed_record"]].assign(series="llama"),
                             record[["id", "name", "release_date", "record"]]
                             .rename(columns={"record": "training_compute_flop"}).assign(series="closed-record")],
                            ignore_index=True), source=ds.label)
+if len(fam):  # the family's largest run, read from the saved table (its first rows are the Llama models, in order)
+    T, big = "llama-family-vs-closed-frontier", int(np.argmax(fam["training_compute_flop"].to_numpy()))
+    text = (f"The largest Llama training run in this data is {html.escape(str(fam['name'].iloc[big]))}, released "
+            f"{out.number(T, big, 'release_date', '{}')} with {out.number(T, big, 'training_compute_flop', '{:.2g}')} "
+            "FLOP")
+    if pd.notna(fam["closed_record_flop"].iloc[big]):
+        text += (f": {out.number(T, big, 'share_of_closed_record', '{:.0%}')} of the largest closed training run "
+                 f"to that date ({out.number(T, big, 'closed_record_flop', '{:.2g}')} FLOP).")
+    out.prose(text + ("" if text.endswith(".") else "."))
 
 # %% [markdown]
 # ## Llama 3's own spillover
