@@ -23,10 +23,10 @@
 # level; both are averaged over the days of the window, with a bootstrap interval over models (calibrated, see
 # `analysis/capabilities.py`). Open weights = Epoch's accessibility "Open weights (…)".
 #
-# **Caveats.** Epoch re-fits the ECI with each release, so levels and gaps move between vintages: our points gap
-# reproduces Epoch's published 7–8 points, our months gap is longer than their 3–4 months because the closed
-# frontier rises fewer points per month in this vintage (tests/test_capabilities.py). Reasoning-effort
-# versions share their model's ECI. The residual trend against compute mixes pre-training efficiency with
+# **Caveats.** Epoch re-fits the ECI with each release, so levels and gaps move between vintages: compare our gaps
+# with Epoch's published ones (the comparison below reads both from saved tables) knowing that the months gap also
+# depends on how fast the leader's frontier rises in the vintage used. Reasoning-effort versions share their
+# model's ECI. The residual trend against compute mixes pre-training efficiency with
 # post-training, data and inference-time reasoning. Hub scores come from many evaluators and scaffolds.
 #
 # **Sources.** Epoch AI, "AI Benchmarking Hub" (CC BY 4.0, https://epoch.ai/benchmarks); Epoch AI, "Data on AI
