@@ -72,6 +72,62 @@ def test_hhi_interval_coverage(probs, n_models, high):
     assert LOW <= cover <= high, f"coverage {cover:.3f} for {probs} x {n_models}"
 
 
+def test_hhi_u_variance_by_hand_and_by_simulation():
+    """Hoeffding's variance of the U-statistic: two models over two equal groups is a fair coin (variance 1/4);
+    for a larger market it matches the variance of simulated estimates."""
+    assert comp.hhi_u_variance(np.array([0.5, 0.5]), 2) == pytest.approx(0.25)
+    assert comp.hhi_u_variance(np.array([1.0]), 50) == pytest.approx(0.0)  # a monopoly: always exactly 1
+    rng = np.random.default_rng(0)
+    p = np.array([0.4, 0.3, 0.2, 0.1])
+    sims = comp._hhi_u_counts(rng.multinomial(60, p, size=200_000), 60)
+    assert sims.mean() == pytest.approx(np.sum(p ** 2), abs=1e-3)
+    assert sims.var() == pytest.approx(comp.hhi_u_variance(p, 60), rel=0.02)
+
+
+def _direct_coverage(rng, p, n_models, reps, n_boot=400):
+    truth = float(np.sum(p ** 2))
+    hit = 0
+    for r in range(reps):
+        x = rng.multinomial(n_models, p)
+        x = x[x > 0].astype(float)
+        lo, hi = comp.hhi_interval(x, n_models, comp.hhi_unbiased(x, n_models), 0.9, n_boot=n_boot, seed=r)
+        hit += lo <= truth <= hi
+    return hit / reps
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n_models, groups, reps", [
+    # simulated path with bisection; before it, the 41-point grid rounded the bounds inward: 70% and 82% measured
+    (300, 30, 200), (200, 20, 200),
+    # normal path (HHI_NORMAL_MIN_MODELS and up): the exact U-statistic variance on a 2,001-point grid
+    (1500, 50, 300),
+])
+def test_hhi_interval_coverage_with_many_groups(n_models, groups, reps):
+    rng = np.random.default_rng(groups)
+    p = rng.dirichlet(np.full(groups, 0.7))  # unequal shares, as in real years
+    cover = _direct_coverage(rng, p, n_models, reps)
+    assert 0.85 <= cover <= 0.96, f"coverage {cover:.3f} at {n_models} models over {groups} groups"
+
+
+def test_hhi_normal_path_agrees_with_simulation_at_the_switch():
+    """At HHI_NORMAL_MIN_MODELS the two paths give the same interval within Monte Carlo error."""
+    rng = np.random.default_rng(4)
+    n = comp.HHI_NORMAL_MIN_MODELS
+    x = rng.multinomial(n, rng.dirichlet(np.full(40, 0.7))).astype(float)
+    x = x[x > 0]
+    est = comp.hhi_unbiased(x, n)
+    normal = comp.hhi_interval(x, n, est, 0.9, n_boot=2000)
+    old = comp.HHI_NORMAL_MIN_MODELS
+    try:
+        comp.HHI_NORMAL_MIN_MODELS = n + 1
+        simulated = comp.hhi_interval(x, n, est, 0.9, n_boot=2000)
+    finally:
+        comp.HHI_NORMAL_MIN_MODELS = old
+    width = normal[1] - normal[0]
+    assert normal[0] < est < normal[1]
+    assert abs(normal[0] - simulated[0]) < 0.1 * width and abs(normal[1] - simulated[1]) < 0.1 * width
+
+
 def test_hhi_too_few_models_is_said_not_guessed():
     """8 equal organizations, 10 models a year (the review's 3%-coverage case): no interval, a note instead."""
     c = comp.concentration(_market(np.random.default_rng(3), np.full(8, 1 / 8), 10, range(2000, 2040)),
