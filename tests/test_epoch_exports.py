@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 
 import pytest
 
@@ -36,7 +37,10 @@ def test_every_report_builds_on_every_epoch_export(tmp_path, monkeypatch, export
         pytest.skip(f"{export} not in the reference folder")
     monkeypatch.setattr(reports, "NOTEBOOKS", reports.ROOT / "notebooks")
     names = reports.available() if export in FULL or os.environ.get("FRONTIER_ATLAS_EPOCH_BATCH") == "all" else BROKE
-    res = reports.run_reports(names, out=tmp_path / "reports", jobs=2, data_spec=f"epoch:{path}")
+    # the kernels read a private copy: the reference folder may sit on a slow or read-only mount
+    local = tmp_path / export
+    shutil.copyfile(path, local)
+    res = reports.run_reports(names, out=tmp_path / "reports", jobs=2, data_spec=f"epoch:{local}")
     assert [r.name for r in res] == names
     bad = [r.message for r in res if r.status != "ok" and not LOCATED.match(r.message)]
     assert not bad, bad
