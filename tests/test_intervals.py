@@ -100,7 +100,7 @@ def _direct_coverage(rng, p, n_models, reps, n_boot=400):
     # simulated path with bisection; before it, the 41-point grid rounded the bounds inward: 70% and 82% measured
     (300, 30, 200), (200, 20, 200),
     # normal path (HHI_NORMAL_MIN_MODELS and up): the exact U-statistic variance on a 2,001-point grid
-    (1500, 50, 300),
+    (1500, 50, 300), (500, 5, 300), (600, 200, 300),
 ])
 def test_hhi_interval_coverage_with_many_groups(n_models, groups, reps):
     rng = np.random.default_rng(groups)
