@@ -17,6 +17,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -91,22 +92,34 @@ def check_frame(df: pd.DataFrame, resource: schema.Resource, file: str, today: p
 
 
 def plausibility(models: pd.DataFrame, file: str) -> list[Problem]:
-    """Warnings on models.csv rows whose numbers disagree with each other."""
+    """Warnings on models.csv rows whose numbers disagree with each other (row order, then check order)."""
+    def num(col: str) -> np.ndarray:
+        return pd.to_numeric(models[col], errors="coerce").to_numpy(dtype=float)
+
+    act, par, d, c = num("active_parameters"), num("parameters"), num("training_tokens"), num("training_compute_flop")
+    n = np.where(np.isnan(act), par, act)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        ok = ~np.isnan(n) & ~np.isnan(d) & ~np.isnan(c) & (np.fmin(np.fmin(n, d), c) > 0)
+        ratio = np.where(ok, 6 * n * d / np.where(ok, c, 1.0), 1.0)
+    six_nd = ok & ((ratio > SIX_ND_TOLERANCE) | (ratio < 1 / SIX_ND_TOLERANCE))
+    moe = (models["architecture"] == "moe").to_numpy() & np.isnan(act) & ~np.isnan(par)
+    over = ~np.isnan(act) & ~np.isnan(par) & (act > par)
+    no_method = ~np.isnan(c) & models["compute_method"].isna().to_numpy()
+    lines = models.index
     out: list[Problem] = []
-    for line, r in models.iterrows():
-        n = r["active_parameters"] if pd.notna(r["active_parameters"]) else r["parameters"]
-        d, c = r["training_tokens"], r["training_compute_flop"]
-        if pd.notna(n) and pd.notna(d) and pd.notna(c) and min(n, d, c) > 0:
-            ratio = 6 * n * d / c
-            if ratio > SIX_ND_TOLERANCE or ratio < 1 / SIX_ND_TOLERANCE:
-                out.append(Problem(file, int(line), "training_compute_flop",
-                                   f"6*N*D = {6 * n * d:.3g} FLOP is {ratio:.2g}x the stated {c:.3g} FLOP", "warning"))
-        if r["architecture"] == "moe" and pd.isna(r["active_parameters"]) and pd.notna(r["parameters"]):
-            out.append(Problem(file, int(line), "active_parameters", "mixture-of-experts model without active parameters", "warning"))
-        if pd.notna(r["active_parameters"]) and pd.notna(r["parameters"]) and r["active_parameters"] > r["parameters"]:
-            out.append(Problem(file, int(line), "active_parameters", "active parameters exceed total parameters"))
-        if pd.notna(r["training_compute_flop"]) and pd.isna(r["compute_method"]):
-            out.append(Problem(file, int(line), "compute_method", "training compute given without its estimation method"))
+    for i in np.flatnonzero(six_nd | moe | over | no_method):
+        line = int(lines[i])
+        if six_nd[i]:
+            out.append(Problem(file, line, "training_compute_flop",
+                               f"6*N*D = {6 * n[i] * d[i]:.3g} FLOP is {ratio[i]:.2g}x the stated {c[i]:.3g} FLOP",
+                               "warning"))
+        if moe[i]:
+            out.append(Problem(file, line, "active_parameters", "mixture-of-experts model without active parameters",
+                               "warning"))
+        if over[i]:
+            out.append(Problem(file, line, "active_parameters", "active parameters exceed total parameters"))
+        if no_method[i]:
+            out.append(Problem(file, line, "compute_method", "training compute given without its estimation method"))
     return out
 
 
