@@ -53,3 +53,22 @@ def test_notebooks_stay_thin(name):
         if cell.cell_type == "code":
             tree = ast.parse(cell.source)
             assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))], name
+
+
+# Findings typed into authored markdown: a measured magnitude (3.8×10²⁵ FLOP, 3.8e25), a growth rate (4.2x/yr) or a
+# gap in months. Such numbers must come from a saved table through `out.number` (generated prose), so that they
+# follow the data. Bare powers of ten (thresholds such as 10²⁵ FLOP) and cited inputs (6.4M GPU-hours) are allowed.
+TYPED_FINDING = __import__("re").compile(
+    r"\d(?:\.\d+)?\s*(?:×|x)\s*10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+"  # mantissa × power of ten
+    r"|\d(?:\.\d+)?e[+-]?\d{1,2}\b"  # e-notation
+    r"|\d(?:\.\d+)?\s*(?:x|×)\s*(?:/\s*yr|per year|a year)"  # growth factors
+    r"|\d(?:[.–-]\d+)?\s+months\b")  # gaps and lags in months
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_findings_typed_into_markdown(name):
+    """Before: the Llama 3 notebook typed '3.8×10²⁵ FLOP, the largest open-weights run' and the capabilities
+    notebook 'our months gap is longer than their 3–4 months' into authored markdown."""
+    nb = jupytext.read(NB_DIR / f"{name}.py")
+    bad = [m.group(0) for c in nb.cells if c.cell_type == "markdown" for m in TYPED_FINDING.finditer(c.source)]
+    assert not bad, f"{name}: numbers typed into markdown (generate them from a table): {bad}"
