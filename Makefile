@@ -51,7 +51,7 @@ lint: $(STAMP) ## Lint the code (ruff) and check notebooks are stored without ou
 
 datapackage: $(STAMP) ## Refresh data/datapackage.json (dictionary + sha256) after editing data/*.csv
 	$(BIN)/python tools/build_datapackage.py
-	$(BIN)/python -c "from analysis import snapshot_package; print('wrote', snapshot_package.write())"
+	$(BIN)/python -c "from analysis.data import snapshot_package; print('wrote', snapshot_package.write())"
 
 lock: $(STAMP) ## Re-resolve requirements.in into requirements.lock (needs network to PyPI)
 	$(BIN)/python -m pip install --quiet uv && $(BIN)/python -m uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock

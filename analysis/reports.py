@@ -31,10 +31,11 @@ from importlib import metadata
 from pathlib import Path
 
 import analysis
-from analysis import schema
-from analysis.data import parse_spec, sha256_file
+from analysis.data import schema
+from analysis.data.dataset import parse_spec
+from analysis.data.safeio import check_regular
+from analysis.data.tables import sha256_file
 from analysis.errors import AtlasError, UsageError
-from analysis.safeio import check_regular
 
 ROOT = schema.PROJECT_ROOT
 # FRONTIER_ATLAS_NOTEBOOKS points the runner at another notebooks folder (used by the tests).
@@ -169,7 +170,7 @@ def parse_overrides(items: list[str]) -> dict[str, str]:
 
 
 def _approaches() -> tuple[str, ...]:
-    from analysis.scaling import APPROACHES
+    from analysis.metrics.scaling import APPROACHES
 
     return tuple(APPROACHES)
 
@@ -214,7 +215,7 @@ def data_files(data_spec: str | None) -> list[Path]:
     if path is not None:
         files.append(path)
     if kind == "default":  # the pinned upstream snapshot under the overlay
-        from analysis import upstream
+        from analysis.data import upstream
 
         files.append(upstream.find("notable_ai_models").path)
     return [f for f in files if f.exists()]
@@ -281,7 +282,7 @@ def versions() -> dict[str, str]:
 
 def data_source(data_spec: str | None) -> dict:
     """Which data the report ran on: label, upstream vintage, model rows, overlay counts and hashes."""
-    from analysis import data
+    from analysis.data import dataset as data
 
     p = data.load(data_spec).provenance()
     return {k: p[k] for k in ("label", "vintage", "models", "overlay")}

@@ -21,7 +21,7 @@
 # **Method.** A group's *frontier* is its running best ECI by release date. The gap in points is the vertical
 # distance between the two frontiers, the gap in months how long the leader has stood above the follower's current
 # level; both are averaged over the days of the window, with a bootstrap interval over models (calibrated, see
-# `analysis/capabilities.py`). Open weights = Epoch's accessibility "Open weights (…)".
+# `analysis/metrics/capabilities.py`). Open weights = Epoch's accessibility "Open weights (…)".
 #
 # **Caveats.** Epoch re-fits the ECI with each release, so levels and gaps move between vintages: our points gap
 # reproduces Epoch's published 7–8 points, our months gap is longer than their 3–4 months because the closed
@@ -47,14 +47,15 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis import benchmark_hub as bh
-from analysis import capabilities as cap
 from analysis import constants as C
-from analysis import spillovers as sp
-from analysis import upstream
-from analysis.commands.spillovers import load_with_bases
+from analysis.cli.commands.spillovers import load_with_bases
+from analysis.data import benchmark_hub as bh
+from analysis.data import upstream
 from analysis.errors import AnalysisError
-from analysis.figures import (
+from analysis.metrics import capabilities as cap
+from analysis.metrics import spillovers as sp
+from analysis.metrics.openness import open_closed_lag
+from analysis.reporting.figures import (
     CLOSED_COLOR,
     OPEN_COLOR,
     PALETTE,
@@ -64,7 +65,6 @@ from analysis.figures import (
     short_label,
     year_axis,
 )
-from analysis.openness import open_closed_lag
 
 out = ReportOutput(output_dir)
 hub = bh.load_hub(hub_vintage)
@@ -247,7 +247,7 @@ out.figure(fig, "benchmark-saturation",
            alt="Dot plot, one row per benchmark, closed and open best scores joined by a line.", table=sat,
            source=HUB_SOURCE)
 # thresholds of the summary: a saturation ceiling (parameter), gaps counted as close or wide (points), and the share of
-# the best score whose time to reach is reported (analysis/capabilities.py, `years_to_90pct`)
+# the best score whose time to reach is reported (analysis/metrics/capabilities.py, `years_to_90pct`)
 thresholds = pd.DataFrame([{"ceiling": ceiling, "close_gap_points": 5, "wide_gap_points": 20, "progress_share": 0.9}])
 out.table(thresholds, "benchmark-saturation-thresholds")
 close_gap, wide_gap = thresholds.at[0, "close_gap_points"], thresholds.at[0, "wide_gap_points"]
@@ -301,7 +301,7 @@ out.prose(f"On the ECI the crossing-based lag is {out.number('hub-lag-by-benchma
 #
 # Epoch records, for some notable models, the base model they were built from. A base name is matched to a notable
 # model exactly (case and spacing aside) or through a documented alias; its family and developer come from a
-# documented pattern table (`analysis/spillovers.py`).
+# documented pattern table (`analysis/metrics/spillovers.py`).
 
 # %%
 ds = load_with_bases(data_spec or None)

@@ -30,18 +30,20 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 
 # %% [markdown]
 # ## 1. Load the data
-# `data.load()` returns every table (models, benchmarks, openness, transparency, hardware) as pandas DataFrames,
+# `dataset.load()` returns every table (models, benchmarks, openness, transparency, hardware) as pandas DataFrames,
 # with a label saying where they came from.
 
 # %%
 import pandas as pd
 from IPython.display import HTML, display
 
-from analysis import checks, data, explore, openness, scaling, trends
-from analysis.figures import ReportOutput, human_table
+from analysis.data import dataset
+from analysis.metrics import checks, openness, scaling, trends
+from analysis.reporting import explore
+from analysis.reporting.figures import ReportOutput, human_table
 
 out = ReportOutput(output_dir)
-ds = data.load(data_spec or None)
+ds = dataset.load(data_spec or None)
 models = ds.models
 out.table(pd.DataFrame([{"data": ds.label, "models": len(models),
                          "first_release": models["release_date"].min(), "last_release": models["release_date"].max(),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import schema
+from analysis.data import schema
 
 ROOT = Path(__file__).resolve().parents[1]
 # FRONTIER_ATLAS_REFERENCE points at the reference folder when the project is checked out elsewhere (a worktree)

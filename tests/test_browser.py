@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import data, reports
+from analysis import reports
+from analysis.data import dataset as data
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import analysis.commands as pkg
-from analysis.cli import build_parser, main
+import analysis.cli.commands as pkg
+from analysis.cli.main import build_parser, main
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(pkg.__path__))
 COMMANDS = ["validate", "trend", "thresholds", "data-needed", "compute", "openness", "openness-score", "lag",
@@ -24,7 +24,7 @@ COMMANDS = ["validate", "trend", "thresholds", "data-needed", "compute", "openne
 def test_every_command_module_imports(mod):
     import argparse
 
-    module = importlib.import_module(f"analysis.commands.{mod}")
+    module = importlib.import_module(f"analysis.cli.commands.{mod}")
     module.register(argparse.ArgumentParser().add_subparsers())
 
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import frontier as F
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics import frontier as F
 
 
 def hand_table() -> pd.DataFrame:

@@ -18,11 +18,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import constants as C
-from analysis import data, epoch, trends, upstream
-from analysis import infrastructure as I
-from analysis import training_cost as T
-from analysis.cli import main
+from analysis.cli.main import main
+from analysis.data import dataset as data
+from analysis.data import epoch, upstream
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics import infrastructure as I
+from analysis.metrics import training_cost as T
+from analysis.metrics import trends
 
 VINTAGE = "2026-07-19"
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import trends as T
+from analysis.metrics import trends as T
 
 
 def test_resampled_residuals_have_the_unbiased_residual_variance():

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from analysis import reports
-from analysis.cli import main
+from analysis.cli.main import main
 from analysis.errors import AtlasError, UsageError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"

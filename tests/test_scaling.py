@@ -1,4 +1,4 @@
-"""Tests of analysis.scaling and the `data-needed` command: published values, hand computations, properties."""
+"""Tests of analysis.metrics.scaling and the `data-needed` command: published values, hand computations, properties."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import constants as C
-from analysis import scaling as S
-from analysis.cli import main
+from analysis.cli.main import main
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics import scaling as S
 
 REF = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 needs_ref = pytest.mark.skipif(not REF.is_dir(), reason="../shared/reference not present")
@@ -428,7 +428,7 @@ def test_data_wall_on_epoch_notable_models():
     """Against Villalobos et al. 2024 (median 2028, 80% CI 2026-2032): on Epoch's notable models since 2018 the
     frontier language-model trend reaches the ~300T-token stock within 2026-2034 (a different dataset, window and
     method than theirs, so we only ask for the same few-year horizon)."""
-    from analysis.epoch import load_epoch
+    from analysis.data.epoch import load_epoch
 
     m = load_epoch(REF / "epoch_notable_ai_models.csv").models
     w = S.data_wall(m)  # default window: since 2018

@@ -1,0 +1,262 @@
+"""Openness and competition commands: ``openness``, ``openness-score``, ``lag``, ``concentration``."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from analysis.cli.args import (
+    add_data_option,
+    add_json_option,
+    bootstrap_type,
+    confidence_type,
+    date_option,
+    format_interval,
+    positive_int_type,
+    print_json,
+    seed_type,
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("openness", help="share of models released with open weights, with binomial intervals",
+                       description="Share of notable (or frontier) models released with open weights per year "
+                                   "(Wilson intervals, 90% by default). Open = the models' access column (Epoch AI "
+                                   "accessibility; one rule for the toolkit); unknown access is excluded.")
+    add_data_option(p)
+    p.add_argument("--by", choices=("year", "org", "country", "access"), default="year",
+                   help="year (default); org = organization type; country; access = share of each access category")
+    p.add_argument("--subset", choices=("notable", "frontier"), default="notable",
+                   help="notable = every model (default); frontier = top-10 by compute at release")
+    p.add_argument("--method", choices=("wilson", "clopper-pearson"), default="wilson", help="binomial interval")
+    p.add_argument("--top-k", type=int, default=10, help="frontier size with --subset frontier (default 10)")
+    p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
+    add_json_option(p)
+    p.set_defaults(func=run_openness)
+
+    p = sub.add_parser("openness-score", help="explain a model's 14-dimension openness score",
+                       description="Openness index (open=1, partial=0.5, closed=0 over 14 dimensions; Liesenfeld et "
+                                   "al. 2023 / European Open Source AI Index), sub-scores, MOF class and OSI OSAID "
+                                   "screen (documented approximations), with evidence for each dimension.")
+    p.add_argument("model_id", metavar="MODEL_ID", help="model id in data/openness.csv, e.g. llama-3.1-405b")
+    add_data_option(p)
+    add_json_option(p)
+    p.set_defaults(func=run_openness_score)
+
+    p = sub.add_parser("lag", help="how many months open-weights models trail closed ones",
+                       description="For each new best closed score (or compute level), the months until an open-"
+                                   "weights model reached it. One evaluation setting per benchmark (MMLU 5-shot, GPQA "
+                                   "Diamond 0-shot by default; --setting any mixes them only on request); scores dated "
+                                   "by evaluation date where known. Median over open models (crossings by one model "
+                                   "are one cluster) with a distribution-free order-statistic interval (90%); "
+                                   "crossings not yet matched are censored (Kaplan-Meier median also shown).")
+    add_data_option(p)
+    p.add_argument("--benchmark", default="mmlu", help="benchmark slug in the benchmarks table (default mmlu)")
+    p.add_argument("--setting", default=None,
+                   help="evaluation setting (e.g. '5-shot'); default: the benchmark's default setting; 'any' = "
+                        "each model's best score across settings")
+    p.add_argument("--date-by", choices=("evaluation", "release"), default="evaluation",
+                   help="date scores by evaluation date where known (default) or by model release")
+    p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
+    p.add_argument("--metric", choices=("score", "compute"), default="score",
+                   help="score = benchmark score (default); compute = training compute")
+    p.add_argument("--top-k", type=positive_int_type, default=1, help="compare the k-th best open vs closed (default 1)")
+    p.add_argument("--domain", default=None, help="with --metric compute: only this domain (e.g. language)")
+    p.add_argument("--since", default=None, metavar="DATE", help="only models released on/after DATE")
+    p.add_argument("--until", default=None, metavar="DATE", help="only models released on/before DATE")
+    p.add_argument("--seed", type=seed_type, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--source", choices=("auto", "table", "hub"), default="auto",
+                   help="benchmark scores from our benchmarks table or Epoch's Benchmarking Hub snapshot (eci and "
+                        "every hub benchmark); auto = the table for mmlu and gpqa-diamond, the hub otherwise")
+    add_json_option(p)
+    p.set_defaults(func=run_lag)
+
+    p = sub.add_parser("concentration", help="per-year HHI and top shares of organizations (or countries)",
+                       description="Herfindahl-Hirschman index of the year's notable or frontier models by "
+                                   "organization (equal fractional credit for co-developed models) or country, with "
+                                   "a 90% bootstrap interval, plus the number of organizations above 10²⁵ FLOP.")
+    add_data_option(p)
+    p.add_argument("--subset", choices=("notable", "frontier"), default="notable")
+    p.add_argument("--by", choices=("organization", "country"), default="organization")
+    p.add_argument("--since", type=int, default=None, metavar="YEAR", help="first year shown")
+    p.add_argument("--seed", type=seed_type, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--top-k", type=positive_int_type, default=10, help="frontier size with --subset frontier (default 10)")
+    p.add_argument("--confidence", type=confidence_type, default=0.90, help="interval level (default 0.90)")
+    p.add_argument("--bootstrap", type=bootstrap_type, default=1000, metavar="N",
+                   help="simulations per candidate in the HHI interval (default 1000, at most 100000)")
+    p.add_argument("--organizations", choices=("harmonized", "as-written"), default="harmonized",
+                   help="harmonized = parent families (Google Brain, DeepMind -> Google; default); as-written")
+    add_json_option(p)
+    p.set_defaults(func=run_concentration)
+
+
+def _fmt(x: float, nd: int = 1) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
+
+
+def _date(ts) -> str:
+    return "n/a" if ts is None or ts != ts else ts.strftime("%Y-%m-%d")
+
+
+
+
+def run_openness(args: argparse.Namespace) -> int:
+    from analysis.data.dataset import load
+    from analysis.metrics.openness import open_share
+
+    ds = load(args.data)
+    res = open_share(ds.models, ds.openness, by=args.by, subset=args.subset, method=args.method, top_k=args.top_k,
+                     confidence=args.confidence)
+    rows = [{**{k: v for k, v in r.items() if k not in ("share_low", "share_high")},
+             "share_ci": [r["share_low"], r["share_high"]]} for r in res.to_dict(orient="records")]
+    if args.json:
+        print_json({"data": ds.label, "subset": args.subset, "by": args.by, "method": res.attrs["method"],
+                    "confidence": res.attrs["confidence"], "n_models": int(res["n"].sum()) if args.by != "access"
+                    else int(res.drop_duplicates("year")["n"].sum()),
+                    "n_unknown_access": res.attrs["n_unknown"], "n_no_date": res.attrs["n_no_date"], "rows": rows})
+        return 0
+    conf = int(round(100 * res.attrs["confidence"]))
+    print(f"Open-weights share of {args.subset} models ({ds.label}); {args.method} {conf}% intervals")
+    label = {"year": None, "org": "org type", "country": "country", "access": "access"}[args.by]
+    head = "year" + (f"  {label:<28}" if label else "") + "     n   open   share   interval"
+    print(head)
+    for r in res.to_dict(orient="records"):
+        grp = f"  {str(r['group'])[:28]:<28}" if label else ""
+        print(f"{r['year']}{grp} {r['n']:5d} {r['k']:6d}  {100 * r['share']:5.1f}%  "
+              f"[{100 * r['share_low']:.1f}%, {100 * r['share_high']:.1f}%]")
+    print(f"excluded: {res.attrs['n_unknown']} model(s) with unknown access, {res.attrs['n_no_date']} without a date")
+    return 0
+
+
+def run_openness_score(args: argparse.Namespace) -> int:
+    from analysis.data.dataset import load
+    from analysis.metrics.openness import explain_openness
+
+    ds = load(args.data)
+    ex = explain_openness(ds.openness, args.model_id)
+    if args.json:
+        print_json(ex.to_dict())
+        return 0
+    print(ex.summary())
+    src = f"assessed by {ex.assessed_by or 'n/a'} on {_date(ex.assessed_date)}; licence type {ex.license_type or 'n/a'}"
+    print(src)
+    for r in ex.components.to_dict(orient="records"):
+        pts = "  - " if r["code"] is None else f"{r['points']:4.1f}"
+        print(f"  {r['group']:<13} {r['dimension']:<18} {str(r['code']):<8} {pts}  {r['evidence'] or ''}")
+        if r["note"]:
+            print(f"  {'':<13} {'':<18} {'':<8}       {r['note']}")
+    for cls, unmet in ex.mof.unmet.items():
+        if unmet:
+            print(f"MOF class {cls} not met: {', '.join(unmet)}")
+    return 0
+
+
+def run_lag(args: argparse.Namespace) -> int:
+    from analysis.data.dataset import load
+    from analysis.metrics.openness import capability_lag, compute_lag
+
+    since, until = date_option(args.since, "--since"), date_option(args.until, "--until")
+    ds = load(args.data)
+    hub = _hub_lag(args, ds, since, until)
+    if hub is not None:
+        res, label = hub
+        ds = type(ds)(**{**ds.__dict__, "spec": label})
+    elif args.metric == "score":
+        res = capability_lag(ds.benchmarks, ds.models, benchmark=args.benchmark, setting=args.setting,
+                             openness=ds.openness, top_k=args.top_k, since=since, until=until, seed=args.seed,
+                             confidence=args.confidence, date_by=args.date_by)
+    else:
+        res = compute_lag(ds.models, ds.openness, top_k=args.top_k, domain=args.domain, since=since, until=until,
+                          seed=args.seed, confidence=args.confidence)
+    if args.json:
+        print_json({"data": ds.label, **res.to_dict()})
+        return 0
+    what = (f"benchmark {res.benchmark}, setting {res.setting}, dated by {res.date_basis}" if res.metric == "score"
+            else "training compute")
+    lvl = "{:.1f}" if res.metric == "score" else "{:.2e}"
+    ci = int(round(100 * res.ci_level))
+    print(f"Open-weights lag behind closed models on {what} (top-{res.top_k}; {ds.label})")
+    print(f"median lag: {_fmt(res.median_lag_months)} months, {ci}% CI [{_fmt(res.lag_months_ci[0])}, "
+          f"{_fmt(res.lag_months_ci[1])}] (order statistics over {res.n_clusters} open models) from n={res.n} "
+          f"matched crossings, {res.n_censored} censored (Kaplan-Meier median {_fmt(res.km_median_lag_months)}); "
+          f"window {_date(res.window[0])} to {_date(res.window[1])}")
+    for r in res.matched.to_dict(orient="records"):
+        print(f"  {_date(r['closed_date'])} {r['closed_model']:<28} {lvl.format(r['level']):>9}  -> "
+              f"{_date(r['open_date'])} {r['open_model']:<28} {r['lag_months']:6.1f} months")
+    for r in res.censored.to_dict(orient="records"):
+        print(f"  {_date(r['closed_date'])} {r['closed_model']:<28} {lvl.format(r['level']):>9}  -> not reached "
+              f"yet (>{r['censored_months']:.1f} months)")
+    for n in res.notes:
+        print(f"note: {n}")
+    return 0
+
+
+# Benchmarks our benchmarks table carries (README, Datasets): `--source auto` reads them from the table, every other
+# Benchmarking Hub benchmark (eci, frontiermath, swe-bench-verified, ...) from the hub snapshot.
+TABLE_BENCHMARKS = ("mmlu", "gpqa-diamond")
+
+
+def _hub_lag(args: argparse.Namespace, ds, since, until):
+    """The lag on a Benchmarking Hub benchmark (same lag function), or None when the table is to be used."""
+    from analysis.data import benchmark_hub as bh
+    from analysis.errors import UsageError
+    from analysis.metrics.openness import _window, open_closed_lag
+
+    source = getattr(args, "source", "auto")
+    if args.metric != "score" or source == "table":
+        return None
+    if source == "auto" and (args.benchmark in TABLE_BENCHMARKS or args.benchmark not in bh.BENCHMARKS):
+        return None
+    if args.benchmark not in bh.BENCHMARKS:
+        raise UsageError(f"--benchmark {args.benchmark!r} is not in the Benchmarking Hub; hub benchmarks: "
+                         f"{', '.join(sorted(bh.BENCHMARKS))}")
+    setting = args.setting if args.setting is not None else "default"
+    hub = bh.load_hub(benchmarks=[args.benchmark])
+    e = _window(bh.lag_entries(hub, args.benchmark, setting), since, until)
+    res = open_closed_lag(e, metric="score", benchmark=args.benchmark, top_k=args.top_k, seed=args.seed,
+                          as_of=until)
+    used = e.attrs.get("setting") or "best of all settings"
+    return res, f"Epoch AI Benchmarking Hub {bh.HUB_VINTAGE}, setting {used}"
+
+
+def run_concentration(args: argparse.Namespace) -> int:
+    from analysis.data.dataset import load
+    from analysis.metrics.competition import concentration, frontier_organizations
+
+    ds = load(args.data)
+    harmonize = args.organizations == "harmonized"
+    res = concentration(ds.models, by=args.by, subset=args.subset, seed=args.seed, top_k=args.top_k,
+                        confidence=args.confidence, n_boot=args.bootstrap, harmonize=harmonize)
+    orgs = frontier_organizations(ds.models, top_k=args.top_k, harmonize=harmonize)
+    if args.since is not None:
+        res = res[res["year"] >= args.since]
+        orgs = orgs[orgs["year"] >= args.since]
+    above = dict(zip(orgs["year"], orgs["n_orgs_above"])) if len(orgs) else {}
+    front = dict(zip(orgs["year"], orgs["n_orgs_frontier"])) if len(orgs) else {}
+    rows = []
+    for r in res.to_dict(orient="records"):
+        rows.append({"year": r["year"], "n_models": r["n_models"], "n_groups": r["n_groups"], "hhi": r["hhi"],
+                     "hhi_estimate": r["hhi_estimate"], "hhi_estimate_ci": [r["hhi_low"], r["hhi_high"]],
+                     "hhi_ci": [r["hhi_low"], r["hhi_high"]], "hhi_note": r["hhi_note"],
+                     "effective_number": r["effective_number"],
+                     "top1": r["top1"], "top1_share": r["top1_share"], "top3_share": r["top3_share"],
+                     "n_orgs_frontier": int(front.get(r["year"], 0)),
+                     "n_orgs_above_1e25_flop": int(above.get(r["year"], 0))})
+    if args.json:
+        print_json({"data": ds.label, "subset": args.subset, "by": args.by, "confidence": res.attrs["confidence"],
+                    "ci_level": res.attrs["ci_level"], "organizations": args.organizations,
+                    "n_boot": res.attrs["n_boot"], "seed": args.seed, "n_no_date": res.attrs["n_no_date"],
+                    "split": "equal fractional credit among co-developing organizations", "years": rows})
+        return 0
+    ci = int(round(100 * res.attrs["ci_level"]))
+    print(f"Concentration of {args.subset} models by {args.by} ({ds.label}; organizations {args.organizations}); "
+          f"HHI on shares in [0,1]; estimate = bias-corrected, {ci}% interval by test inversion ('n/a' = too few models)")
+    print("year  models groups   HHI  estimate interval         eff.n  top1 (share)                    top3  orgs>10²⁵")
+    for r in rows:
+        top = f"{r['top1'][:24]} ({100 * r['top1_share']:.0f}%)"
+        print(f"{r['year']}  {r['n_models']:6d} {r['n_groups']:6d} {r['hhi']:.3f}  {r['hhi_estimate']:7.3f}  "
+              f"{format_interval(r['hhi_ci'][0], r['hhi_ci'][1], 3, 14)}  {r['effective_number']:5.1f}  {top:<31} "
+              f"{100 * r['top3_share']:4.0f}%  {r['n_orgs_above_1e25_flop']:5d}")
+    if res.attrs["n_no_date"]:
+        print(f"excluded: {res.attrs['n_no_date']} model(s) without a release date")
+    return 0
