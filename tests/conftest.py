@@ -75,7 +75,7 @@ def models_csv(tmp_path):
 @pytest.fixture(scope="session")
 def built_reports(tmp_path_factory):
     """Every notebook built once per test session (bundled data; confidence 0.95 and a narrower window)."""
-    from analysis import reports
+    from analysis.reporting import reports
 
     out = tmp_path_factory.mktemp("reports")
     results = reports.run_reports(reports.available(), out=out, jobs=2, overrides=["confidence=0.95", "since=2014-01-01"])

@@ -12,12 +12,11 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis import render
 from analysis.cli import main as cli
 from analysis.cli.args import format_interval
 from analysis.errors import AnalysisError
 from analysis.metrics import checks
-from analysis.reporting import figures
+from analysis.reporting import figures, render
 from tests.conftest import ROOT
 
 # --- numbers ------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from analysis import reports
+from analysis.reporting import reports
 from analysis.reporting.figures import format_number
 from tests.conftest import REF
 

@@ -318,7 +318,7 @@ def test_additions_do_not_move_threshold_or_size_band_counts(ds):
 
 
 def test_report_provenance_names_vintage_overlay_counts_and_both_hashes(ds, snap):
-    from analysis import reports
+    from analysis.reporting import reports
 
     src = reports.data_source(None)
     assert src["vintage"] == snap.vintage and src["models"] == len(ds.models)

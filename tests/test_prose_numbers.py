@@ -23,7 +23,7 @@ import re
 
 import pytest
 
-from analysis import reports
+from analysis.reporting import reports
 
 pytestmark = pytest.mark.slow
 NOTEBOOKS = reports.available()

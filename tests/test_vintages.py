@@ -273,7 +273,7 @@ def test_data_spec_names_a_pinned_vintage():
 
 def test_reports_accept_a_vintage_as_data():
     """`frontier-atlas report --data epoch-vintage:DATE` hands the notebooks the snapshot's path as epoch:PATH."""
-    from analysis import reports
+    from analysis.reporting import reports
 
     params = reports.resolve_parameters("compute-trends", {}, f"epoch-vintage:{OLD_V}")
     assert params["data_spec"] == "epoch:" + str(upstream.find("notable_ai_models", OLD_V).path.resolve())

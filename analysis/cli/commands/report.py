@@ -28,8 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis import reports
     from analysis.errors import UsageError
+    from analysis.reporting import reports
 
     if args.list:
         rows = {n: {k: {"type": v.type, "default": v.default, "help": v.help}

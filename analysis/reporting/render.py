@@ -156,7 +156,7 @@ _ORDER = {n: i for i, n in enumerate(("explore", "compute-trends", "parameter-gr
 def write_index(out: Path) -> Path:
     """reports/index.html: every report and figure, each with a ready citation."""
     from analysis.data.safeio import atomic_write_text
-    from analysis.reports import citation_year, report_manifests
+    from analysis.reporting.reports import citation_year, report_manifests
 
     year = citation_year()
     # only our own manifests: a foreign folder or manifest.json in --out is ignored

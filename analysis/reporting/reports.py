@@ -626,7 +626,7 @@ def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force
     try:
         import papermill as pm  # imported only when something must run: keeps no-op runs fast
 
-        from analysis.render import render_html
+        from analysis.reporting.render import render_html
 
         tmp.mkdir()
         nb = read_notebook(name)
@@ -994,13 +994,13 @@ def run_reports(names: list[str] | None = None, *, out: Path | str = DEFAULT_OUT
             if todo:
                 import papermill  # noqa: F401  (imported once here, inherited by the forked workers)
 
-                import analysis.render  # noqa: F401
+                import analysis.reporting.render  # noqa: F401
             try:
                 _run_workers(todo, out, per_report, data_spec, jobs, run_id, lock_fd, results, len(names), progress,
                              float(timeout))
             finally:
                 cleanup_temp(out, run_id)
-            from analysis.render import write_index
+            from analysis.reporting.render import write_index
 
             try:
                 write_index(out)
