@@ -48,9 +48,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
-from analysis.cli.commands.spillovers import load_with_bases
 from analysis.data import benchmark_hub as bh
 from analysis.data import upstream
+from analysis.data.dataset import load_with_bases
 from analysis.errors import AnalysisError
 from analysis.metrics import capabilities as cap
 from analysis.metrics import spillovers as sp

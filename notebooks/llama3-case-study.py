@@ -271,7 +271,7 @@ out.figure(fig, "llama-family-vs-closed-frontier",
 # developers is Meta.
 
 # %%
-from analysis.cli.commands.spillovers import load_with_bases  # noqa: E402
+from analysis.data.dataset import load_with_bases  # noqa: E402
 from analysis.metrics import spillovers  # noqa: E402
 
 sds = load_with_bases(data_spec or None)

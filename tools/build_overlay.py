@@ -89,7 +89,7 @@ def build(vintage: str | None = None) -> pd.DataFrame:
                 continue
             if f == "training_compute_flop" and r["compute_method"] == "epoch-ai":
                 continue
-            if overlay._missing(r[f]) or overlay.same_value(r[f], u[f], overlay.RESTATE_TOLERANCE):
+            if overlay.is_missing(r[f]) or overlay.same_value(r[f], u[f], overlay.RESTATE_TOLERANCE):
                 continue
             changed.append(f)
         if "training_compute_flop" in changed:

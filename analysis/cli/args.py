@@ -158,3 +158,25 @@ def checked(type_fn, value: object, option: str):
         return type_fn(value)
     except argparse.ArgumentTypeError as exc:
         raise UsageError(f"{option}: {exc}") from None
+
+
+def whole_option(value: str, option: str, minimum: int) -> int:
+    """A whole-number option checked inside a command: UsageError (exit 2) naming the option."""
+    try:
+        v = int(str(value).strip())
+    except ValueError:
+        raise UsageError(f"{option}: expected a whole number, got {value!r}") from None
+    if v < minimum:
+        raise UsageError(f"{option}: must be at least {minimum}, got {v}")
+    return v
+
+
+def confidence_option(value: str) -> float:
+    """``--confidence`` checked inside a command, for analyses that need a level in [0.5, 1)."""
+    try:
+        c = float(value)
+    except ValueError:
+        raise UsageError(f"--confidence: expected a number such as 0.90, got {value!r}") from None
+    if not (0.5 <= c < 1) or math.isnan(c):
+        raise UsageError(f"--confidence: must be in [0.5, 1), e.g. 0.90; got {value}")
+    return c

@@ -13,6 +13,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from analysis.data.epoch import slugify
+
 PARAM_TOLERANCE = 0.05  # documented tolerance: parameters within 5%
 COMPUTE_FACTOR = 2.0  # documented tolerance: compute within a factor of 2
 EXPLAINED = re.compile(r"differs from epoch", re.I)
@@ -25,8 +27,6 @@ def norm(name: str) -> str:
 
 def compare(ours: pd.DataFrame, theirs: pd.DataFrame) -> pd.DataFrame:
     """One row per matched model and quantity: our value, theirs, ratio, within tolerance, explained."""
-    from analysis.data.epoch import slugify
-
     by_name = {}
     for _, r in theirs.iterrows():
         by_name.setdefault(norm(r["name"]), r)

@@ -29,6 +29,8 @@ from analysis.data.tables import bundled_path, display_path, empty_frame, read_t
 from analysis.errors import DataError, UsageError
 from analysis.notices import warn_import
 
+NOTABLE_VINTAGE = "2026-07-19"  # the pinned notable-models snapshot used when --data records no base models
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -194,3 +196,11 @@ def _load(kind: str, path: Path | None, strict: bool) -> Dataset:
     else:
         label = "curated"
     return Dataset(**tables, spec=label, files=tuple(files), vintage=vintage, overlay=stats)
+
+
+def load_with_bases(spec):
+    """The dataset of --data if its models record base models, else the pinned notable snapshot."""
+    ds = load(spec)
+    if "base_model" in ds.models.columns and ds.models["base_model"].notna().any():
+        return ds
+    return load(f"epoch:{upstream.find('notable_ai_models', NOTABLE_VINTAGE).path}")

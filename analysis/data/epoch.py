@@ -168,7 +168,8 @@ def _number(text: str) -> str:
     return m.group(0) if m else ""
 
 
-def _date(text: str) -> str:
+def parse_date_text(text: str) -> str:
+    """An Epoch date cell as YYYY-MM-DD (a bare year or year-month: its first day), or "" when it is not a date."""
     t = text.strip()
     if not t or not t.isascii():  # only ASCII digits are dates
         return ""
@@ -212,7 +213,7 @@ def load_epoch(path: Path | str) -> EpochImport:
     out["organization"] = get("organization").map(lambda s: ", ".join(p.strip() for p in s.split(",") if p.strip()))
     out["organization_type"] = get("organization_type").map(_org_type)
     out["country"] = get("country").map(_country)
-    out["release_date"] = get("release_date").map(_date)
+    out["release_date"] = get("release_date").map(parse_date_text)
     out["domain"] = get("domain").map(_domain)
     out["task"] = get("task")
     out["architecture"] = ""

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import schema
+from analysis.data.epoch import slugify
 from analysis.data.tables import read_raw
 from analysis.errors import DataError, Problem
 
@@ -152,8 +153,6 @@ def same_value(a: object, b: object, rel_tol: float = 1e-9) -> bool:
 
 def unique_ids(names: pd.Series, reserved: set[str]) -> list[str]:
     """Slug ids for upstream names: slug of the name, then -2, -3… in file order, skipping reserved ids."""
-    from analysis.data.epoch import slugify
-
     taken = set(reserved)
     out = []
     for name in names:
@@ -195,7 +194,7 @@ def apply(upstream: pd.DataFrame, curated: pd.DataFrame, overlay: pd.DataFrame,
         c = cur.loc[o["id"]]
         row_id[i] = o["id"]
         for f in OVERLAY_ONLY:
-            if f in up.columns and not _missing(c[f]):
+            if f in up.columns and not is_missing(c[f]):
                 up.at[i, f] = c[f]
         if o["kind"] == "correction":
             for f in split_fields(o["fields"]):
@@ -259,5 +258,5 @@ def stale(upstream: pd.DataFrame, overlay: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "upstream_name", "field", "recorded", "current"])
 
 
-def _missing(v: object) -> bool:
+def is_missing(v: object) -> bool:
     return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)) or v == ""

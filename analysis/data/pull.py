@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 
-from analysis.data import upstream
+from analysis.data import epoch, snapshot_package, upstream
+from analysis.data.tables import display_path
 from analysis.errors import AtlasError, UsageError
 
 URL_BASE = "https://epoch.ai/data"
@@ -108,8 +109,6 @@ class PullResult:
     previous: str | None  # the newest notable vintage before this one in dest
 
     def to_dict(self) -> dict:
-        from analysis.data.tables import display_path
-
         return {"folder": display_path(self.folder), "vintage": self.vintage, "previous_vintage": self.previous,
                 "downloads": [{"url": u, "file": f, "bytes": b, "sha256": h} for u, f, b, h in self.downloads],
                 "snapshots": [{"name": s.meta.get("dataset") or s.name, "rows": s.meta["rows"],
@@ -117,8 +116,6 @@ class PullResult:
                               for s in self.snapshots]}
 
     def lines(self) -> list[str]:
-        from analysis.data.tables import display_path
-
         out = [f"pulled vintage {self.vintage} into {display_path(self.folder)}:"]
         for u, _, b, h in self.downloads:
             out.append(f"  {u}: {_size(b)}, sha256 {h[:12]}")
@@ -203,8 +200,6 @@ def _header(raw: bytes, url: str) -> list[str]:
 
 def check_models(raw: bytes, url: str, tmp: Path) -> None:
     """The body parses as an Epoch models export with at least one dated model (via :func:`analysis.data.epoch.load_epoch`)."""
-    from analysis.data import epoch
-
     _header(raw, url)
     probe = tmp / ".probe.csv"
     probe.write_bytes(raw)
@@ -270,8 +265,6 @@ def pull(url_base: str = URL_BASE, dest: Path = DEFAULT_DEST, *, vintage: str | 
         raise UsageError(f"--vintage: not a valid date: {vintage}") from None
     if not re.match(r"^https?://", url_base):
         raise UsageError(f"--url-base: expected an http(s) URL, got {url_base!r}")
-    from analysis.data.tables import display_path
-
     dest = Path(dest)
     final = dest / vintage
     if final.exists():
@@ -318,8 +311,6 @@ def pull(url_base: str = URL_BASE, dest: Path = DEFAULT_DEST, *, vintage: str | 
             raise AtlasError(f"{display_path(final)}: cannot move the new vintage into place ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    from analysis.data import snapshot_package
-
     if (dest.parent / snapshot_package.DESCRIPTOR).exists():  # keep the Frictionless descriptor of the snapshots current
         snapshot_package.write(dest.parent)
     moved = tuple(upstream.Snapshot(final / s.path.relative_to(stage), s.meta) for s in snaps)

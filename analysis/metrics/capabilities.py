@@ -44,7 +44,9 @@ import pandas as pd
 from scipy import stats
 
 from analysis.constants import DAYS_PER_MONTH
+from analysis.data.benchmark_hub import HUB_VINTAGE, default_setting, lag_entries, per_model
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics.openness import open_closed_lag
 
 US, CHINA = "United States of America", "China"
 # The plain percentile bootstrap over models undercovers for frontiers (running maxima: the bootstrap is known to
@@ -356,8 +358,6 @@ def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0
     open_closed_gap (points), saturated (best >= ceiling), rate_per_year, rate_low, rate_high, n_records_rate,
     years_left, years_left_low, years_left_high (to ``ceiling`` at the current rate; 0 when saturated).
     """
-    from analysis.data.benchmark_hub import default_setting, per_model
-
     rows = []
     for bench in sorted(hub.loc[hub["score_percent"].notna(), "benchmark"].unique()):
         m = per_model(hub, bench, "default")
@@ -396,9 +396,6 @@ def eci_headline(hub: pd.DataFrame, ci_level: float = 0.90, n_boot: int = 1000, 
     function as for MMLU), gap_points, gap_points_low, gap_points_high, gap_months, gap_months_low,
     gap_months_high, n_closed, n_open (frontier gap averaged over the window), confidence.
     """
-    from analysis.data.benchmark_hub import HUB_VINTAGE, lag_entries, per_model
-    from analysis.metrics.openness import open_closed_lag
-
     lag = open_closed_lag(lag_entries(hub, "eci"), benchmark="eci", ci_level=ci_level, seed=seed)
     gap = frontier_gap(per_model(hub, "eci", None), "open", n_boot=n_boot, seed=seed, ci_level=ci_level)
     return pd.DataFrame([{

@@ -6,13 +6,12 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.errors import AnalysisError
+from analysis.metrics.compute import find_model
 
 
 def model_ids(models: pd.DataFrame, ids: str) -> list[str]:
     """Comma-separated model ids -> list; an unknown id raises the CLI's error ("unknown model id ...; did you
     mean ...")."""
-    from analysis.metrics.compute import find_model
-
     out = [m.strip() for m in str(ids).split(",") if m.strip()]
     for m in out:
         find_model(models, m)

@@ -49,6 +49,7 @@ import pandas as pd
 from analysis.constants import DAYS_PER_MONTH, DEFAULT_CONFIDENCE, EU_AI_ACT_SYSTEMIC_RISK_FLOP, FRONTIER_TOP_K
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import selection
+from analysis.metrics.frontier import rank_at_release
 
 # Fewest models in a year, and fewest models per observed group, for which the HHI interval is given. Below
 # either, the interval is NaN with the note "too few models": the coverage simulations (tests/test_intervals.py)
@@ -84,8 +85,6 @@ def frontier_flags(models: pd.DataFrame, top_k: int = FRONTIER_TOP_K, epoch_flag
     compute or date is missing, unless ``epoch_flag`` and Epoch flags the model (see
     :func:`analysis.metrics.selection.frontier_flags`).
     """
-    from analysis.metrics.frontier import rank_at_release
-
     _require(models, ("release_date", "training_compute_flop"), "frontier_flags")
     top_k = selection.check_top_k(top_k)
     rank = rank_at_release(models)

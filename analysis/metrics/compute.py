@@ -30,7 +30,8 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics.scaling import _positive
+from analysis.metrics.selection import check_positive
+from analysis.metrics.utilization import prior_for
 
 SECONDS_PER_HOUR = 3600.0
 # --precision name -> hardware.csv column (dense peak throughput)
@@ -54,7 +55,7 @@ def _num(value: object, what: str, *, allow_zero: bool = False) -> float:
         with contextlib.suppress(TypeError, ValueError):
             if float(value) == 0:  # type: ignore[arg-type]
                 return 0.0
-    return _positive(value, what)
+    return check_positive(value, what)
 
 
 def _fraction(value: object, what: str = "utilization") -> float:
@@ -371,8 +372,6 @@ def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *
 
 def utilization_prior(hardware: object):
     """The hardware-generation MFU prior (:func:`analysis.metrics.utilization.prior_for`) used when no MFU is reported."""
-    from analysis.metrics.utilization import prior_for
-
     return prior_for(hardware)
 
 

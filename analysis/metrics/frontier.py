@@ -30,7 +30,6 @@ import pandas as pd
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
 
-SUBSETS = ("notable", "frontier", "open", "closed")
 COMPUTE = "training_compute_flop"
 
 
@@ -161,41 +160,3 @@ def select_frontier(df: pd.DataFrame, k: int = C.FRONTIER_TOP_K, *, exclude: Ite
         raise UsageError(f"top-k must be a positive whole number, got {k!r}")
     out = df.assign(rank_at_release=ranks)
     return out[ranks <= k]
-
-
-def _representative(df: pd.DataFrame) -> pd.DataFrame:
-    from analysis.data.overlay import representative  # overlay additions are not part of the representative set
-
-    return representative(df)
-
-
-def select_subset(df: pd.DataFrame, subset: str = "notable", *, domain: str | None = None,
-                  organization: str | None = None, country: str | None = None, top_k: int = C.FRONTIER_TOP_K,
-                  exclude: Iterable[str] = ()) -> pd.DataFrame:
-    """Rows of one subset (``notable``, ``frontier``, ``open``, ``closed``), optionally filtered.
-
-    Routed to :func:`analysis.metrics.selection.select` (the one selection vocabulary): the frontier is ranked on the whole
-    table (after ``exclude``) *before* the domain/organization/country filter, so "frontier language models" are
-    language models in the overall top-k at their release; frontier rows carry ``rank_at_release`` and
-    ``frontier_basis``.
-    """
-    from analysis.metrics.selection import select
-
-    out = select(df, subset, top_k=top_k, domain=domain, organization=organization, country=country,
-                 exclude=exclude)
-    if subset == "frontier":
-        out = out.assign(rank_at_release=rank_at_release(exclude_models(_representative(df), exclude), COMPUTE).reindex(out.index))
-    return out
-
-
-def describe_subset(subset: str, domain: str | None = None, top_k: int = C.FRONTIER_TOP_K) -> str:
-    """Human phrase: 'frontier language models', 'open-weights models', ..."""
-    noun = {"notable": "notable", "frontier": "frontier", "open": "open-weights", "closed": "closed"}[subset]
-    words = [noun]
-    if domain:
-        words.append(domain.replace("-", " "))
-    words.append("models")
-    phrase = " ".join(words)
-    if subset == "frontier" and top_k != C.FRONTIER_TOP_K:
-        phrase += f" (top {top_k} at release)"
-    return phrase

@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis import constants as C
-from analysis.data import upstream
+from analysis.data import epoch, upstream
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import trends
 
@@ -54,7 +54,8 @@ from analysis.metrics.accelerators import (  # noqa: F401  (re-exported: callers
     to_base_usd,
     type_group,
 )
-from analysis.metrics.frontier import as_dates, as_numbers, select_subset
+from analysis.metrics.frontier import as_dates, as_numbers
+from analysis.metrics.selection import select_subset
 
 # Model-side run metrics (trend CLI names live in analysis.metrics.trends.METRICS).
 RUN_METRICS = {
@@ -135,8 +136,6 @@ def run_data(models: pd.DataFrame, label: str, *, min_rows: int = 20, vintage: s
     if min(have.values()) >= min_rows:
         return RunData(models, label, False, "")
     import warnings
-
-    from analysis.data import epoch
 
     snap = upstream.find("notable_ai_models", vintage)
     upstream.verify(snap)

@@ -69,12 +69,14 @@ from analysis.constants import (
     DAYS_PER_MONTH,
     DEFAULT_CONFIDENCE,
     FRONTIER_TOP_K,
+    LAG_DEFAULT_SETTING,
     OPENNESS_GROUPS,
     OPENNESS_MAX_SCORE,
     OPENNESS_POINTS,
 )
 from analysis.data.tables import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics.selection import check_confidence, open_flags, select
 
 DIMENSIONS: tuple[str, ...] = tuple(d for dims in OPENNESS_GROUPS.values() for d in dims)
 GROUP_OF: dict[str, str] = {d: g for g, dims in OPENNESS_GROUPS.items() for d in dims}
@@ -360,8 +362,6 @@ def open_weights_flags(models: pd.DataFrame, openness: pd.DataFrame | None = Non
     the ``access`` column. ``openness`` is accepted for backward compatibility and no longer decides: the openness
     table describes how open a release is, not whether its weights are out (the two rules disagreed on 3 models).
     """
-    from analysis.metrics.selection import open_flags
-
     if "id" not in models.columns:
         raise AnalysisError("the models table needs an id column")
     if "access" not in models.columns:
@@ -400,8 +400,6 @@ def open_share(models: pd.DataFrame, openness: pd.DataFrame | None = None, by: s
     category), share, share_low, share_high, n_unknown (models without known status in the cell). ``attrs``:
     n_no_date, n_unknown, subset, by, method, confidence.
     """
-    from analysis.metrics.selection import check_confidence, select
-
     if by not in BY_COLUMNS:
         raise UsageError(f"unknown --by {by!r}; use year, org, country or access")
     if method not in CI_METHODS:
@@ -675,8 +673,6 @@ def open_closed_lag(entries: pd.DataFrame, metric: str = "score", benchmark: str
         raise UsageError(f"top_k must be at least 1, got {top_k}")
     if n_boot < 1:
         raise UsageError(f"n_boot must be at least 1, got {n_boot}")
-    from analysis.metrics.selection import check_confidence
-
     ci_level = check_confidence(confidence if ci_level is None else ci_level)
     n_unknown = int(entries["open_weights"].isna().sum())
     e = entries.dropna(subset=["date", "value", "open_weights"]).copy()
@@ -740,7 +736,7 @@ def open_closed_lag(entries: pd.DataFrame, metric: str = "score", benchmark: str
     )
 
 
-def _window(df: pd.DataFrame, since, until) -> pd.DataFrame:
+def in_window(df: pd.DataFrame, since, until) -> pd.DataFrame:
     if since is not None:
         df = df[df["date"] >= pd.Timestamp(since)]
     if until is not None:
@@ -755,8 +751,6 @@ def default_setting(benchmarks: pd.DataFrame, benchmark: str) -> str | None:
     benchmark's only setting; else its most common setting (ties: alphabetical). None when there is no setting
     column.
     """
-    from analysis.constants import LAG_DEFAULT_SETTING
-
     if benchmark in LAG_DEFAULT_SETTING:
         return LAG_DEFAULT_SETTING[benchmark]
     if "setting" not in benchmarks.columns:
@@ -837,7 +831,7 @@ def capability_lag(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark: st
     e = benchmark_entries(benchmarks, models, benchmark, setting, openness, date_by)
     used = e.attrs.get("setting")
     n_eval = int((e["date_basis"] == "evaluation").sum())
-    e = _window(e, since, until)
+    e = in_window(e, since, until)
     if e.empty:
         raise AnalysisError(f"no dated scores on {benchmark!r} in the requested window")
     res = open_closed_lag(e, metric="score", benchmark=benchmark, top_k=top_k, n_boot=n_boot, seed=seed,
@@ -865,7 +859,7 @@ def compute_lag(models: pd.DataFrame, openness: pd.DataFrame | None = None, top_
     flags = open_weights_flags(m, openness)
     e = pd.DataFrame({"model_id": m["id"], "date": m["release_date"], "value": m["training_compute_flop"],
                       "open_weights": flags["open_weights"]})
-    e = _window(e[e["value"].notna() & e["date"].notna()], since, until)
+    e = in_window(e[e["value"].notna() & e["date"].notna()], since, until)
     if e.empty:
         raise AnalysisError("no models with both a release date and training compute in the requested window")
     return open_closed_lag(e, metric="compute", benchmark=None, top_k=top_k, n_boot=n_boot, seed=seed,

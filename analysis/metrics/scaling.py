@@ -55,6 +55,8 @@ from scipy import optimize, stats
 
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics import trends
+from analysis.metrics.selection import check_positive
 
 APPROACHES = ("hoffmann-1", "hoffmann-2", "hoffmann-3", "besiroglu-2024")
 DEFAULT_APPROACH = "besiroglu-2024"
@@ -62,19 +64,6 @@ DEFAULT_SAMPLES = 4000
 FLOP_PER_PARAM_TOKEN = 6.0  # C = 6 N D (Kaplan et al. 2020; Hoffmann et al. 2022, Appendix F)
 
 # --- numbers ---------------------------------------------------------------------------------------------------
-
-
-def _positive(value: object, what: str) -> float:
-    """A finite positive float, else AnalysisError (non-numbers: UsageError)."""
-    if isinstance(value, bool):
-        raise UsageError(f"{what} must be a number, got {value!r}")
-    try:
-        v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise UsageError(f"{what} must be a number, got {value!r}") from None
-    if not math.isfinite(v) or v <= 0:
-        raise AnalysisError(f"{what} must be a positive finite number, got {value!r}")
-    return v
 
 
 def _check_confidence(confidence: float) -> float:
@@ -208,7 +197,7 @@ def _draws(mean: tuple[float, ...], cov: tuple[tuple[float, ...], ...], n: int, 
 def loss(params: float, tokens: float, fit: str | ParametricFit = "hoffmann-2022") -> float:
     """Predicted loss ``E + A/N**alpha + B/D**beta`` (nats/token on the fit's data) for N params, D tokens."""
     f = get_fit(fit)
-    return f.loss(_positive(params, "params"), _positive(tokens, "tokens"))
+    return f.loss(check_positive(params, "params"), check_positive(tokens, "tokens"))
 
 
 # --- closed forms (vectorised over parameter draws) -------------------------------------------------------------
@@ -393,7 +382,7 @@ def compute_optimal(compute_flop: float, approach: str = DEFAULT_APPROACH, *,
                     confidence: float = C.DEFAULT_CONFIDENCE, n_samples: int = DEFAULT_SAMPLES,
                     seed: int = 0) -> Allocation:
     """Compute-optimal parameters and tokens for a training budget of ``compute_flop`` FLOP (C = 6ND)."""
-    c = _positive(compute_flop, "compute")
+    c = check_positive(compute_flop, "compute")
     check_approach(approach)
     confidence = _check_confidence(confidence)
     if approach in POWER_LAWS:
@@ -431,7 +420,7 @@ def allocation_for_params(params: float, approach: str = DEFAULT_APPROACH, *,
                           confidence: float = C.DEFAULT_CONFIDENCE, n_samples: int = DEFAULT_SAMPLES,
                           seed: int = 0) -> Allocation:
     """Compute-optimal training for a model of ``params`` parameters: its tokens and compute (Hoffmann Table 3)."""
-    n = _positive(params, "params")
+    n = check_positive(params, "params")
     check_approach(approach)
     confidence = _check_confidence(confidence)
     if approach in POWER_LAWS:
@@ -456,7 +445,7 @@ def allocation_for_params(params: float, approach: str = DEFAULT_APPROACH, *,
 def min_loss_at_params(params: float, fit: str | ParametricFit = DEFAULT_APPROACH) -> float:
     """The loss floor of a model with ``params`` parameters and unlimited data: ``E + A / N**alpha``."""
     f = get_fit(fit)
-    n = _positive(params, "params")
+    n = check_positive(params, "params")
     return f.E + f.A / n ** f.alpha
 
 
@@ -469,8 +458,8 @@ def tokens_for_loss(target_loss: float, params: float, fit: str | ParametricFit 
     size (``L <= E + A/N**alpha``: even infinite data leaves the model above the target).
     """
     f = get_fit(fit)
-    L = _positive(target_loss, "target loss")
-    n = _positive(params, "params")
+    L = check_positive(target_loss, "target loss")
+    n = check_positive(params, "params")
     confidence = _check_confidence(confidence)
     floor = f.E + f.A / n ** f.alpha
     if L <= floor:
@@ -505,7 +494,7 @@ def compute_optimal_for_loss(target_loss: float, fit: str | ParametricFit = DEFA
     target is at or below the irreducible loss E.
     """
     f = get_fit(fit)
-    L = _positive(target_loss, "target loss")
+    L = check_positive(target_loss, "target loss")
     confidence = _check_confidence(confidence)
     if L <= f.E:
         raise AnalysisError(f"target loss {L:g} is unreachable under {f.name}: it is at or below the irreducible "
@@ -683,11 +672,11 @@ def inference_optimal(inference_tokens: float, *, target_loss: float | None = No
     if (target_loss is None) == (reference_params is None):
         raise UsageError("give exactly one of target_loss or reference_params")
     if reference_params is not None:
-        n_ref = _positive(reference_params, "reference params")
+        n_ref = check_positive(reference_params, "reference params")
         _, d_ref = (float(v[0]) for v in _opt_from_params(f.params_array(), n_ref))
         L = f.loss(n_ref, d_ref)
     else:
-        L = _positive(target_loss, "target loss")
+        L = check_positive(target_loss, "target loss")
     if L <= f.E:
         raise AnalysisError(f"target loss {L:g} is unreachable under {f.name}: at or below E = {f.E:g}")
     p = f.params_array()
@@ -725,9 +714,9 @@ def effective_data(unique_tokens: float, epochs: float, r_star: float = C.MUENNI
 
     Muennighoff et al. 2023, eq. 5: repeated tokens are worth less; as epochs grow D' tends to ``U (1 + R*)``.
     """
-    u = _positive(unique_tokens, "unique tokens")
-    e = _positive(epochs, "epochs")
-    rs = _positive(r_star, "R*")
+    u = check_positive(unique_tokens, "unique tokens")
+    e = check_positive(epochs, "epochs")
+    rs = check_positive(r_star, "R*")
     if e < 1:
         raise AnalysisError(f"epochs must be >= 1 (one pass over the unique data), got {epochs!r}")
     r = e - 1.0
@@ -739,9 +728,9 @@ def effective_params(unique_params: float, params: float, r_star: float = C.MUEN
 
     ``unique_params`` (U_N) is the compute-optimal size for the unique data; parameters beyond it are discounted.
     """
-    un = _positive(unique_params, "unique params")
-    n = _positive(params, "params")
-    rs = _positive(r_star, "R*_N")
+    un = check_positive(unique_params, "unique params")
+    n = check_positive(params, "params")
+    rs = check_positive(r_star, "R*_N")
     if n < un:
         return n
     rn = n / un - 1.0
@@ -754,7 +743,7 @@ def repeated_data_table(unique_tokens: float, epochs: Sequence[float] = (1, 2, 4
 
     ``marginal_value`` = dD'/d(epochs) / U = exp(-(epochs-1)/R*): the value of one more pass relative to fresh data.
     """
-    u = _positive(unique_tokens, "unique tokens")
+    u = check_positive(unique_tokens, "unique tokens")
     rows = []
     for e in epochs:
         eff = effective_data(u, e, r_star)
@@ -771,7 +760,7 @@ def repeated_data_table(unique_tokens: float, epochs: Sequence[float] = (1, 2, 4
 def stock_log10_sd(stock_ci: tuple[float, float] = C.VILLALOBOS_2024_STOCK_CI,
                    level: float = C.VILLALOBOS_2024_STOCK_CI_LEVEL) -> float:
     """Log10 s.d. of a lognormal whose central ``level`` interval is ``stock_ci`` (width / 2z)."""
-    lo, hi = (_positive(v, "stock interval bound") for v in stock_ci)
+    lo, hi = (check_positive(v, "stock interval bound") for v in stock_ci)
     if hi <= lo:
         raise AnalysisError(f"stock interval must be increasing, got {stock_ci!r}")
     z = stats.norm.ppf(0.5 + level / 2)
@@ -876,10 +865,8 @@ def data_wall(models: pd.DataFrame, *, stock: float = C.VILLALOBOS_2024_STOCK_TO
     bootstrap lines) and the stock's (lognormal with median ``stock`` and central ``stock_ci_level`` interval
     ``stock_ci``), by Monte Carlo with a fixed ``seed``. Also reported: the interval from each source alone.
     """
-    from analysis.metrics import trends  # local: trends imports frontier/data; keep scaling importable on its own
-
     confidence = _check_confidence(confidence)
-    s = _positive(stock, "stock")
+    s = check_positive(stock, "stock")
     n_samples = _check_samples(n_samples)
     sd = stock_log10_sd(stock_ci, stock_ci_level)
     fit = trends.subset_trend(models, "training_tokens", subset, domain=domain, since=since, until=until,
@@ -919,8 +906,6 @@ def data_wall_frame(wall: DataWall, years: Sequence[float] | None = None) -> pd.
     fit = wall.fit
     if fit is None:
         raise AnalysisError("this DataWall carries no trend fit")
-    from analysis.metrics import trends
-
     if years is None:
         start = math.floor(_decimal_year(fit.data_start))
         years = np.arange(start, max(start + 1, math.ceil(wall.year_ci[1] if math.isfinite(wall.year_ci[1])

@@ -28,14 +28,17 @@ Everything that decides *which rows count* lives here, once:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from analysis import constants as C
+from analysis.data.overlay import representative  # overlay additions are not part of the representative set
 from analysis.data.tables import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics.frontier import COMPUTE, as_dates, exclude_models, rank_at_release
 
 SUBSETS = ("notable", "frontier", "open", "closed")
 
@@ -100,6 +103,19 @@ def check_n_boot(n_boot: object, minimum: int = 1) -> int:
 
 
 # --- organizations ---------------------------------------------------------------------------------------------
+
+def check_positive(value: object, what: str) -> float:
+    """A finite positive float, else AnalysisError (non-numbers: UsageError)."""
+    if isinstance(value, bool):
+        raise UsageError(f"{what} must be a number, got {value!r}")
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise UsageError(f"{what} must be a number, got {value!r}") from None
+    if not math.isfinite(v) or v <= 0:
+        raise AnalysisError(f"{what} must be a positive finite number, got {value!r}")
+    return v
+
 
 def split_cell(cell: object) -> list[str]:
     """'BigCode (Hugging Face, ServiceNow), Google' -> ['BigCode (Hugging Face, ServiceNow)', 'Google'].
@@ -176,8 +192,6 @@ def frontier_flags(models: pd.DataFrame, top_k: int = C.FRONTIER_TOP_K, epoch_fl
 
     Ranked on every row given (before any filter or window): see :mod:`analysis.metrics.frontier`.
     """
-    from analysis.metrics.frontier import rank_at_release
-
     top_k = check_top_k(top_k)
     for c in ("release_date", "training_compute_flop"):
         if c not in models.columns:
@@ -212,9 +226,6 @@ def select(models: pd.DataFrame, subset: str = "notable", *, top_k: int = C.FRON
     ``harmonize=False``. Frontier rows get a ``frontier_basis`` column. ``since``/``until`` filter release dates
     inclusively (rows without a date are dropped only when a window is given).
     """
-    from analysis.data.overlay import representative  # overlay additions are not part of the representative set
-    from analysis.metrics.frontier import as_dates, exclude_models
-
     if subset not in SUBSETS:
         raise UsageError(f"unknown subset {subset!r}; choose one of {', '.join(SUBSETS)}")
     out = exclude_models(representative(models), exclude)
@@ -245,3 +256,33 @@ def select(models: pd.DataFrame, subset: str = "notable", *, top_k: int = C.FRON
             keep &= d <= pd.Timestamp(until)
         out = out[keep]
     return out
+
+
+def select_subset(df: pd.DataFrame, subset: str = "notable", *, domain: str | None = None,
+                  organization: str | None = None, country: str | None = None, top_k: int = C.FRONTIER_TOP_K,
+                  exclude: Iterable[str] = ()) -> pd.DataFrame:
+    """Rows of one subset (``notable``, ``frontier``, ``open``, ``closed``), optionally filtered.
+
+    Routed to :func:`select` (the one selection vocabulary): the frontier is ranked on the whole
+    table (after ``exclude``) *before* the domain/organization/country filter, so "frontier language models" are
+    language models in the overall top-k at their release; frontier rows carry ``rank_at_release`` and
+    ``frontier_basis``.
+    """
+    out = select(df, subset, top_k=top_k, domain=domain, organization=organization, country=country,
+                 exclude=exclude)
+    if subset == "frontier":
+        out = out.assign(rank_at_release=rank_at_release(exclude_models(representative(df), exclude), COMPUTE).reindex(out.index))
+    return out
+
+
+def describe_subset(subset: str, domain: str | None = None, top_k: int = C.FRONTIER_TOP_K) -> str:
+    """Human phrase: 'frontier language models', 'open-weights models', ..."""
+    noun = {"notable": "notable", "frontier": "frontier", "open": "open-weights", "closed": "closed"}[subset]
+    words = [noun]
+    if domain:
+        words.append(domain.replace("-", " "))
+    words.append("models")
+    phrase = " ".join(words)
+    if subset == "frontier" and top_k != C.FRONTIER_TOP_K:
+        phrase += f" (top {top_k} at release)"
+    return phrase

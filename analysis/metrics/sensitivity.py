@@ -22,7 +22,10 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis import constants as C
+from analysis.data import upstream
+from analysis.data.epoch import load_epoch
 from analysis.errors import AnalysisError
+from analysis.metrics.trends import subset_trend
 
 TOP_KS = (5, 10, 20)
 STARTS = ("2010-01-01", "2015-01-01", "2018-01-01")
@@ -35,16 +38,11 @@ COLUMNS = ("varied", "data", "top_k", "since", "until", "exclusions", "n", "star
 
 
 def _vintage_models(vintage: str) -> pd.DataFrame:
-    from analysis.data import upstream
-    from analysis.data.epoch import load_epoch
-
     return load_epoch(upstream.find("notable_ai_models", vintage).path).models
 
 
 def _row(models: pd.DataFrame, *, varied: str, data: str, top_k: int, since: str, until, exclude: Sequence[str],
          confidence: float, metric: str, method: str, n_boot: int, seed: int) -> dict:
-    from analysis.metrics.trends import subset_trend
-
     base = {"varied": varied, "data": data, "top_k": top_k, "since": since,
             "until": None if until is None else pd.Timestamp(until).strftime("%Y-%m-%d"),
             "exclusions": ", ".join(exclude) if exclude else "none", "confidence": confidence, "method": method}

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.constants import DAYS_PER_MONTH, DEFAULT_CONFIDENCE
+from analysis.data.overlay import representative  # overlay additions are not part of the representative set
 from analysis.data.tables import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
 
@@ -118,8 +119,6 @@ def derivatives(models: pd.DataFrame) -> pd.DataFrame:
         if c not in models.columns:
             raise AnalysisError(f"spillovers need a {c!r} column in the models table (an Epoch export has "
                                 "'Base model'; use --data epoch:PATH)")
-    from analysis.data.overlay import representative  # overlay additions are not part of the representative set
-
     models = representative(models)
     by_name = {}
     for r in models.itertuples(index=False):

@@ -31,8 +31,10 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics import trends
 from analysis.metrics.accelerators import HardwareCatalog, HardwareSpec
 from analysis.metrics.compute import find_model
+from analysis.metrics.selection import select_subset
 
 HOURS_PER_YEAR = 24 * C.DAYS_PER_YEAR
 N_DRAWS = 20_000
@@ -380,9 +382,6 @@ def cost_trend(models: pd.DataFrame, catalog: HardwareCatalog, subset: str = "fr
                until: object = None, top_k: int = C.FRONTIER_TOP_K, confidence: float = C.DEFAULT_CONFIDENCE):
     """Growth per year of *our* first-principles amortized cost (not Epoch's column) over the runs of ``subset``
     that can be costed (hardware with a release price, chips and hours or chip-hours)."""
-    from analysis.metrics import trends
-    from analysis.metrics.frontier import select_subset
-
     rows = select_subset(models, subset, top_k=top_k)
     costs = cost_table(rows, catalog)
     if costs.empty:

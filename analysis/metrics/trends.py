@@ -47,16 +47,18 @@ import statsmodels.api as sm
 from scipy import stats
 
 from analysis import constants as C
+from analysis.data.overlay import representative
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics.frontier import (
-    as_dates,
-    as_numbers,
+from analysis.metrics.frontier import as_dates, as_numbers, exclude_models, matches, split_multi
+from analysis.metrics.selection import (
+    SUBSETS,
+    above_threshold,
+    check_confidence,
+    check_n_boot,
     describe_subset,
-    matches,
+    organizations,
     select_subset,
-    split_multi,
 )
-from analysis.metrics.selection import above_threshold, check_confidence, check_n_boot, organizations
 
 # CLI name -> (column, label used in sentences)
 METRICS: dict[str, tuple[str, str]] = {
@@ -555,7 +557,7 @@ def fit_trend(df: pd.DataFrame, metric: str = "training_compute_flop", *, since:
 def subset_trend(df: pd.DataFrame, metric: str = "training_compute_flop", subset: str = "notable", *,
                  domain: str | None = None, organization: str | None = None, country: str | None = None,
                  top_k: int = C.FRONTIER_TOP_K, exclude: Iterable[str] = (), **kw) -> TrendFit:
-    """Select a subset (see :func:`analysis.metrics.frontier.select_subset`) then :func:`fit_trend` it.
+    """Select a subset (see :func:`analysis.metrics.selection.select_subset`) then :func:`fit_trend` it.
 
     The frontier is ranked on all rows before the date window is applied. Without ``until`` the window ends at the
     last release date in ``df`` (the data's vintage: "no frontier model since" is information, too).
@@ -583,8 +585,6 @@ AtlasErrorTypes = (AnalysisError, UsageError)
 
 def _groups(df: pd.DataFrame, by: str, top_k: int) -> list[tuple[str, pd.DataFrame]]:
     if by == "subset":
-        from analysis.metrics.frontier import SUBSETS
-
         return [(s, select_subset(df, s, top_k=top_k)) for s in SUBSETS]
     if by == "access":
         return [(s, select_subset(df, s)) for s in ("open", "closed")]
@@ -606,8 +606,6 @@ def trend_table(df: pd.DataFrame, metric: str = "training_compute_flop", by: str
     """
     if by not in GROUPINGS:
         raise UsageError(f"unknown grouping {by!r}; choose one of {', '.join(GROUPINGS)}")
-    from analysis.metrics.frontier import exclude_models
-
     base = exclude_models(df, exclude)
     if by != "subset":
         base = select_subset(base, subset, top_k=top_k)
@@ -1312,12 +1310,6 @@ def projection_table(fit: TrendFit, levels: Sequence[float] = (1e26, 1e27, 1e28)
 # --- threshold counts ----------------------------------------------------------------------------------------
 
 
-def _representative(df: pd.DataFrame) -> pd.DataFrame:
-    from analysis.data.overlay import representative
-
-    return representative(df)
-
-
 def _threshold_frame(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     for col in ("release_date", "training_compute_flop"):
         if col not in df.columns:
@@ -1338,7 +1330,7 @@ def threshold_counts(df: pd.DataFrame, thresholds: Sequence[float] = C.THRESHOLD
     with a dated model appears (zeros included). ``n_unknown_compute`` counts that year's models without a compute
     estimate: they may exceed the threshold, so counts are lower bounds of the true numbers.
     """
-    df = _representative(df)  # overlay additions are not part of the representative set
+    df = representative(df)  # overlay additions are not part of the representative set
     dates, vals = _threshold_frame(df)
     if not thresholds:
         raise UsageError("give at least one threshold")
@@ -1368,7 +1360,7 @@ def threshold_counts_by_organization(df: pd.DataFrame, thresholds: Sequence[floa
 
     A model listing several organizations counts once for each. Sorted by threshold, then count (descending).
     """
-    df = _representative(df)  # overlay additions are not part of the representative set
+    df = representative(df)  # overlay additions are not part of the representative set
     dates, vals = _threshold_frame(df)
     if "organization" not in df.columns:
         raise AnalysisError("models table has no column 'organization'")
@@ -1391,7 +1383,7 @@ def threshold_counts_by_organization(df: pd.DataFrame, thresholds: Sequence[floa
 def threshold_counts_by_organization_year(df: pd.DataFrame, thresholds: Sequence[float] = C.THRESHOLDS_FLOP, *,
                                           inclusive: bool = False) -> pd.DataFrame:
     """Tidy counts per organization, threshold and year (only non-zero cells)."""
-    df = _representative(df)  # overlay additions are not part of the representative set
+    df = representative(df)  # overlay additions are not part of the representative set
     dates, vals = _threshold_frame(df)
     rows = []
     for t in sorted(float(v) for v in thresholds):
@@ -1473,7 +1465,7 @@ def size_band_counts(df: pd.DataFrame, column: str = "parameters",
 
     Tidy: year, band, band_low, band_high, n_models (zeros included for every year with a sized model).
     """
-    df = _representative(df)  # overlay additions are not part of the representative set
+    df = representative(df)  # overlay additions are not part of the representative set
     column = metric_column(column) if column in METRICS else column
     edges = sorted(float(e) for e in edges)
     if not edges:

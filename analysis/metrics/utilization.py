@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
+from analysis.data import upstream
 from analysis.errors import AnalysisError
 
 HARDWARE_COLUMN = "Training hardware"
@@ -121,8 +122,6 @@ def prior_table(reports: pd.DataFrame, source: str = "") -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=4)
 def _snapshot_reports(vintage: str) -> tuple[pd.DataFrame, str]:
-    from analysis.data import upstream
-
     snap = upstream.find("notable_ai_models", vintage)
     df = pd.read_csv(snap.path, usecols=lambda c: c in ("Model", "Organization", HARDWARE_COLUMN, MFU_COLUMN),
                      dtype=str, keep_default_na=False)

@@ -37,8 +37,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.data import upstream
+from analysis.data import epoch, upstream
+from analysis.data.tables import display_path, read_raw, sha256_file
 from analysis.errors import AnalysisError, AtlasError, UsageError
+from analysis.metrics.openness import open_share
+from analysis.metrics.trends import subset_trend
 
 NOTABLE = "notable_ai_models"
 VINTAGE_PREFIX = "epoch-vintage:"
@@ -92,8 +95,6 @@ class Export:
 
 
 def _shown(path: Path) -> str:
-    from analysis.data.tables import display_path
-
     return display_path(path)
 
 
@@ -127,17 +128,12 @@ def _links(cell: str) -> str:
 
 
 def _date(text: str) -> str:
-    """Epoch's date parsing (:func:`analysis.data.epoch._date`) with a fast path for ISO dates."""
-    from analysis.data import epoch
-
-    return text if _ISO.match(text) else epoch._date(text)
+    """Epoch's date parsing (:func:`analysis.data.epoch.parse_date_text`) with a fast path for ISO dates."""
+    return text if _ISO.match(text) else epoch.parse_date_text(text)
 
 
 def read_export(spec: str) -> Export:
     """Read one export (see :func:`resolve`) into our schema; each model gets a match ``key`` and its ``links``."""
-    from analysis.data import epoch
-    from analysis.data.tables import read_raw, sha256_file
-
     path, vintage = resolve(spec)
     if vintage is None and path.with_name(path.name.removesuffix(".csv") + upstream.META_SUFFIX).exists():
         vintage = path.parent.name  # a snapshot named by its path: label it by its vintage folder
@@ -294,8 +290,6 @@ def column_changes(old: pd.DataFrame, new: pd.DataFrame, pairs: pd.DataFrame,
 
 def headline_fits(models: pd.DataFrame) -> pd.DataFrame:
     """The headline trend fits on one vintage: one row per fit (growth per year with its 90% CI, n, window)."""
-    from analysis.metrics.trends import subset_trend
-
     rows = []
     for name, subset, since in HEADLINE_FITS:
         try:
@@ -312,8 +306,6 @@ def headline_fits(models: pd.DataFrame) -> pd.DataFrame:
 
 def share_by_year(models: pd.DataFrame, since: int = SHARE_SINCE) -> pd.DataFrame:
     """Open-weights share per release year (Epoch's accessibility column; Wilson 95%) from ``since`` on."""
-    from analysis.metrics.openness import open_share
-
     try:
         s = open_share(models, None, by="year", alpha=SHARE_ALPHA)
     except (AnalysisError, UsageError):  # e.g. an export without an accessibility column: no share to show

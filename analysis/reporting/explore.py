@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.errors import AtlasError
 from analysis.metrics import trends
-from analysis.metrics.frontier import select_subset
+from analysis.metrics.selection import select_subset
 from analysis.reporting.figures import PALETTE, label_log_axis, labelled_scatter, legend_below, new_figure
 
 # metric column -> (axis quantity, unit)

@@ -6,7 +6,7 @@ import argparse
 import math
 
 from analysis import constants as C
-from analysis.cli.args import add_data_option, add_json_option, print_json
+from analysis.cli.args import add_data_option, add_json_option, confidence_option, print_json
 
 SUBSETS = ("notable", "frontier")
 
@@ -36,7 +36,6 @@ def _year(v: float) -> float | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.cli.commands.trend import _confidence
     from analysis.data.dataset import load
     from analysis.errors import AnalysisError, UsageError
     from analysis.metrics import scaling
@@ -46,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     bad = [s for s in subsets if s not in SUBSETS]
     if bad:
         raise UsageError(f"--subset: unknown subset {bad[0]!r}; choose one of {', '.join(SUBSETS)}")
-    confidence = _confidence(args.confidence)
+    confidence = confidence_option(args.confidence)
     since = parse_date(args.since, "--since")
     ds = load(args.data)
     table = scaling.data_wall_table(ds.models, subsets, since=since, confidence=confidence)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.args import add_json_option, print_json
+from analysis.cli.args import add_json_option, confidence_option, print_json, whole_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +32,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.cli.commands.trend import _confidence, _int
     from analysis.data import upstream
     from analysis.errors import AnalysisError, UsageError
     from analysis.metrics.accelerators import (
@@ -53,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
     since, until = parse_date(args.since, "--since"), parse_date(args.until, "--until")
     if since is not None and until is not None and since > until:
         raise UsageError(f"--since {args.since} is after --until {args.until}")
-    confidence = _confidence(args.confidence)
-    min_n = _int(args.min_n, "--min-n", 3)
+    confidence = confidence_option(args.confidence)
+    min_n = whole_option(args.min_n, "--min-n", 3)
     snap = upstream.find("ml_hardware", args.vintage)
     hw = hardware_table(vintage=snap.vintage)
     metrics = args.metric or list(DEFAULT_HARDWARE_METRICS)

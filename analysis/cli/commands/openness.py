@@ -200,7 +200,7 @@ def _hub_lag(args: argparse.Namespace, ds, since, until):
     """The lag on a Benchmarking Hub benchmark (same lag function), or None when the table is to be used."""
     from analysis.data import benchmark_hub as bh
     from analysis.errors import UsageError
-    from analysis.metrics.openness import _window, open_closed_lag
+    from analysis.metrics.openness import in_window, open_closed_lag
 
     source = getattr(args, "source", "auto")
     if args.metric != "score" or source == "table":
@@ -212,7 +212,7 @@ def _hub_lag(args: argparse.Namespace, ds, since, until):
                          f"{', '.join(sorted(bh.BENCHMARKS))}")
     setting = args.setting if args.setting is not None else "default"
     hub = bh.load_hub(benchmarks=[args.benchmark])
-    e = _window(bh.lag_entries(hub, args.benchmark, setting), since, until)
+    e = in_window(bh.lag_entries(hub, args.benchmark, setting), since, until)
     res = open_closed_lag(e, metric="score", benchmark=args.benchmark, top_k=args.top_k, seed=args.seed,
                           as_of=until)
     used = e.attrs.get("setting") or "best of all settings"

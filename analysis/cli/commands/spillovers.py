@@ -6,8 +6,6 @@ import argparse
 
 from analysis.cli.args import add_data_option, add_json_option, print_json
 
-NOTABLE_VINTAGE = "2026-07-19"  # the pinned notable-models snapshot used when --data records no base models
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("spillovers", help="notable models built on open vs closed base models",
@@ -23,18 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_spillovers)
 
 
-def load_with_bases(spec):
-    """The dataset of --data if its models record base models, else the pinned notable snapshot."""
-    from analysis.data import upstream
-    from analysis.data.dataset import load
-
-    ds = load(spec)
-    if "base_model" in ds.models.columns and ds.models["base_model"].notna().any():
-        return ds
-    return load(f"epoch:{upstream.find('notable_ai_models', NOTABLE_VINTAGE).path}")
-
-
 def run_spillovers(args: argparse.Namespace) -> int:
+    from analysis.data.dataset import load_with_bases
     from analysis.metrics import spillovers as sp
 
     ds = load_with_bases(args.data)

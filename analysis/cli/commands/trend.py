@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import math
 
-from analysis.cli.args import add_data_option, add_json_option, bootstrap_type, checked, print_json, seed_type
+from analysis.cli.args import (
+    add_data_option,
+    add_json_option,
+    bootstrap_type,
+    checked,
+    confidence_option,
+    print_json,
+    seed_type,
+    whole_option,
+)
 
 SUBSETS = ("notable", "frontier", "open", "closed")
 
@@ -58,30 +66,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.set_defaults(func=run_thresholds)
 
 
-def _int(value: str, option: str, minimum: int) -> int:
-    from analysis.errors import UsageError
-
-    try:
-        v = int(str(value).strip())
-    except ValueError:
-        raise UsageError(f"{option}: expected a whole number, got {value!r}") from None
-    if v < minimum:
-        raise UsageError(f"{option}: must be at least {minimum}, got {v}")
-    return v
-
-
-def _confidence(value: str) -> float:
-    from analysis.errors import UsageError
-
-    try:
-        c = float(value)
-    except ValueError:
-        raise UsageError(f"--confidence: expected a number such as 0.90, got {value!r}") from None
-    if not (0.5 <= c < 1) or math.isnan(c):
-        raise UsageError(f"--confidence: must be in [0.5, 1), e.g. 0.90; got {value}")
-    return c
-
-
 def _since(value: str | None):
     """--since: a date, 'all' (no lower bound), or nothing (the documented default start). Returns (date, note)."""
     from analysis import constants as C
@@ -109,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
     until = parse_date(args.until, "--until")
     if since is not None and until is not None and since > until:
         raise UsageError(f"--since {args.since} is after --until {args.until}")
-    top_k = _int(args.top_k, "--top-k", 1)
-    confidence = _confidence(args.confidence)
+    top_k = whole_option(args.top_k, "--top-k", 1)
+    confidence = confidence_option(args.confidence)
     seed = checked(seed_type, args.seed, "--seed")
     if args.bootstrap is not None:
         n_boot = checked(bootstrap_type, args.bootstrap, "--bootstrap")
