@@ -45,10 +45,11 @@ validate: $(STAMP) ## Validate the bundled data
 notebooks: $(STAMP) ## Re-pair notebooks/*.py (the reviewed source) with their .ipynb (no outputs)
 	$(BIN)/jupytext --sync notebooks/*.py
 
-lint: $(STAMP) ## Lint the code (ruff), the import layers (import-linter) and check notebooks are stored without outputs
+lint: $(STAMP) ## Lint the code (ruff), the import layers (import-linter), declared = imported dependencies (deptry) and check notebooks are stored without outputs
 	$(BIN)/ruff check analysis tests benchmarks tools notebooks
 	$(BIN)/python tools/check_notebooks.py
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/deptry .
 
 datapackage: $(STAMP) ## Refresh data/datapackage.json (dictionary + sha256) after editing data/*.csv
 	$(BIN)/python tools/build_datapackage.py
