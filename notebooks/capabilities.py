@@ -62,8 +62,8 @@ from analysis.reporting.figures import (
     ReportOutput,
     label_log_axis,
     new_figure,
+    running_best_plot,
     short_label,
-    year_axis,
 )
 
 out = ReportOutput(output_dir)
@@ -94,19 +94,9 @@ for by, since, until, label in windows:
     gap_rows.append(g.to_frame().assign(window=label))
 gap_table = pd.concat(gap_rows, ignore_index=True)
 full = gaps[("open", "full window")]
-fig, ax = new_figure()
-for group, color in (("closed", CLOSED_COLOR), ("open", OPEN_COLOR)):
-    f = full.frontier[full.frontier["group"] == group]
-    last = pd.DataFrame({"date": [full.window[1]], "value": [f["value"].iloc[-1]]})
-    steps = pd.concat([f[["date", "value"]], last], ignore_index=True)
-    ax.step(steps["date"], steps["value"], where="post", color=color, lw=2, label=f"best {group} model")
-    pts = eci[eci["open"] == (group == "open")]
-    ax.scatter(pts["release_date"], pts["score"], s=10, color=color, alpha=0.35)
-ax.set_xlabel("Release date")
-ax.set_ylabel("Epoch Capabilities Index (points)")
-ax.set_title("Best open and closed models on the ECI")
-year_axis(ax)
-ax.legend(loc="upper left")
+fig, ax = running_best_plot(full.frontier, full.window[1], (("closed", CLOSED_COLOR), ("open", OPEN_COLOR)),
+                            {g: eci[eci["open"] == (g == "open")] for g in ("closed", "open")},
+                            ylabel="Epoch Capabilities Index (points)", title="Best open and closed models on the ECI")
 out.figure(fig, "eci-frontier-open-closed",
            caption="Running best Epoch Capabilities Index of closed and open-weights models by release date (steps), "
                    "over every model with an ECI score (dots).",
@@ -152,17 +142,9 @@ out.prose(
 
 # %%
 us = gaps[("country", "full window")]
-fig, ax = new_figure()
-for group, color in (("US", PALETTE["blue"]), ("China", PALETTE["vermillion"])):
-    f = us.frontier[us.frontier["group"] == group]
-    ax.step(f["date"], f["value"], where="post", color=color, lw=2, label=f"best {group} model")
-    pts = eci[cap.group_labels(eci, "country") == group]
-    ax.scatter(pts["release_date"], pts["score"], s=10, color=color, alpha=0.35)
-ax.set_xlabel("Release date")
-ax.set_ylabel("Epoch Capabilities Index (points)")
-ax.set_title("Best US and Chinese models on the ECI")
-year_axis(ax)
-ax.legend(loc="upper left")
+fig, ax = running_best_plot(us.frontier, us.window[1], (("US", PALETTE["blue"]), ("China", PALETTE["vermillion"])),
+                            {g: eci[cap.group_labels(eci, "country") == g] for g in ("US", "China")},
+                            ylabel="Epoch Capabilities Index (points)", title="Best US and Chinese models on the ECI")
 out.figure(fig, "eci-frontier-us-china",
            caption="Running best ECI of models from US and from Chinese organizations (co-developed models listing "
                    "several countries are left out), by release date.",

@@ -72,6 +72,21 @@ def models_csv(tmp_path):
     return make
 
 
+@pytest.fixture
+def run_cli(capsys):
+    """Run the CLI in-process: ``run_cli(argv) -> (exit code, stderr)``; argparse's SystemExit becomes its code."""
+    from analysis.cli.main import main
+
+    def run(argv: list[str]) -> tuple[int, str]:
+        try:
+            code = main(argv)
+        except SystemExit as exc:
+            code = exc.code
+        return code, capsys.readouterr().err
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def built_reports(tmp_path_factory):
     """Every notebook built once per test session (bundled data; confidence 0.95 and a narrower window)."""

@@ -40,12 +40,8 @@ def test_python_dash_m_and_console_script_agree():
 
 @pytest.mark.parametrize("argv", [[], ["nope"], ["trend"], ["trend", "flops"], ["validate", "--bogus"],
                                   ["trend", "compute", "--top-k", "x"], ["report", "--jobs", "0"]])
-def test_usage_errors_exit_2(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    err = capsys.readouterr().err
+def test_usage_errors_exit_2(argv, run_cli):
+    code, err = run_cli(argv)
     assert code == 2, (argv, err)
     assert "Traceback" not in err
 

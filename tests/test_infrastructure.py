@@ -468,12 +468,8 @@ def test_cost_command_hypothetical_and_json(capsys):
                                   ["cost", "--hardware", "nvidia-h100", "--chips", "5", "--hours", "3", "--days", "1"],
                                   ["hardware", "--metric", "bogus"], ["hardware", "--group", "moon"],
                                   ["hardware", "--since", "2020", "--until", "2010"]])
-def test_usage_errors_exit_2(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    err = capsys.readouterr().err
+def test_usage_errors_exit_2(argv, run_cli):
+    code, err = run_cli(argv)
     assert code == 2, (argv, err)
     assert "Traceback" not in err and err.startswith("error:")
 

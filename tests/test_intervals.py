@@ -17,6 +17,7 @@ from analysis.errors import UsageError
 from analysis.metrics import competition as comp
 from analysis.metrics import openness as op
 from analysis.metrics import selection, trends
+from analysis.metrics.trends import projections
 
 R = 400  # replications per coverage check
 LOW, HIGH = 0.85, 0.95
@@ -319,7 +320,7 @@ def test_bootstrap_prediction_residuals_are_rescaled_to_the_unbiased_variance():
     rng = np.random.default_rng(1)
     df = _trend_data(rng, 5, hetero=False)
     f = trends.fit_trend(df, method="bootstrap", n_boot=200)
-    draws = trends._resid_draws(f, 400_000, 0)
+    draws = projections._resid_draws(f, 400_000, 0)
     target = np.sum(f.residuals ** 2) / (f.n - 2)
     assert np.mean(draws ** 2) == pytest.approx(target, rel=0.02)
 

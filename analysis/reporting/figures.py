@@ -65,6 +65,28 @@ def year_axis(ax, axis: str = "x", every: int = 1) -> None:
     target.set_major_formatter(mdates.DateFormatter("%Y"))
 
 
+def running_best_plot(frontier: pd.DataFrame, window_end, groups, points, *, ylabel: str, title: str):
+    """Running-best step lines, one per group of ``frontier`` (columns group, date, value; drawn on to
+    ``window_end``), over every model's score (dots; ``points[group]`` has release_date and score). Returns
+    (figure, axes)."""
+    fig, ax = new_figure()
+    for group, color in groups:
+        f = frontier[frontier["group"] == group]
+        steps = f[["date", "value"]]
+        if len(f):
+            steps = pd.concat([steps, pd.DataFrame({"date": [window_end], "value": [f["value"].iloc[-1]]})],
+                              ignore_index=True)
+        ax.step(steps["date"], steps["value"], where="post", color=color, lw=2, label=f"best {group} model")
+        pts = points[group]
+        ax.scatter(pts["release_date"], pts["score"], s=10, color=color, alpha=0.35)
+    ax.set_xlabel("Release date")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    year_axis(ax)
+    ax.legend(loc="upper left")
+    return fig, ax
+
+
 def short_label(text: object, width: int = 40) -> str:
     """A label safe for axes: '$' escaped so data never triggers mathtext, cut to ``width`` characters."""
     s = " ".join(str(text).split())
