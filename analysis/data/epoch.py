@@ -182,6 +182,37 @@ def parse_date_text(text: str) -> str:
     return ts.strftime("%Y-%m-%d")
 
 
+def _ids(names: pd.Series) -> list[str]:
+    """Stable unique ids from names (suffix -2, -3 for repeated names, in file order)."""
+    seen: dict[str, int] = {}
+    ids = []
+    for s in names.map(slugify):
+        seen[s] = seen.get(s, 0) + 1
+        ids.append(s if seen[s] == 1 else f"{s}-{seen[s]}")
+    return ids
+
+
+def _clear_out_of_range(typed: pd.DataFrame, res: schema.Resource, shown: str, used: dict[str, str],
+                        problems: list[Problem]) -> None:
+    """Clear (in place) values that break our schema's ranges instead of refusing the whole file; one warning each."""
+    for f in res.fields:
+        s = typed[f.name]
+        bad = pd.Series(False, index=s.index)
+        if f.type in ("number", "integer"):
+            if f.minimum is not None:
+                bad |= s < float(f.minimum)
+            if f.maximum is not None:
+                bad |= s > float(f.maximum)
+        elif f.type == "date":
+            bad |= s < pd.Timestamp(f.minimum or "1900-01-01")
+        bad = bad.fillna(False).astype(bool)
+        for line in s.index[bad]:
+            problems.append(Problem(shown, int(line), used.get(f.name, f.name),
+                                    f"value {s[line]} outside our schema's range; treated as empty", "warning"))
+        if bad.any():
+            typed.loc[bad, f.name] = np.nan if f.type != "integer" else pd.NA
+
+
 def load_epoch(path: Path | str) -> EpochImport:
     """Read an Epoch AI export and return models in our schema (index reset), with warnings."""
     path = Path(path)
@@ -238,14 +269,7 @@ def load_epoch(path: Path | str) -> EpochImport:
     out["frontier_model"] = get("frontier_model").map(lambda s: "yes" if s.strip().lower() in ("true", "yes", "1") else "")
     out["base_model"] = get("base_model").map(str.strip)
     out["finetune_compute_flop"] = get("finetune_compute_flop").map(_number)
-    # Stable unique ids from names (suffix -2, -3 for repeated names, in file order).
-    slugs = out["name"].map(slugify)
-    seen: dict[str, int] = {}
-    ids = []
-    for s in slugs:
-        seen[s] = seen.get(s, 0) + 1
-        ids.append(s if seen[s] == 1 else f"{s}-{seen[s]}")
-    out["id"] = ids
+    out["id"] = _ids(out["name"])
     out = out[[c for c in res.columns]]
     # Drop rows that cannot be used at all (no name or no date), with a warning each.
     keep = (out["name"] != "") & (out["release_date"] != "")
@@ -254,23 +278,7 @@ def load_epoch(path: Path | str) -> EpochImport:
     out = out[keep]
     parse_problems: list[Problem] = []
     typed = type_frame(out, res, shown, parse_problems)
-    # Clear values that break our schema's ranges or enums instead of refusing the whole file.
-    for f in res.fields:
-        s = typed[f.name]
-        bad = pd.Series(False, index=s.index)
-        if f.type in ("number", "integer"):
-            if f.minimum is not None:
-                bad |= s < float(f.minimum)
-            if f.maximum is not None:
-                bad |= s > float(f.maximum)
-        elif f.type == "date":
-            bad |= s < pd.Timestamp(f.minimum or "1900-01-01")
-        bad = bad.fillna(False).astype(bool)
-        for line in s.index[bad]:
-            parse_problems.append(Problem(shown, int(line), used.get(f.name, f.name),
-                                          f"value {s[line]} outside our schema's range; treated as empty", "warning"))
-        if bad.any():
-            typed.loc[bad, f.name] = np.nan if f.type != "integer" else pd.NA
+    _clear_out_of_range(typed, res, shown, used, parse_problems)
     typed.loc[typed["training_compute_flop"].isna(), "compute_method"] = np.nan
     problems += [p if p.severity == "warning" else Problem(p.file, p.row, p.column, p.message + "; treated as empty", "warning")
                  for p in parse_problems]

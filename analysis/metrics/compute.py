@@ -248,6 +248,71 @@ def _text(row: pd.Series, col: str) -> str | None:
     return str(row[col]).strip()
 
 
+def _utilization(utilization: float | None, reported_mfu: float | None, hw: str | None, notes: list[str]):
+    """The utilization used for hardware-based estimates, its source and range: given, else the model's reported
+    MFU, else the prior for its hardware generation (whose interval becomes the range)."""
+    prior = None
+    if utilization is not None:
+        u, u_src = _fraction(utilization), "given"
+    elif reported_mfu is not None and reported_mfu <= 1:
+        u, u_src = reported_mfu, "reported MFU"
+    else:
+        prior = utilization_prior(hw)
+        u, u_src = prior.median, f"{prior.generation} prior, n={prior.n}"
+        notes.append(f"utilization: {prior.label()}")
+    u_lo, u_hi = (prior.low, prior.high) if prior is not None else (u, u)
+    return u, u_src, u_lo, u_hi
+
+
+def _peak_and_power(hardware: pd.DataFrame, hw: str | None, precision: str, notes: list[str]):
+    """Peak FLOP/s at ``precision`` and TDP of the training hardware; None (with a note) when unknown."""
+    peak = power = None
+    if hw is not None:
+        try:
+            hrow = hardware_row(hardware, hw)
+            power = _cell(hrow, "tdp_w")
+            peak = peak_flop_per_s(hardware, hw, precision)
+        except AnalysisError as exc:
+            notes.append(str(exc))
+    else:
+        notes.append("training hardware unknown: no hardware-based estimate, implied utilization or energy")
+    return peak, power
+
+
+def _implied_mfu(estimates, recorded: float | None, rec_method: str | None, gh: float | None, peak: float | None,
+                 notes: list[str]):
+    """Implied utilization: from 6ND (independent of any utilization assumption), else the recorded FLOP."""
+    implied = flop_basis = None
+    if peak is not None and gh is not None:
+        e6 = next((e for e in estimates if e.method == "6ND"), None)
+        # a FLOP figure derived from hardware and an assumed utilization would make the MFU circular
+        basis = e6.flop if e6 else (recorded if rec_method in ("reported", "6ND", "epoch-ai") else None)
+        if basis is not None:
+            implied = implied_utilization(basis, gh, peak)
+            flop_basis = "6ND" if e6 else f"recorded ({rec_method})"
+            if implied > 1:
+                notes.append(f"implied utilization {implied:.2f} > 1: the inputs are inconsistent")
+    return implied, flop_basis
+
+
+def _rental_cost(hours: float | None, hw: str | None, price_per_gpu_hour: float | None, notes: list[str]):
+    """Price per GPU-hour (given or the cited default), its source, the cost and its range."""
+    price = src = cost = cost_rng = None
+    if hours is not None:
+        if price_per_gpu_hour is not None:
+            price, src = _num(price_per_gpu_hour, "price per GPU-hour"), "given"
+        elif hw in C.GPU_HOUR_PRICE_USD:
+            price, src = C.GPU_HOUR_PRICE_USD[hw], C.GPU_HOUR_PRICE_SOURCE
+        if price is not None:
+            cost = training_cost_usd(hours, price)
+            if src != "given" and hw in C.GPU_HOUR_PRICE_RANGE_USD:
+                lo, hi = C.GPU_HOUR_PRICE_RANGE_USD[hw]
+                cost_rng = (training_cost_usd(hours, lo), training_cost_usd(hours, hi))
+        else:
+            notes.append(f"no default price for {hw}: pass a price per GPU-hour for a cost")
+    return price, src, cost, cost_rng
+
+
 def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *, utilization: float | None = None,
                   precision: str = "bf16", price_per_gpu_hour: float | None = None, pue: float = C.DEFAULT_PUE,
                   training_days: float | None = None, chip_count: float | None = None) -> ModelCompute:
@@ -270,16 +335,7 @@ def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *
     hw = _text(row, "training_hardware")
     count = chip_count if chip_count is not None else _cell(row, "hardware_count")
     reported_mfu = _cell(row, "utilization_mfu")
-    prior = None
-    if utilization is not None:
-        u, u_src = _fraction(utilization), "given"
-    elif reported_mfu is not None and reported_mfu <= 1:
-        u, u_src = reported_mfu, "reported MFU"
-    else:
-        prior = utilization_prior(hw)
-        u, u_src = prior.median, f"{prior.generation} prior, n={prior.n}"
-        notes.append(f"utilization: {prior.label()}")
-    u_lo, u_hi = (prior.low, prior.high) if prior is not None else (u, u)
+    u, u_src, u_lo, u_hi = _utilization(utilization, reported_mfu, hw, notes)
 
     estimates: list[ComputeEstimate] = []
     if (n_act or n) and d:
@@ -287,17 +343,7 @@ def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *
         f = flop_6nd(n or used, d, n_act)
         what = "active params" if n_act else "params"
         estimates.append(ComputeEstimate("6ND", f, f"6 x {used:.3g} {what} x {d:.3g} tokens"))
-    peak = None
-    power = None
-    if hw is not None:
-        try:
-            hrow = hardware_row(hardware, hw)
-            power = _cell(hrow, "tdp_w")
-            peak = peak_flop_per_s(hardware, hw, precision)
-        except AnalysisError as exc:
-            notes.append(str(exc))
-    else:
-        notes.append("training hardware unknown: no hardware-based estimate, implied utilization or energy")
+    peak, power = _peak_and_power(hardware, hw, precision, notes)
 
     if peak is not None and gh is not None:
         f = flop_from_gpu_hours(gh, peak, u)
@@ -320,16 +366,7 @@ def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *
     rec_method = _text(row, "compute_method")
 
     # implied utilization: from 6ND (independent of any utilization assumption), else the recorded FLOP
-    implied = flop_basis = None
-    if peak is not None and gh is not None:
-        e6 = next((e for e in estimates if e.method == "6ND"), None)
-        # a FLOP figure derived from hardware and an assumed utilization would make the MFU circular
-        basis = e6.flop if e6 else (recorded if rec_method in ("reported", "6ND", "epoch-ai") else None)
-        if basis is not None:
-            implied = implied_utilization(basis, gh, peak)
-            flop_basis = "6ND" if e6 else f"recorded ({rec_method})"
-            if implied > 1:
-                notes.append(f"implied utilization {implied:.2f} > 1: the inputs are inconsistent")
+    implied, flop_basis = _implied_mfu(estimates, recorded, rec_method, gh, peak, notes)
     ref_mfu = None
     if hw in C.REFERENCE_THROUGHPUT_PER_GPU and peak is not None and precision == "bf16":
         ref_mfu = per_gpu_throughput_to_mfu(C.REFERENCE_THROUGHPUT_PER_GPU[hw], peak)
@@ -341,19 +378,7 @@ def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *
         if basis is not None:
             hours = basis / (SECONDS_PER_HOUR * peak * u)
             hours_src = f"estimated from {basis:.3g} FLOP at utilization {u:.2f} ({u_src})"
-    price = src = cost = cost_rng = None
-    if hours is not None:
-        if price_per_gpu_hour is not None:
-            price, src = _num(price_per_gpu_hour, "price per GPU-hour"), "given"
-        elif hw in C.GPU_HOUR_PRICE_USD:
-            price, src = C.GPU_HOUR_PRICE_USD[hw], C.GPU_HOUR_PRICE_SOURCE
-        if price is not None:
-            cost = training_cost_usd(hours, price)
-            if src != "given" and hw in C.GPU_HOUR_PRICE_RANGE_USD:
-                lo, hi = C.GPU_HOUR_PRICE_RANGE_USD[hw]
-                cost_rng = (training_cost_usd(hours, lo), training_cost_usd(hours, hi))
-        else:
-            notes.append(f"no default price for {hw}: pass a price per GPU-hour for a cost")
+    price, src, cost, cost_rng = _rental_cost(hours, hw, price_per_gpu_hour, notes)
     energy = it_energy = None
     if hours is not None and power is not None:
         it_energy = training_energy_mwh(hours, power, 1.0)

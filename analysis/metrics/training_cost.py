@@ -143,35 +143,10 @@ def _power_ratio(spec: HardwareSpec) -> float:
     return C.CHIP_TO_SERVER_POWER["tpu" if spec.group == "tpu" else "gpu"]
 
 
-def run_cost(spec: HardwareSpec, *, chips: float | None = None, hours: float | None = None,
-             chip_hours: float | None = None, utilization: float | None = None, label: str = "hypothetical run",
-             cloud_price_per_chip_hour: float | None = None, pue: float | None = None,
-             electricity_usd_per_kwh: float | None = None, start: object = None, seed: int = 0) -> CostEstimate:
-    """Cost of a run on ``chips`` accelerators for ``hours`` (or ``chip_hours`` in total).
-
-    Give chips and hours (or days x 24), or chip_hours alone. ``utilization`` (MFU, 0-1) is only used to report the
-    run's FLOP. Overrides (PUE, electricity price, cloud price) replace the documented central value and its range.
-    ``start`` (a date) is when the run began: hardware bought at release has lost value by then, at the same
-    depreciation rate (Cottier et al.'s code depreciates the release price to the training start date the same way);
-    without it the hardware is valued new.
-    """
-    chips = _positive(chips, "chip count", allow_none=True)
-    hours = _positive(hours, "training hours", allow_none=True)
-    chip_hours = _positive(chip_hours, "chip-hours", allow_none=True)
-    if chips is not None and hours is not None:
-        if chip_hours is not None and not math.isclose(chip_hours, chips * hours, rel_tol=1e-6):
-            raise UsageError(f"chip-hours {chip_hours:g} disagree with chips x hours = {chips * hours:g}")
-        chip_hours = chips * hours
-    if chip_hours is None:
-        raise UsageError("give chips and hours, or chip-hours")
-    if utilization is not None and not (0 < float(utilization) <= 1):
-        raise UsageError(f"utilization must be in (0, 1], got {utilization!r}")
-    notes: list[str] = []
-    assumptions: list[tuple[str, float, tuple[float, float] | None, str]] = []
-    rng = np.random.default_rng(seed)
-    cons = lambda v: np.full(N_DRAWS, v)  # noqa: E731
-
-    # --- amortized hardware
+def _amortized_hardware(spec: HardwareSpec, chips: float | None, hours: float | None, chip_hours: float,
+                        start: object, rng: np.random.Generator, notes: list, assumptions: list):
+    """Amortized hardware cost of a run (Cottier et al. 2024): central value, 90% range, cluster cost and the Monte
+    Carlo draws; appends its assumptions and notes."""
     amort = amort_rng = cluster = None
     amort_draws = None
     if spec.price_2023_usd is not None:
@@ -215,8 +190,14 @@ def run_cost(spec: HardwareSpec, *, chips: float | None = None, hours: float | N
             notes.append(f"release price of {spec.price_year} not deflated (CPI-U known to {max(C.CPI_U_ANNUAL)})")
     else:
         notes.append(f"no release price for {spec.name} in Epoch's ML-hardware data: no amortized hardware cost")
+    return amort, amort_rng, cluster, amort_draws
 
-    # --- energy
+
+def _energy(spec: HardwareSpec, chips: float | None, chip_hours: float, pue: float | None,
+            electricity_usd_per_kwh: float | None, rng: np.random.Generator, notes: list, assumptions: list):
+    """Energy of a run: cluster power, MWh, its cost, the 90% range and the Monte Carlo draws; appends its
+    assumptions and notes. Draws from ``rng`` after the hardware draws (same order as before the split)."""
+    cons = lambda v: np.full(N_DRAWS, v)  # noqa: E731
     power = energy = energy_usd = energy_rng = None
     energy_draws = None
     if spec.tdp_w is not None:
@@ -249,16 +230,12 @@ def run_cost(spec: HardwareSpec, *, chips: float | None = None, hours: float | N
         ]
     else:
         notes.append(f"no TDP for {spec.name}: no energy estimate")
+    return power, energy, energy_usd, energy_rng, energy_draws
 
-    total = total_rng = None
-    if amort is not None and energy_usd is not None:
-        total = amort + energy_usd
-        total_rng = tuple(np.quantile(amort_draws + energy_draws, [0.05, 0.95]))
-    elif amort is not None:
-        total, total_rng = amort, amort_rng
-        notes.append("total excludes energy (no TDP)")
 
-    # --- cloud rental
+def _cloud_rental(spec: HardwareSpec, chip_hours: float, cloud_price_per_chip_hour: float | None, notes: list,
+                  assumptions: list):
+    """Cloud rental cost of a run at a given or documented price per chip-hour, with its range."""
     cloud = cloud_rng = None
     cprice = cloud_price_per_chip_hour
     if cprice is not None:
@@ -273,6 +250,49 @@ def run_cost(spec: HardwareSpec, *, chips: float | None = None, hours: float | N
         assumptions.append(("cloud price per chip-hour (USD)", cprice, (lo, hi), C.GPU_HOUR_PRICE_SOURCE))
     else:
         notes.append(f"no documented cloud price for {spec.name}: pass one for a rental estimate")
+    return cprice, cloud, cloud_rng
+
+
+def run_cost(spec: HardwareSpec, *, chips: float | None = None, hours: float | None = None,
+             chip_hours: float | None = None, utilization: float | None = None, label: str = "hypothetical run",
+             cloud_price_per_chip_hour: float | None = None, pue: float | None = None,
+             electricity_usd_per_kwh: float | None = None, start: object = None, seed: int = 0) -> CostEstimate:
+    """Cost of a run on ``chips`` accelerators for ``hours`` (or ``chip_hours`` in total).
+
+    Give chips and hours (or days x 24), or chip_hours alone. ``utilization`` (MFU, 0-1) is only used to report the
+    run's FLOP. Overrides (PUE, electricity price, cloud price) replace the documented central value and its range.
+    ``start`` (a date) is when the run began: hardware bought at release has lost value by then, at the same
+    depreciation rate (Cottier et al.'s code depreciates the release price to the training start date the same way);
+    without it the hardware is valued new.
+    """
+    chips = _positive(chips, "chip count", allow_none=True)
+    hours = _positive(hours, "training hours", allow_none=True)
+    chip_hours = _positive(chip_hours, "chip-hours", allow_none=True)
+    if chips is not None and hours is not None:
+        if chip_hours is not None and not math.isclose(chip_hours, chips * hours, rel_tol=1e-6):
+            raise UsageError(f"chip-hours {chip_hours:g} disagree with chips x hours = {chips * hours:g}")
+        chip_hours = chips * hours
+    if chip_hours is None:
+        raise UsageError("give chips and hours, or chip-hours")
+    if utilization is not None and not (0 < float(utilization) <= 1):
+        raise UsageError(f"utilization must be in (0, 1], got {utilization!r}")
+    notes: list[str] = []
+    assumptions: list[tuple[str, float, tuple[float, float] | None, str]] = []
+    rng = np.random.default_rng(seed)
+    amort, amort_rng, cluster, amort_draws = _amortized_hardware(spec, chips, hours, chip_hours, start, rng, notes,
+                                                                 assumptions)
+    power, energy, energy_usd, energy_rng, energy_draws = _energy(spec, chips, chip_hours, pue,
+                                                                  electricity_usd_per_kwh, rng, notes, assumptions)
+
+    total = total_rng = None
+    if amort is not None and energy_usd is not None:
+        total = amort + energy_usd
+        total_rng = tuple(np.quantile(amort_draws + energy_draws, [0.05, 0.95]))
+    elif amort is not None:
+        total, total_rng = amort, amort_rng
+        notes.append("total excludes energy (no TDP)")
+
+    cprice, cloud, cloud_rng = _cloud_rental(spec, chip_hours, cloud_price_per_chip_hour, notes, assumptions)
 
     flop = None
     if utilization is not None and spec.peak_flop_per_s is not None:

@@ -268,6 +268,80 @@ def _break_fits(x: np.ndarray, y: np.ndarray, ks: np.ndarray, cx: np.ndarray, ki
     return ssr, beta[:, 1], beta[:, 1] + beta[:, 2]
 
 
+def _candidate_dates(p: Prepared, candidates: Sequence[object] | None, min_segment: int) -> pd.DatetimeIndex:
+    """The candidate break dates: the given ones, or the 1st of each month between the ``min_segment``-th first and
+    last model."""
+    if candidates is None:
+        lo, hi = p.dates[min_segment - 1], p.dates[p.n - min_segment]
+        cands = pd.date_range(lo.to_period("M").to_timestamp() + pd.offsets.MonthBegin(1), hi, freq="MS")
+    else:
+        cands = pd.DatetimeIndex(sorted({parse_date(c, "candidate") for c in candidates}))
+    if len(cands) == 0:
+        raise AnalysisError("no candidate break dates between the first and last models")
+    return cands
+
+
+def _best_break(xs: np.ndarray, ys: np.ndarray, cx: np.ndarray, min_segment: int, kind: str):
+    """The best candidate (index into ``cx``), the first and last of its tie range, every candidate's SSR and the
+    slopes before and after at the best; indices -1 when no candidate leaves ``min_segment`` models on each side."""
+    ks = np.searchsorted(xs, cx, side="left")
+    valid = (ks >= min_segment) & (ks <= len(xs) - min_segment)
+    ssr = np.full(len(cx), np.inf)
+    b1 = np.full(len(cx), np.nan)
+    b2 = np.full(len(cx), np.nan)
+    if valid.any():
+        ssr[valid], b1[valid], b2[valid] = _break_fits(xs, ys, ks[valid], cx[valid], kind)
+    if not np.isfinite(ssr).any():
+        return -1, -1, -1, ssr, math.nan, math.nan
+    smin = float(np.min(ssr))
+    # candidates between the same two models fit equally well (discontinuous): the data only locate the break
+    # within that gap, so keep the whole tie range and report its middle
+    ties = np.flatnonzero(ssr <= smin + 1e-9 * max(1.0, abs(smin)))
+    j = int(ties[len(ties) // 2])
+    return j, int(ties[0]), int(ties[-1]), ssr, b1[j], b2[j]
+
+
+def _conditional_tests(p: Prepared, x: np.ndarray, y: np.ndarray, c: float, kind: str) -> tuple[float, float]:
+    """HC3 p-values at a given break ``c`` (centred decimal years): equal slopes, and (discontinuous) no level
+    shift; both conditional on the date."""
+    seg = (x >= c).astype(int)
+    p_level = math.nan
+    if kind == "discontinuous":
+        _, pval, _, _ = _wald_equal_slopes(p, seg, 2, "HC3")
+        # level shift at the break date: jump of the fitted value at c, HC3 (y = a + b x + s (a2 + b2 (x - c)))
+        Xl = np.column_stack([np.ones_like(x), x, seg, seg * (x - c)])
+        rl = sm.OLS(y, Xl).fit(cov_type="HC3", use_t=True)
+        if not np.all(np.isfinite(rl.bse)):
+            rl = sm.OLS(y, Xl).fit(cov_type="HC1", use_t=True)
+        p_level = float(rl.pvalues[2])
+    else:
+        X = np.column_stack([np.ones_like(x), x, np.maximum(0.0, x - c)])
+        res = sm.OLS(y, X).fit(cov_type="HC3", use_t=True)
+        if not np.all(np.isfinite(res.bse)):
+            res = sm.OLS(y, X).fit(cov_type="HC1", use_t=True)
+        pval = float(res.pvalues[2])
+    return float(pval), p_level
+
+
+def _bootstrap_breaks(x: np.ndarray, y: np.ndarray, best, n_boot: int, seed: int):
+    """Re-estimate the break on ``n_boot`` resamples of the models: each resample's first and last tied candidate,
+    slopes before and after, and the number of resamples without a valid split."""
+    rng = np.random.default_rng(seed)
+    firsts, lasts, before, after = [], [], [], []
+    failed = 0
+    for _ in range(n_boot):
+        idx = np.sort(rng.integers(0, len(x), size=len(x)))  # x is sorted, so sorted indices keep it sorted
+        j, jf, jl, _, b1, b2 = best(x[idx], y[idx])
+        if j < 0 or not (np.isfinite(b1) and np.isfinite(b2)):
+            failed += 1
+            continue
+        firsts.append(jf)
+        lasts.append(jl)
+        before.append(b1)
+        after.append(b2)
+    return firsts, lasts, before, after, failed
+
+
 def estimate_break(df: pd.DataFrame, metric: str = "training_compute_flop", *, kind: str = "discontinuous",
                    since: object = None, until: object = None, candidates: Sequence[object] | None = None,
                    min_segment: int = C.BREAK_MIN_SEGMENT, n_boot: int = 500, seed: int = 0,
@@ -299,50 +373,18 @@ def estimate_break(df: pd.DataFrame, metric: str = "training_compute_flop", *, k
     if p.n < 2 * min_segment:
         raise AnalysisError(f"too few points to estimate a break: {p.n} models, need at least {2 * min_segment} "
                             f"({min_segment} on each side)")
-    if candidates is None:
-        lo, hi = p.dates[min_segment - 1], p.dates[p.n - min_segment]
-        cands = pd.date_range(lo.to_period("M").to_timestamp() + pd.offsets.MonthBegin(1), hi, freq="MS")
-    else:
-        cands = pd.DatetimeIndex(sorted({parse_date(c, "candidate") for c in candidates}))
-    if len(cands) == 0:
-        raise AnalysisError("no candidate break dates between the first and last models")
+    cands = _candidate_dates(p, candidates, min_segment)
     x0 = float(p.x.mean())
     cx = np.array([decimal_year(c) for c in cands]) - x0
     x, y = p.x - x0, p.y
 
     def best(xs: np.ndarray, ys: np.ndarray):
-        ks = np.searchsorted(xs, cx, side="left")
-        valid = (ks >= min_segment) & (ks <= len(xs) - min_segment)
-        ssr = np.full(len(cx), np.inf)
-        b1 = np.full(len(cx), np.nan)
-        b2 = np.full(len(cx), np.nan)
-        if valid.any():
-            ssr[valid], b1[valid], b2[valid] = _break_fits(xs, ys, ks[valid], cx[valid], kind)
-        if not np.isfinite(ssr).any():
-            return -1, -1, -1, ssr, math.nan, math.nan
-        smin = float(np.min(ssr))
-        # candidates between the same two models fit equally well (discontinuous): the data only locate the break
-        # within that gap, so keep the whole tie range and report its middle
-        ties = np.flatnonzero(ssr <= smin + 1e-9 * max(1.0, abs(smin)))
-        j = int(ties[len(ties) // 2])
-        return j, int(ties[0]), int(ties[-1]), ssr, b1[j], b2[j]
+        return _best_break(xs, ys, cx, min_segment, kind)
 
     i_best, i_first, i_last, ssr, sb, sa = best(x, y)
     if i_best < 0:
         raise AnalysisError(f"no candidate date leaves {min_segment} models with distinct dates on each side")
-    rng = np.random.default_rng(seed)
-    firsts, lasts, before, after = [], [], [], []
-    failed = 0
-    for _ in range(n_boot):
-        idx = np.sort(rng.integers(0, p.n, size=p.n))  # x is sorted, so sorted indices keep it sorted
-        j, jf, jl, _, b1, b2 = best(x[idx], y[idx])
-        if j < 0 or not (np.isfinite(b1) and np.isfinite(b2)):
-            failed += 1
-            continue
-        firsts.append(jf)
-        lasts.append(jl)
-        before.append(b1)
-        after.append(b2)
+    firsts, lasts, before, after, failed = _bootstrap_breaks(x, y, best, n_boot, seed)
     if len(firsts) < 10:
         raise AnalysisError("bootstrap of the break date failed: too few valid resamples")
     alpha = 1 - confidence
@@ -353,23 +395,7 @@ def estimate_break(df: pd.DataFrame, metric: str = "training_compute_flop", *, k
     alo, ahi = np.quantile(np.array(after), qs)
     bdate = cands[i_best]
     n_before = int(np.searchsorted(x, cx[i_best], side="left"))
-    # conditional test of equal slopes at the estimated date (HC3)
-    seg = (x >= cx[i_best]).astype(int)
-    p_level = math.nan
-    if kind == "discontinuous":
-        _, pval, _, _ = _wald_equal_slopes(p, seg, 2, "HC3")
-        # level shift at the break date: jump of the fitted value at c, HC3 (y = a + b x + s (a2 + b2 (x - c)))
-        Xl = np.column_stack([np.ones_like(x), x, seg, seg * (x - cx[i_best])])
-        rl = sm.OLS(y, Xl).fit(cov_type="HC3", use_t=True)
-        if not np.all(np.isfinite(rl.bse)):
-            rl = sm.OLS(y, Xl).fit(cov_type="HC1", use_t=True)
-        p_level = float(rl.pvalues[2])
-    else:
-        X = np.column_stack([np.ones_like(x), x, np.maximum(0.0, x - cx[i_best])])
-        res = sm.OLS(y, X).fit(cov_type="HC3", use_t=True)
-        if not np.all(np.isfinite(res.bse)):
-            res = sm.OLS(y, X).fit(cov_type="HC1", use_t=True)
-        pval = float(res.pvalues[2])
+    pval, p_level = _conditional_tests(p, x, y, cx[i_best], kind)
     xc = x - x.mean()
     ssr_one = float(np.sum((y - y.mean()) ** 2) - np.sum(xc * (y - y.mean())) ** 2 / np.sum(xc ** 2))
     bt = break_test(df, metric, kind=kind, since=since, until=until, candidates=candidates, min_segment=min_segment,
