@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
+from analysis.constants import OPENNESS_GROUPS
 from analysis.data import dataset, tables
 from analysis.errors import AtlasError
 from analysis.metrics import checks, compute, openness, scaling
@@ -210,9 +211,9 @@ if len(ds.openness) and "llama-3-70b" in set(ds.openness["model_id"]):
     out.table(comp, "llama3-openness-components")
     d = ex.to_dict()
     summary = pd.DataFrame([{"model_id": d["model_id"], "score": d["score"], "max_score": d["max_score"],
-                             "availability": d["availability"], "availability_max": len(openness.OPENNESS_GROUPS["availability"]),
-                             "documentation": d["documentation"], "documentation_max": len(openness.OPENNESS_GROUPS["documentation"]), "access": d["access"],
-                             "access_max": len(openness.OPENNESS_GROUPS["access"]), "mof_class": d["mof_class"], "osaid_meets": d["osaid_meets"]}])
+                             "availability": d["availability"], "availability_max": len(OPENNESS_GROUPS["availability"]),
+                             "documentation": d["documentation"], "documentation_max": len(OPENNESS_GROUPS["documentation"]), "access": d["access"],
+                             "access_max": len(OPENNESS_GROUPS["access"]), "mof_class": d["mof_class"], "osaid_meets": d["osaid_meets"]}])
     out.table(summary, "llama3-openness-summary")
     n = {c: out.number("llama3-openness-summary", 0, c, "{:g}") for c in summary.columns if c.endswith(
         ("score", "availability", "documentation", "access", "_max"))}
