@@ -180,3 +180,20 @@ def confidence_option(value: str) -> float:
     if not (0.5 <= c < 1) or math.isnan(c):
         raise UsageError(f"--confidence: must be in [0.5, 1), e.g. 0.90; got {value}")
     return c
+
+
+def positive_number_option(text: str | None, option: str, *, fraction: bool = False, minimum: float | None = None) -> float | None:
+    """Parse a number such as '1e24' or '8.03e9'; invalid or non-positive -> UsageError (exit 2)."""
+    if text is None:
+        return None
+    try:
+        v = float(str(text).strip().replace("_", ""))
+    except ValueError:
+        raise UsageError(f"{option} expects a number such as 1e24, got {text!r}") from None
+    if not math.isfinite(v) or v <= 0:
+        raise UsageError(f"{option} must be a positive finite number, got {text!r}")
+    if fraction and v > 1:
+        raise UsageError(f"{option} is a fraction of peak in (0, 1] (write 0.4 for 40%), got {text!r}")
+    if minimum is not None and v < minimum:
+        raise UsageError(f"{option} must be at least {minimum:g}, got {text!r}")
+    return v
