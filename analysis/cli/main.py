@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import analysis
 import analysis.cli.commands as pkg
 from analysis.cli.args import Parser
+from analysis.data.spec import without_overlay
 from analysis.errors import AtlasError
 from analysis.notices import ImportNotice
 
@@ -104,8 +105,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         if getattr(args, "no_overlay", False):
-            from analysis.data.dataset import without_overlay  # deferred: loads pandas and pandera; --help stays fast
-
             args.data = without_overlay(args.data)
         return int(args.func(args) or 0)
     except AtlasError as exc:

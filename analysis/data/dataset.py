@@ -17,16 +17,15 @@ problem, with a count of the others; ``frontier-atlas validate`` lists them all)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.data import merged, overlay, schema, upstream, validate
-from analysis.data.safeio import expand_user
+from analysis.data.spec import parse_spec
 from analysis.data.tables import bundled_path, display_path, empty_frame, read_table, read_text, sha256_file
-from analysis.errors import DataError, UsageError
+from analysis.errors import DataError
 from analysis.notices import warn_import
 
 NOTABLE_VINTAGE = "2026-07-19"  # the pinned notable-models snapshot used when --data records no base models
@@ -96,59 +95,6 @@ def load_table(name: str, path: Path | None = None, *, strict: bool = True) -> p
         first = errors[0]
         raise DataError(f"{first.message}{more}", file=first.file, row=first.row, column=first.column)
     return _finalize(df)
-
-
-def parse_spec(spec: str | None) -> tuple[str, Path | None]:
-    """Split a --data SPEC into (kind, path).
-
-    Kinds: ('default', None) = upstream snapshot + overlay; ('curated', None) = our rows only; ('csv', PATH);
-    ('epoch', PATH) = an Epoch export + overlay; ('epoch-raw', PATH) = an Epoch export without the overlay.
-    An unknown ``~user`` (``Path.expanduser`` raises RuntimeError) is a one-line UsageError naming the user.
-    """
-    try:
-        return _split_spec(spec)
-    except RuntimeError:
-        text = (spec or "")[len("epoch:"):] if (spec or "").startswith("epoch:") else (spec or "")
-        expand_user(text)  # raises the UsageError naming the user
-        raise
-
-
-def _split_spec(spec: str | None) -> tuple[str, Path | None]:
-    """Split a --data SPEC into (kind, path).
-
-    Kinds: ('default', None) = upstream snapshot + overlay; ('curated', None) = our rows only; ('csv', PATH);
-    ('epoch', PATH) = an Epoch export + overlay; ('epoch-raw', PATH) = an Epoch export without the overlay.
-    """
-    if spec is None or spec in ("", "bundled", "default"):
-        return "default", None
-    if spec == "curated":
-        return "curated", None
-    if spec.startswith("epoch-vintage:"):  # a pinned notable-models snapshot: epoch-vintage:2026-01-26 (or :latest)
-        name = spec[len("epoch-vintage:"):]
-        return "epoch", upstream.find("notable_ai_models", None if name in ("", "latest") else name).path
-    for prefix in ("epoch:", "epoch-raw:"):
-        if spec.startswith(prefix):
-            p = spec[len(prefix):]
-            if not p:
-                raise UsageError(f"--data {prefix}PATH needs a path after {prefix!r}")
-            return prefix[:-1], Path(p).expanduser()
-    if ":" in spec.split("/")[0] and not Path(spec).exists() and not re.match(r"^[A-Za-z]:[\\/]", spec):
-        kind = spec.split(":", 1)[0]
-        raise UsageError(f"--data {spec}: unknown source kind {kind!r}; use curated, PATH, epoch:PATH or "
-                         "epoch-vintage:DATE")
-    return "csv", Path(spec).expanduser()
-
-
-def without_overlay(spec: str | None) -> str:
-    """The spec for ``--no-overlay``: only meaningful with epoch:PATH (and the default snapshot)."""
-    kind, path = parse_spec(spec)
-    if kind == "epoch":
-        return f"epoch-raw:{path}"
-    if kind == "default":
-        return f"epoch-raw:{upstream.find('notable_ai_models').path}"
-    if kind == "epoch-raw":
-        return str(spec)
-    raise UsageError("--no-overlay applies to the default data or --data epoch:PATH only")
 
 
 def load(spec: str | None = None, *, strict: bool = True) -> Dataset:

@@ -32,8 +32,8 @@ from pathlib import Path
 
 import analysis
 from analysis.data import schema
-from analysis.data.dataset import parse_spec
 from analysis.data.safeio import check_regular
+from analysis.data.spec import parse_spec
 from analysis.data.tables import sha256_file
 from analysis.errors import AtlasError, UsageError
 
