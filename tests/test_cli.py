@@ -46,6 +46,17 @@ def test_usage_errors_exit_2(argv, run_cli):
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("argv", [["capabilities", "--seed", "-1"], ["spillovers", "--seed", "-1"],
+                                  ["capabilities", "--bootstrap", "5"], ["capabilities", "--confidence", "1.5"],
+                                  ["openness", "--top-k", "0"], ["lag", "--seed", "-1"], ["trend", "compute", "--seed", "-1"]])
+def test_every_command_checks_seed_bootstrap_confidence_and_counts_alike(argv, run_cli):
+    """The shared argument types (cli/args.py) everywhere: a negative seed was an internal error in capabilities
+    and spillovers, a top-k of 0 was accepted by openness; now each is a one-line usage error (exit 2)."""
+    code, err = run_cli(argv)
+    assert code == 2, (argv, err)
+    assert err.startswith("error:") and "internal error" not in err and "Traceback" not in err
+
+
 ARGS = st.lists(st.sampled_from(COMMANDS + ["compute", "parameters", "--json", "--data", "epoch:", "x.csv",
                                             "--since", "2020-13-45", "--until", "yesterday", "--top-k", "-3",
                                             "--confidence", "1.5", "--bootstrap", "-1", "--benchmark", "nope",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.args import add_json_option, date_option, print_json
+from analysis.cli.args import add_json_option, bootstrap_type, date_option, print_json, seed_type
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,8 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--until", default=None, metavar="DATE", help="end of the averaging window")
     p.add_argument("--vintage", default=None, help="hub snapshot vintage (default: the pinned one)")
     p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
-    p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap replicates (default 1000)")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--bootstrap", type=bootstrap_type, default=1000, help="bootstrap replicates (default 1000)")
+    p.add_argument("--seed", type=seed_type, default=0, help="bootstrap seed (default 0)")
     add_json_option(p)
     p.set_defaults(func=run_capabilities)
 

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--subset", choices=("notable", "frontier"), default="notable",
                    help="notable = every model (default); frontier = top-10 by compute at release")
     p.add_argument("--method", choices=("wilson", "clopper-pearson"), default="wilson", help="binomial interval")
-    p.add_argument("--top-k", type=int, default=10, help="frontier size with --subset frontier (default 10)")
+    p.add_argument("--top-k", type=positive_int_type, default=10, help="frontier size with --subset frontier (default 10)")
     p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
     add_json_option(p)
     p.set_defaults(func=run_openness)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.args import add_data_option, add_json_option, print_json
+from analysis.cli.args import add_data_option, add_json_option, print_json, seed_type
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "models: when --data has none, the pinned Epoch notable-models snapshot is used.")
     add_data_option(p)
     p.add_argument("--by", choices=("year", "family"), default="year", help="year (default) or base family")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="bootstrap seed (default 0)")
     add_json_option(p)
     p.set_defaults(func=run_spillovers)
 
