@@ -45,13 +45,15 @@ validate: $(STAMP) ## Validate the bundled data
 notebooks: $(STAMP) ## Re-pair notebooks/*.py (the reviewed source) with their .ipynb (no outputs)
 	$(BIN)/jupytext --sync notebooks/*.py
 
-lint: $(STAMP) ## Lint the code (ruff) and check notebooks are stored without outputs
+lint: $(STAMP) ## Lint the code (ruff), the import layers (import-linter), declared = imported dependencies (deptry) and check notebooks are stored without outputs
 	$(BIN)/ruff check analysis tests benchmarks tools notebooks
 	$(BIN)/python tools/check_notebooks.py
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/deptry .
 
 datapackage: $(STAMP) ## Refresh data/datapackage.json (dictionary + sha256) after editing data/*.csv
 	$(BIN)/python tools/build_datapackage.py
-	$(BIN)/python -c "from analysis import snapshot_package; print('wrote', snapshot_package.write())"
+	$(BIN)/python -c "from analysis.data import snapshot_package; print('wrote', snapshot_package.write())"
 
 lock: $(STAMP) ## Re-resolve requirements.in into requirements.lock (needs network to PyPI)
 	$(BIN)/python -m pip install --quiet uv && $(BIN)/python -m uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock

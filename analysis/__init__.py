@@ -1,9 +1,12 @@
 """Frontier Atlas: data and honest uncertainty on the AI race.
 
-The package is organised as pure, tested modules (DataFrame in, DataFrame or frozen dataclass out):
-``analysis.data`` (loading and the Epoch AI importer), ``analysis.validate``, ``analysis.trends``,
-``analysis.scaling``, ``analysis.compute``, ``analysis.openness``, ``analysis.competition`` and the
-report pipeline ``analysis.reports``. The command line lives in ``analysis.cli``.
+Layers, each a package that imports only the layers below it (checked by ``make lint``):
+
+* ``analysis.cli`` (the ``frontier-atlas`` command) and ``analysis.reporting`` (figures, notebooks' helpers, the
+  report runner and HTML);
+* ``analysis.metrics``: one module per question, DataFrame in, DataFrame or frozen dataclass out;
+* ``analysis.data``: schema, loading (``analysis.data.dataset.load``), upstream snapshots, overlay, validation;
+* base: ``analysis.constants``, ``analysis.errors``, ``analysis.notices``.
 """
 
 __version__ = "0.1.0"

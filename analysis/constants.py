@@ -110,7 +110,7 @@ BESIROGLU_2024_FIT = {"E": 1.8172, "A": 482.01, "B": 2085.43, "alpha": 0.3478, "
 BESIROGLU_2024_SE = {"A": 124.58, "B": 1293.23, "E": 0.03, "alpha": 0.02, "beta": 0.02}
 BESIROGLU_2024_N_POINTS = 240
 BESIROGLU_2024_TOKENS_PER_PARAM = 20.0  # their headline: compute-optimal "~20 tokens per parameter", as Chinchilla
-# Covariance of theta = (ln A, ln B, ln E, alpha, beta) for the Monte Carlo in analysis.scaling. Not published:
+# Covariance of theta = (ln A, ln B, ln E, alpha, beta) for the Monte Carlo in analysis.metrics.scaling. Not published:
 # DERIVED here. We refit their released data (github.com/Besiroglu/data, svg_extracted_data.csv, dropping the 5
 # highest-loss points as they do) with Hoffmann et al.'s procedure (Huber delta 1e-3 on log loss, L-BFGS from a
 # grid of initialisations): point estimates A 477.8, B 2143, E 1.8172, alpha 0.3473, beta 0.3672 (within 1%, 3%,
@@ -139,7 +139,7 @@ MUENNIGHOFF_2023_R_STAR_N = 5.3
 # can save 1.7e22 FLOPs (17%) "by instead training a 7B model on more data".
 SARDANA_2024_FIG1 = {"reference_params": 13e9, "inference_tokens": 2e12, "optimal_params": 7e9,
                      "flop_saved": 1.7e22, "fraction_saved": 0.17}
-# Fit used by analysis.scaling.inference_optimal by default: Hoffmann et al.'s constants with the TeX-source exponents
+# Fit used by analysis.metrics.scaling.inference_optimal by default: Hoffmann et al.'s constants with the TeX-source exponents
 # (HOFFMANN_2022_TEX_FIT). Only these reproduce SARDANA_2024_FIG1 (7.1B, 16% saved); the rounded printed exponents
 # give 8.0B and 10% (tests/test_published_values.py).
 SARDANA_2024_DEFAULT_FIT = "hoffmann-2022-tex"
@@ -165,7 +165,7 @@ DATA_WALL_SINCE = "2018-01-01"
 LLAMA3_405B_MFU_RANGE = (0.38, 0.43)
 DEFAULT_MFU = 0.40  # kept for callers that pass it explicitly; model_compute now uses the generation prior below
 MFU_SENSITIVITY_RANGE = (0.30, 0.50)
-# MFU prior by hardware generation (analysis.utilization): median and range of the MFUs developers reported, as
+# MFU prior by hardware generation (analysis.metrics.utilization): median and range of the MFUs developers reported, as
 # recorded in Epoch AI's notable-models data (column "Hardware utilization (MFU)"), in the pinned snapshot of this
 # vintage. Generations group accelerators by their release period; patterns match Epoch's hardware names and our
 # hardware ids (lower case, '-' read as ' '). OUR grouping, not a published one. Below MFU_PRIOR_MIN_N reports a
@@ -256,7 +256,7 @@ EPOCH_OPEN_MODELS_REPORT_DATE = "2024-11-04"
 EPOCH_ECI_GAP_2025 = {"points": 7.0, "months": 3.0, "since": "2023-01-01", "until": "2025-10-30"}
 EPOCH_ECI_GAP_2026 = {"points": 8.0, "months": 4.0, "since": "2026-01-01", "until": "2026-05-29"}
 
-# (Frontier = top FRONTIER_TOP_K by compute at release: defined in the Trends section, used by analysis.frontier.)
+# (Frontier = top FRONTIER_TOP_K by compute at release: defined in the Trends section, used by analysis.metrics.frontier.)
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12  # 30.4375 days: lag months = days / DAYS_PER_MONTH
 
 # --- Open-vs-closed lag: default evaluation setting per benchmark (a lag never mixes settings) -----------------

@@ -65,7 +65,7 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "bench_reports.json").write_text(json.dumps(res, indent=2) + "\n")
     sys.path.insert(0, str(ROOT))
-    from analysis.figures import PALETTE, new_figure, save_deterministic, stamp
+    from analysis.reporting.figures import PALETTE, new_figure, save_deterministic, stamp
 
     fig, ax = new_figure(figsize=(6, 3))
     labels = ["sequential papermill", f"frontier-atlas report\n(cold, {jobs} jobs)", "no-op re-run"]

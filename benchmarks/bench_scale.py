@@ -49,7 +49,7 @@ COUNTRIES = ("United States of America", "China", "United Kingdom", "France", "C
 
 def synthetic_models(n: int, seed: int = 0) -> list[dict]:
     """``n`` synthetic model rows in our schema (deterministic for a seed)."""
-    from analysis import schema
+    from analysis.data import schema
 
     rng = np.random.default_rng(seed)
     cols = schema.resource("models").columns
@@ -82,7 +82,7 @@ def synthetic_models(n: int, seed: int = 0) -> list[dict]:
 
 
 def write_models(path: Path, n: int, seed: int = 0) -> Path:
-    from analysis import schema
+    from analysis.data import schema
 
     cols = schema.resource("models").columns
     with open(path, "w", newline="", encoding="utf-8") as fh:
@@ -140,7 +140,7 @@ def chart(res: dict, stem: Path) -> None:
 
     matplotlib.use("Agg")
 
-    from analysis.figures import new_figure
+    from analysis.reporting.figures import new_figure
 
     fig, (ax1, ax2) = new_figure(ncols=2, figsize=(10, 4))
     sizes = res["sizes"]

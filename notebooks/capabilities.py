@@ -21,7 +21,7 @@
 # **Method.** A group's *frontier* is its running best ECI by release date. The gap in points is the vertical
 # distance between the two frontiers, the gap in months how long the leader has stood above the follower's current
 # level; both are averaged over the days of the window, with a bootstrap interval over models (calibrated, see
-# `analysis/capabilities.py`). Open weights = Epoch's accessibility "Open weights (…)".
+# `analysis/metrics/capabilities.py`). Open weights = Epoch's accessibility "Open weights (…)".
 #
 # **Caveats.** Epoch re-fits the ECI with each release, so levels and gaps move between vintages: compare our gaps
 # with Epoch's published ones (the comparison below reads both from saved tables) knowing that the months gap also
@@ -47,24 +47,24 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis import benchmark_hub as bh
-from analysis import capabilities as cap
 from analysis import constants as C
-from analysis import spillovers as sp
-from analysis import upstream
-from analysis.commands.spillovers import load_with_bases
+from analysis.data import benchmark_hub as bh
+from analysis.data import upstream
+from analysis.data.dataset import load_with_bases
 from analysis.errors import AnalysisError
-from analysis.figures import (
+from analysis.metrics import capabilities as cap
+from analysis.metrics import spillovers as sp
+from analysis.metrics.openness import open_closed_lag
+from analysis.reporting.figures import (
     CLOSED_COLOR,
     OPEN_COLOR,
     PALETTE,
     ReportOutput,
     label_log_axis,
     new_figure,
+    running_best_plot,
     short_label,
-    year_axis,
 )
-from analysis.openness import open_closed_lag
 
 out = ReportOutput(output_dir)
 hub = bh.load_hub(hub_vintage)
@@ -94,19 +94,9 @@ for by, since, until, label in windows:
     gap_rows.append(g.to_frame().assign(window=label))
 gap_table = pd.concat(gap_rows, ignore_index=True)
 full = gaps[("open", "full window")]
-fig, ax = new_figure()
-for group, color in (("closed", CLOSED_COLOR), ("open", OPEN_COLOR)):
-    f = full.frontier[full.frontier["group"] == group]
-    last = pd.DataFrame({"date": [full.window[1]], "value": [f["value"].iloc[-1]]})
-    steps = pd.concat([f[["date", "value"]], last], ignore_index=True)
-    ax.step(steps["date"], steps["value"], where="post", color=color, lw=2, label=f"best {group} model")
-    pts = eci[eci["open"] == (group == "open")]
-    ax.scatter(pts["release_date"], pts["score"], s=10, color=color, alpha=0.35)
-ax.set_xlabel("Release date")
-ax.set_ylabel("Epoch Capabilities Index (points)")
-ax.set_title("Best open and closed models on the ECI")
-year_axis(ax)
-ax.legend(loc="upper left")
+fig, ax = running_best_plot(full.frontier, full.window[1], (("closed", CLOSED_COLOR), ("open", OPEN_COLOR)),
+                            {g: eci[eci["open"] == (g == "open")] for g in ("closed", "open")},
+                            ylabel="Epoch Capabilities Index (points)", title="Best open and closed models on the ECI")
 out.figure(fig, "eci-frontier-open-closed",
            caption="Running best Epoch Capabilities Index of closed and open-weights models by release date (steps), "
                    "over every model with an ECI score (dots).",
@@ -152,17 +142,9 @@ out.prose(
 
 # %%
 us = gaps[("country", "full window")]
-fig, ax = new_figure()
-for group, color in (("US", PALETTE["blue"]), ("China", PALETTE["vermillion"])):
-    f = us.frontier[us.frontier["group"] == group]
-    ax.step(f["date"], f["value"], where="post", color=color, lw=2, label=f"best {group} model")
-    pts = eci[cap.group_labels(eci, "country") == group]
-    ax.scatter(pts["release_date"], pts["score"], s=10, color=color, alpha=0.35)
-ax.set_xlabel("Release date")
-ax.set_ylabel("Epoch Capabilities Index (points)")
-ax.set_title("Best US and Chinese models on the ECI")
-year_axis(ax)
-ax.legend(loc="upper left")
+fig, ax = running_best_plot(us.frontier, us.window[1], (("US", PALETTE["blue"]), ("China", PALETTE["vermillion"])),
+                            {g: eci[cap.group_labels(eci, "country") == g] for g in ("US", "China")},
+                            ylabel="Epoch Capabilities Index (points)", title="Best US and Chinese models on the ECI")
 out.figure(fig, "eci-frontier-us-china",
            caption="Running best ECI of models from US and from Chinese organizations (co-developed models listing "
                    "several countries are left out), by release date.",
@@ -247,7 +229,7 @@ out.figure(fig, "benchmark-saturation",
            alt="Dot plot, one row per benchmark, closed and open best scores joined by a line.", table=sat,
            source=HUB_SOURCE)
 # thresholds of the summary: a saturation ceiling (parameter), gaps counted as close or wide (points), and the share of
-# the best score whose time to reach is reported (analysis/capabilities.py, `years_to_90pct`)
+# the best score whose time to reach is reported (analysis/metrics/capabilities.py, `years_to_90pct`)
 thresholds = pd.DataFrame([{"ceiling": ceiling, "close_gap_points": 5, "wide_gap_points": 20, "progress_share": 0.9}])
 out.table(thresholds, "benchmark-saturation-thresholds")
 close_gap, wide_gap = thresholds.at[0, "close_gap_points"], thresholds.at[0, "wide_gap_points"]
@@ -301,7 +283,7 @@ out.prose(f"On the ECI the crossing-based lag is {out.number('hub-lag-by-benchma
 #
 # Epoch records, for some notable models, the base model they were built from. A base name is matched to a notable
 # model exactly (case and spacing aside) or through a documented alias; its family and developer come from a
-# documented pattern table (`analysis/spillovers.py`).
+# documented pattern table (`analysis/metrics/spillovers.py`).
 
 # %%
 ds = load_with_bases(data_spec or None)

@@ -30,11 +30,12 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 # %%
 import pandas as pd
 
-from analysis import competition, data
-from analysis.figures import PALETTE, ReportOutput, mark_partial_year, new_figure, short_label
+from analysis.data import dataset
+from analysis.metrics import competition
+from analysis.reporting.figures import PALETTE, ReportOutput, mark_partial_year, new_figure, short_label
 
 out = ReportOutput(output_dir)
-ds = data.load(data_spec or None)
+ds = dataset.load(data_spec or None)
 models = ds.models
 
 # %% [markdown]

@@ -39,13 +39,14 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
-from analysis import data, infrastructure, trends
-from analysis import training_cost as tc
-from analysis.figures import PALETTE, ReportOutput, label_log_axis, legend_below, new_figure, year_axis
-from analysis.frontier import frontier_mask
+from analysis.data import dataset
+from analysis.metrics import infrastructure, trends
+from analysis.metrics import training_cost as tc
+from analysis.metrics.frontier import frontier_mask
+from analysis.reporting.figures import PALETTE, ReportOutput, label_log_axis, legend_below, new_figure, year_axis
 
 out = ReportOutput(output_dir)
-ds = data.load(data_spec or None)
+ds = dataset.load(data_spec or None)
 hw = infrastructure.hardware_table()
 catalog = infrastructure.HardwareCatalog(hw, ds.hardware)
 runs = infrastructure.run_data(ds.models, ds.label, min_rows=min_runs)

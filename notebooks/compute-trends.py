@@ -34,8 +34,10 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis import data, trends
-from analysis.figures import (
+from analysis.data import dataset
+from analysis.metrics import trends
+from analysis.metrics.frontier import frontier_mask
+from analysis.reporting.figures import (
     PALETTE,
     ReportOutput,
     label_log_axis,
@@ -45,10 +47,9 @@ from analysis.figures import (
     new_figure,
     pow10,
 )
-from analysis.frontier import frontier_mask
 
 out = ReportOutput(output_dir)
-ds = data.load(data_spec or None)
+ds = dataset.load(data_spec or None)
 models = ds.models
 method = "bootstrap" if bootstrap > 0 else "analytic"
 common = dict(until=until or None, confidence=confidence, method=method, n_boot=max(bootstrap, 1))
@@ -216,7 +217,7 @@ except AnalysisError as exc:
 # (pinned snapshots, without our overlay). Each row is a separate fit with its own interval and n.
 
 # %%
-from analysis import sensitivity
+from analysis.metrics import sensitivity
 
 sens = sensitivity.sensitivity_table(models, data_label=ds.label, baseline_top_k=top_k, until=until or None,
                                      confidence=confidence, method=method, n_boot=max(bootstrap, 1))

@@ -35,8 +35,9 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis import data, scaling
-from analysis.figures import (
+from analysis.data import dataset
+from analysis.metrics import scaling
+from analysis.reporting.figures import (
     PALETTE,
     ReportOutput,
     label_log_axis,
@@ -47,7 +48,7 @@ from analysis.figures import (
 )
 
 out = ReportOutput(output_dir)
-ds = data.load(data_spec or None)
+ds = dataset.load(data_spec or None)
 models = ds.models
 budgets = np.logspace(np.log10(budget_low), np.log10(budget_high), 13)
 

@@ -30,18 +30,20 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 
 # %% [markdown]
 # ## 1. Load the data
-# `data.load()` returns every table (models, benchmarks, openness, transparency, hardware) as pandas DataFrames,
+# `dataset.load()` returns every table (models, benchmarks, openness, transparency, hardware) as pandas DataFrames,
 # with a label saying where they came from.
 
 # %%
 import pandas as pd
 from IPython.display import HTML, display
 
-from analysis import checks, data, explore, openness, scaling, trends
-from analysis.figures import ReportOutput, human_table
+from analysis.data import dataset
+from analysis.metrics import checks, openness, scaling, selection
+from analysis.reporting import explore
+from analysis.reporting.figures import ReportOutput, human_table
 
 out = ReportOutput(output_dir)
-ds = data.load(data_spec or None)
+ds = dataset.load(data_spec or None)
 models = ds.models
 out.table(pd.DataFrame([{"data": ds.label, "models": len(models),
                          "first_release": models["release_date"].min(), "last_release": models["release_date"].max(),
@@ -82,7 +84,7 @@ view = explore.trend_view(models, metric, subset, since=since, top_k=top_k, conf
 out.table(pd.DataFrame([view.fit.to_row()]), "explore-trend-fit")
 out.figure(view.figure, "explore-trend",
            caption=f"{view.title}: log-linear trend with its {confidence:.0%} confidence band "
-                   f"({subset} = {trends.describe_subset(subset, None, top_k)}).",
+                   f"({subset} = {selection.describe_subset(subset, None, top_k)}).",
            alt="Scatter of the chosen models on a log scale against release date with a fitted trend line.",
            table=view.table, source=ds.label)
 out.prose(f"The trend is **{out.number('explore-trend-fit', 0, 'growth_per_year', '{:.2g}')}x per year** "

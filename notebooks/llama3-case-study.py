@@ -39,9 +39,11 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from analysis import checks, compute, data, openness, scaling
+from analysis.constants import OPENNESS_GROUPS
+from analysis.data import dataset, tables
 from analysis.errors import AtlasError
-from analysis.figures import (
+from analysis.metrics import checks, compute, openness, scaling
+from analysis.reporting.figures import (
     CLOSED_COLOR,
     OPEN_COLOR,
     PALETTE,
@@ -55,7 +57,7 @@ from analysis.figures import (
 )
 
 out = ReportOutput(output_dir)
-ds = data.load(data_spec or None)
+ds = dataset.load(data_spec or None)
 models, bench = ds.models, ds.benchmarks
 # unknown ids, benchmarks or settings given with -p fail the report with the CLI's message (no silent gaps)
 focus = checks.model_ids(models, models_focus)
@@ -177,7 +179,7 @@ if "llama-3-8b" in set(ot["id"]):
 # %%
 b = bench[(bench["benchmark"] == benchmark) & (bench["setting"] == benchmark_setting)]
 b = b.merge(models[["id", "name", "release_date", "access"]], left_on="model_id", right_on="id")
-b["open_weights"] = b["access"].isin(data.OPEN_WEIGHTS)
+b["open_weights"] = b["access"].isin(tables.OPEN_WEIGHTS)
 b = b.sort_values("score", ascending=False).drop_duplicates("model_id")
 cutoff = pd.Timestamp(as_of)
 closed = b[~b["open_weights"] & (b["release_date"] <= cutoff)].head(5)
@@ -209,9 +211,9 @@ if len(ds.openness) and "llama-3-70b" in set(ds.openness["model_id"]):
     out.table(comp, "llama3-openness-components")
     d = ex.to_dict()
     summary = pd.DataFrame([{"model_id": d["model_id"], "score": d["score"], "max_score": d["max_score"],
-                             "availability": d["availability"], "availability_max": len(openness.OPENNESS_GROUPS["availability"]),
-                             "documentation": d["documentation"], "documentation_max": len(openness.OPENNESS_GROUPS["documentation"]), "access": d["access"],
-                             "access_max": len(openness.OPENNESS_GROUPS["access"]), "mof_class": d["mof_class"], "osaid_meets": d["osaid_meets"]}])
+                             "availability": d["availability"], "availability_max": len(OPENNESS_GROUPS["availability"]),
+                             "documentation": d["documentation"], "documentation_max": len(OPENNESS_GROUPS["documentation"]), "access": d["access"],
+                             "access_max": len(OPENNESS_GROUPS["access"]), "mof_class": d["mof_class"], "osaid_meets": d["osaid_meets"]}])
     out.table(summary, "llama3-openness-summary")
     n = {c: out.number("llama3-openness-summary", 0, c, "{:g}") for c in summary.columns if c.endswith(
         ("score", "availability", "documentation", "access", "_max"))}
@@ -237,7 +239,7 @@ if len(ds.openness) and "llama-3-70b" in set(ds.openness["model_id"]):
 # Meta's own Llama releases (the default table also holds other developers' Llama fine-tunes, e.g. NVIDIA's)
 fam = models[models["id"].str.startswith("llama") & models["organization"].fillna("").str.contains("Meta")
              & models["training_compute_flop"].notna()].sort_values("release_date")
-closed_all = models[~models["access"].isin(data.OPEN_WEIGHTS) & models["access"].notna()
+closed_all = models[~models["access"].isin(tables.OPEN_WEIGHTS) & models["access"].notna()
                     & models["training_compute_flop"].notna()].sort_values("release_date")
 closed_all = closed_all[closed_all["release_date"] >= pd.Timestamp("2020-01-01")]
 record = closed_all.assign(record=closed_all["training_compute_flop"].cummax())
@@ -283,8 +285,8 @@ if len(fam):  # the family's largest run, read from the saved table (its first r
 # developers is Meta.
 
 # %%
-from analysis import spillovers  # noqa: E402
-from analysis.commands.spillovers import load_with_bases  # noqa: E402
+from analysis.data.dataset import load_with_bases  # noqa: E402
+from analysis.metrics import spillovers  # noqa: E402
 
 sds = load_with_bases(data_spec or None)
 l3 = spillovers.llama3_derivatives(spillovers.derivatives(sds.models))

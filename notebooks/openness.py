@@ -36,10 +36,11 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis import checks, data, openness
 from analysis.constants import FMTI_DEVELOPER_ALIASES
+from analysis.data import dataset
 from analysis.errors import AnalysisError
-from analysis.figures import (
+from analysis.metrics import checks, openness
+from analysis.reporting.figures import (
     CLOSED_COLOR,
     OPEN_COLOR,
     PALETTE,
@@ -51,7 +52,7 @@ from analysis.figures import (
 )
 
 out = ReportOutput(output_dir)
-ds = data.load(data_spec or None)
+ds = dataset.load(data_spec or None)
 models, bench, opn = ds.models, ds.benchmarks, ds.openness
 checks.benchmark(bench, benchmark, benchmark_setting or None)  # a misspelt -p benchmark fails the report clearly
 
@@ -176,7 +177,8 @@ out.prose(text)
 # average frontier gap in index points (see the capabilities report).
 
 # %%
-from analysis import benchmark_hub, capabilities  # noqa: E402
+from analysis.data import benchmark_hub
+from analysis.metrics import capabilities  # noqa: E402
 
 headline = capabilities.eci_headline(benchmark_hub.load_hub(benchmarks=["eci"]), ci_level=confidence)
 if lag is not None:

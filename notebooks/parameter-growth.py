@@ -31,9 +31,10 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis import checks, data, trends
+from analysis.data import dataset
 from analysis.errors import AnalysisError
-from analysis.figures import (
+from analysis.metrics import checks, trends
+from analysis.reporting.figures import (
     PALETTE,
     ReportOutput,
     label_log_axis,
@@ -44,7 +45,7 @@ from analysis.figures import (
 )
 
 out = ReportOutput(output_dir)
-ds = data.load(data_spec or None)
+ds = dataset.load(data_spec or None)
 models = ds.models
 checks.value_in(models, "domain", domain)  # a misspelt -p domain fails the report with the domains available
 window = dict(since=since, until=until or None, confidence=confidence)

@@ -31,8 +31,8 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis import vintages
-from analysis.figures import PALETTE, ReportOutput, new_figure
+from analysis.metrics import vintages
+from analysis.reporting.figures import PALETTE, ReportOutput, new_figure
 
 out = ReportOutput(output_dir)
 newer, note = vintages.report_newer(data_spec, new_vintage)

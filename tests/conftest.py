@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import schema
+from analysis.data import schema
 
 ROOT = Path(__file__).resolve().parents[1]
 # FRONTIER_ATLAS_REFERENCE points at the reference folder when the project is checked out elsewhere (a worktree)
@@ -72,10 +72,25 @@ def models_csv(tmp_path):
     return make
 
 
+@pytest.fixture
+def run_cli(capsys):
+    """Run the CLI in-process: ``run_cli(argv) -> (exit code, stderr)``; argparse's SystemExit becomes its code."""
+    from analysis.cli.main import main
+
+    def run(argv: list[str]) -> tuple[int, str]:
+        try:
+            code = main(argv)
+        except SystemExit as exc:
+            code = exc.code
+        return code, capsys.readouterr().err
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def built_reports(tmp_path_factory):
     """Every notebook built once per test session (bundled data; confidence 0.95 and a narrower window)."""
-    from analysis import reports
+    from analysis.reporting import reports
 
     out = tmp_path_factory.mktemp("reports")
     results = reports.run_reports(reports.available(), out=out, jobs=2, overrides=["confidence=0.95", "since=2014-01-01"])

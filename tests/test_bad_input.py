@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import schema
-from analysis.cli import main
+from analysis.cli.main import main
+from analysis.data import schema
 from tests.conftest import GOOD_MODEL
 
 COMMANDS = [["validate"], ["trend", "compute"], ["thresholds"], ["openness"], ["concentration"],

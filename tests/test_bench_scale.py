@@ -7,7 +7,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-from analysis.cli import main
+from analysis.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

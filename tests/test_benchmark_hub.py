@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import benchmark_hub as bh
-from analysis import upstream
+from analysis.data import benchmark_hub as bh
+from analysis.data import upstream
 from analysis.errors import DataError, UsageError
 
 HUB = upstream.UPSTREAM_DIR / "epoch-ai" / bh.HUB_VINTAGE / bh.HUB_DIR
@@ -93,7 +93,7 @@ def test_settings_normalised(hub):
 
 
 def test_lag_entries_adapter_feeds_the_lag_function(hub):
-    from analysis.openness import open_closed_lag
+    from analysis.metrics.openness import open_closed_lag
 
     e = bh.lag_entries(hub, "eci")
     assert list(e.columns) == ["model_id", "name", "organization", "date", "value", "open_weights"]

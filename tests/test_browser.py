@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import data, reports
+from analysis.data import dataset as data
+from analysis.reporting import reports
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"

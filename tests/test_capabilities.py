@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import benchmark_hub as bh
-from analysis import capabilities as cap
-from analysis.cli import main
+from analysis.cli.main import main
 from analysis.constants import DAYS_PER_MONTH
+from analysis.data import benchmark_hub as bh
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics import capabilities as cap
 
 D0 = pd.Timestamp("2023-01-01")
 
@@ -110,7 +110,7 @@ def test_reproduces_epochs_published_open_closed_eci_gap(eci):
 
 
 def test_lag_on_eci_agrees_in_magnitude(eci):
-    from analysis.openness import open_closed_lag
+    from analysis.metrics.openness import open_closed_lag
 
     hub = bh.load_hub(benchmarks=["eci"])
     lag = open_closed_lag(bh.lag_entries(hub, "eci"), benchmark="eci")

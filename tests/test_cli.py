@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import analysis.commands as pkg
-from analysis.cli import build_parser, main
+import analysis.cli.commands as pkg
+from analysis.cli.main import build_parser, main
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(pkg.__path__))
 COMMANDS = ["validate", "trend", "thresholds", "data-needed", "compute", "openness", "openness-score", "lag",
@@ -24,7 +24,7 @@ COMMANDS = ["validate", "trend", "thresholds", "data-needed", "compute", "openne
 def test_every_command_module_imports(mod):
     import argparse
 
-    module = importlib.import_module(f"analysis.commands.{mod}")
+    module = importlib.import_module(f"analysis.cli.commands.{mod}")
     module.register(argparse.ArgumentParser().add_subparsers())
 
 
@@ -40,14 +40,21 @@ def test_python_dash_m_and_console_script_agree():
 
 @pytest.mark.parametrize("argv", [[], ["nope"], ["trend"], ["trend", "flops"], ["validate", "--bogus"],
                                   ["trend", "compute", "--top-k", "x"], ["report", "--jobs", "0"]])
-def test_usage_errors_exit_2(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    err = capsys.readouterr().err
+def test_usage_errors_exit_2(argv, run_cli):
+    code, err = run_cli(argv)
     assert code == 2, (argv, err)
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [["capabilities", "--seed", "-1"], ["spillovers", "--seed", "-1"],
+                                  ["capabilities", "--bootstrap", "5"], ["capabilities", "--confidence", "1.5"],
+                                  ["openness", "--top-k", "0"], ["lag", "--seed", "-1"], ["trend", "compute", "--seed", "-1"]])
+def test_every_command_checks_seed_bootstrap_confidence_and_counts_alike(argv, run_cli):
+    """The shared argument types (cli/args.py) everywhere: a negative seed was an internal error in capabilities
+    and spillovers, a top-k of 0 was accepted by openness; now each is a one-line usage error (exit 2)."""
+    code, err = run_cli(argv)
+    assert code == 2, (argv, err)
+    assert err.startswith("error:") and "internal error" not in err and "Traceback" not in err
 
 
 ARGS = st.lists(st.sampled_from(COMMANDS + ["compute", "parameters", "--json", "--data", "epoch:", "x.csv",

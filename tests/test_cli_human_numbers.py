@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from analysis import cli
+from analysis.cli import main as cli
 
 E_NOTATION = re.compile(r"(?<![\w.])\d+(?:\.\d+)?e[+-]?\d+(?![\w.])")  # a number, not a hex hash
 

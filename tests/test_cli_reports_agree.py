@@ -13,7 +13,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.cli import main
+from analysis.cli.main import main
 
 pytestmark = pytest.mark.slow
 

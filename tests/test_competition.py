@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import competition as comp
-from analysis.cli import main
+from analysis.cli.main import main
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics import competition as comp
 
 
 def M(rows):

@@ -1,4 +1,4 @@
-"""Tests of analysis.compute and the `compute` command: estimators, implied utilization, cost, energy."""
+"""Tests of analysis.metrics.compute and the `compute` command: estimators, implied utilization, cost, energy."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import compute as K
 from analysis import constants as C
-from analysis import schema
-from analysis.cli import main
+from analysis.cli.main import main
+from analysis.data import schema
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics import compute as K
 
 H100_BF16 = 9.894e14  # NVIDIA H100 SXM5 dense BF16 peak (datasheet: 1,979 TFLOPS with sparsity / 2)
 

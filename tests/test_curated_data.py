@@ -6,17 +6,17 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import crosscheck, data, epoch, schema, validate
+from analysis.data import crosscheck, dataset, epoch, schema, tables, validate
 from tests.conftest import REF, needs_ref
 
-pytestmark = pytest.mark.skipif(not data.bundled_path("models").exists(), reason="data/models.csv not yet curated")
+pytestmark = pytest.mark.skipif(not tables.bundled_path("models").exists(), reason="data/models.csv not yet curated")
 
 
 @pytest.fixture(scope="module")
 def ds():
     """These tests check the curated rows themselves (coverage, exact values, cross-checks): `--data curated`.
     The default table (snapshot + overlay) is tested in tests/test_overlay.py."""
-    return data.load("curated")
+    return dataset.load("curated")
 
 
 def test_bundled_data_validates_clean():
@@ -28,7 +28,7 @@ def test_datapackage_hashes_match_files():
     for res in schema.resources().values():
         p = schema.DATA_DIR / res.path
         if p.exists():
-            assert res.sha256 == data.sha256_file(p), f"{res.path}: run `make datapackage`"
+            assert res.sha256 == tables.sha256_file(p), f"{res.path}: run `make datapackage`"
 
 
 def test_every_column_is_documented():
@@ -120,6 +120,6 @@ def test_benchmark_coverage(ds):
     gpqa = b[b["benchmark"] == "gpqa-diamond"]
     assert mmlu["model_id"].nunique() >= 80 and gpqa["model_id"].nunique() >= 40
     for part in (mmlu, gpqa):
-        open_ = part["access"].isin(data.OPEN_WEIGHTS)
+        open_ = part["access"].isin(tables.OPEN_WEIGHTS)
         assert part.loc[open_, "model_id"].nunique() >= 15 and part.loc[~open_, "model_id"].nunique() >= 15
     assert b["date"].min() < pd.Timestamp("2021-01-01") and b["date"].max() >= pd.Timestamp("2026-01-01")

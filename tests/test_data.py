@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import data, epoch, schema
+from analysis.data import dataset, epoch, schema, tables
 from analysis.errors import AtlasError, DataError, UsageError
 from tests.conftest import REF, needs_ref
 
 
 def test_typed_frame(models_csv):
-    df = data.load_table("models", models_csv({}))
+    df = dataset.load_table("models", models_csv({}))
     assert str(df["release_date"].dtype).startswith("datetime64")
     assert df["training_compute_flop"].dtype == "float64"
     assert df.loc[0, "parameters"] == pytest.approx(8.03e9)
@@ -24,20 +24,20 @@ def test_typed_frame(models_csv):
 
 
 def test_spec_parsing(tmp_path):
-    assert data.parse_spec(None) == ("default", None)  # snapshot + overlay (was: curated rows only)
-    assert data.parse_spec("bundled") == ("default", None)
-    assert data.parse_spec("curated") == ("curated", None)
-    assert data.parse_spec("epoch-raw:/x/y.csv") == ("epoch-raw", tmp_path.__class__("/x/y.csv"))
-    assert data.parse_spec("epoch:/x/y.csv") == ("epoch", tmp_path.__class__("/x/y.csv"))
-    assert data.parse_spec("some/file.csv")[0] == "csv"
+    assert dataset.parse_spec(None) == ("default", None)  # snapshot + overlay (was: curated rows only)
+    assert dataset.parse_spec("bundled") == ("default", None)
+    assert dataset.parse_spec("curated") == ("curated", None)
+    assert dataset.parse_spec("epoch-raw:/x/y.csv") == ("epoch-raw", tmp_path.__class__("/x/y.csv"))
+    assert dataset.parse_spec("epoch:/x/y.csv") == ("epoch", tmp_path.__class__("/x/y.csv"))
+    assert dataset.parse_spec("some/file.csv")[0] == "csv"
     with pytest.raises(UsageError, match="needs a path"):
-        data.parse_spec("epoch:")
+        dataset.parse_spec("epoch:")
     with pytest.raises(UsageError, match="unknown source kind 'ftp'"):
-        data.parse_spec("ftp:thing.csv")
+        dataset.parse_spec("ftp:thing.csv")
 
 
 def test_load_csv_spec_replaces_models(models_csv):
-    ds = data.load(str(models_csv({"id": "only-one"})))
+    ds = dataset.load(str(models_csv({"id": "only-one"})))
     assert list(ds.models["id"]) == ["only-one"]
     assert any(f.endswith("models.csv") for f, _ in ds.files)
 
@@ -111,7 +111,7 @@ def test_epoch_importer_on_every_reference_export(name):
     assert int(m["training_compute_flop"].notna().sum()) == int((in_range & dated).sum())
     assert set(m["access"].dropna()) <= set(schema.resource("models").field("access").enum)
     # the typed result satisfies our own schema's constraints
-    from analysis.validate import check_frame
+    from analysis.data.validate import check_frame
 
     errs = [p for p in check_frame(m, schema.resource("models"), name) if p.column not in ("source_url", "organization")]
     assert errs == [], errs[:5]
@@ -131,7 +131,7 @@ def test_epoch_llama3_values():
 @needs_ref
 @pytest.mark.reference
 def test_data_spec_epoch_prefix():
-    ds = data.load(f"epoch:{REF / 'epoch_notable_ai_models.csv'}")
+    ds = dataset.load(f"epoch:{REF / 'epoch_notable_ai_models.csv'}")
     assert len(ds.models) > 1000 and ds.spec.startswith("epoch:")
     assert "Epoch AI" in ds.label
 
@@ -144,7 +144,7 @@ csv_text = st.text(alphabet=string.printable + "éü\u2028\x00", max_size=300)
 def test_no_malformed_csv_crashes_the_loaders(tmp_path, body, header):
     p = tmp_path / "fuzz.csv"
     p.write_text(header + body, encoding="utf-8", errors="surrogatepass")
-    for loader in (lambda: data.load_table("models", p), lambda: epoch.load_epoch(p), lambda: data.read_raw(p)):
+    for loader in (lambda: dataset.load_table("models", p), lambda: epoch.load_epoch(p), lambda: tables.read_raw(p)):
         try:
             loader()
         except AtlasError:
@@ -156,7 +156,7 @@ def test_no_malformed_csv_crashes_the_loaders(tmp_path, body, header):
 def test_no_binary_input_crashes_the_loaders(tmp_path, raw):
     p = tmp_path / "fuzz.bin"
     p.write_bytes(raw)
-    for loader in (lambda: data.load_table("models", p), lambda: epoch.load_epoch(p)):
+    for loader in (lambda: dataset.load_table("models", p), lambda: epoch.load_epoch(p)):
         try:
             loader()
         except AtlasError:

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from analysis import constants as C
-from analysis import scaling as S
-from analysis import utilization as U
-from analysis.cli import main
+from analysis.cli.main import main
 from analysis.errors import AnalysisError
+from analysis.metrics import scaling as S
+from analysis.metrics import utilization as U
 from tests.conftest import GOOD_MODEL, write_csv
 
 # --- MFU prior ---------------------------------------------------------------------------------------------------
@@ -75,8 +75,8 @@ def test_range_prediction_coverage_simulation():
 
 
 def test_model_compute_uses_the_prior_only_without_a_reported_mfu(tmp_path):
-    from analysis import compute as K
-    from analysis.data import load
+    from analysis.data.dataset import load
+    from analysis.metrics import compute as K
 
     hw = load(None).hardware
     models = pd.DataFrame([{**GOOD_MODEL}, {**GOOD_MODEL, "id": "reported", "name": "Reported",
@@ -152,7 +152,7 @@ def test_cli_data_wall(tmp_path, capsys):
 def test_sensitivity_grid_and_known_slope():
     """Synthetic frontier growing exactly 0.6 OOM/yr: every top-k x start row recovers it within its interval,
     the rows are labelled by what differs from the baseline, and exclusions drop the named models."""
-    from analysis.sensitivity import sensitivity_table
+    from analysis.metrics.sensitivity import sensitivity_table
 
     m = synthetic_language_models(n=120, seed=5)
     m["release_date"] = pd.date_range("2010-01-01", "2025-12-31", periods=120)

@@ -15,7 +15,7 @@ import shutil
 
 import pytest
 
-from analysis import reports
+from analysis.reporting import reports
 from tests.conftest import REF, needs_ref
 
 pytestmark = [pytest.mark.slow, pytest.mark.reference, needs_ref]

@@ -12,8 +12,11 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis import checks, cli, figures, render
+from analysis.cli import main as cli
+from analysis.cli.args import format_interval
 from analysis.errors import AnalysisError
+from analysis.metrics import checks
+from analysis.reporting import figures, render
 from tests.conftest import ROOT
 
 # --- numbers ------------------------------------------------------------------------------------------------
@@ -205,9 +208,9 @@ def test_partial_year_hatched_and_labelled():
 
 
 def test_no_backend_forced_at_import():
-    """Importing analysis.figures keeps the notebook's inline backend (the bug: Agg replaced it)."""
+    """Importing analysis.reporting.figures keeps the notebook's inline backend (the bug: Agg replaced it)."""
     env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline")
-    code = "import analysis.figures, matplotlib; print(matplotlib.get_backend())"
+    code = "import analysis.reporting.figures, matplotlib; print(matplotlib.get_backend())"
     res = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert "inline" in res.stdout
@@ -269,8 +272,8 @@ def test_debug_after_double_dash_is_data():
 
 
 def test_missing_intervals_keep_columns_aligned():
-    a = cli.format_interval(float("nan"), None, 3, 14)
-    b = cli.format_interval(0.333, 0.78, 3, 14)
+    a = format_interval(float("nan"), None, 3, 14)
+    b = format_interval(0.333, 0.78, 3, 14)
     assert a == "[n/a, n/a]    " and b == "[0.333, 0.780]" and len(a) == len(b)
 
 

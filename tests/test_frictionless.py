@@ -12,8 +12,8 @@ import shutil
 
 import pytest
 
-from analysis import schema, snapshot_package, upstream
-from analysis import validate as ours
+from analysis.data import schema, snapshot_package, upstream
+from analysis.data import validate as ours
 
 frictionless = pytest.importorskip("frictionless")
 

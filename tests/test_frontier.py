@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import frontier as F
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics import frontier as F
+from analysis.metrics.selection import select_subset
 
 
 def hand_table() -> pd.DataFrame:
@@ -68,22 +69,22 @@ def test_exclude_drops_outliers_before_ranking():
 
 def test_subsets_open_closed_unknown_access():
     df = hand_table()
-    assert list(F.select_subset(df, "open")["id"]) == ["A", "D", "H"]
-    assert list(F.select_subset(df, "closed")["id"]) == ["B", "C", "F", "G"]
-    assert len(F.select_subset(df, "notable")) == 8  # E (unknown access) is in neither open nor closed
+    assert list(select_subset(df, "open")["id"]) == ["A", "D", "H"]
+    assert list(select_subset(df, "closed")["id"]) == ["B", "C", "F", "G"]
+    assert len(select_subset(df, "notable")) == 8  # E (unknown access) is in neither open nor closed
 
 
 def test_domain_organization_filters_match_any_listed_entry_case_insensitively():
     df = hand_table()
-    assert list(F.select_subset(df, "notable", domain="vision")["id"]) == ["B", "C"]
-    assert list(F.select_subset(df, "notable", domain="language")["id"]) == ["A", "C", "D", "F", "G", "H"]
-    assert list(F.select_subset(df, "notable", organization="org2")["id"]) == ["B", "C", "E"]
+    assert list(select_subset(df, "notable", domain="vision")["id"]) == ["B", "C"]
+    assert list(select_subset(df, "notable", domain="language")["id"]) == ["A", "C", "D", "F", "G", "H"]
+    assert list(select_subset(df, "notable", organization="org2")["id"]) == ["B", "C", "E"]
 
 
 def test_frontier_then_domain_ranks_on_all_models():
     """Frontier language models = language models in the overall top 2 at release: A, C, H (not D)."""
     df = hand_table()
-    assert list(F.select_subset(df, "frontier", domain="language", top_k=2)["id"]) == ["A", "C", "H"]
+    assert list(select_subset(df, "frontier", domain="language", top_k=2)["id"]) == ["A", "C", "H"]
 
 
 @pytest.mark.parametrize("k", [0, -1, 2.5, True, "10"])
@@ -94,7 +95,7 @@ def test_bad_k_is_usage_error(k):
 
 def test_bad_subset_and_missing_columns():
     with pytest.raises(UsageError, match="unknown subset"):
-        F.select_subset(hand_table(), "big")
+        select_subset(hand_table(), "big")
     with pytest.raises(AnalysisError, match="no column 'training_compute_flop'"):
         F.frontier_mask(hand_table().drop(columns="training_compute_flop"))
     with pytest.raises(AnalysisError, match="not dates"):

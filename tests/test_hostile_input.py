@@ -8,8 +8,9 @@ import io
 
 import pytest
 
-from analysis import schema
-from analysis.cli import MAX_BOOTSTRAP, main
+from analysis.cli.args import MAX_BOOTSTRAP
+from analysis.cli.main import main
+from analysis.data import schema
 from tests.conftest import GOOD_MODEL
 
 
@@ -132,7 +133,7 @@ def test_source_line_never_parses_mathtext():
     import matplotlib
 
     matplotlib.use("Agg")
-    from analysis.figures import new_figure, stamp
+    from analysis.reporting.figures import new_figure, stamp
 
     fig, ax = new_figure()
     ax.plot([1, 2], [1, 2])

@@ -18,11 +18,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import constants as C
-from analysis import data, epoch, trends, upstream
-from analysis import infrastructure as I
-from analysis import training_cost as T
-from analysis.cli import main
+from analysis.cli.main import main
+from analysis.data import dataset as data
+from analysis.data import epoch, upstream
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics import infrastructure as I
+from analysis.metrics import training_cost as T
+from analysis.metrics import trends
 
 VINTAGE = "2026-07-19"
 
@@ -466,12 +468,8 @@ def test_cost_command_hypothetical_and_json(capsys):
                                   ["cost", "--hardware", "nvidia-h100", "--chips", "5", "--hours", "3", "--days", "1"],
                                   ["hardware", "--metric", "bogus"], ["hardware", "--group", "moon"],
                                   ["hardware", "--since", "2020", "--until", "2010"]])
-def test_usage_errors_exit_2(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    err = capsys.readouterr().err
+def test_usage_errors_exit_2(argv, run_cli):
+    code, err = run_cli(argv)
     assert code == 2, (argv, err)
     assert "Traceback" not in err and err.startswith("error:")
 

@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import competition as comp
-from analysis import openness as op
-from analysis import selection, trends
 from analysis.errors import UsageError
+from analysis.metrics import competition as comp
+from analysis.metrics import openness as op
+from analysis.metrics import selection, trends
+from analysis.metrics.trends import projections
 
 R = 400  # replications per coverage check
 LOW, HIGH = 0.85, 0.95
@@ -158,7 +159,7 @@ def test_bootstrap_cap_is_a_clear_error():
 
 
 def test_cli_bootstrap_cap_exit_2(capsys):
-    from analysis.cli import main
+    from analysis.cli.main import main
 
     with pytest.raises(SystemExit) as exc:  # refused while parsing the arguments (shared argparse type)
         main(["concentration", "--bootstrap", "1000001"])
@@ -191,7 +192,7 @@ def test_harmonized_organizations_raise_hhi_and_feed_the_cluster_bootstrap():
 
 def test_multinational_country_mapping_from_epoch(tmp_path):
     """Epoch lists several countries for multinational collaborations; they count as one 'Multinational' group."""
-    from analysis import epoch
+    from analysis.data import epoch
 
     path = tmp_path / "epoch.csv"
     pd.DataFrame({
@@ -375,7 +376,7 @@ def test_bootstrap_prediction_residuals_are_rescaled_to_the_unbiased_variance():
     rng = np.random.default_rng(1)
     df = _trend_data(rng, 5, hetero=False)
     f = trends.fit_trend(df, method="bootstrap", n_boot=200)
-    draws = trends._resid_draws(f, 400_000, 0)
+    draws = projections._resid_draws(f, 400_000, 0)
     target = np.sum(f.residuals ** 2) / (f.n - 2)
     assert np.mean(draws ** 2) == pytest.approx(target, rel=0.02)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import reports
+from analysis.reporting import reports
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow

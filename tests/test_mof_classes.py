@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from analysis import constants as C
-from analysis import openness as op
+from analysis.metrics import openness as op
 from tests.conftest import REF
 
 MOF_DIR = Path(os.environ.get("FRONTIER_ATLAS_REFERENCE", REF)) / "mof_models"

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import trends as T
+from analysis.metrics import trends as T
+from analysis.metrics.trends import projections
 
 
 def test_resampled_residuals_have_the_unbiased_residual_variance():
@@ -22,6 +23,6 @@ def test_resampled_residuals_have_the_unbiased_residual_variance():
     fit = T.fit_trend(df, method="bootstrap", n_boot=200, seed=0)
     r = fit.residuals
     assert fit.residual_sd == pytest.approx(np.sqrt(np.sum(r ** 2) / (n - 2)), rel=1e-9)
-    draws = T._resid_draws(fit, 400_000, 0)
+    draws = projections._resid_draws(fit, 400_000, 0)
     assert draws.std() == pytest.approx(fit.residual_sd, rel=0.02)
     assert np.isin(np.round(draws / np.sqrt(n / (n - 2)), 12), np.round(r, 12)).all()

@@ -10,7 +10,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from analysis import reports
+from analysis.reporting import reports
 
 NB_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NAMES = sorted(p.stem for p in NB_DIR.glob("*.py"))

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from analysis import reports
-from analysis.figures import format_number
+from analysis.reporting import reports
+from analysis.reporting.figures import format_number
 from tests.conftest import REF
 
 pytestmark = pytest.mark.slow

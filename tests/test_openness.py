@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import openness as op
-from analysis.cli import main
-from analysis.data import Dataset
+from analysis.cli.main import main
+from analysis.data.dataset import Dataset
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics import openness as op
 
 DPM = 365.25 / 12
 ALL_OPEN = {d: "open" for d in op.DIMENSIONS}
@@ -147,7 +147,7 @@ SHARE_MODELS = pd.DataFrame({
 
 def test_open_weights_flags_one_rule_from_access():
     """One rule (issue 12): accessibility decides; the openness table no longer overrides it."""
-    from analysis.selection import open_flags
+    from analysis.metrics.selection import open_flags
 
     f = op.open_weights_flags(SHARE_MODELS, OPENNESS).set_index("id")
     assert bool(f.loc["a", "open_weights"]) and not bool(f.loc["c", "open_weights"])
@@ -369,7 +369,7 @@ def test_fmti_totals_from_indicator_table():
 
 @pytest.fixture
 def fake_data(monkeypatch):
-    from analysis import data
+    from analysis.data import dataset as data
 
     def fake_load(spec=None, **kw):
         empty = pd.DataFrame()

@@ -26,7 +26,7 @@ import pandas as pd
 import pytest
 
 from analysis import constants as C
-from analysis import openness as op
+from analysis.metrics import openness as op
 
 REF = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,7 +116,7 @@ def test_bundled_rows_match_their_source_records(eosai, ouc):
     path = ROOT / "data" / "openness.csv"
     if not path.exists():
         pytest.skip("data/openness.csv not curated yet")
-    from analysis.data import load_table
+    from analysis.data.dataset import load_table
 
     table = load_table("openness")
     dims12 = [d for d in op.DIMENSIONS if d not in ("package", "api")]
@@ -185,7 +185,7 @@ def test_bundled_transparency_matches_fmti_files(fmti):
     path = ROOT / "data" / "transparency.csv"
     if not path.exists():
         pytest.skip("data/transparency.csv not curated yet")
-    from analysis.data import load_table
+    from analysis.data.dataset import load_table
 
     ours = load_table("transparency")
     ref, _, _ = fmti
@@ -244,7 +244,7 @@ def test_epoch_benchmark_lag_within_published_range(file, col, slug):
 
 
 def test_epoch_compute_lag_about_fifteen_months():
-    from analysis import epoch
+    from analysis.data import epoch
 
     path = REF / "epoch_notable_ai_models.csv"
     m = epoch.load_epoch(path).models

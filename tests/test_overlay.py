@@ -22,8 +22,9 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis import constants as C
-from analysis import data, epoch, overlay, upstream
-from analysis.cli import main
+from analysis.cli.main import main
+from analysis.data import dataset as data
+from analysis.data import epoch, overlay, upstream
 from analysis.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -191,7 +192,7 @@ def test_corrections_change_only_listed_fields(ov, snap):
 
 def test_additions_do_not_move_representative_shares(ds):
     """Overlay additions are kept out of counts, shares and trends: adding one changes nothing there."""
-    from analysis.openness import open_share
+    from analysis.metrics.openness import open_share
 
     base = open_share(ds.models)
     extra = ds.models.iloc[[0]].copy()
@@ -303,7 +304,7 @@ def test_epoch_export_gets_the_overlay_and_missing_keys_are_warnings(tmp_path, c
 
 def test_additions_do_not_move_threshold_or_size_band_counts(ds):
     """Counts above 1e25 FLOP and per size band ignore overlay additions (a 1e27-FLOP addition changes nothing)."""
-    from analysis import trends as T
+    from analysis.metrics import trends as T
 
     extra = ds.models.iloc[[0]].copy()
     extra["id"], extra["overlay"] = "synthetic-addition", "addition"
@@ -317,7 +318,7 @@ def test_additions_do_not_move_threshold_or_size_band_counts(ds):
 
 
 def test_report_provenance_names_vintage_overlay_counts_and_both_hashes(ds, snap):
-    from analysis import reports
+    from analysis.reporting import reports
 
     src = reports.data_source(None)
     assert src["vintage"] == snap.vintage and src["models"] == len(ds.models)

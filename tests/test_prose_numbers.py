@@ -23,7 +23,7 @@ import re
 
 import pytest
 
-from analysis import reports
+from analysis.reporting import reports
 
 pytestmark = pytest.mark.slow
 NOTEBOOKS = reports.available()
@@ -100,7 +100,7 @@ def built(built_reports):
 
 @pytest.fixture(scope="module")
 def names_by_spec():
-    from analysis import data
+    from analysis.data import dataset as data
 
     cache = {}
 
@@ -173,7 +173,8 @@ def close(shown: str, value: float, rel: float = 0.03) -> bool:
 def test_compute_trend_prose_matches_an_independent_fit(built):
     """compute-trends: the growth rates quoted for 'notable' and 'frontier' models equal a fresh fit of that subset
     with the report's parameters (rounded as printed). Pointing a number at the other subset's row fails."""
-    from analysis import data, trends
+    from analysis.data import dataset as data
+    from analysis.metrics import trends
 
     out, results = built
     rep = out / "compute-trends"
@@ -201,7 +202,8 @@ def test_compute_trend_prose_matches_an_independent_fit(built):
 def test_data_wall_prose_matches_an_independent_projection(built):
     """data-requirements: each quoted data-wall year and n equals a fresh projection for the subset the sentence
     names ('notable' / 'frontier' language models), not the row the notebook tagged."""
-    from analysis import data, scaling
+    from analysis.data import dataset as data
+    from analysis.metrics import scaling
 
     out, _ = built
     rep = out / "data-requirements"

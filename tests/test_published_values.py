@@ -2,7 +2,7 @@
 reproduce, with its source. Regression snapshots of our own output do not belong here (marker ``published``).
 
 Data: the Epoch AI notable-models snapshots pinned in data/upstream (always present), read with
-analysis.epoch.load_epoch (no overlay), so these checks do not depend on the default bundled table.
+analysis.data.epoch.load_epoch (no overlay), so these checks do not depend on the default bundled table.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 
 from analysis import constants as C
-from analysis import scaling as S
-from analysis import upstream
-from analysis import utilization as U
-from analysis.cli import main
+from analysis.cli.main import main
+from analysis.data import upstream
+from analysis.metrics import scaling as S
+from analysis.metrics import utilization as U
 
 pytestmark = pytest.mark.published
 
@@ -35,7 +35,7 @@ def snapshot_path():
 
 @pytest.fixture(scope="module")
 def epoch_models(snapshot_path) -> pd.DataFrame:
-    from analysis.epoch import load_epoch
+    from analysis.data.epoch import load_epoch
 
     return load_epoch(snapshot_path).models
 
@@ -102,7 +102,7 @@ def test_sensitivity_rows_against_epoch_2024(epoch_models):
     """Sevilla & Roldan 2024 (Epoch AI, 2024-05-28): frontier (running top 10, AlphaGo Master/Zero excluded)
     2010 to May 2024: 5.3x/yr (90% CI 4.9-5.7); from 2018: 4.2x/yr (3.6-4.9). The sensitivity table's baseline
     and its 'start 2018' row, on Epoch's own data cut at the report's date, have intervals overlapping those."""
-    from analysis.sensitivity import sensitivity_table
+    from analysis.metrics.sensitivity import sensitivity_table
 
     t = sensitivity_table(epoch_models, data_label="snapshot", until=C.EPOCH_2024_DATA_END, vintages=(),
                           top_ks=(10,), starts=("2010-01-01", "2018-01-01")).set_index("varied")

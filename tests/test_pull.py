@@ -17,8 +17,8 @@ import zipfile
 
 import pytest
 
-from analysis import pull, snapshot_package, upstream
-from analysis.cli import main
+from analysis.cli.main import main
+from analysis.data import pull, snapshot_package, upstream
 from analysis.errors import AtlasError, UsageError
 
 NOTABLE_HEAD = ["Model", "Organization", "Publication date", "Domain", "Parameters", "Training compute (FLOP)", "Link",

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import reports
-from analysis.cli import main
+from analysis.cli.main import main
 from analysis.errors import AtlasError, UsageError
+from analysis.reporting import reports
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 pytestmark = pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Tests of analysis.scaling and the `data-needed` command: published values, hand computations, properties."""
+"""Tests of analysis.metrics.scaling and the `data-needed` command: published values, hand computations, properties."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import constants as C
-from analysis import scaling as S
-from analysis.cli import main
+from analysis.cli.main import main
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics import scaling as S
+from analysis.metrics.scaling import laws
 
 REF = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 needs_ref = pytest.mark.skipif(not REF.is_dir(), reason="../shared/reference not present")
@@ -48,7 +49,7 @@ def test_closed_form_G_and_exponents_hand_computed():
     assert f.a == pytest.approx(0.28 / 0.62) and f.b == pytest.approx(0.34 / 0.62)
     # N* = G (1e21/6)**a = 1.8242e9; D* = (1e21/6)**b / G = 9.1363e10; 6 N* D* = C
     # (approach hoffmann-3 uses the TeX exponents, so the rounded fit is checked through the closed form directly)
-    n, d = (float(v[0]) for v in S._opt_from_compute(f.params_array(), 1e21))
+    n, d = (float(v[0]) for v in laws._opt_from_compute(f.params_array(), 1e21))
     assert n == pytest.approx(1.824218e9, rel=1e-6) and d == pytest.approx(9.136336e10, rel=1e-6)
     assert 6 * n * d == pytest.approx(1e21, rel=1e-12)
     a = S.compute_optimal(1e21, "hoffmann-3")
@@ -69,7 +70,7 @@ def test_optimum_minimises_loss_on_the_isoflop():
 
 def _held_out(rows, i: int, table2) -> S.PowerLaw:
     """The approach-1/2 power law refitted WITHOUT row i (the library's law is fitted to all rows)."""
-    return S._power_law("held-out", [r for j, r in enumerate(rows) if j != i], table2, "held-out test fit")
+    return laws._power_law("held-out", [r for j, r in enumerate(rows) if j != i], table2, "held-out test fit")
 
 
 @pytest.mark.parametrize("i", range(len(C.HOFFMANN_2022_TABLE3)), ids=lambda i: f"{C.HOFFMANN_2022_TABLE3[i][0]:.0e}")
@@ -123,7 +124,7 @@ def test_hoffmann_approach3_parametric_optimum():
     assert round(a.exponent_a, 2) == 0.46 and round(a.exponent_b, 2) == 0.54
     assert rel(a.params, C.HOFFMANN_2022_APPROACH3_GOPHER_PARAMS) < 0.02
     rounded = S.get_fit("hoffmann-2022")
-    n_rounded = float(S._opt_from_compute(rounded.params_array(), C.HOFFMANN_2022_GOPHER_BUDGET_FLOP)[0][0])
+    n_rounded = float(laws._opt_from_compute(rounded.params_array(), C.HOFFMANN_2022_GOPHER_BUDGET_FLOP)[0][0])
     assert 3.1e10 < n_rounded < 3.3e10 and round(rounded.a, 2) == 0.45
 
 
@@ -428,7 +429,7 @@ def test_data_wall_on_epoch_notable_models():
     """Against Villalobos et al. 2024 (median 2028, 80% CI 2026-2032): on Epoch's notable models since 2018 the
     frontier language-model trend reaches the ~300T-token stock within 2026-2034 (a different dataset, window and
     method than theirs, so we only ask for the same few-year horizon)."""
-    from analysis.epoch import load_epoch
+    from analysis.data.epoch import load_epoch
 
     m = load_epoch(REF / "epoch_notable_ai_models.csv").models
     w = S.data_wall(m)  # default window: since 2018

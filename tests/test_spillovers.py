@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import data, upstream
-from analysis import spillovers as sp
-from analysis.cli import main
+from analysis.cli.main import main
+from analysis.data import dataset as data
+from analysis.data import upstream
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics import spillovers as sp
 
 SNAP = upstream.find("notable_ai_models", "2026-07-19")
 

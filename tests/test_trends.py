@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from analysis import trends as T
-from analysis.cli import main
+from analysis.cli.main import main
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics import trends as T
 
 LOG4 = math.log10(4.0)
 
@@ -618,7 +618,7 @@ def test_trend_line_matches_hand_computation_and_band_contains_line():
     import numpy as np
     import pandas as pd
 
-    from analysis import trends
+    from analysis.metrics import trends
 
     rng = np.random.default_rng(3)
     dates = pd.to_datetime("2015-01-01") + pd.to_timedelta(rng.uniform(0, 3650, 60), unit="D")
@@ -642,7 +642,7 @@ def test_extreme_slope_interval_overflows_to_inf_not_error():
 
     import pandas as pd
 
-    from analysis import trends
+    from analysis.metrics import trends
 
     df = pd.DataFrame({"release_date": pd.to_datetime(["2015-01-01", "2015-01-03", "2015-01-06", "2015-01-07"]),
                        "training_compute_flop": [1e12, 1e22, 1e14, 1e24]})

@@ -1,7 +1,7 @@
 """Reproduce Epoch AI's published compute trends on Epoch AI's own database.
 
 Data: ../shared/reference/epoch_notable_ai_models.csv (Epoch AI, 'Data on AI Models', notable models, downloaded
-2026-07-19, newest row 2026-07-15), loaded with analysis.epoch.load_epoch. Published figures (analysis/constants.py):
+2026-07-19, newest row 2026-07-15), loaded with analysis.data.epoch.load_epoch. Published figures (analysis/constants.py):
 
 * Sevilla & Roldán, "Training compute of frontier AI models grows by 4-5x per year", Epoch AI, 28 May 2024
   (Table A8): notable models 2010 to May 2024, 4.1x/yr (90% CI 3.7-4.6); frontier (running top 10) 2010 to May
@@ -27,9 +27,9 @@ import pandas as pd
 import pytest
 
 from analysis import constants as C
-from analysis import frontier as F
-from analysis import trends as T
-from analysis.cli import main
+from analysis.cli.main import main
+from analysis.metrics import frontier as F
+from analysis.metrics import trends as T
 
 REF = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 NOTABLE = REF / "epoch_notable_ai_models.csv"
@@ -39,7 +39,7 @@ pytestmark = [pytest.mark.reference, needs_ref]
 
 @pytest.fixture(scope="module")
 def epoch_models() -> pd.DataFrame:
-    from analysis.epoch import load_epoch
+    from analysis.data.epoch import load_epoch
 
     return load_epoch(NOTABLE).models
 

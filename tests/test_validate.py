@@ -7,8 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import data, schema, validate
-from analysis.cli import main
+from analysis.cli.main import main
+from analysis.data import dataset as data
+from analysis.data import schema, validate
 from analysis.errors import DataError, UsageError
 
 TODAY = pd.Timestamp("2026-11-27")

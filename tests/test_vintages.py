@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import upstream, vintages
-from analysis.cli import main
+from analysis.cli.main import main
+from analysis.data import upstream
+from analysis.metrics import vintages
 
 OLD_V, NEW_V = "2026-01-26", "2026-07-19"
 
@@ -75,7 +76,7 @@ def test_shipped_vintages_compute_changes_match_pandas(shipped):
         f"{col}_n": [b.set_index("Model").at[n, col] for n in renamed["new_name"]],
     })
     j = pd.concat([j, extra], ignore_index=True)
-    # our schema keeps compute in [1e10, 1e30] FLOP; values outside are empty on import (see analysis.epoch)
+    # our schema keeps compute in [1e10, 1e30] FLOP; values outside are empty on import (see analysis.data.epoch)
     xo = pd.to_numeric(j[f"{col}_o"], errors="coerce").where(lambda s: s.between(1e10, 1e30))
     xn = pd.to_numeric(j[f"{col}_n"], errors="coerce").where(lambda s: s.between(1e10, 1e30))
     both = xo.notna() & xn.notna()
@@ -259,7 +260,7 @@ def test_cli_data_diff_errors_are_one_line(capsys, tmp_path):
 
 
 def test_data_spec_names_a_pinned_vintage():
-    from analysis import data
+    from analysis.data import dataset as data
 
     kind, path = data.parse_spec(f"epoch-vintage:{OLD_V}")
     assert kind == "epoch" and path == upstream.find("notable_ai_models", OLD_V).path
@@ -272,7 +273,7 @@ def test_data_spec_names_a_pinned_vintage():
 
 def test_reports_accept_a_vintage_as_data():
     """`frontier-atlas report --data epoch-vintage:DATE` hands the notebooks the snapshot's path as epoch:PATH."""
-    from analysis import reports
+    from analysis.reporting import reports
 
     params = reports.resolve_parameters("compute-trends", {}, f"epoch-vintage:{OLD_V}")
     assert params["data_spec"] == "epoch:" + str(upstream.find("notable_ai_models", OLD_V).path.resolve())

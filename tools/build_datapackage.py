@@ -151,7 +151,7 @@ HARDWARE = [
     f("notes", "string", "Notes", "Form factor, sparsity caveats."),
 ]
 
-# data/overlay.csv: how each curated row relates to Epoch AI's notable-models snapshot (see analysis/overlay.py).
+# data/overlay.csv: how each curated row relates to Epoch AI's notable-models snapshot (see analysis/data/overlay.py).
 OVERLAY = [
     f("id", "string", "Model id", "Id of the curated row in models.csv (our stable slug; benchmarks and openness refer to it).", required=True, unique=True),
     f("kind", "string", "Kind", "correction: our values replace Epoch's in `fields`; match: restates Epoch's values, adds our id and overlay-only columns (architecture, active_parameters, gpu_hours, license, notes); addition: a model the snapshot lacks, appended from models.csv and kept out of representative counts.", required=True, enum=["correction", "match", "addition"]),

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from analysis import crosscheck, data, epoch, overlay, upstream  # noqa: E402
+from analysis.data import crosscheck, dataset, epoch, overlay, upstream  # noqa: E402
 
 # Curated id -> Epoch 'Model' string, where neither the notes nor the normalised name give it. Each checked by hand
 # on the 2026-07-19 snapshot: same developer, same release month, same parameter count.
@@ -63,7 +63,7 @@ def key_for(row: pd.Series, names: set[str], by_norm: dict[str, str]) -> str:
 def build(vintage: str | None = None) -> pd.DataFrame:
     snap = upstream.find("notable_ai_models", vintage)
     up = epoch.load_epoch(snap.path).models
-    cur = data.load_table("models")
+    cur = dataset.load_table("models")
     names = set(up["name"])
     by_norm: dict[str, str] = {}
     for n in up["name"]:
@@ -89,7 +89,7 @@ def build(vintage: str | None = None) -> pd.DataFrame:
                 continue
             if f == "training_compute_flop" and r["compute_method"] == "epoch-ai":
                 continue
-            if overlay._missing(r[f]) or overlay.same_value(r[f], u[f], overlay.RESTATE_TOLERANCE):
+            if overlay.is_missing(r[f]) or overlay.same_value(r[f], u[f], overlay.RESTATE_TOLERANCE):
                 continue
             changed.append(f)
         if "training_compute_flop" in changed:

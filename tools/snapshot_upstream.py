@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.upstream import UPSTREAM_DIR, write_snapshot  # noqa: E402
+from analysis.data.upstream import UPSTREAM_DIR, write_snapshot  # noqa: E402
 
 EPOCH_LICENCE = "CC BY 4.0"
 EPOCH_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -74,7 +74,7 @@ def main(ref: Path) -> int:
         snap = write_snapshot(folder, name, src.read_bytes(), meta, date_column=date_col)
         print(f"{snap.path.relative_to(UPSTREAM_DIR.parent.parent)}: {snap.meta['rows']} rows, "
               f"{len(snap.meta['columns_kept'])} columns kept, {len(snap.meta['columns_dropped'])} dropped")
-    from analysis import snapshot_package
+    from analysis.data import snapshot_package
 
     print(f"wrote {snapshot_package.write().relative_to(UPSTREAM_DIR.parent.parent)} (Frictionless descriptor)")
     return 0

@@ -1,0 +1,199 @@
+"""Shared command-line pieces: the parser class, ``--data``/``--json`` options, JSON output and the argument types.
+
+Every command module in :mod:`analysis.cli.commands` uses these, so limits and messages are the same everywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from typing import Any
+
+from analysis import constants as C
+from analysis.errors import UsageError
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors with exit code 2 in our one-line format."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"error: {self.prog}: {message}\n")
+
+
+def add_data_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", metavar="SPEC", default=None,
+                   help="data source: omitted = Epoch AI's pinned notable-models snapshot + our overlay; curated = our "
+                        "rows only; PATH = a models CSV in our schema; epoch:PATH = an Epoch AI export + our overlay; "
+                        "epoch-vintage:DATE = a pinned Epoch snapshot (e.g. 2026-01-26, or latest) + our overlay")
+    p.add_argument("--no-overlay", action="store_true",
+                   help="with the default data or --data epoch:PATH: Epoch AI's rows as published, without our overlay")
+
+
+def add_json_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print one JSON value on stdout instead of prose")
+
+
+def _clean(obj: Any) -> Any:
+    """Make a result JSON-safe: NaN/inf -> null, numpy scalars -> Python, dates -> ISO strings."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        f = float(obj)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if isinstance(obj, (np.bool_,)):
+        return bool(obj)
+    if obj is pd.NA or obj is pd.NaT:
+        return None
+    if isinstance(obj, (pd.Timestamp,)):
+        return obj.strftime("%Y-%m-%d")
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    return obj
+
+
+def print_json(obj: Any) -> None:
+    json.dump(_clean(obj), sys.stdout, indent=2, sort_keys=False, allow_nan=False)
+    sys.stdout.write("\n")
+
+
+def date_option(text: str | None, opt: str):
+    """A date option (``--since``/``--until``) as a Timestamp, None when not given; a one-line UsageError otherwise."""
+    import pandas as pd
+
+    if text is None:
+        return None
+    try:
+        return pd.Timestamp(text)
+    except (ValueError, TypeError):
+        raise UsageError(f"{opt} {text!r}: expected a date such as 2023-01-01") from None
+
+
+def format_interval(low, high, nd: int = 1, width: int = 0) -> str:
+    """An interval as '[low, high]', or '[n/a, n/a]' when it is missing; padded to ``width`` so columns align."""
+
+    def one(x) -> str:
+        return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
+
+    return f"[{one(low)}, {one(high)}]".ljust(width)
+
+
+# --- shared argument types (every command uses these, so limits and messages are the same everywhere) ------------
+
+MAX_BOOTSTRAP = C.MAX_BOOTSTRAP  # documented maximum of --bootstrap (analysis/constants.py)
+MAX_SEED = 2**32 - 1  # numpy seeds are non-negative; 32 bits are plenty and print the same everywhere
+
+
+def _whole(text: object, what: str) -> int:
+    s = str(text).strip()
+    if not s.isascii() or not s.lstrip("+-").isdigit():
+        raise argparse.ArgumentTypeError(f"{what}: expected a whole number, got {text!r}")
+    return int(s)
+
+
+def seed_type(text: object) -> int:
+    """argparse type for ``--seed``: a whole number in [0, 2**32 - 1]."""
+    v = _whole(text, "seed")
+    if not 0 <= v <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"seed must be between 0 and {MAX_SEED}, got {text!r}")
+    return v
+
+
+def bootstrap_type(text: object) -> int:
+    """argparse type for ``--bootstrap``: resamples, between 10 and :data:`MAX_BOOTSTRAP`."""
+    v = _whole(text, "bootstrap")
+    if not 10 <= v <= MAX_BOOTSTRAP:
+        raise argparse.ArgumentTypeError(f"bootstrap must be at least 10 and at most {MAX_BOOTSTRAP:,} resamples, "
+                                         f"got {text!r}")
+    return v
+
+
+def confidence_type(text: object) -> float:
+    """argparse type for ``--confidence``: a level strictly between 0 and 1 (each command may narrow it)."""
+    s = str(text).strip()
+    try:
+        if not s.isascii():
+            raise ValueError
+        v = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"confidence: expected a number such as 0.90, got {text!r}") from None
+    if not 0 < v < 1:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"confidence must be between 0 and 1 (e.g. 0.90), got {text!r}")
+    return v
+
+
+def positive_int_type(text: object) -> int:
+    """argparse type for counts such as ``--top-k`` and ``--jobs``: a whole number >= 1."""
+    v = _whole(text, "value")
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
+    return v
+
+
+def positive_float_type(text: object) -> float:
+    """argparse type for amounts such as ``--timeout``: a finite number > 0."""
+    s = str(text).strip()
+    try:
+        if not s.isascii():
+            raise ValueError
+        v = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < v < float("inf"):  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return v
+
+
+def checked(type_fn, value: object, option: str):
+    """Apply an argument type inside a command (for options parsed as strings): UsageError (exit 2) naming it."""
+    try:
+        return type_fn(value)
+    except argparse.ArgumentTypeError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def whole_option(value: str, option: str, minimum: int) -> int:
+    """A whole-number option checked inside a command: UsageError (exit 2) naming the option."""
+    try:
+        v = int(str(value).strip())
+    except ValueError:
+        raise UsageError(f"{option}: expected a whole number, got {value!r}") from None
+    if v < minimum:
+        raise UsageError(f"{option}: must be at least {minimum}, got {v}")
+    return v
+
+
+def confidence_option(value: str) -> float:
+    """``--confidence`` checked inside a command, for analyses that need a level in [0.5, 1)."""
+    try:
+        c = float(value)
+    except ValueError:
+        raise UsageError(f"--confidence: expected a number such as 0.90, got {value!r}") from None
+    if not (0.5 <= c < 1) or math.isnan(c):
+        raise UsageError(f"--confidence: must be in [0.5, 1), e.g. 0.90; got {value}")
+    return c
+
+
+def positive_number_option(text: str | None, option: str, *, fraction: bool = False, minimum: float | None = None) -> float | None:
+    """Parse a number such as '1e24' or '8.03e9'; invalid or non-positive -> UsageError (exit 2)."""
+    if text is None:
+        return None
+    try:
+        v = float(str(text).strip().replace("_", ""))
+    except ValueError:
+        raise UsageError(f"{option} expects a number such as 1e24, got {text!r}") from None
+    if not math.isfinite(v) or v <= 0:
+        raise UsageError(f"{option} must be a positive finite number, got {text!r}")
+    if fraction and v > 1:
+        raise UsageError(f"{option} is a fraction of peak in (0, 1] (write 0.4 for 40%), got {text!r}")
+    if minimum is not None and v < minimum:
+        raise UsageError(f"{option} must be at least {minimum:g}, got {text!r}")
+    return v

@@ -1,0 +1,57 @@
+"""Capabilities command: ``capabilities`` (ECI frontier gap open vs closed or US vs China, from the Benchmarking Hub)."""
+
+from __future__ import annotations
+
+import argparse
+
+from analysis.cli.args import add_json_option, bootstrap_type, date_option, print_json, seed_type
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("capabilities", help="gap between open and closed (or US and Chinese) models on Epoch's ECI",
+                       description="Average gap between the frontiers (running best Epoch Capabilities Index by "
+                                   "release date) of two groups of models, in index points and in months, with a "
+                                   "bootstrap interval over models (fixed seed). Data: the pinned Epoch AI "
+                                   "Benchmarking Hub snapshot.")
+    p.add_argument("--by", choices=("open", "country"), default="open",
+                   help="open = closed vs open-weights models (default); country = US vs China")
+    p.add_argument("--since", default=None, metavar="DATE", help="start of the averaging window")
+    p.add_argument("--until", default=None, metavar="DATE", help="end of the averaging window")
+    p.add_argument("--vintage", default=None, help="hub snapshot vintage (default: the pinned one)")
+    p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
+    p.add_argument("--bootstrap", type=bootstrap_type, default=1000, help="bootstrap replicates (default 1000)")
+    p.add_argument("--seed", type=seed_type, default=0, help="bootstrap seed (default 0)")
+    add_json_option(p)
+    p.set_defaults(func=run_capabilities)
+
+
+
+
+def run_capabilities(args: argparse.Namespace) -> int:
+    from analysis.data import benchmark_hub as bh
+    from analysis.errors import UsageError
+    from analysis.metrics.capabilities import frontier_gap
+
+    if not 0 < args.confidence < 1:
+        raise UsageError(f"--confidence must be between 0 and 1, got {args.confidence}")
+    since, until = date_option(args.since, "--since"), date_option(args.until, "--until")
+    vintage = args.vintage or bh.HUB_VINTAGE
+    hub = bh.load_hub(vintage, benchmarks=["eci"])
+    models = bh.per_model(hub, "eci", None)
+    res = frontier_gap(models, by=args.by, since=since, until=until, n_boot=args.bootstrap, seed=args.seed,
+                       ci_level=args.confidence)
+    data = f"Epoch AI Benchmarking Hub, ECI (vintage {vintage})"
+    if args.json:
+        print_json({"data": data, **res.to_dict()})
+        return 0
+    ci = int(round(100 * res.ci_level))
+    print(f"Gap of {res.follower} behind {res.leader} on the Epoch Capabilities Index ({data})")
+    print(f"window {res.window[0]:%Y-%m-%d} to {res.window[1]:%Y-%m-%d}; {res.n_leader} {res.leader} and "
+          f"{res.n_follower} {res.follower} models ({res.n_excluded} other or unknown excluded)")
+    print(f"average gap: {res.gap_points:.1f} ECI points, {ci}% CI [{res.gap_points_ci[0]:.1f}, "
+          f"{res.gap_points_ci[1]:.1f}]")
+    print(f"average gap: {res.gap_months:.1f} months, {ci}% CI [{res.gap_months_ci[0]:.1f}, "
+          f"{res.gap_months_ci[1]:.1f}]  (bootstrap over models, {res.n_boot} replicates, seed {res.seed})")
+    for n in res.notes:
+        print(f"note: {n}")
+    return 0

@@ -1,0 +1,122 @@
+"""``frontier-atlas cost MODEL_ID``: the cost of a training run from first principles (or of a hypothetical run)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from analysis.cli.args import add_data_option, add_json_option, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "cost", help="amortized hardware + energy and cloud-rental cost of a training run, with ranges",
+        description="Estimate what a training run cost: amortized hardware (chips x release price x server and "
+                    "interconnect overheads, depreciated at the ML-GPU price-performance rate over the run) plus "
+                    "energy (TDP x server overhead x PUE x hours x electricity price), and the cloud-rental "
+                    "equivalent, each with a 90% range over documented assumptions (Cottier et al. 2024 method). "
+                    "Compared with Epoch AI's estimate where the model has one. Give MODEL_ID for a model of the "
+                    "data, or --hardware with --chips and --hours/--days (or --chip-hours) for a hypothetical run.")
+    p.add_argument("model", nargs="?", metavar="MODEL_ID", help="model id or exact name (e.g. llama-3-70b)")
+    add_data_option(p)
+    p.add_argument("--hardware", metavar="ID", help="hypothetical run: accelerator (our id, e.g. nvidia-h100, or "
+                                                     "Epoch's hardware name)")
+    p.add_argument("--chips", metavar="N", help="number of accelerators")
+    p.add_argument("--hours", metavar="H", help="training duration in hours")
+    p.add_argument("--days", metavar="D", help="training duration in days (instead of --hours)")
+    p.add_argument("--chip-hours", metavar="CH", help="total accelerator-hours (instead of --chips and --hours)")
+    p.add_argument("--utilization", metavar="U", help="model FLOP utilization (0-1), to report the run's FLOP")
+    p.add_argument("--pue", metavar="X", help="power usage effectiveness (default 1.1, range 1.1-1.58)")
+    p.add_argument("--electricity", metavar="USD", help="electricity price in USD per kWh (default 0.0806)")
+    p.add_argument("--cloud-price", metavar="USD", help="cloud price per accelerator-hour")
+    add_json_option(p)
+    p.set_defaults(func=run)
+
+
+def _num(value, option: str) -> float | None:
+    from analysis.errors import UsageError
+
+    if value is None:
+        return None
+    try:
+        v = float(str(value).replace("_", ""))
+    except ValueError:
+        raise UsageError(f"{option}: expected a number, got {value!r}") from None
+    if not (v > 0 and math.isfinite(v)):
+        raise UsageError(f"{option}: must be a positive number, got {value}")
+    return v
+
+
+def _usd(v: float | None) -> str:
+    if v is None:
+        return "n/a"
+    for unit, div in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if abs(v) >= div:
+            return f"${v / div:.3g}{unit}"
+    return f"${v:.3g}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from analysis.data.dataset import load
+    from analysis.errors import AnalysisError, UsageError
+    from analysis.metrics.accelerators import HardwareCatalog, hardware_table
+    from analysis.metrics.training_cost import model_cost, run_cost
+
+    hours = _num(args.hours, "--hours")
+    days = _num(args.days, "--days")
+    if hours is not None and days is not None:
+        raise UsageError("give --hours or --days, not both")
+    if days is not None:
+        hours = days * 24
+    chips, chip_hours = _num(args.chips, "--chips"), _num(args.chip_hours, "--chip-hours")
+    util = _num(args.utilization, "--utilization")
+    if util is not None and util > 1:
+        raise UsageError(f"--utilization: must be at most 1, got {util}")
+    extra = dict(pue=_num(args.pue, "--pue"), electricity_usd_per_kwh=_num(args.electricity, "--electricity"),
+                 cloud_price_per_chip_hour=_num(args.cloud_price, "--cloud-price"))
+    if (args.model is None) == (args.hardware is None):
+        raise UsageError("give a MODEL_ID, or --hardware with --chips and --hours/--days (or --chip-hours)")
+    ds = load(args.data)
+    catalog = HardwareCatalog(hardware_table(), ds.hardware)
+    if args.model is not None:
+        if chips or hours or chip_hours:
+            raise UsageError("--chips/--hours/--days/--chip-hours describe a hypothetical run; use them with "
+                             "--hardware instead of MODEL_ID")
+        est = model_cost(ds.models, catalog, args.model, utilization=util, **extra)
+        source = ds.label
+    else:
+        spec = catalog.spec(args.hardware)
+        if spec is None:
+            raise AnalysisError(f"--hardware: unknown accelerator {args.hardware!r} (use an id of data/hardware.csv "
+                                "such as nvidia-h100, or an Epoch hardware name)")
+        est = run_cost(spec, chips=chips, hours=hours, chip_hours=chip_hours, utilization=util,
+                       label=f"{spec.name} run", **extra)
+        source = "hypothetical run"
+    if args.json:
+        out = est.to_dict()
+        out["data"] = source
+        print_json(out)
+        return 0
+    lo_hi = lambda r: f" (90% range {_usd(r[0])}-{_usd(r[1])})" if r else ""  # noqa: E731
+    size = (f"{est.chips:,.0f} x {est.hardware} for {est.hours:,.0f} h ({est.hours / 24:.1f} days)"
+            if est.chips and est.hours else f"{est.chip_hours:,.0f} {est.hardware}-hours")
+    print(f"{est.label}: {size}")
+    if est.flop:
+        from analysis.reporting.figures import pow10
+
+        print(f"  compute: {pow10(est.flop, 3)} FLOP at {est.utilization:.0%} utilization of the dense peak")
+    print(f"  amortized hardware: {_usd(est.amortized_hardware_usd)}{lo_hi(est.amortized_hardware_range)}")
+    if est.energy_mwh is not None:
+        pw = f", {est.power_w / 1e6:.3g} MW at the wall" if est.power_w else ""
+        print(f"  energy: {est.energy_mwh:,.0f} MWh{pw}, {_usd(est.energy_usd)}{lo_hi(est.energy_range)}")
+    print(f"  amortized hardware + energy (2023 USD): {_usd(est.amortized_total_usd)}{lo_hi(est.amortized_total_range)}")
+    print(f"  cloud rental: {_usd(est.cloud_usd)}{lo_hi(est.cloud_range)}")
+    if est.epoch_cost_2023_usd:
+        print(f"  Epoch AI's estimate: {_usd(est.epoch_cost_2023_usd)} (ours / Epoch's = {est.ratio_to_epoch:.2f})")
+    from analysis.reporting.figures import no_e_notation
+
+    for n in est.notes:
+        print(f"note: {no_e_notation(str(n))}")
+    print("note: ranges cover the documented assumptions (see --json 'assumptions'), not sampling error.")
+    print(f"source: {source}; prices: {est.sources.get('price') or 'n/a'}")
+    return 0

@@ -1,0 +1,89 @@
+"""``frontier-atlas hardware``: growth of accelerator performance, price-performance and energy efficiency."""
+
+from __future__ import annotations
+
+import argparse
+
+from analysis.cli.args import add_json_option, confidence_option, print_json, whole_option
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from analysis.metrics.accelerators import DEFAULT_HARDWARE_METRICS, HARDWARE_GROUPS, HARDWARE_METRICS
+
+    p = sub.add_parser(
+        "hardware", help="trends of ML accelerators: peak FLOP/s per precision, FLOP/s per dollar and per watt",
+        description="Fit log10(metric) against release date for the accelerators of Epoch AI's ML-hardware snapshot "
+                    "(OLS, HC3 errors) and report growth per year and doubling time (years) with confidence "
+                    "intervals, n and window, per metric and accelerator group. Prices are release prices deflated "
+                    "to 2023 USD with the US BLS CPI-U; per-watt figures use the chip's TDP. "
+                    f"METRIC: {', '.join(HARDWARE_METRICS)}. GROUP: all, ml (used to train a model in Epoch's "
+                    "data), gpu, tpu, other, ml-gpu.")
+    p.add_argument("--metric", action="append", default=[], metavar="METRIC",
+                   help=f"a metric (repeatable; default: {', '.join(DEFAULT_HARDWARE_METRICS)})")
+    p.add_argument("--group", action="append", default=[], metavar="GROUP",
+                   help=f"one of {', '.join(HARDWARE_GROUPS)} (repeatable; default: all, ml, gpu, tpu)")
+    p.add_argument("--since", metavar="DATE", help="first release date included (YYYY-MM-DD, YYYY-MM or YYYY)")
+    p.add_argument("--until", metavar="DATE", help="last release date included")
+    p.add_argument("--vintage", metavar="DATE", help="ML-hardware snapshot vintage (default: the newest)")
+    p.add_argument("--confidence", default="0.90", metavar="P", help="confidence level (default 0.90)")
+    p.add_argument("--min-n", default="5", metavar="N", help="skip a metric/group with fewer accelerators (default 5)")
+    add_json_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from analysis.data import upstream
+    from analysis.errors import AnalysisError, UsageError
+    from analysis.metrics.accelerators import (
+        DEFAULT_HARDWARE_METRICS,
+        HARDWARE_GROUPS,
+        HARDWARE_METRICS,
+        hardware_table,
+        hardware_trend_table,
+    )
+    from analysis.metrics.trends import parse_date
+
+    for m in args.metric:
+        if m not in HARDWARE_METRICS:
+            raise UsageError(f"--metric: unknown metric {m!r}; choose one of {', '.join(HARDWARE_METRICS)}")
+    for g in args.group:
+        if g not in HARDWARE_GROUPS:
+            raise UsageError(f"--group: unknown group {g!r}; choose one of {', '.join(HARDWARE_GROUPS)}")
+    since, until = parse_date(args.since, "--since"), parse_date(args.until, "--until")
+    if since is not None and until is not None and since > until:
+        raise UsageError(f"--since {args.since} is after --until {args.until}")
+    confidence = confidence_option(args.confidence)
+    min_n = whole_option(args.min_n, "--min-n", 3)
+    snap = upstream.find("ml_hardware", args.vintage)
+    hw = hardware_table(vintage=snap.vintage)
+    metrics = args.metric or list(DEFAULT_HARDWARE_METRICS)
+    groups = args.group or ["all", "ml", "gpu", "tpu"]
+    table = hardware_trend_table(hw, metrics, groups, since=since, until=until, confidence=confidence, min_n=min_n)
+    if table.empty:
+        raise AnalysisError(f"no metric/group has at least {min_n} accelerators with a release date in the window")
+    source = f"{snap.meta.get('credit', 'Epoch AI ML hardware')} (snapshot {snap.vintage}, {len(hw)} accelerators)"
+    if args.json:
+        rows = []
+        for r in table.itertuples():
+            rows.append({"metric": r.metric, "group": r.group, "unit": r.unit, "n": int(r.n),
+                         "window": [r.start, r.end], "growth_per_year": r.growth_per_year,
+                         "growth_per_year_ci": [r.growth_low, r.growth_high], "doubling_years": r.doubling_years,
+                         "doubling_years_ci": [r.doubling_years_low, r.doubling_years_high],
+                         "slope_oom_per_year": r.slope_oom_per_year,
+                         "slope_oom_per_year_ci": [r.slope_low, r.slope_high], "r2": r.r2})
+        print_json({"confidence": confidence, "method": "OLS on log10, HC3 errors", "trends": rows,
+                    "deflator": "US BLS CPI-U annual averages, 2023 USD", "source": source,
+                    "sha256": snap.meta.get("sha256_extract")})
+        return 0
+    pct = f"{confidence:.0%}"
+    print(f"ML accelerators: growth per year and doubling time ({pct} CI), OLS on log10 with HC3 errors")
+    print(f"{'metric':<24}{'group':<8}{'n':>4}  {'window':<23}{'growth/yr':>10}  {pct + ' CI':<15}{'doubling':>9}  "
+          f"{pct + ' CI (years)'}")
+    for r in table.itertuples():
+        hi = f"{r.doubling_years_high:.2f}" if r.doubling_years_high != float("inf") else "unbounded"
+        win = f"{r.start:%Y-%m-%d}..{r.end:%Y-%m-%d}"
+        print(f"{r.metric:<24}{r.group:<8}{r.n:>4}  {win:<23}{r.growth_per_year:>9.2f}x  "
+              f"{r.growth_low:.2f}-{r.growth_high:.2f}x{'':<4}{r.doubling_years:>8.2f}y  {r.doubling_years_low:.2f}-{hi}")
+    print("note: per-dollar = dense peak / release price in 2023 USD (CPI-U); per-watt = dense peak / TDP.")
+    print(f"source: {source}")
+    return 0

@@ -1,0 +1,200 @@
+"""Openness commands: ``openness``, ``openness-score``, ``lag``."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from analysis.cli.args import (
+    add_data_option,
+    add_json_option,
+    date_option,
+    positive_int_type,
+    print_json,
+    seed_type,
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("openness", help="share of models released with open weights, with binomial intervals",
+                       description="Share of notable (or frontier) models released with open weights per year "
+                                   "(Wilson intervals, 90% by default). Open = the models' access column (Epoch AI "
+                                   "accessibility; one rule for the toolkit); unknown access is excluded.")
+    add_data_option(p)
+    p.add_argument("--by", choices=("year", "org", "country", "access"), default="year",
+                   help="year (default); org = organization type; country; access = share of each access category")
+    p.add_argument("--subset", choices=("notable", "frontier"), default="notable",
+                   help="notable = every model (default); frontier = top-10 by compute at release")
+    p.add_argument("--method", choices=("wilson", "clopper-pearson"), default="wilson", help="binomial interval")
+    p.add_argument("--top-k", type=positive_int_type, default=10, help="frontier size with --subset frontier (default 10)")
+    p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
+    add_json_option(p)
+    p.set_defaults(func=run_openness)
+
+    p = sub.add_parser("openness-score", help="explain a model's 14-dimension openness score",
+                       description="Openness index (open=1, partial=0.5, closed=0 over 14 dimensions; Liesenfeld et "
+                                   "al. 2023 / European Open Source AI Index), sub-scores, MOF class and OSI OSAID "
+                                   "screen (documented approximations), with evidence for each dimension.")
+    p.add_argument("model_id", metavar="MODEL_ID", help="model id in data/openness.csv, e.g. llama-3.1-405b")
+    add_data_option(p)
+    add_json_option(p)
+    p.set_defaults(func=run_openness_score)
+
+    p = sub.add_parser("lag", help="how many months open-weights models trail closed ones",
+                       description="For each new best closed score (or compute level), the months until an open-"
+                                   "weights model reached it. One evaluation setting per benchmark (MMLU 5-shot, GPQA "
+                                   "Diamond 0-shot by default; --setting any mixes them only on request); scores dated "
+                                   "by evaluation date where known. Median over open models (crossings by one model "
+                                   "are one cluster) with a distribution-free order-statistic interval (90%); "
+                                   "crossings not yet matched are censored (Kaplan-Meier median also shown).")
+    add_data_option(p)
+    p.add_argument("--benchmark", default="mmlu", help="benchmark slug in the benchmarks table (default mmlu)")
+    p.add_argument("--setting", default=None,
+                   help="evaluation setting (e.g. '5-shot'); default: the benchmark's default setting; 'any' = "
+                        "each model's best score across settings")
+    p.add_argument("--date-by", choices=("evaluation", "release"), default="evaluation",
+                   help="date scores by evaluation date where known (default) or by model release")
+    p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
+    p.add_argument("--metric", choices=("score", "compute"), default="score",
+                   help="score = benchmark score (default); compute = training compute")
+    p.add_argument("--top-k", type=positive_int_type, default=1, help="compare the k-th best open vs closed (default 1)")
+    p.add_argument("--domain", default=None, help="with --metric compute: only this domain (e.g. language)")
+    p.add_argument("--since", default=None, metavar="DATE", help="only models released on/after DATE")
+    p.add_argument("--until", default=None, metavar="DATE", help="only models released on/before DATE")
+    p.add_argument("--seed", type=seed_type, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--source", choices=("auto", "table", "hub"), default="auto",
+                   help="benchmark scores from our benchmarks table or Epoch's Benchmarking Hub snapshot (eci and "
+                        "every hub benchmark); auto = the table for mmlu and gpqa-diamond, the hub otherwise")
+    add_json_option(p)
+    p.set_defaults(func=run_lag)
+
+
+def _fmt(x: float, nd: int = 1) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
+
+
+def _date(ts) -> str:
+    return "n/a" if ts is None or ts != ts else ts.strftime("%Y-%m-%d")
+
+
+
+
+def run_openness(args: argparse.Namespace) -> int:
+    from analysis.data.dataset import load
+    from analysis.metrics.openness import open_share
+
+    ds = load(args.data)
+    res = open_share(ds.models, ds.openness, by=args.by, subset=args.subset, method=args.method, top_k=args.top_k,
+                     confidence=args.confidence)
+    rows = [{**{k: v for k, v in r.items() if k not in ("share_low", "share_high")},
+             "share_ci": [r["share_low"], r["share_high"]]} for r in res.to_dict(orient="records")]
+    if args.json:
+        print_json({"data": ds.label, "subset": args.subset, "by": args.by, "method": res.attrs["method"],
+                    "confidence": res.attrs["confidence"], "n_models": int(res["n"].sum()) if args.by != "access"
+                    else int(res.drop_duplicates("year")["n"].sum()),
+                    "n_unknown_access": res.attrs["n_unknown"], "n_no_date": res.attrs["n_no_date"], "rows": rows})
+        return 0
+    conf = int(round(100 * res.attrs["confidence"]))
+    print(f"Open-weights share of {args.subset} models ({ds.label}); {args.method} {conf}% intervals")
+    label = {"year": None, "org": "org type", "country": "country", "access": "access"}[args.by]
+    head = "year" + (f"  {label:<28}" if label else "") + "     n   open   share   interval"
+    print(head)
+    for r in res.to_dict(orient="records"):
+        grp = f"  {str(r['group'])[:28]:<28}" if label else ""
+        print(f"{r['year']}{grp} {r['n']:5d} {r['k']:6d}  {100 * r['share']:5.1f}%  "
+              f"[{100 * r['share_low']:.1f}%, {100 * r['share_high']:.1f}%]")
+    print(f"excluded: {res.attrs['n_unknown']} model(s) with unknown access, {res.attrs['n_no_date']} without a date")
+    return 0
+
+
+def run_openness_score(args: argparse.Namespace) -> int:
+    from analysis.data.dataset import load
+    from analysis.metrics.openness import explain_openness
+
+    ds = load(args.data)
+    ex = explain_openness(ds.openness, args.model_id)
+    if args.json:
+        print_json(ex.to_dict())
+        return 0
+    print(ex.summary())
+    src = f"assessed by {ex.assessed_by or 'n/a'} on {_date(ex.assessed_date)}; licence type {ex.license_type or 'n/a'}"
+    print(src)
+    for r in ex.components.to_dict(orient="records"):
+        pts = "  - " if r["code"] is None else f"{r['points']:4.1f}"
+        print(f"  {r['group']:<13} {r['dimension']:<18} {str(r['code']):<8} {pts}  {r['evidence'] or ''}")
+        if r["note"]:
+            print(f"  {'':<13} {'':<18} {'':<8}       {r['note']}")
+    for cls, unmet in ex.mof.unmet.items():
+        if unmet:
+            print(f"MOF class {cls} not met: {', '.join(unmet)}")
+    return 0
+
+
+def run_lag(args: argparse.Namespace) -> int:
+    from analysis.data.dataset import load
+    from analysis.metrics.openness import capability_lag, compute_lag
+
+    since, until = date_option(args.since, "--since"), date_option(args.until, "--until")
+    ds = load(args.data)
+    hub = _hub_lag(args, ds, since, until)
+    if hub is not None:
+        res, label = hub
+        ds = type(ds)(**{**ds.__dict__, "spec": label})
+    elif args.metric == "score":
+        res = capability_lag(ds.benchmarks, ds.models, benchmark=args.benchmark, setting=args.setting,
+                             openness=ds.openness, top_k=args.top_k, since=since, until=until, seed=args.seed,
+                             confidence=args.confidence, date_by=args.date_by)
+    else:
+        res = compute_lag(ds.models, ds.openness, top_k=args.top_k, domain=args.domain, since=since, until=until,
+                          seed=args.seed, confidence=args.confidence)
+    if args.json:
+        print_json({"data": ds.label, **res.to_dict()})
+        return 0
+    what = (f"benchmark {res.benchmark}, setting {res.setting}, dated by {res.date_basis}" if res.metric == "score"
+            else "training compute")
+    from analysis.figures import pow10
+
+    level = (lambda v: f"{v:.1f}") if res.metric == "score" else (lambda v: pow10(v, 3))  # FLOP as 3.8×10²⁵, no e+25
+    ci = int(round(100 * res.ci_level))
+    print(f"Open-weights lag behind closed models on {what} (top-{res.top_k}; {ds.label})")
+    print(f"median lag: {_fmt(res.median_lag_months)} months, {ci}% CI [{_fmt(res.lag_months_ci[0])}, "
+          f"{_fmt(res.lag_months_ci[1])}] (order statistics over {res.n_clusters} open models) from n={res.n} "
+          f"matched crossings, {res.n_censored} censored (Kaplan-Meier median {_fmt(res.km_median_lag_months)}); "
+          f"window {_date(res.window[0])} to {_date(res.window[1])}")
+    for r in res.matched.to_dict(orient="records"):
+        print(f"  {_date(r['closed_date'])} {r['closed_model']:<28} {level(r['level']):>9}  -> "
+              f"{_date(r['open_date'])} {r['open_model']:<28} {r['lag_months']:6.1f} months")
+    for r in res.censored.to_dict(orient="records"):
+        print(f"  {_date(r['closed_date'])} {r['closed_model']:<28} {level(r['level']):>9}  -> not reached "
+              f"yet (>{r['censored_months']:.1f} months)")
+    for n in res.notes:
+        print(f"note: {n}")
+    return 0
+
+
+# Benchmarks our benchmarks table carries (README, Datasets): `--source auto` reads them from the table, every other
+# Benchmarking Hub benchmark (eci, frontiermath, swe-bench-verified, ...) from the hub snapshot.
+TABLE_BENCHMARKS = ("mmlu", "gpqa-diamond")
+
+
+def _hub_lag(args: argparse.Namespace, ds, since, until):
+    """The lag on a Benchmarking Hub benchmark (same lag function), or None when the table is to be used."""
+    from analysis.data import benchmark_hub as bh
+    from analysis.errors import UsageError
+    from analysis.metrics.openness import in_window, open_closed_lag
+
+    source = getattr(args, "source", "auto")
+    if args.metric != "score" or source == "table":
+        return None
+    if source == "auto" and (args.benchmark in TABLE_BENCHMARKS or args.benchmark not in bh.BENCHMARKS):
+        return None
+    if args.benchmark not in bh.BENCHMARKS:
+        raise UsageError(f"--benchmark {args.benchmark!r} is not in the Benchmarking Hub; hub benchmarks: "
+                         f"{', '.join(sorted(bh.BENCHMARKS))}")
+    setting = args.setting if args.setting is not None else "default"
+    hub = bh.load_hub(benchmarks=[args.benchmark])
+    e = in_window(bh.lag_entries(hub, args.benchmark, setting), since, until)
+    res = open_closed_lag(e, metric="score", benchmark=args.benchmark, top_k=args.top_k, seed=args.seed,
+                          as_of=until)
+    used = e.attrs.get("setting") or "best of all settings"
+    return res, f"Epoch AI Benchmarking Hub {bh.HUB_VINTAGE}, setting {used}"

@@ -1,0 +1,53 @@
+"""Spillovers command: ``spillovers`` (notable models built on open or closed base models, per year or family)."""
+
+from __future__ import annotations
+
+import argparse
+
+from analysis.cli.args import add_data_option, add_json_option, print_json, seed_type
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("spillovers", help="notable models built on open vs closed base models",
+                       description="From Epoch AI's 'Base model' column: notable models built on an open or a "
+                                   "closed base, per year or per base family; the share of open-base derivatives "
+                                   "made outside the base's developer (Wilson interval, 90% like every interval of the toolkit); the months from a "
+                                   "base's release to its first notable derivative. Needs a table with base "
+                                   "models: when --data has none, the pinned Epoch notable-models snapshot is used.")
+    add_data_option(p)
+    p.add_argument("--by", choices=("year", "family"), default="year", help="year (default) or base family")
+    p.add_argument("--seed", type=seed_type, default=0, help="bootstrap seed (default 0)")
+    add_json_option(p)
+    p.set_defaults(func=run_spillovers)
+
+
+def run_spillovers(args: argparse.Namespace) -> int:
+    from analysis.data.dataset import load_with_bases
+    from analysis.metrics import spillovers as sp
+
+    ds = load_with_bases(args.data)
+    deriv = sp.derivatives(ds.models)
+    counts = sp.spillover_counts(deriv, by=args.by)
+    ttd = sp.time_to_first_derivative(deriv, seed=args.seed)
+    rows = [{**{k: v for k, v in r.items() if k not in ("share_outside_low", "share_outside_high")},
+             "share_outside_ci": [r["share_outside_low"], r["share_outside_high"]]}
+            for r in counts.to_dict(orient="records")]
+    if args.json:
+        print_json({"data": ds.label, "by": args.by, "n_derivatives": int(deriv["derivative"].nunique()),
+                    "n_pairs": len(deriv), "n_bases_matched": int((deriv["base_match"] != "unmatched").sum()),
+                    "share_ci_level": counts.attrs["level"], "rows": rows,
+                    "time_to_first_derivative": {k: v for k, v in ttd.to_dict().items() if k != "bases"}})
+        return 0
+    print(f"Notable models built on a base model ({ds.label}); {deriv['derivative'].nunique()} derivatives, "
+          f"{len(deriv)} derivative-base pairs, {int((deriv['base_match'] != 'unmatched').sum())} bases matched")
+    print(f"{args.by:<16}  models  open  closed  unknown  outside/known  share outside (90% Wilson)")
+    for r in rows:
+        lo, hi = r["share_outside_ci"]
+        share = "n/a" if r["share_outside"] != r["share_outside"] else (
+            f"{100 * r['share_outside']:.0f}% [{100 * lo:.0f}%, {100 * hi:.0f}%]")
+        print(f"{str(r[args.by]):<16}  {r['n_derivatives']:6d} {r['n_open_base']:5d} {r['n_closed_base']:7d} "
+              f"{r['n_unknown_base']:8d}  {r['n_outside']:5d}/{r['n_outside_known']:<7d}  {share}")
+    lo, hi = ttd.median_months_ci
+    print(f"open base to first notable derivative: median {ttd.median_months:.1f} months, "
+          f"{int(round(100 * ttd.level))}% CI [{lo:.1f}, {hi:.1f}] over n={ttd.n} bases")
+    return 0

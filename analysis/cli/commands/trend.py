@@ -1,0 +1,242 @@
+"""``frontier-atlas trend METRIC`` (log-linear growth with an interval) and ``frontier-atlas thresholds``."""
+
+from __future__ import annotations
+
+import argparse
+
+from analysis.cli.args import (
+    add_data_option,
+    add_json_option,
+    bootstrap_type,
+    checked,
+    confidence_option,
+    print_json,
+    seed_type,
+    whole_option,
+)
+
+SUBSETS = ("notable", "frontier", "open", "closed")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from analysis import constants as C
+    from analysis.metrics.trends import METRICS
+
+    p = sub.add_parser(
+        "trend", help="growth per year and doubling time of a metric, with a confidence interval",
+        description="Fit log10(METRIC) against release date (OLS; HC3 robust errors, or a bootstrap) and report the "
+                    "growth factor per year, the doubling time, their confidence intervals, n and the window. "
+                    f"METRIC: {', '.join(METRICS)}. Frontier = top-k by training compute among all models released "
+                    "up to each model's release date (Epoch AI's definition, k=10).")
+    p.add_argument("metric", metavar="METRIC", help=f"one of: {', '.join(METRICS)}")
+    add_data_option(p)
+    p.add_argument("--since", metavar="DATE",
+                   help="first release date included (YYYY-MM-DD, YYYY-MM or YYYY; default "
+                        f"{C.TREND_DEFAULT_SINCE}, the {C.TREND_DEFAULT_SINCE_SOURCE}; 'all' for the whole record)")
+    p.add_argument("--until", metavar="DATE", help="last release date included (default: the last in the data)")
+    p.add_argument("--subset", default="notable", metavar="NAME", help=f"one of {', '.join(SUBSETS)} (default notable)")
+    p.add_argument("--domain", metavar="NAME", help="only models of this domain (e.g. language)")
+    p.add_argument("--top-k", default=str(C.FRONTIER_TOP_K), metavar="K",
+                   help=f"frontier size: top K by compute at release (default {C.FRONTIER_TOP_K})")
+    p.add_argument("--confidence", default=f"{C.DEFAULT_CONFIDENCE:.2f}", metavar="P",
+                   help="confidence level of the intervals (default 0.90)")
+    p.add_argument("--bootstrap", metavar="N", default=None,
+                   help="bootstrap the interval with N resamples of the models instead of HC3 errors")
+    p.add_argument("--cluster", action="store_true",
+                   help="with --bootstrap: resample whole organizations (cluster bootstrap)")
+    p.add_argument("--seed", default="0", metavar="S", help="bootstrap seed (default 0)")
+    p.add_argument("--exclude", action="append", default=[], metavar="MODEL",
+                   help="drop a model by name or id before ranking and fitting (repeatable), e.g. 'AlphaGo Zero'")
+    p.add_argument("--sensitivity", action="store_true",
+                   help="compute only: the frontier trend under each robustness choice (top-k 5/10/20 x start "
+                        "2010/2015/2018, without the AlphaGo Master/Zero exclusions, and on each pinned Epoch data "
+                        "vintage), one row each with its interval and n; --top-k, --since and --exclude set the "
+                        "baseline")
+    add_json_option(p)
+    p.set_defaults(func=run)
+
+    t = sub.add_parser(
+        "thresholds", help="models per year above 10²³, 10²⁴, 10²⁵ and 10²⁶ FLOP, and by organization",
+        description="Count models whose training compute is greater than each threshold (EU AI Act: 10²⁵; US EO "
+                    "14110: 10²⁶), per release year and per organization. Models without a compute estimate are "
+                    "counted separately: the counts are lower bounds.")
+    add_data_option(t)
+    t.add_argument("--inclusive", action="store_true", help="count compute >= threshold instead of >")
+    add_json_option(t)
+    t.set_defaults(func=run_thresholds)
+
+
+def _since(value: str | None):
+    """--since: a date, 'all' (no lower bound), or nothing (the documented default start). Returns (date, note)."""
+    from analysis import constants as C
+    from analysis.metrics.trends import parse_date
+
+    if value is None:
+        return (parse_date(C.TREND_DEFAULT_SINCE, "--since"),
+                f"window starts {C.TREND_DEFAULT_SINCE} by default, the {C.TREND_DEFAULT_SINCE_SOURCE}; "
+                "pass --since DATE or --since all to change it")
+    if str(value).strip().lower() == "all":
+        return None, "whole record (--since all): the fit spans every era in the data"
+    return parse_date(value, "--since"), None
+
+
+def run(args: argparse.Namespace) -> int:
+    from analysis.data.dataset import load
+    from analysis.errors import UsageError
+    from analysis.metrics.trends import METRICS, parse_date, subset_trend
+
+    if args.metric not in METRICS:
+        raise UsageError(f"unknown METRIC {args.metric!r}; choose one of {', '.join(METRICS)}")
+    if args.subset not in SUBSETS:
+        raise UsageError(f"--subset: unknown subset {args.subset!r}; choose one of {', '.join(SUBSETS)}")
+    since, since_note = _since(args.since)
+    until = parse_date(args.until, "--until")
+    if since is not None and until is not None and since > until:
+        raise UsageError(f"--since {args.since} is after --until {args.until}")
+    top_k = whole_option(args.top_k, "--top-k", 1)
+    confidence = confidence_option(args.confidence)
+    seed = checked(seed_type, args.seed, "--seed")
+    if args.bootstrap is not None:
+        n_boot = checked(bootstrap_type, args.bootstrap, "--bootstrap")
+        method = "cluster-bootstrap" if args.cluster else "bootstrap"
+    else:
+        if args.cluster:
+            raise UsageError("--cluster needs --bootstrap N")
+        n_boot, method = 1000, "analytic"
+    if args.domain is not None and not args.domain.strip():
+        raise UsageError("--domain needs a non-empty value")
+
+    ds = load(args.data)
+    column, _ = METRICS[args.metric]
+    if args.sensitivity:
+        return _run_sensitivity(args, ds, column, top_k=top_k, since=since, until=until, confidence=confidence,
+                                method=method, n_boot=n_boot, seed=seed)
+    fit = subset_trend(ds.models, column, args.subset, domain=args.domain, top_k=top_k, exclude=args.exclude,
+                       since=since, until=until, confidence=confidence, method=method, n_boot=n_boot, seed=seed)
+    if args.json:
+        out = fit.to_dict()
+        out.update({"metric": args.metric, "column": column, "subset": args.subset, "subset_label": fit.subset,
+                    "domain": args.domain, "top_k": top_k if args.subset == "frontier" else None,
+                    "excluded": list(args.exclude), "data": ds.label,
+                    "since": None if since is None else since.strftime("%Y-%m-%d"), "since_note": since_note})
+        print_json(out)
+    else:
+        from analysis.reporting.figures import no_e_notation
+
+        print(no_e_notation(fit.sentence()))
+        if since_note:
+            print(f"note: {no_e_notation(str(since_note))}")
+        if fit.notes:
+            for note in fit.notes:
+                print(f"note: {no_e_notation(str(note))}")
+        dropped = fit.n_missing_date + fit.n_missing_value + fit.n_nonpositive
+        if dropped:
+            print(f"note: left out {fit.n_missing_value} model(s) of the window without {column}, "
+                  f"{fit.n_missing_date} without a release date, {fit.n_nonpositive} with a non-positive value.")
+        print(f"source: {ds.label}")
+    return 0
+
+
+def _run_sensitivity(args, ds, column: str, *, top_k: int, since, until, confidence: float, method: str,
+                     n_boot: int, seed: int) -> int:
+    import pandas as pd
+
+    from analysis import constants as C
+    from analysis.errors import UsageError
+    from analysis.metrics.sensitivity import sensitivity_table
+    from analysis.reporting.figures import no_e_notation
+
+    if args.metric != "compute":
+        raise UsageError("--sensitivity is defined for the compute trend only (trend compute --sensitivity)")
+    if args.subset not in ("notable", "frontier") or args.domain:
+        raise UsageError("--sensitivity varies the frontier definition itself; drop --subset/--domain")
+    exclude = tuple(args.exclude) or C.EPOCH_FRONTIER_OUTLIERS
+    since_s = (since or pd.Timestamp(C.TREND_DEFAULT_SINCE)).strftime("%Y-%m-%d")
+    table = sensitivity_table(ds.models, data_label=ds.label, metric=column, baseline_top_k=top_k,
+                              baseline_since=since_s, exclude=exclude, until=until, confidence=confidence,
+                              method=method, n_boot=n_boot, seed=seed)
+    if args.json:
+        rows = []
+        for r in table.to_dict(orient="records"):
+            def num(v):
+                return None if v is None or pd.isna(v) or v in (float("inf"), float("-inf")) else float(v)
+            rows.append({"varied": r["varied"], "data": r["data"], "top_k": int(r["top_k"]), "since": r["since"],
+                         "until": r["until"], "exclusions": r["exclusions"], "n": int(r["n"]),
+                         "window": [r["start"] if isinstance(r["start"], str) else None,
+                                    r["end"] if isinstance(r["end"], str) else None],
+                         "growth_per_year": num(r["growth_per_year"]),
+                         "growth_per_year_ci": [num(r["growth_low"]), num(r["growth_high"])],
+                         "doubling_months": num(r["doubling_months"]),
+                         "doubling_months_ci": [num(r["doubling_low"]), num(r["doubling_high"])],
+                         "note": r["note"] or ""})
+        print_json({"metric": args.metric, "subset": "frontier", "confidence": confidence, "method": method,
+                    "baseline": {"top_k": top_k, "since": since_s, "exclusions": list(exclude)},
+                    "rows": rows, "data": ds.label})
+        return 0
+    pct = f"{confidence:.0%}"
+    print(f"Sensitivity of the frontier training-compute trend (baseline: top {top_k} at release, since {since_s}, "
+          f"excluding {', '.join(exclude)}; {pct} CI, {method}):")
+    print(f"  {'varied':28s} {'n':>4s}  {'window':23s}  growth/yr ({pct} CI)      doubling, months")
+    for r in table.itertuples():
+        if not r.n:
+            print(f"  {r.varied:28s} {0:>4d}  no fit: {no_e_notation(str(r.note))}")
+            continue
+        print(f"  {r.varied:28s} {r.n:>4d}  {r.start} to {r.end}  {r.growth_per_year:4.2f}x ({r.growth_low:.2f}-"
+              f"{r.growth_high:.2f})     {r.doubling_months:.1f} ({r.doubling_low:.1f}-{r.doubling_high:.1f})")
+    print(f"source: {ds.label}; vintage rows: Epoch AI notable-models snapshots in data/upstream (no overlay)")
+    return 0
+
+
+def run_thresholds(args: argparse.Namespace) -> int:
+    from analysis import constants as C
+    from analysis.data.dataset import load
+    from analysis.errors import AnalysisError
+    from analysis.metrics.trends import threshold_counts, threshold_counts_by_organization
+    from analysis.reporting.figures import pow10
+
+    ds = load(args.data)
+    m = ds.models
+    if m.empty or m["training_compute_flop"].notna().sum() == 0:
+        raise AnalysisError(f"no models with a training compute estimate in {ds.label}")
+    by_year = threshold_counts(m, C.THRESHOLDS_FLOP, inclusive=args.inclusive)
+    by_org = threshold_counts_by_organization(m, C.THRESHOLDS_FLOP, inclusive=args.inclusive)
+    rel = ">=" if args.inclusive else ">"
+    if args.json:
+        print_json({
+            "thresholds": list(C.THRESHOLDS_FLOP),
+            "comparison": rel,
+            "inclusive": bool(args.inclusive),
+            "eu_ai_act_flop": C.EU_AI_ACT_SYSTEMIC_RISK_FLOP,
+            "us_eo_14110_flop": C.US_EO_14110_REPORTING_FLOP,
+            "by_year": by_year.to_dict(orient="records"),
+            "by_organization": by_org.to_dict(orient="records"),
+            "totals": {f"{t:.0e}": int(by_year.loc[by_year.threshold == t, "n_models"].sum())
+                       for t in C.THRESHOLDS_FLOP},
+            "note": "counts cover models with a compute estimate; n_unknown_compute models per year may also exceed "
+                    "a threshold, so counts are lower bounds",
+            "data": ds.label,
+        })
+        return 0
+    wide = by_year.pivot(index="year", columns="threshold", values="n_models")
+    unknown = by_year.drop_duplicates("year").set_index("year")["n_unknown_compute"]
+    wide = wide[(wide.sum(axis=1) > 0)]
+    heads = [f"{rel}{pow10(t)}" for t in wide.columns]
+    print(f"Models per release year with training compute {rel} threshold (FLOP)")
+    print("year  " + "  ".join(f"{h:>8}" for h in heads) + "  no-estimate")
+    for year, row in wide.iterrows():
+        print(f"{year}  " + "  ".join(f"{int(v):>8}" for v in row) + f"  {int(unknown[year]):>11}")
+    tot = by_year.groupby("threshold")["n_models"].sum()
+    print("total " + "  ".join(f"{int(tot[t]):>8}" for t in wide.columns))
+    print()
+    print(f"By organization (EU AI Act {pow10(C.EU_AI_ACT_SYSTEMIC_RISK_FLOP)}, US EO 14110 {pow10(C.US_EO_14110_REPORTING_FLOP)}):")
+    for t in C.THRESHOLDS_FLOP:
+        part = by_org[by_org.threshold == t]
+        if part.empty:
+            print(f"  {rel}{pow10(t)}: none")
+            continue
+        items = ", ".join(f"{r.organization} {r.n_models}" for r in part.head(10).itertuples())
+        more = f", +{len(part) - 10} more" if len(part) > 10 else ""
+        print(f"  {rel}{pow10(t)}: {items}{more}")
+    print("note: only models with a compute estimate are counted (lower bounds).")
+    print(f"source: {ds.label}")
+    return 0

@@ -1,1 +1,0 @@
-"""One module per ``frontier-atlas`` subcommand group; each defines ``register(subparsers)``."""

@@ -1,0 +1,314 @@
+"""Epoch AI's Benchmarking Hub as one tidy table: every benchmark's score column, setting and unit in one place.
+
+Data: the pinned snapshot ``data/upstream/epoch-ai/<vintage>/benchmarking_hub/`` (Epoch AI, "AI Benchmarking Hub",
+CC BY 4.0, https://epoch.ai/benchmarks), read through :mod:`analysis.data.upstream` (metadata and sha256 beside each
+file). :func:`load_hub` returns one row per (model version, benchmark, setting) result::
+
+    model_version, model, organization, country, release_date, access, open, benchmark, setting, score, unit,
+    score_percent, training_compute_flop
+
+* ``model_version`` is the hub's key (a model with a reasoning effort or date, e.g. ``gpt-5.4-2026-03-05_high``);
+  ``model`` is Epoch's model name (``GPT-5.4``) where the ECI file has it, else the version.
+* Model facts (model name, organization, country, accessibility, release date, compute) come from
+  ``epoch_capabilities_index.csv`` joined on ``Model version`` — the per-benchmark files have no accessibility
+  column — and from the benchmark file itself where the ECI file is blank.
+* **One rule for open**: ``open`` is True when Epoch's ``Model accessibility`` starts with ``Open weights (``
+  (unrestricted, restricted use, non-commercial); False for ``API access``, ``Hosted access (no API)`` and
+  ``Unreleased``; <NA> when blank.
+* ``score`` is in the benchmark's own unit (:data:`BENCHMARKS`); ``score_percent`` is the score in percent for
+  benchmarks scored as a fraction or percent of items (fractions x 100), empty for Elo, minutes or 1–10 scales.
+* The ECI itself is benchmark ``eci`` (unit ``eci points``; setting ``composite``): Epoch's item-response index
+  over ~40 benchmarks (https://epoch.ai/eci). Its score is per model, identical across versions.
+
+:data:`DEFAULT_SETTINGS` is the per-benchmark default evaluation setting used by the lag and saturation analyses
+(None = best over all settings).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.data import upstream
+from analysis.errors import DataError, UsageError
+
+HUB_VINTAGE = "2026-04-19"
+HUB_DIR = "benchmarking_hub"
+ECI_FILE = "epoch_capabilities_index"
+
+
+@dataclass(frozen=True)
+class HubBenchmark:
+    """How to read one hub file: its score column, unit, scale to percent and where its setting comes from."""
+
+    slug: str
+    file: str
+    score_column: str
+    unit: str  # 'fraction', 'percent', 'eci points', 'elo', 'minutes', 'points'
+    setting_column: str | None  # column naming the evaluation setting (shots, agent, scaffold), or None
+    fixed_setting: str  # setting when there is no setting column
+    title: str
+
+
+def _b(slug, file, col, unit, setting_col, fixed, title) -> HubBenchmark:
+    return HubBenchmark(slug, file, col, unit, setting_col, fixed, title)
+
+
+EPOCH_RUN = "Epoch AI run (mean over samples)"
+# One row per benchmark: slug, hub file, score column, unit, setting column, fixed setting, title.
+BENCHMARKS: dict[str, HubBenchmark] = {b.slug: b for b in (
+    _b("eci", ECI_FILE, "ECI Score", "eci points", None, "composite", "Epoch Capabilities Index"),
+    _b("adversarial-nli", "adversarial_nli_external", "Score", "fraction", "Shots", "", "Adversarial NLI"),
+    _b("aider-polyglot", "aider_polyglot_external", "Percent correct", "percent", "Edit format", "",
+       "Aider Polyglot"),
+    _b("apex-agents", "apex_agents_external", "Pass@1 score", "fraction", None, "pass@1", "APEX-Agents"),
+    _b("arc-agi-2", "arc_agi_2_external", "Score", "fraction", None, "leaderboard", "ARC-AGI-2"),
+    _b("arc-agi", "arc_agi_external", "Score", "fraction", None, "leaderboard", "ARC-AGI"),
+    _b("arc-ai2", "arc_ai2_external", "Challenge score", "fraction", "Shots", "", "ARC (AI2), challenge set"),
+    _b("balrog", "balrog_external", "Average progress", "fraction", None, "leaderboard", "BALROG"),
+    _b("bbh", "bbh_external", "Average", "fraction", "Shots", "", "BIG-Bench Hard"),
+    _b("boolq", "bool_q_external", "Score", "fraction", "Shots", "", "BoolQ"),
+    _b("cad-eval", "cad_eval_external", "Overall pass (%)", "fraction", "Prompt", "", "CadEval"),
+    _b("chess-puzzles", "chess_puzzles", "mean_score", "fraction", None, EPOCH_RUN, "Chess puzzles"),
+    _b("commonsense-qa-2", "common_sense_qa_2_external", "Score", "fraction", "Shots", "", "CommonsenseQA 2.0"),
+    _b("cybench", "cybench_external", "Unguided % Solved", "fraction", None, "unguided", "Cybench"),
+    _b("deepresearchbench", "deepresearchbench_external", "Average score", "fraction", "Agent", "",
+       "DeepResearch Bench"),
+    _b("fictionlivebench", "fictionlivebench_external", "120k token score", "fraction", None, "120k tokens",
+       "Fiction.LiveBench"),
+    _b("frontiermath", "frontiermath", "mean_score", "fraction", None, EPOCH_RUN, "FrontierMath tiers 1-3"),
+    _b("frontiermath-tier-4", "frontiermath_tier_4", "mean_score", "fraction", None, EPOCH_RUN,
+       "FrontierMath tier 4"),
+    _b("gdpval", "gdpval_external", "Win Rate (%)", "fraction", None, "win rate", "GDPval"),
+    _b("geobench", "geobench_external", "ACW Avg Score", "points", "Tools", "", "GeoBench (ACW average score)"),
+    _b("gpqa-diamond", "gpqa_diamond", "mean_score", "fraction", None, EPOCH_RUN, "GPQA Diamond"),
+    _b("gsm8k", "gsm8k_external", "EM", "fraction", "Shots", "", "GSM8K"),
+    _b("gso", "gso_external", "Score OPT@1", "fraction", "Scaffold", "", "GSO"),
+    _b("hellaswag", "hella_swag_external", "Overall accuracy", "fraction", "Shots", "", "HellaSwag"),
+    _b("hle", "hle_external", "Accuracy", "fraction", None, "leaderboard", "Humanity's Last Exam"),
+    _b("lambada", "lambada_external", "Score", "fraction", "Shots", "", "LAMBADA"),
+    _b("lech-mazur-writing", "lech_mazur_writing_external", "Mean score", "points", None, "leaderboard",
+       "Lech Mazur creative writing (1-10)"),
+    _b("livebench", "live_bench_external", "Global average", "percent", "LiveBench Version", "", "LiveBench"),
+    _b("math-level-5", "math_level_5", "mean_score", "fraction", None, EPOCH_RUN, "MATH level 5"),
+    _b("metr-time-horizons", "metr_time_horizons_external", "Time horizon", "minutes", "METR version", "",
+       "METR 50% time horizon"),
+    _b("mmlu", "mmlu_external", "EM", "fraction", "Shots", "", "MMLU"),
+    _b("openbookqa", "open_book_qa_external", "Accuracy", "fraction", "Shots", "", "OpenBookQA"),
+    _b("osworld", "os_world_external", "Score", "percent", "Agent", "", "OSWorld"),
+    _b("otis-mock-aime", "otis_mock_aime_2024_2025", "mean_score", "fraction", None, EPOCH_RUN,
+       "OTIS Mock AIME 2024-2025"),
+    _b("piqa", "piqa_external", "Score", "fraction", "Shots", "", "PIQA"),
+    _b("posttrainbench", "posttrainbench_external", "Average (%)", "fraction", "Scaffold", "", "PostTrainBench"),
+    _b("scienceqa", "science_qa_external", "Score", "fraction", "Shots", "", "ScienceQA"),
+    _b("simplebench", "simplebench_external", "Score (AVG@5)", "fraction", None, "avg@5", "SimpleBench"),
+    _b("simpleqa-verified", "simpleqa_verified", "mean_score", "fraction", None, EPOCH_RUN, "SimpleQA Verified"),
+    _b("superglue", "superglue_external", "Score", "fraction", None, "reported", "SuperGLUE"),
+    _b("swe-bench-bash", "swe_bench_bash", "% Resolved", "fraction", None, "bash only", "SWE-bench (bash only)"),
+    _b("swe-bench-verified", "swe_bench_verified", "mean_score", "fraction", None, EPOCH_RUN,
+       "SWE-bench Verified"),
+    _b("terminal-bench", "terminalbench_external", "Accuracy mean", "fraction", "Agent", "", "Terminal-Bench 2"),
+    _b("the-agent-company", "the_agent_company_external", "% Score", "fraction", None, "leaderboard",
+       "TheAgentCompany"),
+    _b("triviaqa", "trivia_qa_external", "EM", "fraction", "Shots", "", "TriviaQA"),
+    _b("video-mme", "video_mme_external", "Overall (no subtitles)", "fraction", None, "no subtitles", "Video-MME"),
+    _b("vpct", "vpct_external", "Correct", "fraction", None, "leaderboard", "VPCT"),
+    _b("webdev-arena", "webdev_arena_external", "Arena Score", "elo", None, "leaderboard", "WebDev Arena"),
+    _b("weirdml", "weirdml_external", "Accuracy", "fraction", None, "leaderboard", "WeirdML"),
+    _b("winogrande", "wino_grande_external", "Accuracy", "fraction", "Shots", "", "WinoGrande"),
+)}
+
+# Default evaluation setting per benchmark for lags and saturation (None = best result over all settings). For the
+# benchmarks reported at several shot counts we take the most common setting in the 2026-04-19 snapshot (counts
+# of rows with a model version): MMLU 5-shot 211 of 249, ARC challenge 0-shot 51, BBH 3-shot 78, BoolQ 5-shot 64,
+# GSM8K 5-shot 72 (8-shot 67), HellaSwag 0-shot 77, PIQA 0-shot 52, WinoGrande 0-shot 56, TriviaQA 5-shot 41,
+# OpenBookQA 0-shot 48. Agentic benchmarks take the best scaffold (the hub reports the model's best run).
+DEFAULT_SETTINGS: dict[str, str | None] = {
+    "mmlu": "5-shot", "arc-ai2": "0-shot", "bbh": "3-shot", "boolq": "5-shot", "gsm8k": "5-shot",
+    "hellaswag": "0-shot", "piqa": "0-shot", "winogrande": "0-shot", "triviaqa": "5-shot", "openbookqa": "0-shot",
+}
+OPEN_PREFIX = "Open weights ("
+CLOSED_ACCESS = ("API access", "Hosted access (no API)", "Unreleased")
+COLUMNS = ["model_version", "model", "organization", "country", "release_date", "access", "open", "benchmark",
+           "setting", "score", "unit", "score_percent", "training_compute_flop"]
+
+
+def default_setting(benchmark: str) -> str | None:
+    return DEFAULT_SETTINGS.get(benchmark)
+
+
+def open_flag(access: pd.Series) -> pd.Series:
+    """The one open rule: 'Open weights (…)' -> True; API, hosted, unreleased -> False; blank or other -> <NA>."""
+    a = access.astype("string").str.strip()
+    out = pd.Series(pd.NA, index=access.index, dtype="boolean")
+    out[a.str.startswith(OPEN_PREFIX).fillna(False).astype(bool)] = True
+    out[a.isin(CLOSED_ACCESS).fillna(False).astype(bool)] = False
+    return out
+
+
+def _shots(v: object) -> str:
+    s = str(v).strip()
+    if not s or s.lower() == "nan":
+        return ""
+    m = re.fullmatch(r"(\d+)(?:\.0)?(?:-shot)?", s)
+    if m:
+        return f"{int(m.group(1))}-shot"
+    return "few-shot" if s.lower() == "few" else s
+
+
+def _read(name: str, vintage: str) -> tuple[pd.DataFrame, upstream.Snapshot]:
+    snap = _find(name, vintage)
+    upstream.verify(snap)
+    try:
+        df = pd.read_csv(snap.path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise DataError(f"unreadable hub file ({exc})", file=str(snap.path)) from None
+    return df, snap
+
+
+def _find(name: str, vintage: str) -> upstream.Snapshot:
+    p = upstream.UPSTREAM_DIR / "epoch-ai" / vintage / HUB_DIR / f"{name}.csv"
+    if not p.is_file():
+        raise UsageError(f"no Benchmarking Hub file {name!r} in vintage {vintage!r} ({p.parent})")
+    return upstream.Snapshot(p, upstream.read_meta(p))
+
+
+def _numbers(df: pd.DataFrame, col: str, file: str) -> pd.Series:
+    """Numbers of a column; a non-empty cell that is not a number is an error naming file, row and column."""
+    raw = df[col].astype(str).str.strip()
+    num = pd.to_numeric(raw.where(raw != ""), errors="coerce")
+    bad = raw.ne("") & num.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"expected a number, got {raw.iloc[i]!r}", file=file, row=i + 2, column=col)
+    return num
+
+
+def _need(df: pd.DataFrame, cols, file: str) -> None:
+    for c in cols:
+        if c not in df.columns:
+            raise DataError(f"hub file lacks column {c!r}", file=file, column=c)
+
+
+def eci_models(vintage: str = HUB_VINTAGE) -> pd.DataFrame:
+    """The ECI file as one row per model version with typed columns (model facts used to tag every result)."""
+    df, snap = _read(ECI_FILE, vintage)
+    f = str(snap.path)
+    _need(df, ["Model version", "ECI Score", "Release date", "Organization", "Country", "Model accessibility",
+               "Training compute (FLOP)", "Model name"], f)
+    out = pd.DataFrame({
+        "model_version": df["Model version"].str.strip(),
+        "model": df["Model name"].str.strip().replace("", pd.NA).fillna(df["Model version"].str.strip()),
+        "organization": df["Organization"].str.strip().replace("", pd.NA),
+        "country": df["Country"].str.strip().replace("", pd.NA),
+        "release_date": pd.to_datetime(df["Release date"].str.strip().replace("", pd.NA), errors="coerce"),
+        "access": df["Model accessibility"].str.strip().replace("", pd.NA),
+        "eci": _numbers(df, "ECI Score", f),
+        "training_compute_flop": _numbers(df, "Training compute (FLOP)", f),
+    })
+    out["open"] = open_flag(out["access"])
+    return out
+
+
+def load_benchmark(slug: str, vintage: str = HUB_VINTAGE, facts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Tidy rows (:data:`COLUMNS`) of one benchmark; rows without a model version or a score are dropped."""
+    if slug not in BENCHMARKS:
+        raise UsageError(f"unknown hub benchmark {slug!r}; available: {', '.join(sorted(BENCHMARKS))}")
+    b = BENCHMARKS[slug]
+    facts = eci_models(vintage) if facts is None else facts
+    if slug == "eci":
+        e = facts[facts["eci"].notna()].copy()
+        e["score"] = e["eci"]
+        e["setting"] = b.fixed_setting
+    else:
+        df, snap = _read(b.file, vintage)
+        f = str(snap.path)
+        _need(df, ["Model version", b.score_column] + ([b.setting_column] if b.setting_column else []), f)
+        score = _numbers(df, b.score_column, f)
+        if b.setting_column:
+            setting = df[b.setting_column].map(_shots if b.setting_column == "Shots" else lambda v: str(v).strip())
+            setting = setting.replace("", "unspecified")
+        else:
+            setting = pd.Series(b.fixed_setting, index=df.index)
+        own = pd.DataFrame({"model_version": df["Model version"].str.strip(), "score": score, "setting": setting})
+        if "Release date" in df.columns:
+            own["own_date"] = pd.to_datetime(df["Release date"].str.strip().replace("", pd.NA), errors="coerce")
+        else:
+            own["own_date"] = pd.NaT
+        own = own[(own["model_version"] != "") & own["score"].notna()]
+        e = own.merge(facts.drop(columns=["eci"]), on="model_version", how="left")
+        e["release_date"] = e["release_date"].fillna(e["own_date"])
+        e["model"] = e["model"].fillna(e["model_version"])
+    e["benchmark"] = slug
+    e["unit"] = b.unit
+    e["score_percent"] = {"fraction": 100.0, "percent": 1.0}.get(b.unit, np.nan) * e["score"]
+    return e[COLUMNS].reset_index(drop=True)
+
+
+def load_hub(vintage: str = HUB_VINTAGE, benchmarks=None) -> pd.DataFrame:
+    """Every benchmark of the hub snapshot (or those named) as one tidy frame (:data:`COLUMNS`)."""
+    facts = eci_models(vintage)
+    slugs = sorted(BENCHMARKS) if benchmarks is None else list(benchmarks)
+    parts = [load_benchmark(s, vintage, facts) for s in slugs]
+    out = pd.concat(parts, ignore_index=True)
+    out["open"] = out["open"].astype("boolean")
+    return out.sort_values(["benchmark", "release_date", "model_version", "setting"], kind="stable").reset_index(drop=True)
+
+
+def benchmark_table() -> pd.DataFrame:
+    """The documentation table: slug, title, file, score column, unit, setting source, default setting."""
+    rows = [{"benchmark": b.slug, "title": b.title, "file": f"{b.file}.csv", "score_column": b.score_column,
+             "unit": b.unit, "setting": b.setting_column or b.fixed_setting,
+             "default_setting": DEFAULT_SETTINGS.get(b.slug)} for b in BENCHMARKS.values()]
+    return pd.DataFrame(rows)
+
+
+def files(vintage: str = HUB_VINTAGE) -> list[tuple[str, str]]:
+    """(path relative to data/, sha256) of the hub files, for report manifests."""
+    root = upstream.UPSTREAM_DIR / "epoch-ai" / vintage / HUB_DIR
+    return [(str(p.relative_to(upstream.UPSTREAM_DIR.parent)), upstream.read_meta(p)["sha256_extract"])
+            for p in sorted(root.glob("*.csv"))]
+
+
+def per_model(hub: pd.DataFrame, benchmark: str, setting: str | None = "default") -> pd.DataFrame:
+    """Best score per model (not version) on a benchmark: the unit of the lag and saturation analyses.
+
+    ``setting='default'`` uses :data:`DEFAULT_SETTINGS`; None takes every setting. A model's date is its earliest
+    version's release date. Columns: model, organization, country, release_date, access, open, score,
+    score_percent, training_compute_flop, model_version (the best version).
+    """
+    if setting == "default":
+        setting = default_setting(benchmark)
+    b = hub[hub["benchmark"] == benchmark]
+    if setting is not None:
+        b = b[b["setting"] == setting]
+    if b.empty:
+        known = sorted(hub["benchmark"].unique())
+        raise UsageError(f"no hub results for benchmark {benchmark!r}" + (f" in setting {setting!r}" if setting
+                         else "") + f"; hub benchmarks: {', '.join(known)}")
+    b = b.sort_values(["model", "score", "model_version"], ascending=[True, False, True], kind="stable")
+    best = b.drop_duplicates("model").copy()
+    first = b.groupby("model")["release_date"].min()
+    best["release_date"] = best["model"].map(first)
+    cols = ["model", "organization", "country", "release_date", "access", "open", "score", "score_percent",
+            "training_compute_flop", "model_version"]
+    return best[cols].sort_values(["release_date", "model"], kind="stable").reset_index(drop=True)
+
+
+def lag_entries(hub: pd.DataFrame, benchmark: str, setting: str | None = "default") -> pd.DataFrame:
+    """Adapter to :func:`analysis.metrics.openness.open_closed_lag`: model_id, name, organization, date, value, open_weights.
+
+    One row per model with a release date (best score over its versions; in percent where the benchmark is scored
+    in percent, else in its own unit); open_weights is <NA> when Epoch's accessibility is blank.
+    """
+    m = per_model(hub, benchmark, setting)
+    m = m[m["release_date"].notna()]
+    e = pd.DataFrame({"model_id": m["model"], "name": m["model"], "organization": m["organization"],
+                      "date": m["release_date"], "value": m["score_percent"].fillna(m["score"]),
+                      "open_weights": m["open"]})
+    e.attrs.update(n_unknown_access=int(m["open"].isna().sum()), setting=setting if setting != "default"
+                   else default_setting(benchmark))
+    return e.reset_index(drop=True)

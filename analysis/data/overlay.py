@@ -1,0 +1,262 @@
+"""Our curation as a sourced overlay on an upstream snapshot (Epoch AI's notable models).
+
+Three layers (see README, Datasets):
+
+1. the **upstream snapshot** ``data/upstream/epoch-ai/<vintage>/notable_ai_models.csv`` (immutable), read into our
+   schema by :mod:`analysis.data.epoch`;
+2. the **overlay**: ``data/overlay.csv`` (one row per curated model: its upstream key, what it changes, the
+   primary source and the reason) together with the curated values in ``data/models.csv``;
+3. the **merged table** (:func:`apply`): every upstream model, with our corrections applied and our additions
+   appended. ``frontier-atlas data build`` writes it.
+
+Overlay rows (``kind``):
+
+* ``correction``: names an upstream model by ``upstream_name`` (Epoch's ``Model`` string, exactly) and lists in
+  ``fields`` the columns whose curated value replaces Epoch's; ``upstream_values`` records Epoch's values of those
+  columns at the vintage the correction was checked against (:func:`stale` lists those that have since changed).
+* ``match``: names an upstream model whose values we restate; it contributes only our stable id and the
+  overlay-only columns (:data:`OVERLAY_ONLY`: fields Epoch has no column for in the snapshot), never a value Epoch
+  has. Rows that restate upstream are kept as ``match`` rather than dropped because benchmarks.csv and
+  openness.csv refer to their ids and ``--data curated`` keeps today's curated table.
+* ``addition``: a model the snapshot lacks, fully sourced in models.csv; appended to the merged table.
+
+Matching is explicit: the key is written in the file (checked by a test against the snapshot), never guessed at
+run time. A key that is missing from the upstream table (e.g. a user's older export) is a warning and the
+curated row is then appended as it stands, so nothing the other tables refer to disappears.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.data import schema
+from analysis.data.epoch import slugify
+from analysis.data.tables import read_raw
+from analysis.errors import DataError, Problem
+
+OVERLAY_PATH = schema.DATA_DIR / "overlay.csv"
+OVERLAY_COLUMNS = ("id", "kind", "upstream_name", "fields", "upstream_values", "checked_vintage", "source_url", "reason")
+KINDS = ("correction", "match", "addition")
+
+# Columns a correction may change: the factual columns Epoch also has.
+CORRECTABLE = ("release_date", "parameters", "training_tokens", "training_compute_flop", "compute_method",
+               "training_hardware", "hardware_count", "access")
+# Columns the notable snapshot has no data for (chip-hours, active parameters, licence, architecture are not among
+# the columns Epoch publishes in the notable file, or are always empty there): a curated value always applies.
+OVERLAY_ONLY = ("architecture", "active_parameters", "gpu_hours", "license", "notes")
+# Provenance column added to the merged table.
+ORIGIN_COLUMN = "overlay"
+# A curated number within this of Epoch's restates it (rounding, e.g. 6.8e6 for 6,797,700 parameters): not a
+# correction. Llama 3 70B's 70.6B against Epoch's 70B (0.9%) is one.
+RESTATE_TOLERANCE = 0.005  # '' = upstream as is, 'correction', 'match', 'addition'
+
+
+@dataclass(frozen=True)
+class OverlayStats:
+    """What an application of the overlay did."""
+
+    corrections: int
+    matches: int
+    additions: int
+    missing_keys: tuple[str, ...]  # overlay upstream_name values not found upstream (warnings)
+    upstream_rows: int
+    rows: int
+
+    def to_dict(self) -> dict:
+        return {"corrections": self.corrections, "matches": self.matches, "additions": self.additions,
+                "missing_keys": list(self.missing_keys), "upstream_rows": self.upstream_rows, "rows": self.rows}
+
+
+def read_overlay(path: Path = OVERLAY_PATH) -> pd.DataFrame:
+    """The overlay key file as strings; DataError with file:row:column for a malformed row."""
+    raw = read_raw(path)
+    missing = [c for c in OVERLAY_COLUMNS if c not in raw.header]
+    if missing:
+        raise DataError(f"overlay column {missing[0]!r} is missing", file=raw.file, row=1, column=missing[0])
+    if raw.problems:
+        p = raw.problems[0]
+        raise DataError(p.message, file=p.file, row=p.row, column=p.column)
+    df = raw.frame()[list(OVERLAY_COLUMNS)]
+    for line, r in df.iterrows():
+        where = {"file": raw.file, "row": int(line)}
+        if r["kind"] not in KINDS:
+            raise DataError(f"kind must be one of {', '.join(KINDS)}, got {r['kind']!r}", column="kind", **where)
+        if (r["kind"] == "addition") != (r["upstream_name"] == ""):
+            raise DataError("an addition has no upstream_name; a correction or match must name one",
+                            column="upstream_name", **where)
+        if not r["source_url"].startswith(("http://", "https://")):
+            raise DataError("every overlay row needs a primary source URL", column="source_url", **where)
+        if not r["reason"]:
+            raise DataError("every overlay row needs a reason", column="reason", **where)
+        fields = split_fields(r["fields"])
+        bad = [f for f in fields if f not in CORRECTABLE]
+        if bad:
+            raise DataError(f"field {bad[0]!r} cannot be corrected (allowed: {', '.join(CORRECTABLE)})",
+                            column="fields", **where)
+        if (r["kind"] == "correction") != bool(fields):
+            raise DataError("a correction lists the fields it changes; other kinds list none", column="fields", **where)
+    dup = df["id"][df["id"].duplicated()]
+    if len(dup):
+        raise DataError(f"duplicate overlay id {dup.iloc[0]!r}", file=raw.file, row=int(dup.index[0]), column="id")
+    dup = df["upstream_name"][(df["upstream_name"] != "") & df["upstream_name"].duplicated()]
+    if len(dup):
+        raise DataError(f"upstream model {dup.iloc[0]!r} is keyed by two overlay rows", file=raw.file,
+                        row=int(dup.index[0]), column="upstream_name")
+    return df.reset_index(drop=True)
+
+
+def split_fields(text: str) -> list[str]:
+    return [f for f in (p.strip() for p in str(text).split("|")) if f]
+
+
+def format_value(v: object) -> str:
+    """A cell as written in the overlay's ``upstream_values`` (dates ISO, numbers repr, empty for missing)."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return ""
+    if isinstance(v, float) and math.isnan(v):
+        return ""
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, (float, np.floating)):
+        return repr(float(v))
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    return str(v)
+
+
+def parse_values(text: str) -> dict[str, str]:
+    """``field=value|field=value`` → dict (values never contain '|')."""
+    out = {}
+    for part in str(text).split("|"):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            out[k.strip()] = v.strip()
+    return out
+
+
+def same_value(a: object, b: object, rel_tol: float = 1e-9) -> bool:
+    """Equal as data: both missing, equal strings/dates, or numbers within ``rel_tol`` relative."""
+    sa, sb = format_value(a), format_value(b)
+    if sa == sb:
+        return True
+    try:
+        fa, fb = float(sa), float(sb)
+    except ValueError:
+        return False
+    return math.isclose(fa, fb, rel_tol=rel_tol)
+
+
+def unique_ids(names: pd.Series, reserved: set[str]) -> list[str]:
+    """Slug ids for upstream names: slug of the name, then -2, -3… in file order, skipping reserved ids."""
+    taken = set(reserved)
+    out = []
+    for name in names:
+        base = slugify(str(name))
+        cand, k = base, 1
+        while cand in taken:
+            k += 1
+            cand = f"{base}-{k}"
+        taken.add(cand)
+        out.append(cand)
+    return out
+
+
+def apply(upstream: pd.DataFrame, curated: pd.DataFrame, overlay: pd.DataFrame,
+          *, file: str = "data/overlay.csv") -> tuple[pd.DataFrame, OverlayStats, list[Problem]]:
+    """Merge: upstream rows (ids from our overlay where keyed, else slugs), corrections, additions.
+
+    ``upstream`` and ``curated`` are typed models tables in our schema; ``overlay`` is :func:`read_overlay`'s
+    frame. Returns the merged table (upstream order, then additions in curated order), the counts and warnings.
+    """
+    cols = list(curated.columns)
+    cur = curated.set_index("id", drop=False)
+    unknown = sorted(set(overlay["id"]) - set(cur.index))
+    if unknown:
+        raise DataError(f"overlay id {unknown[0]!r} is not in data/models.csv", file=file, column="id")
+    up = upstream.reset_index(drop=True).copy()
+    pos = {n: i for i, n in enumerate(up["name"])}  # upstream names are unique in Epoch's files
+    keyed = overlay[overlay["upstream_name"] != ""]
+    missing = tuple(n for n in keyed["upstream_name"] if n not in pos)
+    problems = [Problem(file, None, "upstream_name", f"overlay key {n!r} not found in the upstream table; "
+                        "the curated row is added as it stands", "warning") for n in missing]
+    row_id = [None] * len(up)
+    origin = [""] * len(up)
+    n_corr = n_match = 0
+    for _, o in keyed.iterrows():
+        i = pos.get(o["upstream_name"])
+        if i is None:
+            continue
+        c = cur.loc[o["id"]]
+        row_id[i] = o["id"]
+        for f in OVERLAY_ONLY:
+            if f in up.columns and not is_missing(c[f]):
+                up.at[i, f] = c[f]
+        if o["kind"] == "correction":
+            for f in split_fields(o["fields"]):
+                up.at[i, f] = c[f]
+            origin[i] = "correction"
+            n_corr += 1
+        else:
+            origin[i] = "match"
+            n_match += 1
+    reserved = set(cur.index)
+    free = [i for i, v in enumerate(row_id) if v is None]
+    for i, s in zip(free, unique_ids(up.loc[free, "name"], reserved)):
+        row_id[i] = s
+    up["id"] = row_id
+    up[ORIGIN_COLUMN] = origin
+    add_ids = list(overlay.loc[overlay["kind"] == "addition", "id"])
+    add_ids += [i for i, n in zip(keyed["id"], keyed["upstream_name"]) if n in missing]
+    adds = cur.loc[[i for i in cur.index if i in set(add_ids)], cols].copy()
+    adds[ORIGIN_COLUMN] = "addition"
+    merged = pd.concat([up[cols + [ORIGIN_COLUMN]], adds[cols + [ORIGIN_COLUMN]]], ignore_index=True)
+    for c in cols:  # keep the schema's dtypes after concatenation
+        if curated[c].dtype != merged[c].dtype:
+            merged[c] = merged[c].astype(curated[c].dtype)
+    stats = OverlayStats(corrections=n_corr, matches=n_match, additions=len(adds), missing_keys=missing,
+                         upstream_rows=len(up), rows=len(merged))
+    return merged, stats, problems
+
+
+def representative(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the upstream set (with our corrections): what counts, shares, trends and concentration use.
+
+    Overlay additions (models the upstream set lacks: chat fine-tunes and sibling sizes added for the openness,
+    benchmark and case-study tables, recent releases) stay in the table for per-model look-ups and joins but are
+    not part of the representative sample, so adding a row never moves a share or a trend. Tables without the
+    ``overlay`` column (``--data curated``, ``--data PATH``) are returned unchanged.
+    """
+    if ORIGIN_COLUMN not in df.columns:
+        return df
+    return df[df[ORIGIN_COLUMN].fillna("") != "addition"]
+
+
+def stale(upstream: pd.DataFrame, overlay: pd.DataFrame) -> pd.DataFrame:
+    """Corrections whose recorded upstream value differs from ``upstream`` now (a new vintage changed it).
+
+    One row per (id, field): recorded value, current upstream value. Keys missing upstream are listed with
+    ``current`` = '<missing>'.
+    """
+    by_name = upstream.set_index("name")
+    rows = []
+    for _, o in overlay[overlay["kind"] == "correction"].iterrows():
+        rec = parse_values(o["upstream_values"])
+        if o["upstream_name"] not in by_name.index:
+            rows.append({"id": o["id"], "upstream_name": o["upstream_name"], "field": "", "recorded": "",
+                         "current": "<missing>"})
+            continue
+        u = by_name.loc[o["upstream_name"]]
+        for f in split_fields(o["fields"]):
+            if not same_value(rec.get(f, ""), u[f]):
+                rows.append({"id": o["id"], "upstream_name": o["upstream_name"], "field": f,
+                             "recorded": rec.get(f, ""), "current": format_value(u[f])})
+    return pd.DataFrame(rows, columns=["id", "upstream_name", "field", "recorded", "current"])
+
+
+def is_missing(v: object) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)) or v == ""

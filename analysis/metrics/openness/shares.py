@@ -1,0 +1,123 @@
+"""Open-weights flags and the open share of models by year or group, with Wilson or Clopper-Pearson intervals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.constants import (
+    DEFAULT_CONFIDENCE,
+    FRONTIER_TOP_K,
+)
+from analysis.data.tables import CLOSED, OPEN_WEIGHTS
+from analysis.errors import AnalysisError, UsageError
+from analysis.metrics.selection import check_confidence, open_flags, select
+
+# --- open weights and open share ------------------------------------------------------------------------------
+
+def open_weights_flags(models: pd.DataFrame, openness: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per model: open_weights (boolean, <NA> if unknown) and its source ('access' or None).
+
+    One rule for the whole toolkit (:func:`analysis.metrics.selection.open_flags`): Epoch AI's accessibility categories in
+    the ``access`` column. ``openness`` is accepted for backward compatibility and no longer decides: the openness
+    table describes how open a release is, not whether its weights are out (the two rules disagreed on 3 models).
+    """
+    if "id" not in models.columns:
+        raise AnalysisError("the models table needs an id column")
+    if "access" not in models.columns:
+        flag = pd.Series(pd.NA, index=models.index, dtype="boolean")
+    else:
+        flag = open_flags(models)
+    source = pd.Series(None, index=models.index, dtype="object")
+    source[flag.notna()] = "access"
+    return pd.DataFrame({"id": models["id"], "open_weights": flag, "source": source}, index=models.index)
+
+
+BY_COLUMNS = {"year": None, "org": "organization_type", "org-type": "organization_type",
+              "organization_type": "organization_type", "country": "country", "access": "access"}
+CI_METHODS = {"wilson": "wilson", "clopper-pearson": "beta", "beta": "beta"}
+
+
+def _binom_ci(k: np.ndarray, n: np.ndarray, alpha: float, method: str) -> tuple[np.ndarray, np.ndarray]:
+    from statsmodels.stats.proportion import proportion_confint
+
+    lo, hi = proportion_confint(k, n, alpha=alpha, method=CI_METHODS[method])
+    return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+
+
+def open_share(models: pd.DataFrame, openness: pd.DataFrame | None = None, by: str = "year",
+               subset: str = "notable", per_year: bool = True, method: str = "wilson", alpha: float | None = None,
+               top_k: int = FRONTIER_TOP_K, confidence: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+    """Share of models released with open weights, with binomial intervals (Wilson or Clopper–Pearson).
+
+    ``by``: ``year`` (one row per year), ``org`` (organization type), ``country``, or ``access`` (share of each
+    Epoch access category among models with known access). ``per_year=False`` pools all years per group.
+    ``subset``: ``notable`` (all rows) or ``frontier`` (top-``top_k`` by compute at release, see
+    :func:`analysis.metrics.selection.select`). Intervals at ``confidence`` (default 0.90, as everywhere; ``alpha`` is
+    the old spelling, 1 - confidence).
+
+    Columns: [year], [group], n (models with known status), k (open-weights models, or models in the access
+    category), share, share_low, share_high, n_unknown (models without known status in the cell). ``attrs``:
+    n_no_date, n_unknown, subset, by, method, confidence.
+    """
+    if by not in BY_COLUMNS:
+        raise UsageError(f"unknown --by {by!r}; use year, org, country or access")
+    if method not in CI_METHODS:
+        raise UsageError(f"unknown interval method {method!r}; use wilson or clopper-pearson")
+    alpha = 1 - check_confidence(confidence if alpha is None else 1 - alpha)
+    col = BY_COLUMNS[by]
+    if by == "year" and not per_year:
+        raise UsageError("by='year' needs per_year=True")
+    needed = ["id", "release_date"] + ([col] if col else [])
+    missing = [c for c in needed if c not in models.columns]
+    if missing:
+        raise AnalysisError(f"open_share needs column(s) {', '.join(missing)}")
+    if subset not in ("notable", "frontier"):
+        raise UsageError(f"unknown subset {subset!r}; use notable or frontier")
+    sub = select(models, subset, top_k=top_k)
+    dated = sub[sub["release_date"].notna()]
+    n_no_date = len(sub) - len(dated)
+    df = pd.DataFrame({"year": dated["release_date"].dt.year.astype(int)}, index=dated.index)
+    if col == "access":
+        status = dated["access"].where(dated["access"].isin(OPEN_WEIGHTS + CLOSED))
+        df["status"] = status
+        known = status.notna()
+    else:
+        flags = open_weights_flags(dated, openness)
+        df["status"] = flags["open_weights"]
+        known = flags["open_weights"].notna()
+        if col:
+            df["group"] = dated[col].fillna("Unknown").astype(str)
+    keys = (["year"] if per_year else []) + (["group"] if col and col != "access" else [])
+    rows = []
+    if col == "access":
+        kd = df[known]
+        for key, g in (kd.groupby("year") if per_year else [((), kd)]):
+            n = len(g)
+            n_unk = int((~known[df["year"] == key]).sum()) if per_year else int((~known).sum())
+            for cat in OPEN_WEIGHTS + CLOSED:
+                k = int((g["status"] == cat).sum())
+                rows.append({**({"year": key} if per_year else {}), "group": cat, "n": n, "k": k,
+                             "n_unknown": n_unk})
+    else:
+        grouped = df.groupby(keys) if keys else [((), df)]
+        for key, g in grouped:
+            kn = g["status"].notna()
+            key = key if isinstance(key, tuple) else (key,)
+            rows.append({**dict(zip(keys, key)), "n": int(kn.sum()),
+                         "k": int(g.loc[kn, "status"].astype(bool).sum()), "n_unknown": int((~kn).sum())})
+    out = pd.DataFrame(rows)
+    if out.empty:
+        raise AnalysisError("no dated models to compute an open-weights share from")
+    out = out[out["n"] > 0].reset_index(drop=True)
+    if out.empty:
+        raise AnalysisError(f"none of the {len(dated)} dated models has a known access category or openness row")
+    out["share"] = out["k"] / out["n"]
+    lo, hi = _binom_ci(out["k"].to_numpy(), out["n"].to_numpy(), alpha, method)
+    out["share_low"], out["share_high"] = lo, hi
+    order = [c for c in ("year", "group") if c in out.columns]
+    out = out[order + ["n", "k", "share", "share_low", "share_high", "n_unknown"]]
+    out.attrs.update(n_no_date=int(n_no_date), n_unknown=int((~known).sum()), subset=subset, by=by,
+                     method=method, confidence=1 - alpha)
+    return out

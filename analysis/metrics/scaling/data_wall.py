@@ -1,0 +1,215 @@
+"""The data wall (Villalobos et al. 2024): when the tokens used by frontier training runs reach the stock of public
+human text, from the trend of training tokens and a lognormal stock estimate.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis import constants as C
+from analysis.errors import AnalysisError
+from analysis.metrics import trends
+from analysis.metrics.scaling.laws import _check_confidence, _check_samples, _interval
+from analysis.metrics.selection import check_positive
+
+# --- the data wall (Villalobos et al. 2024) --------------------------------------------------------------------
+
+
+def stock_log10_sd(stock_ci: tuple[float, float] = C.VILLALOBOS_2024_STOCK_CI,
+                   level: float = C.VILLALOBOS_2024_STOCK_CI_LEVEL) -> float:
+    """Log10 s.d. of a lognormal whose central ``level`` interval is ``stock_ci`` (width / 2z)."""
+    lo, hi = (check_positive(v, "stock interval bound") for v in stock_ci)
+    if hi <= lo:
+        raise AnalysisError(f"stock interval must be increasing, got {stock_ci!r}")
+    z = stats.norm.ppf(0.5 + level / 2)
+    return (math.log10(hi) - math.log10(lo)) / (2 * z)
+
+
+@dataclass(frozen=True)
+class DataWall:
+    """When the training sets of frontier language models reach the stock of public human text."""
+
+    subset: str
+    n: int
+    start: pd.Timestamp
+    end: pd.Timestamp
+    slope_oom_per_year: float
+    slope_oom_per_year_ci: tuple[float, float]
+    stock_tokens: float
+    stock_tokens_ci: tuple[float, float]
+    stock_ci_level: float
+    year: float  # central: the fitted line meets the central stock
+    year_ci: tuple[float, float]  # both uncertainties propagated
+    year_ci_trend_only: tuple[float, float]
+    year_ci_stock_only: tuple[float, float]
+    confidence: float
+    n_samples: int
+    seed: int
+    trend_method: str
+    published_year: float = C.VILLALOBOS_2024_EXHAUSTION_YEAR
+    published_year_ci: tuple[float, float] = C.VILLALOBOS_2024_EXHAUSTION_CI
+    published_year_ci_level: float = C.VILLALOBOS_2024_EXHAUSTION_CI_LEVEL
+    notes: tuple[str, ...] = ()
+    fit: object = field(default=None, repr=False, compare=False)  # the TrendFit (analysis.metrics.trends)
+
+    @property
+    def growth_per_year(self) -> float:
+        return 10.0 ** self.slope_oom_per_year
+
+    def to_dict(self) -> dict:
+        def yr(v):
+            return None if v is None or not math.isfinite(v) else round(float(v), 2)
+        return {
+            "subset": self.subset, "n": self.n, "window": [_iso(self.start), _iso(self.end)],
+            "slope_oom_per_year": self.slope_oom_per_year,
+            "slope_oom_per_year_ci": list(self.slope_oom_per_year_ci), "growth_per_year": self.growth_per_year,
+            "stock_tokens": self.stock_tokens, "stock_tokens_ci": list(self.stock_tokens_ci),
+            "stock_ci_level": self.stock_ci_level, "year": yr(self.year),
+            "year_ci": [yr(v) for v in self.year_ci], "year_ci_trend_only": [yr(v) for v in self.year_ci_trend_only],
+            "year_ci_stock_only": [yr(v) for v in self.year_ci_stock_only], "confidence": self.confidence,
+            "n_samples": self.n_samples, "seed": self.seed, "trend_method": self.trend_method,
+            "published_year": self.published_year, "published_year_ci": list(self.published_year_ci),
+            "published_year_ci_level": self.published_year_ci_level, "notes": list(self.notes)}
+
+    def sentence(self) -> str:
+        pct = f"{self.confidence:.0%}"
+        lo, hi = self.year_ci
+        hi_s = f"{hi:.1f}" if math.isfinite(hi) else "never (unbounded)"
+        return (f"At the trend of {self.subset}' training sets ({self.growth_per_year:.2g}x per year, n={self.n}, "
+                f"{_iso(self.start)} to {_iso(self.end)}), they reach the estimated stock of public human text "
+                f"({self.stock_tokens:.2g} tokens) around {self.year:.1f} ({pct} interval {lo:.1f}-{hi_s}, trend and "
+                f"stock uncertainty combined); Villalobos et al. 2024 project {self.published_year:.0f} "
+                f"({self.published_year_ci_level:.0%} CI {self.published_year_ci[0]:.0f}-"
+                f"{self.published_year_ci[1]:.0f}).")
+
+
+def _iso(ts) -> str | None:
+    if ts is None or (isinstance(ts, float) and math.isnan(ts)) or pd.isna(ts):
+        return None
+    return pd.Timestamp(ts).strftime("%Y-%m-%d")
+
+
+def _line_draws(fit, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Draws of (intercept, slope): the fit's bootstrap lines if any, else normal with the fit's covariance."""
+    if getattr(fit, "boot", None) is not None and fit.method != "analytic":
+        idx = rng.integers(0, len(fit.boot), n)
+        return fit.boot[idx, 0], fit.boot[idx, 1]
+    mean = np.array([fit.intercept, fit.slope_oom_per_year])
+    cov = np.array(fit.cov, dtype=float)
+    # Student-t(df) draws: scale normal draws by sqrt(df / chi2(df)), matching the t-based trend intervals
+    z = rng.multivariate_normal(np.zeros(2), cov, size=n, method="cholesky")
+    w = np.sqrt(fit.df_resid / rng.chisquare(fit.df_resid, size=n))
+    th = mean + z * w[:, None]
+    return th[:, 0], th[:, 1]
+
+
+def _decimal_year(ts) -> float:
+    ts = pd.Timestamp(ts)
+    return 2000.0 + (ts - pd.Timestamp("2000-01-01")).days / C.DAYS_PER_YEAR
+
+
+def data_wall(models: pd.DataFrame, *, stock: float = C.VILLALOBOS_2024_STOCK_TOKENS,
+              stock_ci: tuple[float, float] = C.VILLALOBOS_2024_STOCK_CI,
+              stock_ci_level: float = C.VILLALOBOS_2024_STOCK_CI_LEVEL, subset: str = "frontier",
+              domain: str | None = "language", since: object = C.DATA_WALL_SINCE, until: object = None,
+              confidence: float = C.DEFAULT_CONFIDENCE, method: str = "analytic", n_boot: int = 1000,
+              n_samples: int = 20000, seed: int = 0, exclude: Sequence[str] = C.EPOCH_FRONTIER_OUTLIERS) -> DataWall:
+    """Projected year the training sets of (by default) frontier language models reach the stock of public text.
+
+    The trend is ``log10(training_tokens)`` on release date (:func:`analysis.metrics.trends.subset_trend`; frontier = top 10
+    by compute at release, then filtered to ``domain``), by default since :data:`analysis.constants.DATA_WALL_SINCE`
+    (pretrained transformer language models; pass ``since=None`` for all history). The crossing year is ``x̄ + (log10 S - a) / b``; its
+    interval propagates both the trend's uncertainty (Student-t draws from the fit's HC3 covariance, or its
+    bootstrap lines) and the stock's (lognormal with median ``stock`` and central ``stock_ci_level`` interval
+    ``stock_ci``), by Monte Carlo with a fixed ``seed``. Also reported: the interval from each source alone.
+    """
+    confidence = _check_confidence(confidence)
+    s = check_positive(stock, "stock")
+    n_samples = _check_samples(n_samples)
+    sd = stock_log10_sd(stock_ci, stock_ci_level)
+    fit = trends.subset_trend(models, "training_tokens", subset, domain=domain, since=since, until=until,
+                              confidence=confidence, method=method, n_boot=n_boot, seed=seed, exclude=exclude)
+    b = fit.slope_oom_per_year
+    if b <= 0:
+        raise AnalysisError(f"training-set sizes of {fit.subset} are not growing (slope {b:.3g} OOM/yr, n={fit.n}): "
+                            "no exhaustion date")
+    rng = np.random.default_rng(seed)
+    a_d, b_d = _line_draws(fit, n_samples, rng)
+    s_d = math.log10(s) + sd * rng.standard_normal(n_samples)
+    L0 = math.log10(s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        both = np.where(b_d > 0, fit.x_mean + (s_d - a_d) / b_d, np.inf)
+        trend_only = np.where(b_d > 0, fit.x_mean + (L0 - a_d) / b_d, np.inf)
+    stock_only = fit.x_mean + (s_d - fit.intercept) / b
+    central = fit.x_mean + (L0 - fit.intercept) / b
+    notes = []
+    last = _decimal_year(fit.data_end)
+    if central > last:
+        notes.append(f"extrapolation {central - last:.1f} years beyond the last fitted model")
+    if np.mean(~np.isfinite(both)) > (1 - confidence) / 2:
+        notes.append("the trend's slope is not distinguishable from 0 at this confidence: the latest year is unbounded")
+    notes.append(f"crossing of the trend line (a typical training set of {fit.subset} models) with the stock; "
+                 "single models scatter around the line")
+    return DataWall(
+        subset=fit.subset, n=fit.n, start=fit.start, end=fit.end, slope_oom_per_year=b,
+        slope_oom_per_year_ci=tuple(fit.slope_oom_per_year_ci), stock_tokens=s, stock_tokens_ci=tuple(stock_ci),
+        stock_ci_level=stock_ci_level, year=float(central), year_ci=_interval(both, confidence),
+        year_ci_trend_only=_interval(trend_only, confidence), year_ci_stock_only=_interval(stock_only, confidence),
+        confidence=confidence, n_samples=n_samples, seed=int(seed), trend_method=fit.method, notes=tuple(notes),
+        fit=fit)
+
+
+def data_wall_frame(wall: DataWall, years: Sequence[float] | None = None) -> pd.DataFrame:
+    """Plot-ready: per year, the projected training-set size (line and its interval) and the stock band."""
+    fit = wall.fit
+    if fit is None:
+        raise AnalysisError("this DataWall carries no trend fit")
+    if years is None:
+        start = math.floor(_decimal_year(fit.data_start))
+        years = np.arange(start, max(start + 1, math.ceil(wall.year_ci[1] if math.isfinite(wall.year_ci[1])
+                                                          else wall.year + 5)) + 2)
+    rows = []
+    for y in years:
+        date = pd.Timestamp("2000-01-01") + pd.Timedelta(days=(float(y) - 2000.0) * C.DAYS_PER_YEAR)
+        lv = trends.level_at(fit, date)
+        rows.append({"year": float(y), "tokens": lv.value, "tokens_low": lv.ci[0], "tokens_high": lv.ci[1],
+                     "stock": wall.stock_tokens, "stock_low": wall.stock_tokens_ci[0],
+                     "stock_high": wall.stock_tokens_ci[1], "confidence": wall.confidence})
+    return pd.DataFrame(rows)
+
+
+DATA_WALL_SUBSETS = ("notable", "frontier")
+
+
+def data_wall_table(models: pd.DataFrame, subsets: Sequence[str] = DATA_WALL_SUBSETS, **kw) -> pd.DataFrame:
+    """The data wall for each subset (default: notable and frontier language models), one row each.
+
+    The projected year depends on which models' training sets are extrapolated (all notable language models grow
+    more slowly than the frontier's), so both are shown side by side rather than one chosen silently. Columns:
+    subset, year with its interval (``year_low``/``year_high``, trend and stock uncertainty combined), n, window,
+    growth per year with its interval, the stock, the confidence and Villalobos et al.'s published year. A subset
+    whose fit fails (too few models, no growth) gets a row with empty numbers and the reason in ``note``.
+    """
+    rows = []
+    for sub in subsets:
+        try:
+            w = data_wall(models, subset=sub, **kw)
+        except AnalysisError as exc:
+            rows.append({"subset": sub, "year": math.nan, "year_low": math.nan, "year_high": math.nan, "n": 0,
+                         "start": None, "end": None, "growth_per_year": math.nan, "growth_low": math.nan,
+                         "growth_high": math.nan, "stock_tokens": kw.get("stock", C.VILLALOBOS_2024_STOCK_TOKENS),
+                         "confidence": kw.get("confidence", C.DEFAULT_CONFIDENCE),
+                         "published_year": C.VILLALOBOS_2024_EXHAUSTION_YEAR, "note": str(exc)})
+            continue
+        lo, hi = w.slope_oom_per_year_ci
+        rows.append({"subset": sub, "year": w.year, "year_low": w.year_ci[0], "year_high": w.year_ci[1], "n": w.n,
+                     "start": _iso(w.start), "end": _iso(w.end), "growth_per_year": w.growth_per_year,
+                     "growth_low": 10.0 ** lo, "growth_high": 10.0 ** hi, "stock_tokens": w.stock_tokens,
+                     "confidence": w.confidence, "published_year": w.published_year, "note": "; ".join(w.notes)})
+    return pd.DataFrame(rows)
