@@ -90,7 +90,5 @@ def stop(km) -> None:
     from jupyter_core.utils import run_sync
 
     with contextlib.suppress(Exception):
-        run_sync(km.shutdown_kernel)(now=True)
-    with contextlib.suppress(Exception):
-        km.cleanup_resources()
+        run_sync(km.shutdown_kernel)(now=True)  # also removes its connection file
 
