@@ -439,6 +439,46 @@ def _strip_volatile(nb) -> None:
         for k in VOLATILE_KEYS:
             cpm.pop(k, None)
         cell.metadata.pop("execution", None)
+    mapping = _widget_ids(nb)
+    if mapping:  # interactive widgets get random ids (uuid4): renumber them in a canonical order
+        text = json.dumps(nb)
+        for old, new in mapping.items():
+            text = text.replace(old, new)
+        import nbformat
+
+        fresh = nbformat.from_dict(json.loads(text))
+        nb.clear()
+        nb.update(fresh)
+
+
+_WIDGET_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def _widget_ids(nb) -> dict[str, str]:
+    """Old widget model id -> ``0…01``, ``0…02``, … in a canonical order: depth-first from the widgets shown in the
+    cells' outputs (in cell order), following each model's references in sorted-key order; models no output reaches
+    follow, ordered by their content."""
+    state = nb.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state")
+    if not isinstance(state, dict) or not state:
+        return {}
+    order: list[str] = []
+
+    def visit(i: str) -> None:
+        stack = [i]
+        while stack:
+            j = stack.pop()
+            if j in state and j not in order:
+                order.append(j)
+                stack.extend(reversed(_WIDGET_ID.findall(json.dumps(state[j], sort_keys=True))))
+
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []) or []:
+            view = out.get("data", {}).get("application/vnd.jupyter.widget-view+json") if isinstance(out, dict) else None
+            for ref in _WIDGET_ID.findall(json.dumps(view, sort_keys=True)) if view else []:
+                visit(ref)
+    for i in sorted(set(state) - set(order), key=lambda i: _WIDGET_ID.sub("", json.dumps(state[i], sort_keys=True))):
+        visit(i)
+    return {old: f"{k + 1:032x}" for k, old in enumerate(order)}
 
 
 def _failure_message(name: str, exc: BaseException) -> str:

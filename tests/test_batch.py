@@ -174,3 +174,40 @@ def test_noop_rerun_imports_no_heavy_library(nbdir, tmp_path):
                           env=dict(os.environ), cwd=tmp_path)
     assert done.stdout.strip() == "0 []", (done.stdout, done.stderr)
     assert "1 unchanged" in done.stderr
+
+
+def _widget_notebook(ids: list[str]):
+    import nbformat
+
+    box, slider, layout = ids
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("ui")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "application/vnd.jupyter.widget-view+json": {"model_id": box, "version_major": 2, "version_minor": 0}})]
+    nb.cells = [cell]
+    state = {box: {"model_name": "VBoxModel", "state": {"children": [f"IPY_MODEL_{slider}"],
+                                                        "layout": f"IPY_MODEL_{layout}"}},
+             slider: {"model_name": "IntSliderModel", "state": {"value": 2018, "layout": f"IPY_MODEL_{layout}"}},
+             layout: {"model_name": "LayoutModel", "state": {"width": None}}}
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": state, "version_major": 2,
+                                                                           "version_minor": 0}}
+    return nb
+
+
+def test_random_widget_ids_are_renumbered_canonically():
+    """ipywidgets draws a uuid4 per widget, so the executed explore notebook differed between any two runs."""
+    import uuid
+
+    import nbformat
+
+    texts = []
+    for _ in range(3):
+        nb = _widget_notebook([uuid.uuid4().hex for _ in range(3)])
+        reports._strip_volatile(nb)
+        texts.append(nbformat.writes(nb))
+    assert texts[0] == texts[1] == texts[2]
+    nb = json.loads(texts[0])
+    assert nb["cells"][0]["outputs"][0]["data"]["application/vnd.jupyter.widget-view+json"]["model_id"] == f"{1:032x}"
+    state = nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert state[f"{1:032x}"]["state"]["children"] == [f"IPY_MODEL_{2:032x}"]  # references follow the renumbering
+    assert state[f"{2:032x}"]["model_name"] == "IntSliderModel" and state[f"{3:032x}"]["model_name"] == "LayoutModel"
