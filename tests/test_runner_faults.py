@@ -40,7 +40,9 @@ def nbdir(tmp_path, monkeypatch):
 
 
 def marked_processes(run_id: str | None = None) -> list[int]:
-    """Processes (kernels) whose environment carries a report-run marker."""
+    """Processes (kernels) whose environment carries a report-run marker (of the run ``run_id``, or whose run id
+    starts with it: ``f"{pid}-"`` is the run of the runner process ``pid``; other suites may run reports on the same
+    machine at the same time)."""
     found = []
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -91,9 +93,9 @@ def building(out: Path, name: str) -> bool:
     return w.is_dir() and any(p.name.startswith(f"tmp-{name}.") for p in w.iterdir())
 
 
-def kernels_of(name: str) -> list[int]:
+def kernels_of(name: str, run: str | None = None) -> list[int]:
     out = []
-    for k in marked_processes():
+    for k in marked_processes(run):
         try:
             if f"/{name}\0".encode() in Path(f"/proc/{k}/environ").read_bytes():
                 out.append(k)
@@ -113,7 +115,7 @@ def test_kill_9_of_the_runner_never_blocks_the_next_run(nbdir, tmp_path):
     out = tmp_path / "reports"
     proc = start(out, "slow", "-p", "seconds=60", "--jobs", "1")
     wait_for(lambda: building(out, "slow"))
-    wait_for(lambda: kernels_of("slow"))
+    wait_for(lambda: kernels_of("slow", f"{proc.pid}-"))
     time.sleep(2)  # the kernel is in the sleeping cell
     workers = children(proc.pid)
     assert workers
@@ -121,7 +123,7 @@ def test_kill_9_of_the_runner_never_blocks_the_next_run(nbdir, tmp_path):
     proc.wait(timeout=10)
     # the workers die with their parent (parent-death signal), and their kernels with them
     wait_for(lambda: not any(Path(f"/proc/{w}").exists() for w in workers), timeout=10)
-    wait_for(lambda: not marked_processes(), timeout=10)
+    wait_for(lambda: not marked_processes(f"{proc.pid}-"), timeout=10)
     done = subprocess.run([sys.executable, "-m", "analysis", "report", "demo", "--out", str(out), "--jobs", "1"],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -136,9 +138,9 @@ def test_a_dead_worker_fails_only_its_own_report(nbdir, tmp_path):
     out = tmp_path / "reports"
     proc = start(out, "slow", "demo", "-p", "seconds=60", "--jobs", "2")
     wait_for(lambda: building(out, "slow"))
-    wait_for(lambda: kernels_of("slow"))
+    wait_for(lambda: kernels_of("slow", f"{proc.pid}-"))
     time.sleep(2)
-    slow_kernel = kernels_of("slow")
+    slow_kernel = kernels_of("slow", f"{proc.pid}-")
     worker = int(Path(f"/proc/{slow_kernel[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])
     os.kill(worker, signal.SIGKILL)
     _, err = proc.communicate(timeout=180)
@@ -148,7 +150,7 @@ def test_a_dead_worker_fails_only_its_own_report(nbdir, tmp_path):
     assert (out / "demo" / "manifest.json").is_file()  # the other report still built
     assert not (out / "slow").exists()
     assert no_temp(out)
-    wait_for(lambda: not marked_processes(), timeout=10)
+    wait_for(lambda: not marked_processes(f"{proc.pid}-"), timeout=10)
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
@@ -160,7 +162,7 @@ def test_interrupt_exits_quickly_without_leftovers(nbdir, tmp_path, sig):
     out = tmp_path / "reports"
     proc = start(out, "slow", "-p", "seconds=60", "--jobs", "1")
     wait_for(lambda: building(out, "slow"))
-    wait_for(lambda: kernels_of("slow"))
+    wait_for(lambda: kernels_of("slow", f"{proc.pid}-"))
     time.sleep(2)
     t0 = time.monotonic()
     proc.send_signal(sig)
@@ -170,7 +172,7 @@ def test_interrupt_exits_quickly_without_leftovers(nbdir, tmp_path, sig):
     assert proc.returncode != 0
     assert "Traceback" not in err and "interrupted" in err, err
     assert no_temp(out)
-    wait_for(lambda: not marked_processes(), timeout=3)
+    wait_for(lambda: not marked_processes(f"{proc.pid}-"), timeout=3)
 
 
 def test_stale_lock_record_is_taken_over(nbdir, tmp_path):
@@ -360,7 +362,6 @@ def test_fifo_as_data_is_refused_before_anything_runs(nbdir, tmp_path):
 def test_a_cell_over_the_time_limit_fails_only_its_report(nbdir, tmp_path):
     """Before: no limit; a cell that never returned (a hung kernel) held `make reports` and CI forever."""
     out = tmp_path / "reports"
-    before = set(marked_processes())
     t0 = time.monotonic()
     proc = start(out, "slow", "demo", "-p", "seconds=600", "--jobs", "2", "--timeout", "20")
     _, err = proc.communicate(timeout=120)
@@ -372,7 +373,7 @@ def test_a_cell_over_the_time_limit_fails_only_its_report(nbdir, tmp_path):
     assert (out / "demo" / "manifest.json").is_file()
     assert not (out / "slow").exists()
     assert no_temp(out)
-    wait_for(lambda: not set(marked_processes()) - before, timeout=10)
+    wait_for(lambda: not marked_processes(f"{proc.pid}-"), timeout=10)
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
