@@ -40,9 +40,7 @@ def nbdir(tmp_path, monkeypatch):
 
 
 def marked_processes(run_id: str | None = None) -> list[int]:
-    """Processes (kernels) whose environment carries a report-run marker (of the run ``run_id``, or whose run id
-    starts with it: ``f"{pid}-"`` is the run of the runner process ``pid``; other suites may run reports on the same
-    machine at the same time)."""
+    """Processes (kernels) whose environment carries a report-run marker."""
     found = []
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -94,6 +92,7 @@ def building(out: Path, name: str) -> bool:
 
 
 def kernels_of(name: str, run: str | None = None) -> list[int]:
+    """Kernels of one report (of the run whose marker starts with ``run``, e.g. ``f"{pid}-"``, if given)."""
     out = []
     for k in marked_processes(run):
         try:
