@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.data import crosscheck, dataset, epoch, schema, tables, validate
+from analysis.data import crosscheck, dataset, epoch, safeio, schema, tables, validate
 from tests.conftest import REF, needs_ref
 
 pytestmark = pytest.mark.skipif(not tables.bundled_path("models").exists(), reason="data/models.csv not yet curated")
@@ -28,7 +28,7 @@ def test_datapackage_hashes_match_files():
     for res in schema.resources().values():
         p = schema.DATA_DIR / res.path
         if p.exists():
-            assert res.sha256 == tables.sha256_file(p), f"{res.path}: run `make datapackage`"
+            assert res.sha256 == safeio.sha256_file(p), f"{res.path}: run `make datapackage`"
 
 
 def test_every_column_is_documented():

@@ -26,7 +26,8 @@ from analysis.errors import AtlasError
 from analysis.notices import ImportNotice
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser; ``only``: register just that command (the fast path of ``report``, see :func:`main`)."""
     parser = Parser(
         prog="frontier-atlas",
         description="Frontier Atlas: data and honest uncertainty on the AI race (compute, model size, data, openness).",
@@ -36,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for mod in sorted(m.name for m in pkgutil.iter_modules(pkg.__path__)):
+        if only is not None and mod != only:
+            continue
         try:
             importlib.import_module(f"analysis.cli.commands.{mod}").register(sub)
         except Exception as exc:  # a broken command must not take the others down (tests import each one)
@@ -94,9 +97,16 @@ def _unavailable(mod: str, exc: Exception):
     return run
 
 
+# Commands whose own module is all they need: `frontier-atlas report` then skips importing every other command (and
+# through them pandas, scipy and statsmodels), so deciding that every report is unchanged takes well under a second.
+FAST_COMMANDS = ("report",)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     argv, debug = _split_debug(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    fast = first in FAST_COMMANDS and not any(a in ("-h", "--help") for a in argv[:argv.index(first)])
+    parser = build_parser(only=first if fast else None)
     args = parser.parse_args(argv)
     args.debug = bool(getattr(args, "debug", False) or debug)
     _one_line_notices()

@@ -23,8 +23,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.data import merged, overlay, schema, upstream, validate
+from analysis.data.safeio import sha256_file
 from analysis.data.spec import parse_spec
-from analysis.data.tables import bundled_path, display_path, empty_frame, read_table, read_text, sha256_file
+from analysis.data.tables import bundled_path, display_path, empty_frame, read_table, read_text
 from analysis.errors import DataError
 from analysis.notices import warn_import
 

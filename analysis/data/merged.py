@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data import epoch, schema, tables, upstream
+from analysis.data import epoch, safeio, schema, tables, upstream
 from analysis.data import overlay as ov
 from analysis.errors import DataError, Problem
 
@@ -49,19 +49,19 @@ def merged_models(path: Path | None = None, *, overlay: bool = True, curated: pd
         upstream.verify(snap)
         path, vintage = snap.path, snap.vintage
     imp = epoch.load_epoch(path)
-    files = [(tables.display_path(path), tables.sha256_file(path))]
+    files = [(tables.display_path(path), safeio.sha256_file(path))]
     if not overlay:
         m = imp.models.copy()
         m[ov.ORIGIN_COLUMN] = ""
         return MergedModels(m, vintage, None, tuple(files), imp.problems)
     o = ov.read_overlay(ov.OVERLAY_PATH)
-    files.append((tables.display_path(ov.OVERLAY_PATH), tables.sha256_file(ov.OVERLAY_PATH)))
+    files.append((tables.display_path(ov.OVERLAY_PATH), safeio.sha256_file(ov.OVERLAY_PATH)))
     m, stats, problems = ov.apply(imp.models, curated, o, file=tables.display_path(ov.OVERLAY_PATH))
     _check(m)
     info = stats.to_dict()
     info["upstream_sha256"] = files[0][1]
     # The overlay is the key file and the curated values it points at: one hash over both files' hashes.
-    cur_hash = tables.sha256_file(tables.bundled_path("models"))
+    cur_hash = safeio.sha256_file(tables.bundled_path("models"))
     info["overlay_sha256"] = hashlib.sha256((files[1][1] + cur_hash).encode()).hexdigest()
     return MergedModels(m, vintage, info, tuple(files), tuple(problems) + imp.problems)
 

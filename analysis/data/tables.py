@@ -10,7 +10,6 @@ records a :class:`~analysis.errors.Problem`.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import math
 import re
@@ -38,14 +37,6 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(schema.PROJECT_ROOT))
     except ValueError:
         return str(path)
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_text(path: Path) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.data import schema, tables
+from analysis.data import safeio, schema, tables
 from analysis.errors import Problem
 
 SIX_ND_TOLERANCE = 3.0  # warn when 6·N·D and the stated compute differ by more than this factor
@@ -181,7 +181,7 @@ def validate_paths(paths: list[Path] | None = None, today: pd.Timestamp | None =
         if res.name == "models":
             problems += plausibility(df, raw.file)
         frames[res.name] = (df, raw.file)
-        if bundled and res.sha256 and tables.sha256_file(p) != res.sha256:
+        if bundled and res.sha256 and safeio.sha256_file(p) != res.sha256:
             problems.append(Problem(raw.file, None, None, "sha256 differs from data/datapackage.json; run `make datapackage`", "warning"))
     # cross-file references: use the bundled table when a referenced table was not given
     def table(name: str) -> pd.DataFrame | None:

@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import epoch, upstream
-from analysis.data.tables import display_path, read_raw, sha256_file
+from analysis.data.safeio import sha256_file
+from analysis.data.tables import display_path, read_raw
 from analysis.errors import AnalysisError, AtlasError, UsageError
 from analysis.metrics.openness import open_share
 from analysis.metrics.trends import subset_trend

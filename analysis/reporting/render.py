@@ -142,6 +142,8 @@ def citation(manifest: dict, fig: dict, year: str) -> tuple[str, str]:
     plain = (f"Frontier Atlas contributors ({year}). {caption} [Figure {fid}, report {rep}]. Frontier Atlas {tv}, "
              f"data version {dv} (sha256 {dh}), reports/{rep}/{rep}.html#fig-{fid}.")
     key = "frontieratlas-" + fid
+    if isinstance(manifest.get("notebook"), str) and manifest["notebook"] != rep:  # one combination of a sweep
+        key += "-" + hashlib.sha256(rep.encode()).hexdigest()[:8]
     bib = (f"@misc{{{key},\n  author = {{{{Frontier Atlas contributors}}}},\n  title = {{{bibtex_escape(caption)}}},\n"
            f"  year = {{{year}}},\n  note = {{Figure {fid} in report {rep}; Frontier Atlas {tv}; data version {dv} "
            f"(sha256 {dh})}},\n  howpublished = {{reports/{rep}/{rep}.html\\#fig-{fid}}}\n}}")
@@ -160,7 +162,9 @@ def write_index(out: Path) -> Path:
 
     year = citation_year()
     # only our own manifests: a foreign folder or manifest.json in --out is ignored
-    manifests = sorted(report_manifests(out), key=lambda m: (_ORDER.get(m["report"], len(_ORDER)), m["report"]))
+    # a sweep's combinations (manifest "notebook": the notebook they ran) are listed right after their notebook
+    manifests = sorted(report_manifests(out), key=lambda m: (_ORDER.get(m.get("notebook", m["report"]), len(_ORDER)),
+                                                             m.get("notebook", m["report"]), m["report"]))
     figures = {}
     for m in manifests:
         figures[m["report"]] = [dict(f, plain=c[0], bibtex=c[1]) for f in m.get("figures", [])

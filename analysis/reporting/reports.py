@@ -32,9 +32,8 @@ from pathlib import Path
 
 import analysis
 from analysis.data import schema
-from analysis.data.safeio import check_regular
+from analysis.data.safeio import check_regular, sha256_file
 from analysis.data.spec import parse_spec
-from analysis.data.tables import sha256_file
 from analysis.errors import AtlasError, UsageError
 
 ROOT = schema.PROJECT_ROOT
@@ -42,6 +41,9 @@ ROOT = schema.PROJECT_ROOT
 NOTEBOOKS = Path(os.environ.get("FRONTIER_ATLAS_NOTEBOOKS", ROOT / "notebooks"))
 DEFAULT_OUT = ROOT / "reports"
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# A report folder: a notebook's name, or for one combination of a parameter sweep the notebook's name followed by
+# ``--key=value`` for each swept parameter (see :func:`variant_name`).
+REPORT_DIR = re.compile(r"^[a-z0-9][a-z0-9-]*(?:--[a-z0-9_]+=[a-z0-9][a-z0-9._+-]*)*$")
 KERNEL = "python3"
 # Time limit of one report (seconds). Every report takes under a minute on two cores with the bundled data and a few
 # minutes on 100k-row exports; the limit exists so that a hung kernel fails one report instead of the whole batch.
@@ -50,6 +52,13 @@ TIMEOUT_ENV = "FRONTIER_ATLAS_REPORT_TIMEOUT"
 PACKAGES = ("pandas", "numpy", "matplotlib", "statsmodels", "scipy", "papermill", "nbformat", "jupytext", "pandera",
             "ipykernel")
 VOLATILE_KEYS = ("start_time", "end_time", "duration")
+
+
+# --- the light path -----------------------------------------------------------------------------------------
+#
+# Deciding that every report is unchanged must not import pandas, papermill or matplotlib (about 2-4 s on two busy
+# cores): this module imports only the standard library and light parts of ``analysis`` at the top; the data loader
+# is imported when a --data SPEC must be parsed or a report must actually run.
 
 
 def available() -> list[str]:
@@ -169,6 +178,81 @@ def parse_overrides(items: list[str]) -> dict[str, str]:
     return out
 
 
+# --- parameter sweeps ---------------------------------------------------------------------------------------
+#
+# `-p key=v1,v2,v3` (or `-p key=v1 -p key=v2`) runs the notebook once per value, each into its own folder
+# ``<out>/<notebook>--key=value/``; with several swept keys, once per combination. A comma inside brackets (a JSON
+# list) does not separate values; elsewhere write a literal comma as ``\,`` (and a literal backslash before
+# a comma as ``\\``).
+
+
+def split_values(text: str) -> list[str]:
+    r"""``a,b`` -> ['a', 'b']; ``a\,b`` -> ['a,b']; ``[1, 2],[3]`` -> ['[1, 2]', '[3]']."""
+    values, cur, depth, i = [], [], 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text) and text[i + 1] in ",\\":
+            cur.append(text[i + 1])
+            i += 2
+            continue
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            values.append("".join(cur))
+            cur = []
+            i += 1
+            continue
+        cur.append(ch)
+        i += 1
+    values.append("".join(cur))
+    return values
+
+
+def parse_sweep(items: list[str]) -> dict[str, list[str]]:
+    """``-p`` items to the values of each key, in order, without duplicates (one value: no sweep)."""
+    out: dict[str, list[str]] = {}
+    for item in items or []:
+        if "=" not in item:
+            raise UsageError(f"-p {item!r}: expected KEY=VALUE")
+        k, v = item.split("=", 1)
+        k = k.strip()
+        if not k.isidentifier():
+            raise UsageError(f"-p {item!r}: {k!r} is not a parameter name")
+        out.setdefault(k, [])
+        out[k] += [x for x in split_values(v) if x not in out[k]]
+    return out
+
+
+_SAFE_VALUE = re.compile(r"^[a-z0-9][a-z0-9._+-]{0,39}$")
+
+
+def _canonical(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def variant_name(notebook: str, swept: dict) -> str:
+    """The folder of one sweep combination: ``<notebook>--key=value`` per swept key (sorted). A value that is not
+    a short plain lower-case word or number (a path, a JSON list, spaces, capitals, a trailing dot) is written as
+    ``h`` + the first 10 hex digits of its sha256, so that every name is a safe, portable folder name."""
+    parts = [notebook]
+    for k in sorted(swept):
+        v = _canonical(swept[k])
+        if not _SAFE_VALUE.match(v) or v.endswith("."):
+            v = "h" + hashlib.sha256(v.encode()).hexdigest()[:10]
+        parts.append(f"{k.lower()}={v}")
+    name = "--".join(parts)
+    if len(name) > 150:  # file names are limited to 255 bytes, and the temporary entries add a suffix
+        digest = hashlib.sha256(json.dumps(swept, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        name = f"{notebook}--sweep=h{digest}"
+    return name
+
+
 def _approaches() -> tuple[str, ...]:
     from analysis.metrics.scaling import APPROACHES
 
@@ -226,15 +310,35 @@ def code_files() -> list[Path]:
     return sorted([*pkg.rglob("*.py"), *pkg.glob("*.mplstyle")])
 
 
-def content_hash(name: str, params: dict, data_spec: str | None) -> str:
+# Within one run (see run_reports), what every report shares -- the digest of the data and code files, the
+# provenance -- is computed once, in the main process before the workers are forked, and inherited by them.
+_MEMO: dict = {}
+_IN_RUN = False
+
+
+def _memo(key, compute):
+    if not _IN_RUN:
+        return compute()
+    if key not in _MEMO:
+        _MEMO[key] = compute()
+    return _MEMO[key]
+
+
+def _inputs_digest(data_spec: str | None) -> bytes:
     h = hashlib.sha256()
-    h.update(notebook_path(name).read_bytes())
-    h.update(json.dumps(params, sort_keys=True).encode())
     for f in data_files(data_spec):
         h.update(f.name.encode() + sha256_file(f).encode())
     for f in code_files():
         h.update(str(f.relative_to(ROOT)).encode() + f.read_bytes())
     h.update(analysis.__version__.encode())
+    return h.digest()
+
+
+def content_hash(name: str, params: dict, data_spec: str | None) -> str:
+    h = hashlib.sha256()
+    h.update(notebook_path(name).read_bytes())
+    h.update(json.dumps(params, sort_keys=True).encode())
+    h.update(_memo(("inputs", data_spec), lambda: _inputs_digest(data_spec)))
     return h.hexdigest()
 
 
@@ -318,6 +422,46 @@ def _strip_volatile(nb) -> None:
         for k in VOLATILE_KEYS:
             cpm.pop(k, None)
         cell.metadata.pop("execution", None)
+    mapping = _widget_ids(nb)
+    if mapping:  # interactive widgets get random ids (uuid4): renumber them in a canonical order
+        text = json.dumps(nb)
+        for old, new in mapping.items():
+            text = text.replace(old, new)
+        import nbformat
+
+        fresh = nbformat.from_dict(json.loads(text))
+        nb.clear()
+        nb.update(fresh)
+
+
+_WIDGET_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def _widget_ids(nb) -> dict[str, str]:
+    """Old widget model id -> ``0…01``, ``0…02``, … in a canonical order: depth-first from the widgets shown in the
+    cells' outputs (in cell order), following each model's references in sorted-key order; models no output reaches
+    follow, ordered by their content."""
+    state = nb.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state")
+    if not isinstance(state, dict) or not state:
+        return {}
+    order: list[str] = []
+
+    def visit(i: str) -> None:
+        stack = [i]
+        while stack:
+            j = stack.pop()
+            if j in state and j not in order:
+                order.append(j)
+                stack.extend(reversed(_WIDGET_ID.findall(json.dumps(state[j], sort_keys=True))))
+
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []) or []:
+            view = out.get("data", {}).get("application/vnd.jupyter.widget-view+json") if isinstance(out, dict) else None
+            for ref in _WIDGET_ID.findall(json.dumps(view, sort_keys=True)) if view else []:
+                visit(ref)
+    for i in sorted(set(state) - set(order), key=lambda i: _WIDGET_ID.sub("", json.dumps(state[i], sort_keys=True))):
+        visit(i)
+    return {old: f"{k + 1:032x}" for k, old in enumerate(order)}
 
 
 def _failure_message(name: str, exc: BaseException) -> str:
@@ -337,7 +481,8 @@ def _failure_message(name: str, exc: BaseException) -> str:
     return f"{name}: {type(exc).__name__}: {str(exc)[:300]}"
 
 
-def _write_manifest(tmp: Path, name: str, params: dict, data_spec: str | None, digest: str) -> list[dict]:
+def _write_manifest(tmp: Path, name: str, params: dict, data_spec: str | None, digest: str,
+                    notebook: str | None = None, swept: dict | None = None) -> list[dict]:
     fig_file = tmp / "figures.json"
     figures = json.loads(fig_file.read_text(encoding="utf-8")) if fig_file.exists() else []
     fig_file.unlink(missing_ok=True)
@@ -349,22 +494,29 @@ def _write_manifest(tmp: Path, name: str, params: dict, data_spec: str | None, d
             raise AtlasError(f"{name}: table behind figure {f['id']} was not written")
         f["files"] = {ext: f"figures/{f['id']}.{ext}" for ext in ("svg", "png", "pdf")} | {"table": f"tables/{f['id']}.csv"}
     tables = sorted(p.name for p in (tmp / "tables").glob("*.csv")) if (tmp / "tables").is_dir() else []
+    title = _title(tmp / f"{name}.ipynb") or name
+    if swept:
+        title += " (" + ", ".join(f"{k}={_canonical(v)}" for k, v in sorted(swept.items())) + ")"
     manifest = {
         "report": name,
-        "title": _title(tmp / f"{name}.ipynb") or name,
+        "title": title,
         "toolkit_version": analysis.__version__,
-        "data_version": data_version(),
-        "git_commit": git_commit(),
+        "data_version": _memo("data_version", data_version),
+        "git_commit": _memo("git_commit", git_commit),
         "content_hash": digest,
         "parameters": params,
         "data_spec": data_spec or "default",
-        "data_source": data_source(data_spec),
-        "data_files": {str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p): sha256_file(p)
-                       for p in data_files(data_spec)},
-        "versions": versions(),
+        "data_source": _memo(("data_source", data_spec), lambda: data_source(data_spec)),
+        "data_files": _memo(("data_files", data_spec), lambda: {
+            str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p): sha256_file(p)
+            for p in data_files(data_spec)}),
+        "versions": _memo("versions", versions),
         "figures": figures,
         "tables": [f"tables/{t}" for t in tables],
     }
+    if notebook and notebook != name:  # one combination of a parameter sweep
+        manifest["notebook"] = notebook
+        manifest["sweep"] = swept or {}
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
     return figures
@@ -394,7 +546,7 @@ MARKER = "frontier-atlas-work-folder"
 MARKER_TEXT = ("This folder holds the temporary files of `frontier-atlas report` (build folders, backups, the lock).\n"
                "It is safe to delete when no report run is active.\n")
 LOCK = "lock"
-_ENTRY = re.compile(r"^(tmp|old|log)-([a-z0-9][a-z0-9-]*)\.([0-9]+)-([0-9]+)$")
+_ENTRY = re.compile(r"^(tmp|old|log)-([a-z0-9][a-z0-9._=+-]*)\.([0-9]+)-([0-9]+)$")
 
 
 def _is_real_dir(p: Path) -> bool:
@@ -471,7 +623,7 @@ def _read_manifest(folder: Path) -> dict | None:
         return None
     keys = {"report", "content_hash", "figures", "toolkit_version"}
     if not isinstance(m, dict) or not keys <= set(m) or not isinstance(m.get("report"), str) \
-            or not isinstance(m.get("figures"), list) or not NAME.match(m["report"]):
+            or not isinstance(m.get("figures"), list) or not REPORT_DIR.match(m["report"]):
         return None
     if not all(isinstance(f, dict) and isinstance(f.get("id"), str) and isinstance(f.get("caption", ""), str)
                for f in m["figures"]):
@@ -484,7 +636,7 @@ def report_manifests(out: Path) -> list[dict]:
     found = []
     with contextlib.suppress(OSError):
         for e in sorted(os.scandir(out), key=lambda e: e.name):
-            if NAME.match(e.name) and e.is_dir(follow_symlinks=False):
+            if REPORT_DIR.match(e.name) and e.is_dir(follow_symlinks=False):
                 m = _read_manifest(Path(e.path))
                 if m is not None and m["report"] == e.name:
                     found.append(m)
@@ -602,16 +754,28 @@ def report_timeout() -> float:
     return value
 
 
+HIST_ARG = "--HistoryManager.hist_file=:memory:"  # as nbclient starts a kernel: no history database on disk
+
+
 def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force: bool, run_id: str,
-            timeout: float | None = None) -> Result:
+            timeout: float | None = None, *, notebook: str | None = None, swept: dict | None = None,
+            go=None) -> Result:
     """Execute one report into a temporary folder and swap it in on success (runs in a worker process). A cell that
     runs longer than ``timeout`` seconds fails the report (default: ``report_timeout()``); the parent also stops a
-    worker that overruns it as a whole."""
+    worker that overruns it as a whole.
+
+    ``name`` is the report's folder; ``notebook`` the notebook it runs (default: ``name``; they differ for one
+    combination of a sweep). With warm kernels (:mod:`analysis.kernels`) the kernel is started with the notebook's
+    imports and data before ``go()`` returns (the runner calls it when a slot is free); the report's time starts
+    then."""
     global _RUNNING
+    from analysis.reporting import kernels
+
+    nb_name = notebook or name
     t0 = time.monotonic()
     out = Path(out_root)
     final = out / name
-    digest = content_hash(name, params, data_spec)
+    digest = content_hash(nb_name, params, data_spec)
     if not force and _unchanged(final, digest):
         return Result(name, "skipped", time.monotonic() - t0, "unchanged")
     if os.path.lexists(final) and not is_report_dir(final, name):
@@ -623,23 +787,38 @@ def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force
     _remove(tmp)
     timeout = report_timeout() if timeout is None else timeout
     _RUNNING = True
+    km = None
     try:
         import papermill as pm  # imported only when something must run: keeps no-op runs fast
 
         from analysis.reporting.render import render_html
 
         tmp.mkdir()
-        nb = read_notebook(name)
+        nb = read_notebook(nb_name)
+        if kernels.enabled():
+            sources = [c.source for c in nb.cells
+                       if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+            km = kernels.start(str(tmp), KERNEL, [HIST_ARG, *kernels.startup_arguments(sources, params.get("data_spec"))])
+        if go is not None:
+            go()
+            t0 = time.monotonic()
         injected = dict(params) | {"output_dir": "."}
         ipynb = tmp / f"{name}.ipynb"
         executed = pm.execute_notebook(nb, str(ipynb), parameters=injected, kernel_name=KERNEL, cwd=str(tmp),
                                        progress_bar=False, log_output=False, start_timeout=120,
-                                       execution_timeout=int(math.ceil(timeout)))
+                                       execution_timeout=int(math.ceil(timeout)), km=km,
+                                       shutdown_kernel="immediate",
+                                       # not rewritten after every cell (33 writes, 0.7 s CPU for one report): we
+                                       # write the final notebook ourselves
+                                       request_save_on_cell_execute=False)
+        if km is not None:
+            kernels.stop(km)
+            km = None
         _strip_volatile(executed)
         import nbformat
 
         nbformat.write(executed, ipynb)
-        figures = _write_manifest(tmp, name, params, data_spec, digest)
+        figures = _write_manifest(tmp, name, params, data_spec, digest, nb_name, swept)
         (tmp / f"{name}.html").write_text(render_html(executed, name, json.loads((tmp / "manifest.json").read_text())),
                                           encoding="utf-8")
         _add_file_hashes(tmp)
@@ -659,8 +838,10 @@ def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force
         return Result(name, "failed", time.monotonic() - t0, f"{name}: cannot write {out}: {_os_reason(exc)}")
     except Exception as exc:  # a failing notebook must not stop the others
         _remove(tmp)
-        return Result(name, "failed", time.monotonic() - t0, _failure_message(name, exc))
+        return Result(name, "failed", time.monotonic() - t0, _failure_message(nb_name, exc))
     finally:
+        if km is not None:
+            kernels.stop(km)
         _RUNNING = False
 
 
@@ -814,7 +995,8 @@ def _signal_name(code: int | None) -> str:
 
 
 def _child(conn, parent: int, lock_fd: int | None, log: str, name: str, out: str, params: dict,
-           data_spec: str | None, run_id: str, timeout: float) -> None:  # pragma: no cover - runs in a forked worker
+           data_spec: str | None, run_id: str, timeout: float, notebook: str | None = None,
+           swept: dict | None = None) -> None:  # pragma: no cover - runs in a forked worker
     os.environ[RUN_ENV] = f"{run_id}/{name}"
     _worker_init(parent, lock_fd, Path(log))
     import asyncio
@@ -825,8 +1007,14 @@ def _child(conn, parent: int, lock_fd: int | None, log: str, name: str, out: str
     asyncio.set_event_loop_policy(None)
     # If the report overruns its limit, every thread's stack goes to the worker's log before the parent kills it.
     faulthandler.dump_traceback_later(timeout, exit=False, file=2)  # fd 2 is the log (_worker_init)
+
+    def go() -> None:
+        """Wait until the runner gives this report a slot (a worker started ahead has its kernel warming)."""
+        conn.recv()
+        faulthandler.dump_traceback_later(timeout, exit=False, file=2)  # the report's time starts now
+
     try:
-        res = run_one(name, out, params, data_spec, True, run_id, timeout)
+        res = run_one(name, out, params, data_spec, True, run_id, timeout, notebook=notebook, swept=swept, go=go)
     except BaseException as exc:  # noqa: BLE001 - whatever happens, the parent gets one line
         res = Result(name, "failed", 0.0, f"{name}: {type(exc).__name__}: {str(exc)[:300]}")
     try:
@@ -855,17 +1043,24 @@ def _where(log: Path) -> str:
 
 
 def _run_workers(todo: list[str], out: Path, per_report: dict, data_spec: str | None, jobs: int, run_id: str,
-                 lock_fd: int | None, results: list[Result], total: int, progress, timeout: float) -> None:
-    """Run each report in its own forked worker, at most ``jobs`` at a time. A worker that dies (kill -9, the OOM
-    killer) or overruns its time fails only its own report; an interrupt stops every worker and kernel within a
-    few seconds."""
+                 lock_fd: int | None, results: list[Result], total: int, progress, timeout: float,
+                 variants: dict | None = None) -> None:
+    """Run each report in its own forked worker, at most ``jobs`` at a time, in the order given. With warm kernels
+    up to ``jobs`` more workers are started ahead, each starting its kernel (imports, data) while it waits for a
+    slot. A worker that dies (kill -9, the OOM killer) or overruns its time fails only its own report; an interrupt
+    stops every worker and kernel within a few seconds. ``variants``: report -> (notebook, swept parameters) for
+    the combinations of a sweep."""
     import multiprocessing as mp
     from multiprocessing.connection import wait
+
+    from analysis.reporting import kernels
 
     ctx = mp.get_context("fork")
     work = out / WORK_DIR
     pending = list(todo)
-    running: dict = {}  # sentinel -> (process, connection, name, t0)
+    ahead = jobs if kernels.enabled() else 0
+    variants = variants or {}
+    running: dict = {}  # sentinel -> [process, connection, name, t0 (None until the report has a slot)]
 
     def finish(key, res: Result) -> None:
         proc, conn, name, _ = running.pop(key)
@@ -878,21 +1073,31 @@ def _run_workers(todo: list[str], out: Path, per_report: dict, data_spec: str | 
 
     try:
         while pending or running:
-            while pending and len(running) < jobs:
+            while pending and len(running) < jobs + ahead:
                 name = pending.pop(0)
-                recv, send = ctx.Pipe(duplex=False)
+                mine, theirs = ctx.Pipe(duplex=True)
                 log = _entry(work, "log", name, run_id)
+                notebook, swept = variants.get(name, (None, None))
                 proc = ctx.Process(target=_child, name=f"frontier-atlas-{name}",
-                                   args=(send, os.getpid(), lock_fd, str(log), name, str(out), per_report[name],
-                                         data_spec, run_id, timeout), daemon=False)
+                                   args=(theirs, os.getpid(), lock_fd, str(log), name, str(out), per_report[name],
+                                         data_spec, run_id, timeout, notebook, swept), daemon=False)
                 proc.start()
-                send.close()
-                running[proc.sentinel] = (proc, recv, name, time.monotonic())
+                theirs.close()
+                running[proc.sentinel] = [proc, mine, name, None]
+            active = sum(v[3] is not None for v in running.values())
+            for slot in running.values():  # slots go to the workers in the order they were started
+                if active >= jobs:
+                    break
+                if slot[3] is None:
+                    with contextlib.suppress(OSError, ValueError):  # a worker that already ended is handled below
+                        slot[1].send(b"go")
+                    slot[3] = time.monotonic()
+                    active += 1
             conns = {v[1]: k for k, v in running.items()}
             ready = wait(list(conns) + list(running), timeout=1.0)
             limit = timeout + TIMEOUT_GRACE_S
             for key, (proc, _conn, name, t0) in list(running.items()):
-                if key in ready or time.monotonic() - t0 <= limit:
+                if key in ready or t0 is None or time.monotonic() - t0 <= limit:
                     continue
                 proc.kill()
                 proc.join(timeout=5)
@@ -917,7 +1122,7 @@ def _run_workers(todo: list[str], out: Path, per_report: dict, data_spec: str | 
                         continue  # closed pipe, process still exiting: its sentinel comes next
                     _remove(_entry(work, "tmp", name, run_id))
                     _kill_marked(run_id, name)
-                    res = Result(name, "failed", time.monotonic() - t0,
+                    res = Result(name, "failed", time.monotonic() - (t0 or time.monotonic()),
                                  f"{name}: the worker running it died ({_signal_name(proc.exitcode)}); the other "
                                  "reports were not affected")
                 finish(key, res)
@@ -967,39 +1172,51 @@ def run_reports(names: list[str] | None = None, *, out: Path | str = DEFAULT_OUT
         timeout = report_timeout()
     elif not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")):
         raise UsageError(f"--timeout {timeout!r}: expected a positive number of seconds")
-    ov = parse_overrides(overrides or [])
-    per_report = {n: resolve_parameters(n, ov, data_spec) for n in names}
+    sweep = parse_sweep(overrides or [])
+    per_report, variants = plan(names, sweep, data_spec)
     declared_any = set().union(*(declared_parameters(n).keys() for n in names))
-    unknown = sorted(set(ov) - declared_any)
+    unknown = sorted(set(sweep) - declared_any)
     if unknown:
         raise UsageError(f"-p {unknown[0]}: no selected notebook declares this parameter")
+    reports_ = list(per_report)
     out = Path(os.path.abspath(out))
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(names)))
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(reports_)))
     run_id = _run_id()
     results: list[Result] = []
     previous = {signal.SIGINT: signal.getsignal(signal.SIGINT)}
     previous |= {sig: signal.signal(sig, _term_to_interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    global _IN_RUN
+    _MEMO.clear()
+    _IN_RUN = True
     try:
         with output_lock(out) as lock_fd:
             cleanup_temp(out)
             todo = []
-            for n in names:  # unchanged reports are settled here, without starting a worker or importing papermill
+            for n in reports_:  # unchanged reports are settled here, without starting a worker or importing papermill
                 t0 = time.monotonic()
-                if not force and _unchanged(out / n, content_hash(n, per_report[n], data_spec)):
+                nb = variants[n][0] if n in variants else n
+                if not force and _unchanged(out / n, content_hash(nb, per_report[n], data_spec)):
                     results.append(Result(n, "skipped", time.monotonic() - t0, "unchanged"))
                     if progress:
-                        progress(len(results), len(names), results[-1])
+                        progress(len(results), len(reports_), results[-1])
                 else:
                     todo.append(n)
             if todo:
-                import papermill  # noqa: F401  (imported once here, inherited by the forked workers)
+                import jupytext  # noqa: F401  (imported once here, inherited by the forked workers)
+                import nbformat  # noqa: F401
+                import papermill  # noqa: F401
 
+                import analysis.reporting.kernels  # noqa: F401
                 import analysis.reporting.render  # noqa: F401
+
+                _prepare_batch(data_spec)
+                todo = longest_first(todo, out)
             try:
-                _run_workers(todo, out, per_report, data_spec, jobs, run_id, lock_fd, results, len(names), progress,
-                             float(timeout))
+                _run_workers(todo, out, per_report, data_spec, jobs, run_id, lock_fd, results, len(reports_),
+                             progress, float(timeout), variants)
             finally:
                 cleanup_temp(out, run_id)
+                _record_durations(out, results)
             from analysis.reporting.render import write_index
 
             try:
@@ -1007,7 +1224,70 @@ def run_reports(names: list[str] | None = None, *, out: Path | str = DEFAULT_OUT
             except OSError as exc:
                 raise AtlasError(f"cannot write {out / 'index.html'}: {_os_reason(exc)}") from None
     finally:
+        _IN_RUN = False
+        _MEMO.clear()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    results.sort(key=lambda r: names.index(r.name))
+    results.sort(key=lambda r: reports_.index(r.name))
     return results
+
+
+def plan(names: list[str], sweep: dict[str, list[str]], data_spec: str | None) -> tuple[dict, dict]:
+    """The reports to build: report folder -> injected parameters, and for the combinations of a sweep, report
+    folder -> (notebook, swept parameters). Every value is checked before anything runs."""
+    import itertools
+
+    per_report: dict[str, dict] = {}
+    variants: dict[str, tuple[str, dict]] = {}
+    for n in names:
+        declared = declared_parameters(n)
+        keys = [k for k in sweep if k in declared]
+        swept = [k for k in keys if len(sweep[k]) > 1]
+        fixed = {k: sweep[k][0] for k in keys if len(sweep[k]) == 1}
+        for combo in itertools.product(*(sweep[k] for k in swept)):
+            params = resolve_parameters(n, fixed | dict(zip(swept, combo)), data_spec)
+            if not swept:
+                per_report[n] = params
+                continue
+            chosen = {k: params[k] for k in swept}
+            folder = variant_name(n, chosen)
+            if folder not in per_report:  # "5" and "05" are the same int: built once
+                per_report[folder] = params
+                variants[folder] = (n, chosen)
+    return per_report, variants
+
+
+def _prepare_batch(data_spec: str | None) -> None:
+    """In the main process, before the workers are forked: build (or read from the disk cache) the data table once
+    and compute the provenance every report shares, so that no worker or kernel builds them again."""
+    _memo(("data_source", data_spec), lambda: data_source(data_spec))
+    for key, fn in (("versions", versions), ("git_commit", git_commit), ("data_version", data_version)):
+        _memo(key, fn)
+
+
+DURATIONS = "durations.json"  # in the private folder: seconds each report took last time, for longest-first order
+
+
+def longest_first(todo: list[str], out: Path) -> list[str]:
+    """Reports in decreasing order of their last duration (unknown ones first, by name), so that the batch does not
+    end with one long report running alone on a machine whose other cores are idle."""
+    try:
+        known = json.loads((out / WORK_DIR / DURATIONS).read_text(encoding="utf-8"))
+        known = {k: float(v) for k, v in known.items() if isinstance(v, (int, float))} if isinstance(known, dict) else {}
+    except (OSError, ValueError, UnicodeDecodeError):
+        known = {}
+    return sorted(todo, key=lambda n: (n in known, -known.get(n, 0.0), n))
+
+
+def _record_durations(out: Path, results: list[Result]) -> None:
+    path = out / WORK_DIR / DURATIONS
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+        known = known if isinstance(known, dict) else {}
+    except (OSError, ValueError, UnicodeDecodeError):
+        known = {}
+    known |= {r.name: round(r.seconds, 2) for r in results if r.status == "ok"}
+    with contextlib.suppress(OSError):
+        tmp = out / WORK_DIR / f".{DURATIONS}.{os.getpid()}"
+        _write_new(tmp, json.dumps(dict(sorted(known.items())), indent=1) + "\n")
+        os.replace(tmp, path)

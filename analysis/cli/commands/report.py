@@ -17,7 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--jobs", type=positive_int_type, default=None, metavar="N", help="notebooks run at once (default: cores)")
     p.add_argument("--data", metavar="SPEC", default=None, help="data for every notebook: PATH or epoch:PATH")
     p.add_argument("-p", dest="params", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a notebook parameter (checked against its declared type)")
+                   help="override a notebook parameter (checked against its declared type); KEY=V1,V2 (or KEY "
+                        "repeated) sweeps: one report per value in <out>/NAME--KEY=VALUE/ (write \\, for a literal "
+                        "comma)")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument("--timeout", type=positive_float_type, default=None, metavar="SECONDS",
                    help="time limit of one report; a report over it fails, the others go on (default: "

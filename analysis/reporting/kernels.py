@@ -1,0 +1,94 @@
+"""Warm kernels for the report runner: a notebook's kernel started ahead, with its imports and data already loaded.
+
+A report's worker (see :mod:`analysis.reporting.reports`) may be started while other reports still run. It then starts its
+kernel at once, with a start-up line (IPython's ``exec_lines``, run before the kernel answers its first request)
+that imports the modules the notebook imports and loads the table the notebook will load, and waits for the runner
+to hand it a free slot. The notebook then runs on that kernel, which is stopped when the report is done: every
+kernel serves exactly one notebook, so reports stay isolated.
+
+Why the reports stay byte-identical to a cold kernel's: the start-up line binds no name in the notebook's namespace
+(it calls :func:`warm`, which imports into ``sys.modules`` only), is not stored in the history (the execution counts
+are the same) and loads data through the same cached loader the notebook calls, which returns fresh copies.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import importlib
+import importlib.util
+import os
+
+# Set to 0 to start every kernel cold, when its report's turn comes (for comparisons and debugging).
+WARM_ENV = "FRONTIER_ATLAS_WARM_KERNELS"
+
+
+def enabled() -> bool:
+    return os.environ.get(WARM_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def imported_modules(sources: list[str]) -> list[str]:
+    """Absolute module names that the given cells import at top level, in order, without duplicates.
+
+    ``from analysis.data import dataset`` gives ``analysis.data`` and ``analysis.data.dataset`` (a name
+    that is not a module is skipped at import time); relative imports are ignored.
+    """
+    out: list[str] = []
+    for src in sources:
+        try:
+            tree = ast.parse(src)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                out += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                out.append(node.module)
+                out += [f"{node.module}.{a.name}" for a in node.names if a.name != "*"]
+    return list(dict.fromkeys(out))
+
+
+def warm(modules: list[str], data_spec: str | None = None, load_data: bool = False) -> None:
+    """Run in the kernel at start-up: import ``modules`` and fill the loader's memory cache for ``data_spec``.
+
+    Nothing is bound in the user's namespace. A module that fails to import is skipped: the notebook's own import
+    then fails with its usual message, in its own cell.
+    """
+    for m in modules:
+        with contextlib.suppress(Exception):
+            parent = m.rpartition(".")[0]
+            if parent and importlib.util.find_spec(parent) is not None and importlib.util.find_spec(m) is None:
+                continue  # `from pkg import name` where name is not a module
+            importlib.import_module(m)
+    if load_data:
+        with contextlib.suppress(Exception):
+            from analysis.data import dataset  # deferred: runs in the kernel only, at its start-up
+
+            dataset.load(data_spec or None)
+
+
+def startup_arguments(sources: list[str], data_spec: str | None) -> list[str]:
+    """The kernel's extra command-line arguments that run :func:`warm` for a notebook with these code cells."""
+    modules = imported_modules(sources)
+    load_data = any(m == "analysis.data.dataset" for m in modules)
+    line = f"__import__('analysis.reporting.kernels').reporting.kernels.warm({modules!r}, {data_spec!r}, {load_data})"
+    return [f"--IPKernelApp.exec_lines={line}"]
+
+
+def start(cwd: str, kernel_name: str, extra_arguments: list[str]):
+    """Start a kernel (not waiting for it to be ready) and return its manager, for ``papermill ... km=``."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    km = AsyncKernelManager(kernel_name=kernel_name)
+    run_sync(km.start_kernel)(cwd=cwd, extra_arguments=extra_arguments)
+    return km
+
+
+def stop(km) -> None:
+    """Stop a kernel at once (it served its one notebook) and release its ports and connection file."""
+    from jupyter_core.utils import run_sync
+
+    with contextlib.suppress(Exception):
+        run_sync(km.shutdown_kernel)(now=True)  # also removes its connection file
+

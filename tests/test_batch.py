@@ -1,0 +1,213 @@
+"""Batch performance (issue 18): warm kernels, longest-first order, parameter sweeps and the light no-op path keep
+every report byte-identical to a cold, one-at-a-time run."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.cli.main import main
+from analysis.errors import UsageError
+from analysis.reporting import kernels, reports
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file of a report folder (the executed notebook, page, figures, tables and manifest)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def nbdir(tmp_path, monkeypatch):
+    d = tmp_path / "notebooks"
+    d.mkdir()
+    for n in ("demo", "warmth"):
+        shutil.copy(FIXTURES / f"{n}.py", d / f"{n}.py")
+    monkeypatch.setattr(reports, "NOTEBOOKS", d)
+    monkeypatch.setenv("FRONTIER_ATLAS_NOTEBOOKS", str(d))
+    return d
+
+
+# --- pure parts -------------------------------------------------------------------------------------------------
+
+
+def test_values_split_on_commas_outside_brackets_and_escapes():
+    assert reports.split_values("1,2,3") == ["1", "2", "3"]
+    assert reports.split_values(r"2015-09-01\,2018-01-01") == ["2015-09-01,2018-01-01"]
+    assert reports.split_values(r"a\\,b") == ["a\\", "b"]
+    assert reports.split_values('["x", "y"],[1, 2]') == ['["x", "y"]', "[1, 2]"]
+    assert reports.split_values("Meta's,b") == ["Meta's", "b"]
+    assert reports.split_values("") == [""]
+
+
+def test_sweep_parsing_merges_repeated_keys_without_duplicates():
+    assert reports.parse_sweep(["k=1,2", "k=2", "k=3", "j=x"]) == {"k": ["1", "2", "3"], "j": ["x"]}
+    with pytest.raises(UsageError, match="expected KEY=VALUE"):
+        reports.parse_sweep(["k"])
+
+
+def test_variant_names_are_safe_and_distinct():
+    assert reports.variant_name("compute-trends", {"top_k": 5, "confidence": 0.9}) == \
+        "compute-trends--confidence=0.9--top_k=5"
+    assert reports.variant_name("x", {"since": "2014-01-01"}) == "x--since=2014-01-01"
+    assert reports.variant_name("x", {"flag": True}) == "x--flag=true"
+    odd = ["../../etc", "a b", "Frontier", "x.", "a/b", "é", "[1, 2]", "", "-x"]
+    names = [reports.variant_name("x", {"label": v}) for v in odd]
+    assert len(set(names)) == len(odd)
+    for n in names:
+        assert reports.REPORT_DIR.match(n) and "/" not in n and not n.endswith("."), n
+        assert n.startswith("x--label=h") and len(n) == len("x--label=h") + 10
+    long = reports.variant_name("x", {f"k{i}": "v" * 30 for i in range(8)})
+    assert len(long) < 60 and reports.REPORT_DIR.match(long)
+
+
+def test_longest_first_uses_last_durations(tmp_path):
+    out = tmp_path / "out"
+    (out / reports.WORK_DIR).mkdir(parents=True)
+    (out / reports.WORK_DIR / reports.DURATIONS).write_text(json.dumps({"a": 1.0, "b": 9.0, "c": 3.0}))
+    assert reports.longest_first(["a", "b", "c", "new"], out) == ["new", "b", "c", "a"]
+    (out / reports.WORK_DIR / reports.DURATIONS).write_text("not json")
+    assert reports.longest_first(["b", "a"], out) == ["a", "b"]
+
+
+def test_warm_start_imports_what_the_notebook_imports():
+    cells = ["import numpy as np\nimport pandas as pd\nx = 1", "from analysis.data import dataset\n",
+             "from analysis.reporting.figures import PALETTE\nfrom . import local\nimport numpy"]
+    assert kernels.imported_modules(cells) == ["numpy", "pandas", "analysis.data", "analysis.data.dataset",
+                                               "analysis.reporting.figures", "analysis.reporting.figures.PALETTE"]
+    (arg,) = kernels.startup_arguments(cells, None)
+    assert arg.startswith("--IPKernelApp.exec_lines=__import__('analysis.reporting.kernels')")
+    assert arg.endswith(", None, True)")  # the loader is imported: the default table is preloaded
+    (arg,) = kernels.startup_arguments(["import pandas"], "/x/m.csv")
+    assert arg.endswith(", '/x/m.csv', False)")
+
+
+def test_warm_skips_names_that_are_not_modules_and_failing_imports():
+    before = set(sys.modules)
+    kernels.warm(["analysis.reporting.figures.PALETTE", "no_such_module_xyz", "json"], None, False)
+    assert "no_such_module_xyz" not in sys.modules and "analysis.reporting.figures.PALETTE" not in sys.modules
+    assert "json" in sys.modules and "analysis.reporting.figures" in set(sys.modules) | before
+
+
+# --- end to end (execute notebooks) -----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_warm_and_cold_kernels_jobs_1_and_2_give_identical_reports(nbdir, tmp_path, monkeypatch):
+    """The whole report folders (executed notebook, HTML, figures, tables, manifest) are byte-identical between warm
+    kernels with 2 jobs and cold kernels with 1 job, on a fixture and on a real notebook that loads the default
+    data; the fixture `warmth` shows that the warm kernel had really imported pandas before its first cell."""
+    shutil.copy(ROOT / "notebooks" / "competition.py", nbdir / "competition.py")
+    names = ["demo", "competition", "warmth"]
+    monkeypatch.setenv(kernels.WARM_ENV, "1")
+    warm = reports.run_reports(names, out=tmp_path / "warm", jobs=2)
+    monkeypatch.setenv(kernels.WARM_ENV, "0")
+    cold = reports.run_reports(names, out=tmp_path / "cold", jobs=1)
+    assert [r.status for r in warm + cold] == ["ok"] * 6, [r.message for r in warm + cold]
+    for n in ("demo", "competition"):
+        a, b = tree(tmp_path / "warm" / n), tree(tmp_path / "cold" / n)
+        assert a.keys() == b.keys() and a, n
+        for rel in a:
+            assert a[rel] == b[rel], f"{n}/{rel} differs between warm (2 jobs) and cold (1 job) kernels"
+    assert (tmp_path / "warm/warmth/tables/warmth.csv").read_text().splitlines()[1] == "True"
+    assert (tmp_path / "cold/warmth/tables/warmth.csv").read_text().splitlines()[1] == "False"
+    nb = json.loads((tmp_path / "warm/demo/demo.ipynb").read_text())
+    counts = [c["execution_count"] for c in nb["cells"] if c["cell_type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1))  # the start-up line is not in the history
+
+
+@pytest.mark.slow
+def test_sweep_builds_one_folder_per_value_identical_to_single_runs(nbdir, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "reports"
+    code = main(["report", "demo", "--out", str(out), "--jobs", "2", "-p", "scale=1,3", "-p", r"label=a\,b"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == \
+        ["demo--scale=1.0", "demo--scale=3.0", "index.html"]
+    m = json.loads((out / "demo--scale=3.0" / "manifest.json").read_text())
+    assert m["report"] == "demo--scale=3.0" and m["notebook"] == "demo" and m["sweep"] == {"scale": 3.0}
+    assert m["parameters"] == {"scale": 3.0, "label": "a,b"} and m["title"] == "Demo report (scale=3.0)"
+    assert m["figures"][0]["caption"] == "A line with slope 3.0 (a,b)."  # the escaped comma is a comma
+    index = (out / "index.html").read_text()
+    assert "demo--scale=1.0/demo--scale=1.0.html" in index and "Demo report (scale=3.0)" in index
+    keys = [ln for ln in index.splitlines() if "@misc{" in ln]
+    assert len(keys) == 2 and len(set(keys)) == 2  # one citation key per combination
+    # each combination is byte-identical (figures, tables) to the same parameters run alone, cold, with 1 job
+    monkeypatch.setenv(kernels.WARM_ENV, "0")
+    for scale in ("1", "3"):
+        alone = tmp_path / f"alone-{scale}"
+        res = reports.run_reports(["demo"], out=alone, jobs=1, overrides=[f"scale={scale}", "label=a,b"])
+        assert res[0].status == "ok", res[0].message
+        a, b = tree(out / f"demo--scale={scale}.0"), tree(alone / "demo")
+        for rel in b:
+            if rel.startswith(("figures/", "tables/")):
+                assert a[rel] == b[rel], rel
+    # unchanged combinations are skipped; a new value builds only itself
+    again = reports.run_reports(["demo"], out=out, jobs=2, overrides=["scale=1,3,5", r"label=a\,b"])
+    assert [(r.name, r.status) for r in again] == [("demo--scale=1.0", "skipped"), ("demo--scale=3.0", "skipped"),
+                                                   ("demo--scale=5.0", "ok")]
+
+
+def test_sweep_values_are_all_checked_before_anything_runs(nbdir, tmp_path):
+    with pytest.raises(UsageError, match="-p points='x': expected int"):
+        reports.run_reports(["demo"], out=tmp_path / "r", overrides=["points=3,x"])
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.slow
+def test_noop_rerun_imports_no_heavy_library(nbdir, tmp_path):
+    """Deciding that every report is unchanged reads hashes: pandas, numpy, matplotlib and papermill stay unloaded."""
+    out = tmp_path / "reports"
+    (nbdir / "warmth.py").unlink()
+    assert reports.run_reports(["demo"], out=out, jobs=1)[0].status == "ok"
+    probe = ("import sys; from analysis.cli.main import main; code = main(['report', '--out', sys.argv[1]]); "
+             "print(code, sorted(m for m in ('pandas', 'numpy', 'matplotlib', 'papermill', 'scipy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe, str(out)], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ), cwd=tmp_path)
+    assert done.stdout.strip() == "0 []", (done.stdout, done.stderr)
+    assert "1 unchanged" in done.stderr
+
+
+def _widget_notebook(ids: list[str]):
+    import nbformat
+
+    box, slider, layout = ids
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("ui")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "application/vnd.jupyter.widget-view+json": {"model_id": box, "version_major": 2, "version_minor": 0}})]
+    nb.cells = [cell]
+    state = {box: {"model_name": "VBoxModel", "state": {"children": [f"IPY_MODEL_{slider}"],
+                                                        "layout": f"IPY_MODEL_{layout}"}},
+             slider: {"model_name": "IntSliderModel", "state": {"value": 2018, "layout": f"IPY_MODEL_{layout}"}},
+             layout: {"model_name": "LayoutModel", "state": {"width": None}}}
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": state, "version_major": 2,
+                                                                           "version_minor": 0}}
+    return nb
+
+
+def test_random_widget_ids_are_renumbered_canonically():
+    """ipywidgets draws a uuid4 per widget, so the executed explore notebook differed between any two runs."""
+    import uuid
+
+    import nbformat
+
+    texts = []
+    for _ in range(3):
+        nb = _widget_notebook([uuid.uuid4().hex for _ in range(3)])
+        reports._strip_volatile(nb)
+        texts.append(nbformat.writes(nb))
+    assert texts[0] == texts[1] == texts[2]
+    nb = json.loads(texts[0])
+    assert nb["cells"][0]["outputs"][0]["data"]["application/vnd.jupyter.widget-view+json"]["model_id"] == f"{1:032x}"
+    state = nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert state[f"{1:032x}"]["state"]["children"] == [f"IPY_MODEL_{2:032x}"]  # references follow the renumbering
+    assert state[f"{2:032x}"]["model_name"] == "IntSliderModel" and state[f"{3:032x}"]["model_name"] == "LayoutModel"
