@@ -152,7 +152,7 @@ def run_lag(args: argparse.Namespace) -> int:
         return 0
     what = (f"benchmark {res.benchmark}, setting {res.setting}, dated by {res.date_basis}" if res.metric == "score"
             else "training compute")
-    from analysis.figures import pow10
+    from analysis.reporting.figures import pow10
 
     level = (lambda v: f"{v:.1f}") if res.metric == "score" else (lambda v: pow10(v, 3))  # FLOP as 3.8×10²⁵, no e+25
     ci = int(round(100 * res.ci_level))
