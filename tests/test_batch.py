@@ -14,7 +14,7 @@ import pytest
 
 from analysis.cli.main import main
 from analysis.errors import UsageError
-from analysis.reporting import kernels, reports
+from analysis.reporting import kernels, manifests, reports
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,10 +63,10 @@ def test_variant_names_are_safe_and_distinct():
     names = [reports.variant_name("x", {"label": v}) for v in odd]
     assert len(set(names)) == len(odd)
     for n in names:
-        assert reports.REPORT_DIR.match(n) and "/" not in n and not n.endswith("."), n
+        assert manifests.REPORT_DIR.match(n) and "/" not in n and not n.endswith("."), n
         assert n.startswith("x--label=h") and len(n) == len("x--label=h") + 10
     long = reports.variant_name("x", {f"k{i}": "v" * 30 for i in range(8)})
-    assert len(long) < 60 and reports.REPORT_DIR.match(long)
+    assert len(long) < 60 and manifests.REPORT_DIR.match(long)
 
 
 def test_longest_first_uses_last_durations(tmp_path):

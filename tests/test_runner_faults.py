@@ -18,7 +18,7 @@ import pytest
 
 from analysis.cli.main import main
 from analysis.errors import AtlasError, UsageError
-from analysis.reporting import reports
+from analysis.reporting import manifests, reports
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 pytestmark = pytest.mark.slow
@@ -334,7 +334,7 @@ def test_bad_source_date_epoch_is_refused_up_front(nbdir, tmp_path, monkeypatch,
 
 def test_source_date_epoch_sets_the_citation_year(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
-    assert reports.citation_year() == "2023"
+    assert manifests.citation_year() == "2023"
 
 
 @pytest.mark.parametrize("notebook, override", [("competition", "subset=bogus"),

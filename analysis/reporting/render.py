@@ -14,6 +14,8 @@ from pathlib import Path
 import mistune
 
 import analysis
+from analysis.data.safeio import atomic_write_text
+from analysis.reporting.manifests import citation_year, report_manifests
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:900px;margin:2rem auto;padding:0 1rem;
@@ -157,9 +159,6 @@ _ORDER = {n: i for i, n in enumerate(("explore", "compute-trends", "parameter-gr
 
 def write_index(out: Path) -> Path:
     """reports/index.html: every report and figure, each with a ready citation."""
-    from analysis.data.safeio import atomic_write_text
-    from analysis.reporting.reports import citation_year, report_manifests
-
     year = citation_year()
     # only our own manifests: a foreign folder or manifest.json in --out is ignored
     # a sweep's combinations (manifest "notebook": the notebook they ran) are listed right after their notebook

@@ -35,15 +35,14 @@ from analysis.data import schema
 from analysis.data.safeio import check_regular, sha256_file
 from analysis.data.spec import parse_spec
 from analysis.errors import AtlasError, UsageError
+from analysis.reporting.manifests import citation_year, read_manifest
+from analysis.reporting.render import render_html, write_index
 
 ROOT = schema.PROJECT_ROOT
 # FRONTIER_ATLAS_NOTEBOOKS points the runner at another notebooks folder (used by the tests).
 NOTEBOOKS = Path(os.environ.get("FRONTIER_ATLAS_NOTEBOOKS", ROOT / "notebooks"))
 DEFAULT_OUT = ROOT / "reports"
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-# A report folder: a notebook's name, or for one combination of a parameter sweep the notebook's name followed by
-# ``--key=value`` for each swept parameter (see :func:`variant_name`).
-REPORT_DIR = re.compile(r"^[a-z0-9][a-z0-9-]*(?:--[a-z0-9_]+=[a-z0-9][a-z0-9._+-]*)*$")
 KERNEL = "python3"
 # Time limit of one report (seconds). Every report takes under a minute on two cores with the bundled data and a few
 # minutes on 100k-row exports; the limit exists so that a hung kernel fails one report instead of the whole batch.
@@ -353,29 +352,6 @@ def git_commit() -> str | None:
         return None
 
 
-def citation_year() -> str:
-    """Derived from SOURCE_DATE_EPOCH, else the commit date: never from the wall clock."""
-    sde = os.environ.get("SOURCE_DATE_EPOCH")
-    if sde:
-        if not (sde.isascii() and sde.isdigit()):
-            raise UsageError(f"SOURCE_DATE_EPOCH={sde[:40]!r}: expected a Unix time in whole seconds")
-        try:
-            year = time.gmtime(int(sde)).tm_year
-        except (OverflowError, OSError, ValueError):
-            year = 10000
-        if not 1970 <= year <= 9999:
-            raise UsageError(f"SOURCE_DATE_EPOCH={sde[:40]}: out of range (a Unix time up to 253402300799, "
-                             "the end of year 9999)")
-        return f"{year:04d}"
-    try:
-        out = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%cs"], capture_output=True, text=True, timeout=10)
-        if out.returncode == 0 and out.stdout[:4].isdigit():
-            return out.stdout[:4]
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return "n.d."
-
-
 def versions() -> dict[str, str]:
     out = {"python": sys.version.split()[0], "frontier-atlas": analysis.__version__}
     for p in PACKAGES:
@@ -608,39 +584,8 @@ def is_report_dir(p: Path, name: str | None = None) -> bool:
     """A folder (not a symlink) holding a manifest.json written by us for report ``name`` (default: the folder's)."""
     if not _is_real_dir(p):
         return False
-    m = _read_manifest(p)
+    m = read_manifest(p)
     return m is not None and m.get("report") == (name or p.name)
-
-
-def _read_manifest(folder: Path) -> dict | None:
-    """Our manifest in ``folder``, or None for a missing, unreadable or foreign one (any other JSON)."""
-    f = folder / "manifest.json"
-    try:
-        if not stat.S_ISREG(os.lstat(f).st_mode) or os.lstat(f).st_size > 10 * 2**20:
-            return None
-        m = json.loads(f.read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
-    keys = {"report", "content_hash", "figures", "toolkit_version"}
-    if not isinstance(m, dict) or not keys <= set(m) or not isinstance(m.get("report"), str) \
-            or not isinstance(m.get("figures"), list) or not REPORT_DIR.match(m["report"]):
-        return None
-    if not all(isinstance(f, dict) and isinstance(f.get("id"), str) and isinstance(f.get("caption", ""), str)
-               for f in m["figures"]):
-        return None
-    return m
-
-
-def report_manifests(out: Path) -> list[dict]:
-    """Our manifests in ``out`` (foreign folders and foreign manifest.json files are ignored)."""
-    found = []
-    with contextlib.suppress(OSError):
-        for e in sorted(os.scandir(out), key=lambda e: e.name):
-            if REPORT_DIR.match(e.name) and e.is_dir(follow_symlinks=False):
-                m = _read_manifest(Path(e.path))
-                if m is not None and m["report"] == e.name:
-                    found.append(m)
-    return found
 
 
 def _tree_hashes(folder: Path) -> dict[str, str]:
@@ -671,7 +616,7 @@ def _swap(tmp: Path, final: Path, old: Path) -> None:
 def _unchanged(final: Path, digest: str) -> bool:
     """Same content hash, and every file the manifest lists is there with its recorded sha256 (a report damaged or
     trimmed by hand is rebuilt)."""
-    m = _read_manifest(final) if _is_real_dir(final) else None
+    m = read_manifest(final) if _is_real_dir(final) else None
     if m is None or m.get("content_hash") != digest or not isinstance(m.get("files"), dict) or not m["files"]:
         return False
     try:
@@ -790,8 +735,6 @@ def run_one(name: str, out_root: str, params: dict, data_spec: str | None, force
     km = None
     try:
         import papermill as pm  # imported only when something must run: keeps no-op runs fast
-
-        from analysis.reporting.render import render_html
 
         tmp.mkdir()
         nb = read_notebook(nb_name)
@@ -1207,7 +1150,6 @@ def run_reports(names: list[str] | None = None, *, out: Path | str = DEFAULT_OUT
                 import papermill  # noqa: F401
 
                 import analysis.reporting.kernels  # noqa: F401
-                import analysis.reporting.render  # noqa: F401
 
                 _prepare_batch(data_spec)
                 todo = longest_first(todo, out)
@@ -1217,8 +1159,6 @@ def run_reports(names: list[str] | None = None, *, out: Path | str = DEFAULT_OUT
             finally:
                 cleanup_temp(out, run_id)
                 _record_durations(out, results)
-            from analysis.reporting.render import write_index
-
             try:
                 write_index(out)
             except OSError as exc:
