@@ -116,15 +116,20 @@ def bootstrap_type(text: object) -> int:
     return v
 
 
-def confidence_type(text: object) -> float:
-    """argparse type for ``--confidence``: a level strictly between 0 and 1 (each command may narrow it)."""
+def _number(text: object, expected: str) -> float:
+    """A plain ASCII number (``float`` syntax); ``ArgumentTypeError`` saying what was expected otherwise."""
     s = str(text).strip()
     try:
         if not s.isascii():
             raise ValueError
-        v = float(s)
+        return float(s)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"confidence: expected a number such as 0.90, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"{expected}, got {text!r}") from None
+
+
+def confidence_type(text: object) -> float:
+    """argparse type for ``--confidence``: a level strictly between 0 and 1 (each command may narrow it)."""
+    v = _number(text, "confidence: expected a number such as 0.90")
     if not 0 < v < 1:  # also refuses nan and inf
         raise argparse.ArgumentTypeError(f"confidence must be between 0 and 1 (e.g. 0.90), got {text!r}")
     return v
@@ -140,13 +145,7 @@ def positive_int_type(text: object) -> int:
 
 def positive_float_type(text: object) -> float:
     """argparse type for amounts such as ``--timeout``: a finite number > 0."""
-    s = str(text).strip()
-    try:
-        if not s.isascii():
-            raise ValueError
-        v = float(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    v = _number(text, "expected a number")
     if not 0 < v < float("inf"):  # also refuses nan
         raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
     return v

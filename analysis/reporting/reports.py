@@ -164,17 +164,19 @@ def coerce(value: str, param: Param):
     return value
 
 
+def _key_value(item: str) -> tuple[str, str]:
+    """One ``-p KEY=VALUE`` item, split and checked."""
+    if "=" not in item:
+        raise UsageError(f"-p {item!r}: expected KEY=VALUE")
+    k, v = item.split("=", 1)
+    k = k.strip()
+    if not k.isidentifier():
+        raise UsageError(f"-p {item!r}: {k!r} is not a parameter name")
+    return k, v
+
+
 def parse_overrides(items: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in items or []:
-        if "=" not in item:
-            raise UsageError(f"-p {item!r}: expected KEY=VALUE")
-        k, v = item.split("=", 1)
-        k = k.strip()
-        if not k.isidentifier():
-            raise UsageError(f"-p {item!r}: {k!r} is not a parameter name")
-        out[k] = v
-    return out
+    return dict(_key_value(item) for item in items or [])
 
 
 # --- parameter sweeps ---------------------------------------------------------------------------------------
@@ -213,12 +215,7 @@ def parse_sweep(items: list[str]) -> dict[str, list[str]]:
     """``-p`` items to the values of each key, in order, without duplicates (one value: no sweep)."""
     out: dict[str, list[str]] = {}
     for item in items or []:
-        if "=" not in item:
-            raise UsageError(f"-p {item!r}: expected KEY=VALUE")
-        k, v = item.split("=", 1)
-        k = k.strip()
-        if not k.isidentifier():
-            raise UsageError(f"-p {item!r}: {k!r} is not a parameter name")
+        k, v = _key_value(item)
         out.setdefault(k, [])
         out[k] += [x for x in split_values(v) if x not in out[k]]
     return out
