@@ -131,4 +131,4 @@ display(HTML(human_table(share.assign(pct=100 * share["share"], lo=100 * share["
 
 # %%
 explore.interactive_trend(models, metric=metric, subset=subset, since_year=int(since[:4]), top_k=top_k,
-                          confidence=confidence)
+                          confidence=confidence, live=not output_dir)

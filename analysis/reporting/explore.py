@@ -67,14 +67,19 @@ def trend_view(models: pd.DataFrame, metric: str = "training_compute_flop", subs
 
 
 def interactive_trend(models: pd.DataFrame, *, metric: str = "training_compute_flop", subset: str = "frontier",
-                      since_year: int = 2018, top_k: int = 10, confidence: float = 0.90):
+                      since_year: int = 2018, top_k: int = 10, confidence: float = 0.90, live: bool = True):
     """Controls (metric, subset, first year, top-k) that refit and redraw :func:`trend_view` on every change.
 
-    Returns an ``ipywidgets.VBox``; in a report (no live kernel) it shows nothing, and the notebook's static
-    figure with the default settings stands in for it.
+    Returns an ``ipywidgets.VBox``. With ``live=False`` (a report run: no kernel stays to drive the controls) it
+    returns a one-line note instead and creates no widget: the notebook's static figure with the default settings
+    stands in for it, and papermill never has to follow an Output widget (a run once waited on one for good).
     """
     import matplotlib.pyplot as plt
     from IPython.display import HTML, display
+
+    if not live:
+        return HTML("<p><em>Live controls appear when this notebook runs in JupyterLab (<code>make lab</code>); the "
+                    "figure of section 4 shows the default settings.</em></p>")
 
     try:
         import ipywidgets as w
