@@ -103,3 +103,26 @@ from hypothesis import settings as _hsettings  # noqa: E402
 _hsettings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if __import__("os").environ.get("CI"):
     _hsettings.load_profile("ci")
+
+
+FIXTURE_NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
+
+
+def use_fixture_notebooks(tmp_path: Path, monkeypatch, *names: str) -> Path:
+    """A notebooks folder with the named fixture notebooks, used by the runner (in-process and in subprocesses)."""
+    import shutil
+
+    from analysis.reporting import reports
+
+    d = tmp_path / "notebooks"
+    d.mkdir()
+    for n in names:
+        shutil.copy(FIXTURE_NOTEBOOKS / f"{n}.py", d / f"{n}.py")
+    monkeypatch.setattr(reports, "NOTEBOOKS", d)
+    monkeypatch.setenv("FRONTIER_ATLAS_NOTEBOOKS", str(d))
+    return d
+
+
+def report_files(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (a report folder or --out) with its bytes, by relative path."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -15,25 +15,15 @@ import pytest
 from analysis.cli.main import main
 from analysis.errors import UsageError
 from analysis.reporting import kernels, manifests, reports
+from tests.conftest import report_files as tree
+from tests.conftest import use_fixture_notebooks
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file of a report folder (the executed notebook, page, figures, tables and manifest)."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
 def nbdir(tmp_path, monkeypatch):
-    d = tmp_path / "notebooks"
-    d.mkdir()
-    for n in ("demo", "warmth"):
-        shutil.copy(FIXTURES / f"{n}.py", d / f"{n}.py")
-    monkeypatch.setattr(reports, "NOTEBOOKS", d)
-    monkeypatch.setenv("FRONTIER_ATLAS_NOTEBOOKS", str(d))
-    return d
+    return use_fixture_notebooks(tmp_path, monkeypatch, "demo", "warmth")
 
 
 # --- pure parts -------------------------------------------------------------------------------------------------

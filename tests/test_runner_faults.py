@@ -7,7 +7,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,24 +18,15 @@ import pytest
 from analysis.cli.main import main
 from analysis.errors import AtlasError, UsageError
 from analysis.reporting import manifests, reports
+from tests.conftest import report_files as files
+from tests.conftest import use_fixture_notebooks
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 pytestmark = pytest.mark.slow
-
-
-def files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
 def nbdir(tmp_path, monkeypatch):
-    d = tmp_path / "notebooks"
-    d.mkdir()
-    for n in ("demo", "slow"):
-        shutil.copy(FIXTURES / f"{n}.py", d / f"{n}.py")
-    monkeypatch.setattr(reports, "NOTEBOOKS", d)
-    monkeypatch.setenv("FRONTIER_ATLAS_NOTEBOOKS", str(d))
-    return d
+    return use_fixture_notebooks(tmp_path, monkeypatch, "demo", "slow")
 
 
 def marked_processes(run_id: str | None = None) -> list[int]:
