@@ -72,14 +72,14 @@ def profile_one(name: str, data_spec: str | None) -> dict:
     from jupyter_client.manager import KernelManager
     from papermill.parameterize import parameterize_notebook
 
-    from analysis.reporting import reports
+    from analysis.reporting import planning
 
-    nb = reports.read_notebook(name)
+    nb = planning.read_notebook(name)
     nb.metadata.setdefault("papermill", {})
     nb = parameterize_notebook(nb, {"output_dir": "."} | ({"data_spec": data_spec} if data_spec else {}))
     work = Path(tempfile.mkdtemp(prefix=f"atlas-profile-{name}-"))
     row: dict = {"report": name}
-    km = KernelManager(kernel_name=reports.KERNEL)
+    km = KernelManager(kernel_name=planning.KERNEL)
     try:
         t0 = time.perf_counter()
         km.start_kernel(cwd=str(work), extra_arguments=["--HistoryManager.hist_file=:memory:"])
@@ -167,10 +167,10 @@ def table(rows: list[dict], pm_start: float) -> str:
 
 
 def main(argv: list[str]) -> int:
-    from analysis.reporting import reports
+    from analysis.reporting import planning
 
     as_json = "--json" in argv
-    names = [a for a in argv if not a.startswith("--")] or reports.available()
+    names = [a for a in argv if not a.startswith("--")] or planning.available()
     data_spec = os.environ.get("ATLAS_PROFILE_DATA") or None
     load0 = os.getloadavg()[0]
     # the disk cache of the merged table is warm in a batch (the runner's parent builds it once); warm it here too

@@ -112,13 +112,13 @@ def use_fixture_notebooks(tmp_path: Path, monkeypatch, *names: str) -> Path:
     """A notebooks folder with the named fixture notebooks, used by the runner (in-process and in subprocesses)."""
     import shutil
 
-    from analysis.reporting import reports
+    from analysis.reporting import planning
 
     d = tmp_path / "notebooks"
     d.mkdir()
     for n in names:
         shutil.copy(FIXTURE_NOTEBOOKS / f"{n}.py", d / f"{n}.py")
-    monkeypatch.setattr(reports, "NOTEBOOKS", d)
+    monkeypatch.setattr(planning, "NOTEBOOKS", d)
     monkeypatch.setenv("FRONTIER_ATLAS_NOTEBOOKS", str(d))
     return d
 

@@ -14,7 +14,7 @@ import pytest
 
 from analysis.cli.main import main
 from analysis.errors import UsageError
-from analysis.reporting import kernels, manifests, reports
+from analysis.reporting import execution, kernels, manifests, planning, reports
 from tests.conftest import report_files as tree
 from tests.conftest import use_fixture_notebooks
 
@@ -30,12 +30,12 @@ def nbdir(tmp_path, monkeypatch):
 
 
 def test_values_split_on_commas_outside_brackets_and_escapes():
-    assert reports.split_values("1,2,3") == ["1", "2", "3"]
-    assert reports.split_values(r"2015-09-01\,2018-01-01") == ["2015-09-01,2018-01-01"]
-    assert reports.split_values(r"a\\,b") == ["a\\", "b"]
-    assert reports.split_values('["x", "y"],[1, 2]') == ['["x", "y"]', "[1, 2]"]
-    assert reports.split_values("Meta's,b") == ["Meta's", "b"]
-    assert reports.split_values("") == [""]
+    assert planning.split_values("1,2,3") == ["1", "2", "3"]
+    assert planning.split_values(r"2015-09-01\,2018-01-01") == ["2015-09-01,2018-01-01"]
+    assert planning.split_values(r"a\\,b") == ["a\\", "b"]
+    assert planning.split_values('["x", "y"],[1, 2]') == ['["x", "y"]', "[1, 2]"]
+    assert planning.split_values("Meta's,b") == ["Meta's", "b"]
+    assert planning.split_values("") == [""]
 
 
 def test_sweep_parsing_merges_repeated_keys_without_duplicates():
@@ -45,17 +45,17 @@ def test_sweep_parsing_merges_repeated_keys_without_duplicates():
 
 
 def test_variant_names_are_safe_and_distinct():
-    assert reports.variant_name("compute-trends", {"top_k": 5, "confidence": 0.9}) == \
+    assert planning.variant_name("compute-trends", {"top_k": 5, "confidence": 0.9}) == \
         "compute-trends--confidence=0.9--top_k=5"
-    assert reports.variant_name("x", {"since": "2014-01-01"}) == "x--since=2014-01-01"
-    assert reports.variant_name("x", {"flag": True}) == "x--flag=true"
+    assert planning.variant_name("x", {"since": "2014-01-01"}) == "x--since=2014-01-01"
+    assert planning.variant_name("x", {"flag": True}) == "x--flag=true"
     odd = ["../../etc", "a b", "Frontier", "x.", "a/b", "é", "[1, 2]", "", "-x"]
-    names = [reports.variant_name("x", {"label": v}) for v in odd]
+    names = [planning.variant_name("x", {"label": v}) for v in odd]
     assert len(set(names)) == len(odd)
     for n in names:
         assert manifests.REPORT_DIR.match(n) and "/" not in n and not n.endswith("."), n
         assert n.startswith("x--label=h") and len(n) == len("x--label=h") + 10
-    long = reports.variant_name("x", {f"k{i}": "v" * 30 for i in range(8)})
+    long = planning.variant_name("x", {f"k{i}": "v" * 30 for i in range(8)})
     assert len(long) < 60 and manifests.REPORT_DIR.match(long)
 
 
@@ -193,7 +193,7 @@ def test_random_widget_ids_are_renumbered_canonically():
     texts = []
     for _ in range(3):
         nb = _widget_notebook([uuid.uuid4().hex for _ in range(3)])
-        reports._strip_volatile(nb)
+        execution.strip_volatile(nb)
         texts.append(nbformat.writes(nb))
     assert texts[0] == texts[1] == texts[2]
     nb = json.loads(texts[0])

@@ -15,7 +15,7 @@ import shutil
 
 import pytest
 
-from analysis.reporting import reports
+from analysis.reporting import planning, reports
 from tests.conftest import REF, needs_ref
 
 pytestmark = [pytest.mark.slow, pytest.mark.reference, needs_ref]
@@ -35,7 +35,7 @@ def test_every_report_builds_on_every_epoch_export(tmp_path, monkeypatch, export
     path = REF / export
     if not path.is_file():
         pytest.skip(f"{export} not in the reference folder")
-    monkeypatch.setattr(reports, "NOTEBOOKS", reports.ROOT / "notebooks")
+    monkeypatch.setattr(planning, "NOTEBOOKS", reports.ROOT / "notebooks")
     names = reports.available() if export in FULL or os.environ.get("FRONTIER_ATLAS_EPOCH_BATCH") == "all" else BROKE
     # the kernels read a private copy: the reference folder may sit on a slow or read-only mount
     local = tmp_path / export

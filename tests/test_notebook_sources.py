@@ -10,7 +10,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from analysis.reporting import reports
+from analysis.reporting import planning, reports
 
 NB_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NAMES = sorted(p.stem for p in NB_DIR.glob("*.py"))
@@ -32,7 +32,7 @@ def test_pair_in_sync_and_without_outputs(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_one_typed_parameters_cell(name):
-    nb = reports.read_notebook(name)
+    nb = planning.read_notebook(name)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     tree = ast.parse(tagged[0].source)
@@ -48,7 +48,7 @@ def test_one_typed_parameters_cell(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_notebooks_stay_thin(name):
     """Logic lives in analysis/: notebooks define no functions or classes of their own."""
-    nb = reports.read_notebook(name)
+    nb = planning.read_notebook(name)
     for cell in nb.cells:
         if cell.cell_type == "code":
             tree = ast.parse(cell.source)

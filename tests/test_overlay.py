@@ -318,13 +318,14 @@ def test_additions_do_not_move_threshold_or_size_band_counts(ds):
 
 
 def test_report_provenance_names_vintage_overlay_counts_and_both_hashes(ds, snap):
-    from analysis.reporting import reports
+    from analysis.data.spec import DataSpec
+    from analysis.reporting import manifests
 
-    src = reports.data_source(None)
+    src = manifests.data_source(None)
     assert src["vintage"] == snap.vintage and src["models"] == len(ds.models)
     assert src["overlay"]["corrections"] == ds.overlay["corrections"]
     assert src["overlay"]["upstream_sha256"] == snap.meta["sha256_extract"]
     assert src["overlay"]["upstream_sha256"][:8] in src["label"] and src["overlay"]["overlay_sha256"][:8] in src["label"]
-    files = {p.name for p in reports.data_files(None)}
+    files = {p.name for p in DataSpec.parse(None).input_files()}
     assert {"notable_ai_models.csv", "overlay.csv", "models.csv"} <= files
-    assert "notable_ai_models.csv" not in {p.name for p in reports.data_files("curated")}
+    assert "notable_ai_models.csv" not in {p.name for p in DataSpec.parse("curated").input_files()}

@@ -11,7 +11,7 @@ import pytest
 
 from analysis.cli.main import main
 from analysis.errors import AtlasError, UsageError
-from analysis.reporting import reports
+from analysis.reporting import manifests, output_folder, planning, reports
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 pytestmark = pytest.mark.slow
@@ -22,7 +22,7 @@ def nbdir(tmp_path, monkeypatch):
     d = tmp_path / "notebooks"
     d.mkdir()
     shutil.copy(FIXTURES / "demo.py", d / "demo.py")
-    monkeypatch.setattr(reports, "NOTEBOOKS", d)
+    monkeypatch.setattr(planning, "NOTEBOOKS", d)
     return d
 
 
@@ -115,7 +115,7 @@ def test_names_cannot_escape_or_be_unknown(nbdir, tmp_path, name):
 def test_concurrent_run_is_refused(nbdir, tmp_path):
     out = tmp_path / "reports"
     out.mkdir()
-    with open(reports.work_dir(out) / reports.LOCK, "a+") as fh:
+    with open(output_folder.work_dir(out) / output_folder.LOCK, "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(AtlasError, match="another `frontier-atlas report`"):
             reports.run_reports(["demo"], out=out)
@@ -151,7 +151,7 @@ def test_full_disk_mid_run_keeps_last_good_report(nbdir, tmp_path, monkeypatch, 
     def full(*a, **kw):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(reports, "_write_manifest", full)  # inherited by the forked worker
+    monkeypatch.setattr(manifests, "write_manifest", full)  # inherited by the forked worker
     code = main(["report", "--out", str(out), "--force"])
     err = capsys.readouterr().err
     assert code == 1 and "no space left on device (disk full)" in err and "Traceback" not in err

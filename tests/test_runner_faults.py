@@ -17,7 +17,7 @@ import pytest
 
 from analysis.cli.main import main
 from analysis.errors import AtlasError, UsageError
-from analysis.reporting import manifests, reports
+from analysis.reporting import execution, manifests, output_folder, planning, reports, workers
 from tests.conftest import report_files as files
 from tests.conftest import use_fixture_notebooks
 
@@ -39,7 +39,7 @@ def marked_processes(run_id: str | None = None) -> list[int]:
             env = Path(f"/proc/{d}/environ").read_bytes()
         except OSError:
             continue
-        if f"{reports.RUN_ENV}={run_id or ''}".encode() in env:
+        if f"{workers.RUN_ENV}={run_id or ''}".encode() in env:
             found.append(int(d))
     return found
 
@@ -167,7 +167,7 @@ def test_interrupt_exits_quickly_without_leftovers(nbdir, tmp_path, sig):
 def test_stale_lock_record_is_taken_over(nbdir, tmp_path):
     out = tmp_path / "reports"
     out.mkdir()
-    lock = reports.work_dir(out) / reports.LOCK
+    lock = output_folder.work_dir(out) / output_folder.LOCK
     lock.write_text("999999999 12345\n")  # a run that is long gone
     assert reports.run_reports(["demo"], out=out, jobs=1)[0].status == "ok"
     pid, startt = lock.read_text().split()
@@ -238,7 +238,7 @@ def test_lock_that_is_not_a_file_is_a_clear_error(nbdir, tmp_path, capsys, what)
     """Before: `.lock` as a directory was an internal error; a `.lock` symlink was followed."""
     out = tmp_path / "reports"
     out.mkdir()
-    lock = reports.work_dir(out) / reports.LOCK
+    lock = output_folder.work_dir(out) / output_folder.LOCK
     target = tmp_path / "target.txt"
     target.write_text("keep")
     if what == "directory":
@@ -332,7 +332,7 @@ def test_source_date_epoch_sets_the_citation_year(monkeypatch):
                                                 ("data-requirements", "approach=hoffmann-9")])
 def test_fixed_vocabulary_parameters_are_checked_up_front(tmp_path, monkeypatch, notebook, override):
     """Before: `-p subset=bogus` failed late, inside the notebook."""
-    monkeypatch.setattr(reports, "NOTEBOOKS", reports.ROOT / "notebooks")
+    monkeypatch.setattr(planning, "NOTEBOOKS", reports.ROOT / "notebooks")
     key = override.split("=")[0]
     with pytest.raises(UsageError, match=f"-p {key}=.*expected one of"):
         reports.run_reports([notebook], out=tmp_path / "reports", overrides=[override])
@@ -374,9 +374,9 @@ def test_a_worker_hung_outside_a_cell_is_killed_at_the_limit(nbdir, tmp_path, mo
             time.sleep(600)
         return real(name, *args, **kwargs)
 
-    real = reports.run_one
-    monkeypatch.setattr(reports, "run_one", hang)  # the workers are forked: they inherit the patched function
-    monkeypatch.setattr(reports, "TIMEOUT_GRACE_S", 1.0)
+    real = execution.run_one
+    monkeypatch.setattr(execution, "run_one", hang)  # the workers are forked: they inherit the patched function
+    monkeypatch.setattr(workers, "TIMEOUT_GRACE_S", 1.0)
     t0 = time.monotonic()
     res = reports.run_reports(["slow", "demo"], out=tmp_path / "reports", jobs=2, timeout=20)
     assert time.monotonic() - t0 < 60
@@ -396,7 +396,7 @@ def test_bad_timeout_is_a_usage_error(nbdir, tmp_path, monkeypatch, capsys, valu
         main(["report", "demo", "--out", str(tmp_path / "r"), "--timeout", value])
     assert exc.value.code == 2
     assert "--timeout" in capsys.readouterr().err
-    monkeypatch.setenv(reports.TIMEOUT_ENV, value)
-    with pytest.raises(UsageError, match=reports.TIMEOUT_ENV):
+    monkeypatch.setenv(execution.TIMEOUT_ENV, value)
+    with pytest.raises(UsageError, match=execution.TIMEOUT_ENV):
         reports.run_reports(["demo"], out=tmp_path / "r")
     assert not (tmp_path / "r").exists()

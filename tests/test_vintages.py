@@ -273,11 +273,12 @@ def test_data_spec_names_a_pinned_vintage():
 
 def test_reports_accept_a_vintage_as_data():
     """`frontier-atlas report --data epoch-vintage:DATE` hands the notebooks the snapshot's path as epoch:PATH."""
-    from analysis.reporting import reports
+    from analysis.data.spec import DataSpec
+    from analysis.reporting import planning
 
-    params = reports.resolve_parameters("compute-trends", {}, f"epoch-vintage:{OLD_V}")
+    params = planning.resolve_parameters("compute-trends", {}, f"epoch-vintage:{OLD_V}")
     assert params["data_spec"] == "epoch:" + str(upstream.find("notable_ai_models", OLD_V).path.resolve())
-    assert upstream.find("notable_ai_models", OLD_V).path in reports.data_files(f"epoch-vintage:{OLD_V}")
+    assert upstream.find("notable_ai_models", OLD_V).path in DataSpec.parse(f"epoch-vintage:{OLD_V}").input_files()
 
 
 def test_exports_without_accessibility_or_compute_still_diff(tmp_path, capsys):

@@ -12,7 +12,8 @@ import sys
 from typing import Any
 
 from analysis import constants as C
-from analysis.errors import UsageError
+from analysis.data.spec import DataSpec
+from analysis.errors import AtlasError, UsageError
 
 
 class Parser(argparse.ArgumentParser):
@@ -22,8 +23,17 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {self.prog}: {message}\n")
 
 
+def data_spec_type(text: str) -> DataSpec:
+    """argparse type for ``--data``: the SPEC parsed once into a :class:`DataSpec`, which every layer then takes
+    as it is (commands pass it to ``load``, ``report`` to the runner). An unusable SPEC is a one-line usage error."""
+    try:
+        return DataSpec.parse(text)
+    except AtlasError as exc:  # an unknown kind or ~user, a missing path after epoch:, an unknown vintage
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--data ")) from None
+
+
 def add_data_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", metavar="SPEC", default=None,
+    p.add_argument("--data", metavar="SPEC", default=None, type=data_spec_type,
                    help="data source: omitted = Epoch AI's pinned notable-models snapshot + our overlay; curated = our "
                         "rows only; PATH = a models CSV in our schema; epoch:PATH = an Epoch AI export + our overlay; "
                         "epoch-vintage:DATE = a pinned Epoch snapshot (e.g. 2026-01-26, or latest) + our overlay")

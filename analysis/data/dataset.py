@@ -24,7 +24,7 @@ import pandas as pd
 
 from analysis.data import merged, overlay, schema, upstream, validate
 from analysis.data.safeio import sha256_file
-from analysis.data.spec import parse_spec
+from analysis.data.spec import DataSpec, as_spec, parse_spec  # noqa: F401  (parse_spec: public API)
 from analysis.data.tables import bundled_path, display_path, empty_frame, read_table, read_text
 from analysis.errors import DataError
 from analysis.notices import warn_import
@@ -98,13 +98,15 @@ def load_table(name: str, path: Path | None = None, *, strict: bool = True) -> p
     return _finalize(df)
 
 
-def load(spec: str | None = None, *, strict: bool = True) -> Dataset:
-    """Load the dataset named by a --data SPEC (see module docstring).
+def load(spec: DataSpec | str | None = None, *, strict: bool = True) -> Dataset:
+    """Load the dataset named by a --data SPEC (see module docstring): a :class:`DataSpec` parsed once by the
+    command line or the report runner, or the text itself (notebooks and the public API pass strings).
 
     Cached in memory and on disk (:mod:`analysis.data.merged`), keyed by the sha256 of every input file and of the
     loader code; each call returns its own copies of the tables, so a caller that edits one changes nothing else.
     """
-    kind, path = parse_spec(spec)
+    parsed = as_spec(spec)
+    kind, path = parsed.kind, parsed.path
     inputs = [bundled_path(n) for n in schema.TABLES]
     if kind in ("default", "epoch"):
         inputs.append(overlay.OVERLAY_PATH)

@@ -1,6 +1,6 @@
 """Warm kernels for the report runner: a notebook's kernel started ahead, with its imports and data already loaded.
 
-A report's worker (see :mod:`analysis.reporting.reports`) may be started while other reports still run. It then starts its
+A report's worker (see :mod:`analysis.reporting.workers`) may be started while other reports still run. It then starts its
 kernel at once, with a start-up line (IPython's ``exec_lines``, run before the kernel answers its first request)
 that imports the modules the notebook imports and loads the table the notebook will load, and waits for the runner
 to hand it a free slot. The notebook then runs on that kernel, which is stopped when the report is done: every

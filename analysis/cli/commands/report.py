@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analysis.cli.args import add_json_option, positive_float_type, positive_int_type, print_json
+from analysis.cli.args import add_json_option, data_spec_type, positive_float_type, positive_int_type, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("names", nargs="*", metavar="NAME", help="notebooks to run (default: all)")
     p.add_argument("--out", default=None, metavar="DIR", help="output folder (default: reports/)")
     p.add_argument("--jobs", type=positive_int_type, default=None, metavar="N", help="notebooks run at once (default: cores)")
-    p.add_argument("--data", metavar="SPEC", default=None, help="data for every notebook: PATH or epoch:PATH")
+    p.add_argument("--data", metavar="SPEC", default=None, type=data_spec_type, help="data for every notebook: PATH or epoch:PATH")
     p.add_argument("-p", dest="params", action="append", default=[], metavar="KEY=VALUE",
                    help="override a notebook parameter (checked against its declared type); KEY=V1,V2 (or KEY "
                         "repeated) sweeps: one report per value in <out>/NAME--KEY=VALUE/ (write \\, for a literal "

@@ -1,0 +1,275 @@
+"""What a report run builds: the notebooks, their declared parameters, ``-p`` overrides and sweeps, and the plan
+(report folder -> the parameters injected into its notebook).
+
+Light on purpose (standard library and :mod:`analysis.data.spec` only): checking parameters and deciding that every
+report is unchanged must not import pandas, papermill or matplotlib (about 2-4 s on two busy cores).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import itertools
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis.data import schema
+from analysis.data.spec import DataSpec, as_spec
+from analysis.errors import AtlasError, UsageError
+
+ROOT = schema.PROJECT_ROOT
+# FRONTIER_ATLAS_NOTEBOOKS points the runner at another notebooks folder (used by the tests).
+NOTEBOOKS = Path(os.environ.get("FRONTIER_ATLAS_NOTEBOOKS", ROOT / "notebooks"))
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+KERNEL = "python3"
+
+
+def available() -> list[str]:
+    """Names of the notebooks that can be run as reports (notebooks/<name>.py)."""
+    return sorted(p.stem for p in NOTEBOOKS.glob("*.py") if NAME.match(p.stem))
+
+
+def notebook_path(name: str) -> Path:
+    if not NAME.match(name):
+        raise UsageError(f"report name {name!r} is not a plain lower-case name (letters, digits, '-')")
+    p = NOTEBOOKS / f"{name}.py"
+    if not p.is_file():
+        raise UsageError(f"no notebook named {name!r}; available: {', '.join(available())}")
+    return p
+
+
+def read_notebook(name: str):
+    import jupytext
+
+    nb = jupytext.read(notebook_path(name))
+    nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    for i, cell in enumerate(nb.cells):
+        cell.metadata.setdefault("tags", [])
+        if "id" in cell:  # deterministic ids (jupytext draws random ones): same inputs, same notebook bytes
+            cell["id"] = f"cell-{i}"
+    return nb
+
+
+# --- parameters ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str  # int | float | bool | str | None (unknown: passed as str)
+    default: str
+    help: str
+
+
+def declared_parameters(name: str) -> dict[str, Param]:
+    """The typed parameters declared in the notebook's ``parameters`` cell (``name: type = default  # help``).
+
+    Read straight from the py:percent source with :mod:`ast`, without importing papermill or nbformat, so that
+    checking parameters and skipping unchanged reports stays fast.
+    """
+    lines = notebook_path(name).read_text(encoding="utf-8").splitlines()
+    starts = [i for i, ln in enumerate(lines) if ln.startswith("# %%") and "parameters" in ln and "tags" in ln]
+    if not starts:
+        raise AtlasError(f"notebook {name} has no cell tagged 'parameters'")
+    body = []
+    for ln in lines[starts[0] + 1:]:
+        if ln.startswith("# %%"):
+            break
+        body.append(ln)
+    try:
+        tree = ast.parse("\n".join(body))
+    except SyntaxError as exc:
+        raise AtlasError(f"notebook {name}: parameters cell does not parse ({exc.msg})") from None
+    out = {}
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            line = body[node.lineno - 1]
+            help_ = line.split("#", 1)[1].strip() if "#" in line[node.end_col_offset:] else ""
+            out[node.target.id] = Param(node.target.id, ast.unparse(node.annotation),
+                                        ast.unparse(node.value) if node.value is not None else "", help_)
+    if not out:
+        raise AtlasError(f"notebook {name} declares no typed parameters")
+    return out
+
+
+_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+
+
+def coerce(value: str, param: Param):
+    """Convert a ``-p KEY=VALUE`` string to the parameter's declared type, or raise UsageError."""
+    t = param.type
+    try:
+        if t == "int":
+            return int(value)
+        if t == "float":
+            v = float(value)
+            if v != v or v in (float("inf"), float("-inf")):
+                raise ValueError
+            return v
+        if t == "bool":
+            low = value.strip().lower()
+            if low in _TRUE:
+                return True
+            if low in _FALSE:
+                return False
+            raise ValueError
+        if t.startswith("list"):
+            v = json.loads(value)
+            if not isinstance(v, list):
+                raise ValueError
+            return v
+    except (ValueError, json.JSONDecodeError):
+        raise UsageError(f"-p {param.name}={value!r}: expected {t} (declared as `{param.name}: {t} = {param.default}`)") from None
+    if len(value) > 1000:
+        raise UsageError(f"-p {param.name}: value longer than 1000 characters")
+    return value
+
+
+def _key_value(item: str) -> tuple[str, str]:
+    """One ``-p KEY=VALUE`` item, split and checked."""
+    if "=" not in item:
+        raise UsageError(f"-p {item!r}: expected KEY=VALUE")
+    k, v = item.split("=", 1)
+    k = k.strip()
+    if not k.isidentifier():
+        raise UsageError(f"-p {item!r}: {k!r} is not a parameter name")
+    return k, v
+
+
+def parse_overrides(items: list[str]) -> dict[str, str]:
+    return dict(_key_value(item) for item in items or [])
+
+
+# --- parameter sweeps ---------------------------------------------------------------------------------------
+#
+# `-p key=v1,v2,v3` (or `-p key=v1 -p key=v2`) runs the notebook once per value, each into its own folder
+# ``<out>/<notebook>--key=value/``; with several swept keys, once per combination. A comma inside brackets (a JSON
+# list) does not separate values; elsewhere write a literal comma as ``\,`` (and a literal backslash before
+# a comma as ``\\``).
+
+
+def split_values(text: str) -> list[str]:
+    r"""``a,b`` -> ['a', 'b']; ``a\,b`` -> ['a,b']; ``[1, 2],[3]`` -> ['[1, 2]', '[3]']."""
+    values, cur, depth, i = [], [], 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text) and text[i + 1] in ",\\":
+            cur.append(text[i + 1])
+            i += 2
+            continue
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            values.append("".join(cur))
+            cur = []
+            i += 1
+            continue
+        cur.append(ch)
+        i += 1
+    values.append("".join(cur))
+    return values
+
+
+def parse_sweep(items: list[str]) -> dict[str, list[str]]:
+    """``-p`` items to the values of each key, in order, without duplicates (one value: no sweep)."""
+    out: dict[str, list[str]] = {}
+    for item in items or []:
+        k, v = _key_value(item)
+        out.setdefault(k, [])
+        out[k] += [x for x in split_values(v) if x not in out[k]]
+    return out
+
+
+_SAFE_VALUE = re.compile(r"^[a-z0-9][a-z0-9._+-]{0,39}$")
+
+
+def canonical_value(value) -> str:
+    """A parameter value as written in folder names and titles (``true``, ``0.9``, compact JSON)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def variant_name(notebook: str, swept: dict) -> str:
+    """The folder of one sweep combination: ``<notebook>--key=value`` per swept key (sorted). A value that is not
+    a short plain lower-case word or number (a path, a JSON list, spaces, capitals, a trailing dot) is written as
+    ``h`` + the first 10 hex digits of its sha256, so that every name is a safe, portable folder name."""
+    parts = [notebook]
+    for k in sorted(swept):
+        v = canonical_value(swept[k])
+        if not _SAFE_VALUE.match(v) or v.endswith("."):
+            v = "h" + hashlib.sha256(v.encode()).hexdigest()[:10]
+        parts.append(f"{k.lower()}={v}")
+    name = "--".join(parts)
+    if len(name) > 150:  # file names are limited to 255 bytes, and the temporary entries add a suffix
+        digest = hashlib.sha256(json.dumps(swept, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        name = f"{notebook}--sweep=h{digest}"
+    return name
+
+
+def _approaches() -> tuple[str, ...]:
+    from analysis.metrics.scaling import APPROACHES  # deferred: the metrics import pandas (the light path)
+
+    return tuple(APPROACHES)
+
+
+# Parameters with a fixed vocabulary, checked before anything runs (else a typo fails late, inside the notebook).
+CHOICES = {
+    "subset": lambda: ("notable", "frontier"),
+    "wall_subset": lambda: ("notable", "frontier"),
+    "approach": _approaches,
+}
+
+
+def resolve_parameters(name: str, overrides: dict[str, str], data_spec: DataSpec | str | None) -> dict:
+    """Validate overrides against the notebook's declared types; return the parameters to inject. The notebook's
+    ``data_spec`` is the spec's canonical string (an absolute path; nothing for the default data, which is the
+    notebook's own default), so that it reads the very data the runner hashed and the manifest records."""
+    declared = declared_parameters(name)
+    params = {}
+    for k, v in sorted(overrides.items()):
+        if k not in declared:
+            continue  # checked across all selected notebooks by the caller
+        if k in ("output_dir", "data_spec"):
+            raise UsageError(f"-p {k}: set by the runner; use --out / --data")
+        params[k] = coerce(v, declared[k])
+    for k, v in params.items():
+        if k in CHOICES and v not in CHOICES[k]():
+            raise UsageError(f"-p {k}={v!r}: expected one of {', '.join(CHOICES[k]())}")
+    spec = as_spec(data_spec)
+    spec.check()  # a missing file, or a FIFO or device that would hang hashing and reading
+    if spec.kind != "default":
+        params["data_spec"] = spec.canonical
+    return params
+
+
+def plan(names: list[str], sweep: dict[str, list[str]], data_spec: DataSpec | str | None) -> tuple[dict, dict]:
+    """The reports to build: report folder -> injected parameters, and for the combinations of a sweep, report
+    folder -> (notebook, swept parameters). Every value is checked before anything runs."""
+    spec = as_spec(data_spec)
+    per_report: dict[str, dict] = {}
+    variants: dict[str, tuple[str, dict]] = {}
+    for n in names:
+        declared = declared_parameters(n)
+        keys = [k for k in sweep if k in declared]
+        swept = [k for k in keys if len(sweep[k]) > 1]
+        fixed = {k: sweep[k][0] for k in keys if len(sweep[k]) == 1}
+        for combo in itertools.product(*(sweep[k] for k in swept)):
+            params = resolve_parameters(n, fixed | dict(zip(swept, combo)), spec)
+            if not swept:
+                per_report[n] = params
+                continue
+            chosen = {k: params[k] for k in swept}
+            folder = variant_name(n, chosen)
+            if folder not in per_report:  # "5" and "05" are the same int: built once
+                per_report[folder] = params
+                variants[folder] = (n, chosen)
+    return per_report, variants
