@@ -76,13 +76,15 @@ class DataSpec:
 
     def input_files(self) -> list[Path]:
         """Every file the data is read from: the bundled tables and their data package, the user's file, and for
-        the default data the pinned upstream snapshot (missing files left out)."""
-        files = [schema.DATA_DIR / r.path for r in schema.resources().values()] + [schema.DATAPACKAGE]
-        if self.path is not None:
-            files.append(self.path)
-        if self.kind == "default":
-            files.append(upstream.find("notable_ai_models").path)
-        return [f for f in files if f.exists()]
+        the default data the pinned upstream snapshot (missing files left out). Looked up once per object."""
+        if "files" not in self.memo:
+            files = [schema.DATA_DIR / r.path for r in schema.resources().values()] + [schema.DATAPACKAGE]
+            if self.path is not None:
+                files.append(self.path)
+            if self.kind == "default":
+                files.append(upstream.find("notable_ai_models").path)
+            self.memo["files"] = tuple(files)
+        return [f for f in self.memo["files"] if f.exists()]
 
     def file_hashes(self) -> dict[str, str]:
         """sha256 of each input file, keyed by its path (relative to the project when inside it). Hashed once
@@ -93,7 +95,6 @@ class DataSpec:
         if self.memo.get("signature") != signature:
             root = schema.PROJECT_ROOT
             hashes = {str(f.relative_to(root)) if f.is_relative_to(root) else str(f): sha256_file(f) for f in files}
-            self.memo.clear()
             self.memo.update(signature=signature, hashes=hashes)
         return dict(self.memo["hashes"])
 
