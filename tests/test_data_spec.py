@@ -212,3 +212,14 @@ def test_the_notebook_reads_the_data_its_manifest_records(tmp_path, monkeypatch,
     assert m["data_source"]["label"] == expected.label
     assert expected.label != dataset.load(None).label  # not the default table (which the notebook read before)
 
+
+
+def test_parsing_and_hashing_a_spec_imports_no_pandas():
+    """The command line and the runner's no-op path parse and hash the spec without the data loader's libraries."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from analysis.data.spec import DataSpec; s = DataSpec.parse(None); s.digest(); "
+             "print(sorted(m for m in ('pandas', 'numpy', 'pandera') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "[]", (done.stdout, done.stderr)
