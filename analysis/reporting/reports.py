@@ -1151,8 +1151,9 @@ def run_reports(names: list[str] | None = None, *, out: Path | str = DEFAULT_OUT
                 _prepare_batch(data_spec)
                 todo = longest_first(todo, out)
             try:
-                _run_workers(todo, out, per_report, data_spec, jobs, run_id, lock_fd, results, len(reports_),
-                             progress, float(timeout), variants)
+                with _fork_server(todo, per_report, variants, run_id):
+                    _run_workers(todo, out, per_report, data_spec, jobs, run_id, lock_fd, results, len(reports_),
+                                 progress, float(timeout), variants)
             finally:
                 cleanup_temp(out, run_id)
                 _record_durations(out, results)
@@ -1192,6 +1193,23 @@ def plan(names: list[str], sweep: dict[str, list[str]], data_spec: str | None) -
                 per_report[folder] = params
                 variants[folder] = (n, chosen)
     return per_report, variants
+
+
+def _fork_server(todo: list[str], per_report: dict, variants: dict, run_id: str):
+    """A fork server for this batch's kernels (see :mod:`analysis.reporting.forkserver`), preloaded with what
+    the reports' notebooks import; a no-op context when there is nothing to run or forked kernels are off. The server
+    carries the run's marker, so that an interrupted run stops it (and with it, every kernel forked from it)."""
+    from analysis.reporting import forkserver, kernels
+
+    if len(todo) < 2 or not kernels.fork_enabled():
+        return contextlib.nullcontext()
+    sources = []
+    for n in todo:
+        nb = read_notebook(variants[n][0] if n in variants else n)
+        sources += [c.source for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+    specs = {per_report[n].get("data_spec") for n in todo}
+    env = dict(os.environ, **{RUN_ENV: f"{run_id}/.fork-server"})
+    return forkserver.running(forkserver.preload_modules(sources), specs.pop() if len(specs) == 1 else None, env)
 
 
 def _prepare_batch(data_spec: str | None) -> None:
