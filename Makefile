@@ -33,7 +33,7 @@ test-fast: $(STAMP) ## Run the tests that do not execute notebooks
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lab: $(STAMP) ## Open JupyterLab on the project's kernel (.py notebooks open as notebooks; start with explore.py)
-	$(BIN)/jupyter lab --config=$(CURDIR)/.jupyter/jupyter_lab_config.json \
+	$(BIN)/jupyter lab --config=$(CURDIR)/.jupyter/jupyter_lab_config.py \
 		--LabApp.app_settings_dir=$(CURDIR)/.jupyter/lab/settings --notebook-dir=notebooks
 
 reports: $(STAMP) ## Build every report from the bundled data into reports/

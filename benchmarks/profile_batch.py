@@ -7,7 +7,7 @@ project's kernel, the way the report runner runs it, in four timed phases:
 
   kernel start   start a fresh kernel and wait until it answers (python + ipykernel start-up);
   imports        the notebook's own top-level ``import``/``from`` statements, run before its cells;
-  data load      ``analysis.data.load(<the report's data>)`` (the merged table from the disk cache, as in a batch);
+  data load      ``analysis.data.dataset.load(<the report's data>)`` (the merged table from the disk cache, as in a batch);
   cells          every code cell in order (its imports and the data load are then already paid), each timed;
 
 plus the kernel shutdown, and once per profile the start-up of the plain ``papermill`` command (what the
@@ -93,7 +93,7 @@ def profile_one(name: str, data_spec: str | None) -> dict:
         row["imports_s"], cpu["imports"], err = run_code(kc, "\n".join(imports), pid) if imports else (0.0, 0.0, None)
         if err:
             raise RuntimeError(f"{name}: imports failed: {err}")
-        load = f"import analysis.data as _atlas_data; _atlas_data.load({data_spec!r} or None); del _atlas_data"
+        load = f"from analysis.data import dataset as _atlas_data; _atlas_data.load({data_spec!r} or None); del _atlas_data"
         row["data_load_s"], cpu["data_load"], err = run_code(kc, load, pid)
         if err:
             raise RuntimeError(f"{name}: data load failed: {err}")
@@ -174,9 +174,9 @@ def main(argv: list[str]) -> int:
     data_spec = os.environ.get("ATLAS_PROFILE_DATA") or None
     load0 = os.getloadavg()[0]
     # the disk cache of the merged table is warm in a batch (the runner's parent builds it once); warm it here too
-    import analysis.data
+    from analysis.data import dataset
 
-    analysis.data.load(data_spec)
+    dataset.load(data_spec)
     rows = []
     for n in names:
         rows.append(profile_one(n, data_spec))

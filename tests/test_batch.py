@@ -93,8 +93,9 @@ def test_warm_skips_names_that_are_not_modules_and_failing_imports():
 @pytest.mark.slow
 def test_warm_and_cold_kernels_jobs_1_and_2_give_identical_reports(nbdir, tmp_path, monkeypatch):
     """The whole report folders (executed notebook, HTML, figures, tables, manifest) are byte-identical between warm
-    kernels with 2 jobs and cold kernels with 1 job, on a fixture and on a real notebook that loads the default
-    data; the fixture `warmth` shows that the warm kernel had really imported pandas before its first cell."""
+    kernels with 2 jobs (the default: forked from the batch's fork server, see tests/test_forkserver.py) and cold
+    kernels with 1 job, on a fixture and on a real notebook that loads the default data; the fixture `warmth` shows
+    that the warm kernel had really imported pandas before its first cell."""
     shutil.copy(ROOT / "notebooks" / "competition.py", nbdir / "competition.py")
     names = ["demo", "competition", "warmth"]
     monkeypatch.setenv(kernels.WARM_ENV, "1")

@@ -117,7 +117,7 @@ def lab_server(tmp_path):
                JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "ws"))
     env.pop("MPLBACKEND", None)
     cmd = [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--IdentityProvider.token={token}", f"--config={ROOT / '.jupyter' / 'jupyter_lab_config.json'}",
+           f"--IdentityProvider.token={token}", f"--config={ROOT / '.jupyter' / 'jupyter_lab_config.py'}",
            f"--LabApp.app_settings_dir={ROOT / '.jupyter' / 'lab' / 'settings'}", f"--notebook-dir={nbdir}",
            "--ServerApp.open_browser=False"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -153,6 +153,14 @@ def test_lab_lists_one_entry_per_notebook(lab_server):
     assert "explore.py" in names and not [n for n in names if n.endswith(".ipynb")]
     specs = json.load(urllib.request.urlopen(f"{url}/api/kernelspecs?token={token}", timeout=10))
     assert "frontier-atlas" in specs["kernelspecs"] or kernel_name() == "python3"
+    # the notebook as Lab receives it already carries what the project kernel reports when it connects, so the tab
+    # does not open modified; nothing of it is on disk
+    model = json.load(urllib.request.urlopen(f"{url}/api/contents/explore.py?type=notebook&token={token}", timeout=30))
+    if model["content"]["metadata"]["kernelspec"]["name"] == "frontier-atlas":
+        from ipykernel.ipkernel import IPythonKernel
+
+        assert model["content"]["metadata"]["language_info"] == IPythonKernel.language_info
+    assert "language_info" not in (NB_DIR / "explore.py").read_text(encoding="utf-8")
 
 
 def test_lab_runs_explore_in_chromium(lab_server):
@@ -174,6 +182,9 @@ def test_lab_runs_explore_in_chromium(lab_server):
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
             # the kernel must be connected before Run All, or the request is lost (seen on a busy machine)
             page.wait_for_function("() => document.body.innerText.includes('| Idle')", timeout=120_000)
+            page.wait_for_timeout(3000)  # the kernel's language_info reaches the model just after it connects
+            dirty_on_open = page.evaluate("""() => Array.from(
+                document.querySelectorAll('.lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-dirty')).map(t => t.textContent)""")
 
             def run_all():
                 page.locator(".jp-Notebook").first.click()
@@ -218,6 +229,7 @@ def test_lab_runs_explore_in_chromium(lab_server):
             page.screenshot(path=str(ARTIFACTS / "lab-explore.png"), full_page=True)
         finally:
             browser.close()
+    assert not dirty_on_open, f"opened as modified before anything was done: {dirty_on_open}"
     assert done, "not every cell ran within 8 minutes"
     assert info["images"] >= 2 and not info["tracebacks"], info
     assert not errors, errors[:3]

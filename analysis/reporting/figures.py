@@ -273,11 +273,18 @@ def mark_partial_year(ax, data_end, *, label_it: bool = True) -> str | None:
     return label if hit else None
 
 
+def lay_out(fig):
+    """Lay the figure out (ticks, texts, legends) and return the renderer that measures it, without rasterising
+    anything: ``draw_without_rendering`` costs a fraction of ``canvas.draw()``, and the extents it leaves are the
+    same (the same Agg renderer at the figure's dpi measures them)."""
+    fig.draw_without_rendering()
+    return fig.canvas.get_renderer()
+
+
 def legend_below(ax, ncol: int = 2, **kw):
     """The legend under the axes (below the x-axis label), so it never covers data points."""
     fig = ax.figure
-    fig.canvas.draw()
-    bb = ax.get_tightbbox(fig.canvas.get_renderer())
+    bb = ax.get_tightbbox(lay_out(fig))
     y = ax.transAxes.inverted().transform((0, bb.y0))[1]
     return ax.legend(loc="upper left", bbox_to_anchor=(0, y - 0.02), ncol=ncol, borderaxespad=0, **kw)
 
@@ -305,14 +312,14 @@ def _overlap(a, b, pad: float = 0.5) -> bool:
     return a.x0 + pad < b.x1 and b.x0 + pad < a.x1 and a.y0 + pad < b.y1 and b.y0 + pad < a.y1
 
 
-def layout_problems(fig) -> list[str]:
+def layout_problems(fig, laid_out: bool = False) -> list[str]:
     """Texts that collide: any two texts (titles, labels, tick labels, annotations, the source line), a legend and
     any text, a legend and the data points or line vertices it covers, and axis/tick labels or titles that fall
-    inside an axes. Empty when the figure reads cleanly."""
+    inside an axes. Empty when the figure reads cleanly. ``laid_out``: the figure was just laid out (by
+    :func:`stamp`) and has not changed since, so it is measured as it is."""
     from matplotlib.transforms import Bbox
 
-    fig.canvas.draw()
-    r = fig.canvas.get_renderer()
+    r = fig.canvas.get_renderer() if laid_out else lay_out(fig)
     texts = [(k, t, t.get_window_extent(r)) for k, t in _text_artists(fig)]
     legends = [(ax, ax.get_legend()) for ax in fig.axes if ax.get_legend() is not None] + \
               [(None, lg) for lg in fig.legends]
@@ -366,8 +373,7 @@ def layout_problems(fig) -> list[str]:
 def stamp(fig, figure_id: str, source: str) -> None:
     """Write the source line and the figure id under the figure: below everything already drawn (tick labels,
     axis labels, legends placed under the axes), so the source line never touches them."""
-    fig.canvas.draw()
-    box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
+    box = fig.get_tightbbox(lay_out(fig))  # inches
     w, h = fig.get_size_inches()
     y = (box.y0 - 0.1) / h  # 0.1 inch under the lowest text, whatever the figure's height
     x0, x1 = min(0.0, box.x0 / w), max(1.0, box.x1 / w)
@@ -381,9 +387,19 @@ def stamp(fig, figure_id: str, source: str) -> None:
         fid.set_y(y - 1.3 * a.height / fig.bbox.height)
 
 
-def save_deterministic(fig, path_stem: Path, figure_id: str) -> list[Path]:
-    """SVG, PNG (300 dpi) and PDF whose bytes depend only on the figure's content."""
+def tight_box(fig, laid_out: bool = False):
+    """The figure's tight bounding box (inches), padded by ``savefig.pad_inches``: what ``bbox_inches="tight"``
+    computes, measured once instead of by a dry-run draw inside every ``savefig`` (one per format)."""
+    renderer = fig.canvas.get_renderer() if laid_out else lay_out(fig)
+    return fig.get_tightbbox(renderer).padded(matplotlib.rcParams["savefig.pad_inches"])
+
+
+def save_deterministic(fig, path_stem: Path, figure_id: str, laid_out: bool = False) -> list[Path]:
+    """SVG, PNG (300 dpi) and PDF whose bytes depend only on the figure's content, all cut to one tight box.
+    ``laid_out``: the figure was just laid out and has not changed since (see :func:`layout_problems`)."""
     paths = []
+    tight = matplotlib.rcParams["savefig.bbox"] == "tight" and fig.get_layout_engine() is None
+    box = tight_box(fig, laid_out) if tight else None
     with matplotlib.rc_context({"svg.hashsalt": figure_id}):
         for ext, meta in (("svg", {"Date": None, "Creator": "Frontier Atlas"}),
                           ("png", {"Software": "Frontier Atlas"}),
@@ -392,10 +408,10 @@ def save_deterministic(fig, path_stem: Path, figure_id: str) -> list[Path]:
             registry = getattr(fig, _TOOLTIP_ATTR, None)
             if ext == "svg" and registry:
                 buf = io.StringIO()
-                fig.savefig(buf, format=ext, metadata=meta)
+                fig.savefig(buf, format=ext, metadata=meta, bbox_inches=box)
                 p.write_text(add_svg_tooltips(buf.getvalue(), registry), encoding="utf-8")
             else:
-                fig.savefig(p, format=ext, metadata=meta, dpi=300 if ext == "png" else None)
+                fig.savefig(p, format=ext, metadata=meta, dpi=300 if ext == "png" else None, bbox_inches=box)
             paths.append(p)
     return paths
 
@@ -479,11 +495,11 @@ class ReportOutput:
         caption, alt = no_e_notation(caption), no_e_notation(alt)
         entry = {"id": figure_id, "caption": caption, "alt": alt, "source": source}
         if self.root:
-            entry["layout_problems"] = layout_problems(fig)
+            entry["layout_problems"] = layout_problems(fig, laid_out=True)
         self.registered.append(entry)
         cap = html.escape(caption)
         if self.root:
-            save_deterministic(fig, self.root / "figures" / figure_id, figure_id)
+            save_deterministic(fig, self.root / "figures" / figure_id, figure_id, laid_out=True)
             svg = (self.root / "figures" / f"{figure_id}.svg").read_text(encoding="utf-8")
         self.tables[figure_id] = table.reset_index(drop=True)
         if self.root:

@@ -18,13 +18,29 @@ import contextlib
 import importlib
 import importlib.util
 import os
+import sys
+from pathlib import Path
 
 # Set to 0 to start every kernel cold, when its report's turn comes (for comparisons and debugging).
 WARM_ENV = "FRONTIER_ATLAS_WARM_KERNELS"
+# Set to 0 to start warm kernels as new processes instead of forks of the batch's fork server.
+FORK_ENV = "FRONTIER_ATLAS_FORK_KERNELS"
+# The fork server's socket (see analysis/reporting/forkserver.py), set in the runner while a batch runs.
+FORK_SERVER_SOCKET = "FRONTIER_ATLAS_FORKSERVER"
+SHIM = Path(__file__).with_name("forkshim.py")
+
+
+def _on(variable: str) -> bool:
+    return os.environ.get(variable, "1").strip().lower() not in ("0", "false", "no", "off")
 
 
 def enabled() -> bool:
-    return os.environ.get(WARM_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+    return _on(WARM_ENV)
+
+
+def fork_enabled() -> bool:
+    """Kernels forked from a fork server (Linux, warm kernels on, not switched off with ``FORK_ENV=0``)."""
+    return enabled() and _on(FORK_ENV) and sys.platform.startswith("linux") and hasattr(os, "pidfd_open")
 
 
 def imported_modules(sources: list[str]) -> list[str]:
@@ -81,6 +97,13 @@ def start(cwd: str, kernel_name: str, extra_arguments: list[str]):
     from jupyter_core.utils import run_sync
 
     km = AsyncKernelManager(kernel_name=kernel_name)
+    sock = os.environ.get(FORK_SERVER_SOCKET)
+    if sock and km.kernel_spec is not None:  # a fork server runs for this batch: fork the kernel from it
+        argv = list(km.kernel_spec.argv)
+        if argv and argv[0] in ("python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])):
+            argv[0] = sys.executable  # as jupyter_client does for a plain `python`: this environment's interpreter
+        if "ipykernel_launcher" in argv:
+            km.kernel_spec.argv = [sys.executable, "-I", "-S", str(SHIM), sock, "--", *argv]
     run_sync(km.start_kernel)(cwd=cwd, extra_arguments=extra_arguments)
     return km
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from analysis.data.spec import DataSpec, as_spec
 from analysis.errors import AtlasError, UsageError
-from analysis.reporting import manifests
+from analysis.reporting import forkserver, kernels, manifests
 from analysis.reporting.execution import Result, report_timeout
 from analysis.reporting.manifests import citation_year
 from analysis.reporting.output_folder import (
@@ -43,9 +43,17 @@ from analysis.reporting.output_folder import (
     unchanged,
     write_new,
 )
-from analysis.reporting.planning import ROOT, available, declared_parameters, notebook_path, parse_sweep, plan
+from analysis.reporting.planning import (
+    ROOT,
+    available,
+    declared_parameters,
+    notebook_path,
+    parse_sweep,
+    plan,
+    read_notebook,
+)
 from analysis.reporting.render import write_index
-from analysis.reporting.workers import run_workers
+from analysis.reporting.workers import RUN_ENV, run_workers
 
 DEFAULT_OUT = ROOT / "reports"
 DURATIONS = "durations.json"  # in the private folder: seconds each report took last time, for longest-first order
@@ -135,8 +143,9 @@ def _batch(reports_: list[str], out: Path, per_report: dict, variants: dict, spe
         manifests.prepare(spec)
         todo = longest_first(todo, out)
     try:
-        run_workers(todo, out, per_report, spec, jobs, run, lock_fd, results, len(reports_), progress, timeout,
-                    variants)
+        with _fork_server(todo, per_report, variants, run):
+            run_workers(todo, out, per_report, spec, jobs, run, lock_fd, results, len(reports_), progress, timeout,
+                        variants)
     finally:
         cleanup_temp(out, run)
         _record_durations(out, results)
@@ -144,6 +153,21 @@ def _batch(reports_: list[str], out: Path, per_report: dict, variants: dict, spe
         write_index(out)
     except OSError as exc:
         raise AtlasError(f"cannot write {out / 'index.html'}: {os_reason(exc)}") from None
+
+
+def _fork_server(todo: list[str], per_report: dict, variants: dict, run_id: str):
+    """A fork server for this batch's kernels (see :mod:`analysis.reporting.forkserver`), preloaded with what
+    the reports' notebooks import; a no-op context when there is nothing to run or forked kernels are off. The server
+    carries the run's marker, so that an interrupted run stops it (and with it, every kernel forked from it)."""
+    if len(todo) < 2 or not kernels.fork_enabled():
+        return contextlib.nullcontext()
+    sources = []
+    for n in todo:
+        nb = read_notebook(variants[n][0] if n in variants else n)
+        sources += [c.source for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+    specs = {per_report[n].get("data_spec") for n in todo}
+    env = dict(os.environ, **{RUN_ENV: f"{run_id}/.fork-server"})
+    return forkserver.running(forkserver.preload_modules(sources), specs.pop() if len(specs) == 1 else None, env)
 
 
 def longest_first(todo: list[str], out: Path) -> list[str]:
