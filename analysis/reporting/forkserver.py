@@ -113,6 +113,11 @@ def serve(sock_path: str, modules: list[str], data_spec: str | None, parent: int
     if threading.active_count() != 1:
         print("threads", flush=True)  # forking a process with threads is unsafe: kernels start cold instead
         return
+    try:
+        os.close(os.pidfd_open(os.getpid()))  # process handles (Linux >= 5.3) watch the stand-ins
+    except OSError:
+        print("no pidfd", flush=True)
+        return
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(sock_path)
     listener.listen(16)
@@ -165,8 +170,9 @@ def _serve_one(listener, sel) -> None:
         try:
             pidfd = os.pidfd_open(int(request["shim"]))
             sel.register(pidfd, selectors.EVENT_READ, pid)
-        except (OSError, ValueError, KeyError):  # the stand-in is already gone
-            os.kill(pid, signal.SIGKILL)
+        except (OSError, ValueError, KeyError):  # the stand-in is already gone (or unknown): no kernel without it
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
             return
         with contextlib.suppress(OSError):
             conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")

@@ -15,6 +15,7 @@ import select
 import signal
 import socket
 import sys
+import time
 
 CONNECT_TIMEOUT_S = 30.0
 RELAYED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
@@ -59,6 +60,13 @@ def stand_in(pid: int) -> None:
         fd = os.pidfd_open(pid)
     except ProcessLookupError:
         return
+    except OSError:  # no process handles here: poll instead
+        while True:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.2)
     while not select.select([fd], [], [], 5.0)[0]:
         pass
 
