@@ -155,7 +155,7 @@ def _batch(reports_: list[str], out: Path, per_report: dict, variants: dict, spe
         raise AtlasError(f"cannot write {out / 'index.html'}: {os_reason(exc)}") from None
 
 
-def _fork_server(todo: list[str], per_report: dict, variants: dict, run_id: str):
+def _fork_server(todo: list[str], per_report: dict, variants: dict, run: str):
     """A fork server for this batch's kernels (see :mod:`analysis.reporting.forkserver`), preloaded with what
     the reports' notebooks import; a no-op context when there is nothing to run or forked kernels are off. The server
     carries the run's marker, so that an interrupted run stops it (and with it, every kernel forked from it)."""
@@ -166,7 +166,7 @@ def _fork_server(todo: list[str], per_report: dict, variants: dict, run_id: str)
         nb = read_notebook(variants[n][0] if n in variants else n)
         sources += [c.source for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
     specs = {per_report[n].get("data_spec") for n in todo}
-    env = dict(os.environ, **{RUN_ENV: f"{run_id}/.fork-server"})
+    env = dict(os.environ, **{RUN_ENV: f"{run}/.fork-server"})
     return forkserver.running(forkserver.preload_modules(sources), specs.pop() if len(specs) == 1 else None, env)
 
 
