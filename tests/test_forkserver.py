@@ -86,7 +86,12 @@ def test_interrupt_reaches_the_forked_kernel(server, tmp_path):
         kc.start_channels()
         kc.wait_for_ready(timeout=60)
         msg_id = kc.execute("import time; time.sleep(120)")
-        time.sleep(1.0)
+        t0 = time.monotonic()  # interrupt only once the cell runs (an interrupt before that is ignored by ipykernel)
+        while time.monotonic() - t0 < 60:
+            msg = kc.get_iopub_msg(timeout=60)
+            if msg["msg_type"] == "execute_input" and msg["parent_header"].get("msg_id") == msg_id:
+                break
+        time.sleep(0.5)
         from jupyter_core.utils import run_sync
 
         run_sync(km.interrupt_kernel)()

@@ -26,6 +26,7 @@ import contextlib
 import gc
 import json
 import os
+import select
 import selectors
 import signal
 import socket
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 from analysis.reporting import kernels
 
@@ -49,43 +51,60 @@ def preload_modules(sources: list[str]) -> list[str]:
     return [m for m in dict.fromkeys(modules) if m.split(".")[0] not in KERNEL_BOUND]
 
 
+class ForkServer:
+    """A fork server started for a batch (``with ForkServer(...) as server``): it imports while the runner prepares
+    the batch; :meth:`ready` then waits for it (bounded) and points the runner's workers at it (``ENV``)."""
+
+    def __init__(self, modules: list[str], data_spec: str | None, env: dict[str, str]):
+        self.folder = tempfile.mkdtemp(prefix="atlas-fork-")
+        self.sock = os.path.join(self.folder, "s")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "analysis.reporting.forkserver", self.sock, json.dumps(modules), data_spec or "",
+             str(os.getpid())], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+
+    def ready(self, timeout: float = READY_TIMEOUT_S) -> bool:
+        """Wait until the server says ``ready`` (at most ``timeout`` seconds); then workers fork their kernels from
+        it. False (kernels start cold) if it exits, says anything else or takes longer."""
+        line, deadline = b"", time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while not line.endswith(b"\n") and time.monotonic() < deadline:
+            if not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                break
+            chunk = os.read(fd, 64)
+            if not chunk:
+                break
+            line += chunk
+        ok = line.strip() == b"ready"
+        if ok:
+            os.environ[ENV] = self.sock
+        return ok
+
+    def close(self) -> None:
+        os.environ.pop(ENV, None)
+        with contextlib.suppress(OSError):
+            self.proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=10)
+        with contextlib.suppress(OSError):
+            self.proc.stdout.close()
+        for remove in (lambda: os.unlink(self.sock), lambda: os.rmdir(self.folder)):
+            with contextlib.suppress(OSError):
+                remove()
+
+    def __enter__(self) -> ForkServer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 @contextlib.contextmanager
 def running(modules: list[str], data_spec: str | None, env: dict[str, str]):
-    """Run a fork server for the duration of the block and point the runner's workers at it (``ENV``); yields
-    the server's process (``Popen``), or None when it could not start (kernels then start cold, as without one)."""
-    folder = tempfile.mkdtemp(prefix="atlas-fork-")
-    sock = os.path.join(folder, "s")
-    proc = None
-    try:
-        proc = subprocess.Popen([sys.executable, "-m", "analysis.reporting.forkserver", sock, json.dumps(modules),
-                                 data_spec or "", str(os.getpid())], env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
-        ready = _wait_ready(proc)
-        if ready:
-            os.environ[ENV] = sock
-        yield proc if ready else None
-    finally:
-        os.environ.pop(ENV, None)
-        if proc is not None:
-            with contextlib.suppress(OSError):
-                proc.kill()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=10)
-            with contextlib.suppress(OSError):
-                proc.stdout.close()
-        with contextlib.suppress(OSError):
-            os.unlink(sock)
-        with contextlib.suppress(OSError):
-            os.rmdir(folder)
-
-
-def _wait_ready(proc) -> bool:
-    """True once the server prints ``ready`` (bounded wait); False if it exits or says anything else."""
-    result: list[bytes] = []
-    reader = threading.Thread(target=lambda: result.append(proc.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(READY_TIMEOUT_S)
-    return bool(result) and result[0].strip() == b"ready"
+    """A fork server for the duration of the block, ready; yields its process (``Popen``), or None when it could not
+    start (kernels then start cold, as without one)."""
+    with ForkServer(modules, data_spec, env) as server:
+        yield server.proc if server.ready() else None
 
 
 # --- in the server process ------------------------------------------------------------------------------------------

@@ -135,18 +135,22 @@ def _batch(reports_: list[str], out: Path, per_report: dict, variants: dict, spe
                 progress(len(results), len(reports_), results[-1])
         else:
             todo.append(n)
-    if todo:
-        import jupytext  # noqa: F401  (imported once here, inherited by the forked workers)
-        import nbformat  # noqa: F401
-        import papermill  # noqa: F401
-
-        manifests.prepare(spec)
-        todo = longest_first(todo, out)
+    server = _fork_server(todo, per_report, variants, run)  # imports while the batch is prepared
     try:
-        with _fork_server(todo, per_report, variants, run):
-            run_workers(todo, out, per_report, spec, jobs, run, lock_fd, results, len(reports_), progress, timeout,
-                        variants)
+        if todo:
+            import jupytext  # noqa: F401  (imported once here, inherited by the forked workers)
+            import nbformat  # noqa: F401
+            import papermill  # noqa: F401
+
+            manifests.prepare(spec)
+            todo = longest_first(todo, out)
+        if server is not None:
+            server.ready()
+        run_workers(todo, out, per_report, spec, jobs, run, lock_fd, results, len(reports_), progress, timeout,
+                    variants)
     finally:
+        if server is not None:
+            server.close()
         cleanup_temp(out, run)
         _record_durations(out, results)
     try:
@@ -156,18 +160,21 @@ def _batch(reports_: list[str], out: Path, per_report: dict, variants: dict, spe
 
 
 def _fork_server(todo: list[str], per_report: dict, variants: dict, run: str):
-    """A fork server for this batch's kernels (see :mod:`analysis.reporting.forkserver`), preloaded with what
-    the reports' notebooks import; a no-op context when there is nothing to run or forked kernels are off. The server
+    """A fork server for this batch's kernels (see :mod:`analysis.reporting.forkserver`), started now and preloading
+    what the reports' notebooks import; None when there is little to run or forked kernels are off. The server
     carries the run's marker, so that an interrupted run stops it (and with it, every kernel forked from it)."""
     if len(todo) < 2 or not kernels.fork_enabled():
-        return contextlib.nullcontext()
+        return None
     sources = []
     for n in todo:
         nb = read_notebook(variants[n][0] if n in variants else n)
         sources += [c.source for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
     specs = {per_report[n].get("data_spec") for n in todo}
     env = dict(os.environ, **{RUN_ENV: f"{run}/.fork-server"})
-    return forkserver.running(forkserver.preload_modules(sources), specs.pop() if len(specs) == 1 else None, env)
+    try:
+        return forkserver.ForkServer(forkserver.preload_modules(sources), specs.pop() if len(specs) == 1 else None, env)
+    except OSError:  # cannot start a process now: the kernels start as usual
+        return None
 
 
 def longest_first(todo: list[str], out: Path) -> list[str]:
