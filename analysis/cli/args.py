@@ -196,3 +196,17 @@ def positive_number_option(text: str | None, option: str, *, fraction: bool = Fa
     if minimum is not None and v < minimum:
         raise UsageError(f"{option} must be at least {minimum:g}, got {text!r}")
     return v
+
+
+# --- options declared by the analyses (analysis/metrics/analyses.py) --------------------------------------------
+
+ARG_TYPES = {"seed": seed_type, "bootstrap": bootstrap_type, "confidence": confidence_type,
+             "positive_int": positive_int_type, "positive_float": positive_float_type, "float": float, "int": int}
+
+
+def add_analysis_options(p: argparse.ArgumentParser, name: str, *names: str) -> None:
+    """Add the options an analysis declares (all, or ``names`` in that order) to a command's parser."""
+    from analysis.metrics.analyses import get  # declarations only: loads no pandas
+
+    get(name).add_arguments(p, ARG_TYPES, names or None)
+

@@ -47,6 +47,7 @@ from analysis.constants import DAYS_PER_MONTH
 from analysis.data.benchmark_hub import HUB_VINTAGE, default_setting, lag_entries, per_model
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness import open_closed_lag
+from analysis.metrics.result import Result, ResultMeta, meta
 
 US, CHINA = "United States of America", "China"
 # The plain percentile bootstrap over models undercovers for frontiers (running maxima: the bootstrap is known to
@@ -114,8 +115,10 @@ def _gaps(ld, lv, fd, fv, grid) -> tuple[float, float]:
 
 
 @dataclass(frozen=True)
-class GapResult:
+class GapResult(Result):
     """Average gap between two groups' frontiers over a window, in index points and in months, with intervals."""
+
+    json_skip = frozenset({"n_leader", "n_follower"})
 
     by: str
     leader: str
@@ -134,13 +137,14 @@ class GapResult:
     frontier: pd.DataFrame = field(repr=False)  # date, group, value, model: one row per record
     notes: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict:
-        return {"by": self.by, "leader": self.leader, "follower": self.follower, "gap_points": self.gap_points,
-                "gap_points_ci": list(self.gap_points_ci), "gap_months": self.gap_months,
-                "gap_months_ci": list(self.gap_months_ci), "ci_level": self.ci_level,
-                f"n_{self.leader.lower()}": self.n_leader, f"n_{self.follower.lower()}": self.n_follower,
-                "n_excluded": self.n_excluded, "window": [self.window[0], self.window[1]], "n_boot": self.n_boot,
-                "seed": self.seed, "frontier": self.frontier.to_dict(orient="records"), "notes": list(self.notes)}
+    def json_extra(self) -> dict:
+        return {f"n_{self.leader.lower()}": self.n_leader, f"n_{self.follower.lower()}": self.n_follower}
+
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(self.n_leader + self.n_follower, self.window[0], self.window[1],
+                    f"bootstrap percentile over models within each group, {self.n_boot} resamples, read at the "
+                    "calibrated level 1 - (1 - confidence) / 3", self.ci_level)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{"by": self.by, "leader": self.leader, "follower": self.follower,
@@ -222,8 +226,12 @@ def frontier_gap(models: pd.DataFrame, by: str = "open", value: str = "score", s
 # --- capability vs compute ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class ComputeFit:
+class ComputeFit(Result):
     """ECI = intercept + slope * log10(compute); residual means by group and the residual trend over time."""
+
+    json_skip = frozenset({"points"})
+    json_rename = {"slope": "slope_per_decade", "slope_ci": "slope_per_decade_ci",
+                   "residual_trend_ci": "residual_trend_per_year_ci"}
 
     slope: float
     slope_ci: tuple[float, float]
@@ -239,13 +247,9 @@ class ComputeFit:
     points: pd.DataFrame = field(repr=False)  # model, release_date, open, log10_compute, eci, fitted, residual
     groups: pd.DataFrame = field(repr=False)  # group, n, mean_residual, share_above (descriptive)
 
-    def to_dict(self) -> dict:
-        return {"slope_per_decade": self.slope, "slope_per_decade_ci": list(self.slope_ci),
-                "intercept": self.intercept, "r2": self.r2, "n": self.n, "ci_level": self.ci_level,
-                "residual_trend_per_year": self.residual_trend_per_year,
-                "residual_trend_per_year_ci": list(self.residual_trend_ci),
-                "window": [self.window[0], self.window[1]], "open_offset": self.open_offset,
-                "open_offset_ci": list(self.open_offset_ci), "groups": self.groups.to_dict(orient="records")}
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(self.n, self.window[0], self.window[1], "OLS t", self.ci_level)
 
 
 def _ols(x: np.ndarray, y: np.ndarray, level: float):

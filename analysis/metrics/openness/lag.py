@@ -17,12 +17,13 @@ from analysis.constants import (
 )
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness.shares import open_weights_flags
+from analysis.metrics.result import Result, ResultMeta, meta
 from analysis.metrics.selection import check_confidence
 
 # --- open vs closed lag ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class LagResult:
+class LagResult(Result):
     """Lag of open-weights models behind closed ones (months), with the crossings it is computed from.
 
     ``crossings``: one row per closed record (each time the closed top-k level rises): closed_model, closed_date,
@@ -37,6 +38,8 @@ class LagResult:
     censored records counted as lags longer than their time so far (NaN when more than half are censored).
     ``n`` = matched crossings.
     """
+
+    json_skip = frozenset({"crossings", "frontier"})
 
     metric: str
     benchmark: str | None
@@ -70,23 +73,14 @@ class LagResult:
     def censored(self) -> pd.DataFrame:
         return self.crossings[self.crossings["censored"]]
 
-    def to_dict(self) -> dict:
-        def rec(df: pd.DataFrame) -> list[dict]:
-            return df.to_dict(orient="records")
+    def json_extra(self) -> dict:
+        return {"crossings": self.matched.drop(columns=["censored", "censored_months"]),
+                "censored": self.censored[["closed_model", "closed_date", "level", "censored_months"]]}
 
-        return {
-            "metric": self.metric, "benchmark": self.benchmark, "top_k": self.top_k,
-            "median_lag_months": self.median_lag_months, "lag_months_ci": list(self.lag_months_ci),
-            "ci_level": self.ci_level, "n": self.n, "n_censored": self.n_censored, "n_clusters": self.n_clusters,
-            "km_median_lag_months": self.km_median_lag_months, "setting": self.setting,
-            "date_basis": self.date_basis, "interval_method": self.interval_method,
-            "window": [self.window[0], self.window[1]], "as_of": self.as_of,
-            "n_open_models": self.n_open_models, "n_closed_models": self.n_closed_models,
-            "n_unknown_access": self.n_unknown_access, "n_boot": self.n_boot, "seed": self.seed,
-            "crossings": rec(self.matched.drop(columns=["censored", "censored_months"])),
-            "censored": rec(self.censored[["closed_model", "closed_date", "level", "censored_months"]]),
-            "notes": list(self.notes),
-        }
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(self.n, self.window[0], self.window[1], f"{self.interval_method}, {self.n_clusters} open models",
+                    self.ci_level)
 
 
 def _topk_curve(e: pd.DataFrame, k: int) -> pd.DataFrame:
