@@ -32,6 +32,7 @@ from analysis.constants import DAYS_PER_MONTH, DEFAULT_CONFIDENCE
 from analysis.data.overlay import representative  # overlay additions are not part of the representative set
 from analysis.data.tables import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics.result import Result, ResultMeta, meta
 
 # Documented spelling variants of base names (normalised base -> normalised notable model name), each the same
 # model under another spelling. On the 2026-07-19 notable export no base needs one: every base left unmatched
@@ -225,8 +226,11 @@ def _outside_of_open(outside: pd.Series, base_open: pd.Series):
 
 
 @dataclass(frozen=True)
-class TimeToDerivative:
+class TimeToDerivative(Result):
     """Months from a base's release to its first notable derivative: per base and the median with its interval."""
+
+    json_rename = {"level": "ci_level", "per_base": "bases"}
+    frame_field = "per_base"
 
     per_base: pd.DataFrame  # base_model, base_family, base_open, base_date, first_derivative, first_date, months
     median_months: float
@@ -236,10 +240,11 @@ class TimeToDerivative:
     n_boot: int
     seed: int
 
-    def to_dict(self) -> dict:
-        return {"median_months": self.median_months, "median_months_ci": list(self.median_months_ci), "n": self.n,
-                "ci_level": self.level, "n_boot": self.n_boot, "seed": self.seed,
-                "bases": self.per_base.to_dict(orient="records")}
+    @property
+    def meta(self) -> ResultMeta:
+        dates = self.per_base["base_date"] if "base_date" in self.per_base.columns else pd.Series([], dtype=object)
+        return meta(self.n, dates.min() if len(dates) else None, dates.max() if len(dates) else None,
+                    f"bootstrap percentile of the median, {self.n_boot} resamples of base models", self.level)
 
 
 def median_ci(x: np.ndarray, level: float = 0.90, n_boot: int = 2000, seed: int = 0) -> tuple[float, float]:
