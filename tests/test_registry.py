@@ -1,0 +1,110 @@
+"""The registry of declared analyses (analysis/metrics/registry.py, analyses.py): every analysis returns its declared
+Result with n, window, interval kind and confidence filled; the CLI builds its options from the declarations; every
+command's --json carries the meta."""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+
+import pytest
+
+from analysis.cli.args import ARG_TYPES
+from analysis.cli.main import main
+from analysis.data.dataset import load
+from analysis.errors import UsageError
+from analysis.metrics.analyses import REGISTRY, get
+from analysis.metrics.registry import Param
+from analysis.metrics.result import Result
+
+META = ("n", "window", "interval_kind", "confidence")
+# the CLI command of each registered analysis, with the arguments a run needs besides the declared defaults
+COMMANDS = {"trend": ["trend", "compute"], "lag": ["lag"], "concentration": ["concentration"],
+            "data-wall": ["data-wall"], "capabilities": ["capabilities", "--bootstrap", "200"]}
+# calls with modest work (the defaults of capabilities run 1000 bootstrap replicates)
+CALLS = {"trend": {}, "lag": {}, "concentration": {"subset": "frontier"}, "data-wall": {},
+         "capabilities": {"bootstrap": 200}}
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load(None)
+
+
+def test_the_five_analyses_are_declared():
+    assert set(COMMANDS) <= set(REGISTRY)
+    assert set(REGISTRY) == set(CALLS), "a new analysis needs a CLI command and a call in this test"
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_every_registered_analysis_returns_its_result_with_meta(ds, name):
+    entry = get(name)
+    res = entry(ds, **CALLS[name])
+    assert isinstance(res, Result) and isinstance(res, entry.result_type)
+    m = res.meta
+    assert isinstance(m.n, int) and m.n > 0
+    assert all(isinstance(w, str) and w[:2] in ("19", "20") for w in m.window), m.window
+    assert m.window[0] <= m.window[1]
+    assert isinstance(m.interval_kind, str) and len(m.interval_kind) > 5
+    assert 0 < m.confidence < 1
+    d = res.to_dict()
+    assert all(k in d for k in META)
+    json.dumps(d, allow_nan=False)
+    assert res.caption().startswith(f"n={d['n']}, window ") or res.caption().startswith(f"n={m.n}, window ")
+    assert len(res.to_frame()) >= 1
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_registered_command_json_includes_the_meta(capsys, name):
+    assert main(COMMANDS[name] + ["--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert all(k in out for k in META), sorted(set(META) - set(out))
+    assert 0 < out["confidence"] < 1 and out["n"] > 0 and len(out["window"]) == 2 and out["interval_kind"]
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_declared_parameters_match_the_function_and_the_cli(name):
+    """Each declared parameter is a keyword of the function with the same default, and the command's parser has
+    it (so a declaration change reaches both front ends)."""
+    entry = get(name)
+    sig = inspect.signature(entry.function)
+    assert set(list(sig.parameters)[1:]) == {p.name for p in entry.params}
+    for p in entry.params:
+        assert sig.parameters[p.name].default == p.default, p.name
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers()
+    module = {"trend": "trend", "lag": "openness", "concentration": "competition", "data-wall": "datawall",
+              "capabilities": "capabilities"}[name]
+    mod = __import__(f"analysis.cli.commands.{module}", fromlist=["register"])
+    mod.register(sub)
+    command = sub.choices[name]
+    dests = {a.dest for a in command._actions}
+    assert {p.name for p in entry.params} <= dests
+
+
+def test_registry_checks_names_and_allowed_values(ds):
+    with pytest.raises(UsageError, match="unknown parameter 'subsett'"):
+        get("concentration")(ds, subsett="frontier")
+    with pytest.raises(UsageError, match="subset must be one of notable, frontier"):
+        get("concentration")(ds, subset="everything")
+    with pytest.raises(UsageError, match="unknown analysis 'trends'"):
+        get("trends")
+
+
+def test_declared_kinds_check_command_line_values(run_cli):
+    """--bootstrap is declared with kind 'bootstrap' (at least 10): the CLI refuses 5 with exit 2."""
+    code, err = run_cli(["concentration", "--bootstrap", "5"])
+    assert code == 2 and "bootstrap must be at least 10" in err
+    assert all(p.kind is None or p.kind in ARG_TYPES for e in REGISTRY.values() for p in e.params)
+
+
+def test_param_add_to_builds_the_option():
+    parser = argparse.ArgumentParser()
+    Param("top_k", 10, "frontier size", kind="positive_int", metavar="K").add_to(parser, ARG_TYPES)
+    Param("subsets", ("a", "b"), "repeatable", flag="--subset", action="append", cli_default=None).add_to(parser,
+                                                                                                    ARG_TYPES)
+    Param("metric", "compute", "what", flag="").add_to(parser, ARG_TYPES)
+    ns = parser.parse_args(["parameters", "--top-k", "3", "--subset", "a", "--subset", "b"])
+    assert (ns.metric, ns.top_k, ns.subsets) == ("parameters", 3, ["a", "b"])
+    assert parser.parse_args(["compute"]).subsets is None and parser.parse_args(["compute"]).top_k == 10
