@@ -5,6 +5,7 @@ command's --json carries the meta."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import inspect
 import json
 
@@ -12,7 +13,7 @@ import pytest
 
 from analysis.cli.args import ARG_TYPES
 from analysis.cli.main import main
-from analysis.data.dataset import load
+from analysis.data.dataset import load, load_with_bases
 from analysis.errors import UsageError
 from analysis.metrics.analyses import REGISTRY, get
 from analysis.metrics.registry import Param
@@ -21,10 +22,17 @@ from analysis.metrics.result import Result
 META = ("n", "window", "interval_kind", "confidence")
 # the CLI command of each registered analysis, with the arguments a run needs besides the declared defaults
 COMMANDS = {"trend": ["trend", "compute"], "lag": ["lag"], "concentration": ["concentration"],
-            "data-wall": ["data-wall"], "capabilities": ["capabilities", "--bootstrap", "200"]}
+            "data-wall": ["data-wall"], "capabilities": ["capabilities", "--bootstrap", "200"],
+            "openness": ["openness"], "thresholds": ["thresholds"], "spillovers": ["spillovers"]}
 # calls with modest work (the defaults of capabilities run 1000 bootstrap replicates)
 CALLS = {"trend": {}, "lag": {}, "concentration": {"subset": "frontier"}, "data-wall": {},
-         "capabilities": {"bootstrap": 200}}
+         "capabilities": {"bootstrap": 200}, "openness": {}, "thresholds": {}, "spillovers": {}}
+# the module of each command
+MODULES = {"trend": "trend", "lag": "openness", "concentration": "competition", "data-wall": "datawall",
+           "capabilities": "capabilities", "openness": "openness", "thresholds": "trend", "spillovers": "spillovers"}
+# commands that print estimates but run no registered analysis: their --json carries the meta of their result
+OTHER_COMMANDS = [["data-needed", "--compute", "1e25"], ["compute", "llama-3-70b"], ["cost", "llama-3-70b"],
+                  ["hardware"], ["openness-score", "llama-3-70b"], ["data", "diff", "2026-01-26", "2026-07-19"]]
 
 
 @pytest.fixture(scope="module")
@@ -32,22 +40,23 @@ def ds():
     return load(None)
 
 
-def test_the_five_analyses_are_declared():
-    assert set(COMMANDS) <= set(REGISTRY)
-    assert set(REGISTRY) == set(CALLS), "a new analysis needs a CLI command and a call in this test"
+def test_the_analyses_are_declared():
+    assert {"trend", "lag", "concentration", "data-wall", "capabilities"} <= set(REGISTRY)
+    assert set(REGISTRY) == set(CALLS) == set(COMMANDS), "a new analysis needs a CLI command and a call in this test"
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
 def test_every_registered_analysis_returns_its_result_with_meta(ds, name):
     entry = get(name)
-    res = entry(ds, **CALLS[name])
+    res = entry(load_with_bases(None) if name == "spillovers" else ds, **CALLS[name])
     assert isinstance(res, Result) and isinstance(res, entry.result_type)
     m = res.meta
     assert isinstance(m.n, int) and m.n > 0
     assert all(isinstance(w, str) and w[:2] in ("19", "20") for w in m.window), m.window
     assert m.window[0] <= m.window[1]
     assert isinstance(m.interval_kind, str) and len(m.interval_kind) > 5
-    assert 0 < m.confidence < 1
+    # counts have no interval: confidence None and the kind says so
+    assert (0 < m.confidence < 1) if m.confidence is not None else m.interval_kind.startswith("none: ")
     d = res.to_dict()
     assert all(k in d for k in META)
     json.dumps(d, allow_nan=False)
@@ -60,7 +69,16 @@ def test_every_registered_command_json_includes_the_meta(capsys, name):
     assert main(COMMANDS[name] + ["--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert all(k in out for k in META), sorted(set(META) - set(out))
-    assert 0 < out["confidence"] < 1 and out["n"] > 0 and len(out["window"]) == 2 and out["interval_kind"]
+    assert out["n"] > 0 and len(out["window"]) == 2 and out["interval_kind"]
+    assert out["confidence"] is None or 0 < out["confidence"] < 1
+
+
+@pytest.mark.parametrize("argv", OTHER_COMMANDS, ids=lambda a: a[0] if a[0] != "data" else "data-diff")
+def test_every_other_analysis_command_json_includes_the_meta(capsys, argv):
+    assert main(argv + ["--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert all(k in out for k in META), sorted(set(META) - set(out))
+    assert isinstance(out["n"], int) and len(out["window"]) == 2 and out["interval_kind"]
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -74,9 +92,7 @@ def test_declared_parameters_match_the_function_and_the_cli(name):
         assert sig.parameters[p.name].default == p.default, p.name
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers()
-    module = {"trend": "trend", "lag": "openness", "concentration": "competition", "data-wall": "datawall",
-              "capabilities": "capabilities"}[name]
-    mod = __import__(f"analysis.cli.commands.{module}", fromlist=["register"])
+    mod = importlib.import_module(f"analysis.cli.commands.{MODULES[name]}")
     mod.register(sub)
     command = sub.choices[name]
     dests = {a.dest for a in command._actions}

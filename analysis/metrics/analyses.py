@@ -100,3 +100,29 @@ declare(
         Param("bootstrap", 1000, "bootstrap replicates (default 1000)", kind="bootstrap"),
         SEED,
     ))
+
+declare(
+    "openness", func="analysis.metrics.entries:openness", result="analysis.metrics.result:TableResult",
+    help="share of models released with open weights, with binomial intervals",
+    params=(
+        Param("by", "year", "year (default); org = organization type; country; access = share of each access "
+              "category", choices=("year", "org", "country", "access")),
+        Param("subset", "notable", "notable = every model (default); frontier = top-10 by compute at release",
+              choices=("notable", "frontier")),
+        Param("method", "wilson", "binomial interval", choices=("wilson", "clopper-pearson")),
+        Param("top_k", C.FRONTIER_TOP_K, "frontier size with --subset frontier (default 10)", kind="positive_int"),
+        Param("confidence", C.DEFAULT_CONFIDENCE, "interval level (default 0.90)", kind="float"),
+    ))
+
+declare(
+    "thresholds", func="analysis.metrics.entries:thresholds", result="analysis.metrics.result:TableResult",
+    help="models per year above 10²³, 10²⁴, 10²⁵ and 10²⁶ FLOP, and by organization",
+    params=(Param("inclusive", False, "count compute >= threshold instead of >", action="store_true"),))
+
+declare(
+    "spillovers", func="analysis.metrics.entries:spillovers", result="analysis.metrics.result:TableResult",
+    help="notable models built on open vs closed base models",
+    params=(
+        Param("by", "year", "year (default) or base family", choices=("year", "family")),
+        SEED,
+    ))

@@ -16,10 +16,20 @@ import pandas as pd
 from analysis import constants as C
 from analysis.data import benchmark_hub as bh
 from analysis.metrics import competition, scaling
+from analysis.metrics import spillovers as sp
 from analysis.metrics.capabilities import GapResult, frontier_gap
-from analysis.metrics.openness import LagResult, capability_lag, compute_lag
+from analysis.metrics.openness import LagResult, capability_lag, compute_lag, open_share
 from analysis.metrics.result import TableResult, meta
-from analysis.metrics.trends import METRICS, TrendFit, parse_date, subset_trend
+from analysis.metrics.trends import (
+    METRICS,
+    TrendFit,
+    parse_date,
+    subset_trend,
+    threshold_counts,
+    threshold_counts_by_organization,
+)
+
+BINOMIAL_INTERVALS = {"wilson": "Wilson score", "clopper-pearson": "Clopper-Pearson exact binomial"}
 
 
 def trend(ds, metric: str = "compute", subset: str = "notable", domain: str | None = None,
@@ -87,3 +97,45 @@ def capabilities(ds, by: str = "open", since: object = None, until: object = Non
     return frontier_gap(models, by=by, since=None if since is None else pd.Timestamp(since),
                         until=None if until is None else pd.Timestamp(until), n_boot=bootstrap, seed=seed,
                         ci_level=confidence)
+
+
+def openness(ds, by: str = "year", subset: str = "notable", method: str = "wilson", top_k: int = C.FRONTIER_TOP_K,
+             confidence: float = C.DEFAULT_CONFIDENCE) -> TableResult:
+    """Open-weights share per year, organization type, country or access category
+    (:func:`analysis.metrics.openness.open_share`): n = models with known access, window = first and last year."""
+    table = open_share(ds.models, ds.openness, by=by, subset=subset, method=method, top_k=top_k,
+                       confidence=confidence)
+    n = int(table["n"].sum()) if by != "access" else int(table.drop_duplicates("year")["n"].sum())
+    info = meta(n, table["year"].min(), table["year"].max(), BINOMIAL_INTERVALS[method], confidence)
+    return TableResult(table=table, info=info, settings=dict(table.attrs))
+
+
+def thresholds(ds, inclusive: bool = False) -> TableResult:
+    """Models per release year above each compute threshold (:data:`analysis.constants.THRESHOLDS_FLOP`), with the
+    counts by organization in ``settings``: n = models with a compute estimate and a date, window = their years.
+    Counts, no interval: models without an estimate may also pass a threshold (lower bounds)."""
+    m = ds.models
+    by_year = threshold_counts(m, C.THRESHOLDS_FLOP, inclusive=inclusive)
+    by_org = threshold_counts_by_organization(m, C.THRESHOLDS_FLOP, inclusive=inclusive)
+    dated = m[m["training_compute_flop"].notna() & m["release_date"].notna()]
+    years = dated["release_date"].dt.year
+    info = meta(len(dated), years.min() if len(years) else None, years.max() if len(years) else None,
+                "none: counts, lower bounds (models without a compute estimate are not counted)", None)
+    return TableResult(table=by_year, info=info, settings={"by_organization": by_org}, rows_key="by_year")
+
+
+def spillovers(ds, by: str = "year", seed: int = 0) -> TableResult:
+    """Notable models built on open or closed base models per year or base family
+    (:func:`analysis.metrics.spillovers.spillover_counts`), with the time from a base's release to its first
+    derivative in ``settings``: n = derivatives, window = their first and last release date."""
+    deriv = sp.derivatives(ds.models)
+    counts = sp.spillover_counts(deriv, by=by)
+    ttd = sp.time_to_first_derivative(deriv, seed=seed)
+    dates = deriv["derivative_date"].dropna()
+    info = meta(int(deriv["derivative"].nunique()), dates.min() if len(dates) else None,
+                dates.max() if len(dates) else None, f"Wilson score (share outside the base's developer); "
+                f"{ttd.meta.interval_kind} (time to first derivative)", counts.attrs["level"])
+    settings = {"n_derivatives": int(deriv["derivative"].nunique()), "n_pairs": len(deriv),
+                "n_bases_matched": int((deriv["base_match"] != "unmatched").sum()), **counts.attrs,
+                "time_to_first_derivative": ttd}
+    return TableResult(table=counts, info=info, settings=settings)

@@ -42,6 +42,7 @@ from analysis.data.safeio import sha256_file
 from analysis.data.tables import display_path, read_raw
 from analysis.errors import AnalysisError, AtlasError, UsageError
 from analysis.metrics.openness import open_share
+from analysis.metrics.result import Result, ResultMeta, meta
 from analysis.metrics.trends import subset_trend
 
 NOTABLE = "notable_ai_models"
@@ -322,7 +323,7 @@ def _side_by_side(a: pd.DataFrame, b: pd.DataFrame, on: str) -> pd.DataFrame:
 # --- the diff --------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class VintageDiff:
+class VintageDiff(Result):
     """Everything :func:`diff` finds; ``to_dict()`` is the ``--json`` output."""
 
     old: Export
@@ -375,7 +376,17 @@ class VintageDiff:
             "columns_added": list(self.columns_added), "columns_removed": list(self.columns_removed),
             "changes": recs(self.changes), "examples": recs(self.examples),
             "headline_fits": fits, "open_share_by_year": share, "share_confidence": 1 - SHARE_ALPHA,
+            **self.meta.to_dict(),
         }
+
+    @property
+    def meta(self) -> ResultMeta:
+        """n = models matched between the vintages; window = the two vintages' newest models; the level of the
+        headline trend fits (the open share's Wilson intervals are at ``share_confidence``)."""
+        conf = self.fits["confidence_new"].dropna() if "confidence_new" in self.fits.columns else ()
+        return meta(self.n_matched + len(self.renamed), self.old.newest, self.new.newest,
+                    f"OLS t, HC3 errors (headline fits); Wilson score at {1 - SHARE_ALPHA:.0%} (open share)",
+                    float(conf.iloc[0]) if len(conf) else None)
 
     def lines(self, max_list: int = 10) -> list[str]:
         """The text report."""

@@ -10,7 +10,6 @@ from analysis.cli.args import (
     add_data_option,
     add_json_option,
     date_option,
-    positive_int_type,
     print_json,
 )
 
@@ -21,13 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "(Wilson intervals, 90% by default). Open = the models' access column (Epoch AI "
                                    "accessibility; one rule for the toolkit); unknown access is excluded.")
     add_data_option(p)
-    p.add_argument("--by", choices=("year", "org", "country", "access"), default="year",
-                   help="year (default); org = organization type; country; access = share of each access category")
-    p.add_argument("--subset", choices=("notable", "frontier"), default="notable",
-                   help="notable = every model (default); frontier = top-10 by compute at release")
-    p.add_argument("--method", choices=("wilson", "clopper-pearson"), default="wilson", help="binomial interval")
-    p.add_argument("--top-k", type=positive_int_type, default=10, help="frontier size with --subset frontier (default 10)")
-    p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
+    add_analysis_options(p, "openness", "by", "subset", "method", "top_k", "confidence")
     add_json_option(p)
     p.set_defaults(func=run_openness)
 
@@ -69,18 +62,20 @@ def _date(ts) -> str:
 
 def run_openness(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
-    from analysis.metrics.openness import open_share
+    from analysis.metrics.analyses import get
 
     ds = load(args.data)
-    res = open_share(ds.models, ds.openness, by=args.by, subset=args.subset, method=args.method, top_k=args.top_k,
-                     confidence=args.confidence)
+    result = get("openness")(ds, by=args.by, subset=args.subset, method=args.method, top_k=args.top_k,
+                             confidence=args.confidence)
+    res = result.table
     rows = [{**{k: v for k, v in r.items() if k not in ("share_low", "share_high")},
              "share_ci": [r["share_low"], r["share_high"]]} for r in res.to_dict(orient="records")]
     if args.json:
         print_json({"data": ds.label, "subset": args.subset, "by": args.by, "method": res.attrs["method"],
                     "confidence": res.attrs["confidence"], "n_models": int(res["n"].sum()) if args.by != "access"
                     else int(res.drop_duplicates("year")["n"].sum()),
-                    "n_unknown_access": res.attrs["n_unknown"], "n_no_date": res.attrs["n_no_date"], "rows": rows})
+                    "n_unknown_access": res.attrs["n_unknown"], "n_no_date": res.attrs["n_no_date"], "rows": rows,
+                    **{k: v for k, v in result.meta.to_dict().items() if k != "confidence"}})
         return 0
     conf = int(round(100 * res.attrs["confidence"]))
     print(f"Open-weights share of {args.subset} models ({ds.label}); {args.method} {conf}% intervals")

@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "14110: 10²⁶), per release year and per organization. Models without a compute estimate are "
                     "counted separately: the counts are lower bounds.")
     add_data_option(t)
-    t.add_argument("--inclusive", action="store_true", help="count compute >= threshold instead of >")
+    add_analysis_options(t, "thresholds")
     add_json_option(t)
     t.set_defaults(func=run_thresholds)
 
@@ -178,15 +178,15 @@ def run_thresholds(args: argparse.Namespace) -> int:
     from analysis import constants as C
     from analysis.data.dataset import load
     from analysis.errors import AnalysisError
-    from analysis.metrics.trends import threshold_counts, threshold_counts_by_organization
+    from analysis.metrics.analyses import get
     from analysis.reporting.figures import pow10
 
     ds = load(args.data)
     m = ds.models
     if m.empty or m["training_compute_flop"].notna().sum() == 0:
         raise AnalysisError(f"no models with a training compute estimate in {ds.label}")
-    by_year = threshold_counts(m, C.THRESHOLDS_FLOP, inclusive=args.inclusive)
-    by_org = threshold_counts_by_organization(m, C.THRESHOLDS_FLOP, inclusive=args.inclusive)
+    result = get("thresholds")(ds, inclusive=args.inclusive)
+    by_year, by_org = result.table, result.settings["by_organization"]
     rel = ">=" if args.inclusive else ">"
     if args.json:
         print_json({
@@ -202,6 +202,7 @@ def run_thresholds(args: argparse.Namespace) -> int:
             "note": "counts cover models with a compute estimate; n_unknown_compute models per year may also exceed "
                     "a threshold, so counts are lower bounds",
             "data": ds.label,
+            **result.meta.to_dict(),
         })
         return 0
     wide = by_year.pivot(index="year", columns="threshold", values="n_models")
