@@ -99,7 +99,7 @@ fig, ax = running_best_plot(full.frontier, full.window[1], (("closed", CLOSED_CO
                             ylabel="Epoch Capabilities Index (points)", title="Best open and closed models on the ECI")
 out.figure(fig, "eci-frontier-open-closed",
            caption="Running best Epoch Capabilities Index of closed and open-weights models by release date (steps), "
-                   "over every model with an ECI score (dots).",
+                   f"over every model with an ECI score (dots). Average gap: {full.caption()}.",
            alt="Two rising step lines, closed above open, with dots for every model.", table=full.frontier,
            source=HUB_SOURCE)
 out.table(gap_table, "eci-gap-summary")
@@ -180,16 +180,10 @@ ax.set_title("ECI against training compute")
 ax.legend(loc="upper left")
 out.figure(fig, "eci-vs-compute",
            caption="ECI against training compute (log scale) for models with both, with the least-squares line; "
-                   "points above it gain more capability per FLOP.",
+                   f"points above it gain more capability per FLOP. Fit: {fit.caption()}.",
            alt="Scatter rising with compute, open and closed models on both sides of a fitted line.", table=p,
            source=HUB_SOURCE)
-fit_table = pd.DataFrame([{"slope_per_decade": fit.slope, "slope_low": fit.slope_ci[0], "slope_high": fit.slope_ci[1],
-                           "r2": fit.r2, "n": fit.n, "residual_trend_per_year": fit.residual_trend_per_year,
-                           "trend_low": fit.residual_trend_ci[0], "trend_high": fit.residual_trend_ci[1],
-                           "open_offset": fit.open_offset, "open_offset_low": fit.open_offset_ci[0],
-                           "open_offset_high": fit.open_offset_ci[1], "window_start": fit.window[0],
-                           "window_end": fit.window[1], "ci_level": confidence}])
-out.table(fit_table, "eci-compute-fit")
+out.table(fit.to_frame(), "eci-compute-fit")
 out.table(fit.groups, "eci-compute-residuals")
 text = (f"Each tenfold increase in training compute goes with "
         f"**{out.number('eci-compute-fit', 0, 'slope_per_decade', '{:.1f}')} ECI points** ({ci} CI "

@@ -247,6 +247,16 @@ class ComputeFit(Result):
     points: pd.DataFrame = field(repr=False)  # model, release_date, open, log10_compute, eci, fitted, residual
     groups: pd.DataFrame = field(repr=False)  # group, n, mean_residual, share_above (descriptive)
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row: slope, residual trend and open offset, each with its interval (``_low``/``_high``)."""
+        return pd.DataFrame([{"slope_per_decade": self.slope, "slope_low": self.slope_ci[0],
+                              "slope_high": self.slope_ci[1], "r2": self.r2, "n": self.n,
+                              "residual_trend_per_year": self.residual_trend_per_year,
+                              "trend_low": self.residual_trend_ci[0], "trend_high": self.residual_trend_ci[1],
+                              "open_offset": self.open_offset, "open_offset_low": self.open_offset_ci[0],
+                              "open_offset_high": self.open_offset_ci[1], "window_start": self.window[0],
+                              "window_end": self.window[1], "ci_level": self.ci_level}])
+
     @property
     def meta(self) -> ResultMeta:
         return meta(self.n, self.window[0], self.window[1], "OLS t", self.ci_level)

@@ -77,6 +77,14 @@ class LagResult(Result):
         return {"crossings": self.matched.drop(columns=["censored", "censored_months"]),
                 "censored": self.censored[["closed_model", "closed_date", "level", "censored_months"]]}
 
+    def to_frame(self) -> pd.DataFrame:
+        """One summary row: what is measured, the median lag with its interval, n, open models, censored records."""
+        what = f"{self.benchmark} score" if self.metric == "score" else "training compute"
+        return pd.DataFrame([{"metric": what, "setting": self.setting, "median_lag_months": self.median_lag_months,
+                              "lag_low": self.lag_months_ci[0], "lag_high": self.lag_months_ci[1], "n": self.n,
+                              "n_open_models": self.n_clusters, "n_censored": self.n_censored,
+                              "km_median_lag_months": self.km_median_lag_months, "confidence": self.ci_level}])
+
     @property
     def meta(self) -> ResultMeta:
         return meta(self.n, self.window[0], self.window[1], f"{self.interval_method}, {self.n_clusters} open models",

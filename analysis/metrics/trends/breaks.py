@@ -125,6 +125,11 @@ def piecewise_trend(df: pd.DataFrame, metric: str = "training_compute_flop", bre
 
 
 BREAK_KINDS = ("discontinuous", "kinked")
+# columns of BreakEstimate.to_frame(), in the order of the report table compute-break-estimate
+BREAK_ROW = ("metric", "subset", "kind", "break_date", "slope_before_oom_per_year", "growth_before_per_year",
+             "doubling_before_months", "slope_after_oom_per_year", "growth_after_per_year", "doubling_after_months",
+             "n", "n_before", "n_after", "start", "end", "confidence", "n_boot", "seed", "min_segment",
+             "slope_change_p_value", "level_shift_p_value", "sup_f", "sup_f_p_value", "change", "ssr_ratio", "method")
 
 
 @dataclass(frozen=True)
@@ -195,6 +200,11 @@ class BreakEstimate(Result):
                       "bootstrap of models for the date and slopes, break re-estimated in each resample; "
                       "unconditional sup-F test with a wild-bootstrap p-value",
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: the scalar entries of :meth:`to_dict` (intervals and notes are in the JSON only)."""
+        d = self.to_dict()
+        return pd.DataFrame([{k: d[k] for k in BREAK_ROW}])
 
     @property
     def meta(self) -> ResultMeta:
