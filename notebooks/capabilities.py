@@ -89,7 +89,7 @@ windows = [("open", gap_since or None, None, "full window"), ("open", recent_sin
            ("country", gap_since or None, None, "full window")]
 gap_rows, gaps = [], {}
 for by, since, until, label in windows:
-    g = cap.frontier_gap(eci, by, since=since, until=until, n_boot=n_boot, ci_level=confidence)
+    g = cap.frontier_gap(eci, by, since=since, until=until, n_boot=n_boot, confidence=confidence)
     gaps[(by, label)] = g
     gap_rows.append(g.to_frame().assign(window=label))
 gap_table = pd.concat(gap_rows, ignore_index=True)
@@ -166,7 +166,7 @@ out.prose(
 # rough measure of algorithmic progress: it also contains better post-training, data and reasoning at inference.
 
 # %%
-fit = cap.compute_fit(eci, ci_level=confidence)
+fit = cap.compute_fit(eci, confidence=confidence)
 p = fit.points
 fig, ax = new_figure()
 for group, color in (("closed", CLOSED_COLOR), ("open", OPEN_COLOR)):
@@ -203,7 +203,7 @@ out.prose(text)
 # ## Which benchmarks still separate open and closed models?
 
 # %%
-sat = cap.saturation(hub, ceiling=ceiling, ci_level=confidence).sort_values("best").reset_index(drop=True)
+sat = cap.saturation(hub, ceiling=ceiling, confidence=confidence).sort_values("best").reset_index(drop=True)
 fig, ax = new_figure(figsize=(7, max(4, 0.18 * len(sat))))
 y = np.arange(len(sat))
 ax.scatter(sat["best_closed"], y, color=CLOSED_COLOR, s=18, label="best closed model", zorder=3)
@@ -299,7 +299,7 @@ out.figure(fig, "spillovers-by-year",
            alt="Stacked bars per year, rising to a peak in 2023, mostly open bases.", table=by_year, source=ds.label)
 by_family = sp.spillover_counts(deriv, "family")
 out.table(by_family, "spillovers-by-family")
-ttd = sp.time_to_first_derivative(deriv, level=confidence)
+ttd = sp.time_to_first_derivative(deriv, confidence=confidence)
 out.table(ttd.per_base, "spillovers-time-to-first-derivative")
 tot = pd.DataFrame([{"n_derivatives": int(deriv["derivative"].nunique()), "n_pairs": len(deriv),
                      "n_matched": int((deriv["base_match"] != "unmatched").sum()),

@@ -174,7 +174,7 @@ out.prose(text)
 from analysis.data import benchmark_hub
 from analysis.metrics import capabilities  # noqa: E402
 
-headline = capabilities.eci_headline(benchmark_hub.load_hub(benchmarks=["eci"]), ci_level=confidence)
+headline = capabilities.eci_headline(benchmark_hub.load_hub(benchmarks=["eci"]), confidence=confidence)
 if lag is not None:
     headline = pd.concat([headline, lags.iloc[[0]].assign(metric=benchmark.upper(), source=ds.label)],
                          ignore_index=True)

@@ -157,13 +157,18 @@ class GapResult(Result):
 
 
 def frontier_gap(models: pd.DataFrame, by: str = "open", value: str = "score", since=None, until=None,
-                 n_boot: int = 1000, seed: int = 0, ci_level: float = 0.90) -> GapResult:
+                 n_boot: int = 1000, seed: int = 0, ci_level: float = 0.90,
+                 confidence: float | None = None) -> GapResult:
     """Average frontier gap between the two groups of ``by`` (module docstring).
+
+    ``confidence`` is the level's one name across the toolkit; ``ci_level`` its older name here (used when
+    ``confidence`` is not given).
 
     ``models``: one row per model with release_date, ``value`` (the ECI score) and open / country columns (as from
     :func:`analysis.data.benchmark_hub.per_model`). ``since``/``until`` bound the averaging window (models released
     before ``since`` still set the frontier level at its start).
     """
+    ci_level = ci_level if confidence is None else confidence
     if not 0 < ci_level < 1:
         raise UsageError(f"ci_level must be between 0 and 1, got {ci_level}")
     if n_boot < 1:
@@ -283,8 +288,11 @@ def _offset(x: np.ndarray, t: np.ndarray, d: np.ndarray, y: np.ndarray, level: f
     return float(beta[3]), (float(beta[3] - h), float(beta[3] + h))
 
 
-def compute_fit(models: pd.DataFrame, value: str = "score", ci_level: float = 0.90) -> ComputeFit:
-    """Fit ECI against log10(training compute) over models with both (see module docstring)."""
+def compute_fit(models: pd.DataFrame, value: str = "score", ci_level: float = 0.90,
+                confidence: float | None = None) -> ComputeFit:
+    """Fit ECI against log10(training compute) over models with both (see module docstring); ``confidence`` is the
+    level (``ci_level`` its older name, used when ``confidence`` is not given)."""
+    ci_level = ci_level if confidence is None else confidence
     for c in ("model", "release_date", value, "training_compute_flop", "open"):
         if c not in models.columns:
             raise AnalysisError(f"compute_fit needs a {c!r} column")
@@ -364,14 +372,17 @@ def _years_to(records: pd.DataFrame, level: float, first: pd.Timestamp) -> float
 
 
 def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0, ci_level: float = 0.90,
-               min_models: int = 5) -> pd.DataFrame:
+               min_models: int = 5, confidence: float | None = None) -> pd.DataFrame:
     """One row per percent-scored benchmark (default setting; see :data:`analysis.data.benchmark_hub.DEFAULT_SETTINGS`).
+
+    ``confidence`` is the level of the rate intervals (``ci_level`` its older name, used when it is not given).
 
     Columns: benchmark, setting, n_models, first_date, last_date, best, best_model, best_date, years_to_80pct,
     years_to_90pct (from the first result to 80%/90% of the best score observed), best_open, best_closed,
     open_closed_gap (points), saturated (best >= ceiling), rate_per_year, rate_low, rate_high, n_records_rate,
     years_left, years_left_low, years_left_high (to ``ceiling`` at the current rate; 0 when saturated).
     """
+    ci_level = ci_level if confidence is None else confidence
     rows = []
     for bench in sorted(hub.loc[hub["score_percent"].notna(), "benchmark"].unique()):
         m = per_model(hub, bench, "default")
@@ -403,13 +414,16 @@ def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0
 
 # --- headline row for the openness report ------------------------------------------------------------------------
 
-def eci_headline(hub: pd.DataFrame, ci_level: float = 0.90, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
-    """One row: the open–closed gap on the ECI in the columns of the openness report's lag summary.
+def eci_headline(hub: pd.DataFrame, ci_level: float = 0.90, n_boot: int = 1000, seed: int = 0,
+                 confidence: float | None = None) -> pd.DataFrame:
+    """One row: the open–closed gap on the ECI in the columns of the openness report's lag summary (``confidence``:
+    the level; ``ci_level`` its older name, used when it is not given).
 
     Columns: metric, source, median_lag_months, lag_low, lag_high, n, n_censored (crossing-based lag, the same
     function as for MMLU), gap_points, gap_points_low, gap_points_high, gap_months, gap_months_low,
     gap_months_high, n_closed, n_open (frontier gap averaged over the window), confidence.
     """
+    ci_level = ci_level if confidence is None else confidence
     lag = open_closed_lag(lag_entries(hub, "eci"), benchmark="eci", ci_level=ci_level, seed=seed)
     gap = frontier_gap(per_model(hub, "eci", None), "open", n_boot=n_boot, seed=seed, ci_level=ci_level)
     return pd.DataFrame([{

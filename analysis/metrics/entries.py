@@ -96,7 +96,7 @@ def capabilities(ds, by: str = "open", since: object = None, until: object = Non
     models = bh.per_model(hub, "eci", None)
     return frontier_gap(models, by=by, since=None if since is None else pd.Timestamp(since),
                         until=None if until is None else pd.Timestamp(until), n_boot=bootstrap, seed=seed,
-                        ci_level=confidence)
+                        confidence=confidence)
 
 
 def openness(ds, by: str = "year", subset: str = "notable", method: str = "wilson", top_k: int = C.FRONTIER_TOP_K,

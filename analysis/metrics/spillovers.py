@@ -170,8 +170,10 @@ def wilson(k: np.ndarray, n: np.ndarray, level: float = DEFAULT_CONFIDENCE) -> t
     return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
 
 
-def spillover_counts(deriv: pd.DataFrame, by: str = "year", level: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
-    """Counts of notable derivatives per year or per base family.
+def spillover_counts(deriv: pd.DataFrame, by: str = "year", level: float = DEFAULT_CONFIDENCE,
+                     confidence: float | None = None) -> pd.DataFrame:
+    """Counts of notable derivatives per year or per base family (``confidence``: the Wilson level; ``level`` its
+    older name, used when it is not given).
 
     ``by='year'``: one row per year; a derivative counts once: open base if any of its bases is open, closed if
     all are known closed, else unknown. ``by='family'``: one row per base family over (derivative, base) pairs.
@@ -179,6 +181,7 @@ def spillover_counts(deriv: pd.DataFrame, by: str = "year", level: float = DEFAU
     from outside the base's developer), n_outside_known, share_outside (of n_outside_known), share_outside_low,
     share_outside_high (Wilson ``level``).
     """
+    level = level if confidence is None else confidence
     if by not in ("year", "family"):
         raise UsageError(f"unknown --by {by!r}; use year or family")
     if by == "year":
@@ -258,12 +261,14 @@ def median_ci(x: np.ndarray, level: float = 0.90, n_boot: int = 2000, seed: int 
 
 
 def time_to_first_derivative(deriv: pd.DataFrame, open_only: bool = True, level: float = 0.90,
-                             n_boot: int = 2000, seed: int = 0) -> TimeToDerivative:
-    """Per matched base with a date (open bases only by default): months to its first notable derivative.
+                             n_boot: int = 2000, seed: int = 0, confidence: float | None = None) -> TimeToDerivative:
+    """Per matched base with a date (open bases only by default): months to its first notable derivative
+    (``confidence``: the interval's level; ``level`` its older name, used when it is not given).
 
     Derivatives released before their base (preview fine-tunes, date conventions) give negative months and are
     kept. The median has a percentile bootstrap interval over bases.
     """
+    level = level if confidence is None else confidence
     d = deriv[deriv["base_model"].notna() & deriv["base_date"].notna() & deriv["derivative_date"].notna()]
     if open_only:
         d = d[d["base_open"] == True]  # noqa: E712
