@@ -59,11 +59,12 @@ def json_value(obj: Any) -> Any:
 
 
 def iso_date(ts: object) -> str | None:
-    """A date as ``YYYY-MM-DD`` (None for None/NaT/NaN); years and strings pass through as text."""
+    """A date (Timestamp, date or date string) as ``YYYY-MM-DD``; a year (an integer) as ``YYYY``; None for
+    None/NaT/NaN."""
     if ts is None or (isinstance(ts, float) and math.isnan(ts)):
         return None
-    if isinstance(ts, (int, np.integer, str)):
-        return str(ts)
+    if isinstance(ts, (int, np.integer)):
+        return str(int(ts))
     if pd.isna(ts):
         return None
     return pd.Timestamp(ts).strftime("%Y-%m-%d")
@@ -94,7 +95,7 @@ class ResultMeta:
 
 
 def meta(n: int, start: object, end: object, interval_kind: str, confidence: float | None) -> ResultMeta:
-    """A :class:`ResultMeta` from a window given as dates, timestamps or years."""
+    """A :class:`ResultMeta` from a window given as dates, timestamps or years (integers)."""
     return ResultMeta(n=int(n), window=(iso_date(start), iso_date(end)), interval_kind=interval_kind,
                       confidence=None if confidence is None else float(confidence))
 

@@ -42,7 +42,7 @@ from analysis.data.safeio import sha256_file
 from analysis.data.tables import display_path, read_raw
 from analysis.errors import AnalysisError, AtlasError, UsageError
 from analysis.metrics.openness import open_share
-from analysis.metrics.result import Result, ResultMeta, meta
+from analysis.metrics.result import Result, ResultMeta, json_value, meta
 from analysis.metrics.trends import subset_trend
 
 NOTABLE = "notable_ai_models"
@@ -347,25 +347,25 @@ class VintageDiff(Result):
 
     def to_dict(self) -> dict:
         def recs(df: pd.DataFrame) -> list[dict]:
-            return [{k: _json(v) for k, v in r.items()} for r in df.to_dict("records")]
+            return [{k: json_value(v) for k, v in r.items()} for r in df.to_dict("records")]
 
         fits = []
         for r in self.fits.to_dict("records"):
             d = {"fit": r["fit"]}
             for side in ("old", "new"):
-                d[side] = {"n": _json(r.get(f"n_{side}")), "window": [_json(r.get(f"since_{side}")), _json(r.get(f"until_{side}"))],
-                           "growth_per_year": _json(r.get(f"growth_per_year_{side}")),
-                           "growth_per_year_ci": [_json(r.get(f"growth_low_{side}")), _json(r.get(f"growth_high_{side}"))],
-                           "doubling_months": _json(r.get(f"doubling_months_{side}")),
-                           "confidence": _json(r.get(f"confidence_{side}")), "error": _json(r.get(f"error_{side}"))}
+                d[side] = {"n": json_value(r.get(f"n_{side}")), "window": [json_value(r.get(f"since_{side}")), json_value(r.get(f"until_{side}"))],
+                           "growth_per_year": json_value(r.get(f"growth_per_year_{side}")),
+                           "growth_per_year_ci": [json_value(r.get(f"growth_low_{side}")), json_value(r.get(f"growth_high_{side}"))],
+                           "doubling_months": json_value(r.get(f"doubling_months_{side}")),
+                           "confidence": json_value(r.get(f"confidence_{side}")), "error": json_value(r.get(f"error_{side}"))}
             fits.append(d)
         share = []
         for r in self.share.to_dict("records"):
             d = {"year": int(r["year"])}
             for side in ("old", "new"):
-                d[side] = {"n": _json(r.get(f"n_{side}")), "k": _json(r.get(f"k_{side}")),
-                           "share": _json(r.get(f"share_{side}")),
-                           "share_ci": [_json(r.get(f"share_low_{side}")), _json(r.get(f"share_high_{side}"))]}
+                d[side] = {"n": json_value(r.get(f"n_{side}")), "k": json_value(r.get(f"k_{side}")),
+                           "share": json_value(r.get(f"share_{side}")),
+                           "share_ci": [json_value(r.get(f"share_low_{side}")), json_value(r.get(f"share_high_{side}"))]}
             share.append(d)
         return {
             "old": self.old.to_dict(), "new": self.new.to_dict(), "counts": self.counts(),
@@ -450,18 +450,6 @@ class VintageDiff(Result):
 
 def _or_empty(v: object) -> str:
     return "(empty)" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
-
-
-def _json(v: object) -> object:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.strftime("%Y-%m-%d")
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        return None if math.isnan(float(v)) or math.isinf(float(v)) else float(v)
-    return v
 
 
 def _listing(df: pd.DataFrame) -> pd.DataFrame:

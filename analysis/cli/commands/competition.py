@@ -78,4 +78,4 @@ def _shown_meta(meta, table):
 
     years = table["year"]
     return replace(meta, n=int(table["n_models"].sum()),
-                   window=(str(years.min()), str(years.max())) if len(years) else (None, None))
+                   window=(str(int(years.min())), str(int(years.max()))) if len(years) else (None, None))

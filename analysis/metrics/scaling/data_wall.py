@@ -15,7 +15,7 @@ from scipy import stats
 from analysis import constants as C
 from analysis.errors import AnalysisError
 from analysis.metrics import trends
-from analysis.metrics.result import Result, ResultMeta, meta
+from analysis.metrics.result import Result, ResultMeta, iso_date, meta
 from analysis.metrics.scaling.laws import _check_confidence, _check_samples, _interval
 from analysis.metrics.selection import check_positive
 
@@ -86,17 +86,11 @@ class DataWall(Result):
         lo, hi = self.year_ci
         hi_s = f"{hi:.1f}" if math.isfinite(hi) else "never (unbounded)"
         return (f"At the trend of {self.subset}' training sets ({self.growth_per_year:.2g}x per year, n={self.n}, "
-                f"{_iso(self.start)} to {_iso(self.end)}), they reach the estimated stock of public human text "
+                f"{iso_date(self.start)} to {iso_date(self.end)}), they reach the estimated stock of public human text "
                 f"({self.stock_tokens:.2g} tokens) around {self.year:.1f} ({pct} interval {lo:.1f}-{hi_s}, trend and "
                 f"stock uncertainty combined); Villalobos et al. 2024 project {self.published_year:.0f} "
                 f"({self.published_year_ci_level:.0%} CI {self.published_year_ci[0]:.0f}-"
                 f"{self.published_year_ci[1]:.0f}).")
-
-
-def _iso(ts) -> str | None:
-    if ts is None or (isinstance(ts, float) and math.isnan(ts)) or pd.isna(ts):
-        return None
-    return pd.Timestamp(ts).strftime("%Y-%m-%d")
 
 
 def _line_draws(fit, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -214,7 +208,7 @@ def data_wall_table(models: pd.DataFrame, subsets: Sequence[str] = DATA_WALL_SUB
             continue
         lo, hi = w.slope_oom_per_year_ci
         rows.append({"subset": sub, "year": w.year, "year_low": w.year_ci[0], "year_high": w.year_ci[1], "n": w.n,
-                     "start": _iso(w.start), "end": _iso(w.end), "growth_per_year": w.growth_per_year,
+                     "start": iso_date(w.start), "end": iso_date(w.end), "growth_per_year": w.growth_per_year,
                      "growth_low": 10.0 ** lo, "growth_high": 10.0 ** hi, "stock_tokens": w.stock_tokens,
                      "confidence": w.confidence, "published_year": w.published_year, "note": "; ".join(w.notes)})
     return pd.DataFrame(rows)

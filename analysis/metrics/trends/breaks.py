@@ -14,7 +14,7 @@ import statsmodels.api as sm
 
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics.result import Result, ResultMeta, meta
+from analysis.metrics.result import Result, ResultMeta, iso_date, meta
 from analysis.metrics.selection import (
     check_n_boot,
 )
@@ -27,7 +27,6 @@ from analysis.metrics.trends.fits import (
     _doubling,
     _doubling_ci,
     _fit_prepared,
-    _iso,
     _pow10,
     decimal_year,
     parse_date,
@@ -118,7 +117,7 @@ def piecewise_trend(df: pd.DataFrame, metric: str = "training_compute_flop", bre
             hi = p.dates[m][-1]
         part = p.take(m, since=lo, until=hi)
         fits.append(_fit_prepared(part, subset=subset, confidence=confidence, method="analytic", n_boot=0, seed=0,
-                                  cov_type=cov_type, what=f" in era {s + 1} ({_iso(lo) or '...'} to {_iso(hi) or '...'})"))
+                                  cov_type=cov_type, what=f" in era {s + 1} ({iso_date(lo) or '...'} to {iso_date(hi) or '...'})"))
     f, pv, dn, dd = _wald_equal_slopes(p, seg, nseg, cov_type)
     return PiecewiseFit(metric=p.column, subset=subset, breaks=tuple(bts), segments=tuple(fits), f_stat=f, p_value=pv,
                         df_num=dn, df_denom=dd, confidence=confidence)

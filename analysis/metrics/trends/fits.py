@@ -18,7 +18,7 @@ from scipy import stats
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.frontier import as_dates, as_numbers, exclude_models, matches, split_multi
-from analysis.metrics.result import Result, ResultMeta, meta
+from analysis.metrics.result import Result, ResultMeta, iso_date, meta
 from analysis.metrics.selection import (
     SUBSETS,
     check_confidence,
@@ -117,10 +117,6 @@ def _doubling_ci(lo: float, hi: float) -> tuple[float, float]:
     return (12.0 * LOG10_2 / hi, 12.0 * LOG10_2 / lo if lo > 0 else math.inf)
 
 
-def _iso(ts: pd.Timestamp | None) -> str | None:
-    return None if ts is None or pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%d")
-
-
 # --- data preparation ----------------------------------------------------------------------------------------
 
 
@@ -165,7 +161,7 @@ def prepare(df: pd.DataFrame, metric: str = "training_compute_flop", *, since: o
         raise UsageError(f"nonpositive must be 'raise' or 'drop', got {nonpositive!r}")
     since_ts, until_ts = parse_date(since, "since"), parse_date(until, "until")
     if since_ts is not None and until_ts is not None and since_ts > until_ts:
-        raise UsageError(f"--since {_iso(since_ts)} is after --until {_iso(until_ts)}")
+        raise UsageError(f"--since {iso_date(since_ts)} is after --until {iso_date(until_ts)}")
     dates = as_dates(df["release_date"])
     vals = as_numbers(df[column], column)
     has_date = dates.notna()
@@ -214,7 +210,7 @@ def prepare(df: pd.DataFrame, metric: str = "training_compute_flop", *, since: o
 def _check_enough(p: Prepared, what: str = "") -> None:
     where = ""
     if p.since is not None or p.until is not None:
-        where = f" between {_iso(p.since) or 'the start'} and {_iso(p.until) or 'the end'}"
+        where = f" between {iso_date(p.since) or 'the start'} and {iso_date(p.until) or 'the end'}"
     label = COLUMN_LABELS.get(p.column, p.column)
     if p.n < MIN_POINTS:
         raise AnalysisError(
@@ -346,7 +342,7 @@ class TrendFit(Result):
             dbl = f"doubling every {self.doubling_months:.1f} months ({pct} CI {dlo:.1f}–{hi})"
         else:
             dbl = "no doubling (the trend is not increasing)"
-        tail = f"n={self.n}, {_iso(self.start)} to {_iso(self.end)}"
+        tail = f"n={self.n}, {iso_date(self.start)} to {iso_date(self.end)}"
         method = {"analytic": "OLS on log10, HC3 errors", "bootstrap": f"bootstrap of models, {self.n_boot} resamples",
                   "cluster-bootstrap": f"bootstrap of organizations, {self.n_boot} resamples"}[self.method]
         return f"{head} {growth}, {dbl}; {tail} ({method}, R²={self.r2:.2f})."
