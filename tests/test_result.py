@@ -36,8 +36,9 @@ def test_caption_is_built_from_the_meta_only():
     assert m.caption() == "n=120, window 2018-01-01 to 2026-06-30; 90% interval: OLS t, HC3 errors"
     assert R.meta(7, 2019, 2024, "exact binomial", 0.95).caption() == \
         "n=7, window 2019 to 2024; 95% interval: exact binomial"
-    assert R.meta(1, None, None, "none: a single estimate", None).caption() == \
-        "n=1, window n/a to n/a; none: a single estimate"
+    assert R.meta(1, None, None, "none: a single estimate", None).caption() == "n=1; none: a single estimate"
+    assert R.meta(0, None, None, "Monte Carlo, 100 draws", 0.8).caption() == "80% interval: Monte Carlo, 100 draws"
+    assert R.meta(5, "2020-01-01", None, "t", 0.9).caption() == "n=5, window 2020-01-01 to n/a; 90% interval: t"
     assert m.to_dict() == {"n": 120, "window": ["2018-01-01", "2026-06-30"], "interval_kind": "OLS t, HC3 errors",
                            "confidence": 0.9}
 

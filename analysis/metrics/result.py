@@ -17,6 +17,13 @@ key), ``json_derived`` (properties added after the fields, e.g. ``growth_per_yea
 is neither a field nor a property, a ``json_extra()`` method. ``confidence`` is the one name of the confidence
 level (a fraction such as 0.9); older fields named ``ci_level`` are kept for their callers, and the meta adds
 ``confidence`` next to them.
+
+Tables. An analysis whose answer is a table returns a :class:`TableResult` (the table, its meta, its settings).
+Lower-level table functions that predate it (``open_share``, ``shares_by_year``, ``concentration``,
+``frontier_organizations``, ``tokens_per_parameter``, ``saturation``, ``spillover_counts``, ...) still return a
+DataFrame whose ``.attrs`` hold their settings, each listed in the function's docstring; the registered analyses
+(:mod:`analysis.metrics.analyses`) wrap them in a ``TableResult`` with the meta, and the command line and the
+notebooks use those.
 """
 
 from __future__ import annotations
@@ -72,9 +79,10 @@ def iso_date(ts: object) -> str | None:
 
 @dataclass(frozen=True)
 class ResultMeta:
-    """What a caption needs: ``n`` (units the estimate rests on), ``window`` (first and last date or year of the
-    data used), ``interval_kind`` (how the interval was made) and ``confidence`` (its level, a fraction; None for
-    a result without an interval)."""
+    """What a caption needs: ``n`` (units the estimate rests on; 0 for values computed from published constants,
+    not from rows of data), ``window`` (first and last date or year of the data used; None when there is none),
+    ``interval_kind`` (how the interval was made) and ``confidence`` (its level, a fraction; None for a result
+    without an interval, whose ``interval_kind`` then starts with "none:")."""
 
     n: int
     window: tuple[str | None, str | None]
@@ -86,12 +94,13 @@ class ResultMeta:
                 "confidence": None if self.confidence is None else float(self.confidence)}
 
     def caption(self) -> str:
-        """One line: ``n=120, window 2018-01-01 to 2026-06-30; 90% interval: OLS t, HC3 errors``."""
+        """One line: ``n=120, window 2018-01-01 to 2026-06-30; 90% interval: OLS t, HC3 errors`` (n and window left
+        out when there are none)."""
         lo, hi = (w if w is not None else "n/a" for w in self.window)
-        head = f"n={self.n}, window {lo} to {hi}"
-        if self.confidence is None:
-            return f"{head}; {self.interval_kind}"
-        return f"{head}; {self.confidence * 100:g}% interval: {self.interval_kind}"
+        head = ([f"n={self.n}"] if self.n else []) + ([f"window {lo} to {hi}"] if self.window != (None, None) else [])
+        tail = (self.interval_kind if self.confidence is None else
+                f"{self.confidence * 100:g}% interval: {self.interval_kind}")
+        return "; ".join(filter(None, (", ".join(head), tail)))
 
 
 def meta(n: int, start: object, end: object, interval_kind: str, confidence: float | None) -> ResultMeta:
