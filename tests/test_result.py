@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import analysis.metrics
 from analysis.metrics import result as R
@@ -142,3 +143,33 @@ def test_every_result_class_declares_its_meta():
     assert len(classes) >= 19
     missing = [c.__name__ for c in classes if not any("meta" in vars(k) for k in c.__mro__ if k is not R.Result)]
     assert missing == []
+
+
+def _lag_entries(n_open: int):
+    """Closed records every year from 2010 at 50, 51, ...; open model i reaches record i half a year later."""
+    rows = []
+    for i in range(n_open):
+        rows.append({"model_id": f"c{i}", "date": pd.Timestamp(2010 + i, 1, 1), "value": 50.0 + i,
+                     "open_weights": False})
+        rows.append({"model_id": f"o{i}", "date": pd.Timestamp(2010 + i, 7, 1), "value": 50.0 + i,
+                     "open_weights": True})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("k", [1, 3, 4, 5, 8])
+def test_lag_meta_states_the_coverage_the_interval_holds(k):
+    """With k open models the min-max range of their lags covers the median with probability 1 - 2^(1-k) (75% for
+    3, 87.5% for 4): below the requested 90% the meta states that level and says it is the min-max range; from 5
+    models (93.75%) the order-statistic interval holds 90%; one model gives no interval."""
+    from analysis.metrics.openness import open_closed_lag
+
+    r = open_closed_lag(_lag_entries(k), confidence=0.90)
+    assert r.n_clusters == k and r.ci_level == 0.90
+    m = r.meta
+    if k == 1:
+        assert m.confidence is None and m.interval_kind.startswith("none: ")
+    elif k < 5:
+        assert m.confidence == pytest.approx(1 - 2 * 0.5 ** k) and m.interval_kind.startswith("min-max range")
+        assert r.caption().endswith(f"{(1 - 2 * 0.5 ** k) * 100:g}% interval: {m.interval_kind}")
+    else:
+        assert m.confidence == 0.90 and m.interval_kind.startswith("order statistics")

@@ -87,8 +87,16 @@ class LagResult(Result):
 
     @property
     def meta(self) -> ResultMeta:
-        return meta(self.n, self.window[0], self.window[1], f"{self.interval_method}, {self.n_clusters} open models",
-                    self.ci_level)
+        """The interval as it holds: with too few open models for an order-statistic interval at ``ci_level`` it is
+        their min-max range, whose coverage 1 - 2^(1-k) for k models is the confidence stated; none below two."""
+        k, (lo, hi) = self.n_clusters, self.window
+        if k < 2 or self.n == 0:
+            return meta(self.n, lo, hi, f"none: {k} open model(s) made the crossings, no interval", None)
+        minmax = 1 - 2 * 0.5 ** k
+        if minmax < self.ci_level:
+            return meta(self.n, lo, hi, f"min-max range of the median lags of {k} open models (too few for an "
+                        f"order-statistic interval at {self.ci_level:.0%})", minmax)
+        return meta(self.n, lo, hi, f"{self.interval_method}, {k} open models", self.ci_level)
 
 
 def _topk_curve(e: pd.DataFrame, k: int) -> pd.DataFrame:
