@@ -9,6 +9,7 @@ import importlib
 import inspect
 import json
 
+import pandas as pd
 import pytest
 
 from analysis.cli.args import ARG_TYPES
@@ -124,3 +125,14 @@ def test_param_add_to_builds_the_option():
     ns = parser.parse_args(["parameters", "--top-k", "3", "--subset", "a", "--subset", "b"])
     assert (ns.metric, ns.top_k, ns.subsets) == ("parameters", 3, ["a", "b"])
     assert parser.parse_args(["compute"]).subsets is None and parser.parse_args(["compute"]).top_k == 10
+
+
+def test_trend_through_the_registry_equals_the_direct_fit(ds):
+    """The declaration adds nothing to the numbers: the registered trend is subset_trend on the same rows."""
+    from analysis.metrics.trends import subset_trend
+
+    via = get("trend")(ds, metric="parameters", subset="frontier", since="2018-01-01")
+    direct = subset_trend(ds.models, "parameters", "frontier", since=pd.Timestamp("2018-01-01"))
+    assert via.to_dict() == direct.to_dict()
+    with pytest.raises(UsageError, match="unknown metric 'flops'"):
+        get("trend")(ds, metric="flops")

@@ -21,8 +21,8 @@ from analysis.metrics.capabilities import GapResult, frontier_gap
 from analysis.metrics.openness import LagResult, capability_lag, compute_lag, open_share
 from analysis.metrics.result import TableResult, meta
 from analysis.metrics.trends import (
-    METRICS,
     TrendFit,
+    metric_column,
     parse_date,
     subset_trend,
     threshold_counts,
@@ -40,7 +40,7 @@ def trend(ds, metric: str = "compute", subset: str = "notable", domain: str | No
     resamples models (organizations with ``cluster``) instead of HC3 errors."""
     since = None if since is None or str(since).strip().lower() == "all" else parse_date(since, "since")
     method = "analytic" if bootstrap is None else "cluster-bootstrap" if cluster else "bootstrap"
-    return subset_trend(ds.models, METRICS[metric][0], subset, domain=domain, top_k=int(top_k),
+    return subset_trend(ds.models, metric_column(metric), subset, domain=domain, top_k=int(top_k),
                         exclude=list(exclude), since=since, until=parse_date(until, "until"),
                         confidence=float(confidence), method=method, n_boot=1000 if bootstrap is None else
                         int(bootstrap), seed=int(seed))
