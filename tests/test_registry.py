@@ -24,15 +24,20 @@ META = ("n", "window", "interval_kind", "confidence")
 # the CLI command of each registered analysis, with the arguments a run needs besides the declared defaults
 COMMANDS = {"trend": ["trend", "compute"], "lag": ["lag"], "concentration": ["concentration"],
             "data-wall": ["data-wall"], "capabilities": ["capabilities", "--bootstrap", "200"],
-            "openness": ["openness"], "thresholds": ["thresholds"], "spillovers": ["spillovers"]}
+            "openness": ["openness"], "thresholds": ["thresholds"], "spillovers": ["spillovers"],
+            "data-needed": ["data-needed", "--compute", "1e25"]}
 # calls with modest work (the defaults of capabilities run 1000 bootstrap replicates)
 CALLS = {"trend": {}, "lag": {}, "concentration": {"subset": "frontier"}, "data-wall": {},
-         "capabilities": {"bootstrap": 200}, "openness": {}, "thresholds": {}, "spillovers": {}}
+         "capabilities": {"bootstrap": 200}, "openness": {}, "thresholds": {}, "spillovers": {},
+         "data-needed": {"compute": 1e25}}
+# analyses of published fits, not of rows of data: n = 0 and no window (ResultMeta's convention)
+DATA_FREE = {"data-needed"}
 # the module of each command
 MODULES = {"trend": "trend", "lag": "openness", "concentration": "competition", "data-wall": "datawall",
-           "capabilities": "capabilities", "openness": "openness", "thresholds": "trend", "spillovers": "spillovers"}
+           "capabilities": "capabilities", "openness": "openness", "thresholds": "trend", "spillovers": "spillovers",
+           "data-needed": "scaling"}
 # commands that print estimates but run no registered analysis: their --json carries the meta of their result
-OTHER_COMMANDS = [["data-needed", "--compute", "1e25"], ["compute", "llama-3-70b"], ["cost", "llama-3-70b"],
+OTHER_COMMANDS = [["compute", "llama-3-70b"], ["cost", "llama-3-70b"],
                   ["hardware"], ["openness-score", "llama-3-70b"], ["data", "diff", "2026-01-26", "2026-07-19"]]
 
 
@@ -52,25 +57,30 @@ def test_every_registered_analysis_returns_its_result_with_meta(ds, name):
     res = entry(load_with_bases(None) if name == "spillovers" else ds, **CALLS[name])
     assert isinstance(res, Result) and isinstance(res, entry.result_type)
     m = res.meta
-    assert isinstance(m.n, int) and m.n > 0
-    assert all(isinstance(w, str) and w[:2] in ("19", "20") for w in m.window), m.window
-    assert m.window[0] <= m.window[1]
+    if name in DATA_FREE:
+        assert m.n == 0 and m.window == (None, None)
+    else:
+        assert isinstance(m.n, int) and m.n > 0
+        assert all(isinstance(w, str) and w[:2] in ("19", "20") for w in m.window), m.window
+        assert m.window[0] <= m.window[1]
     assert isinstance(m.interval_kind, str) and len(m.interval_kind) > 5
     # counts have no interval: confidence None and the kind says so
     assert (0 < m.confidence < 1) if m.confidence is not None else m.interval_kind.startswith("none: ")
     d = res.to_dict()
     assert all(k in d for k in META)
     json.dumps(d, allow_nan=False)
-    assert res.caption().startswith(f"n={d['n']}, window ") or res.caption().startswith(f"n={m.n}, window ")
+    assert res.caption().startswith(f"n={m.n}, window ") or (name in DATA_FREE and
+                                                              res.caption().startswith(f"{m.confidence * 100:g}% "))
     assert len(res.to_frame()) >= 1
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_registered_command_json_includes_the_meta(capsys, name):
+    """Each command's --json has the four meta keys (n > 0 for analyses of data)."""
     assert main(COMMANDS[name] + ["--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert all(k in out for k in META), sorted(set(META) - set(out))
-    assert out["n"] > 0 and len(out["window"]) == 2 and out["interval_kind"]
+    assert (out["n"] > 0 or name in DATA_FREE) and len(out["window"]) == 2 and out["interval_kind"]
     assert out["confidence"] is None or 0 < out["confidence"] < 1
 
 

@@ -126,3 +126,17 @@ declare(
         Param("by", "year", "year (default) or base family", choices=("year", "family")),
         SEED,
     ))
+
+declare(
+    "data-needed", func="analysis.metrics.entries:data_needed", result="analysis.metrics.scaling.laws:Allocation",
+    help="parameters, tokens and compute from a scaling law (Chinchilla and its replication)",
+    params=(
+        Param("compute", None, "training compute budget in FLOP, e.g. 1e24", metavar="FLOP"),
+        Param("params", None, "model size in parameters, e.g. 7e10", metavar="N"),
+        Param("target_loss", None, "target loss (nats/token, on the fit's data), e.g. 2.0", metavar="L"),
+        Param("approach", "besiroglu-2024", "scaling law (default besiroglu-2024; hoffmann-1/2 have no loss function)",
+              choices="analysis.metrics.scaling:APPROACHES"),
+        Param("confidence", None, f"interval level for besiroglu-2024 (default {C.DEFAULT_CONFIDENCE})",
+              kind="confidence", metavar="P"),
+        Param("seed", 0, "Monte Carlo seed (default 0)", kind="seed", metavar="S", cli_default="0"),
+    ))

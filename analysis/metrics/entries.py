@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.data import benchmark_hub as bh
+from analysis.errors import UsageError
 from analysis.metrics import competition, scaling
 from analysis.metrics import spillovers as sp
 from analysis.metrics.capabilities import GapResult, frontier_gap
@@ -139,3 +140,23 @@ def spillovers(ds, by: str = "year", seed: int = 0) -> TableResult:
                 "n_bases_matched": int((deriv["base_match"] != "unmatched").sum()), **counts.attrs,
                 "time_to_first_derivative": ttd}
     return TableResult(table=counts, info=info, settings=settings)
+
+
+def data_needed(ds, compute: float | None = None, params: float | None = None, target_loss: float | None = None,
+                approach: str = scaling.DEFAULT_APPROACH, confidence: float | None = None,
+                seed: int = 0) -> scaling.Allocation:
+    """Compute-optimal allocation for a budget (``compute``), compute-optimal data for a size (``params``), the
+    cheapest model reaching a loss (``target_loss``), or the data a size needs to reach it (both); ``ds`` is not
+    used (the scaling laws are published fits). ``confidence`` None: the default level."""
+    kw = {"seed": seed} if confidence is None else {"seed": seed, "confidence": confidence}
+    if compute is not None and (params is not None or target_loss is not None):
+        raise UsageError("give compute alone, params alone, target_loss alone, or target_loss with params")
+    if compute is not None:
+        return scaling.compute_optimal(compute, approach, **kw)
+    if target_loss is not None:
+        if params is not None:
+            return scaling.tokens_for_loss(target_loss, params, approach, **kw)
+        return scaling.compute_optimal_for_loss(target_loss, approach, **kw)
+    if params is not None:
+        return scaling.allocation_for_params(params, approach, **kw)
+    raise UsageError("give one of compute, params or target_loss (optionally with params)")

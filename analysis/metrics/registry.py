@@ -50,12 +50,17 @@ class Param:
     default: Any
     help: str | None
     kind: str | None = None
-    choices: tuple | None = None
+    choices: tuple | str | None = None  # the allowed values, or a "module:NAME" reference to them
     flag: str | None = None
     metavar: str | None = None
     action: str | None = None
     cli_default: Any = _UNSET
     cli_choices: bool = True  # False: the command checks the value itself (with its own message)
+
+    @property
+    def allowed(self) -> tuple | None:
+        """The allowed values (a ``"module:NAME"`` reference is imported when first needed)."""
+        return tuple(resolve(self.choices)) if isinstance(self.choices, str) else self.choices
 
     @property
     def option(self) -> str:
@@ -71,8 +76,10 @@ class Param:
             kw.update(default=list(default) if self.action == "append" and default is not None else default)
             if self.kind is not None:
                 kw["type"] = types[self.kind]
-            for key in ("choices", "metavar", "action"):
-                if getattr(self, key) is not None and (key != "choices" or self.cli_choices):
+            if self.choices is not None and self.cli_choices:
+                kw["choices"] = self.allowed
+            for key in ("metavar", "action"):
+                if getattr(self, key) is not None:
                     kw[key] = getattr(self, key)
         if self.option:
             parser.add_argument(self.option, dest=self.name, **kw)
@@ -129,9 +136,10 @@ class Analysis:
                              f"{', '.join(p.name for p in self.params)}")
         values = {**self.defaults(), **params}
         for p in self.params:
-            if p.choices is not None and values[p.name] not in p.choices and not (
-                    p.action == "append" and set(values[p.name] or ()) <= set(p.choices)):
-                raise UsageError(f"{self.name}: {p.name} must be one of {', '.join(map(str, p.choices))}, got "
+            allowed = p.allowed
+            if allowed is not None and values[p.name] not in allowed and not (
+                    p.action == "append" and set(values[p.name] or ()) <= set(allowed)):
+                raise UsageError(f"{self.name}: {p.name} must be one of {', '.join(map(str, allowed))}, got "
                                  f"{values[p.name]!r}")
         res = self.function(data, **values)
         expected = self.result_type
