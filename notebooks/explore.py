@@ -38,7 +38,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from analysis.data import dataset
-from analysis.metrics import checks, openness, scaling, selection
+from analysis.metrics import analyses, checks, openness, selection
 from analysis.reporting import explore
 from analysis.reporting.figures import ReportOutput, human_table
 
@@ -98,7 +98,7 @@ out.prose(f"The trend is **{out.number('explore-trend-fit', 0, 'growth_per_year'
 # Monte Carlo interval over the fit's uncertainty.
 
 # %%
-alloc = scaling.compute_optimal(budget_flop, "besiroglu-2024", confidence=confidence)
+alloc = analyses.get("data-needed")(ds, compute=budget_flop, approach="besiroglu-2024", confidence=confidence)
 out.table(alloc.to_frame()[["compute_flop", "params", "params_low", "params_high", "tokens", "tokens_low",
                            "tokens_high"]], "explore-data-needed")
 out.prose(f"A budget of {out.number('explore-data-needed', 0, 'compute_flop', '{:.2g}')} FLOP is best spent on "
