@@ -134,8 +134,8 @@ class CostEstimate(Result):
 
     @property
     def meta(self) -> ResultMeta:
-        return meta(1, None, None, "Monte Carlo over the documented assumption ranges (lognormal draws; 5th-95th "
-                    "percentiles)", COST_RANGE_LEVEL)
+        return meta(1, None, None, "hardware and energy: Monte Carlo over the documented assumption ranges "
+                    "(lognormal draws, 5th-95th percentiles); cloud: the documented price range", COST_RANGE_LEVEL)
 
 
 def _power_ratio(spec: HardwareSpec) -> float:
