@@ -89,7 +89,7 @@ windows = [("open", gap_since or None, None, "full window"), ("open", recent_sin
            ("country", gap_since or None, None, "full window")]
 gap_rows, gaps = [], {}
 for by, since, until, label in windows:
-    g = cap.frontier_gap(eci, by, since=since, until=until, n_boot=n_boot, ci_level=confidence)
+    g = cap.frontier_gap(eci, by, since=since, until=until, n_boot=n_boot, confidence=confidence)
     gaps[(by, label)] = g
     gap_rows.append(g.to_frame().assign(window=label))
 gap_table = pd.concat(gap_rows, ignore_index=True)
@@ -99,7 +99,7 @@ fig, ax = running_best_plot(full.frontier, full.window[1], (("closed", CLOSED_CO
                             ylabel="Epoch Capabilities Index (points)", title="Best open and closed models on the ECI")
 out.figure(fig, "eci-frontier-open-closed",
            caption="Running best Epoch Capabilities Index of closed and open-weights models by release date (steps), "
-                   "over every model with an ECI score (dots).",
+                   f"over every model with an ECI score (dots). Average gap: {full.caption()}.",
            alt="Two rising step lines, closed above open, with dots for every model.", table=full.frontier,
            source=HUB_SOURCE)
 out.table(gap_table, "eci-gap-summary")
@@ -166,7 +166,7 @@ out.prose(
 # rough measure of algorithmic progress: it also contains better post-training, data and reasoning at inference.
 
 # %%
-fit = cap.compute_fit(eci, ci_level=confidence)
+fit = cap.compute_fit(eci, confidence=confidence)
 p = fit.points
 fig, ax = new_figure()
 for group, color in (("closed", CLOSED_COLOR), ("open", OPEN_COLOR)):
@@ -180,16 +180,10 @@ ax.set_title("ECI against training compute")
 ax.legend(loc="upper left")
 out.figure(fig, "eci-vs-compute",
            caption="ECI against training compute (log scale) for models with both, with the least-squares line; "
-                   "points above it gain more capability per FLOP.",
+                   f"points above it gain more capability per FLOP. Fit: {fit.caption()}.",
            alt="Scatter rising with compute, open and closed models on both sides of a fitted line.", table=p,
            source=HUB_SOURCE)
-fit_table = pd.DataFrame([{"slope_per_decade": fit.slope, "slope_low": fit.slope_ci[0], "slope_high": fit.slope_ci[1],
-                           "r2": fit.r2, "n": fit.n, "residual_trend_per_year": fit.residual_trend_per_year,
-                           "trend_low": fit.residual_trend_ci[0], "trend_high": fit.residual_trend_ci[1],
-                           "open_offset": fit.open_offset, "open_offset_low": fit.open_offset_ci[0],
-                           "open_offset_high": fit.open_offset_ci[1], "window_start": fit.window[0],
-                           "window_end": fit.window[1], "ci_level": confidence}])
-out.table(fit_table, "eci-compute-fit")
+out.table(fit.to_frame(), "eci-compute-fit")
 out.table(fit.groups, "eci-compute-residuals")
 text = (f"Each tenfold increase in training compute goes with "
         f"**{out.number('eci-compute-fit', 0, 'slope_per_decade', '{:.1f}')} ECI points** ({ci} CI "
@@ -209,7 +203,7 @@ out.prose(text)
 # ## Which benchmarks still separate open and closed models?
 
 # %%
-sat = cap.saturation(hub, ceiling=ceiling, ci_level=confidence).sort_values("best").reset_index(drop=True)
+sat = cap.saturation(hub, ceiling=ceiling, confidence=confidence).sort_values("best").reset_index(drop=True)
 fig, ax = new_figure(figsize=(7, max(4, 0.18 * len(sat))))
 y = np.arange(len(sat))
 ax.scatter(sat["best_closed"], y, color=CLOSED_COLOR, s=18, label="best closed model", zorder=3)
@@ -305,7 +299,7 @@ out.figure(fig, "spillovers-by-year",
            alt="Stacked bars per year, rising to a peak in 2023, mostly open bases.", table=by_year, source=ds.label)
 by_family = sp.spillover_counts(deriv, "family")
 out.table(by_family, "spillovers-by-family")
-ttd = sp.time_to_first_derivative(deriv, level=confidence)
+ttd = sp.time_to_first_derivative(deriv, confidence=confidence)
 out.table(ttd.per_base, "spillovers-time-to-first-derivative")
 tot = pd.DataFrame([{"n_derivatives": int(deriv["derivative"].nunique()), "n_pairs": len(deriv),
                      "n_matched": int((deriv["base_match"] != "unmatched").sum()),

@@ -31,7 +31,7 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import pandas as pd
 
 from analysis.data import dataset
-from analysis.metrics import competition
+from analysis.metrics import analyses, competition
 from analysis.reporting.figures import PALETTE, ReportOutput, mark_partial_year, new_figure, short_label
 
 out = ReportOutput(output_dir)
@@ -42,7 +42,8 @@ models = ds.models
 # ## Concentration per year
 
 # %%
-conc = competition.concentration(models, by="organization", subset=subset, top_k=top_k, confidence=confidence)
+hhi = analyses.get("concentration")(ds, by="organization", subset=subset, top_k=top_k, confidence=confidence)
+conc = hhi.to_frame()
 conc = conc[conc["year"] >= since_year].reset_index(drop=True)
 fig, ax = new_figure()
 ax.plot(conc["year"], conc["hhi"], marker="o", color=PALETTE["blue"], label="HHI of the year's releases")

@@ -292,7 +292,7 @@ ax.set_title(f"Frontier compute growth of {dtab.iloc[-1]['slope_oom_per_year']:.
 out.figure(fig, "compute-growth-decomposition",
            caption=f"Log-growth rates of cluster size, training duration, per-chip dense peak and implied utilization "
                    f"of frontier runs since {since} (n = {dec.n}); they add up to the growth of training compute. "
-                   f"Bars: {confidence:.0%} confidence intervals.",
+                   f"Bars: {confidence:.0%} confidence intervals ({dec.caption()}).",
            alt="Horizontal bar chart of four growth rates, the largest for cluster size, with error bars.",
            table=dtab, source=runs.label)
 

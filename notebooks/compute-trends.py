@@ -56,7 +56,7 @@ common = dict(until=until or None, confidence=confidence, method=method, n_boot=
 fit_notable = trends.subset_trend(models, "training_compute_flop", "notable", since=since, **common)
 fit_frontier = trends.subset_trend(models, "training_compute_flop", "frontier", top_k=top_k, since=frontier_since,
                                    **common)
-fits = pd.DataFrame([fit_notable.to_row(), fit_frontier.to_row()])
+fits = pd.concat([fit_notable.to_frame(), fit_frontier.to_frame()], ignore_index=True)
 out.table(fits, "compute-trend-fits")
 
 # %% [markdown]
@@ -91,7 +91,8 @@ table = pd.concat([
 ], ignore_index=True)
 out.figure(fig, "compute-trend-notable",
            caption=f"Training compute of notable models since {since} with log-linear trends for all notable models "
-                   f"and for frontier models (top-{top_k} at release) since {frontier_since}.",
+                   f"and for frontier models (top-{top_k} at release) since {frontier_since}. Notable trend: "
+                   f"{fit_notable.caption()}. Frontier trend: {fit_frontier.caption()}.",
            alt="Scatter plot of training compute against release date on a log scale, with two fitted trend "
                "lines.",
            table=table, source=ds.label)
@@ -196,7 +197,7 @@ try:
     brk = trends.estimate_break(models, "training_compute_flop", since=since, until=until or None, n_boot=200,
                                 confidence=confidence)
     b = brk.to_dict()
-    out.table(pd.DataFrame([{k: v for k, v in b.items() if not isinstance(v, list)}]), "compute-break-estimate")
+    out.table(brk.to_frame(), "compute-break-estimate")
     out.prose(
         f"Era slopes differ with p = {out.number('compute-eras', 0, 'slopes_equal_p_value', '{:.2g}')} (Wald test, "
         f"HC3). Estimated from the data alone, the best break date is {b['break_date']} ({confidence:.0%} bootstrap "

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import dataset
-from analysis.metrics import scaling
+from analysis.metrics import analyses, scaling
 from analysis.reporting.figures import (
     PALETTE,
     ReportOutput,
@@ -176,7 +176,7 @@ out.prose(
 
 # %%
 walls = {sub: scaling.data_wall(models, subset=sub, confidence=confidence) for sub in ("notable", "frontier")}
-wall_table = scaling.data_wall_table(models, ("notable", "frontier"), confidence=confidence)
+wall_table = analyses.get("data-wall")(ds, subsets=("notable", "frontier"), confidence=confidence).to_frame()
 out.table(wall_table, "data-wall-projection")
 wall = walls[wall_subset]
 frame = pd.concat([scaling.data_wall_frame(w).assign(subset=sub) for sub, w in walls.items()], ignore_index=True)
@@ -196,7 +196,8 @@ out.figure(fig, "data-wall",
            caption=f"Trends of training-set sizes of notable (n = {walls['notable'].n}) and frontier "
                    f"(n = {walls['frontier'].n}) language models since {wall.start:%Y-%m-%d}, with "
                    f"{confidence:.0%} intervals, against the estimated stock of public human-generated text "
-                   "(Villalobos et al. 2024) and its interval.",
+                   "(Villalobos et al. 2024) and its interval. Crossing year, notable: "
+                   f"{walls['notable'].caption()}; frontier: {walls['frontier'].caption()}.",
            alt="Two trend lines of training-set size in tokens against year, one per subset, each with a shaded interval, "
                "and a flat shaded band for the stock of public text.", table=frame,
            source=f"{ds.label}; Villalobos et al. 2024")

@@ -38,7 +38,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from analysis.data import dataset
-from analysis.metrics import checks, openness, scaling, selection
+from analysis.metrics import analyses, checks, openness, selection
 from analysis.reporting import explore
 from analysis.reporting.figures import ReportOutput, human_table
 
@@ -81,10 +81,10 @@ display(HTML(human_table(big.head(10), {"name": "Model", "organization": "Organi
 
 # %%
 view = explore.trend_view(models, metric, subset, since=since, top_k=top_k, confidence=confidence)
-out.table(pd.DataFrame([view.fit.to_row()]), "explore-trend-fit")
+out.table(view.fit.to_frame(), "explore-trend-fit")
 out.figure(view.figure, "explore-trend",
            caption=f"{view.title}: log-linear trend with its {confidence:.0%} confidence band "
-                   f"({subset} = {selection.describe_subset(subset, None, top_k)}).",
+                   f"({subset} = {selection.describe_subset(subset, None, top_k)}); {view.fit.caption()}.",
            alt="Scatter of the chosen models on a log scale against release date with a fitted trend line.",
            table=view.table, source=ds.label)
 out.prose(f"The trend is **{out.number('explore-trend-fit', 0, 'growth_per_year', '{:.2g}')}x per year** "
@@ -98,11 +98,9 @@ out.prose(f"The trend is **{out.number('explore-trend-fit', 0, 'growth_per_year'
 # Monte Carlo interval over the fit's uncertainty.
 
 # %%
-alloc = scaling.compute_optimal(budget_flop, "besiroglu-2024", confidence=confidence)
-a = alloc.to_dict()
-out.table(pd.DataFrame([{"compute_flop": a["compute_flop"], "params": a["params"], "params_low": a["params_ci"][0],
-                         "params_high": a["params_ci"][1], "tokens": a["tokens"], "tokens_low": a["tokens_ci"][0],
-                         "tokens_high": a["tokens_ci"][1]}]), "explore-data-needed")
+alloc = analyses.get("data-needed")(ds, compute=budget_flop, approach="besiroglu-2024", confidence=confidence)
+out.table(alloc.to_frame()[["compute_flop", "params", "params_low", "params_high", "tokens", "tokens_low",
+                           "tokens_high"]], "explore-data-needed")
 out.prose(f"A budget of {out.number('explore-data-needed', 0, 'compute_flop', '{:.2g}')} FLOP is best spent on "
           f"{out.number('explore-data-needed', 0, 'params', '{:.2g}')} parameters ({confidence:.0%} CI "
           f"{out.number('explore-data-needed', 0, 'params_low', '{:.2g}')}–"

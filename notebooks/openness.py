@@ -132,19 +132,13 @@ if lag is not None:
     out.figure(fig, f"open-closed-frontier-{benchmark}",
                caption=f"Best closed and best open-weights {benchmark.upper()} scores over time "
                        f"({lag.setting} only; dated by {lag.date_basis}); arrows show how long open models took to match "
-                       "each new closed record.",
+                       f"each new closed record. Median lag: {lag.caption()}.",
                alt="Two rising step lines, closed above and open catching up, with horizontal arrows for lags.",
                table=curves, source=ds.label)
-    lag_rows.append({"metric": f"{benchmark} score", "setting": lag.setting, "median_lag_months": lag.median_lag_months,
-                     "lag_low": lag.lag_months_ci[0], "lag_high": lag.lag_months_ci[1], "n": lag.n,
-                     "n_open_models": lag.n_clusters, "n_censored": lag.n_censored,
-                     "km_median_lag_months": lag.km_median_lag_months, "confidence": confidence})
+    lag_rows.append(lag.to_frame())
 clag = openness.compute_lag(models, top_k=top_k, confidence=confidence)
-lag_rows.append({"metric": "training compute", "setting": None, "median_lag_months": clag.median_lag_months,
-                 "lag_low": clag.lag_months_ci[0], "lag_high": clag.lag_months_ci[1], "n": clag.n,
-                 "n_open_models": clag.n_clusters, "n_censored": clag.n_censored,
-                 "km_median_lag_months": clag.km_median_lag_months, "confidence": confidence})
-lags = pd.DataFrame(lag_rows)
+lag_rows.append(clag.to_frame())
+lags = pd.concat(lag_rows, ignore_index=True)
 out.table(lags, "open-closed-lag-summary")
 crossings = pd.concat([(lag.crossings.assign(metric=benchmark) if lag is not None else None),
                        clag.crossings.assign(metric="compute")], ignore_index=True)
@@ -180,7 +174,7 @@ out.prose(text)
 from analysis.data import benchmark_hub
 from analysis.metrics import capabilities  # noqa: E402
 
-headline = capabilities.eci_headline(benchmark_hub.load_hub(benchmarks=["eci"]), ci_level=confidence)
+headline = capabilities.eci_headline(benchmark_hub.load_hub(benchmarks=["eci"]), confidence=confidence)
 if lag is not None:
     headline = pd.concat([headline, lags.iloc[[0]].assign(metric=benchmark.upper(), source=ds.label)],
                          ignore_index=True)

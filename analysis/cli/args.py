@@ -46,28 +46,11 @@ def add_json_option(p: argparse.ArgumentParser) -> None:
 
 
 def _clean(obj: Any) -> Any:
-    """Make a result JSON-safe: NaN/inf -> null, numpy scalars -> Python, dates -> ISO strings."""
-    import numpy as np
-    import pandas as pd
+    """Make a result JSON-safe: NaN/inf -> null, numpy scalars -> Python, dates -> ISO strings (one rule for every
+    command and every result: :func:`analysis.metrics.result.json_value`)."""
+    from analysis.metrics.result import json_value  # imports pandas: only when JSON is printed, not for --help
 
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (np.floating, float)):
-        f = float(obj)
-        return None if math.isnan(f) or math.isinf(f) else f
-    if isinstance(obj, (np.bool_,)):
-        return bool(obj)
-    if obj is pd.NA or obj is pd.NaT:
-        return None
-    if isinstance(obj, (pd.Timestamp,)):
-        return obj.strftime("%Y-%m-%d")
-    if hasattr(obj, "isoformat"):
-        return obj.isoformat()
-    return obj
+    return json_value(obj)
 
 
 def print_json(obj: Any) -> None:
@@ -206,3 +189,17 @@ def positive_number_option(text: str | None, option: str, *, fraction: bool = Fa
     if minimum is not None and v < minimum:
         raise UsageError(f"{option} must be at least {minimum:g}, got {text!r}")
     return v
+
+
+# --- options declared by the analyses (analysis/metrics/analyses.py) --------------------------------------------
+
+ARG_TYPES = {"seed": seed_type, "bootstrap": bootstrap_type, "confidence": confidence_type,
+             "positive_int": positive_int_type, "positive_float": positive_float_type, "float": float, "int": int}
+
+
+def add_analysis_options(p: argparse.ArgumentParser, name: str, *names: str) -> None:
+    """Add the options an analysis declares (all, or ``names`` in that order) to a command's parser."""
+    from analysis.metrics.analyses import get  # declarations only: loads no pandas
+
+    get(name).add_arguments(p, ARG_TYPES, names or None)
+

@@ -47,6 +47,7 @@ from analysis.constants import DAYS_PER_MONTH
 from analysis.data.benchmark_hub import HUB_VINTAGE, default_setting, lag_entries, per_model
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness import open_closed_lag
+from analysis.metrics.result import Result, ResultMeta, meta
 
 US, CHINA = "United States of America", "China"
 # The plain percentile bootstrap over models undercovers for frontiers (running maxima: the bootstrap is known to
@@ -114,8 +115,10 @@ def _gaps(ld, lv, fd, fv, grid) -> tuple[float, float]:
 
 
 @dataclass(frozen=True)
-class GapResult:
+class GapResult(Result):
     """Average gap between two groups' frontiers over a window, in index points and in months, with intervals."""
+
+    json_skip = frozenset({"n_leader", "n_follower"})
 
     by: str
     leader: str
@@ -134,13 +137,14 @@ class GapResult:
     frontier: pd.DataFrame = field(repr=False)  # date, group, value, model: one row per record
     notes: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict:
-        return {"by": self.by, "leader": self.leader, "follower": self.follower, "gap_points": self.gap_points,
-                "gap_points_ci": list(self.gap_points_ci), "gap_months": self.gap_months,
-                "gap_months_ci": list(self.gap_months_ci), "ci_level": self.ci_level,
-                f"n_{self.leader.lower()}": self.n_leader, f"n_{self.follower.lower()}": self.n_follower,
-                "n_excluded": self.n_excluded, "window": [self.window[0], self.window[1]], "n_boot": self.n_boot,
-                "seed": self.seed, "frontier": self.frontier.to_dict(orient="records"), "notes": list(self.notes)}
+    def json_extra(self) -> dict:
+        return {f"n_{self.leader.lower()}": self.n_leader, f"n_{self.follower.lower()}": self.n_follower}
+
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(self.n_leader + self.n_follower, self.window[0], self.window[1],
+                    f"bootstrap percentile over models within each group, {self.n_boot} resamples, read at the "
+                    "calibrated level 1 - (1 - confidence) / 3", self.ci_level)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{"by": self.by, "leader": self.leader, "follower": self.follower,
@@ -153,13 +157,18 @@ class GapResult:
 
 
 def frontier_gap(models: pd.DataFrame, by: str = "open", value: str = "score", since=None, until=None,
-                 n_boot: int = 1000, seed: int = 0, ci_level: float = 0.90) -> GapResult:
+                 n_boot: int = 1000, seed: int = 0, ci_level: float = 0.90,
+                 confidence: float | None = None) -> GapResult:
     """Average frontier gap between the two groups of ``by`` (module docstring).
+
+    ``confidence`` is the level's one name across the toolkit; ``ci_level`` its older name here (used when
+    ``confidence`` is not given).
 
     ``models``: one row per model with release_date, ``value`` (the ECI score) and open / country columns (as from
     :func:`analysis.data.benchmark_hub.per_model`). ``since``/``until`` bound the averaging window (models released
     before ``since`` still set the frontier level at its start).
     """
+    ci_level = ci_level if confidence is None else confidence
     if not 0 < ci_level < 1:
         raise UsageError(f"ci_level must be between 0 and 1, got {ci_level}")
     if n_boot < 1:
@@ -222,8 +231,12 @@ def frontier_gap(models: pd.DataFrame, by: str = "open", value: str = "score", s
 # --- capability vs compute ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class ComputeFit:
+class ComputeFit(Result):
     """ECI = intercept + slope * log10(compute); residual means by group and the residual trend over time."""
+
+    json_skip = frozenset({"points"})
+    json_rename = {"slope": "slope_per_decade", "slope_ci": "slope_per_decade_ci",
+                   "residual_trend_ci": "residual_trend_per_year_ci"}
 
     slope: float
     slope_ci: tuple[float, float]
@@ -239,13 +252,19 @@ class ComputeFit:
     points: pd.DataFrame = field(repr=False)  # model, release_date, open, log10_compute, eci, fitted, residual
     groups: pd.DataFrame = field(repr=False)  # group, n, mean_residual, share_above (descriptive)
 
-    def to_dict(self) -> dict:
-        return {"slope_per_decade": self.slope, "slope_per_decade_ci": list(self.slope_ci),
-                "intercept": self.intercept, "r2": self.r2, "n": self.n, "ci_level": self.ci_level,
-                "residual_trend_per_year": self.residual_trend_per_year,
-                "residual_trend_per_year_ci": list(self.residual_trend_ci),
-                "window": [self.window[0], self.window[1]], "open_offset": self.open_offset,
-                "open_offset_ci": list(self.open_offset_ci), "groups": self.groups.to_dict(orient="records")}
+    def to_frame(self) -> pd.DataFrame:
+        """One row: slope, residual trend and open offset, each with its interval (``_low``/``_high``)."""
+        return pd.DataFrame([{"slope_per_decade": self.slope, "slope_low": self.slope_ci[0],
+                              "slope_high": self.slope_ci[1], "r2": self.r2, "n": self.n,
+                              "residual_trend_per_year": self.residual_trend_per_year,
+                              "trend_low": self.residual_trend_ci[0], "trend_high": self.residual_trend_ci[1],
+                              "open_offset": self.open_offset, "open_offset_low": self.open_offset_ci[0],
+                              "open_offset_high": self.open_offset_ci[1], "window_start": self.window[0],
+                              "window_end": self.window[1], "ci_level": self.ci_level}])
+
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(self.n, self.window[0], self.window[1], "OLS t", self.ci_level)
 
 
 def _ols(x: np.ndarray, y: np.ndarray, level: float):
@@ -269,8 +288,11 @@ def _offset(x: np.ndarray, t: np.ndarray, d: np.ndarray, y: np.ndarray, level: f
     return float(beta[3]), (float(beta[3] - h), float(beta[3] + h))
 
 
-def compute_fit(models: pd.DataFrame, value: str = "score", ci_level: float = 0.90) -> ComputeFit:
-    """Fit ECI against log10(training compute) over models with both (see module docstring)."""
+def compute_fit(models: pd.DataFrame, value: str = "score", ci_level: float = 0.90,
+                confidence: float | None = None) -> ComputeFit:
+    """Fit ECI against log10(training compute) over models with both (see module docstring); ``confidence`` is the
+    level (``ci_level`` its older name, used when ``confidence`` is not given)."""
+    ci_level = ci_level if confidence is None else confidence
     for c in ("model", "release_date", value, "training_compute_flop", "open"):
         if c not in models.columns:
             raise AnalysisError(f"compute_fit needs a {c!r} column")
@@ -350,14 +372,17 @@ def _years_to(records: pd.DataFrame, level: float, first: pd.Timestamp) -> float
 
 
 def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0, ci_level: float = 0.90,
-               min_models: int = 5) -> pd.DataFrame:
+               min_models: int = 5, confidence: float | None = None) -> pd.DataFrame:
     """One row per percent-scored benchmark (default setting; see :data:`analysis.data.benchmark_hub.DEFAULT_SETTINGS`).
+
+    ``confidence`` is the level of the rate intervals (``ci_level`` its older name, used when it is not given).
 
     Columns: benchmark, setting, n_models, first_date, last_date, best, best_model, best_date, years_to_80pct,
     years_to_90pct (from the first result to 80%/90% of the best score observed), best_open, best_closed,
     open_closed_gap (points), saturated (best >= ceiling), rate_per_year, rate_low, rate_high, n_records_rate,
     years_left, years_left_low, years_left_high (to ``ceiling`` at the current rate; 0 when saturated).
     """
+    ci_level = ci_level if confidence is None else confidence
     rows = []
     for bench in sorted(hub.loc[hub["score_percent"].notna(), "benchmark"].unique()):
         m = per_model(hub, bench, "default")
@@ -389,13 +414,16 @@ def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0
 
 # --- headline row for the openness report ------------------------------------------------------------------------
 
-def eci_headline(hub: pd.DataFrame, ci_level: float = 0.90, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
-    """One row: the open–closed gap on the ECI in the columns of the openness report's lag summary.
+def eci_headline(hub: pd.DataFrame, ci_level: float = 0.90, n_boot: int = 1000, seed: int = 0,
+                 confidence: float | None = None) -> pd.DataFrame:
+    """One row: the open–closed gap on the ECI in the columns of the openness report's lag summary (``confidence``:
+    the level; ``ci_level`` its older name, used when it is not given).
 
     Columns: metric, source, median_lag_months, lag_low, lag_high, n, n_censored (crossing-based lag, the same
     function as for MMLU), gap_points, gap_points_low, gap_points_high, gap_months, gap_months_low,
     gap_months_high, n_closed, n_open (frontier gap averaged over the window), confidence.
     """
+    ci_level = ci_level if confidence is None else confidence
     lag = open_closed_lag(lag_entries(hub, "eci"), benchmark="eci", ci_level=ci_level, seed=seed)
     gap = frontier_gap(per_model(hub, "eci", None), "open", n_boot=n_boot, seed=seed, ci_level=ci_level)
     return pd.DataFrame([{

@@ -69,6 +69,10 @@ HHI_GRID = 41  # points on the path of candidate distributions inverted by the H
 HHI_NORMAL_MIN_MODELS = 500
 HHI_GRID_NORMAL = 2001
 HHI_BISECT = 6  # bisection steps refining each simulated bound between two grid points (1/64 of a grid step)
+# How the HHI interval is made, for captions and --json (``n_boot`` filled in by the caller)
+HHI_INTERVAL_KIND = ("inverted parametric-bootstrap test of the bias-corrected HHI ({n_boot} multinomial simulations "
+                     f"per candidate; normal law of the U-statistic from {HHI_NORMAL_MIN_MODELS} models a year; none "
+                     f"for a year with fewer than {HHI_MIN_MODELS} models or {HHI_MIN_MODELS_PER_GROUP:g} per group)")
 
 SUBSETS = ("notable", "frontier")
 SHARE_KEYS = {"organization": "organization", "org": "organization", "country": "country"}

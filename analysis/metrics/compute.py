@@ -30,6 +30,7 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics.result import Result, ResultMeta, meta
 from analysis.metrics.selection import check_positive
 from analysis.metrics.utilization import prior_for
 
@@ -171,8 +172,13 @@ def peak_flop_per_s(hardware: pd.DataFrame, hardware_id: str, precision: str = "
 # --- one model -------------------------------------------------------------------------------------------------
 
 
+COMPUTE_RANGE_KIND = "range over the utilization prior (the reported MFUs of the hardware generation)"
+
+
 @dataclass(frozen=True)
-class ComputeEstimate:
+class ComputeEstimate(Result):
+    """One way of estimating a model's training compute; ``flop_range`` spans the utilization prior's range."""
+
     method: str  # 6ND | hardware | gpu-hours
     flop: float
     formula: str
@@ -183,18 +189,24 @@ class ComputeEstimate:
     utilization_high: float | None = None
     utilization_source: str | None = None  # 'given', 'reported MFU' or the generation prior used
 
-    def to_dict(self) -> dict:
-        return {"method": self.method, "flop": self.flop, "formula": self.formula,
-                "flop_range": None if self.flop_low is None else [self.flop_low, self.flop_high],
-                "utilization": self.utilization,
+    json_skip = frozenset({"flop_low", "flop_high", "utilization_low", "utilization_high"})
+
+    def json_extra(self) -> dict:
+        return {"flop_range": None if self.flop_low is None else [self.flop_low, self.flop_high],
                 "utilization_ci": None if self.utilization_low is None else [self.utilization_low,
-                                                                              self.utilization_high],
-                "utilization_source": self.utilization_source}
+                                                                              self.utilization_high]}
+
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(1, None, None, COMPUTE_RANGE_KIND if self.flop_low is not None else "none: a single estimate",
+                    None)
 
 
 @dataclass(frozen=True)
-class ModelCompute:
+class ModelCompute(Result):
     """Every compute figure we can derive for one model, with the inputs and assumptions behind each."""
+
+    json_rename = {"hardware_id": "hardware"}
 
     model_id: str
     name: str
@@ -222,17 +234,10 @@ class ModelCompute:
     def estimate(self, method: str) -> ComputeEstimate | None:
         return next((e for e in self.estimates if e.method == method), None)
 
-    def to_dict(self) -> dict:
-        return {
-            "model_id": self.model_id, "name": self.name, "recorded_flop": self.recorded_flop,
-            "recorded_method": self.recorded_method, "estimates": [e.to_dict() for e in self.estimates],
-            "hardware": self.hardware_id, "precision": self.precision, "peak_flop_per_s": self.peak_flop_per_s,
-            "gpu_hours": self.gpu_hours, "gpu_hours_source": self.gpu_hours_source, "implied_mfu": self.implied_mfu,
-            "implied_mfu_flop_method": self.implied_mfu_flop_method, "reference_mfu": self.reference_mfu,
-            "price_per_gpu_hour": self.price_per_gpu_hour, "price_source": self.price_source,
-            "cost_usd": self.cost_usd, "cost_range_usd": None if self.cost_range_usd is None else
-            list(self.cost_range_usd), "power_w": self.power_w, "pue": self.pue, "energy_mwh": self.energy_mwh,
-            "it_energy_mwh": self.it_energy_mwh, "notes": list(self.notes)}
+    @property
+    def meta(self) -> ResultMeta:
+        ranged = any(e.flop_low is not None for e in self.estimates) or self.cost_range_usd is not None
+        return meta(1, None, None, COMPUTE_RANGE_KIND if ranged else "none: single estimates", None)
 
 
 def _cell(row: pd.Series, col: str) -> float | None:

@@ -55,6 +55,7 @@ from analysis.metrics.accelerators import (  # noqa: F401  (re-exported: callers
     type_group,
 )
 from analysis.metrics.frontier import as_dates, as_numbers
+from analysis.metrics.result import Result, ResultMeta, meta
 from analysis.metrics.selection import select_subset
 
 # Model-side run metrics (trend CLI names live in analysis.metrics.trends.METRICS).
@@ -206,8 +207,11 @@ def run_factors(models: pd.DataFrame, catalog: HardwareCatalog) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class Decomposition:
+class Decomposition(Result):
     """Compute growth split into log-growth rates of its four factors (they add up to the total)."""
+
+    json_skip = frozenset({"start", "end", "table", "runs"})
+    json_rename = {"n_implausible": "n_implausible_utilization"}
 
     subset: str
     n: int
@@ -223,17 +227,19 @@ class Decomposition:
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 
-    def to_dict(self) -> dict:
+    def json_extra(self) -> dict:
         parts = []
         for r in self.table.itertuples():
             parts.append({"part": r.part, "column": r.column, "slope_oom_per_year": r.slope_oom_per_year,
                           "slope_oom_per_year_ci": [r.slope_low, r.slope_high], "growth_per_year": r.growth_per_year,
                           "growth_per_year_ci": [r.growth_low, r.growth_high], "share": r.share,
                           "share_ci": [r.share_low, r.share_high]})
-        return {"subset": self.subset, "n": self.n, "window": [self.start.strftime("%Y-%m-%d"),
-                                                                 self.end.strftime("%Y-%m-%d")],
-                "confidence": self.confidence, "n_boot": self.n_boot, "seed": self.seed,
-                "n_implausible_utilization": self.n_implausible, "parts": parts}
+        return {"parts": parts}
+
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(self.n, self.start, self.end, f"paired bootstrap of runs, {self.n_boot} resamples "
+                    "(percentile, small-sample widened)", self.confidence)
 
 
 def _slopes(x: np.ndarray, Y: np.ndarray) -> np.ndarray:

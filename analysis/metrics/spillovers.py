@@ -32,6 +32,7 @@ from analysis.constants import DAYS_PER_MONTH, DEFAULT_CONFIDENCE
 from analysis.data.overlay import representative  # overlay additions are not part of the representative set
 from analysis.data.tables import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics.result import Result, ResultMeta, meta
 
 # Documented spelling variants of base names (normalised base -> normalised notable model name), each the same
 # model under another spelling. On the 2026-07-19 notable export no base needs one: every base left unmatched
@@ -169,8 +170,10 @@ def wilson(k: np.ndarray, n: np.ndarray, level: float = DEFAULT_CONFIDENCE) -> t
     return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
 
 
-def spillover_counts(deriv: pd.DataFrame, by: str = "year", level: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
-    """Counts of notable derivatives per year or per base family.
+def spillover_counts(deriv: pd.DataFrame, by: str = "year", level: float = DEFAULT_CONFIDENCE,
+                     confidence: float | None = None) -> pd.DataFrame:
+    """Counts of notable derivatives per year or per base family (``confidence``: the Wilson level; ``level`` its
+    older name, used when it is not given).
 
     ``by='year'``: one row per year; a derivative counts once: open base if any of its bases is open, closed if
     all are known closed, else unknown. ``by='family'``: one row per base family over (derivative, base) pairs.
@@ -178,6 +181,7 @@ def spillover_counts(deriv: pd.DataFrame, by: str = "year", level: float = DEFAU
     from outside the base's developer), n_outside_known, share_outside (of n_outside_known), share_outside_low,
     share_outside_high (Wilson ``level``).
     """
+    level = level if confidence is None else confidence
     if by not in ("year", "family"):
         raise UsageError(f"unknown --by {by!r}; use year or family")
     if by == "year":
@@ -225,8 +229,11 @@ def _outside_of_open(outside: pd.Series, base_open: pd.Series):
 
 
 @dataclass(frozen=True)
-class TimeToDerivative:
+class TimeToDerivative(Result):
     """Months from a base's release to its first notable derivative: per base and the median with its interval."""
+
+    json_rename = {"level": "ci_level", "per_base": "bases"}
+    frame_field = "per_base"
 
     per_base: pd.DataFrame  # base_model, base_family, base_open, base_date, first_derivative, first_date, months
     median_months: float
@@ -236,10 +243,11 @@ class TimeToDerivative:
     n_boot: int
     seed: int
 
-    def to_dict(self) -> dict:
-        return {"median_months": self.median_months, "median_months_ci": list(self.median_months_ci), "n": self.n,
-                "ci_level": self.level, "n_boot": self.n_boot, "seed": self.seed,
-                "bases": self.per_base.to_dict(orient="records")}
+    @property
+    def meta(self) -> ResultMeta:
+        dates = self.per_base["base_date"] if "base_date" in self.per_base.columns else pd.Series([], dtype=object)
+        return meta(self.n, dates.min() if len(dates) else None, dates.max() if len(dates) else None,
+                    f"bootstrap percentile of the median, {self.n_boot} resamples of base models", self.level)
 
 
 def median_ci(x: np.ndarray, level: float = 0.90, n_boot: int = 2000, seed: int = 0) -> tuple[float, float]:
@@ -253,12 +261,14 @@ def median_ci(x: np.ndarray, level: float = 0.90, n_boot: int = 2000, seed: int 
 
 
 def time_to_first_derivative(deriv: pd.DataFrame, open_only: bool = True, level: float = 0.90,
-                             n_boot: int = 2000, seed: int = 0) -> TimeToDerivative:
-    """Per matched base with a date (open bases only by default): months to its first notable derivative.
+                             n_boot: int = 2000, seed: int = 0, confidence: float | None = None) -> TimeToDerivative:
+    """Per matched base with a date (open bases only by default): months to its first notable derivative
+    (``confidence``: the interval's level; ``level`` its older name, used when it is not given).
 
     Derivatives released before their base (preview fine-tunes, date conventions) give negative months and are
     kept. The median has a percentile bootstrap interval over bases.
     """
+    level = level if confidence is None else confidence
     d = deriv[deriv["base_model"].notna() & deriv["base_date"].notna() & deriv["derivative_date"].notna()]
     if open_only:
         d = d[d["base_open"] == True]  # noqa: E712

@@ -34,6 +34,7 @@ from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import trends
 from analysis.metrics.accelerators import HardwareCatalog, HardwareSpec
 from analysis.metrics.compute import find_model
+from analysis.metrics.result import Result, ResultMeta, meta
 from analysis.metrics.selection import select_subset
 
 HOURS_PER_YEAR = 24 * C.DAYS_PER_YEAR
@@ -64,9 +65,21 @@ def _positive(value: object, what: str, *, allow_none: bool = False) -> float | 
     return v
 
 
+COST_RANGE_LEVEL = 0.90  # the ranges are 5th-95th percentiles of the Monte Carlo draws
+
+
 @dataclass(frozen=True)
-class CostEstimate:
+class CostEstimate(Result):
     """Cost of one run: central values (2023 USD) and 90% ranges over the documented assumptions."""
+
+    json_skip = frozenset({"assumptions"})
+    json_rename = {"label": "run", "price_2023_usd": "price_per_chip_2023_usd",
+                   "cluster_cost_usd": "cluster_cost_2023_usd", "amortized_hardware_usd": "amortized_hardware_2023_usd",
+                   "amortized_hardware_range": "amortized_hardware_2023_usd_ci", "energy_usd": "energy_2023_usd",
+                   "energy_range": "energy_2023_usd_ci", "amortized_total_usd": "amortized_total_2023_usd",
+                   "amortized_total_range": "amortized_total_2023_usd_ci",
+                   "cloud_price_per_chip_hour": "cloud_price_per_chip_hour_usd", "cloud_range": "cloud_usd_ci"}
+    json_derived = ("ratio_to_epoch",)
 
     label: str
     hardware: str
@@ -115,26 +128,14 @@ class CostEstimate:
                          "usd_high_millions": hi / 1e6})
         return pd.DataFrame(rows)
 
-    def to_dict(self) -> dict:
-        def rng(r):
-            return None if r is None else [float(r[0]), float(r[1])]
-        return {
-            "run": self.label, "hardware": self.hardware, "chips": self.chips, "hours": self.hours,
-            "chip_hours": self.chip_hours, "utilization": self.utilization, "flop": self.flop,
-            "peak_flop_per_s": self.peak_flop_per_s, "price_per_chip_2023_usd": self.price_2023_usd,
-            "cluster_cost_2023_usd": self.cluster_cost_usd,
-            "amortized_hardware_2023_usd": self.amortized_hardware_usd,
-            "amortized_hardware_2023_usd_ci": rng(self.amortized_hardware_range),
-            "power_w": self.power_w, "energy_mwh": self.energy_mwh, "energy_2023_usd": self.energy_usd,
-            "energy_2023_usd_ci": rng(self.energy_range), "amortized_total_2023_usd": self.amortized_total_usd,
-            "amortized_total_2023_usd_ci": rng(self.amortized_total_range),
-            "cloud_price_per_chip_hour_usd": self.cloud_price_per_chip_hour, "cloud_usd": self.cloud_usd,
-            "cloud_usd_ci": rng(self.cloud_range), "epoch_cost_2023_usd": self.epoch_cost_2023_usd,
-            "ratio_to_epoch": self.ratio_to_epoch, "epoch_power_draw_w": self.epoch_power_draw_w,
-            "range_level": 0.90,
-            "assumptions": [{"name": n, "value": v, "range": rng(r), "source": s} for n, v, r, s in self.assumptions],
-            "notes": list(self.notes), "sources": self.sources,
-        }
+    def json_extra(self) -> dict:
+        return {"range_level": COST_RANGE_LEVEL,
+                "assumptions": [{"name": n, "value": v, "range": r, "source": s} for n, v, r, s in self.assumptions]}
+
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(1, None, None, "hardware and energy: Monte Carlo over the documented assumption ranges "
+                    "(lognormal draws, 5th-95th percentiles); cloud: the documented price range", COST_RANGE_LEVEL)
 
 
 def _power_ratio(spec: HardwareSpec) -> float:

@@ -29,6 +29,7 @@ import pandas as pd
 from analysis import constants as C
 from analysis.data import upstream
 from analysis.errors import AnalysisError
+from analysis.metrics.result import Result, ResultMeta, meta
 
 HARDWARE_COLUMN = "Training hardware"
 MFU_COLUMN = "Hardware utilization (MFU)"
@@ -52,8 +53,12 @@ def generation(hardware: object) -> str | None:
 
 
 @dataclass(frozen=True)
-class MfuPrior:
+class MfuPrior(Result):
     """Utilization prior of one hardware generation: median and range of the reported MFUs."""
+
+    json_skip = frozenset({"low", "high"})
+    json_rename = {"median": "mfu"}
+    json_derived = ("mfu_ci",)
 
     generation: str
     median: float
@@ -72,9 +77,14 @@ class MfuPrior:
         return (f"{self.generation} prior: median of {self.n} reported MFUs {self.median:.2f} "
                 f"(range {self.low:.2f}-{self.high:.2f}, ~{self.coverage:.0%} prediction coverage; {self.source})")
 
-    def to_dict(self) -> dict:
-        return {"generation": self.generation, "mfu": self.median, "mfu_ci": [self.low, self.high], "n": self.n,
-                "coverage": self.coverage, "source": self.source, "models": list(self.models)}
+    @property
+    def mfu_ci(self) -> tuple[float, float]:
+        return self.ci
+
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(self.n, None, None, f"range of the {self.n} reported MFUs (one more run falls in it with "
+                    "probability (n-1)/(n+1))", self.coverage)
 
 
 def reported_mfus(epoch: pd.DataFrame) -> pd.DataFrame:

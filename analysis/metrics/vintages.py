@@ -42,6 +42,7 @@ from analysis.data.safeio import sha256_file
 from analysis.data.tables import display_path, read_raw
 from analysis.errors import AnalysisError, AtlasError, UsageError
 from analysis.metrics.openness import open_share
+from analysis.metrics.result import Result, ResultMeta, json_value, meta
 from analysis.metrics.trends import subset_trend
 
 NOTABLE = "notable_ai_models"
@@ -322,7 +323,7 @@ def _side_by_side(a: pd.DataFrame, b: pd.DataFrame, on: str) -> pd.DataFrame:
 # --- the diff --------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class VintageDiff:
+class VintageDiff(Result):
     """Everything :func:`diff` finds; ``to_dict()`` is the ``--json`` output."""
 
     old: Export
@@ -346,25 +347,25 @@ class VintageDiff:
 
     def to_dict(self) -> dict:
         def recs(df: pd.DataFrame) -> list[dict]:
-            return [{k: _json(v) for k, v in r.items()} for r in df.to_dict("records")]
+            return [{k: json_value(v) for k, v in r.items()} for r in df.to_dict("records")]
 
         fits = []
         for r in self.fits.to_dict("records"):
             d = {"fit": r["fit"]}
             for side in ("old", "new"):
-                d[side] = {"n": _json(r.get(f"n_{side}")), "window": [_json(r.get(f"since_{side}")), _json(r.get(f"until_{side}"))],
-                           "growth_per_year": _json(r.get(f"growth_per_year_{side}")),
-                           "growth_per_year_ci": [_json(r.get(f"growth_low_{side}")), _json(r.get(f"growth_high_{side}"))],
-                           "doubling_months": _json(r.get(f"doubling_months_{side}")),
-                           "confidence": _json(r.get(f"confidence_{side}")), "error": _json(r.get(f"error_{side}"))}
+                d[side] = {"n": json_value(r.get(f"n_{side}")), "window": [json_value(r.get(f"since_{side}")), json_value(r.get(f"until_{side}"))],
+                           "growth_per_year": json_value(r.get(f"growth_per_year_{side}")),
+                           "growth_per_year_ci": [json_value(r.get(f"growth_low_{side}")), json_value(r.get(f"growth_high_{side}"))],
+                           "doubling_months": json_value(r.get(f"doubling_months_{side}")),
+                           "confidence": json_value(r.get(f"confidence_{side}")), "error": json_value(r.get(f"error_{side}"))}
             fits.append(d)
         share = []
         for r in self.share.to_dict("records"):
             d = {"year": int(r["year"])}
             for side in ("old", "new"):
-                d[side] = {"n": _json(r.get(f"n_{side}")), "k": _json(r.get(f"k_{side}")),
-                           "share": _json(r.get(f"share_{side}")),
-                           "share_ci": [_json(r.get(f"share_low_{side}")), _json(r.get(f"share_high_{side}"))]}
+                d[side] = {"n": json_value(r.get(f"n_{side}")), "k": json_value(r.get(f"k_{side}")),
+                           "share": json_value(r.get(f"share_{side}")),
+                           "share_ci": [json_value(r.get(f"share_low_{side}")), json_value(r.get(f"share_high_{side}"))]}
             share.append(d)
         return {
             "old": self.old.to_dict(), "new": self.new.to_dict(), "counts": self.counts(),
@@ -375,7 +376,17 @@ class VintageDiff:
             "columns_added": list(self.columns_added), "columns_removed": list(self.columns_removed),
             "changes": recs(self.changes), "examples": recs(self.examples),
             "headline_fits": fits, "open_share_by_year": share, "share_confidence": 1 - SHARE_ALPHA,
+            **self.meta.to_dict(),
         }
+
+    @property
+    def meta(self) -> ResultMeta:
+        """n = models matched between the vintages; window = the two vintages' newest models; the level of the
+        headline trend fits (the open share's Wilson intervals are at ``share_confidence``)."""
+        conf = self.fits["confidence_new"].dropna() if "confidence_new" in self.fits.columns else ()
+        return meta(self.n_matched + len(self.renamed), self.old.newest, self.new.newest,
+                    f"OLS t, HC3 errors (headline fits); Wilson score at {1 - SHARE_ALPHA:.0%} (open share)",
+                    float(conf.iloc[0]) if len(conf) else None)
 
     def lines(self, max_list: int = 10) -> list[str]:
         """The text report."""
@@ -439,18 +450,6 @@ class VintageDiff:
 
 def _or_empty(v: object) -> str:
     return "(empty)" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
-
-
-def _json(v: object) -> object:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.strftime("%Y-%m-%d")
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        return None if math.isnan(float(v)) or math.isinf(float(v)) else float(v)
-    return v
 
 
 def _listing(df: pd.DataFrame) -> pd.DataFrame:

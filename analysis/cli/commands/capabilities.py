@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.args import add_json_option, bootstrap_type, date_option, print_json, seed_type
+from analysis.cli.args import add_analysis_options, add_json_option, date_option, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -13,14 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "release date) of two groups of models, in index points and in months, with a "
                                    "bootstrap interval over models (fixed seed). Data: the pinned Epoch AI "
                                    "Benchmarking Hub snapshot.")
-    p.add_argument("--by", choices=("open", "country"), default="open",
-                   help="open = closed vs open-weights models (default); country = US vs China")
-    p.add_argument("--since", default=None, metavar="DATE", help="start of the averaging window")
-    p.add_argument("--until", default=None, metavar="DATE", help="end of the averaging window")
-    p.add_argument("--vintage", default=None, help="hub snapshot vintage (default: the pinned one)")
-    p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
-    p.add_argument("--bootstrap", type=bootstrap_type, default=1000, help="bootstrap replicates (default 1000)")
-    p.add_argument("--seed", type=seed_type, default=0, help="bootstrap seed (default 0)")
+    add_analysis_options(p, "capabilities")
     add_json_option(p)
     p.set_defaults(func=run_capabilities)
 
@@ -30,16 +23,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_capabilities(args: argparse.Namespace) -> int:
     from analysis.data import benchmark_hub as bh
     from analysis.errors import UsageError
-    from analysis.metrics.capabilities import frontier_gap
+    from analysis.metrics.analyses import get
 
     if not 0 < args.confidence < 1:
         raise UsageError(f"--confidence must be between 0 and 1, got {args.confidence}")
     since, until = date_option(args.since, "--since"), date_option(args.until, "--until")
     vintage = args.vintage or bh.HUB_VINTAGE
-    hub = bh.load_hub(vintage, benchmarks=["eci"])
-    models = bh.per_model(hub, "eci", None)
-    res = frontier_gap(models, by=args.by, since=since, until=until, n_boot=args.bootstrap, seed=args.seed,
-                       ci_level=args.confidence)
+    res = get("capabilities")(None, by=args.by, since=since, until=until, vintage=vintage, bootstrap=args.bootstrap,
+                              seed=args.seed, confidence=args.confidence)
     data = f"Epoch AI Benchmarking Hub, ECI (vintage {vintage})"
     if args.json:
         print_json({"data": data, **res.to_dict()})

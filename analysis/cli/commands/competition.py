@@ -5,14 +5,11 @@ from __future__ import annotations
 import argparse
 
 from analysis.cli.args import (
+    add_analysis_options,
     add_data_option,
     add_json_option,
-    bootstrap_type,
-    confidence_type,
     format_interval,
-    positive_int_type,
     print_json,
-    seed_type,
 )
 
 
@@ -22,29 +19,24 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "organization (equal fractional credit for co-developed models) or country, with "
                                    "a 90% bootstrap interval, plus the number of organizations above 10²⁵ FLOP.")
     add_data_option(p)
-    p.add_argument("--subset", choices=("notable", "frontier"), default="notable")
-    p.add_argument("--by", choices=("organization", "country"), default="organization")
+    add_analysis_options(p, "concentration", "subset", "by")
     p.add_argument("--since", type=int, default=None, metavar="YEAR", help="first year shown")
-    p.add_argument("--seed", type=seed_type, default=0, help="bootstrap seed (default 0)")
-    p.add_argument("--top-k", type=positive_int_type, default=10, help="frontier size with --subset frontier (default 10)")
-    p.add_argument("--confidence", type=confidence_type, default=0.90, help="interval level (default 0.90)")
-    p.add_argument("--bootstrap", type=bootstrap_type, default=1000, metavar="N",
-                   help="simulations per candidate in the HHI interval (default 1000, at most 100000)")
-    p.add_argument("--organizations", choices=("harmonized", "as-written"), default="harmonized",
-                   help="harmonized = parent families (Google Brain, DeepMind -> Google; default); as-written")
+    add_analysis_options(p, "concentration", "seed", "top_k", "confidence", "bootstrap", "organizations")
     add_json_option(p)
     p.set_defaults(func=run_concentration)
 
 
 def run_concentration(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
-    from analysis.metrics.competition import concentration, frontier_organizations
+    from analysis.metrics.analyses import get
+    from analysis.metrics.competition import frontier_organizations
 
     ds = load(args.data)
-    harmonize = args.organizations == "harmonized"
-    res = concentration(ds.models, by=args.by, subset=args.subset, seed=args.seed, top_k=args.top_k,
-                        confidence=args.confidence, n_boot=args.bootstrap, harmonize=harmonize)
-    orgs = frontier_organizations(ds.models, top_k=args.top_k, harmonize=harmonize)
+    result = get("concentration")(ds, by=args.by, subset=args.subset, seed=args.seed, top_k=args.top_k,
+                                  confidence=args.confidence, bootstrap=args.bootstrap,
+                                  organizations=args.organizations)
+    res, attrs = result.table, result.settings
+    orgs = frontier_organizations(ds.models, top_k=args.top_k, harmonize=args.organizations == "harmonized")
     if args.since is not None:
         res = res[res["year"] >= args.since]
         orgs = orgs[orgs["year"] >= args.since]
@@ -60,12 +52,13 @@ def run_concentration(args: argparse.Namespace) -> int:
                      "n_orgs_frontier": int(front.get(r["year"], 0)),
                      "n_orgs_above_1e25_flop": int(above.get(r["year"], 0))})
     if args.json:
-        print_json({"data": ds.label, "subset": args.subset, "by": args.by, "confidence": res.attrs["confidence"],
-                    "ci_level": res.attrs["ci_level"], "organizations": args.organizations,
-                    "n_boot": res.attrs["n_boot"], "seed": args.seed, "n_no_date": res.attrs["n_no_date"],
-                    "split": "equal fractional credit among co-developing organizations", "years": rows})
+        print_json({"data": ds.label, "subset": args.subset, "by": args.by, "confidence": attrs["confidence"],
+                    "ci_level": attrs["ci_level"], "organizations": args.organizations,
+                    "n_boot": attrs["n_boot"], "seed": args.seed, "n_no_date": attrs["n_no_date"],
+                    "split": "equal fractional credit among co-developing organizations", "years": rows,
+                    **{k: v for k, v in _shown_meta(result.meta, res).to_dict().items() if k != "confidence"}})
         return 0
-    ci = int(round(100 * res.attrs["ci_level"]))
+    ci = int(round(100 * attrs["ci_level"]))
     print(f"Concentration of {args.subset} models by {args.by} ({ds.label}; organizations {args.organizations}); "
           f"HHI on shares in [0,1]; estimate = bias-corrected, {ci}% interval by test inversion ('n/a' = too few models)")
     print("year  models groups   HHI  estimate interval         eff.n  top1 (share)                    top3  orgs>10²⁵")
@@ -74,6 +67,15 @@ def run_concentration(args: argparse.Namespace) -> int:
         print(f"{r['year']}  {r['n_models']:6d} {r['n_groups']:6d} {r['hhi']:.3f}  {r['hhi_estimate']:7.3f}  "
               f"{format_interval(r['hhi_ci'][0], r['hhi_ci'][1], 3, 14)}  {r['effective_number']:5.1f}  {top:<31} "
               f"{100 * r['top3_share']:4.0f}%  {r['n_orgs_above_1e25_flop']:5d}")
-    if res.attrs["n_no_date"]:
-        print(f"excluded: {res.attrs['n_no_date']} model(s) without a release date")
+    if attrs["n_no_date"]:
+        print(f"excluded: {attrs['n_no_date']} model(s) without a release date")
     return 0
+
+
+def _shown_meta(meta, table):
+    """The result's meta for the years shown (``--since`` drops earlier years): n = their models, window = them."""
+    from dataclasses import replace
+
+    years = table["year"]
+    return replace(meta, n=int(table["n_models"].sum()),
+                   window=(str(int(years.min())), str(int(years.max()))) if len(years) else (None, None))

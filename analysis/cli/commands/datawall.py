@@ -6,7 +6,7 @@ import argparse
 import math
 
 from analysis import constants as C
-from analysis.cli.args import add_data_option, add_json_option, confidence_option, print_json
+from analysis.cli.args import add_analysis_options, add_data_option, add_json_option, confidence_option, print_json
 
 SUBSETS = ("notable", "frontier")
 
@@ -21,12 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     f"interval (trend and stock uncertainty combined), n and window. Window starts "
                     f"{C.DATA_WALL_SINCE} by default (pretrained transformer language models).")
     add_data_option(p)
-    p.add_argument("--subset", action="append", metavar="NAME",
-                   help=f"only this subset (repeatable; one of {', '.join(SUBSETS)}; default: all of them)")
-    p.add_argument("--since", default=C.DATA_WALL_SINCE, metavar="DATE",
-                   help=f"first release date of the trend window (default {C.DATA_WALL_SINCE})")
-    p.add_argument("--confidence", default=f"{C.DEFAULT_CONFIDENCE:.2f}", metavar="P",
-                   help="confidence level of the intervals (default 0.90)")
+    add_analysis_options(p, "data-wall")
     add_json_option(p)
     p.set_defaults(func=run)
 
@@ -38,17 +33,18 @@ def _year(v: float) -> float | None:
 def run(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
     from analysis.errors import AnalysisError, UsageError
-    from analysis.metrics import scaling
+    from analysis.metrics.analyses import get
     from analysis.metrics.trends import parse_date
 
-    subsets = tuple(dict.fromkeys(args.subset or SUBSETS))
+    subsets = tuple(dict.fromkeys(args.subsets or SUBSETS))
     bad = [s for s in subsets if s not in SUBSETS]
     if bad:
         raise UsageError(f"--subset: unknown subset {bad[0]!r}; choose one of {', '.join(SUBSETS)}")
     confidence = confidence_option(args.confidence)
     since = parse_date(args.since, "--since")
     ds = load(args.data)
-    table = scaling.data_wall_table(ds.models, subsets, since=since, confidence=confidence)
+    result = get("data-wall")(ds, subsets=subsets, since=since, confidence=confidence)
+    table = result.table
     if table["year"].isna().all():
         raise AnalysisError(f"no data-wall projection possible in {ds.label}: " + "; ".join(table["note"]))
     rows = []
@@ -64,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
                     "stock_tokens_ci": list(C.VILLALOBOS_2024_STOCK_CI),
                     "published_year": C.VILLALOBOS_2024_EXHAUSTION_YEAR,
                     "published_year_ci": list(C.VILLALOBOS_2024_EXHAUSTION_CI),
-                    "published_year_ci_level": C.VILLALOBOS_2024_EXHAUSTION_CI_LEVEL, "data": ds.label})
+                    "published_year_ci_level": C.VILLALOBOS_2024_EXHAUSTION_CI_LEVEL, "data": ds.label,
+                    **{k: v for k, v in result.meta.to_dict().items() if k != "confidence"}})
         return 0
     from analysis.reporting.figures import no_e_notation, si
 

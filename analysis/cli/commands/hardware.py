@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         hardware_table,
         hardware_trend_table,
     )
+    from analysis.metrics.result import meta
     from analysis.metrics.trends import parse_date
 
     for m in args.metric:
@@ -71,9 +72,11 @@ def run(args: argparse.Namespace) -> int:
                          "doubling_years_ci": [r.doubling_years_low, r.doubling_years_high],
                          "slope_oom_per_year": r.slope_oom_per_year,
                          "slope_oom_per_year_ci": [r.slope_low, r.slope_high], "r2": r.r2})
+        # n: accelerators of the largest fit (the groups overlap); window: the widest span of the fits
+        info = meta(int(table["n"].max()), table["start"].min(), table["end"].max(), "OLS t, HC3 errors", confidence)
         print_json({"confidence": confidence, "method": "OLS on log10, HC3 errors", "trends": rows,
                     "deflator": "US BLS CPI-U annual averages, 2023 USD", "source": source,
-                    "sha256": snap.meta.get("sha256_extract")})
+                    "sha256": snap.meta.get("sha256_extract"), **info.to_dict()})
         return 0
     pct = f"{confidence:.0%}"
     print(f"ML accelerators: growth per year and doubling time ({pct} CI), OLS on log10 with HC3 errors")

@@ -6,12 +6,11 @@ import argparse
 import math
 
 from analysis.cli.args import (
+    add_analysis_options,
     add_data_option,
     add_json_option,
     date_option,
-    positive_int_type,
     print_json,
-    seed_type,
 )
 
 
@@ -21,13 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "(Wilson intervals, 90% by default). Open = the models' access column (Epoch AI "
                                    "accessibility; one rule for the toolkit); unknown access is excluded.")
     add_data_option(p)
-    p.add_argument("--by", choices=("year", "org", "country", "access"), default="year",
-                   help="year (default); org = organization type; country; access = share of each access category")
-    p.add_argument("--subset", choices=("notable", "frontier"), default="notable",
-                   help="notable = every model (default); frontier = top-10 by compute at release")
-    p.add_argument("--method", choices=("wilson", "clopper-pearson"), default="wilson", help="binomial interval")
-    p.add_argument("--top-k", type=positive_int_type, default=10, help="frontier size with --subset frontier (default 10)")
-    p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
+    add_analysis_options(p, "openness", "by", "subset", "method", "top_k", "confidence")
     add_json_option(p)
     p.set_defaults(func=run_openness)
 
@@ -48,20 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "are one cluster) with a distribution-free order-statistic interval (90%); "
                                    "crossings not yet matched are censored (Kaplan-Meier median also shown).")
     add_data_option(p)
-    p.add_argument("--benchmark", default="mmlu", help="benchmark slug in the benchmarks table (default mmlu)")
-    p.add_argument("--setting", default=None,
-                   help="evaluation setting (e.g. '5-shot'); default: the benchmark's default setting; 'any' = "
-                        "each model's best score across settings")
-    p.add_argument("--date-by", choices=("evaluation", "release"), default="evaluation",
-                   help="date scores by evaluation date where known (default) or by model release")
-    p.add_argument("--confidence", type=float, default=0.90, help="interval level (default 0.90)")
-    p.add_argument("--metric", choices=("score", "compute"), default="score",
-                   help="score = benchmark score (default); compute = training compute")
-    p.add_argument("--top-k", type=positive_int_type, default=1, help="compare the k-th best open vs closed (default 1)")
-    p.add_argument("--domain", default=None, help="with --metric compute: only this domain (e.g. language)")
-    p.add_argument("--since", default=None, metavar="DATE", help="only models released on/after DATE")
-    p.add_argument("--until", default=None, metavar="DATE", help="only models released on/before DATE")
-    p.add_argument("--seed", type=seed_type, default=0, help="bootstrap seed (default 0)")
+    add_analysis_options(p, "lag", "benchmark", "setting", "date_by", "confidence", "metric", "top_k", "domain",
+                         "since", "until", "seed")
     p.add_argument("--source", choices=("auto", "table", "hub"), default="auto",
                    help="benchmark scores from our benchmarks table or Epoch's Benchmarking Hub snapshot (eci and "
                         "every hub benchmark); auto = the table for mmlu and gpqa-diamond, the hub otherwise")
@@ -81,18 +62,20 @@ def _date(ts) -> str:
 
 def run_openness(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
-    from analysis.metrics.openness import open_share
+    from analysis.metrics.analyses import get
 
     ds = load(args.data)
-    res = open_share(ds.models, ds.openness, by=args.by, subset=args.subset, method=args.method, top_k=args.top_k,
-                     confidence=args.confidence)
+    result = get("openness")(ds, by=args.by, subset=args.subset, method=args.method, top_k=args.top_k,
+                             confidence=args.confidence)
+    res = result.table
     rows = [{**{k: v for k, v in r.items() if k not in ("share_low", "share_high")},
              "share_ci": [r["share_low"], r["share_high"]]} for r in res.to_dict(orient="records")]
     if args.json:
         print_json({"data": ds.label, "subset": args.subset, "by": args.by, "method": res.attrs["method"],
                     "confidence": res.attrs["confidence"], "n_models": int(res["n"].sum()) if args.by != "access"
                     else int(res.drop_duplicates("year")["n"].sum()),
-                    "n_unknown_access": res.attrs["n_unknown"], "n_no_date": res.attrs["n_no_date"], "rows": rows})
+                    "n_unknown_access": res.attrs["n_unknown"], "n_no_date": res.attrs["n_no_date"], "rows": rows,
+                    **{k: v for k, v in result.meta.to_dict().items() if k != "confidence"}})
         return 0
     conf = int(round(100 * res.attrs["confidence"]))
     print(f"Open-weights share of {args.subset} models ({ds.label}); {args.method} {conf}% intervals")
@@ -132,7 +115,7 @@ def run_openness_score(args: argparse.Namespace) -> int:
 
 def run_lag(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
-    from analysis.metrics.openness import capability_lag, compute_lag
+    from analysis.metrics.analyses import get
 
     since, until = date_option(args.since, "--since"), date_option(args.until, "--until")
     ds = load(args.data)
@@ -140,13 +123,10 @@ def run_lag(args: argparse.Namespace) -> int:
     if hub is not None:
         res, label = hub
         ds = type(ds)(**{**ds.__dict__, "spec": label})
-    elif args.metric == "score":
-        res = capability_lag(ds.benchmarks, ds.models, benchmark=args.benchmark, setting=args.setting,
-                             openness=ds.openness, top_k=args.top_k, since=since, until=until, seed=args.seed,
-                             confidence=args.confidence, date_by=args.date_by)
     else:
-        res = compute_lag(ds.models, ds.openness, top_k=args.top_k, domain=args.domain, since=since, until=until,
-                          seed=args.seed, confidence=args.confidence)
+        res = get("lag")(ds, benchmark=args.benchmark, setting=args.setting, date_by=args.date_by,
+                         confidence=args.confidence, metric=args.metric, top_k=args.top_k, domain=args.domain,
+                         since=since, until=until, seed=args.seed)
     if args.json:
         print_json({"data": ds.label, **res.to_dict()})
         return 0

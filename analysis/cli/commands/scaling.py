@@ -11,27 +11,17 @@ from __future__ import annotations
 import argparse
 import math
 
-from analysis import constants as C
-from analysis.cli.args import add_json_option, confidence_type, positive_number_option, print_json, seed_type
+from analysis.cli.args import add_analysis_options, add_json_option, positive_number_option, print_json
 from analysis.errors import UsageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from analysis.metrics.scaling import APPROACHES, DEFAULT_APPROACH
-
     p = sub.add_parser(
         "data-needed", help="parameters, tokens and compute from a scaling law (Chinchilla and its replication)",
         description="Compute-optimal allocation and data requirements under Hoffmann et al. 2022 (approaches 1-3) "
                     "or the Besiroglu et al. 2024 refit (with Monte Carlo intervals). Give --compute, --params, "
                     "--target-loss, or --target-loss with --params.")
-    p.add_argument("--compute", metavar="FLOP", help="training compute budget in FLOP, e.g. 1e24")
-    p.add_argument("--params", metavar="N", help="model size in parameters, e.g. 7e10")
-    p.add_argument("--target-loss", metavar="L", help="target loss (nats/token, on the fit's data), e.g. 2.0")
-    p.add_argument("--approach", default=DEFAULT_APPROACH, choices=APPROACHES,
-                   help=f"scaling law (default {DEFAULT_APPROACH}; hoffmann-1/2 have no loss function)")
-    p.add_argument("--confidence", default=None, metavar="P", type=confidence_type,
-                   help=f"interval level for besiroglu-2024 (default {C.DEFAULT_CONFIDENCE})")
-    p.add_argument("--seed", default="0", metavar="S", type=seed_type, help="Monte Carlo seed (default 0)")
+    add_analysis_options(p, "data-needed")
     add_json_option(p)
     p.set_defaults(func=run_data_needed)
 
@@ -83,6 +73,7 @@ def _check_allocation(alloc, target: float) -> None:
 
 def run_data_needed(args: argparse.Namespace) -> int:
     from analysis.metrics import scaling
+    from analysis.metrics.analyses import get
 
     compute = positive_number_option(args.compute, "--compute")
     params = positive_number_option(args.params, "--params")
@@ -102,22 +93,16 @@ def run_data_needed(args: argparse.Namespace) -> int:
     approach = args.approach
     if compute is not None and (params is not None or target is not None):
         raise UsageError("give --compute alone, --params alone, --target-loss alone, or --target-loss with --params")
-    if compute is not None:
-        alloc = scaling.compute_optimal(compute, approach, **kw)
-    elif target is not None:
+    if compute is None and params is None and target is None:
+        raise UsageError("give one of --compute FLOP, --params N, --target-loss L (optionally with --params N)")
+    if target is not None and compute is None:
         if approach in scaling.POWER_LAWS:
             raise UsageError(f"--target-loss needs a loss function: approach {approach} has none "
                              "(use --approach hoffmann-3 or besiroglu-2024)")
         _check_target_loss(target, approach)
-        if params is not None:
-            alloc = scaling.tokens_for_loss(target, params, approach, **kw)
-        else:
-            alloc = scaling.compute_optimal_for_loss(target, approach, **kw)
+    alloc = get("data-needed")(None, compute=compute, params=params, target_loss=target, approach=approach, **kw)
+    if target is not None:
         _check_allocation(alloc, target)
-    elif params is not None:
-        alloc = scaling.allocation_for_params(params, approach, **kw)
-    else:
-        raise UsageError("give one of --compute FLOP, --params N, --target-loss L (optionally with --params N)")
 
     if args.json:
         print_json(alloc.to_dict())

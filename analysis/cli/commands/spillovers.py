@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.args import add_data_option, add_json_option, print_json, seed_type
+from analysis.cli.args import add_analysis_options, add_data_option, add_json_option, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,31 +15,31 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "base's release to its first notable derivative. Needs a table with base "
                                    "models: when --data has none, the pinned Epoch notable-models snapshot is used.")
     add_data_option(p)
-    p.add_argument("--by", choices=("year", "family"), default="year", help="year (default) or base family")
-    p.add_argument("--seed", type=seed_type, default=0, help="bootstrap seed (default 0)")
+    add_analysis_options(p, "spillovers")
     add_json_option(p)
     p.set_defaults(func=run_spillovers)
 
 
 def run_spillovers(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load_with_bases
-    from analysis.metrics import spillovers as sp
+    from analysis.metrics.analyses import get
 
     ds = load_with_bases(args.data)
-    deriv = sp.derivatives(ds.models)
-    counts = sp.spillover_counts(deriv, by=args.by)
-    ttd = sp.time_to_first_derivative(deriv, seed=args.seed)
+    result = get("spillovers")(ds, by=args.by, seed=args.seed)
+    counts, info = result.table, result.settings
+    ttd = info["time_to_first_derivative"]
     rows = [{**{k: v for k, v in r.items() if k not in ("share_outside_low", "share_outside_high")},
              "share_outside_ci": [r["share_outside_low"], r["share_outside_high"]]}
             for r in counts.to_dict(orient="records")]
     if args.json:
-        print_json({"data": ds.label, "by": args.by, "n_derivatives": int(deriv["derivative"].nunique()),
-                    "n_pairs": len(deriv), "n_bases_matched": int((deriv["base_match"] != "unmatched").sum()),
+        print_json({"data": ds.label, "by": args.by, "n_derivatives": info["n_derivatives"],
+                    "n_pairs": info["n_pairs"], "n_bases_matched": info["n_bases_matched"],
                     "share_ci_level": counts.attrs["level"], "rows": rows,
-                    "time_to_first_derivative": {k: v for k, v in ttd.to_dict().items() if k != "bases"}})
+                    "time_to_first_derivative": {k: v for k, v in ttd.to_dict().items() if k != "bases"},
+                    **result.meta.to_dict()})
         return 0
-    print(f"Notable models built on a base model ({ds.label}); {deriv['derivative'].nunique()} derivatives, "
-          f"{len(deriv)} derivative-base pairs, {int((deriv['base_match'] != 'unmatched').sum())} bases matched")
+    print(f"Notable models built on a base model ({ds.label}); {info['n_derivatives']} derivatives, "
+          f"{info['n_pairs']} derivative-base pairs, {info['n_bases_matched']} bases matched")
     print(f"{args.by:<16}  models  open  closed  unknown  outside/known  share outside (90% Wilson)")
     for r in rows:
         lo, hi = r["share_outside_ci"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from analysis.cli.args import (
+    add_analysis_options,
     add_data_option,
     add_json_option,
     bootstrap_type,
@@ -14,12 +15,10 @@ from analysis.cli.args import (
     seed_type,
     whole_option,
 )
-
-SUBSETS = ("notable", "frontier", "open", "closed")
+from analysis.metrics.analyses import TREND_SUBSETS as SUBSETS  # declarations only: loads no pandas
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from analysis import constants as C
     from analysis.metrics.trends import METRICS
 
     p = sub.add_parser(
@@ -30,23 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "up to each model's release date (Epoch AI's definition, k=10).")
     p.add_argument("metric", metavar="METRIC", help=f"one of: {', '.join(METRICS)}")
     add_data_option(p)
-    p.add_argument("--since", metavar="DATE",
-                   help="first release date included (YYYY-MM-DD, YYYY-MM or YYYY; default "
-                        f"{C.TREND_DEFAULT_SINCE}, the {C.TREND_DEFAULT_SINCE_SOURCE}; 'all' for the whole record)")
-    p.add_argument("--until", metavar="DATE", help="last release date included (default: the last in the data)")
-    p.add_argument("--subset", default="notable", metavar="NAME", help=f"one of {', '.join(SUBSETS)} (default notable)")
-    p.add_argument("--domain", metavar="NAME", help="only models of this domain (e.g. language)")
-    p.add_argument("--top-k", default=str(C.FRONTIER_TOP_K), metavar="K",
-                   help=f"frontier size: top K by compute at release (default {C.FRONTIER_TOP_K})")
-    p.add_argument("--confidence", default=f"{C.DEFAULT_CONFIDENCE:.2f}", metavar="P",
-                   help="confidence level of the intervals (default 0.90)")
-    p.add_argument("--bootstrap", metavar="N", default=None,
-                   help="bootstrap the interval with N resamples of the models instead of HC3 errors")
-    p.add_argument("--cluster", action="store_true",
-                   help="with --bootstrap: resample whole organizations (cluster bootstrap)")
-    p.add_argument("--seed", default="0", metavar="S", help="bootstrap seed (default 0)")
-    p.add_argument("--exclude", action="append", default=[], metavar="MODEL",
-                   help="drop a model by name or id before ranking and fitting (repeatable), e.g. 'AlphaGo Zero'")
+    add_analysis_options(p, "trend", "since", "until", "subset", "domain", "top_k", "confidence", "bootstrap",
+                         "cluster", "seed", "exclude")
     p.add_argument("--sensitivity", action="store_true",
                    help="compute only: the frontier trend under each robustness choice (top-k 5/10/20 x start "
                         "2010/2015/2018, without the AlphaGo Master/Zero exclusions, and on each pinned Epoch data "
@@ -61,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "14110: 10²⁶), per release year and per organization. Models without a compute estimate are "
                     "counted separately: the counts are lower bounds.")
     add_data_option(t)
-    t.add_argument("--inclusive", action="store_true", help="count compute >= threshold instead of >")
+    add_analysis_options(t, "thresholds")
     add_json_option(t)
     t.set_defaults(func=run_thresholds)
 
@@ -83,7 +67,8 @@ def _since(value: str | None):
 def run(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
     from analysis.errors import UsageError
-    from analysis.metrics.trends import METRICS, parse_date, subset_trend
+    from analysis.metrics.analyses import get
+    from analysis.metrics.trends import METRICS, parse_date
 
     if args.metric not in METRICS:
         raise UsageError(f"unknown METRIC {args.metric!r}; choose one of {', '.join(METRICS)}")
@@ -111,8 +96,10 @@ def run(args: argparse.Namespace) -> int:
     if args.sensitivity:
         return _run_sensitivity(args, ds, column, top_k=top_k, since=since, until=until, confidence=confidence,
                                 method=method, n_boot=n_boot, seed=seed)
-    fit = subset_trend(ds.models, column, args.subset, domain=args.domain, top_k=top_k, exclude=args.exclude,
-                       since=since, until=until, confidence=confidence, method=method, n_boot=n_boot, seed=seed)
+    fit = get("trend")(ds, metric=args.metric, subset=args.subset, domain=args.domain, top_k=top_k,
+                       exclude=args.exclude, since="all" if since is None else since, until=until,
+                       confidence=confidence, bootstrap=None if method == "analytic" else n_boot,
+                       cluster=args.cluster, seed=seed)
     if args.json:
         out = fit.to_dict()
         out.update({"metric": args.metric, "column": column, "subset": args.subset, "subset_label": fit.subset,
@@ -191,15 +178,15 @@ def run_thresholds(args: argparse.Namespace) -> int:
     from analysis import constants as C
     from analysis.data.dataset import load
     from analysis.errors import AnalysisError
-    from analysis.metrics.trends import threshold_counts, threshold_counts_by_organization
+    from analysis.metrics.analyses import get
     from analysis.reporting.figures import pow10
 
     ds = load(args.data)
     m = ds.models
     if m.empty or m["training_compute_flop"].notna().sum() == 0:
         raise AnalysisError(f"no models with a training compute estimate in {ds.label}")
-    by_year = threshold_counts(m, C.THRESHOLDS_FLOP, inclusive=args.inclusive)
-    by_org = threshold_counts_by_organization(m, C.THRESHOLDS_FLOP, inclusive=args.inclusive)
+    result = get("thresholds")(ds, inclusive=args.inclusive)
+    by_year, by_org = result.table, result.settings["by_organization"]
     rel = ">=" if args.inclusive else ">"
     if args.json:
         print_json({
@@ -215,6 +202,7 @@ def run_thresholds(args: argparse.Namespace) -> int:
             "note": "counts cover models with a compute estimate; n_unknown_compute models per year may also exceed "
                     "a threshold, so counts are lower bounds",
             "data": ds.label,
+            **result.meta.to_dict(),
         })
         return 0
     wide = by_year.pivot(index="year", columns="threshold", values="n_models")

@@ -17,12 +17,13 @@ from analysis.constants import (
 )
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness.shares import open_weights_flags
+from analysis.metrics.result import Result, ResultMeta, meta
 from analysis.metrics.selection import check_confidence
 
 # --- open vs closed lag ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class LagResult:
+class LagResult(Result):
     """Lag of open-weights models behind closed ones (months), with the crossings it is computed from.
 
     ``crossings``: one row per closed record (each time the closed top-k level rises): closed_model, closed_date,
@@ -37,6 +38,8 @@ class LagResult:
     censored records counted as lags longer than their time so far (NaN when more than half are censored).
     ``n`` = matched crossings.
     """
+
+    json_skip = frozenset({"crossings", "frontier"})
 
     metric: str
     benchmark: str | None
@@ -70,23 +73,30 @@ class LagResult:
     def censored(self) -> pd.DataFrame:
         return self.crossings[self.crossings["censored"]]
 
-    def to_dict(self) -> dict:
-        def rec(df: pd.DataFrame) -> list[dict]:
-            return df.to_dict(orient="records")
+    def json_extra(self) -> dict:
+        return {"crossings": self.matched.drop(columns=["censored", "censored_months"]),
+                "censored": self.censored[["closed_model", "closed_date", "level", "censored_months"]]}
 
-        return {
-            "metric": self.metric, "benchmark": self.benchmark, "top_k": self.top_k,
-            "median_lag_months": self.median_lag_months, "lag_months_ci": list(self.lag_months_ci),
-            "ci_level": self.ci_level, "n": self.n, "n_censored": self.n_censored, "n_clusters": self.n_clusters,
-            "km_median_lag_months": self.km_median_lag_months, "setting": self.setting,
-            "date_basis": self.date_basis, "interval_method": self.interval_method,
-            "window": [self.window[0], self.window[1]], "as_of": self.as_of,
-            "n_open_models": self.n_open_models, "n_closed_models": self.n_closed_models,
-            "n_unknown_access": self.n_unknown_access, "n_boot": self.n_boot, "seed": self.seed,
-            "crossings": rec(self.matched.drop(columns=["censored", "censored_months"])),
-            "censored": rec(self.censored[["closed_model", "closed_date", "level", "censored_months"]]),
-            "notes": list(self.notes),
-        }
+    def to_frame(self) -> pd.DataFrame:
+        """One summary row: what is measured, the median lag with its interval, n, open models, censored records."""
+        what = f"{self.benchmark} score" if self.metric == "score" else "training compute"
+        return pd.DataFrame([{"metric": what, "setting": self.setting, "median_lag_months": self.median_lag_months,
+                              "lag_low": self.lag_months_ci[0], "lag_high": self.lag_months_ci[1], "n": self.n,
+                              "n_open_models": self.n_clusters, "n_censored": self.n_censored,
+                              "km_median_lag_months": self.km_median_lag_months, "confidence": self.ci_level}])
+
+    @property
+    def meta(self) -> ResultMeta:
+        """The interval as it holds: with too few open models for an order-statistic interval at ``ci_level`` it is
+        their min-max range, whose coverage 1 - 2^(1-k) for k models is the confidence stated; none below two."""
+        k, (lo, hi) = self.n_clusters, self.window
+        if k < 2 or self.n == 0:
+            return meta(self.n, lo, hi, f"none: {k} open model(s) made the crossings, no interval", None)
+        minmax = 1 - 2 * 0.5 ** k
+        if minmax < self.ci_level:
+            return meta(self.n, lo, hi, f"min-max range of the median lags of {k} open models (too few for an "
+                        f"order-statistic interval at {self.ci_level:.0%})", minmax)
+        return meta(self.n, lo, hi, f"{self.interval_method}, {k} open models", self.ci_level)
 
 
 def _topk_curve(e: pd.DataFrame, k: int) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from analysis.constants import (
     OPENNESS_POINTS,
 )
 from analysis.errors import AnalysisError
+from analysis.metrics.result import Result, ResultMeta, meta
 
 DIMENSIONS: tuple[str, ...] = tuple(d for dims in OPENNESS_GROUPS.values() for d in dims)
 GROUP_OF: dict[str, str] = {d: g for g, dims in OPENNESS_GROUPS.items() for d in dims}
@@ -217,8 +218,11 @@ def openness_scores(openness: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class OpennessExplanation:
+class OpennessExplanation(Result):
     """Why a model scores what it scores: every dimension with its code, points, evidence URL and note."""
+
+    json_skip = frozenset({"score", "mof", "osaid"})
+    frame_field = "components"
 
     model_id: str
     score: OpennessScore
@@ -238,15 +242,15 @@ class OpennessExplanation:
                 f"documentation {s.documentation:g}/6, access {s.access:g}/2): open on {open_dims}; closed on "
                 f"{closed}. MOF: {self.mof.label}. OSI OSAID 1.0 screen: {osaid}.")
 
-    def to_dict(self) -> dict:
-        return {
-            "model_id": self.model_id, "score": self.score.score, "max_score": self.score.max_score,
-            "availability": self.score.availability, "documentation": self.score.documentation,
-            "access": self.score.access, "mof_class": self.mof.mof_class, "mof_unmet": dict(self.mof.unmet),
-            "osaid_meets": self.osaid.meets, "osaid_missing": list(self.osaid.missing),
-            "license_type": self.license_type, "assessed_by": self.assessed_by, "assessed_date": self.assessed_date,
-            "components": self.components.to_dict(orient="records"), "summary": self.summary(),
-        }
+    def json_extra(self) -> dict:
+        return {"score": self.score.score, "max_score": self.score.max_score,
+                "availability": self.score.availability, "documentation": self.score.documentation,
+                "access": self.score.access, "mof_class": self.mof.mof_class, "mof_unmet": dict(self.mof.unmet),
+                "osaid_meets": self.osaid.meets, "osaid_missing": list(self.osaid.missing), "summary": self.summary()}
+
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(1, self.assessed_date, self.assessed_date, "none: a rubric score from recorded evidence", None)
 
 
 def explain_openness(openness: pd.DataFrame, model_id: str) -> OpennessExplanation:

@@ -55,6 +55,7 @@ from analysis.metrics.scaling.adjustments import (
     repeated_data_table,
 )
 from analysis.metrics.scaling.data_wall import (
+    DATA_WALL_INTERVAL_KIND,
     DATA_WALL_SUBSETS,
     DataWall,
     data_wall,
@@ -88,6 +89,7 @@ __all__ = [
     "APPROACHES",
     "APPROACH_FIT",
     "Allocation",
+    "DATA_WALL_INTERVAL_KIND",
     "DATA_WALL_SUBSETS",
     "DEFAULT_APPROACH",
     "DEFAULT_SAMPLES",

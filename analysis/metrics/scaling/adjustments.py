@@ -13,6 +13,7 @@ from scipy import optimize
 
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics.result import Result, ResultMeta, meta
 from analysis.metrics.scaling.laws import (
     DEFAULT_APPROACH,
     DEFAULT_SAMPLES,
@@ -102,8 +103,10 @@ def overtraining(models: pd.DataFrame, approach: str = DEFAULT_APPROACH, *,
 
 
 @dataclass(frozen=True)
-class InferenceOptimum:
+class InferenceOptimum(Result):
     """Model minimising lifetime compute ``6 N D + 2 N D_inf`` at a fixed loss (Sardana et al. 2024)."""
+
+    json_derived = ("tokens_per_param", "total_flop", "flop_saved", "fraction_saved")
 
     fit: str
     target_loss: float
@@ -133,13 +136,9 @@ class InferenceOptimum:
     def fraction_saved(self) -> float:
         return self.flop_saved / self.chinchilla_total_flop
 
-    def to_dict(self) -> dict:
-        return {"fit": self.fit, "target_loss": self.target_loss, "inference_tokens": self.inference_tokens,
-                "params": self.params, "tokens": self.tokens, "tokens_per_param": self.tokens_per_param,
-                "train_flop": self.train_flop, "inference_flop": self.inference_flop, "total_flop": self.total_flop,
-                "chinchilla_params": self.chinchilla_params, "chinchilla_tokens": self.chinchilla_tokens,
-                "chinchilla_total_flop": self.chinchilla_total_flop, "flop_saved": self.flop_saved,
-                "fraction_saved": self.fraction_saved, "notes": list(self.notes)}
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(0, None, None, "none: point values of a published fit", None)
 
 
 def inference_optimal(inference_tokens: float, *, target_loss: float | None = None,

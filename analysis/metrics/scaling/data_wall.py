@@ -15,6 +15,7 @@ from scipy import stats
 from analysis import constants as C
 from analysis.errors import AnalysisError
 from analysis.metrics import trends
+from analysis.metrics.result import Result, ResultMeta, iso_date, meta
 from analysis.metrics.scaling.laws import _check_confidence, _check_samples, _interval
 from analysis.metrics.selection import check_positive
 
@@ -32,8 +33,14 @@ def stock_log10_sd(stock_ci: tuple[float, float] = C.VILLALOBOS_2024_STOCK_CI,
 
 
 @dataclass(frozen=True)
-class DataWall:
-    """When the training sets of frontier language models reach the stock of public human text."""
+class DataWall(Result):
+    """When the training sets of frontier language models reach the stock of public human text.
+
+    ``to_dict()``: years rounded to 0.01, the window as [start, end].
+    """
+
+    json_skip = frozenset({"start", "end", "fit"})
+    json_derived = ("growth_per_year",)
 
     subset: str
     n: int
@@ -62,37 +69,28 @@ class DataWall:
     def growth_per_year(self) -> float:
         return 10.0 ** self.slope_oom_per_year
 
-    def to_dict(self) -> dict:
+    def json_extra(self) -> dict:
         def yr(v):
             return None if v is None or not math.isfinite(v) else round(float(v), 2)
-        return {
-            "subset": self.subset, "n": self.n, "window": [_iso(self.start), _iso(self.end)],
-            "slope_oom_per_year": self.slope_oom_per_year,
-            "slope_oom_per_year_ci": list(self.slope_oom_per_year_ci), "growth_per_year": self.growth_per_year,
-            "stock_tokens": self.stock_tokens, "stock_tokens_ci": list(self.stock_tokens_ci),
-            "stock_ci_level": self.stock_ci_level, "year": yr(self.year),
-            "year_ci": [yr(v) for v in self.year_ci], "year_ci_trend_only": [yr(v) for v in self.year_ci_trend_only],
-            "year_ci_stock_only": [yr(v) for v in self.year_ci_stock_only], "confidence": self.confidence,
-            "n_samples": self.n_samples, "seed": self.seed, "trend_method": self.trend_method,
-            "published_year": self.published_year, "published_year_ci": list(self.published_year_ci),
-            "published_year_ci_level": self.published_year_ci_level, "notes": list(self.notes)}
+        return {"year": yr(self.year), "year_ci": [yr(v) for v in self.year_ci],
+                "year_ci_trend_only": [yr(v) for v in self.year_ci_trend_only],
+                "year_ci_stock_only": [yr(v) for v in self.year_ci_stock_only]}
+
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(self.n, self.start, self.end, f"Monte Carlo, {self.n_samples} draws of the trend line and of a "
+                    "lognormal stock", self.confidence)
 
     def sentence(self) -> str:
         pct = f"{self.confidence:.0%}"
         lo, hi = self.year_ci
         hi_s = f"{hi:.1f}" if math.isfinite(hi) else "never (unbounded)"
         return (f"At the trend of {self.subset}' training sets ({self.growth_per_year:.2g}x per year, n={self.n}, "
-                f"{_iso(self.start)} to {_iso(self.end)}), they reach the estimated stock of public human text "
+                f"{iso_date(self.start)} to {iso_date(self.end)}), they reach the estimated stock of public human text "
                 f"({self.stock_tokens:.2g} tokens) around {self.year:.1f} ({pct} interval {lo:.1f}-{hi_s}, trend and "
                 f"stock uncertainty combined); Villalobos et al. 2024 project {self.published_year:.0f} "
                 f"({self.published_year_ci_level:.0%} CI {self.published_year_ci[0]:.0f}-"
                 f"{self.published_year_ci[1]:.0f}).")
-
-
-def _iso(ts) -> str | None:
-    if ts is None or (isinstance(ts, float) and math.isnan(ts)) or pd.isna(ts):
-        return None
-    return pd.Timestamp(ts).strftime("%Y-%m-%d")
 
 
 def _line_draws(fit, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -185,6 +183,7 @@ def data_wall_frame(wall: DataWall, years: Sequence[float] | None = None) -> pd.
 
 
 DATA_WALL_SUBSETS = ("notable", "frontier")
+DATA_WALL_INTERVAL_KIND = "Monte Carlo of the trend line and of a lognormal stock (trend and stock uncertainty combined)"
 
 
 def data_wall_table(models: pd.DataFrame, subsets: Sequence[str] = DATA_WALL_SUBSETS, **kw) -> pd.DataFrame:
@@ -209,7 +208,7 @@ def data_wall_table(models: pd.DataFrame, subsets: Sequence[str] = DATA_WALL_SUB
             continue
         lo, hi = w.slope_oom_per_year_ci
         rows.append({"subset": sub, "year": w.year, "year_low": w.year_ci[0], "year_high": w.year_ci[1], "n": w.n,
-                     "start": _iso(w.start), "end": _iso(w.end), "growth_per_year": w.growth_per_year,
+                     "start": iso_date(w.start), "end": iso_date(w.end), "growth_per_year": w.growth_per_year,
                      "growth_low": 10.0 ** lo, "growth_high": 10.0 ** hi, "stock_tokens": w.stock_tokens,
                      "confidence": w.confidence, "published_year": w.published_year, "note": "; ".join(w.notes)})
     return pd.DataFrame(rows)

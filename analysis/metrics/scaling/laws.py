@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics.result import Result, ResultMeta, meta
 from analysis.metrics.selection import check_positive
 
 APPROACHES = ("hoffmann-1", "hoffmann-2", "hoffmann-3", "besiroglu-2024")
@@ -258,14 +259,18 @@ def check_approach(approach: str) -> str:
 
 
 @dataclass(frozen=True)
-class Allocation:
+class Allocation(Result):
     """A model size / data / compute triple answering one question under one approach.
 
     ``question``: 'compute' (optimum for a budget), 'params' (compute-optimal data for a size), 'target-loss'
     (compute-optimal model reaching a loss), 'target-loss+params' (data a given size needs to reach a loss).
     ``intervals``: ``(name, low, high)`` at ``confidence`` (Monte Carlo; ``besiroglu-2024`` only); an infinite
-    upper end means some parameter draws make the request impossible.
+    upper end means some parameter draws make the request impossible. ``meta.n`` is 0: the numbers come from a
+    published fit, not from rows of our data.
     """
+
+    json_skip = frozenset({"loss", "intervals", "exponent_a_ci"})
+    json_derived = ("tokens_per_param",)
 
     approach: str
     question: str
@@ -293,19 +298,16 @@ class Allocation:
                 return (lo, hi)
         return None
 
-    def to_dict(self) -> dict:
-        d: dict = {"approach": self.approach, "question": self.question, "params": self.params,
-                   "tokens": self.tokens, "compute_flop": self.compute_flop, "tokens_per_param": self.tokens_per_param}
-        if self.loss is not None:
-            d["loss"] = self.loss
-        for name, lo, hi in self.intervals:
-            d[f"{name}_ci"] = [lo, hi]
-        d.update({"exponent_a": self.exponent_a, "exponent_b": self.exponent_b})
-        if self.exponent_a_ci is not None:
-            d["exponent_a_ci"] = list(self.exponent_a_ci)
-        d.update({"confidence": self.confidence, "method": self.method, "n_samples": self.n_samples,
-                  "seed": self.seed, "notes": list(self.notes)})
-        return d
+    def json_extra(self) -> dict:
+        d: dict = {} if self.loss is None else {"loss": self.loss}
+        d.update({f"{name}_ci": [lo, hi] for name, lo, hi in self.intervals})
+        return d if self.exponent_a_ci is None else {**d, "exponent_a_ci": self.exponent_a_ci}
+
+    @property
+    def meta(self) -> ResultMeta:
+        kind = (f"Monte Carlo over the fit's parameter covariance, {self.n_samples} draws" if self.intervals else
+                "none: point values of a published fit")
+        return meta(0, None, None, kind, self.confidence if self.intervals else None)
 
 
 def _mc_intervals(pairs: Sequence[tuple[str, np.ndarray]], confidence: float) -> tuple[tuple[str, float, float], ...]:

@@ -14,6 +14,7 @@ import statsmodels.api as sm
 
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics.result import Result, ResultMeta, iso_date, meta
 from analysis.metrics.selection import (
     check_n_boot,
 )
@@ -26,8 +27,6 @@ from analysis.metrics.trends.fits import (
     _doubling,
     _doubling_ci,
     _fit_prepared,
-    _iso,
-    _json_num,
     _pow10,
     decimal_year,
     parse_date,
@@ -38,8 +37,10 @@ from analysis.metrics.trends.fits import (
 
 
 @dataclass(frozen=True)
-class PiecewiseFit:
+class PiecewiseFit(Result):
     """Separate log-linear trends between given break dates, with a joint test that the slopes are equal."""
+
+    json_rename = {"f_stat": "slope_equality_f", "p_value": "slope_equality_p_value"}
 
     metric: str
     subset: str
@@ -60,20 +61,13 @@ class PiecewiseFit:
             rows.append(r)
         return pd.DataFrame(rows)[["segment"] + list(self.segments[0].to_row())]
 
-    def to_dict(self) -> dict:
-        return {
-            "metric": self.metric,
-            "subset": self.subset,
-            "breaks": [_iso(b) for b in self.breaks],
-            "segments": [s.to_dict() for s in self.segments],
-            "slope_equality_f": float(self.f_stat),
-            "slope_equality_p_value": float(self.p_value),
-            "df_num": self.df_num,
-            "df_denom": self.df_denom,
-            "test": "Wald F test of equal slopes, HC3 covariance, fully interacted OLS",
-            "confidence": self.confidence,
-            "notes": list(self.notes),
-        }
+    def json_extra(self) -> dict:
+        return {"test": "Wald F test of equal slopes, HC3 covariance, fully interacted OLS"}
+
+    @property
+    def meta(self) -> ResultMeta:
+        first, last = self.segments[0], self.segments[-1]
+        return meta(sum(seg.n for seg in self.segments), first.start, last.end, first.interval_kind, self.confidence)
 
 
 def _wald_equal_slopes(p: Prepared, seg: np.ndarray, nseg: int, cov_type: str) -> tuple[float, float, int, int]:
@@ -123,17 +117,22 @@ def piecewise_trend(df: pd.DataFrame, metric: str = "training_compute_flop", bre
             hi = p.dates[m][-1]
         part = p.take(m, since=lo, until=hi)
         fits.append(_fit_prepared(part, subset=subset, confidence=confidence, method="analytic", n_boot=0, seed=0,
-                                  cov_type=cov_type, what=f" in era {s + 1} ({_iso(lo) or '...'} to {_iso(hi) or '...'})"))
+                                  cov_type=cov_type, what=f" in era {s + 1} ({iso_date(lo) or '...'} to {iso_date(hi) or '...'})"))
     f, pv, dn, dd = _wald_equal_slopes(p, seg, nseg, cov_type)
     return PiecewiseFit(metric=p.column, subset=subset, breaks=tuple(bts), segments=tuple(fits), f_stat=f, p_value=pv,
                         df_num=dn, df_denom=dd, confidence=confidence)
 
 
 BREAK_KINDS = ("discontinuous", "kinked")
+# columns of BreakEstimate.to_frame(), in the order of the report table compute-break-estimate
+BREAK_ROW = ("metric", "subset", "kind", "break_date", "slope_before_oom_per_year", "growth_before_per_year",
+             "doubling_before_months", "slope_after_oom_per_year", "growth_after_per_year", "doubling_after_months",
+             "n", "n_before", "n_after", "start", "end", "confidence", "n_boot", "seed", "min_segment",
+             "slope_change_p_value", "level_shift_p_value", "sup_f", "sup_f_p_value", "change", "ssr_ratio", "method")
 
 
 @dataclass(frozen=True)
-class BreakEstimate:
+class BreakEstimate(Result):
     """Estimated date of a change in trend, with bootstrap intervals for the date and the slopes on each side.
 
     ``kind="discontinuous"``: two separate lines (own level and slope), as Sevilla et al. 2022's eras;
@@ -141,6 +140,10 @@ class BreakEstimate:
     Slope intervals come from the same bootstrap as the date (the break is re-estimated in every resample), so they
     include the uncertainty about where the break is.
     """
+
+    json_skip = frozenset({"profile"})
+    json_rename = {"slope_before": "slope_before_oom_per_year", "slope_before_ci": "slope_before_oom_per_year_ci",
+                   "slope_after": "slope_after_oom_per_year", "slope_after_ci": "slope_after_oom_per_year_ci"}
 
     metric: str
     subset: str
@@ -185,39 +188,27 @@ class BreakEstimate:
     def growth_after_ci(self) -> tuple[float, float]:
         return (_pow10(self.slope_after_ci[0]), _pow10(self.slope_after_ci[1]))
 
-    def to_dict(self) -> dict:
+    def json_extra(self) -> dict:
         db, da = _doubling_ci(*self.slope_before_ci), _doubling_ci(*self.slope_after_ci)
         return {
-            "metric": self.metric,
-            "subset": self.subset,
-            "kind": self.kind,
-            "break_date": _iso(self.break_date),
-            "break_date_ci": [_iso(d) for d in self.break_date_ci],
-            "slope_before_oom_per_year": self.slope_before,
-            "slope_before_oom_per_year_ci": list(self.slope_before_ci),
-            "growth_before_per_year": self.growth_before,
-            "growth_before_per_year_ci": list(self.growth_before_ci),
-            "doubling_before_months": _json_num(_doubling(self.slope_before)),
-            "doubling_before_months_ci": [_json_num(v) for v in db],
-            "slope_after_oom_per_year": self.slope_after,
-            "slope_after_oom_per_year_ci": list(self.slope_after_ci),
-            "growth_after_per_year": self.growth_after,
-            "growth_after_per_year_ci": list(self.growth_after_ci),
-            "doubling_after_months": _json_num(_doubling(self.slope_after)),
-            "doubling_after_months_ci": [_json_num(v) for v in da],
-            "n": self.n, "n_before": self.n_before, "n_after": self.n_after,
-            "start": _iso(self.start), "end": _iso(self.end),
-            "confidence": self.confidence, "n_boot": self.n_boot, "seed": self.seed, "min_segment": self.min_segment,
-            "slope_change_p_value": self.slope_change_p_value,
-            "level_shift_p_value": _json_num(self.level_shift_p_value),
-            "sup_f": _json_num(self.sup_f), "sup_f_p_value": _json_num(self.sup_f_p_value),
-            "change": self.change,
-            "ssr_ratio": self.ssr_ratio,
+            "growth_before_per_year": self.growth_before, "growth_before_per_year_ci": self.growth_before_ci,
+            "doubling_before_months": _doubling(self.slope_before), "doubling_before_months_ci": db,
+            "growth_after_per_year": self.growth_after, "growth_after_per_year_ci": self.growth_after_ci,
+            "doubling_after_months": _doubling(self.slope_after), "doubling_after_months_ci": da,
             "method": "grid search of the break date minimising the SSR (= BIC for a fixed model); percentile "
                       "bootstrap of models for the date and slopes, break re-estimated in each resample; "
                       "unconditional sup-F test with a wild-bootstrap p-value",
-            "notes": list(self.notes),
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: the scalar entries of :meth:`to_dict` (intervals and notes are in the JSON only)."""
+        d = self.to_dict()
+        return pd.DataFrame([{k: d[k] for k in BREAK_ROW}])
+
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(self.n, self.start, self.end, f"bootstrap percentile, {self.n_boot} resamples of models (break "
+                    "re-estimated in each)", self.confidence)
 
 
 def _cumsums(x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:

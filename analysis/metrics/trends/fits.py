@@ -18,6 +18,7 @@ from scipy import stats
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.frontier import as_dates, as_numbers, exclude_models, matches, split_multi
+from analysis.metrics.result import Result, ResultMeta, iso_date, meta
 from analysis.metrics.selection import (
     SUBSETS,
     check_confidence,
@@ -116,17 +117,6 @@ def _doubling_ci(lo: float, hi: float) -> tuple[float, float]:
     return (12.0 * LOG10_2 / hi, 12.0 * LOG10_2 / lo if lo > 0 else math.inf)
 
 
-def _json_num(v: float | None) -> float | None:
-    if v is None:
-        return None
-    v = float(v)
-    return v if math.isfinite(v) else None
-
-
-def _iso(ts: pd.Timestamp | None) -> str | None:
-    return None if ts is None or pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%d")
-
-
 # --- data preparation ----------------------------------------------------------------------------------------
 
 
@@ -171,7 +161,7 @@ def prepare(df: pd.DataFrame, metric: str = "training_compute_flop", *, since: o
         raise UsageError(f"nonpositive must be 'raise' or 'drop', got {nonpositive!r}")
     since_ts, until_ts = parse_date(since, "since"), parse_date(until, "until")
     if since_ts is not None and until_ts is not None and since_ts > until_ts:
-        raise UsageError(f"--since {_iso(since_ts)} is after --until {_iso(until_ts)}")
+        raise UsageError(f"--since {iso_date(since_ts)} is after --until {iso_date(until_ts)}")
     dates = as_dates(df["release_date"])
     vals = as_numbers(df[column], column)
     has_date = dates.notna()
@@ -220,7 +210,7 @@ def prepare(df: pd.DataFrame, metric: str = "training_compute_flop", *, since: o
 def _check_enough(p: Prepared, what: str = "") -> None:
     where = ""
     if p.since is not None or p.until is not None:
-        where = f" between {_iso(p.since) or 'the start'} and {_iso(p.until) or 'the end'}"
+        where = f" between {iso_date(p.since) or 'the start'} and {iso_date(p.until) or 'the end'}"
     label = COLUMN_LABELS.get(p.column, p.column)
     if p.n < MIN_POINTS:
         raise AnalysisError(
@@ -237,8 +227,16 @@ def _check_enough(p: Prepared, what: str = "") -> None:
 
 
 @dataclass(frozen=True)
-class TrendFit:
-    """A log-linear trend: slope in OOM/year with its interval, n, window and R²."""
+class TrendFit(Result):
+    """A log-linear trend: slope in OOM/year with its interval, n, window and R².
+
+    ``to_dict()`` (generic, :class:`analysis.metrics.result.Result`): dates as YYYY-MM-DD, intervals as [low, high],
+    infinite bounds as None (see notes).
+    """
+
+    json_skip = frozenset({"intercept", "x_mean", "cov", "df_resid", "boot", "residuals"})
+    json_rename = {"residual_sd": "residual_sd_log10", "n_outside": "n_outside_window"}
+    json_derived = ("growth_per_year", "growth_per_year_ci", "doubling_months", "doubling_months_ci")
 
     metric: str  # column name
     subset: str  # free label of the selection ('notable', 'frontier', 'frontier language', ...)
@@ -297,39 +295,23 @@ class TrendFit:
         d = parse_date(date, "date")
         return self.intercept + self.slope_oom_per_year * (decimal_year(d) - self.x_mean)
 
-    def to_dict(self) -> dict:
-        """JSON-ready dict: dates as YYYY-MM-DD, intervals as [low, high], infinite bounds as None (see notes)."""
-        dlo, dhi = self.doubling_months_ci
-        return {
-            "metric": self.metric,
-            "subset": self.subset,
-            "n": int(self.n),
-            "start": _iso(self.start),
-            "end": _iso(self.end),
-            "window": [_iso(self.start), _iso(self.end)],
-            "data_start": _iso(self.data_start),
-            "data_end": _iso(self.data_end),
-            "slope_oom_per_year": float(self.slope_oom_per_year),
-            "slope_oom_per_year_ci": [float(v) for v in self.slope_oom_per_year_ci],
-            "growth_per_year": float(self.growth_per_year),
-            "growth_per_year_ci": [float(v) for v in self.growth_per_year_ci],
-            "doubling_months": _json_num(self.doubling_months),
-            "doubling_months_ci": [_json_num(dlo), _json_num(dhi)],
-            "confidence": float(self.confidence),
-            "r2": _json_num(self.r2),
-            "method": self.method,
-            "se_type": self.se_type,
-            "residual_sd_log10": float(self.residual_sd),
-            "n_boot": self.n_boot,
-            "seed": self.seed,
-            "n_boot_failed": int(self.n_boot_failed),
-            "n_clusters": self.n_clusters,
-            "n_missing_date": int(self.n_missing_date),
-            "n_missing_value": int(self.n_missing_value),
-            "n_nonpositive": int(self.n_nonpositive),
-            "n_outside_window": int(self.n_outside),
-            "notes": list(self.notes),
-        }
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(self.n, self.start, self.end, self.interval_kind, self.confidence)
+
+    @property
+    def interval_kind(self) -> str:
+        """How the slope interval was made (from ``method``)."""
+        if self.method == "analytic":
+            return f"OLS t, {self.se_type} errors"
+        if self.method == "bootstrap":
+            return f"bootstrap percentile, {self.n_boot} resamples of models"
+        return (f"bootstrap percentile, {self.n_boot} resamples clustered by organization (widened for few "
+                "clusters)")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: :meth:`to_row`."""
+        return pd.DataFrame([self.to_row()])
 
     def to_row(self) -> dict:
         """Flat dict for tables (one row per fit)."""
@@ -360,7 +342,7 @@ class TrendFit:
             dbl = f"doubling every {self.doubling_months:.1f} months ({pct} CI {dlo:.1f}–{hi})"
         else:
             dbl = "no doubling (the trend is not increasing)"
-        tail = f"n={self.n}, {_iso(self.start)} to {_iso(self.end)}"
+        tail = f"n={self.n}, {iso_date(self.start)} to {iso_date(self.end)}"
         method = {"analytic": "OLS on log10, HC3 errors", "bootstrap": f"bootstrap of models, {self.n_boot} resamples",
                   "cluster-bootstrap": f"bootstrap of organizations, {self.n_boot} resamples"}[self.method]
         return f"{head} {growth}, {dbl}; {tail} ({method}, R²={self.r2:.2f})."

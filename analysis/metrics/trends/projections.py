@@ -13,14 +13,18 @@ import pandas as pd
 from scipy import stats
 
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics.trends.fits import TrendFit, _iso, _pow10, decimal_year, parse_date, year_to_date
+from analysis.metrics.result import Result, ResultMeta, meta
+from analysis.metrics.trends.fits import TrendFit, _pow10, decimal_year, parse_date, year_to_date
 
 # --- projections ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class LevelProjection:
+class LevelProjection(Result):
     """Value of the trend at a date: the trend line's interval (``ci``) and a prediction interval for one model."""
+
+    json_rename = {"ci": "value_ci", "pi": "value_pi"}
+    json_derived = ("log10_value",)
 
     metric: str
     date: pd.Timestamp
@@ -33,17 +37,17 @@ class LevelProjection:
     fit_window: tuple[pd.Timestamp, pd.Timestamp]
     years_beyond_data: float  # > 0: extrapolation beyond the last fitted model
 
-    def to_dict(self) -> dict:
-        return {
-            "metric": self.metric, "date": _iso(self.date), "value": self.value, "value_ci": list(self.ci),
-            "value_pi": list(self.pi), "log10_value": math.log10(self.value), "confidence": self.confidence,
-            "method": self.method, "fit_n": self.fit_n, "fit_window": [_iso(d) for d in self.fit_window],
-            "years_beyond_data": self.years_beyond_data,
-        }
+    @property
+    def log10_value(self) -> float:
+        return math.log10(self.value)
+
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(self.fit_n, *self.fit_window, _interval_kind(self.method), self.confidence)
 
 
 @dataclass(frozen=True)
-class DateProjection:
+class DateProjection(Result):
     """Date at which the trend reaches a level, with intervals; None bounds are unbounded (see notes)."""
 
     metric: str
@@ -57,13 +61,16 @@ class DateProjection:
     fit_window: tuple[pd.Timestamp, pd.Timestamp]
     notes: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict:
-        return {
-            "metric": self.metric, "level": self.level, "date": _iso(self.date),
-            "date_ci": [_iso(d) for d in self.date_ci], "date_pi": [_iso(d) for d in self.date_pi],
-            "confidence": self.confidence, "method": self.method, "fit_n": self.fit_n,
-            "fit_window": [_iso(d) for d in self.fit_window], "notes": list(self.notes),
-        }
+    @property
+    def meta(self) -> ResultMeta:
+        return meta(self.fit_n, *self.fit_window, _interval_kind(self.method), self.confidence)
+
+
+def _interval_kind(method: str) -> str:
+    """The interval of a projection from a trend fitted by ``method``."""
+    return {"analytic": "t band of the OLS trend (prediction band adds the residual spread)",
+            "bootstrap": "bootstrap percentile of the trend line, resamples of models",
+            "cluster-bootstrap": "bootstrap percentile of the trend line, resamples of organizations"}.get(method, method)
 
 
 def _quantile(fit: TrendFit) -> float:

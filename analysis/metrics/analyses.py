@@ -1,0 +1,142 @@
+"""The declared analyses: name, function, parameters (typed default, one-line help, allowed values, command-line
+option) and result type, once each. The command line builds its options from these declarations and notebooks
+call the analyses through them (:mod:`analysis.metrics.registry`; the functions are in
+:mod:`analysis.metrics.entries`). This module imports no pandas.
+"""
+
+from __future__ import annotations
+
+from analysis import constants as C
+from analysis.metrics.registry import REGISTRY, Param, declare, get
+
+__all__ = ["REGISTRY", "get"]
+
+TREND_SUBSETS = ("notable", "frontier", "open", "closed")
+SEED = Param("seed", 0, "bootstrap seed (default 0)", kind="seed")
+SINCE_DATE = Param("since", None, "only models released on/after DATE", metavar="DATE")
+UNTIL_DATE = Param("until", None, "only models released on/before DATE", metavar="DATE")
+
+declare(
+    "trend", func="analysis.metrics.entries:trend", result="analysis.metrics.trends.fits:TrendFit",
+    help="growth per year and doubling time of a metric, with a confidence interval",
+    params=(
+        Param("metric", "compute", "a name of analysis.metrics.trends.METRICS (compute, parameters, tokens, ...)",
+              flag="", metavar="METRIC"),
+        Param("since", C.TREND_DEFAULT_SINCE, "first release date included (YYYY-MM-DD, YYYY-MM or YYYY; default "
+              f"{C.TREND_DEFAULT_SINCE}, the {C.TREND_DEFAULT_SINCE_SOURCE}; 'all' for the whole record)",
+              metavar="DATE", cli_default=None),
+        Param("until", None, "last release date included (default: the last in the data)", metavar="DATE"),
+        Param("subset", "notable", f"one of {', '.join(TREND_SUBSETS)} (default notable)", choices=TREND_SUBSETS,
+              metavar="NAME", cli_choices=False),
+        Param("domain", None, "only models of this domain (e.g. language)", metavar="NAME"),
+        Param("top_k", C.FRONTIER_TOP_K, f"frontier size: top K by compute at release (default {C.FRONTIER_TOP_K})",
+              metavar="K", cli_default=str(C.FRONTIER_TOP_K)),
+        Param("confidence", C.DEFAULT_CONFIDENCE, "confidence level of the intervals (default 0.90)", metavar="P",
+              cli_default=f"{C.DEFAULT_CONFIDENCE:.2f}"),
+        Param("bootstrap", None, "bootstrap the interval with N resamples of the models instead of HC3 errors",
+              metavar="N"),
+        Param("cluster", False, "with --bootstrap: resample whole organizations (cluster bootstrap)",
+              action="store_true"),
+        Param("seed", 0, "bootstrap seed (default 0)", metavar="S", cli_default="0"),
+        Param("exclude", (), "drop a model by name or id before ranking and fitting (repeatable), e.g. 'AlphaGo "
+              "Zero'", action="append", metavar="MODEL"),
+    ))
+
+declare(
+    "lag", func="analysis.metrics.entries:lag", result="analysis.metrics.openness.lag:LagResult",
+    help="how many months open-weights models trail closed ones",
+    params=(
+        Param("benchmark", "mmlu", "benchmark slug in the benchmarks table (default mmlu)"),
+        Param("setting", None, "evaluation setting (e.g. '5-shot'); default: the benchmark's default setting; "
+              "'any' = each model's best score across settings"),
+        Param("date_by", "evaluation", "date scores by evaluation date where known (default) or by model release",
+              choices=("evaluation", "release")),
+        Param("confidence", C.DEFAULT_CONFIDENCE, "interval level (default 0.90)", kind="float"),
+        Param("metric", "score", "score = benchmark score (default); compute = training compute",
+              choices=("score", "compute")),
+        Param("top_k", 1, "compare the k-th best open vs closed (default 1)", kind="positive_int"),
+        Param("domain", None, "with --metric compute: only this domain (e.g. language)"),
+        SINCE_DATE, UNTIL_DATE, SEED,
+    ))
+
+declare(
+    "concentration", func="analysis.metrics.entries:concentration", result="analysis.metrics.result:TableResult",
+    help="per-year HHI and top shares of organizations (or countries)",
+    params=(
+        Param("subset", "notable", None, choices=("notable", "frontier")),
+        Param("by", "organization", None, choices=("organization", "country")),
+        SEED,
+        Param("top_k", C.FRONTIER_TOP_K, "frontier size with --subset frontier (default 10)", kind="positive_int"),
+        Param("confidence", C.DEFAULT_CONFIDENCE, "interval level (default 0.90)", kind="confidence"),
+        Param("bootstrap", 1000, "simulations per candidate in the HHI interval (default 1000, at most 100000)",
+              kind="bootstrap", metavar="N"),
+        Param("organizations", "harmonized", "harmonized = parent families (Google Brain, DeepMind -> Google; "
+              "default); as-written", choices=("harmonized", "as-written")),
+    ))
+
+declare(
+    "data-wall", func="analysis.metrics.entries:data_wall", result="analysis.metrics.result:TableResult",
+    help="year training sets reach the stock of public text, for notable and frontier models",
+    params=(
+        Param("subsets", ("notable", "frontier"), "only this subset (repeatable; one of notable, frontier; default: "
+              "all of them)", choices=("notable", "frontier"), flag="--subset", action="append", metavar="NAME",
+              cli_default=None, cli_choices=False),
+        Param("since", C.DATA_WALL_SINCE, f"first release date of the trend window (default {C.DATA_WALL_SINCE})",
+              metavar="DATE"),
+        Param("confidence", C.DEFAULT_CONFIDENCE, "confidence level of the intervals (default 0.90)", metavar="P",
+              cli_default=f"{C.DEFAULT_CONFIDENCE:.2f}"),
+    ))
+
+declare(
+    "capabilities", func="analysis.metrics.entries:capabilities", result="analysis.metrics.capabilities:GapResult",
+    help="gap between open and closed (or US and Chinese) models on Epoch's ECI",
+    params=(
+        Param("by", "open", "open = closed vs open-weights models (default); country = US vs China",
+              choices=("open", "country")),
+        Param("since", None, "start of the averaging window", metavar="DATE"),
+        Param("until", None, "end of the averaging window", metavar="DATE"),
+        Param("vintage", None, "hub snapshot vintage (default: the pinned one)"),
+        Param("confidence", C.DEFAULT_CONFIDENCE, "interval level (default 0.90)", kind="float"),
+        Param("bootstrap", 1000, "bootstrap replicates (default 1000)", kind="bootstrap"),
+        SEED,
+    ))
+
+declare(
+    "openness", func="analysis.metrics.entries:openness", result="analysis.metrics.result:TableResult",
+    help="share of models released with open weights, with binomial intervals",
+    params=(
+        Param("by", "year", "year (default); org = organization type; country; access = share of each access "
+              "category", choices=("year", "org", "country", "access")),
+        Param("subset", "notable", "notable = every model (default); frontier = top-10 by compute at release",
+              choices=("notable", "frontier")),
+        Param("method", "wilson", "binomial interval", choices=("wilson", "clopper-pearson")),
+        Param("top_k", C.FRONTIER_TOP_K, "frontier size with --subset frontier (default 10)", kind="positive_int"),
+        Param("confidence", C.DEFAULT_CONFIDENCE, "interval level (default 0.90)", kind="float"),
+    ))
+
+declare(
+    "thresholds", func="analysis.metrics.entries:thresholds", result="analysis.metrics.result:TableResult",
+    help="models per year above 10²³, 10²⁴, 10²⁵ and 10²⁶ FLOP, and by organization",
+    params=(Param("inclusive", False, "count compute >= threshold instead of >", action="store_true"),))
+
+declare(
+    "spillovers", func="analysis.metrics.entries:spillovers", result="analysis.metrics.result:TableResult",
+    help="notable models built on open vs closed base models",
+    params=(
+        Param("by", "year", "year (default) or base family", choices=("year", "family")),
+        SEED,
+    ))
+
+declare(
+    "data-needed", func="analysis.metrics.entries:data_needed", result="analysis.metrics.scaling.laws:Allocation",
+    help="parameters, tokens and compute from a scaling law (Chinchilla and its replication)",
+    params=(
+        Param("compute", None, "training compute budget in FLOP, e.g. 1e24", metavar="FLOP"),
+        Param("params", None, "model size in parameters, e.g. 7e10", metavar="N"),
+        Param("target_loss", None, "target loss (nats/token, on the fit's data), e.g. 2.0", metavar="L"),
+        Param("approach", "besiroglu-2024", "scaling law (default besiroglu-2024; hoffmann-1/2 have no loss function)",
+              choices="analysis.metrics.scaling:APPROACHES"),
+        Param("confidence", None, f"interval level for besiroglu-2024 (default {C.DEFAULT_CONFIDENCE})",
+              kind="confidence", metavar="P"),
+        Param("seed", 0, "Monte Carlo seed (default 0)", kind="seed", metavar="S", cli_default="0"),
+    ))

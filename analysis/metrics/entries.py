@@ -1,0 +1,162 @@
+"""The functions behind the registered analyses (:mod:`analysis.metrics.analyses`): each takes the loaded data
+first (an :class:`analysis.data.dataset.Dataset` or anything with its ``models``/``openness``/``benchmarks``
+attributes) and the declared parameters as keywords, and returns a :class:`analysis.metrics.result.Result`.
+
+They are thin: they pick the tables an analysis needs, turn command-line values into the analysis' own (a metric
+name into its column, ``since="all"`` into no lower bound) and wrap tables in a
+:class:`~analysis.metrics.result.TableResult` with their meta.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analysis import constants as C
+from analysis.data import benchmark_hub as bh
+from analysis.errors import UsageError
+from analysis.metrics import competition, scaling
+from analysis.metrics import spillovers as sp
+from analysis.metrics.capabilities import GapResult, frontier_gap
+from analysis.metrics.openness import LagResult, capability_lag, compute_lag, open_share
+from analysis.metrics.result import TableResult, meta
+from analysis.metrics.trends import (
+    TrendFit,
+    metric_column,
+    parse_date,
+    subset_trend,
+    threshold_counts,
+    threshold_counts_by_organization,
+)
+
+BINOMIAL_INTERVALS = {"wilson": "Wilson score", "clopper-pearson": "Clopper-Pearson exact binomial"}
+
+
+def trend(ds, metric: str = "compute", subset: str = "notable", domain: str | None = None,
+          top_k: int = C.FRONTIER_TOP_K, since: object = C.TREND_DEFAULT_SINCE, until: object = None,
+          confidence: float = C.DEFAULT_CONFIDENCE, bootstrap: int | None = None, cluster: bool = False,
+          seed: int = 0, exclude: Sequence[str] = ()) -> TrendFit:
+    """Log-linear trend of a metric on a subset: ``since="all"`` (or None) fits the whole record; ``bootstrap``
+    resamples models (organizations with ``cluster``) instead of HC3 errors."""
+    since = None if since is None or str(since).strip().lower() == "all" else parse_date(since, "since")
+    method = "analytic" if bootstrap is None else "cluster-bootstrap" if cluster else "bootstrap"
+    return subset_trend(ds.models, metric_column(metric), subset, domain=domain, top_k=int(top_k),
+                        exclude=list(exclude), since=since, until=parse_date(until, "until"),
+                        confidence=float(confidence), method=method, n_boot=1000 if bootstrap is None else
+                        int(bootstrap), seed=int(seed))
+
+
+def lag(ds, benchmark: str = "mmlu", setting: str | None = None, date_by: str = "evaluation",
+        confidence: float = C.DEFAULT_CONFIDENCE, metric: str = "score", top_k: int = 1, domain: str | None = None,
+        since: object = None, until: object = None, seed: int = 0) -> LagResult:
+    """Open-vs-closed lag on a benchmark of the benchmarks table (``metric="score"``) or in training compute."""
+    since, until = parse_date(since, "since"), parse_date(until, "until")
+    if metric == "score":
+        return capability_lag(ds.benchmarks, ds.models, benchmark=benchmark, setting=setting, openness=ds.openness,
+                              top_k=top_k, since=since, until=until, seed=seed, confidence=confidence,
+                              date_by=date_by)
+    return compute_lag(ds.models, ds.openness, top_k=top_k, domain=domain, since=since, until=until, seed=seed,
+                       confidence=confidence)
+
+
+def concentration(ds, subset: str = "notable", by: str = "organization", top_k: int = C.FRONTIER_TOP_K,
+                  confidence: float = C.DEFAULT_CONFIDENCE, bootstrap: int = 1000, seed: int = 0,
+                  organizations: str = "harmonized") -> TableResult:
+    """Per-year HHI of notable or frontier models (:func:`analysis.metrics.competition.concentration`) as a table
+    result: n = dated models of the subset, window = first and last year."""
+    table = competition.concentration(ds.models, by=by, subset=subset, seed=seed, top_k=top_k, confidence=confidence,
+                                      n_boot=bootstrap, harmonize=organizations == "harmonized")
+    settings = dict(table.attrs)
+    years = table["year"]
+    info = meta(int(table["n_models"].sum()), years.min() if len(years) else None,
+                years.max() if len(years) else None, competition.HHI_INTERVAL_KIND.format(n_boot=bootstrap),
+                confidence)
+    return TableResult(table=table, info=info, settings=settings, rows_key="years")
+
+
+def data_wall(ds, subsets: Sequence[str] = scaling.DATA_WALL_SUBSETS, since: object = C.DATA_WALL_SINCE,
+              confidence: float = C.DEFAULT_CONFIDENCE) -> TableResult:
+    """Year training sets reach the stock of public text, one row per subset
+    (:func:`analysis.metrics.scaling.data_wall_table`; a subset that cannot be projected has empty numbers and the
+    reason in ``note``). n = models of the largest subset (the subsets overlap), window = their widest span."""
+    table = scaling.data_wall_table(ds.models, tuple(dict.fromkeys(subsets)), since=parse_date(since, "since"),
+                                    confidence=confidence)
+    starts, ends = table["start"].dropna(), table["end"].dropna()
+    info = meta(int(table["n"].max()), starts.min() if len(starts) else None, ends.max() if len(ends) else None,
+                scaling.DATA_WALL_INTERVAL_KIND, confidence)
+    return TableResult(table=table, info=info, settings={"stock_tokens": C.VILLALOBOS_2024_STOCK_TOKENS},
+                       rows_key="subsets")
+
+
+def capabilities(ds, by: str = "open", since: object = None, until: object = None, vintage: str | None = None,
+                 confidence: float = C.DEFAULT_CONFIDENCE, bootstrap: int = 1000, seed: int = 0) -> GapResult:
+    """Average ECI frontier gap, open vs closed or US vs China, from the pinned Benchmarking Hub snapshot (``ds``
+    is not used: the hub carries its own models)."""
+    hub = bh.load_hub(vintage or bh.HUB_VINTAGE, benchmarks=["eci"])
+    models = bh.per_model(hub, "eci", None)
+    return frontier_gap(models, by=by, since=None if since is None else pd.Timestamp(since),
+                        until=None if until is None else pd.Timestamp(until), n_boot=bootstrap, seed=seed,
+                        confidence=confidence)
+
+
+def openness(ds, by: str = "year", subset: str = "notable", method: str = "wilson", top_k: int = C.FRONTIER_TOP_K,
+             confidence: float = C.DEFAULT_CONFIDENCE) -> TableResult:
+    """Open-weights share per year, organization type, country or access category
+    (:func:`analysis.metrics.openness.open_share`): n = models with known access, window = first and last year."""
+    table = open_share(ds.models, ds.openness, by=by, subset=subset, method=method, top_k=top_k,
+                       confidence=confidence)
+    n = int(table["n"].sum()) if by != "access" else int(table.drop_duplicates("year")["n"].sum())
+    info = meta(n, table["year"].min(), table["year"].max(), BINOMIAL_INTERVALS[method], confidence)
+    return TableResult(table=table, info=info, settings=dict(table.attrs))
+
+
+def thresholds(ds, inclusive: bool = False) -> TableResult:
+    """Models per release year above each compute threshold (:data:`analysis.constants.THRESHOLDS_FLOP`), with the
+    counts by organization in ``settings``: n = models with a compute estimate and a date, window = their years.
+    Counts, no interval: models without an estimate may also pass a threshold (lower bounds)."""
+    m = ds.models
+    by_year = threshold_counts(m, C.THRESHOLDS_FLOP, inclusive=inclusive)
+    by_org = threshold_counts_by_organization(m, C.THRESHOLDS_FLOP, inclusive=inclusive)
+    dated = m[m["training_compute_flop"].notna() & m["release_date"].notna()]
+    years = dated["release_date"].dt.year
+    info = meta(len(dated), years.min() if len(years) else None, years.max() if len(years) else None,
+                "none: counts, lower bounds (models without a compute estimate are not counted)", None)
+    return TableResult(table=by_year, info=info, settings={"by_organization": by_org}, rows_key="by_year")
+
+
+def spillovers(ds, by: str = "year", seed: int = 0) -> TableResult:
+    """Notable models built on open or closed base models per year or base family
+    (:func:`analysis.metrics.spillovers.spillover_counts`), with the time from a base's release to its first
+    derivative in ``settings``: n = derivatives, window = their first and last release date."""
+    deriv = sp.derivatives(ds.models)
+    counts = sp.spillover_counts(deriv, by=by)
+    ttd = sp.time_to_first_derivative(deriv, seed=seed)
+    dates = deriv["derivative_date"].dropna()
+    info = meta(int(deriv["derivative"].nunique()), dates.min() if len(dates) else None,
+                dates.max() if len(dates) else None, f"Wilson score (share outside the base's developer); "
+                f"{ttd.meta.interval_kind} (time to first derivative)", counts.attrs["level"])
+    settings = {"n_derivatives": int(deriv["derivative"].nunique()), "n_pairs": len(deriv),
+                "n_bases_matched": int((deriv["base_match"] != "unmatched").sum()), **counts.attrs,
+                "time_to_first_derivative": ttd}
+    return TableResult(table=counts, info=info, settings=settings)
+
+
+def data_needed(ds, compute: float | None = None, params: float | None = None, target_loss: float | None = None,
+                approach: str = scaling.DEFAULT_APPROACH, confidence: float | None = None,
+                seed: int = 0) -> scaling.Allocation:
+    """Compute-optimal allocation for a budget (``compute``), compute-optimal data for a size (``params``), the
+    cheapest model reaching a loss (``target_loss``), or the data a size needs to reach it (both); ``ds`` is not
+    used (the scaling laws are published fits). ``confidence`` None: the default level."""
+    kw = {"seed": seed} if confidence is None else {"seed": seed, "confidence": confidence}
+    if compute is not None and (params is not None or target_loss is not None):
+        raise UsageError("give compute alone, params alone, target_loss alone, or target_loss with params")
+    if compute is not None:
+        return scaling.compute_optimal(compute, approach, **kw)
+    if target_loss is not None:
+        if params is not None:
+            return scaling.tokens_for_loss(target_loss, params, approach, **kw)
+        return scaling.compute_optimal_for_loss(target_loss, approach, **kw)
+    if params is not None:
+        return scaling.allocation_for_params(params, approach, **kw)
+    raise UsageError("give one of compute, params or target_loss (optionally with params)")

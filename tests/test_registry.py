@@ -1,0 +1,148 @@
+"""The registry of declared analyses (analysis/metrics/registry.py, analyses.py): every analysis returns its declared
+Result with n, window, interval kind and confidence filled; the CLI builds its options from the declarations; every
+command's --json carries the meta."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import json
+
+import pandas as pd
+import pytest
+
+from analysis.cli.args import ARG_TYPES
+from analysis.cli.main import main
+from analysis.data.dataset import load, load_with_bases
+from analysis.errors import UsageError
+from analysis.metrics.analyses import REGISTRY, get
+from analysis.metrics.registry import Param
+from analysis.metrics.result import Result
+
+META = ("n", "window", "interval_kind", "confidence")
+# the CLI command of each registered analysis, with the arguments a run needs besides the declared defaults
+COMMANDS = {"trend": ["trend", "compute"], "lag": ["lag"], "concentration": ["concentration"],
+            "data-wall": ["data-wall"], "capabilities": ["capabilities", "--bootstrap", "200"],
+            "openness": ["openness"], "thresholds": ["thresholds"], "spillovers": ["spillovers"],
+            "data-needed": ["data-needed", "--compute", "1e25"]}
+# calls with modest work (the defaults of capabilities run 1000 bootstrap replicates)
+CALLS = {"trend": {}, "lag": {}, "concentration": {"subset": "frontier"}, "data-wall": {},
+         "capabilities": {"bootstrap": 200}, "openness": {}, "thresholds": {}, "spillovers": {},
+         "data-needed": {"compute": 1e25}}
+# analyses of published fits, not of rows of data: n = 0 and no window (ResultMeta's convention)
+DATA_FREE = {"data-needed"}
+# the module of each command
+MODULES = {"trend": "trend", "lag": "openness", "concentration": "competition", "data-wall": "datawall",
+           "capabilities": "capabilities", "openness": "openness", "thresholds": "trend", "spillovers": "spillovers",
+           "data-needed": "scaling"}
+# commands that print estimates but run no registered analysis: their --json carries the meta of their result
+OTHER_COMMANDS = [["compute", "llama-3-70b"], ["cost", "llama-3-70b"],
+                  ["hardware"], ["openness-score", "llama-3-70b"], ["data", "diff", "2026-01-26", "2026-07-19"]]
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load(None)
+
+
+def test_the_analyses_are_declared():
+    assert {"trend", "lag", "concentration", "data-wall", "capabilities"} <= set(REGISTRY)
+    assert set(REGISTRY) == set(CALLS) == set(COMMANDS), "a new analysis needs a CLI command and a call in this test"
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_every_registered_analysis_returns_its_result_with_meta(ds, name):
+    entry = get(name)
+    res = entry(load_with_bases(None) if name == "spillovers" else ds, **CALLS[name])
+    assert isinstance(res, Result) and isinstance(res, entry.result_type)
+    m = res.meta
+    if name in DATA_FREE:
+        assert m.n == 0 and m.window == (None, None)
+    else:
+        assert isinstance(m.n, int) and m.n > 0
+        assert all(isinstance(w, str) and w[:2] in ("19", "20") for w in m.window), m.window
+        assert m.window[0] <= m.window[1]
+    assert isinstance(m.interval_kind, str) and len(m.interval_kind) > 5
+    # counts have no interval: confidence None and the kind says so
+    assert (0 < m.confidence < 1) if m.confidence is not None else m.interval_kind.startswith("none: ")
+    d = res.to_dict()
+    assert all(k in d for k in META)
+    json.dumps(d, allow_nan=False)
+    assert res.caption().startswith(f"n={m.n}, window ") or (name in DATA_FREE and
+                                                              res.caption().startswith(f"{m.confidence * 100:g}% "))
+    assert len(res.to_frame()) >= 1
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_registered_command_json_includes_the_meta(capsys, name):
+    """Each command's --json has the four meta keys (n > 0 for analyses of data)."""
+    assert main(COMMANDS[name] + ["--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert all(k in out for k in META), sorted(set(META) - set(out))
+    assert (out["n"] > 0 or name in DATA_FREE) and len(out["window"]) == 2 and out["interval_kind"]
+    assert out["confidence"] is None or 0 < out["confidence"] < 1
+
+
+@pytest.mark.parametrize("argv", OTHER_COMMANDS, ids=lambda a: a[0] if a[0] != "data" else "data-diff")
+def test_every_other_analysis_command_json_includes_the_meta(capsys, argv):
+    assert main(argv + ["--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert all(k in out for k in META), sorted(set(META) - set(out))
+    assert isinstance(out["n"], int) and len(out["window"]) == 2 and out["interval_kind"]
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_declared_parameters_match_the_function_and_the_cli(name):
+    """Each declared parameter is a keyword of the function with the same default, and the command's parser has
+    it (so a declaration change reaches both front ends)."""
+    entry = get(name)
+    sig = inspect.signature(entry.function)
+    assert set(list(sig.parameters)[1:]) == {p.name for p in entry.params}
+    for p in entry.params:
+        assert sig.parameters[p.name].default == p.default, p.name
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers()
+    mod = importlib.import_module(f"analysis.cli.commands.{MODULES[name]}")
+    mod.register(sub)
+    command = sub.choices[name]
+    dests = {a.dest for a in command._actions}
+    assert {p.name for p in entry.params} <= dests
+
+
+def test_registry_checks_names_and_allowed_values(ds):
+    with pytest.raises(UsageError, match="unknown parameter 'subsett'"):
+        get("concentration")(ds, subsett="frontier")
+    with pytest.raises(UsageError, match="subset must be one of notable, frontier"):
+        get("concentration")(ds, subset="everything")
+    with pytest.raises(UsageError, match="unknown analysis 'trends'"):
+        get("trends")
+
+
+def test_declared_kinds_check_command_line_values(run_cli):
+    """--bootstrap is declared with kind 'bootstrap' (at least 10): the CLI refuses 5 with exit 2."""
+    code, err = run_cli(["concentration", "--bootstrap", "5"])
+    assert code == 2 and "bootstrap must be at least 10" in err
+    assert all(p.kind is None or p.kind in ARG_TYPES for e in REGISTRY.values() for p in e.params)
+
+
+def test_param_add_to_builds_the_option():
+    parser = argparse.ArgumentParser()
+    Param("top_k", 10, "frontier size", kind="positive_int", metavar="K").add_to(parser, ARG_TYPES)
+    Param("subsets", ("a", "b"), "repeatable", flag="--subset", action="append", cli_default=None).add_to(parser,
+                                                                                                    ARG_TYPES)
+    Param("metric", "compute", "what", flag="").add_to(parser, ARG_TYPES)
+    ns = parser.parse_args(["parameters", "--top-k", "3", "--subset", "a", "--subset", "b"])
+    assert (ns.metric, ns.top_k, ns.subsets) == ("parameters", 3, ["a", "b"])
+    assert parser.parse_args(["compute"]).subsets is None and parser.parse_args(["compute"]).top_k == 10
+
+
+def test_trend_through_the_registry_equals_the_direct_fit(ds):
+    """The declaration adds nothing to the numbers: the registered trend is subset_trend on the same rows."""
+    from analysis.metrics.trends import subset_trend
+
+    via = get("trend")(ds, metric="parameters", subset="frontier", since="2018-01-01")
+    direct = subset_trend(ds.models, "parameters", "frontier", since=pd.Timestamp("2018-01-01"))
+    assert via.to_dict() == direct.to_dict()
+    with pytest.raises(UsageError, match="unknown metric 'flops'"):
+        get("trend")(ds, metric="flops")

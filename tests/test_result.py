@@ -1,0 +1,175 @@
+"""The common result shape (analysis/metrics/result.py): JSON conversion, meta, caption, to_frame, and that every
+result class uses the generic ``to_dict`` rather than its own."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import math
+import pkgutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import analysis.metrics
+from analysis.metrics import result as R
+from analysis.metrics.trends import fit_trend
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_json_value_makes_values_json_safe():
+    got = R.json_value({"a": np.float64(1.5), "b": float("nan"), "c": (np.int64(3), float("inf")),
+                        "d": pd.Timestamp("2024-04-18 13:00"), "e": pd.NaT, "f": np.bool_(True),
+                        "g": pd.DataFrame({"x": [1.0, np.nan], "t": pd.to_datetime(["2020-01-02", None])})})
+    assert got == {"a": 1.5, "b": None, "c": [3, None], "d": "2024-04-18", "e": None, "f": True,
+                   "g": [{"x": 1.0, "t": "2020-01-02"}, {"x": None, "t": None}]}
+    assert type(got["c"][0]) is int and type(got["f"]) is bool
+    json.dumps(got, allow_nan=False)
+
+
+def test_caption_is_built_from_the_meta_only():
+    m = R.meta(120, pd.Timestamp("2018-01-01"), "2026-06-30", "OLS t, HC3 errors", 0.9)
+    assert m.caption() == "n=120, window 2018-01-01 to 2026-06-30; 90% interval: OLS t, HC3 errors"
+    assert R.meta(7, 2019, 2024, "exact binomial", 0.95).caption() == \
+        "n=7, window 2019 to 2024; 95% interval: exact binomial"
+    assert R.meta(1, None, None, "none: a single estimate", None).caption() == "n=1; none: a single estimate"
+    assert R.meta(0, None, None, "Monte Carlo, 100 draws", 0.8).caption() == "80% interval: Monte Carlo, 100 draws"
+    assert R.meta(5, "2020-01-01", None, "t", 0.9).caption() == "n=5, window 2020-01-01 to n/a; 90% interval: t"
+    assert m.to_dict() == {"n": 120, "window": ["2018-01-01", "2026-06-30"], "interval_kind": "OLS t, HC3 errors",
+                           "confidence": 0.9}
+
+
+@dataclass(frozen=True)
+class Toy(R.Result):
+    """A result declaring each kind of JSON rule once."""
+
+    name: str
+    rate: float
+    rate_ci: tuple[float, float]
+    internal: np.ndarray = field(default=None, repr=False, compare=False)
+    level: float = 0.8
+    n_rows: int = 12
+
+    json_skip = frozenset({"internal"})
+    json_rename = {"level": "ci_level"}
+    json_derived = ("double_rate",)
+
+    @property
+    def double_rate(self) -> float:
+        return 2 * self.rate
+
+    def json_extra(self) -> dict:
+        return {"n": 99}  # a result's own n wins over the meta's
+
+    @property
+    def meta(self) -> R.ResultMeta:
+        return R.meta(self.n_rows, "2020-01-01", "2020-12-31", "toy", self.level)
+
+
+def test_generic_to_dict_applies_the_declared_rules_and_adds_the_meta():
+    t = Toy("a", 0.5, (0.25, float("inf")), internal=np.arange(3))
+    d = t.to_dict()
+    assert d == {"name": "a", "rate": 0.5, "rate_ci": [0.25, None], "ci_level": 0.8, "n_rows": 12, "double_rate": 1.0,
+                 "n": 99, "window": ["2020-01-01", "2020-12-31"], "interval_kind": "toy", "confidence": 0.8}
+    json.dumps(d, allow_nan=False)
+    frame = t.to_frame()
+    assert list(frame.columns) == ["name", "rate", "rate_low", "rate_high", "ci_level", "n_rows", "double_rate", "n",
+                                   "window_start", "window_end", "interval_kind", "confidence"]
+    assert frame.iloc[0]["rate_low"] == 0.25 and frame.iloc[0]["rate_high"] is None
+    assert t.caption() == "n=12, window 2020-01-01 to 2020-12-31; 80% interval: toy"
+
+
+def test_table_result_is_its_table_plus_settings_and_meta():
+    table = pd.DataFrame({"year": [2020, 2021], "share": [0.25, math.nan]})
+    r = R.TableResult(table=table, info=R.meta(40, 2020, 2021, "Wilson", 0.9), settings={"subset": "notable"},
+                      rows_key="years")
+    assert r.to_frame() is table
+    assert r.to_dict() == {"subset": "notable", "years": [{"year": 2020, "share": 0.25}, {"year": 2021, "share": None}],
+                           "n": 40, "window": ["2020", "2021"], "interval_kind": "Wilson", "confidence": 0.9}
+
+
+def _synthetic(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    dates = pd.Timestamp("2012-01-01") + pd.to_timedelta(np.sort(rng.uniform(0, 3650, n)), unit="D")
+    x = (dates - pd.Timestamp("2012-01-01")).days / 365.25
+    return pd.DataFrame({"name": [f"m{i}" for i in range(n)], "release_date": dates,
+                         "training_compute_flop": 10 ** (20 + 0.6 * x + rng.normal(0, 0.3, n))})
+
+
+def test_trend_fit_meta_caption_and_frame():
+    fit = fit_trend(_synthetic())
+    assert fit.meta.n == fit.n == 60 and fit.meta.confidence == 0.9
+    d = fit.to_dict()
+    assert d["window"] == [fit.start.strftime("%Y-%m-%d"), fit.end.strftime("%Y-%m-%d")]
+    assert d["interval_kind"] == "OLS t, HC3 errors"
+    assert fit.caption() == (f"n=60, window {d['window'][0]} to {d['window'][1]}; 90% interval: OLS t, HC3 errors")
+    pd.testing.assert_frame_equal(fit.to_frame(), pd.DataFrame([fit.to_row()]))
+    boot = fit_trend(_synthetic(), method="bootstrap", n_boot=50)
+    assert boot.meta.interval_kind == "bootstrap percentile, 50 resamples of models"
+
+
+def _classes_with_own_to_dict() -> list[str]:
+    found = []
+    for path in sorted((ROOT / "analysis" / "metrics").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(isinstance(f, ast.FunctionDef) and f.name == "to_dict"
+                                                      for f in node.body):
+                found.append(f"{path.relative_to(ROOT).as_posix()}:{node.name}")
+    return found
+
+
+def test_results_use_the_generic_to_dict():
+    """Only the base classes and the documented exceptions write their own ``to_dict``: ParametricFit is a published
+    constant set (no estimate of ours), Export and VintageDiff describe data files, not estimates."""
+    assert _classes_with_own_to_dict() == [
+        "analysis/metrics/result.py:ResultMeta",
+        "analysis/metrics/result.py:Result",
+        "analysis/metrics/scaling/laws.py:ParametricFit",
+        "analysis/metrics/vintages.py:Export",
+        "analysis/metrics/vintages.py:VintageDiff",
+    ]
+
+
+def test_every_result_class_declares_its_meta():
+    """A Result subclass must define ``meta`` (the base raises): every one in analysis.metrics does."""
+    for info in pkgutil.walk_packages(analysis.metrics.__path__, "analysis.metrics."):
+        importlib.import_module(info.name)
+    classes = [c for c in R.Result.__subclasses__()]
+    assert len(classes) >= 19
+    missing = [c.__name__ for c in classes if not any("meta" in vars(k) for k in c.__mro__ if k is not R.Result)]
+    assert missing == []
+
+
+def _lag_entries(n_open: int):
+    """Closed records every year from 2010 at 50, 51, ...; open model i reaches record i half a year later."""
+    rows = []
+    for i in range(n_open):
+        rows.append({"model_id": f"c{i}", "date": pd.Timestamp(2010 + i, 1, 1), "value": 50.0 + i,
+                     "open_weights": False})
+        rows.append({"model_id": f"o{i}", "date": pd.Timestamp(2010 + i, 7, 1), "value": 50.0 + i,
+                     "open_weights": True})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("k", [1, 3, 4, 5, 8])
+def test_lag_meta_states_the_coverage_the_interval_holds(k):
+    """With k open models the min-max range of their lags covers the median with probability 1 - 2^(1-k) (75% for
+    3, 87.5% for 4): below the requested 90% the meta states that level and says it is the min-max range; from 5
+    models (93.75%) the order-statistic interval holds 90%; one model gives no interval."""
+    from analysis.metrics.openness import open_closed_lag
+
+    r = open_closed_lag(_lag_entries(k), confidence=0.90)
+    assert r.n_clusters == k and r.ci_level == 0.90
+    m = r.meta
+    if k == 1:
+        assert m.confidence is None and m.interval_kind.startswith("none: ")
+    elif k < 5:
+        assert m.confidence == pytest.approx(1 - 2 * 0.5 ** k) and m.interval_kind.startswith("min-max range")
+        assert r.caption().endswith(f"{(1 - 2 * 0.5 ** k) * 100:g}% interval: {m.interval_kind}")
+    else:
+        assert m.confidence == 0.90 and m.interval_kind.startswith("order statistics")
