@@ -228,6 +228,7 @@ def test_resolve_names_paths_and_vintages(tmp_path):
     assert vintages.resolve("epoch-vintage:latest")[1] == upstream.vintages("notable_ai_models")[-1]
     f = tmp_path / "x.csv"
     assert vintages.resolve(f"epoch:{f}") == (f, None)
+    assert vintages.resolve(f"epoch-raw:{f}") == (f, None)  # the report's --data epoch-raw:PATH
     assert vintages.previous_vintage(NEW_V) == OLD_V and vintages.previous_vintage(OLD_V) is None
 
 
@@ -296,6 +297,7 @@ def test_exports_without_accessibility_or_compute_still_diff(tmp_path, capsys):
 def test_vintages_report_uses_epoch_data_and_says_when_it_cannot():
     assert vintages.report_newer("", NEW_V) == (NEW_V, None)
     assert vintages.report_newer("epoch:/x/notable.csv", NEW_V) == ("epoch:/x/notable.csv", None)
+    assert vintages.report_newer("epoch-raw:/x/notable.csv", NEW_V) == ("epoch-raw:/x/notable.csv", None)
     spec, note = vintages.report_newer("/x/models.csv", NEW_V)
     assert spec == NEW_V and "models.csv" in note and "not an Epoch AI export" in note
 

@@ -101,18 +101,20 @@ def _shown(path: Path) -> str:
 
 
 def resolve(spec: str) -> tuple[Path, str | None]:
-    """(path, vintage name or None) for ``PATH``, ``epoch:PATH``, ``epoch-vintage:NAME`` or a bare vintage name."""
+    """(path, vintage name or None) for ``PATH``, ``epoch:PATH`` (or ``epoch-raw:PATH``), ``epoch-vintage:NAME`` or a
+    bare vintage name."""
     s = str(spec).strip()
     if not s:
         raise UsageError("empty export name; give a path, epoch:PATH or a vintage name such as 2026-01-26")
     if s.startswith(VINTAGE_PREFIX):
         name = s[len(VINTAGE_PREFIX):] or "latest"
         return _snapshot_path(name)
-    if s.startswith("epoch:"):
-        p = s[len("epoch:"):]
-        if not p:
-            raise UsageError("epoch:PATH needs a path after 'epoch:'")
-        return Path(p).expanduser(), None
+    for prefix in ("epoch:", "epoch-raw:"):  # the comparison reads the export as published either way
+        if s.startswith(prefix):
+            p = s[len(prefix):]
+            if not p:
+                raise UsageError(f"{prefix}PATH needs a path after {prefix!r}")
+            return Path(p).expanduser(), None
     p = Path(s).expanduser()
     if not p.exists() and _VINTAGE_NAME.match(s):
         return _snapshot_path(s)
@@ -497,7 +499,7 @@ def report_newer(data_spec: str, new_vintage: str) -> tuple[str, str | None]:
     spec = (data_spec or "").strip()
     if not spec:
         return new_vintage, None
-    if spec.startswith(("epoch:", VINTAGE_PREFIX)):
+    if spec.startswith(("epoch:", "epoch-raw:", VINTAGE_PREFIX)):
         return spec, None
     return new_vintage, (f"The data given to the report ({Path(spec).name}) is not an Epoch AI export, so this report "
                          f"compares the pinned vintage {new_vintage} instead.")
