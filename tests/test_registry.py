@@ -25,19 +25,21 @@ META = ("n", "window", "interval_kind", "confidence")
 COMMANDS = {"trend": ["trend", "compute"], "lag": ["lag"], "concentration": ["concentration"],
             "data-wall": ["data-wall"], "capabilities": ["capabilities", "--bootstrap", "200"],
             "openness": ["openness"], "thresholds": ["thresholds"], "spillovers": ["spillovers"],
-            "data-needed": ["data-needed", "--compute", "1e25"]}
+            "data-needed": ["data-needed", "--compute", "1e25"], "compute": ["compute", "llama-3-70b"]}
 # calls with modest work (the defaults of capabilities run 1000 bootstrap replicates)
 CALLS = {"trend": {}, "lag": {}, "concentration": {"subset": "frontier"}, "data-wall": {},
          "capabilities": {"bootstrap": 200}, "openness": {}, "thresholds": {}, "spillovers": {},
-         "data-needed": {"compute": 1e25}}
+         "data-needed": {"compute": 1e25}, "compute": {"model_id": "llama-3-70b"}}
 # analyses of published fits, not of rows of data: n = 0 and no window (ResultMeta's convention)
 DATA_FREE = {"data-needed"}
+# analyses of one model (or one hypothetical run): n = 1 and, unless the result is dated, no window
+ONE_MODEL = {"compute"}
 # the module of each command
 MODULES = {"trend": "trend", "lag": "openness", "concentration": "competition", "data-wall": "datawall",
            "capabilities": "capabilities", "openness": "openness", "thresholds": "trend", "spillovers": "spillovers",
-           "data-needed": "scaling"}
+           "data-needed": "scaling", "compute": "compute"}
 # commands that print estimates but run no registered analysis: their --json carries the meta of their result
-OTHER_COMMANDS = [["compute", "llama-3-70b"], ["cost", "llama-3-70b"],
+OTHER_COMMANDS = [["cost", "llama-3-70b"],
                   ["hardware"], ["openness-score", "llama-3-70b"], ["data", "diff", "2026-01-26", "2026-07-19"]]
 
 
@@ -59,17 +61,22 @@ def test_every_registered_analysis_returns_its_result_with_meta(ds, name):
     m = res.meta
     if name in DATA_FREE:
         assert m.n == 0 and m.window == (None, None)
+    elif name in ONE_MODEL and m.window == (None, None):
+        assert m.n == 1
     else:
         assert isinstance(m.n, int) and m.n > 0
         assert all(isinstance(w, str) and w[:2] in ("19", "20") for w in m.window), m.window
         assert m.window[0] <= m.window[1]
     assert isinstance(m.interval_kind, str) and len(m.interval_kind) > 5
     # counts have no interval: confidence None and the kind says so
-    assert (0 < m.confidence < 1) if m.confidence is not None else m.interval_kind.startswith("none: ")
+    # (compute's low-high is a range over the utilization prior, not an interval: its kind says "range over")
+    assert (0 < m.confidence < 1) if m.confidence is not None else m.interval_kind.startswith("none: ") or (
+        name == "compute" and m.interval_kind.startswith("range over "))
     d = res.to_dict()
     assert all(k in d for k in META)
     json.dumps(d, allow_nan=False)
-    assert res.caption().startswith(f"n={m.n}, window ") or (name in DATA_FREE and
+    assert res.caption().startswith(f"n={m.n}, window ") or (name in ONE_MODEL and res.caption().startswith(
+        "n=1; ")) or (name in DATA_FREE and
                                                               res.caption().startswith(f"{m.confidence * 100:g}% "))
     assert len(res.to_frame()) >= 1
 

@@ -140,3 +140,19 @@ declare(
               kind="confidence", metavar="P"),
         Param("seed", 0, "Monte Carlo seed (default 0)", kind="seed", metavar="S", cli_default="0"),
     ))
+
+COMPUTE_PRECISIONS = ("fp32", "tf32", "bf16", "fp16", "fp8", "int8")
+declare(
+    "compute", func="analysis.metrics.entries:compute", result="analysis.metrics.compute:ModelCompute",
+    help="a model's training compute by each method, implied utilization, cost and energy",
+    params=(
+        Param("model_id", None, "model id, e.g. llama-3-8b", flag="", metavar="MODEL_ID"),
+        Param("utilization", None, "MFU for hardware-based estimates (default: the model's reported MFU, else the "
+              "median MFU reported for its hardware generation, with their range)", metavar="U"),
+        Param("precision", "bf16", "training precision for the peak throughput (default bf16)",
+              choices=COMPUTE_PRECISIONS),
+        Param("price", None, "price per GPU-hour in USD (default: cited price per accelerator)", metavar="USD"),
+        Param("pue", C.DEFAULT_PUE, f"power usage effectiveness (default {C.DEFAULT_PUE})", metavar="PUE",
+              cli_default=None),
+        Param("training_days", None, "wall-clock training time, enables the chips x time estimate", metavar="DAYS"),
+    ))

@@ -17,6 +17,7 @@ from analysis import constants as C
 from analysis.data import benchmark_hub as bh
 from analysis.errors import UsageError
 from analysis.metrics import competition, scaling
+from analysis.metrics import compute as cm
 from analysis.metrics import spillovers as sp
 from analysis.metrics.capabilities import GapResult, frontier_gap
 from analysis.metrics.openness import LagResult, capability_lag, compute_lag, open_share
@@ -160,3 +161,16 @@ def data_needed(ds, compute: float | None = None, params: float | None = None, t
     if params is not None:
         return scaling.allocation_for_params(params, approach, **kw)
     raise UsageError("give one of compute, params or target_loss (optionally with params)")
+
+
+def compute(ds, model_id: str | None = None, utilization: float | None = None, precision: str = "bf16",
+            price: float | None = None, pue: float = C.DEFAULT_PUE, training_days: float | None = None
+            ) -> cm.ModelCompute:
+    """A model's training compute by each available method, implied utilization, cost and energy
+    (:func:`analysis.metrics.compute.model_compute`; ``price`` in USD per GPU-hour, None: the cited price of its
+    accelerator; ``pue`` None: the default)."""
+    if model_id is None:
+        raise UsageError("compute: give model_id, e.g. 'llama-3-8b'")
+    return cm.model_compute(ds.models, ds.hardware, model_id, utilization=utilization, precision=precision,
+                            price_per_gpu_hour=price, pue=C.DEFAULT_PUE if pue is None else pue,
+                            training_days=training_days)

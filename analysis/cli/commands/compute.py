@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import argparse
 
-from analysis import constants as C
-from analysis.cli.args import add_data_option, add_json_option, positive_number_option, print_json
+from analysis.cli.args import (
+    add_analysis_options,
+    add_data_option,
+    add_json_option,
+    positive_number_option,
+    print_json,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,16 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Training FLOP from 6ND (active parameters for MoE), from reported GPU-hours and, with "
                     "--training-days, from chips x time; the utilization (MFU) implied by the GPU-hours; cost at a "
                     "cited GPU-hour price; energy from the accelerator's TDP and a PUE.")
-    q.add_argument("model_id", metavar="MODEL_ID", help="model id, e.g. llama-3-8b")
+    add_analysis_options(q, "compute", "model_id")
     add_data_option(q)
-    q.add_argument("--utilization", metavar="U", help="MFU for hardware-based estimates (default: the model's "
-                                                      "reported MFU, else the median MFU reported for its hardware "
-                                                      "generation, with their range)")
-    q.add_argument("--precision", default="bf16", choices=["fp32", "tf32", "bf16", "fp16", "fp8", "int8"],
-                   help="training precision for the peak throughput (default bf16)")
-    q.add_argument("--price", metavar="USD", help="price per GPU-hour in USD (default: cited price per accelerator)")
-    q.add_argument("--pue", metavar="PUE", help=f"power usage effectiveness (default {C.DEFAULT_PUE})")
-    q.add_argument("--training-days", metavar="DAYS", help="wall-clock training time, enables the chips x time estimate")
+    add_analysis_options(q, "compute", "utilization", "precision", "price", "pue", "training_days")
     add_json_option(q)
     q.set_defaults(func=run_compute)
 
@@ -41,16 +39,15 @@ def _money(v: float) -> str:
 
 def run_compute(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
-    from analysis.metrics import compute
+    from analysis.metrics.analyses import get
 
     util = positive_number_option(args.utilization, "--utilization", fraction=True)
     price = positive_number_option(args.price, "--price")
     pue = positive_number_option(args.pue, "--pue", minimum=1.0)
     days = positive_number_option(args.training_days, "--training-days")
     ds = load(args.data)
-    mc = compute.model_compute(ds.models, ds.hardware, args.model_id, utilization=util, precision=args.precision,
-                               price_per_gpu_hour=price, pue=pue if pue is not None else C.DEFAULT_PUE,
-                               training_days=days)
+    mc = get("compute")(ds, model_id=args.model_id, utilization=util, precision=args.precision, price=price,
+                        pue=pue, training_days=days)
     if args.json:
         d = mc.to_dict()
         d["data"] = ds.label
