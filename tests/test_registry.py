@@ -25,22 +25,24 @@ META = ("n", "window", "interval_kind", "confidence")
 COMMANDS = {"trend": ["trend", "compute"], "lag": ["lag"], "concentration": ["concentration"],
             "data-wall": ["data-wall"], "capabilities": ["capabilities", "--bootstrap", "200"],
             "openness": ["openness"], "thresholds": ["thresholds"], "spillovers": ["spillovers"],
-            "data-needed": ["data-needed", "--compute", "1e25"], "compute": ["compute", "llama-3-70b"]}
+            "data-needed": ["data-needed", "--compute", "1e25"], "compute": ["compute", "llama-3-70b"],
+            "cost": ["cost", "llama-3-70b"]}
 # calls with modest work (the defaults of capabilities run 1000 bootstrap replicates)
 CALLS = {"trend": {}, "lag": {}, "concentration": {"subset": "frontier"}, "data-wall": {},
          "capabilities": {"bootstrap": 200}, "openness": {}, "thresholds": {}, "spillovers": {},
-         "data-needed": {"compute": 1e25}, "compute": {"model_id": "llama-3-70b"}}
+         "data-needed": {"compute": 1e25}, "compute": {"model_id": "llama-3-70b"},
+         "cost": {"model": "llama-3-70b"}}
 # analyses of published fits, not of rows of data: n = 0 and no window (ResultMeta's convention)
 DATA_FREE = {"data-needed"}
 # analyses of one model (or one hypothetical run): n = 1 and, unless the result is dated, no window
-ONE_MODEL = {"compute"}
+ONE_MODEL = {"compute", "cost"}
 # the module of each command
 MODULES = {"trend": "trend", "lag": "openness", "concentration": "competition", "data-wall": "datawall",
            "capabilities": "capabilities", "openness": "openness", "thresholds": "trend", "spillovers": "spillovers",
-           "data-needed": "scaling", "compute": "compute"}
+           "data-needed": "scaling", "compute": "compute",
+           "cost": "cost"}
 # commands that print estimates but run no registered analysis: their --json carries the meta of their result
-OTHER_COMMANDS = [["cost", "llama-3-70b"],
-                  ["hardware"], ["openness-score", "llama-3-70b"], ["data", "diff", "2026-01-26", "2026-07-19"]]
+OTHER_COMMANDS = [["hardware"], ["openness-score", "llama-3-70b"], ["data", "diff", "2026-01-26", "2026-07-19"]]
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +155,16 @@ def test_trend_through_the_registry_equals_the_direct_fit(ds):
     assert via.to_dict() == direct.to_dict()
     with pytest.raises(UsageError, match="unknown metric 'flops'"):
         get("trend")(ds, metric="flops")
+
+
+def test_cost_through_the_registry_checks_the_run_like_the_cli(ds):
+    """Notebook callers get the command's rules: days = 24 hours, hours and days not both, a model or hardware."""
+    by_days = get("cost")(ds, hardware="nvidia-h100", chips=1000, days=30)
+    by_hours = get("cost")(ds, hardware="nvidia-h100", chips=1000, hours=720)
+    assert by_days.hours == by_hours.hours == 720 and by_days.to_dict() == by_hours.to_dict()
+    with pytest.raises(UsageError, match="not both"):
+        get("cost")(ds, hardware="nvidia-h100", chips=1000, hours=10, days=2)
+    with pytest.raises(UsageError, match="give a MODEL_ID, or --hardware"):
+        get("cost")(ds)
+    with pytest.raises(UsageError, match="describe a hypothetical run"):
+        get("cost")(ds, model="llama-3-70b", chips=5)

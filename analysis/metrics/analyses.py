@@ -156,3 +156,20 @@ declare(
               cli_default=None),
         Param("training_days", None, "wall-clock training time, enables the chips x time estimate", metavar="DAYS"),
     ))
+
+declare(
+    "cost", func="analysis.metrics.entries:cost", result="analysis.metrics.training_cost:CostEstimate",
+    help="amortized hardware + energy and cloud-rental cost of a training run, with ranges",
+    params=(
+        Param("model", None, "model id or exact name (e.g. llama-3-70b)", flag="", nargs="?", metavar="MODEL_ID"),
+        Param("hardware", None, "hypothetical run: accelerator (our id, e.g. nvidia-h100, or Epoch's hardware name)",
+              metavar="ID"),
+        Param("chips", None, "number of accelerators", metavar="N"),
+        Param("hours", None, "training duration in hours", metavar="H"),
+        Param("days", None, "training duration in days (instead of --hours)", metavar="D"),
+        Param("chip_hours", None, "total accelerator-hours (instead of --chips and --hours)", metavar="CH"),
+        Param("utilization", None, "model FLOP utilization (0-1), to report the run's FLOP", metavar="U"),
+        Param("pue", None, "power usage effectiveness (default 1.1, range 1.1-1.58)", metavar="X"),
+        Param("electricity", None, "electricity price in USD per kWh (default 0.0806)", metavar="USD"),
+        Param("cloud_price", None, "cloud price per accelerator-hour", metavar="USD"),
+    ))

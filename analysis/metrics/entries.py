@@ -15,13 +15,15 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.data import benchmark_hub as bh
-from analysis.errors import UsageError
+from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import competition, scaling
 from analysis.metrics import compute as cm
 from analysis.metrics import spillovers as sp
+from analysis.metrics.accelerators import HardwareCatalog, hardware_table
 from analysis.metrics.capabilities import GapResult, frontier_gap
 from analysis.metrics.openness import LagResult, capability_lag, compute_lag, open_share
 from analysis.metrics.result import TableResult, meta
+from analysis.metrics.training_cost import CostEstimate, model_cost, run_cost
 from analysis.metrics.trends import (
     TrendFit,
     metric_column,
@@ -174,3 +176,34 @@ def compute(ds, model_id: str | None = None, utilization: float | None = None, p
     return cm.model_compute(ds.models, ds.hardware, model_id, utilization=utilization, precision=precision,
                             price_per_gpu_hour=price, pue=C.DEFAULT_PUE if pue is None else pue,
                             training_days=training_days)
+
+
+def cost(ds, model: str | None = None, hardware: str | None = None, chips: float | None = None,
+         hours: float | None = None, days: float | None = None, chip_hours: float | None = None,
+         utilization: float | None = None, pue: float | None = None, electricity: float | None = None,
+         cloud_price: float | None = None) -> CostEstimate:
+    """Cost of a model's training run (``model``, :func:`analysis.metrics.training_cost.model_cost`) or of a
+    hypothetical run (``hardware`` with ``chips`` and ``hours``/``days``, or ``chip_hours``;
+    :func:`~analysis.metrics.training_cost.run_cost`). None: the documented defaults (PUE, electricity price in USD
+    per kWh, cloud price per accelerator-hour)."""
+    if hours is not None and days is not None:
+        raise UsageError("give --hours or --days, not both")
+    if days is not None:
+        hours = days * 24
+    if utilization is not None and utilization > 1:
+        raise UsageError(f"--utilization: must be at most 1, got {utilization}")
+    extra = dict(pue=pue, electricity_usd_per_kwh=electricity, cloud_price_per_chip_hour=cloud_price)
+    if (model is None) == (hardware is None):
+        raise UsageError("give a MODEL_ID, or --hardware with --chips and --hours/--days (or --chip-hours)")
+    catalog = HardwareCatalog(hardware_table(), ds.hardware)
+    if model is not None:
+        if chips or hours or chip_hours:
+            raise UsageError("--chips/--hours/--days/--chip-hours describe a hypothetical run; use them with "
+                             "--hardware instead of MODEL_ID")
+        return model_cost(ds.models, catalog, model, utilization=utilization, **extra)
+    spec = catalog.spec(hardware)
+    if spec is None:
+        raise AnalysisError(f"--hardware: unknown accelerator {hardware!r} (use an id of data/hardware.csv "
+                            "such as nvidia-h100, or an Epoch hardware name)")
+    return run_cost(spec, chips=chips, hours=hours, chip_hours=chip_hours, utilization=utilization,
+                    label=f"{spec.name} run", **extra)

@@ -42,7 +42,8 @@ class Param:
     its parser, e.g. :data:`analysis.cli.args.ARG_TYPES`; None: the string is passed on and the function, or the
     command, checks it); ``choices``
     the allowed values; ``flag`` the command-line option ("" = positional; default ``--name-with-dashes``);
-    ``action`` an argparse action (``append``, ``store_true``); ``cli_default`` what the command line stores when
+    ``action`` an argparse action (``append``, ``store_true``); ``nargs`` argparse's (``"?"``: an optional
+    positional); ``cli_default`` what the command line stores when
     the option is absent, when that differs from ``default`` (e.g. None meaning "the documented default").
     """
 
@@ -56,6 +57,7 @@ class Param:
     action: str | None = None
     cli_default: Any = _UNSET
     cli_choices: bool = True  # False: the command checks the value itself (with its own message)
+    nargs: str | None = None  # argparse nargs (e.g. "?" for an optional positional)
 
     @property
     def allowed(self) -> tuple | None:
@@ -78,7 +80,7 @@ class Param:
                 kw["type"] = types[self.kind]
             if self.choices is not None and self.cli_choices:
                 kw["choices"] = self.allowed
-            for key in ("metavar", "action"):
+            for key in ("metavar", "action", "nargs"):
                 if getattr(self, key) is not None:
                     kw[key] = getattr(self, key)
         if self.option:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from analysis.cli.args import add_data_option, add_json_option, print_json
+from analysis.cli.args import add_analysis_options, add_data_option, add_json_option, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,18 +17,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "equivalent, each with a 90% range over documented assumptions (Cottier et al. 2024 method). "
                     "Compared with Epoch AI's estimate where the model has one. Give MODEL_ID for a model of the "
                     "data, or --hardware with --chips and --hours/--days (or --chip-hours) for a hypothetical run.")
-    p.add_argument("model", nargs="?", metavar="MODEL_ID", help="model id or exact name (e.g. llama-3-70b)")
+    add_analysis_options(p, "cost", "model")
     add_data_option(p)
-    p.add_argument("--hardware", metavar="ID", help="hypothetical run: accelerator (our id, e.g. nvidia-h100, or "
-                                                     "Epoch's hardware name)")
-    p.add_argument("--chips", metavar="N", help="number of accelerators")
-    p.add_argument("--hours", metavar="H", help="training duration in hours")
-    p.add_argument("--days", metavar="D", help="training duration in days (instead of --hours)")
-    p.add_argument("--chip-hours", metavar="CH", help="total accelerator-hours (instead of --chips and --hours)")
-    p.add_argument("--utilization", metavar="U", help="model FLOP utilization (0-1), to report the run's FLOP")
-    p.add_argument("--pue", metavar="X", help="power usage effectiveness (default 1.1, range 1.1-1.58)")
-    p.add_argument("--electricity", metavar="USD", help="electricity price in USD per kWh (default 0.0806)")
-    p.add_argument("--cloud-price", metavar="USD", help="cloud price per accelerator-hour")
+    add_analysis_options(p, "cost", "hardware", "chips", "hours", "days", "chip_hours", "utilization", "pue",
+                         "electricity", "cloud_price")
     add_json_option(p)
     p.set_defaults(func=run)
 
@@ -58,40 +50,26 @@ def _usd(v: float | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
-    from analysis.errors import AnalysisError, UsageError
-    from analysis.metrics.accelerators import HardwareCatalog, hardware_table
-    from analysis.metrics.training_cost import model_cost, run_cost
+    from analysis.errors import UsageError
+    from analysis.metrics.analyses import get
 
     hours = _num(args.hours, "--hours")
     days = _num(args.days, "--days")
     if hours is not None and days is not None:
         raise UsageError("give --hours or --days, not both")
-    if days is not None:
-        hours = days * 24
     chips, chip_hours = _num(args.chips, "--chips"), _num(args.chip_hours, "--chip-hours")
     util = _num(args.utilization, "--utilization")
     if util is not None and util > 1:
         raise UsageError(f"--utilization: must be at most 1, got {util}")
-    extra = dict(pue=_num(args.pue, "--pue"), electricity_usd_per_kwh=_num(args.electricity, "--electricity"),
-                 cloud_price_per_chip_hour=_num(args.cloud_price, "--cloud-price"))
+    extra = dict(pue=_num(args.pue, "--pue"), electricity=_num(args.electricity, "--electricity"),
+                 cloud_price=_num(args.cloud_price, "--cloud-price"))
     if (args.model is None) == (args.hardware is None):
         raise UsageError("give a MODEL_ID, or --hardware with --chips and --hours/--days (or --chip-hours)")
     ds = load(args.data)
-    catalog = HardwareCatalog(hardware_table(), ds.hardware)
-    if args.model is not None:
-        if chips or hours or chip_hours:
-            raise UsageError("--chips/--hours/--days/--chip-hours describe a hypothetical run; use them with "
-                             "--hardware instead of MODEL_ID")
-        est = model_cost(ds.models, catalog, args.model, utilization=util, **extra)
-        source = ds.label
-    else:
-        spec = catalog.spec(args.hardware)
-        if spec is None:
-            raise AnalysisError(f"--hardware: unknown accelerator {args.hardware!r} (use an id of data/hardware.csv "
-                                "such as nvidia-h100, or an Epoch hardware name)")
-        est = run_cost(spec, chips=chips, hours=hours, chip_hours=chip_hours, utilization=util,
-                       label=f"{spec.name} run", **extra)
-        source = "hypothetical run"
+    # the analysis checks these rules again (for notebook callers); checked here first, before the data loads
+    est = get("cost")(ds, model=args.model, hardware=args.hardware, chips=chips, hours=hours, days=days,
+                      chip_hours=chip_hours, utilization=util, **extra)
+    source = ds.label if args.model is not None else "hypothetical run"
     if args.json:
         out = est.to_dict()
         out["data"] = source
