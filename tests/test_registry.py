@@ -26,12 +26,12 @@ COMMANDS = {"trend": ["trend", "compute"], "lag": ["lag"], "concentration": ["co
             "data-wall": ["data-wall"], "capabilities": ["capabilities", "--bootstrap", "200"],
             "openness": ["openness"], "thresholds": ["thresholds"], "spillovers": ["spillovers"],
             "data-needed": ["data-needed", "--compute", "1e25"], "compute": ["compute", "llama-3-70b"],
-            "cost": ["cost", "llama-3-70b"]}
+            "cost": ["cost", "llama-3-70b"], "hardware": ["hardware"]}
 # calls with modest work (the defaults of capabilities run 1000 bootstrap replicates)
 CALLS = {"trend": {}, "lag": {}, "concentration": {"subset": "frontier"}, "data-wall": {},
          "capabilities": {"bootstrap": 200}, "openness": {}, "thresholds": {}, "spillovers": {},
          "data-needed": {"compute": 1e25}, "compute": {"model_id": "llama-3-70b"},
-         "cost": {"model": "llama-3-70b"}}
+         "cost": {"model": "llama-3-70b"}, "hardware": {"groups": ("all",)}}
 # analyses of published fits, not of rows of data: n = 0 and no window (ResultMeta's convention)
 DATA_FREE = {"data-needed"}
 # analyses of one model (or one hypothetical run): n = 1 and, unless the result is dated, no window
@@ -40,9 +40,9 @@ ONE_MODEL = {"compute", "cost"}
 MODULES = {"trend": "trend", "lag": "openness", "concentration": "competition", "data-wall": "datawall",
            "capabilities": "capabilities", "openness": "openness", "thresholds": "trend", "spillovers": "spillovers",
            "data-needed": "scaling", "compute": "compute",
-           "cost": "cost"}
+           "cost": "cost", "hardware": "hardware"}
 # commands that print estimates but run no registered analysis: their --json carries the meta of their result
-OTHER_COMMANDS = [["hardware"], ["openness-score", "llama-3-70b"], ["data", "diff", "2026-01-26", "2026-07-19"]]
+OTHER_COMMANDS = [["openness-score", "llama-3-70b"], ["data", "diff", "2026-01-26", "2026-07-19"]]
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +168,25 @@ def test_cost_through_the_registry_checks_the_run_like_the_cli(ds):
         get("cost")(ds)
     with pytest.raises(UsageError, match="describe a hypothetical run"):
         get("cost")(ds, model="llama-3-70b", chips=5)
+
+
+def test_hardware_declaration_spells_out_the_accelerator_defaults():
+    """analyses.py writes the default metrics and the groups out (it loads no pandas): they are the module's."""
+    from analysis.metrics import accelerators
+    from analysis.metrics.analyses import HARDWARE_DEFAULT_METRICS, HARDWARE_GROUP_NAMES
+
+    assert HARDWARE_DEFAULT_METRICS == accelerators.DEFAULT_HARDWARE_METRICS
+    assert HARDWARE_GROUP_NAMES == accelerators.HARDWARE_GROUPS
+    assert set(get("hardware").param("metrics").allowed) == set(accelerators.HARDWARE_METRICS)
+
+
+def test_hardware_through_the_registry_equals_the_direct_fit():
+    """The registered hardware trends are hardware_trend_table on the newest snapshot, with its meta."""
+    from analysis.metrics.accelerators import hardware_table, hardware_trend_table
+
+    via = get("hardware")(None, metrics=["fp32"], groups=["gpu"], confidence=0.8)
+    direct = hardware_trend_table(hardware_table(), ["fp32"], ["gpu"], confidence=0.8)
+    pd.testing.assert_frame_equal(via.table, direct)
+    assert via.meta.n == int(direct["n"].iloc[0]) and via.meta.confidence == 0.8
+    with pytest.raises(UsageError, match="metrics must be one of"):
+        get("hardware")(None, metrics=["fp33"])

@@ -173,3 +173,26 @@ declare(
         Param("electricity", None, "electricity price in USD per kWh (default 0.0806)", metavar="USD"),
         Param("cloud_price", None, "cloud price per accelerator-hour", metavar="USD"),
     ))
+
+# the default metrics and the groups of analysis.metrics.accelerators (DEFAULT_HARDWARE_METRICS, HARDWARE_GROUPS),
+# written out so that building the options loads no pandas (tests/test_registry.py checks they are the same)
+HARDWARE_DEFAULT_METRICS = ("fp32", "tf32", "tensor-fp16", "fp8", "fp32-per-dollar", "tensor-fp16-per-dollar",
+                            "fp32-per-watt", "tensor-fp16-per-watt", "best-per-watt")
+HARDWARE_GROUP_NAMES = ("all", "ml", "gpu", "tpu", "other", "ml-gpu")
+declare(
+    "hardware", func="analysis.metrics.entries:hardware", result="analysis.metrics.result:TableResult",
+    help="trends of ML accelerators: peak FLOP/s per precision, FLOP/s per dollar and per watt",
+    params=(
+        Param("metrics", HARDWARE_DEFAULT_METRICS, f"a metric (repeatable; default: "
+              f"{', '.join(HARDWARE_DEFAULT_METRICS)})", choices="analysis.metrics.accelerators:HARDWARE_METRICS",
+              flag="--metric", action="append", metavar="METRIC", cli_default=(), cli_choices=False),
+        Param("groups", ("all", "ml", "gpu", "tpu"), f"one of {', '.join(HARDWARE_GROUP_NAMES)} (repeatable; "
+              "default: all, ml, gpu, tpu)", choices=HARDWARE_GROUP_NAMES, flag="--group", action="append",
+              metavar="GROUP", cli_default=(), cli_choices=False),
+        Param("since", None, "first release date included (YYYY-MM-DD, YYYY-MM or YYYY)", metavar="DATE"),
+        Param("until", None, "last release date included", metavar="DATE"),
+        Param("vintage", None, "ML-hardware snapshot vintage (default: the newest)", metavar="DATE"),
+        Param("confidence", C.DEFAULT_CONFIDENCE, "confidence level (default 0.90)", metavar="P",
+              cli_default=f"{C.DEFAULT_CONFIDENCE:.2f}"),
+        Param("min_n", 5, "skip a metric/group with fewer accelerators (default 5)", metavar="N", cli_default="5"),
+    ))

@@ -15,11 +15,17 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.data import benchmark_hub as bh
+from analysis.data import upstream
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import competition, scaling
 from analysis.metrics import compute as cm
 from analysis.metrics import spillovers as sp
-from analysis.metrics.accelerators import HardwareCatalog, hardware_table
+from analysis.metrics.accelerators import (
+    DEFAULT_HARDWARE_METRICS,
+    HardwareCatalog,
+    hardware_table,
+    hardware_trend_table,
+)
 from analysis.metrics.capabilities import GapResult, frontier_gap
 from analysis.metrics.openness import LagResult, capability_lag, compute_lag, open_share
 from analysis.metrics.result import TableResult, meta
@@ -207,3 +213,25 @@ def cost(ds, model: str | None = None, hardware: str | None = None, chips: float
                             "such as nvidia-h100, or an Epoch hardware name)")
     return run_cost(spec, chips=chips, hours=hours, chip_hours=chip_hours, utilization=utilization,
                     label=f"{spec.name} run", **extra)
+
+
+def hardware(ds, metrics: Sequence[str] = DEFAULT_HARDWARE_METRICS, groups: Sequence[str] = ("all", "ml", "gpu", "tpu"),
+             since: object = None, until: object = None, vintage: str | None = None,
+             confidence: float = C.DEFAULT_CONFIDENCE, min_n: int = 5) -> TableResult:
+    """Growth per year of accelerator metrics per group (:func:`analysis.metrics.accelerators.hardware_trend_table`)
+    on Epoch's ML-hardware snapshot of ``vintage`` (None: the newest; ``ds`` is not used). Empty ``metrics`` or
+    ``groups``: the defaults. n = accelerators of the largest fit (the groups overlap), window = the widest span of
+    the fits; the snapshot's credit, size and hash in ``settings``."""
+    snap = upstream.find("ml_hardware", vintage)
+    hw = hardware_table(vintage=snap.vintage)
+    table = hardware_trend_table(hw, list(metrics) or list(DEFAULT_HARDWARE_METRICS),
+                                 list(groups) or ["all", "ml", "gpu", "tpu"], since=parse_date(since, "since"),
+                                 until=parse_date(until, "until"), confidence=confidence, min_n=min_n)
+    if table.empty:
+        raise AnalysisError(f"no metric/group has at least {min_n} accelerators with a release date in the window")
+    info = meta(int(table["n"].max()), table["start"].min(), table["end"].max(), "OLS t, HC3 errors", confidence)
+    source = f"{snap.meta.get('credit', 'Epoch AI ML hardware')} (snapshot {snap.vintage}, {len(hw)} accelerators)"
+    settings = {"confidence": confidence, "method": "OLS on log10, HC3 errors",
+                "deflator": "US BLS CPI-U annual averages, 2023 USD", "source": source,
+                "sha256": snap.meta.get("sha256_extract")}
+    return TableResult(table=table, info=info, settings=settings, rows_key="trends")

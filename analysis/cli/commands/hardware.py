@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.args import add_json_option, confidence_option, print_json, whole_option
+from analysis.cli.args import add_analysis_options, add_json_option, confidence_option, print_json, whole_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from analysis.metrics.accelerators import DEFAULT_HARDWARE_METRICS, HARDWARE_GROUPS, HARDWARE_METRICS
+    from analysis.metrics.accelerators import HARDWARE_METRICS
 
     p = sub.add_parser(
         "hardware", help="trends of ML accelerators: peak FLOP/s per precision, FLOP/s per dollar and per watt",
@@ -18,36 +18,21 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "to 2023 USD with the US BLS CPI-U; per-watt figures use the chip's TDP. "
                     f"METRIC: {', '.join(HARDWARE_METRICS)}. GROUP: all, ml (used to train a model in Epoch's "
                     "data), gpu, tpu, other, ml-gpu.")
-    p.add_argument("--metric", action="append", default=[], metavar="METRIC",
-                   help=f"a metric (repeatable; default: {', '.join(DEFAULT_HARDWARE_METRICS)})")
-    p.add_argument("--group", action="append", default=[], metavar="GROUP",
-                   help=f"one of {', '.join(HARDWARE_GROUPS)} (repeatable; default: all, ml, gpu, tpu)")
-    p.add_argument("--since", metavar="DATE", help="first release date included (YYYY-MM-DD, YYYY-MM or YYYY)")
-    p.add_argument("--until", metavar="DATE", help="last release date included")
-    p.add_argument("--vintage", metavar="DATE", help="ML-hardware snapshot vintage (default: the newest)")
-    p.add_argument("--confidence", default="0.90", metavar="P", help="confidence level (default 0.90)")
-    p.add_argument("--min-n", default="5", metavar="N", help="skip a metric/group with fewer accelerators (default 5)")
+    add_analysis_options(p, "hardware")
     add_json_option(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.data import upstream
-    from analysis.errors import AnalysisError, UsageError
-    from analysis.metrics.accelerators import (
-        DEFAULT_HARDWARE_METRICS,
-        HARDWARE_GROUPS,
-        HARDWARE_METRICS,
-        hardware_table,
-        hardware_trend_table,
-    )
-    from analysis.metrics.result import meta
+    from analysis.errors import UsageError
+    from analysis.metrics.accelerators import HARDWARE_GROUPS, HARDWARE_METRICS
+    from analysis.metrics.analyses import get
     from analysis.metrics.trends import parse_date
 
-    for m in args.metric:
+    for m in args.metrics:
         if m not in HARDWARE_METRICS:
             raise UsageError(f"--metric: unknown metric {m!r}; choose one of {', '.join(HARDWARE_METRICS)}")
-    for g in args.group:
+    for g in args.groups:
         if g not in HARDWARE_GROUPS:
             raise UsageError(f"--group: unknown group {g!r}; choose one of {', '.join(HARDWARE_GROUPS)}")
     since, until = parse_date(args.since, "--since"), parse_date(args.until, "--until")
@@ -55,14 +40,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--since {args.since} is after --until {args.until}")
     confidence = confidence_option(args.confidence)
     min_n = whole_option(args.min_n, "--min-n", 3)
-    snap = upstream.find("ml_hardware", args.vintage)
-    hw = hardware_table(vintage=snap.vintage)
-    metrics = args.metric or list(DEFAULT_HARDWARE_METRICS)
-    groups = args.group or ["all", "ml", "gpu", "tpu"]
-    table = hardware_trend_table(hw, metrics, groups, since=since, until=until, confidence=confidence, min_n=min_n)
-    if table.empty:
-        raise AnalysisError(f"no metric/group has at least {min_n} accelerators with a release date in the window")
-    source = f"{snap.meta.get('credit', 'Epoch AI ML hardware')} (snapshot {snap.vintage}, {len(hw)} accelerators)"
+    result = get("hardware")(None, metrics=args.metrics, groups=args.groups, since=since, until=until,
+                             vintage=args.vintage, confidence=confidence, min_n=min_n)
+    table, settings = result.table, result.settings
+    source = settings["source"]
     if args.json:
         rows = []
         for r in table.itertuples():
@@ -73,10 +54,9 @@ def run(args: argparse.Namespace) -> int:
                          "slope_oom_per_year": r.slope_oom_per_year,
                          "slope_oom_per_year_ci": [r.slope_low, r.slope_high], "r2": r.r2})
         # n: accelerators of the largest fit (the groups overlap); window: the widest span of the fits
-        info = meta(int(table["n"].max()), table["start"].min(), table["end"].max(), "OLS t, HC3 errors", confidence)
-        print_json({"confidence": confidence, "method": "OLS on log10, HC3 errors", "trends": rows,
-                    "deflator": "US BLS CPI-U annual averages, 2023 USD", "source": source,
-                    "sha256": snap.meta.get("sha256_extract"), **info.to_dict()})
+        print_json({"confidence": confidence, "method": settings["method"], "trends": rows,
+                    "deflator": settings["deflator"], "source": source, "sha256": settings["sha256"],
+                    **result.meta.to_dict()})
         return 0
     pct = f"{confidence:.0%}"
     print(f"ML accelerators: growth per year and doubling time ({pct} CI), OLS on log10 with HC3 errors")
