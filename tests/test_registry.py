@@ -26,23 +26,26 @@ COMMANDS = {"trend": ["trend", "compute"], "lag": ["lag"], "concentration": ["co
             "data-wall": ["data-wall"], "capabilities": ["capabilities", "--bootstrap", "200"],
             "openness": ["openness"], "thresholds": ["thresholds"], "spillovers": ["spillovers"],
             "data-needed": ["data-needed", "--compute", "1e25"], "compute": ["compute", "llama-3-70b"],
-            "cost": ["cost", "llama-3-70b"], "hardware": ["hardware"]}
+            "cost": ["cost", "llama-3-70b"], "hardware": ["hardware"],
+            "openness-score": ["openness-score", "llama-3-70b"]}
 # calls with modest work (the defaults of capabilities run 1000 bootstrap replicates)
 CALLS = {"trend": {}, "lag": {}, "concentration": {"subset": "frontier"}, "data-wall": {},
          "capabilities": {"bootstrap": 200}, "openness": {}, "thresholds": {}, "spillovers": {},
          "data-needed": {"compute": 1e25}, "compute": {"model_id": "llama-3-70b"},
-         "cost": {"model": "llama-3-70b"}, "hardware": {"groups": ("all",)}}
+         "cost": {"model": "llama-3-70b"}, "hardware": {"groups": ("all",)},
+         "openness-score": {"model_id": "llama-3-70b"}}
 # analyses of published fits, not of rows of data: n = 0 and no window (ResultMeta's convention)
 DATA_FREE = {"data-needed"}
 # analyses of one model (or one hypothetical run): n = 1 and, unless the result is dated, no window
-ONE_MODEL = {"compute", "cost"}
+ONE_MODEL = {"compute", "cost", "openness-score"}
 # the module of each command
 MODULES = {"trend": "trend", "lag": "openness", "concentration": "competition", "data-wall": "datawall",
            "capabilities": "capabilities", "openness": "openness", "thresholds": "trend", "spillovers": "spillovers",
            "data-needed": "scaling", "compute": "compute",
-           "cost": "cost", "hardware": "hardware"}
+           "cost": "cost", "hardware": "hardware",
+           "openness-score": "openness"}
 # commands that print estimates but run no registered analysis: their --json carries the meta of their result
-OTHER_COMMANDS = [["openness-score", "llama-3-70b"], ["data", "diff", "2026-01-26", "2026-07-19"]]
+OTHER_COMMANDS = [["data", "diff", "2026-01-26", "2026-07-19"]]
 
 
 @pytest.fixture(scope="module")
@@ -190,3 +193,17 @@ def test_hardware_through_the_registry_equals_the_direct_fit():
     assert via.meta.n == int(direct["n"].iloc[0]) and via.meta.confidence == 0.8
     with pytest.raises(UsageError, match="metrics must be one of"):
         get("hardware")(None, metrics=["fp33"])
+
+
+def test_one_model_analyses_through_the_registry_equal_the_direct_calls(ds):
+    """compute and openness-score add nothing to the numbers; a missing model id is a usage error, not a crash."""
+    from analysis.metrics.compute import model_compute
+    from analysis.metrics.openness import explain_openness
+
+    assert get("compute")(ds, model_id="llama-3-8b", precision="fp8").to_dict() == model_compute(
+        ds.models, ds.hardware, "llama-3-8b", precision="fp8").to_dict()
+    assert get("openness-score")(ds, model_id="llama-3-70b").to_dict() == explain_openness(
+        ds.openness, "llama-3-70b").to_dict()
+    for name in ("compute", "openness-score"):
+        with pytest.raises(UsageError, match="give model_id"):
+            get(name)(ds)

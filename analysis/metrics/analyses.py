@@ -196,3 +196,9 @@ declare(
               cli_default=f"{C.DEFAULT_CONFIDENCE:.2f}"),
         Param("min_n", 5, "skip a metric/group with fewer accelerators (default 5)", metavar="N", cli_default="5"),
     ))
+
+declare(
+    "openness-score", func="analysis.metrics.entries:openness_score",
+    result="analysis.metrics.openness.rubric:OpennessExplanation", help="explain a model's 14-dimension openness score",
+    params=(Param("model_id", None, "model id in data/openness.csv, e.g. llama-3.1-405b", flag="",
+                  metavar="MODEL_ID"),))

@@ -27,7 +27,14 @@ from analysis.metrics.accelerators import (
     hardware_trend_table,
 )
 from analysis.metrics.capabilities import GapResult, frontier_gap
-from analysis.metrics.openness import LagResult, capability_lag, compute_lag, open_share
+from analysis.metrics.openness import (
+    LagResult,
+    OpennessExplanation,
+    capability_lag,
+    compute_lag,
+    explain_openness,
+    open_share,
+)
 from analysis.metrics.result import TableResult, meta
 from analysis.metrics.training_cost import CostEstimate, model_cost, run_cost
 from analysis.metrics.trends import (
@@ -235,3 +242,12 @@ def hardware(ds, metrics: Sequence[str] = DEFAULT_HARDWARE_METRICS, groups: Sequ
                 "deflator": "US BLS CPI-U annual averages, 2023 USD", "source": source,
                 "sha256": snap.meta.get("sha256_extract")}
     return TableResult(table=table, info=info, settings=settings, rows_key="trends")
+
+
+def openness_score(ds, model_id: str | None = None) -> OpennessExplanation:
+    """A model's openness index with its sub-scores, MOF class, OSAID screen and the evidence for each dimension
+    (:func:`analysis.metrics.openness.explain_openness` on the openness table): n = 1 model, window = the
+    assessment date."""
+    if model_id is None:
+        raise UsageError("openness-score: give model_id, e.g. 'llama-3.1-405b'")
+    return explain_openness(ds.openness, model_id)

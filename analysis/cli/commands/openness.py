@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Openness index (open=1, partial=0.5, closed=0 over 14 dimensions; Liesenfeld et "
                                    "al. 2023 / European Open Source AI Index), sub-scores, MOF class and OSI OSAID "
                                    "screen (documented approximations), with evidence for each dimension.")
-    p.add_argument("model_id", metavar="MODEL_ID", help="model id in data/openness.csv, e.g. llama-3.1-405b")
+    add_analysis_options(p, "openness-score", "model_id")
     add_data_option(p)
     add_json_option(p)
     p.set_defaults(func=run_openness_score)
@@ -92,10 +92,10 @@ def run_openness(args: argparse.Namespace) -> int:
 
 def run_openness_score(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
-    from analysis.metrics.openness import explain_openness
+    from analysis.metrics.analyses import get
 
     ds = load(args.data)
-    ex = explain_openness(ds.openness, args.model_id)
+    ex = get("openness-score")(ds, model_id=args.model_id)
     if args.json:
         print_json(ex.to_dict())
         return 0
