@@ -44,7 +44,10 @@ MODULES = {"trend": "trend", "lag": "openness", "concentration": "competition", 
            "data-needed": "scaling", "compute": "compute",
            "cost": "cost", "hardware": "hardware",
            "openness-score": "openness"}
-# commands that print estimates but run no registered analysis: their --json carries the meta of their result
+# commands that print estimates but run no registered analysis: their --json carries the meta of their result.
+# `data diff` stays outside the registry: it compares two exports it reads itself (paths or vintage names), not the
+# loaded data an analysis takes first, and it is a `data` subcommand (checking the data, like validate and pull);
+# the headline fits it re-runs on each side are registered analyses (trend, openness).
 OTHER_COMMANDS = [["data", "diff", "2026-01-26", "2026-07-19"]]
 
 
