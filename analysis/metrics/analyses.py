@@ -7,6 +7,7 @@ call the analyses through them (:mod:`analysis.metrics.registry`; the functions 
 from __future__ import annotations
 
 from analysis import constants as C
+from analysis.errors import UsageError
 from analysis.metrics.registry import REGISTRY, Param, declare, get
 
 __all__ = ["REGISTRY", "get"]
@@ -202,3 +203,17 @@ declare(
     result="analysis.metrics.openness.rubric:OpennessExplanation", help="explain a model's 14-dimension openness score",
     params=(Param("model_id", None, "model id in data/openness.csv, e.g. llama-3.1-405b", flag="",
                   metavar="MODEL_ID"),))
+
+
+def cost_run_hours(model: str | None, hardware: str | None, hours: float | None, days: float | None,
+                   utilization: float | None) -> float | None:
+    """The rules of a cost question that need no data, checked in this order (the command line calls this before
+    it loads the data): hours or days, not both (days are 24 hours); a utilization of at most 1; a model or a
+    hypothetical run's hardware, not both or neither. Returns the run's hours."""
+    if hours is not None and days is not None:
+        raise UsageError("give --hours or --days, not both")
+    if utilization is not None and utilization > 1:
+        raise UsageError(f"--utilization: must be at most 1, got {utilization}")
+    if (model is None) == (hardware is None):
+        raise UsageError("give a MODEL_ID, or --hardware with --chips and --hours/--days (or --chip-hours)")
+    return days * 24 if days is not None else hours

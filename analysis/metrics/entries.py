@@ -26,6 +26,7 @@ from analysis.metrics.accelerators import (
     hardware_table,
     hardware_trend_table,
 )
+from analysis.metrics.analyses import cost_run_hours
 from analysis.metrics.capabilities import GapResult, frontier_gap
 from analysis.metrics.openness import (
     LagResult,
@@ -199,15 +200,8 @@ def cost(ds, model: str | None = None, hardware: str | None = None, chips: float
     hypothetical run (``hardware`` with ``chips`` and ``hours``/``days``, or ``chip_hours``;
     :func:`~analysis.metrics.training_cost.run_cost`). None: the documented defaults (PUE, electricity price in USD
     per kWh, cloud price per accelerator-hour)."""
-    if hours is not None and days is not None:
-        raise UsageError("give --hours or --days, not both")
-    if days is not None:
-        hours = days * 24
-    if utilization is not None and utilization > 1:
-        raise UsageError(f"--utilization: must be at most 1, got {utilization}")
+    hours = cost_run_hours(model, hardware, hours, days, utilization)
     extra = dict(pue=pue, electricity_usd_per_kwh=electricity, cloud_price_per_chip_hour=cloud_price)
-    if (model is None) == (hardware is None):
-        raise UsageError("give a MODEL_ID, or --hardware with --chips and --hours/--days (or --chip-hours)")
     catalog = HardwareCatalog(hardware_table(), ds.hardware)
     if model is not None:
         if chips or hours or chip_hours:

@@ -50,23 +50,16 @@ def _usd(v: float | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
-    from analysis.errors import UsageError
-    from analysis.metrics.analyses import get
+    from analysis.metrics.analyses import cost_run_hours, get
 
     hours = _num(args.hours, "--hours")
     days = _num(args.days, "--days")
-    if hours is not None and days is not None:
-        raise UsageError("give --hours or --days, not both")
     chips, chip_hours = _num(args.chips, "--chips"), _num(args.chip_hours, "--chip-hours")
     util = _num(args.utilization, "--utilization")
-    if util is not None and util > 1:
-        raise UsageError(f"--utilization: must be at most 1, got {util}")
     extra = dict(pue=_num(args.pue, "--pue"), electricity=_num(args.electricity, "--electricity"),
                  cloud_price=_num(args.cloud_price, "--cloud-price"))
-    if (args.model is None) == (args.hardware is None):
-        raise UsageError("give a MODEL_ID, or --hardware with --chips and --hours/--days (or --chip-hours)")
+    cost_run_hours(args.model, args.hardware, hours, days, util)  # the analysis's own rules, before the data loads
     ds = load(args.data)
-    # the analysis checks these rules again (for notebook callers); checked here first, before the data loads
     est = get("cost")(ds, model=args.model, hardware=args.hardware, chips=chips, hours=hours, days=days,
                       chip_hours=chip_hours, utilization=util, **extra)
     source = ds.label if args.model is not None else "hypothetical run"
