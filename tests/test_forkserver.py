@@ -129,3 +129,56 @@ def test_preload_skips_modules_bound_to_a_running_kernel():
     mods = forkserver.preload_modules(["import ipywidgets as w\nimport pandas as pd\nfrom IPython.display import HTML"])
     assert "pandas" in mods and "scipy.stats" in mods
     assert not [m for m in mods if m.split(".")[0] in ("ipywidgets", "IPython")]
+
+
+def _fake_server(path: str, answer):
+    """A one-request stand-in for the fork server on ``path``: reads the request, then calls ``answer(conn)``."""
+    import socket
+    import threading
+
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(1)
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn:
+            data, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+            for fd in fds:
+                os.close(fd)
+            size = int.from_bytes(data[:8], "big")
+            while len(data) - 8 < size:
+                data += conn.recv(1 << 20)
+            answer(conn)
+        listener.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_the_stand_in_waits_for_a_slow_server_and_never_starts_a_second_kernel(tmp_path, monkeypatch):
+    """CI saw a kernel die before replying to kernel_info on a loaded machine. The stand-in used to give up on a
+    server slower than its time-out and start the usual kernel itself, while the server could still fork one for
+    the same connection file: two kernels racing for the same ports. Once its request is sent, it waits."""
+    from analysis.reporting import forkshim
+
+    monkeypatch.setattr(forkshim, "CONNECT_TIMEOUT_S", 0.2)
+    path = str(tmp_path / "s")
+    thread = _fake_server(path, lambda conn: (time.sleep(1.0), conn.sendall(b'{"pid": 4242}\n')))
+    assert forkshim.ask(path, ["-f", "kernel.json"]) == 4242  # after 1 s, five times the time-out
+    thread.join(5)
+
+
+def test_the_stand_in_starts_the_usual_kernel_only_when_none_was_forked(tmp_path):
+    """No server (nothing listening), or a server that closes the connection without an answer (it does so only
+    when it has not forked): the stand-in may start the kernel itself."""
+    from analysis.reporting import forkshim
+
+    with pytest.raises(forkshim.NoServer):
+        forkshim.ask(str(tmp_path / "nobody"), ["-f", "kernel.json"])
+    path = str(tmp_path / "s")
+    thread = _fake_server(path, lambda conn: None)
+    with pytest.raises(forkshim.NoServer, match="closed the connection"):
+        forkshim.ask(path, ["-f", "kernel.json"])
+    thread.join(5)

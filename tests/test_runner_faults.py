@@ -353,8 +353,8 @@ def test_a_cell_over_the_time_limit_fails_only_its_report(nbdir, tmp_path):
     out = tmp_path / "reports"
     t0 = time.monotonic()
     proc = start(out, "slow", "demo", "-p", "seconds=600", "--jobs", "2", "--timeout", "20")
-    _, err = proc.communicate(timeout=120)
-    assert time.monotonic() - t0 < 90, err  # stopped at the limit, not after the 600 s sleep
+    _, err = proc.communicate(timeout=300)
+    assert time.monotonic() - t0 < 200, err  # stopped at the limit (20 s + 30 s grace), not after the 600 s sleep
     assert proc.returncode == 1, err
     assert "slow: a cell ran longer than the time limit of 20 s and was stopped" in err, err
     assert "time.sleep(seconds)" in err, err  # the message shows which cell
@@ -379,7 +379,7 @@ def test_a_worker_hung_outside_a_cell_is_killed_at_the_limit(nbdir, tmp_path, mo
     monkeypatch.setattr(workers, "TIMEOUT_GRACE_S", 1.0)
     t0 = time.monotonic()
     res = reports.run_reports(["slow", "demo"], out=tmp_path / "reports", jobs=2, timeout=20)
-    assert time.monotonic() - t0 < 60
+    assert time.monotonic() - t0 < 150  # stopped at the limit (21 s), not after the hang's 600 s, on a loaded machine
     status = {r.name: r for r in res}
     assert status["demo"].status == "ok", status["demo"].message
     assert status["slow"].status == "failed"
@@ -387,6 +387,42 @@ def test_a_worker_hung_outside_a_cell_is_killed_at_the_limit(nbdir, tmp_path, mo
     assert "over its time limit of 20 s" in status["slow"].message
     assert "where: File" in status["slow"].message and "in hang" in status["slow"].message  # the stack, innermost
     assert not (tmp_path / "reports" / "slow").exists()
+    assert no_temp(tmp_path / "reports")
+
+
+DIES = """import os, sys
+count, deaths = sys.argv[1], int(sys.argv[2])
+n = len(open(count).read()) if os.path.exists(count) else 0
+with open(count, "a") as f:
+    f.write("x")
+if n < deaths:
+    sys.exit(3)  # dies before it answers, as a kernel that lost the race for one of its ports does
+os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *sys.argv[3:]])
+"""
+
+
+@pytest.mark.parametrize("deaths", [1, 5])
+def test_a_kernel_that_dies_before_it_answers_is_replaced_once(nbdir, tmp_path, monkeypatch, deaths):
+    """CI saw "compute-trends: RuntimeError: Kernel died before replying to kernel_info" once, on a loaded machine:
+    a kernel that exits before it answers has run no cell, so the report is run again on a new kernel, once. A
+    kernel that keeps dying still fails its report, with that message. The kernel here is the project's kernel name
+    pointed (JUPYTER_PATH) at a command that exits `deaths` times before it starts ipykernel."""
+    count, script = tmp_path / "starts", tmp_path / "dies.py"
+    script.write_text(DIES)
+    spec = tmp_path / "jupyter" / "kernels" / planning.KERNEL
+    spec.mkdir(parents=True)
+    argv = [sys.executable, str(script), str(count), str(deaths), "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "dies", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    [res] = reports.run_reports(["demo"], out=tmp_path / "reports", jobs=1)
+    assert count.read_text() == "xx"  # started twice: the first died, the second is the retry; no third
+    if deaths == 1:
+        assert res.status == "ok", res.message
+        assert (tmp_path / "reports" / "demo" / "manifest.json").is_file()
+    else:
+        assert res.status == "failed"
+        assert res.message == "demo: RuntimeError: Kernel died before replying to kernel_info", res.message
+        assert not (tmp_path / "reports" / "demo").exists()
     assert no_temp(tmp_path / "reports")
 
 

@@ -11,6 +11,7 @@ import json
 import math
 import os
 import re
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,8 @@ from analysis.reporting.render import render_html
 REPORT_TIMEOUT_S = 1800.0
 TIMEOUT_ENV = "FRONTIER_ATLAS_REPORT_TIMEOUT"
 VOLATILE_KEYS = ("start_time", "end_time", "duration")
+# A kernel that dies before answering its first request is replaced this many times (see kernels.died_starting).
+KERNEL_START_RETRIES = 1
 HIST_ARG = "--HistoryManager.hist_file=:memory:"  # as nbclient starts a kernel: no history database on disk
 
 
@@ -176,29 +179,37 @@ def _execute(job: _Job, go):
     import nbformat
     import papermill as pm  # imported only when something must run: keeps no-op runs fast
 
-    km = None
-    try:
-        job.tmp.mkdir()
-        nb = read_notebook(job.notebook)
-        if kernels.enabled():
-            sources = [c.source for c in nb.cells
-                       if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
-            km = kernels.start(str(job.tmp), KERNEL,
-                               [HIST_ARG, *kernels.startup_arguments(sources, job.params.get("data_spec"))])
-        if go is not None:
-            go()
-            job.t0 = time.monotonic()
-        ipynb = job.tmp / f"{job.name}.ipynb"
-        executed = pm.execute_notebook(nb, str(ipynb), parameters=dict(job.params) | {"output_dir": "."},
-                                       kernel_name=KERNEL, cwd=str(job.tmp), progress_bar=False, log_output=False,
-                                       start_timeout=120, execution_timeout=int(math.ceil(job.timeout)), km=km,
-                                       shutdown_kernel="immediate",
-                                       # not rewritten after every cell (33 writes, 0.7 s CPU for one report): we
-                                       # write the final notebook ourselves
-                                       request_save_on_cell_execute=False)
-    finally:
-        if km is not None:
-            kernels.stop(km)
+    job.tmp.mkdir()
+    nb = read_notebook(job.notebook)
+    ipynb = job.tmp / f"{job.name}.ipynb"
+    sources = [c.source for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+    for attempt in range(1 + KERNEL_START_RETRIES):
+        km = None
+        try:
+            if kernels.enabled():  # the retry starts a new process, not a fork: whatever killed the first
+                km = kernels.start(str(job.tmp), KERNEL,
+                                   [HIST_ARG, *kernels.startup_arguments(sources, job.params.get("data_spec"))],
+                                   fork=attempt == 0)
+            if go is not None and attempt == 0:
+                go()
+                job.t0 = time.monotonic()
+            executed = pm.execute_notebook(nb, str(ipynb), parameters=dict(job.params) | {"output_dir": "."},
+                                           kernel_name=KERNEL, cwd=str(job.tmp), progress_bar=False,
+                                           log_output=False, start_timeout=120,
+                                           execution_timeout=int(math.ceil(job.timeout)), km=km,
+                                           shutdown_kernel="immediate",
+                                           # not rewritten after every cell (33 writes, 0.7 s CPU for one report):
+                                           # we write the final notebook ourselves
+                                           request_save_on_cell_execute=False)
+            break
+        except RuntimeError as exc:
+            if attempt == KERNEL_START_RETRIES or not kernels.died_starting(exc):
+                raise
+            # to the worker's log: the report itself is unaffected (no cell had run)
+            print(f"{job.name}: {exc}; running the notebook on a new kernel", file=sys.stderr, flush=True)
+        finally:
+            if km is not None:
+                kernels.stop(km)
     strip_volatile(executed)
     nbformat.write(executed, ipynb)
     return executed

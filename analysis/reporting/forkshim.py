@@ -5,8 +5,14 @@ Run by jupyter_client in place of ``python -m ipykernel_launcher`` (see :mod:`an
 the server its working directory, environment, standard streams and the launcher's arguments; the server forks a
 kernel and answers with its process id. From then on this process is the kernel as far as jupyter_client knows:
 signals sent to it (interrupt, terminate) are passed on to the kernel, and it exits when the kernel exits. If it is
-killed, the server kills the kernel. Without a server (none running, or it does not answer), it becomes the usual
-kernel command, ``KERNEL_ARGV``, so a report never depends on the server.
+killed, the server kills the kernel. Without a server (none running, or it refuses the connection), it becomes the
+usual kernel command, ``KERNEL_ARGV``, so a report never depends on the server.
+
+Once the request is sent, the server may fork a kernel for it at any moment, so from then on this process never
+starts a kernel of its own: it waits for the answer however long a loaded machine takes (jupyter_client's start
+time-out bounds the wait), and falls back only if the server closes the connection without forking. A fallback
+after a time-out would start a second kernel on the same connection file: two kernels racing for the same ports,
+and the one that jupyter_client watches dies before replying ("Kernel died before replying to kernel_info").
 """
 
 import json
@@ -17,7 +23,7 @@ import socket
 import sys
 import time
 
-CONNECT_TIMEOUT_S = 30.0
+CONNECT_TIMEOUT_S = 30.0  # to connect and send the request only; the answer is awaited without a limit
 RELAYED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
 
 
@@ -29,19 +35,34 @@ def launcher_arguments(argv: list[str]) -> list[str] | None:
     return None
 
 
+class NoServer(Exception):
+    """The server did not take the request (none running, refused, closed without forking): start the usual kernel."""
+
+
 def ask(sock_path: str, arguments: list[str]) -> int:
-    """Ask the fork server for a kernel with these launcher arguments; its process id."""
+    """Ask the fork server for a kernel with these launcher arguments; its process id. Raises :class:`NoServer` when
+    no kernel was forked for this request, and only then."""
     request = json.dumps({"argv": arguments, "cwd": os.getcwd(), "env": dict(os.environ),
                           "shim": os.getpid()}).encode()
+    message = len(request).to_bytes(8, "big") + request
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-        s.settimeout(CONNECT_TIMEOUT_S)
-        s.connect(sock_path)
-        socket.send_fds(s, [len(request).to_bytes(8, "big") + request], [0, 1, 2])
+        try:
+            s.settimeout(CONNECT_TIMEOUT_S)
+            s.connect(sock_path)
+            sent = socket.send_fds(s, [message], [0, 1, 2])
+            if sent < len(message):
+                s.sendall(message[sent:])
+        except OSError as exc:  # the server cannot have forked: it forks only once it has the whole request
+            raise NoServer(str(exc)) from None
+        s.settimeout(None)  # from here on a kernel may exist for this request: wait for its process id
         reply = b""
         while not reply.endswith(b"\n"):
-            chunk = s.recv(4096)
-            if not chunk:
-                raise OSError("the fork server closed the connection")
+            try:
+                chunk = s.recv(4096)
+            except InterruptedError:
+                continue
+            if not chunk:  # closed without an answer: the server rejected the request before forking
+                raise NoServer("the fork server closed the connection")
             reply += chunk
     return int(json.loads(reply)["pid"])
 
@@ -76,9 +97,9 @@ def main(argv: list[str]) -> None:
     arguments = launcher_arguments(kernel_argv)
     try:
         if arguments is None or not sock_path:
-            raise OSError("not an ipykernel command")
+            raise NoServer("not an ipykernel command")
         pid = ask(sock_path, arguments)
-    except (OSError, ValueError, KeyError, TypeError):
+    except NoServer:
         os.execv(kernel_argv[0], kernel_argv)  # no server: the usual kernel, in this process
     stand_in(pid)
 

@@ -91,13 +91,14 @@ def startup_arguments(sources: list[str], data_spec: str | None) -> list[str]:
     return [f"--IPKernelApp.exec_lines={line}"]
 
 
-def start(cwd: str, kernel_name: str, extra_arguments: list[str]):
-    """Start a kernel (not waiting for it to be ready) and return its manager, for ``papermill ... km=``."""
+def start(cwd: str, kernel_name: str, extra_arguments: list[str], fork: bool = True):
+    """Start a kernel (not waiting for it to be ready) and return its manager, for ``papermill ... km=``; forked
+    from the batch's fork server if one runs and ``fork``, else a new process."""
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
     km = AsyncKernelManager(kernel_name=kernel_name)
-    sock = os.environ.get(FORK_SERVER_SOCKET)
+    sock = os.environ.get(FORK_SERVER_SOCKET) if fork else None
     if sock and km.kernel_spec is not None:  # a fork server runs for this batch: fork the kernel from it
         argv = list(km.kernel_spec.argv)
         if argv and argv[0] in ("python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])):
@@ -106,6 +107,13 @@ def start(cwd: str, kernel_name: str, extra_arguments: list[str]):
             km.kernel_spec.argv = [sys.executable, "-I", "-S", str(SHIM), sock, "--", *argv]
     run_sync(km.start_kernel)(cwd=cwd, extra_arguments=extra_arguments)
     return km
+
+
+def died_starting(exc: BaseException) -> bool:
+    """The kernel exited before it answered its first request (jupyter_client's ``wait_for_ready``): no cell has
+    run, so the notebook can be run again on a new kernel. Seen when two kernels raced for the same port (a start
+    is given five free ports that another process may take before the kernel binds them)."""
+    return isinstance(exc, RuntimeError) and str(exc).startswith("Kernel died before replying to kernel_info")
 
 
 def stop(km) -> None:
