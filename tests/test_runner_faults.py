@@ -157,7 +157,7 @@ def test_interrupt_exits_quickly_without_leftovers(nbdir, tmp_path, sig):
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     elapsed = time.monotonic() - t0
-    assert elapsed < 5.0, elapsed
+    assert elapsed < 10.0, elapsed  # under the 17 s it took before even on a machine loaded 2-3x (CI has been)
     assert proc.returncode != 0
     assert "Traceback" not in err and "interrupted" in err, err
     assert no_temp(out)
