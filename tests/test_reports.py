@@ -92,6 +92,19 @@ def test_failing_notebook_keeps_last_good_report(nbdir, tmp_path, capsys):
     assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
 
 
+def test_a_failure_names_the_line_that_raised(nbdir, tmp_path):
+    """The message quotes the cell's line that raised, not its first line: the Llama 3 report on a raw export said
+    "in: import html" for a cell that failed in `checks.model_ids(...)` twenty lines further down."""
+    src = (FIXTURES / "broken.py").read_text(encoding="utf-8")
+    cell = 'raise ValueError("deliberate failure for the tests")'
+    assert cell in src
+    (nbdir / "demo.py").write_text(src.replace(cell, "import math\n\nroot = math.sqrt(4)  # fine\n"
+                                                     f"{cell}\nprint(root)"), encoding="utf-8")
+    [res] = reports.run_reports(["demo"], out=tmp_path / "reports", jobs=1)
+    assert res.status == "failed"
+    assert res.message.endswith(f"\n    in: {cell}"), res.message
+
+
 @pytest.mark.parametrize("override, fragment", [
     ("scale=abc", "-p scale='abc': expected float"),
     ("points=1.5", "-p points='1.5': expected int"),

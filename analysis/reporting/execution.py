@@ -123,12 +123,26 @@ def _widget_ids(nb) -> dict[str, str]:
     return {old: f"{k + 1:032x}" for k, old in enumerate(order)}
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ARROW = re.compile(r"^-+>\s*\d+\s(.*)$", re.M)
+
+
+def _failing_line(traceback: list[str] | None) -> str:
+    """The line of the notebook's cell that raised (IPython marks it ``---> 28 code`` in the cell's frame), or ""."""
+    for frame in traceback or []:
+        frame = _ANSI.sub("", str(frame))
+        if frame.startswith("Cell In["):
+            hit = _ARROW.search(frame)
+            return hit.group(1).strip()[:100] if hit else ""
+    return ""
+
+
 def _failure_message(name: str, exc: BaseException) -> str:
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
         src = [ln for ln in (exc.source or "").splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-        first = src[0].strip()[:100] if src else ""
+        first = _failing_line(exc.traceback) or (src[0].strip()[:100] if src else "")
         # papermill's index counts the injected-parameters cell; report the cell as numbered in the source notebook
         idx = exc.cell_index
         with contextlib.suppress(Exception):
