@@ -203,7 +203,7 @@ out.prose(text)
 # ## Which benchmarks still separate open and closed models?
 
 # %%
-sat = cap.saturation(hub, ceiling=ceiling, confidence=confidence).sort_values("best").reset_index(drop=True)
+sat = cap.saturation(hub, ceiling=ceiling, confidence=confidence).table.sort_values("best").reset_index(drop=True)
 fig, ax = new_figure(figsize=(7, max(4, 0.18 * len(sat))))
 y = np.arange(len(sat))
 ax.scatter(sat["best_closed"], y, color=CLOSED_COLOR, s=18, label="best closed model", zorder=3)
@@ -282,7 +282,7 @@ out.prose(f"On the ECI the crossing-based lag is {out.number('hub-lag-by-benchma
 # %%
 ds = load_with_bases(data_spec or None)
 deriv = sp.derivatives(ds.models)
-by_year = sp.spillover_counts(deriv, "year")
+by_year = sp.spillover_counts(deriv, "year").table
 fig, ax = new_figure()
 bottom = np.zeros(len(by_year))
 for col, color, label in (("n_open_base", OPEN_COLOR, "open base"), ("n_closed_base", CLOSED_COLOR, "closed base"),
@@ -297,7 +297,7 @@ out.figure(fig, "spillovers-by-year",
            caption="Notable models per year whose Epoch record names a base model, by the base's access (open if "
                    "any base is open-weights).",
            alt="Stacked bars per year, rising to a peak in 2023, mostly open bases.", table=by_year, source=ds.label)
-by_family = sp.spillover_counts(deriv, "family")
+by_family = sp.spillover_counts(deriv, "family").table
 out.table(by_family, "spillovers-by-family")
 ttd = sp.time_to_first_derivative(deriv, confidence=confidence)
 out.table(ttd.per_base, "spillovers-time-to-first-derivative")

@@ -68,7 +68,7 @@ out.figure(fig, f"concentration-hhi-{subset}",
 # ## Organizations at the frontier and above 10²⁵ FLOP
 
 # %%
-orgs = competition.frontier_organizations(models, top_k=top_k)
+orgs = competition.frontier_organizations(models, top_k=top_k).table
 orgs = orgs[orgs["year"] >= since_year].reset_index(drop=True)
 entrants = competition.entrants_per_year(models, top_k=top_k)
 fig, ax = new_figure()
@@ -92,7 +92,7 @@ out.table(entrants, "frontier-entrants-per-year")
 # ## Who held the largest training run
 
 # %%
-lead = competition.compute_leadership(models, by="organization")
+lead = competition.compute_leadership(models, by="organization").table
 last = models["release_date"].max()
 lead["end"] = pd.to_datetime(lead["end"]).fillna(last)
 lead = lead[lead["end"] >= pd.Timestamp(f"{since_year}-01-01")].reset_index(drop=True)

@@ -93,7 +93,7 @@ out.prose(
 # ## Over-training: real models against the optimum
 
 # %%
-ot = scaling.overtraining(models, approach, confidence=confidence)
+ot = scaling.overtraining(models, approach, confidence=confidence).table
 fig, ax = new_figure()
 labelled_scatter(ax, ot, "release_date", "tokens_per_param", unit="tokens/parameter", s=14, color=PALETTE["blue"],
                  alpha=0.8, label="tokens per (active) parameter")

@@ -114,7 +114,7 @@ out.prose(f"A budget of {out.number('explore-data-needed', 0, 'compute_flop', '{
 # The share of models released with open weights, per year, with Wilson 90% intervals (the toolkit's one default level).
 
 # %%
-share = openness.open_share(models, ds.openness if len(ds.openness) else None, by="year")
+share = openness.open_share(models, ds.openness if len(ds.openness) else None, by="year").table
 share = share[share["year"] >= 2020].reset_index(drop=True)
 out.table(share, "explore-open-share")
 display(HTML(human_table(share.assign(pct=100 * share["share"], lo=100 * share["share_low"],

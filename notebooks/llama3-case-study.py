@@ -143,7 +143,7 @@ if len(cm):
 # ## Tokens per parameter against the Chinchilla optimum
 
 # %%
-ot = scaling.overtraining(models[models["id"].isin(focus + peer_ids)], approach, confidence=confidence)
+ot = scaling.overtraining(models[models["id"].isin(focus + peer_ids)], approach, confidence=confidence).table
 ot = ot.sort_values("tokens_per_param").reset_index(drop=True)
 fig, ax = new_figure()
 y = np.arange(len(ot))

@@ -85,7 +85,7 @@ if len(opn):
 # ## Share of notable models released with open weights
 
 # %%
-share = openness.open_share(models, by="year", confidence=confidence)
+share = openness.open_share(models, by="year", confidence=confidence).table
 share = share[share["year"] >= 2015].reset_index(drop=True)
 fig, ax = new_figure()
 ax.plot(share["year"], 100 * share["share"], color=OPEN_COLOR, marker="o", label="open-weights share")
@@ -114,7 +114,7 @@ try:
 except AnalysisError as exc:
     print(f"No {benchmark} lag: {exc}")
 if lag is not None:
-    entries = openness.benchmark_entries(bench, models, benchmark, setting=benchmark_setting or None)
+    entries = openness.benchmark_entries(bench, models, benchmark, setting=benchmark_setting or None).table
     curves = openness.frontier_curves(entries, top_k=top_k)
     fig, ax = new_figure()
     for group, color in (("closed", CLOSED_COLOR), ("open", OPEN_COLOR)):

@@ -140,7 +140,7 @@ def test_compute_fit_by_hand():
 
 def test_saturation_on_the_snapshot_matches_pandas():
     hub = bh.load_hub(benchmarks=["gpqa-diamond", "mmlu", "frontiermath"])
-    s = cap.saturation(hub).set_index("benchmark")
+    s = cap.saturation(hub).table.set_index("benchmark")
     g = bh.per_model(hub, "gpqa-diamond")
     assert s.loc["gpqa-diamond", "best"] == pytest.approx(g["score_percent"].max())
     assert s.loc["gpqa-diamond", "best_open"] == pytest.approx(g.loc[g["open"] == True, "score_percent"].max())  # noqa: E712

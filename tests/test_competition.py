@@ -42,15 +42,16 @@ MARKET = M([
 # --- shares and HHI -------------------------------------------------------------------------------------------
 
 def test_equal_fractional_credit_and_exact_hhi():
-    s = comp.shares_by_year(MARKET, harmonize=False)
+    r = comp.shares_by_year(MARKET, harmonize=False)
+    s = r.table
     y20 = s[s["year"] == 2020].set_index("group")["share"]
     # names as written: Google 1 + 1 + 0.5, OpenAI 1, DeepMind 0.5 of 4 models
     assert y20.to_dict() == pytest.approx({"Google": 0.625, "OpenAI": 0.25, "DeepMind": 0.125})
-    assert s.attrs["n_no_date"] == 1
+    assert r.settings["n_no_date"] == 1
     # harmonized (default): DeepMind is Google, so model d is Google's alone: Google 3 of 4, OpenAI 1 of 4
-    h = comp.shares_by_year(MARKET)
+    h = comp.shares_by_year(MARKET).table
     assert h[h["year"] == 2020].set_index("group")["share"].to_dict() == pytest.approx({"Google": 0.75, "OpenAI": 0.25})
-    c = comp.concentration(MARKET, harmonize=False).set_index("year")
+    c = comp.concentration(MARKET, harmonize=False).table.set_index("year")
     assert c.loc[2020, "hhi"] == pytest.approx(0.625 ** 2 + 0.25 ** 2 + 0.125 ** 2)  # 0.46875
     assert c.loc[2020, "n_models"] == 4 and c.loc[2020, "n_groups"] == 3
     assert c.loc[2020, "top1"] == "Google" and c.loc[2020, "top1_share"] == pytest.approx(0.625)
@@ -64,13 +65,13 @@ def test_equal_fractional_credit_and_exact_hhi():
 
 
 def test_year_with_one_model_is_a_monopoly_without_interval():
-    c = comp.concentration(MARKET).set_index("year")
+    c = comp.concentration(MARKET).table.set_index("year")
     assert c.loc[2021, "hhi"] == 1.0 and c.loc[2021, "hhi_min"] == 1.0
     assert np.isnan(c.loc[2021, "hhi_low"]) and np.isnan(c.loc[2021, "hhi_high"])
 
 
 def test_country_shares():
-    s = comp.shares_by_year(MARKET, by="country")
+    s = comp.shares_by_year(MARKET, by="country").table
     assert s[s["year"] == 2021].set_index("group")["share"].to_dict() == {"France": 1.0}
 
 
@@ -78,7 +79,7 @@ def test_aliases_merge_and_do_not_double_count():
     assert comp.split_organizations("Google, Google DeepMind", {"Google DeepMind": "Google"}) == ["Google"]
     assert comp.split_organizations(" Google ,, DeepMind ") == ["Google", "DeepMind"]
     assert comp.split_organizations(np.nan) == []
-    s = comp.shares_by_year(MARKET, aliases={"DeepMind": "Google"})
+    s = comp.shares_by_year(MARKET, aliases={"DeepMind": "Google"}).table
     y20 = s[s["year"] == 2020].set_index("group")["share"]
     assert y20["Google"] == pytest.approx(0.75)
 
@@ -95,7 +96,7 @@ def test_hhi_function_bounds_and_errors():
 def test_concentration_is_reproducible_and_seeded():
     a = comp.concentration(MARKET, seed=3)
     b = comp.concentration(MARKET, seed=3)
-    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(a.table, b.table)
 
 
 def test_bad_options_raise_usage_errors():
@@ -123,10 +124,10 @@ def markets(draw):
 @settings(max_examples=40, deadline=None)
 @given(markets())
 def test_property_shares_sum_to_one_and_hhi_in_bounds(models):
-    s = comp.shares_by_year(models)
+    s = comp.shares_by_year(models).table
     for _, g in s.groupby("year"):
         assert g["share"].sum() == pytest.approx(1.0)
-    c = comp.concentration(models, n_boot=100)
+    c = comp.concentration(models, n_boot=100).table
     for r in c.itertuples():
         assert 1.0 / r.n_groups - 1e-12 <= r.hhi <= 1.0 + 1e-12
         if not np.isnan(r.hhi_low):
@@ -153,7 +154,7 @@ def test_frontier_flags_top_n_at_release_with_ties_and_missing():
 def test_frontier_organizations_and_threshold():
     m = M([("a", "X", "2023-01-01", 2e25), ("b", "Y, Z", "2023-02-01", 3e25), ("c", "X", "2024-01-01", 5e24),
            ("d", "W", "2024-03-01", 1e25)])
-    out = comp.frontier_organizations(m, top_k=10).set_index("year")
+    out = comp.frontier_organizations(m, top_k=10).table.set_index("year")
     assert out.loc[2023, "n_orgs_above"] == 3 and out.loc[2023, "orgs_above"] == "X; Y; Z"
     # EU AI Act Art. 51(2): "greater than 10^25": exactly 1e25 (W) is not above, nor is 5e24
     assert out.loc[2024, "n_orgs_above"] == 0
@@ -164,7 +165,7 @@ def test_frontier_organizations_and_threshold():
 def test_entrants_first_frontier_year():
     m = M([("a", "X", "2019-01-01", 1e20), ("b", "Y", "2020-01-01", 1e21), ("c", "X", "2021-01-01", 1e22),
            ("d", "Z", "2021-06-01", 1e10), ("e", "Y, Z", "2022-01-01", 1e23)])
-    ent = comp.frontier_entrants(m, top_k=2)
+    ent = comp.frontier_entrants(m, top_k=2).table
     assert ent[["organization", "year", "first_model"]].values.tolist() == [
         ["X", 2019, "a"], ["Y", 2020, "b"], ["Z", 2022, "e"]]
     per = comp.entrants_per_year(m, top_k=2).set_index("year")
@@ -184,24 +185,24 @@ def test_leadership_tenures_ties_and_merge():
         ("c", "Y", "2020-07-01", 50),  # equalling does not take the lead
         ("d", "X", "2021-01-01", 60), ("e", "X", "2021-07-01", 70), ("f", "Z", "2022-01-01", 65),
     ])
-    t = comp.leadership_timeline(e)
+    t = comp.leadership_timeline(e).table
     assert t["holder"].tolist() == ["a", "d", "e"]
     assert t["tied_with"].tolist() == ["b", "", ""]
     assert t.loc[0, "end"] == pd.Timestamp("2021-01-01")
     assert t.loc[0, "tenure_months"] == pytest.approx(366 / (365.25 / 12))
     assert bool(t.loc[2, "ongoing"]) and pd.isna(t.loc[2, "end"])
     assert t.loc[2, "tenure_months"] == pytest.approx(184 / (365.25 / 12))  # to the last date in the data
-    o = comp.leadership_timeline(e, by="organization")
+    o = comp.leadership_timeline(e, by="organization").table
     assert o["holder"].tolist() == ["X"] and o.loc[0, "models"] == "a, d, e" and o.loc[0, "value"] == 70
 
 
 def test_compute_and_benchmark_leadership():
     m = M([("a", "X", "2020-01-01", 1e22), ("b", "Y", "2021-01-01", 1e23), ("c", "X", "2021-06-01", None)])
-    t = comp.compute_leadership(m)
+    t = comp.compute_leadership(m).table
     assert t["holder"].tolist() == ["a", "b"]
     b = pd.DataFrame({"model_id": ["a", "b", "c", "a"], "benchmark": ["mmlu"] * 3 + ["gpqa"],
                       "setting": ["5-shot"] * 4, "score": [60.0, 55.0, 70.0, 30.0]})
-    t = comp.benchmark_leadership(b, m, "mmlu")
+    t = comp.benchmark_leadership(b, m, "mmlu").table
     assert t["holder"].tolist() == ["a", "c"] and t["value"].tolist() == [60.0, 70.0]
     with pytest.raises(AnalysisError, match="no scores"):
         comp.benchmark_leadership(b, m, "hellaswag")

@@ -46,7 +46,7 @@ def test_hhi_estimate_is_unbiased_where_the_plug_in_is_not():
     p = np.array([0.4, 0.25, 0.15, 0.1, 0.1])
     truth = float(np.sum(p ** 2))  # 0.265
     c = comp.concentration(_market(np.random.default_rng(5), p, 10, range(1000, 3000)), harmonize=False,
-                           n_boot=100)
+                           n_boot=100).table
     assert len(c) == 2000
     se = c["hhi_estimate"].std() / math.sqrt(len(c))
     assert abs(c["hhi_estimate"].mean() - truth) < 3 * se
@@ -66,7 +66,7 @@ def test_hhi_interval_coverage(probs, n_models, high):
     p = np.array(probs)
     truth = float(np.sum(p ** 2))
     c = comp.concentration(_market(np.random.default_rng(11), p, n_models, range(1000, 1000 + R)),
-                           harmonize=False, n_boot=400)
+                           harmonize=False, n_boot=400).table
     ok = c["hhi_low"].notna()
     assert ok.mean() > 0.9  # these markets pass the documented minimum almost always
     cover = ((c.loc[ok, "hhi_low"] <= truth) & (truth <= c.loc[ok, "hhi_high"])).mean()
@@ -132,7 +132,7 @@ def test_hhi_normal_path_agrees_with_simulation_at_the_switch():
 def test_hhi_too_few_models_is_said_not_guessed():
     """8 equal organizations, 10 models a year (the review's 3%-coverage case): no interval, a note instead."""
     c = comp.concentration(_market(np.random.default_rng(3), np.full(8, 1 / 8), 10, range(2000, 2040)),
-                           harmonize=False)
+                           harmonize=False).table
     assert c["hhi_low"].isna().all() and c["hhi_note"].str.startswith("too few models").all()
 
 
@@ -143,7 +143,7 @@ def test_hhi_memory_is_linear_in_models():
     rng = np.random.default_rng(0)
     p = np.full(50, 1 / 50)
     t0 = time.perf_counter()
-    c = comp.concentration(_market(rng, p, 5000, [2024]), harmonize=False, n_boot=200)
+    c = comp.concentration(_market(rng, p, 5000, [2024]), harmonize=False, n_boot=200).table
     assert time.perf_counter() - t0 < 60
     assert c.loc[0, "hhi_low"] <= 0.02 + 1e-12 and 0.02 <= c.loc[0, "hhi_high"]
 
@@ -183,8 +183,8 @@ def test_harmonized_organizations_raise_hhi_and_feed_the_cluster_bootstrap():
     m = pd.DataFrame({"id": list("abcd"), "organization": ["Google Brain", "DeepMind", "Google DeepMind", "OpenAI"],
                       "release_date": pd.to_datetime(["2022-01-01", "2022-03-01", "2022-06-01", "2022-09-01"]),
                       "training_compute_flop": [1e22, 2e22, 4e22, 8e22]})
-    raw = comp.concentration(m, harmonize=False).loc[0, "hhi"]
-    fam = comp.concentration(m).loc[0, "hhi"]
+    raw = comp.concentration(m, harmonize=False).table.loc[0, "hhi"]
+    fam = comp.concentration(m).table.loc[0, "hhi"]
     assert raw == pytest.approx(4 * 0.25 ** 2) and fam == pytest.approx(0.75 ** 2 + 0.25 ** 2)
     p = trends.prepare(m)
     assert sorted(set(p.clusters)) == ["Google", "OpenAI"]
@@ -205,7 +205,7 @@ def test_multinational_country_mapping_from_epoch(tmp_path):
     }).to_csv(path, index=False)
     m = epoch.load_epoch(path).models
     assert m["country"].tolist() == ["Multinational", "United States of America", "France"]
-    s = comp.shares_by_year(m, by="country").set_index("group")["share"]
+    s = comp.shares_by_year(m, by="country").table.set_index("group")["share"]
     assert s.to_dict() == pytest.approx({"Multinational": 1 / 3, "United States of America": 1 / 3, "France": 1 / 3})
 
 
@@ -217,7 +217,7 @@ def test_threshold_is_strictly_greater_everywhere():
                       "release_date": pd.to_datetime(["2023-11-22", "2023-03-14"]),
                       "training_compute_flop": [1e25, 2.1e25]})
     assert selection.above_threshold(m["training_compute_flop"]).tolist() == [False, True]
-    assert comp.frontier_organizations(m).loc[0, "n_orgs_above"] == 1
+    assert comp.frontier_organizations(m).table.loc[0, "n_orgs_above"] == 1
     t = trends.threshold_counts(m, thresholds=[1e25])
     assert int(t["n_models"].sum()) == 1
 
@@ -251,8 +251,9 @@ def test_wilson_share_coverage(p_true, n):
     acc = np.where(rng.random(len(years)) < p_true, "open-weights-unrestricted", "api")
     m = pd.DataFrame({"id": [f"m{i}" for i in range(len(years))], "access": acc,
                       "release_date": pd.to_datetime([f"{y}-06-01" for y in years], format="%Y-%m-%d")})
-    s = op.open_share(m)
-    assert s.attrs["confidence"] == 0.90
+    r = op.open_share(m)
+    s = r.table
+    assert r.settings["confidence"] == 0.90
     cover = ((s["share_low"] <= p_true) & (p_true <= s["share_high"])).mean()
     assert LOW <= cover <= HIGH
 

@@ -164,25 +164,26 @@ def wilson(k, n, z=1.6448536269514722):  # 90% (two-sided), the toolkit's one de
 
 
 def test_open_share_per_year_exact_wilson():
-    s = op.open_share(SHARE_MODELS, OPENNESS).set_index("year")
+    r = op.open_share(SHARE_MODELS, OPENNESS)
+    s = r.table.set_index("year")
     assert s.loc[2020, "n"] == 4 and s.loc[2020, "k"] == 3 and s.loc[2020, "share"] == 0.75
     lo, hi = wilson(3, 4)
     assert s.loc[2020, "share_low"] == pytest.approx(lo) and s.loc[2020, "share_high"] == pytest.approx(hi)
     # 2021: e closed, f unknown (excluded, counted), llama-like closed by its access ('api')
     assert (s.loc[2021, "n"], s.loc[2021, "k"], s.loc[2021, "n_unknown"]) == (2, 0, 1)
-    assert s.attrs["confidence"] == 0.90
-    assert s.attrs["n_no_date"] == 1 and s.attrs["n_unknown"] == 1
+    assert r.settings["confidence"] == 0.90
+    assert r.settings["n_no_date"] == 1 and r.settings["n_unknown"] == 1
 
 
 def test_open_share_clopper_pearson_and_groups():
     from scipy.stats import beta
 
-    s = op.open_share(SHARE_MODELS, method="clopper-pearson", confidence=0.95).set_index("year")
+    s = op.open_share(SHARE_MODELS, method="clopper-pearson", confidence=0.95).table.set_index("year")
     assert s.loc[2020, "share_low"] == pytest.approx(beta.ppf(0.025, 3, 2))
     assert s.loc[2020, "share_high"] == pytest.approx(beta.ppf(0.975, 4, 1))
-    g = op.open_share(SHARE_MODELS, by="country", per_year=False).set_index("group")
+    g = op.open_share(SHARE_MODELS, by="country", per_year=False).table.set_index("group")
     assert (g.loc["China", "n"], g.loc["China", "k"]) == (3, 2)
-    o = op.open_share(SHARE_MODELS, by="org").set_index(["year", "group"])
+    o = op.open_share(SHARE_MODELS, by="org").table.set_index(["year", "group"])
     assert o.loc[(2020, "academia"), "share"] == 1.0
     with pytest.raises(UsageError):
         op.open_share(SHARE_MODELS, by="planet")
@@ -191,7 +192,7 @@ def test_open_share_clopper_pearson_and_groups():
 
 
 def test_open_share_by_access_category_sums_to_one():
-    a = op.open_share(SHARE_MODELS, by="access")
+    a = op.open_share(SHARE_MODELS, by="access").table
     for _, g in a.groupby("year"):
         assert g["share"].sum() == pytest.approx(1.0)
     y20 = a[a["year"] == 2020].set_index("group")["k"]
@@ -200,7 +201,7 @@ def test_open_share_by_access_category_sums_to_one():
 
 def test_open_share_frontier_subset_uses_top_k():
     m = SHARE_MODELS.assign(training_compute_flop=[1e20, 1e21, 1e22, 1e19, 1e23, 1e18, 1e24, 1e17])
-    s = op.open_share(m, subset="frontier", top_k=2).set_index("year")
+    s = op.open_share(m, subset="frontier", top_k=2).table.set_index("year")
     # frontier (top-2 at release): a, b, c (2020); e (2021). a, b open; c, e closed.
     assert (s.loc[2020, "n"], s.loc[2020, "k"]) == (3, 2) and (s.loc[2021, "n"], s.loc[2021, "k"]) == (1, 0)
 
@@ -222,13 +223,14 @@ def test_property_shares_and_intervals(df):
         with pytest.raises(AnalysisError, match="known access"):
             op.open_share(df)
         return
-    s = op.open_share(df)
+    r = op.open_share(df)
+    s = r.table
     assert ((0 <= s["share_low"]) & (s["share_low"] <= s["share"] + 1e-12) & (s["share"] <= s["share_high"] + 1e-12)
             & (s["share_high"] <= 1)).all()
-    a = op.open_share(df, by="access")
+    a = op.open_share(df, by="access").table
     for _, g in a.groupby("year"):
         assert g["share"].sum() == pytest.approx(1.0)
-    assert s["n"].sum() + s.attrs["n_unknown"] == len(df)
+    assert s["n"].sum() + r.settings["n_unknown"] == len(df)
 
 
 # --- the lag --------------------------------------------------------------------------------------------------
@@ -311,9 +313,10 @@ BENCH = pd.DataFrame({
 
 
 def test_capability_lag_joins_models_and_drops_missing_dates():
-    e = op.benchmark_entries(BENCH, MODELS, "mmlu", setting="any")
+    entries = op.benchmark_entries(BENCH, MODELS, "mmlu", setting="any")
+    e = entries.table
     assert set(e["model_id"]) == {"c1", "c2", "o1", "o2"}
-    assert e.attrs["n_not_in_models"] == 1 and e.attrs["n_no_date"] == 1
+    assert entries.settings["n_not_in_models"] == 1 and entries.settings["n_no_date"] == 1
     assert e.set_index("model_id").loc["c1", "value"] == 52.0  # best over settings, only when asked
     r = op.capability_lag(BENCH, MODELS, "mmlu", setting="any", n_boot=200)
     assert r.crossings["lag_months"].tolist() == pytest.approx([182 / DPM, 365 / DPM])

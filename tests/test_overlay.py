@@ -194,10 +194,10 @@ def test_additions_do_not_move_representative_shares(ds):
     """Overlay additions are kept out of counts, shares and trends: adding one changes nothing there."""
     from analysis.metrics.openness import open_share
 
-    base = open_share(ds.models)
+    base = open_share(ds.models).table
     extra = ds.models.iloc[[0]].copy()
     extra["id"], extra["overlay"], extra["access"] = "synthetic-addition", "addition", "open-weights-unrestricted"
-    more = open_share(pd.concat([ds.models, extra], ignore_index=True))
+    more = open_share(pd.concat([ds.models, extra], ignore_index=True)).table
     pd.testing.assert_frame_equal(base.reset_index(drop=True), more.reset_index(drop=True))
 
 

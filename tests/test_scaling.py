@@ -184,8 +184,9 @@ def test_llama3_8b_overtraining():
     compute-optimal ratio."""
     df = pd.DataFrame({"id": ["llama-3-8b", "chinchilla", "no-tokens"], "parameters": [8.03e9, 7e10, 1e9],
                        "training_tokens": [15e12, 1.4e12, np.nan]})
-    out = S.overtraining(df, "besiroglu-2024").set_index("id")
-    assert out.attrs["n_skipped"] == 1 and "no-tokens" not in out.index
+    res = S.overtraining(df, "besiroglu-2024")
+    out = res.table.set_index("id")
+    assert res.settings["n_skipped"] == 1 and "no-tokens" not in out.index
     assert out.at["llama-3-8b", "tokens_per_param"] == pytest.approx(1867.995, rel=1e-6)
     assert 60 < out.at["llama-3-8b", "overtraining_factor"] < 120
     assert out.at["llama-3-8b", "overtraining_factor_low"] < out.at["llama-3-8b", "overtraining_factor"] \
@@ -193,7 +194,7 @@ def test_llama3_8b_overtraining():
     assert 0.8 < out.at["chinchilla", "overtraining_factor"] < 1.3  # Chinchilla was trained compute-optimally
     moe = pd.DataFrame({"id": ["m"], "parameters": [4.7e10], "active_parameters": [1.3e10],
                         "training_tokens": [1e12]})
-    assert S.overtraining(moe, "hoffmann-1").at[0, "params_used"] == 1.3e10
+    assert S.overtraining(moe, "hoffmann-1").table.at[0, "params_used"] == 1.3e10
 
 
 # --- data needed: hand computations and round trips ---------------------------------------------------------------

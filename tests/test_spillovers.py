@@ -52,7 +52,7 @@ def test_counts_equal_independent_pandas_count(deriv, raw):
     assert len(deriv) == len(pairs)
     assert int((deriv["base_match"] == "exact").sum()) == int(pairs["matched"].sum())
     # derivatives per year
-    counts = sp.spillover_counts(deriv, "year").set_index("year")
+    counts = sp.spillover_counts(deriv, "year").table.set_index("year")
     expect = r.groupby("year").size()
     assert counts["n_derivatives"].to_dict() == expect.to_dict()
     # derivatives per year built on a matched open-weights base (Epoch accessibility 'Open weights (...)')
@@ -61,7 +61,7 @@ def test_counts_equal_independent_pandas_count(deriv, raw):
     mine = deriv[(deriv["base_open_source"] == "matched-access") & (deriv["base_open"] == True)]  # noqa: E712
     assert mine.groupby("year")["derivative"].nunique().to_dict() == expect_open.to_dict()
     # per family: every pair is counted once
-    fam = sp.spillover_counts(deriv, "family")
+    fam = sp.spillover_counts(deriv, "family").table
     assert fam["n_derivatives"].sum() == len(pairs)
     assert (fam["n_open_base"] + fam["n_closed_base"] + fam["n_unknown_base"] == fam["n_derivatives"]).all()
 

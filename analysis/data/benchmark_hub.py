@@ -140,6 +140,12 @@ def default_setting(benchmark: str) -> str | None:
     return DEFAULT_SETTINGS.get(benchmark)
 
 
+def resolve_setting(benchmark: str, setting: str | None = "default") -> str | None:
+    """The evaluation setting ``setting`` stands for on ``benchmark``: ``"default"`` -> the benchmark's default
+    (:data:`DEFAULT_SETTINGS`; None when it has none), None -> None (each model's best over all settings)."""
+    return default_setting(benchmark) if setting == "default" else setting
+
+
 def open_flag(access: pd.Series) -> pd.Series:
     """The one open rule: 'Open weights (…)' -> True; API, hosted, unreleased -> False; blank or other -> <NA>."""
     a = access.astype("string").str.strip()
@@ -302,13 +308,12 @@ def lag_entries(hub: pd.DataFrame, benchmark: str, setting: str | None = "defaul
     """Adapter to :func:`analysis.metrics.openness.open_closed_lag`: model_id, name, organization, date, value, open_weights.
 
     One row per model with a release date (best score over its versions; in percent where the benchmark is scored
-    in percent, else in its own unit); open_weights is <NA> when Epoch's accessibility is blank.
+    in percent, else in its own unit); open_weights is <NA> when Epoch's accessibility is blank (those rows are
+    kept: count them with ``open_weights.isna()``). The setting used is :func:`resolve_setting` of ``setting``.
     """
     m = per_model(hub, benchmark, setting)
     m = m[m["release_date"].notna()]
     e = pd.DataFrame({"model_id": m["model"], "name": m["model"], "organization": m["organization"],
                       "date": m["release_date"], "value": m["score_percent"].fillna(m["score"]),
                       "open_weights": m["open"]})
-    e.attrs.update(n_unknown_access=int(m["open"].isna().sum()), setting=setting if setting != "default"
-                   else default_setting(benchmark))
     return e.reset_index(drop=True)

@@ -47,7 +47,7 @@ from analysis.constants import DAYS_PER_MONTH
 from analysis.data.benchmark_hub import HUB_VINTAGE, default_setting, lag_entries, per_model
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness import open_closed_lag
-from analysis.metrics.result import Result, ResultMeta, meta
+from analysis.metrics.result import Result, ResultMeta, TableResult, meta
 
 US, CHINA = "United States of America", "China"
 # The plain percentile bootstrap over models undercovers for frontiers (running maxima: the bootstrap is known to
@@ -372,7 +372,7 @@ def _years_to(records: pd.DataFrame, level: float, first: pd.Timestamp) -> float
 
 
 def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0, ci_level: float = 0.90,
-               min_models: int = 5, confidence: float | None = None) -> pd.DataFrame:
+               min_models: int = 5, confidence: float | None = None) -> TableResult:
     """One row per percent-scored benchmark (default setting; see :data:`analysis.data.benchmark_hub.DEFAULT_SETTINGS`).
 
     ``confidence`` is the level of the rate intervals (``ci_level`` its older name, used when it is not given).
@@ -381,6 +381,9 @@ def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0
     years_to_90pct (from the first result to 80%/90% of the best score observed), best_open, best_closed,
     open_closed_gap (points), saturated (best >= ceiling), rate_per_year, rate_low, rate_high, n_records_rate,
     years_left, years_left_low, years_left_high (to ``ceiling`` at the current rate; 0 when saturated).
+    Returned in a :class:`~analysis.metrics.result.TableResult` with settings ceiling, rate_years, ci_level (and
+    confidence, the same level) and meta n = models over the benchmarks shown, window = their first and last
+    release date, "OLS t" (the rate intervals).
     """
     ci_level = ci_level if confidence is None else confidence
     rows = []
@@ -408,8 +411,11 @@ def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0
                      "rate_per_year": rate, "rate_low": rci[0], "rate_high": rci[1], "n_records_rate": nrec,
                      "years_left": yl[0], "years_left_low": yl[1], "years_left_high": yl[2]})
     out = pd.DataFrame(rows)
-    out.attrs.update(ceiling=ceiling, rate_years=rate_years, ci_level=ci_level)
-    return out
+    settings = {"ceiling": ceiling, "rate_years": rate_years, "ci_level": ci_level, "confidence": ci_level}
+    info = meta(int(out["n_models"].sum()) if len(out) else 0, out["first_date"].min() if len(out) else None,
+                out["last_date"].max() if len(out) else None,
+                f"OLS t (rate of the frontier records of the last {rate_years:g} years)", ci_level)
+    return TableResult(table=out, info=info, settings=settings)
 
 
 # --- headline row for the openness report ------------------------------------------------------------------------

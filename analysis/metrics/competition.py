@@ -39,7 +39,8 @@ Conventions (documented once, used everywhere):
   Memory is linear in the number of models and organizations (no resample x model x group array). Below
   :data:`HHI_MIN_MODELS` models, or fewer than :data:`HHI_MIN_MODELS_PER_GROUP` models per observed group, the
   interval is NaN and ``hhi_note`` says "too few models": no method we tried holds its coverage there.
-* Years come from ``release_date``; models without a date are dropped and counted in ``df.attrs["n_no_date"]``.
+* Years come from ``release_date``; models without a date are dropped and counted in the result's
+  ``settings["n_no_date"]``.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from analysis.constants import DAYS_PER_MONTH, DEFAULT_CONFIDENCE, EU_AI_ACT_SYS
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import selection
 from analysis.metrics.frontier import rank_at_release
+from analysis.metrics.result import TableResult, meta
 
 # Fewest models in a year, and fewest models per observed group, for which the HHI interval is given. Below
 # either, the interval is NaN with the note "too few models": the coverage simulations (tests/test_intervals.py)
@@ -73,6 +75,11 @@ HHI_BISECT = 6  # bisection steps refining each simulated bound between two grid
 HHI_INTERVAL_KIND = ("inverted parametric-bootstrap test of the bias-corrected HHI ({n_boot} multinomial simulations "
                      f"per candidate; normal law of the U-statistic from {HHI_NORMAL_MIN_MODELS} models a year; none "
                      f"for a year with fewer than {HHI_MIN_MODELS} models or {HHI_MIN_MODELS_PER_GROUP:g} per group)")
+
+# interval_kind of the tables without an interval (observed shares and counts)
+SHARES_INTERVAL_KIND = "none: observed shares of the year's models (equal fractional credit)"
+COUNTS_INTERVAL_KIND = "none: counts of organizations (each co-developer counts)"
+LEADERSHIP_INTERVAL_KIND = "none: record holders (observed values)"
 
 SUBSETS = ("notable", "frontier")
 SHARE_KEYS = {"organization": "organization", "org": "organization", "country": "country"}
@@ -171,11 +178,13 @@ def hhi(shares: Iterable[float]) -> float:
 
 def shares_by_year(models: pd.DataFrame, by: str = "organization", subset: str = "notable",
                    aliases: Mapping[str, str] | None = None, top_k: int = FRONTIER_TOP_K,
-                   harmonize: bool = True) -> pd.DataFrame:
+                   harmonize: bool = True) -> TableResult:
     """Share of each year's models (notable or frontier) credited to each organization or country.
 
-    Columns: year, group, credit (fractional number of models), n_models (models that year), share
-    (credit / n_models; sums to 1 within a year), rank (1 = largest share; ties share the rank).
+    Returns a :class:`~analysis.metrics.result.TableResult`. Table columns: year, group, credit (fractional number
+    of models), n_models (models that year), share (credit / n_models; sums to 1 within a year), rank (1 = largest
+    share; ties share the rank). Settings: n_no_date, subset, by. Meta: n = dated models, window = their first and
+    last year; no interval (observed shares).
     """
     sub = select_subset(models, subset, top_k)
     dated, n_missing = _dated(sub)
@@ -189,8 +198,11 @@ def shares_by_year(models: pd.DataFrame, by: str = "organization", subset: str =
         out["share"] = out["credit"] / out["n_models"]
         out["rank"] = out.groupby("year")["share"].rank(ascending=False, method="min").astype(int)
         out = out.sort_values(["year", "share", "group"], ascending=[True, False, True]).reset_index(drop=True)
-    out.attrs.update(n_no_date=n_missing, subset=subset, by=SHARE_KEYS.get(by, by))
-    return out
+    years = dated["release_date"].dt.year
+    info = meta(len(dated), years.min() if len(years) else None, years.max() if len(years) else None,
+                SHARES_INTERVAL_KIND, None)
+    return TableResult(table=out, info=info, settings={"n_no_date": n_missing, "subset": subset,
+                                                       "by": SHARE_KEYS.get(by, by)})
 
 
 def _year_credits(cr_year: pd.DataFrame) -> tuple[np.ndarray, list[str], np.ndarray, int]:
@@ -308,14 +320,17 @@ def _normal_keep(cands: np.ndarray, n_models: int, estimate: float, a: float) ->
 def concentration(models: pd.DataFrame, by: str = "organization", subset: str = "notable",
                   aliases: Mapping[str, str] | None = None, top_k: int = FRONTIER_TOP_K, n_boot: int = 1000,
                   seed: int = 0, confidence: float = DEFAULT_CONFIDENCE, harmonize: bool = True,
-                  ci_level: float | None = None) -> pd.DataFrame:
+                  ci_level: float | None = None) -> TableResult:
     """Per-year concentration of notable or frontier models among organizations (or countries).
 
     Columns: year, n_models, n_groups, hhi (the year's observed shares), hhi_estimate (bias-corrected estimate of
     the underlying concentration), hhi_low, hhi_high (its interval at ``confidence``; NaN with ``hhi_note`` when
     too few models, see the module docstring), hhi_note, hhi_min (1/n_groups), effective_number (1/hhi), top1
-    (largest group; ties joined with " / "), top1_share, top3_share. ``attrs``: n_no_date, subset, by,
-    confidence (also as ci_level), n_boot, seed, harmonize. ``ci_level`` is the old name of ``confidence``.
+    (largest group; ties joined with " / "), top1_share, top3_share; returned in a
+    :class:`~analysis.metrics.result.TableResult` (rows under ``years`` in ``to_dict()``) whose settings are
+    n_no_date, subset, by, confidence (also as ci_level), n_boot, seed, harmonize, and whose meta has n = dated
+    models of the subset, window = first and last year, :data:`HHI_INTERVAL_KIND`. ``ci_level`` is the old name
+    of ``confidence``.
     """
     confidence = selection.check_confidence(confidence if ci_level is None else ci_level)
     n_boot = selection.check_n_boot(n_boot, minimum=100)
@@ -347,19 +362,24 @@ def concentration(models: pd.DataFrame, by: str = "organization", subset: str = 
         })
     out = pd.DataFrame(rows, columns=["year", "n_models", "n_groups", "hhi", "hhi_estimate", "hhi_low", "hhi_high",
                                       "hhi_note", "hhi_min", "effective_number", "top1", "top1_share", "top3_share"])
-    out.attrs.update(n_no_date=n_missing, subset=subset, by=SHARE_KEYS.get(by, by), confidence=confidence,
-                     ci_level=confidence, n_boot=n_boot, seed=seed, harmonize=harmonize)
-    return out
+    settings = {"n_no_date": n_missing, "subset": subset, "by": SHARE_KEYS.get(by, by), "confidence": confidence,
+                "ci_level": confidence, "n_boot": n_boot, "seed": seed, "harmonize": harmonize}
+    years = out["year"]
+    info = meta(int(out["n_models"].sum()), years.min() if len(years) else None,
+                years.max() if len(years) else None, HHI_INTERVAL_KIND.format(n_boot=n_boot), confidence)
+    return TableResult(table=out, info=info, settings=settings, rows_key="years")
 
 
 def frontier_organizations(models: pd.DataFrame, threshold_flop: float = EU_AI_ACT_SYSTEMIC_RISK_FLOP,
                            top_k: int = FRONTIER_TOP_K, aliases: Mapping[str, str] | None = None,
-                           harmonize: bool = True) -> pd.DataFrame:
+                           harmonize: bool = True) -> TableResult:
     """Per year: distinct organizations with a frontier model, and with a model trained above ``threshold_flop``.
 
-    Columns: year, n_models, n_frontier_models, n_orgs_frontier, orgs_frontier ("; "-joined), n_models_above,
-    n_orgs_above, orgs_above, cumulative_orgs_above (distinct organizations ever above the threshold up to that
-    year). Each organization of a multi-organization model counts as present (no fractional credit here).
+    Returns a :class:`~analysis.metrics.result.TableResult`. Table columns: year, n_models, n_frontier_models,
+    n_orgs_frontier, orgs_frontier ("; "-joined), n_models_above, n_orgs_above, orgs_above, cumulative_orgs_above
+    (distinct organizations ever above the threshold up to that year). Each organization of a multi-organization
+    model counts as present (no fractional credit here). Settings: n_no_date, threshold_flop, top_k. Meta: n =
+    dated models, window = their first and last year; no interval (counts).
     """
     _require(models, ("release_date", "training_compute_flop", "organization"), "frontier_organizations")
     dated, n_missing = _dated(models)
@@ -377,8 +397,10 @@ def frontier_organizations(models: pd.DataFrame, threshold_flop: float = EU_AI_A
                      "n_models_above": int((m & above).sum()), "n_orgs_above": len(a_orgs),
                      "orgs_above": "; ".join(a_orgs), "cumulative_orgs_above": len(ever)})
     out = pd.DataFrame(rows)
-    out.attrs.update(n_no_date=n_missing, threshold_flop=threshold_flop, top_k=top_k)
-    return out
+    info = meta(len(dated), years.min() if len(years) else None, years.max() if len(years) else None,
+                COUNTS_INTERVAL_KIND, None)
+    return TableResult(table=out, info=info,
+                       settings={"n_no_date": n_missing, "threshold_flop": threshold_flop, "top_k": top_k})
 
 
 # --- leadership -----------------------------------------------------------------------------------------------
@@ -388,7 +410,7 @@ LEADERSHIP_COLUMNS = ["holder", "organization", "models", "value", "start", "end
 
 
 def leadership_timeline(entries: pd.DataFrame, by: str = "model", as_of: pd.Timestamp | str | None = None
-                        ) -> pd.DataFrame:
+                        ) -> TableResult:
     """Who held the top value when, from entries with columns model_id, organization, date, value.
 
     A model takes the lead only by strictly beating the current best (equalling it does not); models released the
@@ -396,6 +418,9 @@ def leadership_timeline(entries: pd.DataFrame, by: str = "model", as_of: pd.Time
     Tenure runs from the record's date to the next record (``end``), or to ``as_of`` (default: the latest date in
     ``entries``) for the current holder (``ongoing`` True, ``end`` NaT). ``by="organization"`` merges consecutive
     records of the same organization into one tenure (``models`` lists them).
+
+    Returns a :class:`~analysis.metrics.result.TableResult` (table columns :data:`LEADERSHIP_COLUMNS`; settings:
+    as_of, by; meta: n = dated entries with a value, window = first date to ``as_of``; no interval).
     """
     _require(entries, ("model_id", "organization", "date", "value"), "leadership_timeline")
     if by not in ("model", "organization"):
@@ -434,8 +459,8 @@ def leadership_timeline(entries: pd.DataFrame, by: str = "model", as_of: pd.Time
         stop = nxt if nxt is not None else end_of_data
         r["tenure_months"] = max((stop - r["start"]).days, 0) / DAYS_PER_MONTH
     out = pd.DataFrame(records, columns=LEADERSHIP_COLUMNS)
-    out.attrs.update(as_of=end_of_data, by=by)
-    return out
+    info = meta(len(e), e["date"].min(), end_of_data, LEADERSHIP_INTERVAL_KIND, None)
+    return TableResult(table=out, info=info, settings={"as_of": end_of_data, "by": by})
 
 
 def _model_meta(models: pd.DataFrame) -> pd.DataFrame:
@@ -444,8 +469,9 @@ def _model_meta(models: pd.DataFrame) -> pd.DataFrame:
 
 
 def benchmark_leadership(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark: str = "mmlu",
-                         setting: str | None = None, by: str = "model", as_of=None) -> pd.DataFrame:
-    """Leadership timeline on a benchmark: a model's best score, dated by its release date (models table)."""
+                         setting: str | None = None, by: str = "model", as_of=None) -> TableResult:
+    """Leadership timeline on a benchmark: a model's best score, dated by its release date (models table); a
+    :class:`~analysis.metrics.result.TableResult` as :func:`leadership_timeline`."""
     _require(benchmarks, ("model_id", "benchmark", "score"), "benchmark_leadership")
     b = benchmarks[benchmarks["benchmark"] == benchmark]
     if setting is not None:
@@ -459,8 +485,9 @@ def benchmark_leadership(benchmarks: pd.DataFrame, models: pd.DataFrame, benchma
     return leadership_timeline(e, by=by, as_of=as_of)
 
 
-def compute_leadership(models: pd.DataFrame, by: str = "model", as_of=None) -> pd.DataFrame:
-    """Leadership timeline of the largest training run (training_compute_flop), dated by release date."""
+def compute_leadership(models: pd.DataFrame, by: str = "model", as_of=None) -> TableResult:
+    """Leadership timeline of the largest training run (training_compute_flop), dated by release date; a
+    :class:`~analysis.metrics.result.TableResult` as :func:`leadership_timeline`."""
     _require(models, ("training_compute_flop",), "compute_leadership")
     e = _model_meta(models).assign(value=models["training_compute_flop"].to_numpy())
     return leadership_timeline(e, by=by, as_of=as_of)
@@ -469,11 +496,13 @@ def compute_leadership(models: pd.DataFrame, by: str = "model", as_of=None) -> p
 # --- entrants -------------------------------------------------------------------------------------------------
 
 def frontier_entrants(models: pd.DataFrame, top_k: int = FRONTIER_TOP_K,
-                      aliases: Mapping[str, str] | None = None, harmonize: bool = True) -> pd.DataFrame:
+                      aliases: Mapping[str, str] | None = None, harmonize: bool = True) -> TableResult:
     """Organizations reaching the frontier for the first time: one row per organization.
 
-    Columns: organization, year, first_date, first_model (id of its first frontier model; several joined with
-    ", " if released the same day). Sorted by first_date.
+    Returns a :class:`~analysis.metrics.result.TableResult`. Table columns: organization, year, first_date,
+    first_model (id of its first frontier model; several joined with ", " if released the same day), sorted by
+    first_date. Settings: n_no_date, top_k. Meta: n = dated frontier models, window = their first and last release
+    date; no interval.
     """
     _require(models, ("id", "organization", "release_date", "training_compute_flop"), "frontier_entrants")
     dated, n_missing = _dated(models)
@@ -488,14 +517,16 @@ def frontier_entrants(models: pd.DataFrame, top_k: int = FRONTIER_TOP_K,
                 first[org]["first_model"] += ", " + r["id"]
     out = pd.DataFrame(list(first.values()), columns=["organization", "year", "first_date", "first_model"])
     out = out.sort_values(["first_date", "organization"]).reset_index(drop=True)
-    out.attrs.update(n_no_date=n_missing, top_k=top_k)
-    return out
+    dates = fr["release_date"]
+    info = meta(len(fr), dates.min() if len(dates) else None, dates.max() if len(dates) else None,
+                "none: first frontier model of each organization", None)
+    return TableResult(table=out, info=info, settings={"n_no_date": n_missing, "top_k": top_k})
 
 
 def entrants_per_year(models: pd.DataFrame, top_k: int = FRONTIER_TOP_K,
                       aliases: Mapping[str, str] | None = None, harmonize: bool = True) -> pd.DataFrame:
     """Per year with any frontier model: n_entrants (organizations new to the frontier) and their names."""
-    ent = frontier_entrants(models, top_k, aliases, harmonize)
+    ent = frontier_entrants(models, top_k, aliases, harmonize).table
     dated, _ = _dated(models)
     fr_years = sorted(dated[_frontier_mask(dated, top_k)]["release_date"].dt.year.unique())
     rows = []

@@ -47,8 +47,6 @@ from analysis.metrics.trends import (
     threshold_counts_by_organization,
 )
 
-BINOMIAL_INTERVALS = {"wilson": "Wilson score", "clopper-pearson": "Clopper-Pearson exact binomial"}
-
 
 def trend(ds, metric: str = "compute", subset: str = "notable", domain: str | None = None,
           top_k: int = C.FRONTIER_TOP_K, since: object = C.TREND_DEFAULT_SINCE, until: object = None,
@@ -80,16 +78,10 @@ def lag(ds, benchmark: str = "mmlu", setting: str | None = None, date_by: str = 
 def concentration(ds, subset: str = "notable", by: str = "organization", top_k: int = C.FRONTIER_TOP_K,
                   confidence: float = C.DEFAULT_CONFIDENCE, bootstrap: int = 1000, seed: int = 0,
                   organizations: str = "harmonized") -> TableResult:
-    """Per-year HHI of notable or frontier models (:func:`analysis.metrics.competition.concentration`) as a table
-    result: n = dated models of the subset, window = first and last year."""
-    table = competition.concentration(ds.models, by=by, subset=subset, seed=seed, top_k=top_k, confidence=confidence,
-                                      n_boot=bootstrap, harmonize=organizations == "harmonized")
-    settings = dict(table.attrs)
-    years = table["year"]
-    info = meta(int(table["n_models"].sum()), years.min() if len(years) else None,
-                years.max() if len(years) else None, competition.HHI_INTERVAL_KIND.format(n_boot=bootstrap),
-                confidence)
-    return TableResult(table=table, info=info, settings=settings, rows_key="years")
+    """Per-year HHI of notable or frontier models (:func:`analysis.metrics.competition.concentration`, a table
+    result: n = dated models of the subset, window = first and last year)."""
+    return competition.concentration(ds.models, by=by, subset=subset, seed=seed, top_k=top_k, confidence=confidence,
+                                     n_boot=bootstrap, harmonize=organizations == "harmonized")
 
 
 def data_wall(ds, subsets: Sequence[str] = scaling.DATA_WALL_SUBSETS, since: object = C.DATA_WALL_SINCE,
@@ -121,11 +113,8 @@ def openness(ds, by: str = "year", subset: str = "notable", method: str = "wilso
              confidence: float = C.DEFAULT_CONFIDENCE) -> TableResult:
     """Open-weights share per year, organization type, country or access category
     (:func:`analysis.metrics.openness.open_share`): n = models with known access, window = first and last year."""
-    table = open_share(ds.models, ds.openness, by=by, subset=subset, method=method, top_k=top_k,
-                       confidence=confidence)
-    n = int(table["n"].sum()) if by != "access" else int(table.drop_duplicates("year")["n"].sum())
-    info = meta(n, table["year"].min(), table["year"].max(), BINOMIAL_INTERVALS[method], confidence)
-    return TableResult(table=table, info=info, settings=dict(table.attrs))
+    return open_share(ds.models, ds.openness, by=by, subset=subset, method=method, top_k=top_k,
+                      confidence=confidence)
 
 
 def thresholds(ds, inclusive: bool = False) -> TableResult:
@@ -152,11 +141,11 @@ def spillovers(ds, by: str = "year", seed: int = 0) -> TableResult:
     dates = deriv["derivative_date"].dropna()
     info = meta(int(deriv["derivative"].nunique()), dates.min() if len(dates) else None,
                 dates.max() if len(dates) else None, f"Wilson score (share outside the base's developer); "
-                f"{ttd.meta.interval_kind} (time to first derivative)", counts.attrs["level"])
+                f"{ttd.meta.interval_kind} (time to first derivative)", counts.settings["level"])
     settings = {"n_derivatives": int(deriv["derivative"].nunique()), "n_pairs": len(deriv),
-                "n_bases_matched": int((deriv["base_match"] != "unmatched").sum()), **counts.attrs,
+                "n_bases_matched": int((deriv["base_match"] != "unmatched").sum()), **counts.settings,
                 "time_to_first_derivative": ttd}
-    return TableResult(table=counts, info=info, settings=settings)
+    return TableResult(table=counts.table, info=info, settings=settings)
 
 
 def data_needed(ds, compute: float | None = None, params: float | None = None, target_loss: float | None = None,

@@ -18,12 +18,12 @@ is neither a field nor a property, a ``json_extra()`` method. ``confidence`` is 
 level (a fraction such as 0.9); older fields named ``ci_level`` are kept for their callers, and the meta adds
 ``confidence`` next to them.
 
-Tables. An analysis whose answer is a table returns a :class:`TableResult` (the table, its meta, its settings).
-Lower-level table functions that predate it (``open_share``, ``shares_by_year``, ``concentration``,
-``frontier_organizations``, ``tokens_per_parameter``, ``saturation``, ``spillover_counts``, ...) still return a
-DataFrame whose ``.attrs`` hold their settings, each listed in the function's docstring; the registered analyses
-(:mod:`analysis.metrics.analyses`) wrap them in a ``TableResult`` with the meta, and the command line and the
-notebooks use those.
+Tables. An analysis whose answer is a table returns a :class:`TableResult` (the table, its meta, its settings),
+and so do the table functions beneath the registered analyses (``open_share``, ``shares_by_year``,
+``concentration``, ``frontier_organizations``, ``frontier_entrants``, the leadership timelines, ``overtraining``
+(tokens per parameter), ``saturation``, ``spillover_counts``, ``benchmark_entries``), each listing its settings in
+its docstring. No function sets ``DataFrame.attrs``: pandas does not reliably carry them through operations, so
+they were a hidden channel (``tests/test_result.py`` checks none is set under ``analysis/``).
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ class Result:
 class TableResult(Result):
     """A documented table type: an analysis whose answer is a table (one row per year, subset or group), with the
     meta of the whole (``info``) and the settings the table was made with (``settings``: subset, by, seed, counts
-    of rows left out, ...; what older functions carried in ``DataFrame.attrs``).
+    of rows left out, ...; what older functions carried in ``DataFrame.attrs``, which nothing sets now).
 
     ``to_frame()`` is the table itself; ``to_dict()`` the settings, the rows under ``rows_key`` and the meta.
     """

@@ -32,7 +32,7 @@ from analysis.constants import DAYS_PER_MONTH, DEFAULT_CONFIDENCE
 from analysis.data.overlay import representative  # overlay additions are not part of the representative set
 from analysis.data.tables import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics.result import Result, ResultMeta, meta
+from analysis.metrics.result import Result, ResultMeta, TableResult, meta
 
 # Documented spelling variants of base names (normalised base -> normalised notable model name), each the same
 # model under another spelling. On the 2026-07-19 notable export no base needs one: every base left unmatched
@@ -171,7 +171,7 @@ def wilson(k: np.ndarray, n: np.ndarray, level: float = DEFAULT_CONFIDENCE) -> t
 
 
 def spillover_counts(deriv: pd.DataFrame, by: str = "year", level: float = DEFAULT_CONFIDENCE,
-                     confidence: float | None = None) -> pd.DataFrame:
+                     confidence: float | None = None) -> TableResult:
     """Counts of notable derivatives per year or per base family (``confidence``: the Wilson level; ``level`` its
     older name, used when it is not given).
 
@@ -179,7 +179,9 @@ def spillover_counts(deriv: pd.DataFrame, by: str = "year", level: float = DEFAU
     all are known closed, else unknown. ``by='family'``: one row per base family over (derivative, base) pairs.
     Columns: <by>, n_derivatives, n_open_base, n_closed_base, n_unknown_base, n_outside (open-base derivatives
     from outside the base's developer), n_outside_known, share_outside (of n_outside_known), share_outside_low,
-    share_outside_high (Wilson ``level``).
+    share_outside_high (Wilson ``level``). Returned in a :class:`~analysis.metrics.result.TableResult` with
+    settings level, by and meta n = distinct derivatives, window = their first and last release date, "Wilson
+    score".
     """
     level = level if confidence is None else confidence
     if by not in ("year", "family"):
@@ -217,8 +219,10 @@ def spillover_counts(deriv: pd.DataFrame, by: str = "year", level: float = DEFAU
     out["share_outside_high"] = np.where(n > 0, hi, np.nan)
     if by == "family":
         out = out.sort_values(["n_derivatives", "family"], ascending=[False, True]).reset_index(drop=True)
-    out.attrs.update(level=level, by=by)
-    return out
+    dates = deriv["derivative_date"].dropna()
+    info = meta(int(deriv["derivative"].nunique()), dates.min() if len(dates) else None,
+                dates.max() if len(dates) else None, "Wilson score (share outside the base's developer)", level)
+    return TableResult(table=out, info=info, settings={"level": level, "by": by})
 
 
 def _outside_of_open(outside: pd.Series, base_open: pd.Series):

@@ -311,7 +311,7 @@ def headline_fits(models: pd.DataFrame) -> pd.DataFrame:
 def share_by_year(models: pd.DataFrame, since: int = SHARE_SINCE) -> pd.DataFrame:
     """Open-weights share per release year (Epoch's accessibility column; Wilson 95%) from ``since`` on."""
     try:
-        s = open_share(models, None, by="year", alpha=SHARE_ALPHA)
+        s = open_share(models, None, by="year", alpha=SHARE_ALPHA).table
     except (AnalysisError, UsageError):  # e.g. an export without an accessibility column: no share to show
         return pd.DataFrame(columns=["year", "n", "k", "share", "share_low", "share_high", "n_unknown"])
     return s[s["year"] >= since].reset_index(drop=True)

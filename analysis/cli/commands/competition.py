@@ -36,7 +36,7 @@ def run_concentration(args: argparse.Namespace) -> int:
                                   confidence=args.confidence, bootstrap=args.bootstrap,
                                   organizations=args.organizations)
     res, attrs = result.table, result.settings
-    orgs = frontier_organizations(ds.models, top_k=args.top_k, harmonize=args.organizations == "harmonized")
+    orgs = frontier_organizations(ds.models, top_k=args.top_k, harmonize=args.organizations == "harmonized").table
     if args.since is not None:
         res = res[res["year"] >= args.since]
         orgs = orgs[orgs["year"] >= args.since]

@@ -67,17 +67,17 @@ def run_openness(args: argparse.Namespace) -> int:
     ds = load(args.data)
     result = get("openness")(ds, by=args.by, subset=args.subset, method=args.method, top_k=args.top_k,
                              confidence=args.confidence)
-    res = result.table
+    res, settings = result.table, result.settings
     rows = [{**{k: v for k, v in r.items() if k not in ("share_low", "share_high")},
              "share_ci": [r["share_low"], r["share_high"]]} for r in res.to_dict(orient="records")]
     if args.json:
-        print_json({"data": ds.label, "subset": args.subset, "by": args.by, "method": res.attrs["method"],
-                    "confidence": res.attrs["confidence"], "n_models": int(res["n"].sum()) if args.by != "access"
+        print_json({"data": ds.label, "subset": args.subset, "by": args.by, "method": settings["method"],
+                    "confidence": settings["confidence"], "n_models": int(res["n"].sum()) if args.by != "access"
                     else int(res.drop_duplicates("year")["n"].sum()),
-                    "n_unknown_access": res.attrs["n_unknown"], "n_no_date": res.attrs["n_no_date"], "rows": rows,
+                    "n_unknown_access": settings["n_unknown"], "n_no_date": settings["n_no_date"], "rows": rows,
                     **{k: v for k, v in result.meta.to_dict().items() if k != "confidence"}})
         return 0
-    conf = int(round(100 * res.attrs["confidence"]))
+    conf = int(round(100 * settings["confidence"]))
     print(f"Open-weights share of {args.subset} models ({ds.label}); {args.method} {conf}% intervals")
     label = {"year": None, "org": "org type", "country": "country", "access": "access"}[args.by]
     head = "year" + (f"  {label:<28}" if label else "") + "     n   open   share   interval"
@@ -86,7 +86,7 @@ def run_openness(args: argparse.Namespace) -> int:
         grp = f"  {str(r['group'])[:28]:<28}" if label else ""
         print(f"{r['year']}{grp} {r['n']:5d} {r['k']:6d}  {100 * r['share']:5.1f}%  "
               f"[{100 * r['share_low']:.1f}%, {100 * r['share_high']:.1f}%]")
-    print(f"excluded: {res.attrs['n_unknown']} model(s) with unknown access, {res.attrs['n_no_date']} without a date")
+    print(f"excluded: {settings['n_unknown']} model(s) with unknown access, {settings['n_no_date']} without a date")
     return 0
 
 
@@ -176,5 +176,5 @@ def _hub_lag(args: argparse.Namespace, ds, since, until):
     e = in_window(bh.lag_entries(hub, args.benchmark, setting), since, until)
     res = open_closed_lag(e, metric="score", benchmark=args.benchmark, top_k=args.top_k, seed=args.seed,
                           as_of=until)
-    used = e.attrs.get("setting") or "best of all settings"
+    used = bh.resolve_setting(args.benchmark, setting) or "best of all settings"
     return res, f"Epoch AI Benchmarking Hub {bh.HUB_VINTAGE}, setting {used}"

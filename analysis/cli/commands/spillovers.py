@@ -34,7 +34,7 @@ def run_spillovers(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"data": ds.label, "by": args.by, "n_derivatives": info["n_derivatives"],
                     "n_pairs": info["n_pairs"], "n_bases_matched": info["n_bases_matched"],
-                    "share_ci_level": counts.attrs["level"], "rows": rows,
+                    "share_ci_level": info["level"], "rows": rows,
                     "time_to_first_derivative": {k: v for k, v in ttd.to_dict().items() if k != "bases"},
                     **result.meta.to_dict()})
         return 0

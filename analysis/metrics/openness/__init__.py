@@ -92,7 +92,13 @@ from analysis.metrics.openness.rubric import (
     osaid_assessment,
     score_codes,
 )
-from analysis.metrics.openness.shares import BY_COLUMNS, CI_METHODS, open_share, open_weights_flags
+from analysis.metrics.openness.shares import (
+    BINOMIAL_INTERVALS,
+    BY_COLUMNS,
+    CI_METHODS,
+    open_share,
+    open_weights_flags,
+)
 from analysis.metrics.openness.transparency import (
     EDITION_ORDER,
     fmti_scores_from_indicators,
@@ -101,6 +107,7 @@ from analysis.metrics.openness.transparency import (
 )
 
 __all__ = [
+    "BINOMIAL_INTERVALS",
     "BY_COLUMNS",
     "CI_METHODS",
     "CODES",

@@ -17,7 +17,7 @@ from analysis.constants import (
 )
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness.shares import open_weights_flags
-from analysis.metrics.result import Result, ResultMeta, meta
+from analysis.metrics.result import Result, ResultMeta, TableResult, meta
 from analysis.metrics.selection import check_confidence
 
 # --- open vs closed lag ---------------------------------------------------------------------------------------
@@ -331,14 +331,16 @@ def default_setting(benchmarks: pd.DataFrame, benchmark: str) -> str | None:
 
 def benchmark_entries(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark: str = "mmlu",
                       setting: str | None = None, openness: pd.DataFrame | None = None,
-                      date_by: str = "evaluation") -> pd.DataFrame:
+                      date_by: str = "evaluation") -> TableResult:
     """Best score per model on a benchmark in one evaluation setting, joined to models for the open-weights status.
 
     ``setting``: None = the benchmark's default (:func:`default_setting`); ``"any"`` = each model's best score
     across settings (mixes protocols: only by request). Dates (``date_by="evaluation"``, the default): the score's
     own ``date`` in the benchmarks table where known, else the model's release date; ``date_by="release"``: the
-    release date. Returns model_id, name, organization, date, date_basis ('evaluation' or 'release'), value
-    (score), setting, open_weights. ``attrs``: n_not_in_models, n_no_date, setting, n_evaluation_dates.
+    release date. Returns a :class:`~analysis.metrics.result.TableResult`: table columns model_id, name,
+    organization, date, date_basis ('evaluation' or 'release'), value (score), setting, open_weights; settings
+    n_not_in_models, n_no_date, setting (the one used), n_evaluation_dates; meta n = dated models, window = their
+    first and last date, no interval.
     """
     for c in ("model_id", "benchmark", "score"):
         if c not in benchmarks.columns:
@@ -368,21 +370,22 @@ def benchmark_entries(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark:
     if "setting" not in best.columns:
         best["setting"] = None
     flags = open_weights_flags(models, openness)
-    meta = pd.DataFrame({"model_id": models["id"], "release_date": models["release_date"],
-                         "name": models.get("name"), "organization": models.get("organization"),
-                         "open_weights": flags["open_weights"]}).drop_duplicates("model_id")
-    e = best.merge(meta, on="model_id", how="inner")
+    known = pd.DataFrame({"model_id": models["id"], "release_date": models["release_date"],
+                          "name": models.get("name"), "organization": models.get("organization"),
+                          "open_weights": flags["open_weights"]}).drop_duplicates("model_id")
+    e = best.merge(known, on="model_id", how="inner")
     n_not = len(best) - len(e)
     use_eval = (date_by == "evaluation") & e["_eval_date"].notna()
     e["date"] = e["_eval_date"].where(use_eval, e["release_date"])
     e["date_basis"] = np.where(use_eval, "evaluation", "release")
     n_no_date = int(e["date"].isna().sum())
     e = e[e["date"].notna()].reset_index(drop=True)
-    e.attrs.update(n_not_in_models=int(n_not), n_no_date=n_no_date, setting=setting,
-                   n_evaluation_dates=int((e["date_basis"] == "evaluation").sum()))
+    settings = {"n_not_in_models": int(n_not), "n_no_date": n_no_date, "setting": setting,
+                "n_evaluation_dates": int((e["date_basis"] == "evaluation").sum())}
     out = e[["model_id", "name", "organization", "date", "date_basis", "value", "setting", "open_weights"]]
-    out.attrs.update(e.attrs)
-    return out
+    info = meta(len(out), out["date"].min() if len(out) else None, out["date"].max() if len(out) else None,
+                "none: each model's best score", None)
+    return TableResult(table=out, info=info, settings=settings)
 
 
 def capability_lag(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark: str = "mmlu",
@@ -395,8 +398,8 @@ def capability_lag(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark: st
     One evaluation setting (default per benchmark, see :func:`benchmark_entries`), stated in the result
     (``setting``, ``date_basis``).
     """
-    e = benchmark_entries(benchmarks, models, benchmark, setting, openness, date_by)
-    used = e.attrs.get("setting")
+    entries = benchmark_entries(benchmarks, models, benchmark, setting, openness, date_by)
+    e, used = entries.table, entries.settings["setting"]
     n_eval = int((e["date_basis"] == "evaluation").sum())
     e = in_window(e, since, until)
     if e.empty:

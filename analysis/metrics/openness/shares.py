@@ -12,6 +12,7 @@ from analysis.constants import (
 )
 from analysis.data.tables import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics.result import TableResult, meta
 from analysis.metrics.selection import check_confidence, open_flags, select
 
 # --- open weights and open share ------------------------------------------------------------------------------
@@ -37,6 +38,8 @@ def open_weights_flags(models: pd.DataFrame, openness: pd.DataFrame | None = Non
 BY_COLUMNS = {"year": None, "org": "organization_type", "org-type": "organization_type",
               "organization_type": "organization_type", "country": "country", "access": "access"}
 CI_METHODS = {"wilson": "wilson", "clopper-pearson": "beta", "beta": "beta"}
+BINOMIAL_INTERVALS = {"wilson": "Wilson score", "clopper-pearson": "Clopper-Pearson exact binomial",
+                      "beta": "Clopper-Pearson exact binomial"}  # interval_kind of each method
 
 
 def _binom_ci(k: np.ndarray, n: np.ndarray, alpha: float, method: str) -> tuple[np.ndarray, np.ndarray]:
@@ -48,7 +51,7 @@ def _binom_ci(k: np.ndarray, n: np.ndarray, alpha: float, method: str) -> tuple[
 
 def open_share(models: pd.DataFrame, openness: pd.DataFrame | None = None, by: str = "year",
                subset: str = "notable", per_year: bool = True, method: str = "wilson", alpha: float | None = None,
-               top_k: int = FRONTIER_TOP_K, confidence: float = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+               top_k: int = FRONTIER_TOP_K, confidence: float = DEFAULT_CONFIDENCE) -> TableResult:
     """Share of models released with open weights, with binomial intervals (Wilson or Clopper–Pearson).
 
     ``by``: ``year`` (one row per year), ``org`` (organization type), ``country``, or ``access`` (share of each
@@ -57,15 +60,17 @@ def open_share(models: pd.DataFrame, openness: pd.DataFrame | None = None, by: s
     :func:`analysis.metrics.selection.select`). Intervals at ``confidence`` (default 0.90, as everywhere; ``alpha`` is
     the old spelling, 1 - confidence).
 
-    Columns: [year], [group], n (models with known status), k (open-weights models, or models in the access
-    category), share, share_low, share_high, n_unknown (models without known status in the cell). ``attrs``:
-    n_no_date, n_unknown, subset, by, method, confidence.
+    Returns a :class:`~analysis.metrics.result.TableResult`. Table columns: [year], [group], n (models with known
+    status), k (open-weights models, or models in the access category), share, share_low, share_high, n_unknown
+    (models without known status in the cell). Settings: n_no_date, n_unknown, subset, by, method, confidence.
+    Meta: n = dated models with known status, window = their first and last year, the binomial interval's kind.
     """
     if by not in BY_COLUMNS:
         raise UsageError(f"unknown --by {by!r}; use year, org, country or access")
     if method not in CI_METHODS:
         raise UsageError(f"unknown interval method {method!r}; use wilson or clopper-pearson")
-    alpha = 1 - check_confidence(confidence if alpha is None else 1 - alpha)
+    level = check_confidence(confidence if alpha is None else 1 - alpha)
+    alpha = 1 - level
     col = BY_COLUMNS[by]
     if by == "year" and not per_year:
         raise UsageError("by='year' needs per_year=True")
@@ -118,6 +123,8 @@ def open_share(models: pd.DataFrame, openness: pd.DataFrame | None = None, by: s
     out["share_low"], out["share_high"] = lo, hi
     order = [c for c in ("year", "group") if c in out.columns]
     out = out[order + ["n", "k", "share", "share_low", "share_high", "n_unknown"]]
-    out.attrs.update(n_no_date=int(n_no_date), n_unknown=int((~known).sum()), subset=subset, by=by,
-                     method=method, confidence=1 - alpha)
-    return out
+    settings = {"n_no_date": int(n_no_date), "n_unknown": int((~known).sum()), "subset": subset, "by": by,
+                "method": method, "confidence": 1 - alpha}
+    years = df.loc[known, "year"]
+    info = meta(int(known.sum()), years.min(), years.max(), BINOMIAL_INTERVALS[method], level)
+    return TableResult(table=out, info=info, settings=settings)

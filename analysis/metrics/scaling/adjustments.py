@@ -13,7 +13,7 @@ from scipy import optimize
 
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics.result import Result, ResultMeta, meta
+from analysis.metrics.result import Result, ResultMeta, TableResult, meta
 from analysis.metrics.scaling.laws import (
     DEFAULT_APPROACH,
     DEFAULT_SAMPLES,
@@ -36,13 +36,17 @@ from analysis.metrics.selection import check_positive
 
 def overtraining(models: pd.DataFrame, approach: str = DEFAULT_APPROACH, *,
                  confidence: float = C.DEFAULT_CONFIDENCE, n_samples: int = DEFAULT_SAMPLES,
-                 seed: int = 0) -> pd.DataFrame:
+                 seed: int = 0) -> TableResult:
     """Tokens per parameter of every model with parameters and training tokens, against the compute-optimal ratio.
 
     N is ``active_parameters`` where given (MoE), else ``parameters``; the model's budget is taken as 6·N·D and
     the compute-optimal ratio D*/N* is evaluated at that budget. ``overtraining_factor`` = (D/N) / (D*/N*):
     1 = Chinchilla-optimal, >1 = trained past it (smaller model, more data). Intervals (``*_low``/``*_high``)
-    for ``besiroglu-2024``. Rows lacking N or D are left out; their count is in ``df.attrs['n_skipped']``.
+    for ``besiroglu-2024``. Rows lacking N or D are left out.
+
+    Returns a :class:`~analysis.metrics.result.TableResult`: the table above; settings n_skipped (rows left out),
+    confidence (None without an interval) and approach; meta n = models in the table, window = their first and
+    last release date (None without a ``release_date`` column), the interval's kind.
     """
     check_approach(approach)
     confidence = _check_confidence(confidence)
@@ -94,9 +98,13 @@ def overtraining(models: pd.DataFrame, approach: str = DEFAULT_APPROACH, *,
                     "approach": approach})
         rows.append(row)
     out = pd.DataFrame(rows)
-    out.attrs["n_skipped"] = int((~ok).sum())
-    out.attrs["confidence"] = confidence if draws is not None else None
-    return out
+    level = confidence if draws is not None else None
+    settings = {"n_skipped": int((~ok).sum()), "confidence": level, "approach": approach}
+    dates = out["release_date"].dropna() if "release_date" in out.columns else pd.Series(dtype="datetime64[ns]")
+    kind = (f"Monte Carlo over the fit's parameter covariance, {n_samples} draws (optimal ratio only)"
+            if draws is not None else "none: point values of a published fit")
+    info = meta(len(out), dates.min() if len(dates) else None, dates.max() if len(dates) else None, kind, level)
+    return TableResult(table=out, info=info, settings=settings)
 
 
 # --- inference-aware optimum (Sardana et al. 2024) -------------------------------------------------------------
