@@ -54,7 +54,7 @@ from analysis.constants import DAYS_PER_MONTH, DEFAULT_CONFIDENCE, EU_AI_ACT_SYS
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import selection
 from analysis.metrics.frontier import rank_at_release
-from analysis.metrics.result import TableResult, meta
+from analysis.metrics.result import TableResult, meta, span
 
 # Fewest models in a year, and fewest models per observed group, for which the HHI interval is given. Below
 # either, the interval is NaN with the note "too few models": the coverage simulations (tests/test_intervals.py)
@@ -199,8 +199,7 @@ def shares_by_year(models: pd.DataFrame, by: str = "organization", subset: str =
         out["rank"] = out.groupby("year")["share"].rank(ascending=False, method="min").astype(int)
         out = out.sort_values(["year", "share", "group"], ascending=[True, False, True]).reset_index(drop=True)
     years = dated["release_date"].dt.year
-    info = meta(len(dated), years.min() if len(years) else None, years.max() if len(years) else None,
-                SHARES_INTERVAL_KIND, None)
+    info = meta(len(dated), *span(years), SHARES_INTERVAL_KIND, None)
     return TableResult(table=out, info=info, settings={"n_no_date": n_missing, "subset": subset,
                                                        "by": SHARE_KEYS.get(by, by)})
 
@@ -365,8 +364,7 @@ def concentration(models: pd.DataFrame, by: str = "organization", subset: str = 
     settings = {"n_no_date": n_missing, "subset": subset, "by": SHARE_KEYS.get(by, by), "confidence": confidence,
                 "ci_level": confidence, "n_boot": n_boot, "seed": seed, "harmonize": harmonize}
     years = out["year"]
-    info = meta(int(out["n_models"].sum()), years.min() if len(years) else None,
-                years.max() if len(years) else None, HHI_INTERVAL_KIND.format(n_boot=n_boot), confidence)
+    info = meta(int(out["n_models"].sum()), *span(years), HHI_INTERVAL_KIND.format(n_boot=n_boot), confidence)
     return TableResult(table=out, info=info, settings=settings, rows_key="years")
 
 
@@ -397,8 +395,7 @@ def frontier_organizations(models: pd.DataFrame, threshold_flop: float = EU_AI_A
                      "n_models_above": int((m & above).sum()), "n_orgs_above": len(a_orgs),
                      "orgs_above": "; ".join(a_orgs), "cumulative_orgs_above": len(ever)})
     out = pd.DataFrame(rows)
-    info = meta(len(dated), years.min() if len(years) else None, years.max() if len(years) else None,
-                COUNTS_INTERVAL_KIND, None)
+    info = meta(len(dated), *span(years), COUNTS_INTERVAL_KIND, None)
     return TableResult(table=out, info=info,
                        settings={"n_no_date": n_missing, "threshold_flop": threshold_flop, "top_k": top_k})
 
@@ -518,8 +515,7 @@ def frontier_entrants(models: pd.DataFrame, top_k: int = FRONTIER_TOP_K,
     out = pd.DataFrame(list(first.values()), columns=["organization", "year", "first_date", "first_model"])
     out = out.sort_values(["first_date", "organization"]).reset_index(drop=True)
     dates = fr["release_date"]
-    info = meta(len(fr), dates.min() if len(dates) else None, dates.max() if len(dates) else None,
-                "none: first frontier model of each organization", None)
+    info = meta(len(fr), *span(dates), "none: first frontier model of each organization", None)
     return TableResult(table=out, info=info, settings={"n_no_date": n_missing, "top_k": top_k})
 
 

@@ -36,7 +36,7 @@ from analysis.metrics.openness import (
     explain_openness,
     open_share,
 )
-from analysis.metrics.result import TableResult, meta
+from analysis.metrics.result import TableResult, meta, span
 from analysis.metrics.training_cost import CostEstimate, model_cost, run_cost
 from analysis.metrics.trends import (
     TrendFit,
@@ -126,7 +126,7 @@ def thresholds(ds, inclusive: bool = False) -> TableResult:
     by_org = threshold_counts_by_organization(m, C.THRESHOLDS_FLOP, inclusive=inclusive)
     dated = m[m["training_compute_flop"].notna() & m["release_date"].notna()]
     years = dated["release_date"].dt.year
-    info = meta(len(dated), years.min() if len(years) else None, years.max() if len(years) else None,
+    info = meta(len(dated), *span(years),
                 "none: counts, lower bounds (models without a compute estimate are not counted)", None)
     return TableResult(table=by_year, info=info, settings={"by_organization": by_org}, rows_key="by_year")
 
@@ -139,9 +139,9 @@ def spillovers(ds, by: str = "year", seed: int = 0) -> TableResult:
     counts = sp.spillover_counts(deriv, by=by)
     ttd = sp.time_to_first_derivative(deriv, seed=seed)
     dates = deriv["derivative_date"].dropna()
-    info = meta(int(deriv["derivative"].nunique()), dates.min() if len(dates) else None,
-                dates.max() if len(dates) else None, f"Wilson score (share outside the base's developer); "
-                f"{ttd.meta.interval_kind} (time to first derivative)", counts.settings["level"])
+    info = meta(int(deriv["derivative"].nunique()), *span(dates),
+                f"Wilson score (share outside the base's developer); {ttd.meta.interval_kind} (time to first "
+                "derivative)", counts.settings["level"])
     settings = {"n_derivatives": int(deriv["derivative"].nunique()), "n_pairs": len(deriv),
                 "n_bases_matched": int((deriv["base_match"] != "unmatched").sum()), **counts.settings,
                 "time_to_first_derivative": ttd}

@@ -103,6 +103,11 @@ class ResultMeta:
         return "; ".join(filter(None, (", ".join(head), tail)))
 
 
+def span(values) -> tuple[object, object]:
+    """The window of a series of dates or years: its first and last value, or (None, None) when it is empty."""
+    return (values.min(), values.max()) if len(values) else (None, None)
+
+
 def meta(n: int, start: object, end: object, interval_kind: str, confidence: float | None) -> ResultMeta:
     """A :class:`ResultMeta` from a window given as dates, timestamps or years (integers)."""
     return ResultMeta(n=int(n), window=(iso_date(start), iso_date(end)), interval_kind=interval_kind,

@@ -32,7 +32,7 @@ from analysis.constants import DAYS_PER_MONTH, DEFAULT_CONFIDENCE
 from analysis.data.overlay import representative  # overlay additions are not part of the representative set
 from analysis.data.tables import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics.result import Result, ResultMeta, TableResult, meta
+from analysis.metrics.result import Result, ResultMeta, TableResult, meta, span
 
 # Documented spelling variants of base names (normalised base -> normalised notable model name), each the same
 # model under another spelling. On the 2026-07-19 notable export no base needs one: every base left unmatched
@@ -220,8 +220,8 @@ def spillover_counts(deriv: pd.DataFrame, by: str = "year", level: float = DEFAU
     if by == "family":
         out = out.sort_values(["n_derivatives", "family"], ascending=[False, True]).reset_index(drop=True)
     dates = deriv["derivative_date"].dropna()
-    info = meta(int(deriv["derivative"].nunique()), dates.min() if len(dates) else None,
-                dates.max() if len(dates) else None, "Wilson score (share outside the base's developer)", level)
+    info = meta(int(deriv["derivative"].nunique()), *span(dates), "Wilson score (share outside the base's developer)",
+                level)
     return TableResult(table=out, info=info, settings={"level": level, "by": by})
 
 
@@ -250,7 +250,7 @@ class TimeToDerivative(Result):
     @property
     def meta(self) -> ResultMeta:
         dates = self.per_base["base_date"] if "base_date" in self.per_base.columns else pd.Series([], dtype=object)
-        return meta(self.n, dates.min() if len(dates) else None, dates.max() if len(dates) else None,
+        return meta(self.n, *span(dates),
                     f"bootstrap percentile of the median, {self.n_boot} resamples of base models", self.level)
 
 

@@ -17,7 +17,7 @@ from analysis.constants import (
 )
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness.shares import open_weights_flags
-from analysis.metrics.result import Result, ResultMeta, TableResult, meta
+from analysis.metrics.result import Result, ResultMeta, TableResult, meta, span
 from analysis.metrics.selection import check_confidence
 
 # --- open vs closed lag ---------------------------------------------------------------------------------------
@@ -383,8 +383,7 @@ def benchmark_entries(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark:
     settings = {"n_not_in_models": int(n_not), "n_no_date": n_no_date, "setting": setting,
                 "n_evaluation_dates": int((e["date_basis"] == "evaluation").sum())}
     out = e[["model_id", "name", "organization", "date", "date_basis", "value", "setting", "open_weights"]]
-    info = meta(len(out), out["date"].min() if len(out) else None, out["date"].max() if len(out) else None,
-                "none: each model's best score", None)
+    info = meta(len(out), *span(out["date"]), "none: each model's best score", None)
     return TableResult(table=out, info=info, settings=settings)
 
 

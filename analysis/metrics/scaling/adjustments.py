@@ -13,7 +13,7 @@ from scipy import optimize
 
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics.result import Result, ResultMeta, TableResult, meta
+from analysis.metrics.result import Result, ResultMeta, TableResult, meta, span
 from analysis.metrics.scaling.laws import (
     DEFAULT_APPROACH,
     DEFAULT_SAMPLES,
@@ -103,7 +103,7 @@ def overtraining(models: pd.DataFrame, approach: str = DEFAULT_APPROACH, *,
     dates = out["release_date"].dropna() if "release_date" in out.columns else pd.Series(dtype="datetime64[ns]")
     kind = (f"Monte Carlo over the fit's parameter covariance, {n_samples} draws (optimal ratio only)"
             if draws is not None else "none: point values of a published fit")
-    info = meta(len(out), dates.min() if len(dates) else None, dates.max() if len(dates) else None, kind, level)
+    info = meta(len(out), *span(dates), kind, level)
     return TableResult(table=out, info=info, settings=settings)
 
 
