@@ -37,6 +37,7 @@ import threading
 import time
 
 from analysis.reporting import kernels
+from analysis.reporting.processes import die_with_parent
 
 ENV = kernels.FORK_SERVER_SOCKET  # the server's socket, in the runner's workers while a batch runs
 READY_TIMEOUT_S = 120.0
@@ -109,19 +110,9 @@ def running(modules: list[str], data_spec: str | None, env: dict[str, str]):
 
 # --- in the server process ------------------------------------------------------------------------------------------
 
-def _die_with(parent: int, sig: int) -> None:
-    """Linux: receive ``sig`` when the parent process dies (kill -9 included); exit now if it is already gone."""
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes  # Linux only; elsewhere the server is simply not tied to its parent
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(sig), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
-    if os.getppid() != parent:
-        os._exit(1)
-
-
 def serve(sock_path: str, modules: list[str], data_spec: str | None, parent: int) -> None:
     """The server: import, load, then fork a kernel for each request until killed."""
-    _die_with(parent, signal.SIGKILL)
+    die_with_parent(parent, signal.SIGKILL)
     if not os.environ.get("MPLBACKEND"):  # what ipykernel sets before a notebook can import matplotlib
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     import ipykernel.kernelapp  # noqa: F401  (the kernel's own start-up, paid once)
@@ -203,7 +194,7 @@ def _become_kernel(request: dict, fds: list[int]) -> None:  # pragma: no cover -
     try:
         server = os.getppid()
         os.setsid()
-        _die_with(server, signal.SIGKILL)
+        die_with_parent(server, signal.SIGKILL)
         for target, fd in zip((0, 1, 2), fds):
             os.dup2(fd, target)
             os.close(fd)

@@ -21,6 +21,7 @@ from analysis.data.spec import DataSpec
 from analysis.reporting import execution, kernels
 from analysis.reporting.execution import TIMEOUT_ENV, Result
 from analysis.reporting.output_folder import WORK_DIR, entry, remove
+from analysis.reporting.processes import die_with_parent
 
 RUN_ENV = "FRONTIER_ATLAS_RUN"  # set in each worker: the kernels it starts inherit it, so they can be found and stopped
 PDEATHSIG = signal.SIGTERM
@@ -44,17 +45,6 @@ def _worker_signal(signum, frame):  # pragma: no cover - exercised via subproces
     os._exit(1)
 
 
-def _set_parent_death_signal(parent: int) -> None:
-    """Linux: the kernel sends PDEATHSIG to this process when its parent dies (kill -9 included)."""
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(PDEATHSIG), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
-    if os.getppid() != parent:  # the parent died before prctl: do not outlive it
-        os._exit(1)
-
-
 def _watch_parent(parent: int) -> None:
     """Portable fallback of the parent-death signal: a daemon thread that stops the worker once orphaned."""
     import threading
@@ -72,7 +62,7 @@ def _watch_parent(parent: int) -> None:
 def _worker_init(parent: int, lock_fd: int | None, log: Path) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, _worker_signal)
-    _set_parent_death_signal(parent)
+    die_with_parent(parent, PDEATHSIG)
     _watch_parent(parent)
     if lock_fd is not None:  # the lock belongs to the parent: a worker must never keep it alive
         with contextlib.suppress(OSError):
