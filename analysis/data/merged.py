@@ -1,31 +1,20 @@
-"""One build, one table: upstream snapshot → our schema → overlay → validated models table, cached.
+"""One build, one table: upstream snapshot → our schema → overlay → validated models table.
 
 :func:`merged_models` builds the models table every analysis uses by default (see :mod:`analysis.data.overlay` for the
-layers). :func:`cached` keeps built datasets in memory and on disk, keyed by the sha256 of every input file and of
-the code that reads them, so a changed snapshot, overlay, curated row or loader rebuilds and nothing else does.
-The disk cache lives outside ``data/`` (``$FRONTIER_ATLAS_CACHE``, else ``$XDG_CACHE_HOME/frontier-atlas``, else
-``~/.cache/frontier-atlas``); an unwritable cache folder only costs speed.
+layers). The loader (:mod:`analysis.data.dataset`) caches what it builds in :mod:`analysis.data.cache`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.data import epoch, safeio, schema, tables, upstream
+from analysis.data import epoch, safeio, tables, upstream
 from analysis.data import overlay as ov
 from analysis.errors import DataError, Problem
-
-CACHE_FORMAT = "1"
-_MEMORY: dict[str, object] = {}
-CODE_FILES = ("tables.py", "dataset.py", "epoch.py", "overlay.py", "merged.py", "schema.py", "validate.py")
 
 
 @dataclass(frozen=True)
@@ -45,10 +34,9 @@ def merged_models(path: Path | None = None, *, overlay: bool = True, curated: pd
     overlay's corrections and additions point into it.
     """
     if path is None:
-        snap = upstream.find("notable_ai_models", vintage)
-        upstream.verify(snap)
+        snap = upstream.pinned("notable_ai_models") if vintage is None else upstream.find("notable_ai_models", vintage)
         path, vintage = snap.path, snap.vintage
-    imp = epoch.load_epoch(path)
+    imp = epoch.load_epoch(path)  # a snapshot's bytes are checked against its metadata (upstream.read_verified)
     files = [(tables.display_path(path), safeio.sha256_file(path))]
     if not overlay:
         m = imp.models.copy()
@@ -74,53 +62,3 @@ def _check(m: pd.DataFrame) -> None:
     if m["release_date"].isna().any():
         bad = m.loc[m["release_date"].isna(), "id"].iloc[0]
         raise DataError(f"merged models table: {bad!r} has no release date", file="data/overlay.csv")
-
-
-# --- cache -------------------------------------------------------------------------------------------------------
-
-
-def cache_dir() -> Path:
-    env = os.environ.get("FRONTIER_ATLAS_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "frontier-atlas"
-
-
-def cache_key(parts: list[str], files: list[Path]) -> str:
-    """sha256 over the given strings, the input files' bytes and the loader code."""
-    h = hashlib.sha256(CACHE_FORMAT.encode())
-    h.update(pd.__version__.encode())
-    for p in parts:
-        h.update(p.encode() + b"\0")
-    here = Path(__file__).resolve().parent
-    for f in [*files, *(here / c for c in CODE_FILES), schema.DATAPACKAGE]:
-        h.update(str(f.name).encode())
-        h.update(f.read_bytes() if f.exists() else b"<missing>")
-    return h.hexdigest()
-
-
-def cached(key: str, build: Callable[[], object]) -> object:
-    """Memory, then disk, then ``build()`` (stored in both)."""
-    if key in _MEMORY:
-        return _MEMORY[key]
-    path = cache_dir() / f"dataset-{key[:32]}.pickle"
-    obj = None
-    if path.is_file():
-        try:
-            with open(path, "rb") as fh:
-                obj = pickle.load(fh)
-        except Exception:  # a truncated or foreign cache file is rebuilt, never trusted
-            obj = None
-    if obj is None:
-        obj = build()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            pass
-    _MEMORY[key] = obj
-    return obj

@@ -84,9 +84,14 @@ def datapackage(path: Path = DATAPACKAGE) -> dict:
 
 
 def resources(path: Path = DATAPACKAGE) -> dict[str, Resource]:
-    """All resources of the data package, by name."""
+    """All resources of the data package, by name (parsed once per process; do not edit the dict)."""
+    return _resources(str(path))
+
+
+@lru_cache(maxsize=4)
+def _resources(path: str) -> dict[str, Resource]:
     out = {}
-    for r in datapackage(path)["resources"]:
+    for r in datapackage(Path(path))["resources"]:
         schema = r["schema"]
         fks = tuple(
             (fk["fields"], fk["reference"]["resource"], fk["reference"]["fields"]) for fk in schema.get("foreignKeys", [])

@@ -62,7 +62,7 @@ class DataSpec:
         if self.kind == "epoch":
             return DataSpec("epoch-raw", self.path, self.text)
         if self.kind == "default":
-            return DataSpec("epoch-raw", upstream.find("notable_ai_models").path, self.text)
+            return DataSpec("epoch-raw", upstream.pinned("notable_ai_models").path, self.text)
         if self.kind == "epoch-raw":
             return self
         raise UsageError("--no-overlay applies to the default data or --data epoch:PATH only")
@@ -82,7 +82,7 @@ class DataSpec:
             if self.path is not None:
                 files.append(self.path)
             if self.kind == "default":
-                files.append(upstream.find("notable_ai_models").path)
+                files.append(upstream.pinned("notable_ai_models").path)
             self.memo["files"] = tuple(files)
         return [f for f in self.memo["files"] if f.exists()]
 

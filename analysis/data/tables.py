@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.data import schema
-from analysis.data.safeio import MAX_FILE_BYTES, read_bytes_limited  # bounded, regular files only
+from analysis.data import schema, upstream
+from analysis.data.safeio import MAX_FILE_BYTES
 from analysis.errors import Problem, UsageError
 
 # Epoch AI's accessibility categories as they appear in our `access` column.
@@ -42,7 +42,9 @@ def display_path(path: Path) -> str:
 def read_text(path: Path) -> str:
     """Read a CSV file as text, or raise UsageError with a one-line reason."""
     shown = display_path(path)
-    raw = read_bytes_limited(path, shown, MAX_FILE_BYTES)  # refuses FIFOs, devices, directories; bounded read
+    # bounded, regular files only (FIFOs, devices, directories refused); a pinned snapshot is checked against the
+    # sha256 of its metadata (upstream.read_verified: the one check every way of reading a snapshot goes through)
+    raw = upstream.read_verified(path, shown, MAX_FILE_BYTES)
     if not raw.strip():
         raise UsageError(f"{shown}: file is empty")
     if b"\x00" in raw[:65536]:
