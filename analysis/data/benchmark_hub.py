@@ -167,16 +167,11 @@ def _shots(v: object) -> str:
 
 def _read(name: str, vintage: str) -> tuple[pd.DataFrame, upstream.Snapshot]:
     snap = _find(name, vintage)
-    upstream.verify(snap)
-    try:
-        df = pd.read_csv(snap.path, dtype=str, keep_default_na=False)
-    except (OSError, ValueError) as exc:
-        raise DataError(f"unreadable hub file ({exc})", file=str(snap.path)) from None
-    return df, snap
+    return upstream.read_frame(snap), snap  # read once, checked against the snapshot's sha256
 
 
 def _find(name: str, vintage: str) -> upstream.Snapshot:
-    p = upstream.UPSTREAM_DIR / "epoch-ai" / vintage / HUB_DIR / f"{name}.csv"
+    p = upstream.UPSTREAM_DIR / "epoch-ai" / vintage / HUB_DIR / f"{name}.csv"  # looked up at call time
     if not p.is_file():
         raise UsageError(f"no Benchmarking Hub file {name!r} in vintage {vintage!r} ({p.parent})")
     return upstream.Snapshot(p, upstream.read_meta(p))

@@ -53,6 +53,7 @@ def register_diff(dsub: argparse._SubParsersAction) -> None:
 
 
 def run_diff(args: argparse.Namespace) -> int:
+    from analysis.data import exports
     from analysis.errors import UsageError
     from analysis.metrics import vintages
 
@@ -60,7 +61,7 @@ def run_diff(args: argparse.Namespace) -> int:
         max_list = int(args.max_list)
     except ValueError:
         raise UsageError(f"--max-list: expected a whole number, got {args.max_list!r}") from None
-    d = vintages.diff(args.old, args.new)
+    d = vintages.diff(exports.read_export(args.old), exports.read_export(args.new))
     if args.json:
         print_json(d.to_dict())
     else:
@@ -95,7 +96,7 @@ def run_pull(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from analysis.data import pull
+    from analysis.data import exports, pull
     from analysis.errors import UsageError
     from analysis.metrics import vintages
 
@@ -110,7 +111,8 @@ def run_pull(args: argparse.Namespace) -> int:
     result = pull.pull(args.url_base, dest, vintage=args.vintage, timeout=timeout, progress=progress)
     d = None
     if result.previous:
-        d = vintages.diff(str(dest / result.previous / f"{vintages.NOTABLE}.csv"), str(result.folder / f"{vintages.NOTABLE}.csv"))
+        d = vintages.diff(exports.read_export(str(dest / result.previous / f"{exports.NOTABLE}.csv")),
+                          exports.read_export(str(result.folder / f"{exports.NOTABLE}.csv")))
     if args.json:
         out = result.to_dict()
         out["diff"] = d.to_dict() if d else None
