@@ -172,14 +172,22 @@ def _root(root: Path | None) -> Path:
     return UPSTREAM_DIR if root is None else root
 
 
+def _hidden(p: Path, root: Path) -> bool:
+    """A path inside a hidden folder (a pull's temporary ``.pull-*`` folder): never a snapshot."""
+    return any(part.startswith(".") for part in p.relative_to(root).parts)
+
+
 def snapshots(root: Path | None = None) -> list[Snapshot]:
-    """Every snapshot under ``root`` (default: ``data/upstream``), sorted by producer, vintage and name."""
-    return [Snapshot(p, read_meta(p)) for p in sorted(_root(root).glob("*/*/**/*.csv"))]
+    """Every snapshot under ``root`` (default: ``data/upstream``), sorted by producer, vintage and name; files in
+    hidden folders (a pull in progress or killed) are not snapshots."""
+    root = _root(root)
+    return [Snapshot(p, read_meta(p)) for p in sorted(root.glob("*/*/**/*.csv")) if not _hidden(p, root)]
 
 
 def vintages(name: str, producer: str = "epoch-ai", root: Path | None = None) -> list[str]:
     """Vintages (access dates) holding a snapshot called ``name``, oldest first."""
-    return sorted(p.parent.name for p in (_root(root) / producer).glob(f"*/{name}.csv"))
+    return sorted(p.parent.name for p in (_root(root) / producer).glob(f"*/{name}.csv")
+                  if not p.parent.name.startswith("."))
 
 
 def find(name: str, vintage: str | None = None, producer: str = "epoch-ai", root: Path | None = None) -> Snapshot:
@@ -233,8 +241,9 @@ def is_snapshot(path: Path) -> bool:
     if meta_path(path).exists():
         return True
     try:
-        return path.resolve().is_relative_to(UPSTREAM_DIR.resolve())
-    except OSError:
+        real, root = path.resolve(), UPSTREAM_DIR.resolve()
+        return real.is_relative_to(root) and not _hidden(real, root)
+    except (OSError, RuntimeError):
         return False
 
 

@@ -86,7 +86,12 @@ def register_pull(dsub: argparse._SubParsersAction) -> None:
     p.add_argument("--dest", default=None, metavar="DIR",
                    help="the producer folder of the snapshots (default data/upstream/epoch-ai)")
     p.add_argument("--vintage", default=None, metavar="YYYY-MM-DD", help="folder name and access date (default today, UTC)")
-    p.add_argument("--timeout", default="60", metavar="SECONDS", help="network timeout per read (default 60)")
+    p.add_argument("--timeout", default="60", metavar="SECONDS",
+                   help=f"network timeout per read (default 60, at most {pull.MAX_TIMEOUT:g})")
+    p.add_argument("--deadline", default=str(pull.DEFAULT_DEADLINE), metavar="SECONDS",
+                   help=f"the whole pull must finish within this (default {pull.DEFAULT_DEADLINE:g})")
+    p.add_argument("--allow-fewer-rows", action="store_true",
+                   help=f"accept a file with fewer than {pull.MIN_ROW_RATIO:.0%} of the previous vintage's rows")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_json_option(p)
     p.set_defaults(func=run_pull)
@@ -100,15 +105,16 @@ def run_pull(args: argparse.Namespace) -> int:
     from analysis.errors import UsageError
     from analysis.metrics import vintages
 
-    try:
-        timeout = float(args.timeout)
-    except ValueError:
-        raise UsageError(f"--timeout: expected a number of seconds, got {args.timeout!r}") from None
-    if not timeout > 0:
-        raise UsageError(f"--timeout: must be positive, got {args.timeout}")
+    seconds = {}
+    for opt, text in (("--timeout", args.timeout), ("--deadline", args.deadline)):
+        try:
+            seconds[opt] = float(text)
+        except ValueError:
+            raise UsageError(f"{opt}: expected a number of seconds, got {text!r}") from None
     dest = Path(args.dest).expanduser() if args.dest else pull.DEFAULT_DEST
     progress = None if args.quiet else pull.TextProgress(sys.stderr)
-    result = pull.pull(args.url_base, dest, vintage=args.vintage, timeout=timeout, progress=progress)
+    result = pull.pull(args.url_base, dest, vintage=args.vintage, timeout=seconds["--timeout"], progress=progress,
+                       deadline=seconds["--deadline"], allow_fewer_rows=args.allow_fewer_rows)
     d = None
     if result.previous:
         d = vintages.diff(exports.read_export(str(dest / result.previous / f"{exports.NOTABLE}.csv")),
