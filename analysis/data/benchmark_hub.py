@@ -216,6 +216,7 @@ def eci_models(vintage: str = HUB_VINTAGE) -> pd.DataFrame:
 
 def load_benchmark(slug: str, vintage: str = HUB_VINTAGE, facts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tidy rows (:data:`COLUMNS`) of one benchmark; rows without a model version or a score are dropped."""
+    slug = {k.lower(): k for k in BENCHMARKS}.get(str(slug).strip().lower(), slug)  # MMLU, ECI: any case
     if slug not in BENCHMARKS:
         raise UsageError(f"unknown hub benchmark {slug!r}; available: {', '.join(sorted(BENCHMARKS))}")
     b = BENCHMARKS[slug]

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.data import cache, merged, overlay, schema, upstream, validate
-from analysis.data.safeio import sha256_file
+from analysis.data.safeio import exists, is_file, sha256_file
 from analysis.data.spec import DataSpec, as_spec, parse_spec  # noqa: F401  (parse_spec: public API)
 from analysis.data.tables import bundled_path, display_path, empty_frame, read_table, read_text
 from analysis.errors import DataError, Problem
@@ -73,7 +73,7 @@ class Dataset:
 
 def _epoch_name(p: Path) -> str:
     """The export's file name; for a pinned snapshot also its vintage (access date)."""
-    if (p.parent / (p.stem + ".meta.json")).exists():
+    if exists(p.parent / (p.stem + ".meta.json")):
         return f"{p.name}, accessed {p.parent.name}"
     return p.name
 
@@ -115,7 +115,7 @@ def load(spec: DataSpec | str | None = None, *, strict: bool = True) -> Dataset:
     if kind == "default":
         inputs.append(upstream.pinned("notable_ai_models").path)
     if path is not None:
-        if not path.is_file():
+        if not is_file(path):
             read_text(path)  # the one-line UsageError for a missing or unusable file
         inputs.append(path)
     hashes = cache.file_hashes(inputs, display_path)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import epoch, upstream
-from analysis.data.safeio import sha256_file
+from analysis.data.safeio import exists, sha256_file
 from analysis.data.tables import display_path, read_raw
 from analysis.errors import AtlasError, UsageError
 
@@ -68,7 +68,7 @@ def resolve(spec: str) -> tuple[Path, str | None]:
                 raise UsageError(f"{prefix}PATH needs a path after {prefix!r}")
             return Path(p).expanduser(), None
     p = Path(s).expanduser()
-    if not p.exists() and _VINTAGE_NAME.match(s):
+    if not exists(p) and _VINTAGE_NAME.match(s):
         return _snapshot_path(s)
     return p, None
 
@@ -91,7 +91,7 @@ def _date(text: str) -> str:
 def read_export(spec: str) -> Export:
     """Read one export (see :func:`resolve`) into our schema; each model gets a match ``key`` and its ``links``."""
     path, vintage = resolve(spec)
-    if vintage is None and path.with_name(path.name.removesuffix(".csv") + upstream.META_SUFFIX).exists():
+    if vintage is None and exists(path.with_name(path.name.removesuffix(".csv") + upstream.META_SUFFIX)):
         vintage = path.parent.name  # a snapshot named by its path: label it by its vintage folder
     imp = epoch.load_epoch(path)
     raw = read_raw(path)

@@ -6,6 +6,7 @@ layers). The loader (:mod:`analysis.data.dataset`) caches what it builds in :mod
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,13 +46,26 @@ def merged_models(path: Path | None = None, *, overlay: bool = True, curated: pd
     o = ov.read_overlay(ov.OVERLAY_PATH)
     files.append((tables.display_path(ov.OVERLAY_PATH), safeio.sha256_file(ov.OVERLAY_PATH)))
     m, stats, problems = ov.apply(imp.models, curated, o, file=tables.display_path(ov.OVERLAY_PATH))
+    m, undated = _skip_undated(m, files[0][0])
+    stats = dataclasses.replace(stats, rows=len(m))
     _check(m)
     info = stats.to_dict()
     info["upstream_sha256"] = files[0][1]
     # The overlay is the key file and the curated values it points at: one hash over both files' hashes.
     cur_hash = safeio.sha256_file(tables.bundled_path("models"))
     info["overlay_sha256"] = hashlib.sha256((files[1][1] + cur_hash).encode()).hexdigest()
-    return MergedModels(m, vintage, info, tuple(files), tuple(problems) + imp.problems)
+    return MergedModels(m, vintage, info, tuple(files), tuple(problems) + imp.problems + tuple(undated))
+
+
+def _skip_undated(m: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Rows whose publication date the import had to clear (e.g. 9999-12-31, outside the dates pandas holds) are
+    left out with a warning naming the model, as ``epoch-raw:`` does, instead of failing every command."""
+    bad = m["release_date"].isna()
+    if not bad.any():
+        return m, []
+    warn = [Problem(file, None, "Publication date", f"{name!r} (id {mid}) has no usable publication date; row "
+                    "skipped", "warning") for name, mid in zip(m.loc[bad, "name"], m.loc[bad, "id"])]
+    return m[~bad].reset_index(drop=True), warn
 
 
 def _check(m: pd.DataFrame) -> None:

@@ -16,12 +16,45 @@ import os
 import stat
 from pathlib import Path
 
+from analysis.data import schema
 from analysis.errors import UsageError
 
 # Largest input file read into memory. A 100,000-model CSV in our schema is about 30 MB; Epoch AI's all-models
 # export (2026) is under 20 MB. 200 MiB leaves an order of magnitude of headroom and keeps the peak memory of any
 # command well under 2 GB.
 MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def display_path(path: Path) -> str:
+    """Path as shown in messages: relative to the project when inside it; a very long path is shortened in the
+    middle (a 5,000-character name stays a one-line message). Never raises (a symlink loop, a name too long)."""
+    try:
+        text = str(path.resolve().relative_to(schema.PROJECT_ROOT))
+    except (ValueError, OSError, RuntimeError):  # outside the project, a symlink loop, a name too long
+        text = str(path)
+    return shorten(text)
+
+
+def shorten(text: str, limit: int = 300) -> str:
+    """Text of a message part (a path the user gave) cut in the middle when longer than ``limit``."""
+    return text if len(text) <= limit else f"{text[:150]}…{text[-100:]} ({len(text):,} characters)"
+
+
+def exists(path: Path) -> bool:
+    """``path.exists()`` that is False, not an exception, for a name too long, a symlink loop or a NUL byte."""
+    try:
+        os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def is_file(path: Path) -> bool:
+    """``path.is_file()`` that is False, not an exception, for any name the system cannot look up."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def expand_user(text: str) -> Path:

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import schema, upstream
-from analysis.data.safeio import MAX_FILE_BYTES
+from analysis.data.safeio import MAX_FILE_BYTES, display_path
+from analysis.data.writer import unescape_cell
 from analysis.errors import Problem, UsageError
 
 # Epoch AI's accessibility categories as they appear in our `access` column.
@@ -29,14 +30,6 @@ CLOSED = ("api", "hosted", "unreleased")
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # ASCII digits only
 _ASCII_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
-
-
-def display_path(path: Path) -> str:
-    """Path as shown in messages: relative to the project when inside it."""
-    try:
-        return str(path.resolve().relative_to(schema.PROJECT_ROOT))
-    except ValueError:
-        return str(path)
 
 
 def read_text(path: Path) -> str:
@@ -96,18 +89,48 @@ def read_raw(path: Path) -> RawTable:
             if len(rec) != len(header):
                 problems.append(Problem(shown, start, None, f"has {len(rec)} fields, the header has {len(header)}"))
                 continue
-            rows.append([c.strip() for c in rec])
+            rows.append([unescape_cell(c.strip()) for c in rec])  # our spreadsheet-formula escape
             lines.append(start)
     except csv.Error as exc:
         raise UsageError(f"{shown}:{reader.line_num}: not a valid CSV ({exc})") from None
     if not header or all(not h for h in header):
         raise UsageError(f"{shown}: no header row")
-    if len(header) == 1 and len(text) > 200 and "," not in text.splitlines()[0]:
-        raise UsageError(f"{shown}: not a comma-separated file (one column named {header[0][:40]!r})")
+    _check_delimiter(shown, text.split("\n", 1)[0], header)
     dup = sorted({h for h in header if header.count(h) > 1})
     if dup:
         raise UsageError(f"{shown}: duplicate column name(s) in header: {', '.join(dup)}")
     return RawTable(shown, header, rows, lines, problems)
+
+
+def _check_delimiter(shown: str, first_line: str, header: list[str]) -> None:
+    """A semicolon- or tab-separated file (a spreadsheet saved with a European list separator) is named as such
+    instead of failing later on a missing column: UsageError saying how to re-save it."""
+    for sep, name in ((";", "semicolon"), ("\t", "tab")):
+        n = first_line.count(sep)
+        if n >= 2 and n + 1 > len(header):
+            raise UsageError(f"{shown}: the file is {name}-separated (its header has {n + 1} columns separated by "
+                             f"{sep!r}); save it as a comma-separated CSV (UTF-8), e.g. in Excel 'CSV UTF-8 "
+                             "(Comma delimited)'")
+    if len(header) == 1 and len(first_line) > 40 and "," not in first_line:
+        raise UsageError(f"{shown}: not a comma-separated file (one column named {header[0][:40]!r})")
+
+
+# The column data build adds to the merged table: what the overlay did to the row ('' as published, correction,
+# match, addition); a models CSV that has it is a merged table, read back with it (see read_table).
+MERGED_COLUMN = "overlay"
+MERGED_VALUES = ("", "correction", "match", "addition")
+# An Epoch AI export's essential columns (analysis.data.epoch.ALIASES): such a file given as our schema is named.
+EPOCH_MARKERS = ("Model", "Publication date")
+
+
+def looks_like_epoch_export(header: list[str]) -> bool:
+    low = {h.strip().lower() for h in header}
+    return all(m.lower() in low for m in EPOCH_MARKERS) and "id" not in low
+
+
+def epoch_hint(shown: str, path: Path) -> UsageError:
+    return UsageError(f"{shown}: this is an Epoch AI export (columns 'Model', 'Publication date'), not a table in our "
+                      f"schema; read it with --data epoch:{path} (or epoch-raw:{path} without our overlay)")
 
 
 def parse_number(text: str) -> float:
@@ -185,6 +208,9 @@ def read_table(path: Path, resource: schema.Resource) -> tuple[pd.DataFrame, lis
     """
     raw = read_raw(path)
     problems = list(raw.problems)
+    if resource.name == "models" and looks_like_epoch_export(raw.header):
+        raise epoch_hint(raw.file, path)
+    merged = resource.name == "models" and MERGED_COLUMN in raw.header
     missing = [f.name for f in resource.fields if f.name not in raw.header]
     for name in missing:
         fld = resource.field(name)
@@ -192,10 +218,17 @@ def read_table(path: Path, resource: schema.Resource) -> tuple[pd.DataFrame, lis
             Problem(raw.file, 1, name, "required column is missing" if fld.required else "column is missing (treated as empty)",
                     "error" if fld.required else "warning")
         )
-    extra = [h for h in raw.header if h not in resource.columns]
+    extra = [h for h in raw.header if h not in resource.columns and not (merged and h == MERGED_COLUMN)]
     for name in extra:
         problems.append(Problem(raw.file, 1, name, "unknown column (ignored)", "warning"))
-    df = type_frame(raw.frame(), resource, raw.file, problems)
+    frame = raw.frame()
+    df = type_frame(frame, resource, raw.file, problems)
+    if merged:  # a merged table (data build): keep what the overlay did to each row
+        origin = frame[MERGED_COLUMN].fillna("")
+        for line in origin.index[~origin.isin(MERGED_VALUES)]:
+            problems.append(Problem(raw.file, int(line), MERGED_COLUMN,
+                                    f"must be one of {'|'.join(MERGED_VALUES[1:])} or empty, got {origin[line]!r}"))
+        df[MERGED_COLUMN] = pd.Series(origin.where(origin.isin(MERGED_VALUES), ""), dtype="str")
     return df, problems
 
 

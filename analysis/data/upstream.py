@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.data import schema
-from analysis.data.safeio import read_bytes_limited
+from analysis.data.safeio import display_path, exists, read_bytes_limited
 from analysis.errors import DataError, UsageError
 
 UPSTREAM_DIR = schema.DATA_DIR / "upstream"
@@ -157,7 +157,7 @@ def meta_path(csv_path: Path) -> Path:
 
 def read_meta(csv_path: Path) -> dict:
     mp = meta_path(csv_path)
-    if not mp.exists():
+    if not exists(mp):
         raise DataError(f"snapshot has no metadata file {mp.name}", file=str(csv_path))
     try:
         meta = json.loads(read_bytes_limited(mp, str(mp), 1 << 20).decode("utf-8"))
@@ -219,7 +219,7 @@ def pinned(name: str, producer: str = "epoch-ai", root: Path | None = None) -> S
     p = root / producer / vintage / f"{name}.csv"
     if not p.is_file():
         others = [v for v in vintages(name, producer, root) if v != vintage]
-        shown = _display(p)
+        shown = display_path(p)
         raise UsageError(f"{shown}: the pinned {name} snapshot (vintage {vintage}) is missing"
                          + (f"; other vintages ({', '.join(others)}) are used only when named with "
                             "--data epoch-vintage:DATE" if others else "")
@@ -227,18 +227,11 @@ def pinned(name: str, producer: str = "epoch-ai", root: Path | None = None) -> S
     return Snapshot(p, read_meta(p))
 
 
-def _display(p: Path) -> str:
-    try:
-        return str(p.resolve().relative_to(schema.PROJECT_ROOT))
-    except (ValueError, OSError):
-        return str(p)
-
-
 def is_snapshot(path: Path) -> bool:
     """True for a pinned extract: a CSV with a ``.meta.json`` beside it, or any CSV under ``data/upstream/``."""
     if path.suffix.lower() != ".csv":
         return False
-    if meta_path(path).exists():
+    if exists(meta_path(path)):
         return True
     try:
         real, root = path.resolve(), UPSTREAM_DIR.resolve()
@@ -256,7 +249,7 @@ def check_bytes(path: Path, data: bytes, meta: dict | None = None) -> None:
         raise DataError(
             f"snapshot was modified: sha256 {digest[:12]}… does not match its metadata "
             f"({str(want)[:12]}…); snapshots are immutable (restore it with git checkout, or pull a new vintage)",
-            file=_display(path))
+            file=display_path(path))
 
 
 def read_verified(path: Path, shown: str | None = None, limit: int | None = None) -> bytes:
@@ -267,7 +260,7 @@ def read_verified(path: Path, shown: str | None = None, limit: int | None = None
     Bounded and regular files only (:func:`analysis.data.safeio.read_bytes_limited`).
     """
     kw = {} if limit is None else {"limit": limit}
-    data = read_bytes_limited(path, shown or _display(path), **kw)
+    data = read_bytes_limited(path, shown or display_path(path), **kw)
     if is_snapshot(path):
         check_bytes(path, data)
     return data
@@ -275,7 +268,7 @@ def read_verified(path: Path, shown: str | None = None, limit: int | None = None
 
 def verify(snap: Snapshot) -> None:
     """Raise DataError if the extract's bytes do not match the sha256 in its metadata (it was edited)."""
-    check_bytes(snap.path, read_bytes_limited(snap.path, _display(snap.path)), snap.meta)
+    check_bytes(snap.path, read_bytes_limited(snap.path, display_path(snap.path)), snap.meta)
 
 
 def read_frame(snap: Snapshot, usecols=None):
@@ -287,4 +280,4 @@ def read_frame(snap: Snapshot, usecols=None):
     try:
         return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, usecols=usecols)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise DataError(f"unreadable snapshot ({exc})", file=_display(snap.path)) from None
+        raise DataError(f"unreadable snapshot ({exc})", file=display_path(snap.path)) from None

@@ -88,7 +88,21 @@ def check_frame(df: pd.DataFrame, resource: schema.Resource, file: str, today: p
             key = ", ".join(f"{c}={_fmt(df.at[line, c])}" for c in pk)
             problems.append(Problem(file, int(line), pk[0], f"duplicate row for ({key})"))
     problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-    return problems
+    return _upstream_rows_may_lack(df, problems)
+
+
+# Epoch AI's rows may lack an organization or a link (analysis.data.epoch keeps them empty rather than guess). In a
+# merged table written by `data build` (it has the `overlay` column) those two are required only on our additions,
+# which come from data/models.csv with a primary source: what we write, we read.
+UPSTREAM_MAY_LACK = ("organization", "source_url")
+
+
+def _upstream_rows_may_lack(df: pd.DataFrame, problems: list[Problem]) -> list[Problem]:
+    if tables.MERGED_COLUMN not in df.columns:
+        return problems
+    upstream_lines = set(df.index[df[tables.MERGED_COLUMN].fillna("") != "addition"])
+    return [p for p in problems if not (p.message == _MESSAGES["not_nullable"] and p.column in UPSTREAM_MAY_LACK
+                                        and p.row in upstream_lines)]
 
 
 def plausibility(models: pd.DataFrame, file: str) -> list[Problem]:
@@ -171,6 +185,8 @@ def validate_paths(paths: list[Path] | None = None, today: pd.Timestamp | None =
     frames: dict[str, tuple[pd.DataFrame, str]] = {}
     for p in paths:
         raw = tables.read_raw(p)  # raises UsageError for unusable files
+        if tables.looks_like_epoch_export(raw.header):
+            raise tables.epoch_hint(raw.file, p)
         res = _guess_resource(p, raw.header)
         if res is None:
             problems.append(Problem(raw.file, 1, None, "columns match no known table (models, benchmarks, openness, transparency, hardware)"))

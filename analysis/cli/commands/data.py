@@ -7,9 +7,7 @@ subcommands can be added independently.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from analysis.cli.args import Parser, add_data_option, add_json_option, print_json
@@ -150,20 +148,13 @@ def register_build(sub: argparse._SubParsersAction) -> None:
 
 
 def write_models_csv(models, path: Path) -> None:
-    """Write atomically: a temporary file in the target folder, then a rename (no half-written table)."""
+    """The merged table as CSV (:func:`analysis.data.writer.write_csv`: full precision, read back exactly, spreadsheet
+    formulas escaped, atomic, mode per the umask)."""
     from analysis.data import overlay, schema
-    from analysis.errors import UsageError
-    from analysis.reporting.figures import write_table
+    from analysis.data.writer import write_csv
 
     cols = schema.resource("models").columns + ([overlay.ORIGIN_COLUMN] if overlay.ORIGIN_COLUMN in models.columns else [])
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-        write_table(models[cols], Path(tmp))
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    write_csv(models[cols], path)
 
 
 def run_build(args: argparse.Namespace) -> int:
