@@ -268,3 +268,21 @@ def test_cli_compute_unknown_model(capsys, models_csv):
 def test_cli_compute_usage_errors(capsys, models_csv, argv):
     code = main(["compute", "llama-3-8b", "--data", str(models_csv), *argv])
     assert code == 2 and capsys.readouterr().err.startswith("error:")
+
+
+@pytest.mark.parametrize("method, implied", [("hardware", None), ("reported", 3e23 / (1e6 * 3600 * H100_BF16)),
+                                             ("epoch-ai", 3e23 / (1e6 * 3600 * H100_BF16))])
+def test_implied_utilization_is_never_circular(method, implied):
+    """Without 6ND, the implied MFU divides the recorded FLOP by GPU-hours x peak, but only when that FLOP was not
+    itself derived from hardware and an assumed utilization (compute_method 'hardware'): that would return the
+    assumption. Hand computation: 3e23 / (1e6 h x 3600 s x 9.894e14) = 0.0842. (Kills the mutant that drops the
+    filter, which no test saw.)"""
+    m = pd.DataFrame({"id": ["x"], "name": ["X"], "parameters": [np.nan], "active_parameters": [np.nan],
+                      "training_tokens": [np.nan], "training_compute_flop": [3e23], "compute_method": [method],
+                      "training_hardware": ["nvidia-h100"], "hardware_count": [np.nan], "gpu_hours": [1e6],
+                      "utilization_mfu": [np.nan]})
+    mc = K.model_compute(m, hardware(), "x", utilization=0.4)
+    if implied is None:
+        assert mc.implied_mfu is None and mc.implied_mfu_flop_method is None
+    else:
+        assert mc.implied_mfu == pytest.approx(implied) and mc.implied_mfu_flop_method == f"recorded ({method})"

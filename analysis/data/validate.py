@@ -22,7 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.data import safeio, schema, tables
-from analysis.errors import Problem
+from analysis.errors import Problem, UsageError
 
 SIX_ND_TOLERANCE = 3.0  # warn when 6·N·D and the stated compute differ by more than this factor
 
@@ -184,6 +184,9 @@ def validate_paths(paths: list[Path] | None = None, today: pd.Timestamp | None =
     problems: list[Problem] = []
     frames: dict[str, tuple[pd.DataFrame, str]] = {}
     for p in paths:
+        if str(p).startswith(("epoch:", "epoch-raw:", "epoch-vintage:")) and not safeio.exists(Path(p)):
+            raise UsageError(f"{safeio.shorten(str(p))}: validate checks CSVs in our schema; an Epoch AI export is "
+                             f"read by any command with --data {safeio.shorten(str(p))}")
         raw = tables.read_raw(p)  # raises UsageError for unusable files
         if tables.looks_like_epoch_export(raw.header):
             raise tables.epoch_hint(raw.file, p)

@@ -65,8 +65,7 @@ def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
     for c in out.columns:
         s = out[c]
         if _is_text(s):
-            mask = s.map(lambda v: isinstance(v, str) and bool(_FORMULA.match(v)), na_action="ignore")
-            mask = mask.fillna(False).astype(bool)
+            mask = s.map(lambda v: isinstance(v, str) and bool(_FORMULA.match(v))).astype(bool)
             if mask.any():
                 out[c] = s.astype(object).where(~mask, "'" + s[mask].astype(str))
     return out
