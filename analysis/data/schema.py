@@ -112,23 +112,3 @@ def _resources(path: str) -> dict[str, Resource]:
 
 def resource(name: str) -> Resource:
     return resources()[name]
-
-
-def dictionary() -> list[dict]:
-    """The data dictionary as records (table, column, title, unit, type, allowed values, description)."""
-    rows = []
-    for res in resources().values():
-        for f in res.fields:
-            rows.append(
-                {
-                    "table": res.name,
-                    "column": f.name,
-                    "title": f.title,
-                    "unit": f.unit or "",
-                    "type": f.type,
-                    "required": f.required,
-                    "allowed": "|".join(f.enum) if f.enum else "",
-                    "description": f.description,
-                }
-            )
-    return rows

@@ -234,10 +234,3 @@ def read_table(path: Path, resource: schema.Resource) -> tuple[pd.DataFrame, lis
 
 def bundled_path(name: str) -> Path:
     return schema.DATA_DIR / schema.resource(name).path
-
-
-def is_open_weights(access: pd.Series) -> pd.Series:
-    """True where the access category releases weights (any licence), NaN where access is unknown."""
-    out = access.isin(OPEN_WEIGHTS).astype("boolean")
-    out[access.isna()] = pd.NA
-    return out
