@@ -161,7 +161,8 @@ def _kind(s: pd.Series) -> str:
 def _encode_column(s: pd.Series, kind: str) -> list[bytes]:
     if kind == "str":
         codes, uniques = pd.factorize(s, use_na_sentinel=True)
-        return [codes.astype("<i4").tobytes(), json.dumps(list(uniques), ensure_ascii=False).encode("utf-8")]
+        values = uniques.to_numpy(dtype=object).tolist()  # plain str objects (iterating the Index boxes each one)
+        return [codes.astype("<i4").tobytes(), json.dumps(values, ensure_ascii=False).encode("utf-8")]
     if kind in ("Int64", "boolean"):
         fill = 0 if kind == "Int64" else False
         values = s.to_numpy(dtype="int64" if kind == "Int64" else "bool", na_value=fill)
@@ -171,8 +172,9 @@ def _encode_column(s: pd.Series, kind: str) -> list[bytes]:
     return [s.to_numpy().astype({"float64": "<f8", "int64": "<i8", "bool": "u1"}[kind]).tobytes()]
 
 
-def encode(key: str, inputs: dict[str, str], entry: Entry) -> bytes:
-    """One cache file's bytes (see the module docstring); Unsupported when a table cannot be stored exactly."""
+def encode(key: str, inputs: dict[str, str], entry: Entry) -> list[bytes]:
+    """One cache file's bytes, as parts to write one after the other (a large table is never joined into one more
+    copy); see the module docstring. Unsupported when a table cannot be stored exactly."""
     chunks: list[bytes] = []
     offset = 0
     tables = {}
@@ -193,11 +195,13 @@ def encode(key: str, inputs: dict[str, str], entry: Entry) -> bytes:
                 offset += len(buf)
             cols.append({"name": c, "kind": kind, "spans": spans})
         tables[name] = {"rows": len(df), "columns": cols}
-    payload = b"".join(chunks)
+    digest = hashlib.sha256()
+    for c in chunks:
+        digest.update(c)
     header = {"format": FORMAT, "key": key, "inputs": inputs, "code": code_hash(), "meta": entry.meta,
-              "tables": tables, "payload_bytes": len(payload), "payload_sha256": hashlib.sha256(payload).hexdigest()}
+              "tables": tables, "payload_bytes": offset, "payload_sha256": digest.hexdigest()}
     head = json.dumps(header, ensure_ascii=False, allow_nan=False).encode("utf-8")
-    return MAGIC + struct.pack("<Q", len(head)) + head + payload
+    return [MAGIC + struct.pack("<Q", len(head)) + head, *chunks]
 
 
 # --- decoding -----------------------------------------------------------------------------------------------------
@@ -311,20 +315,22 @@ def _read(path: Path, key: str, inputs: dict[str, str]) -> Entry | None:
     return entry
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file; on any error nothing is left behind."""
+def _write(path: Path, parts: list[bytes]) -> None:
+    """Write ``parts`` to ``path`` through a temporary file; on any error nothing is left behind."""
+    size = sum(len(b) for b in parts)
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
-    if shutil.disk_usage(folder).free < 2 * len(data) + 64 * 2**20:
+    if shutil.disk_usage(folder).free < 2 * size + 64 * 2**20:
         return  # leave room: a cache is never worth filling a disk
     tmp = folder / f".tmp-{os.getpid()}-{os.urandom(4).hex()}{SUFFIX}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0),
                  0o600)
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            for part in parts:
+                view = memoryview(part)
+                while view:
+                    view = view[os.write(fd, view):]
         finally:
             os.close(fd)
         os.replace(tmp, path)
@@ -381,12 +387,13 @@ def cached(key: str, inputs: dict[str, str], build: Callable[[], Entry]) -> Entr
     if entry is None:
         entry = build()
         try:
-            data = encode(key, inputs, entry)
+            parts = encode(key, inputs, entry)
         except (Unsupported, TypeError, ValueError):
-            data = None  # kept in memory only
-        if data is not None and len(data) <= max_bytes():
+            parts = None  # kept in memory only
+        if parts is not None and sum(len(b) for b in parts) <= max_bytes():
             with contextlib.suppress(OSError):
-                _write(path, data)
+                _write(path, parts)
+        del parts
         with contextlib.suppress(OSError):
             prune(path.parent, keep=path)
     _MEMORY[key] = entry

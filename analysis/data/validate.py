@@ -194,7 +194,7 @@ def validate_paths(paths: list[Path] | None = None, today: pd.Timestamp | None =
         if res is None:
             problems.append(Problem(raw.file, 1, None, "columns match no known table (models, benchmarks, openness, transparency, hardware)"))
             continue
-        df, probs = tables.read_table(p, res)
+        df, probs = tables.read_table(p, res, raw)
         problems += probs
         problems += check_frame(df, res, raw.file, today)
         if res.name == "models":
