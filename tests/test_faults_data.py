@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.cli.main import main
 from analysis.data import pull, snapshot_package, upstream
@@ -739,3 +741,33 @@ def test_benchmark_names_in_any_case_and_the_list_of_known_ones(cache_dir, run_c
     assert json.loads(capsys.readouterr().out) == upper
     code, err = run_cli(["lag", "--benchmark", "no-such-bench"])
     assert code == 2 and "eci" in err and "mmlu" in err and err.count("\n") == 1
+
+
+# --- a million rows: the fast paths of the reader change nothing it reads --------------------------------------------
+
+_CELL_CHARS = st.sampled_from(["a", " ", ",", '"', "\n", "\r", "\r\n", "\t", "'", "=", "-", "x", "\u3000", "\xa0",
+                               "\x85", "é", "\u2028", ";"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CELL_CHARS, min_size=0, max_size=40).map("".join))
+def test_the_readers_whole_text_checks_never_change_what_is_read(tmp_path_factory, body):
+    """read_raw skips stripping and unescaping when two whole-text checks show no cell needs them (a million-row
+    file then costs no Python call per cell): forcing both paths on gives the same header, rows, lines, problems."""
+    from analysis.data import tables
+
+    p = tmp_path_factory.mktemp("fast") / "t.csv"
+    p.write_text("h1,h2\n" + body, encoding="utf-8", newline="")
+
+    def read():
+        try:
+            r = tables.read_raw(p)
+            return r.header, r.rows, r.lines, [str(x) for x in r.problems]
+        except AtlasError as exc:
+            return str(exc)
+
+    fast = read()
+    import unittest.mock as mock
+
+    with mock.patch.object(tables, "_padded", lambda t: True), mock.patch.object(tables, "_escaped", lambda t: True):
+        assert read() == fast
