@@ -38,6 +38,9 @@ def summarize_problems(problems: Iterable) -> str | None:
         parts.append(f"{sum(other.values())} unreadable value(s) set empty ({cols(other)})")
     if skipped:
         parts.append(f"{len(skipped)} row(s) without a model name or date skipped")
+    named = [p for p in warns if "(id " in p.message]  # rows the overlay keys: named, so the user can find them
+    if named:
+        parts.append("; ".join(p.message for p in named[:3]) + (f" (and {len(named) - 3} more)" if len(named) > 3 else ""))
     file = re.sub(r".*/", "", str(warns[0].file)) if getattr(warns[0], "file", None) else "import"
     return f"{file}: " + "; ".join(parts)
 

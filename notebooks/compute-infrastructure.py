@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
-from analysis.data import dataset
+from analysis.data import dataset, sources
 from analysis.metrics import infrastructure, trends
 from analysis.metrics import training_cost as tc
 from analysis.metrics.frontier import frontier_mask
@@ -47,12 +47,13 @@ from analysis.reporting.figures import PALETTE, ReportOutput, label_log_axis, le
 
 out = ReportOutput(output_dir)
 ds = dataset.load(data_spec or None)
-hw = infrastructure.hardware_table()
+hw_source = sources.ml_hardware()  # Epoch's ML-hardware snapshot, read and checked against its sha256
+hw = infrastructure.hardware_table(hw_source.frame)
 catalog = infrastructure.HardwareCatalog(hw, ds.hardware)
-runs = infrastructure.run_data(ds.models, ds.label, min_rows=min_runs)
+runs = infrastructure.run_data(ds.models, ds.label, min_rows=min_runs, fallback=sources.notable_models)
 models = runs.models
 window = dict(until=until or None, confidence=confidence)
-out.table(infrastructure.provenance_table(hw, runs, ds.label), "compute-infrastructure-data")
+out.table(infrastructure.provenance_table(hw, runs, ds.label, hw_source), "compute-infrastructure-data")
 hw_snap = out.tables["compute-infrastructure-data"].iloc[0]
 # the published figures the prose compares with (analysis/constants.py, where each is sourced), one row per figure
 HB = C.HOBBHAHN_2022_DOUBLING_YEARS["all"]

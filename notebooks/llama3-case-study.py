@@ -40,9 +40,9 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from analysis.constants import OPENNESS_GROUPS
-from analysis.data import dataset, tables
+from analysis.data import dataset, sources, tables
 from analysis.errors import AtlasError
-from analysis.metrics import checks, compute, openness, scaling
+from analysis.metrics import checks, compute, openness, scaling, utilization
 from analysis.reporting.figures import (
     CLOSED_COLOR,
     OPEN_COLOR,
@@ -78,9 +78,10 @@ display(HTML(human_table(facts, {"name": "Model", "organization": "Organization"
 
 # %%
 rows = []
+mfu_reports = utilization.mfu_reports(sources.mfu_reports())  # the reported MFUs behind the utilization prior
 for mid in focus:
     try:
-        mc = compute.model_compute(models, ds.hardware, mid)
+        mc = compute.model_compute(models, ds.hardware, mid, mfu_reports=mfu_reports)
     except AtlasError as exc:
         print(f"{mid}: {exc}")
         continue

@@ -21,6 +21,14 @@ from analysis.metrics import compute as K
 H100_BF16 = 9.894e14  # NVIDIA H100 SXM5 dense BF16 peak (datasheet: 1,979 TFLOPS with sparsity / 2)
 
 
+def reports():
+    """The reported MFUs behind the utilization prior, as the data layer reads them (pinned, verified)."""
+    from analysis.data import sources
+    from analysis.metrics import utilization
+
+    return utilization.mfu_reports(sources.mfu_reports())
+
+
 def hardware() -> pd.DataFrame:
     return pd.DataFrame({
         "id": ["nvidia-h100", "nvidia-a100", "google-tpu-v4"],
@@ -145,7 +153,7 @@ def test_find_model_did_you_mean():
 
 
 def test_model_compute_llama3_8b():
-    mc = K.model_compute(models(), hardware(), "llama-3-8b")
+    mc = K.model_compute(models(), hardware(), "llama-3-8b", mfu_reports=reports())
     e6, eg = mc.estimate("6ND"), mc.estimate("gpu-hours")
     assert e6.flop == pytest.approx(7.227e23)
     # no reported MFU: the H100-class prior (median of the six distinct H100/H800/H200/TPU v5p reports in Epoch's
@@ -173,19 +181,19 @@ def test_model_compute_options_and_other_rows():
     assert given.estimate("gpu-hours").flop == pytest.approx(K.flop_from_gpu_hours(1.3e6, H100_BF16, 0.5))
     assert given.cost_usd == pytest.approx(2.6e6) and given.cost_range_usd is None
     assert given.energy_mwh == pytest.approx(1.3e6 * 700 * 1.1 / 1e6)
-    moe = K.model_compute(ms, hw, "moe-x")
+    moe = K.model_compute(ms, hw, "moe-x", mfu_reports=reports())
     assert moe.estimate("6ND").flop == pytest.approx(6 * 1.3e10 * 1e12)
     assert any("MoE" in n for n in moe.notes) and any("hardware unknown" in n for n in moe.notes)
-    tpu = K.model_compute(ms, hw, "tpu-model", training_days=10)
+    tpu = K.model_compute(ms, hw, "tpu-model", training_days=10, mfu_reports=reports())
     # TPU v4 (A100-class generation): median of the 21 distinct reports in the 2026-07-19 snapshot, 0.3473
     assert tpu.estimate("hardware").flop == pytest.approx(1024 * 240 * 3600 * 2.75e14 * 0.3473)
     assert tpu.energy_mwh is None and any("no TDP" in n for n in tpu.notes)
     assert "estimated from" in tpu.gpu_hours_source and tpu.cost_usd is None  # no default TPU price
-    gpt3 = K.model_compute(ms, hw, "gpt-3")  # V100 not in this small table: a note, no crash
+    gpt3 = K.model_compute(ms, hw, "gpt-3", mfu_reports=reports())  # V100 not in this small table: a note, no crash
     assert any("nvidia-v100" in n for n in gpt3.notes) and gpt3.estimate("6ND").flop == pytest.approx(3.15e23)
-    bare = K.model_compute(ms, hw, "bare")
+    bare = K.model_compute(ms, hw, "bare", mfu_reports=reports())
     assert bare.estimates == () and bare.implied_mfu is None
-    table = K.compute_table(ms, hw)
+    table = K.compute_table(ms, hw, mfu_reports=reports())
     assert len(table) == len(ms) and table.set_index("id").at["llama-3-70b", "implied_mfu"] == pytest.approx(
         0.278736, rel=1e-5)
 
@@ -260,3 +268,21 @@ def test_cli_compute_unknown_model(capsys, models_csv):
 def test_cli_compute_usage_errors(capsys, models_csv, argv):
     code = main(["compute", "llama-3-8b", "--data", str(models_csv), *argv])
     assert code == 2 and capsys.readouterr().err.startswith("error:")
+
+
+@pytest.mark.parametrize("method, implied", [("hardware", None), ("reported", 3e23 / (1e6 * 3600 * H100_BF16)),
+                                             ("epoch-ai", 3e23 / (1e6 * 3600 * H100_BF16))])
+def test_implied_utilization_is_never_circular(method, implied):
+    """Without 6ND, the implied MFU divides the recorded FLOP by GPU-hours x peak, but only when that FLOP was not
+    itself derived from hardware and an assumed utilization (compute_method 'hardware'): that would return the
+    assumption. Hand computation: 3e23 / (1e6 h x 3600 s x 9.894e14) = 0.0842. (Kills the mutant that drops the
+    filter, which no test saw.)"""
+    m = pd.DataFrame({"id": ["x"], "name": ["X"], "parameters": [np.nan], "active_parameters": [np.nan],
+                      "training_tokens": [np.nan], "training_compute_flop": [3e23], "compute_method": [method],
+                      "training_hardware": ["nvidia-h100"], "hardware_count": [np.nan], "gpu_hours": [1e6],
+                      "utilization_mfu": [np.nan]})
+    mc = K.model_compute(m, hardware(), "x", utilization=0.4)
+    if implied is None:
+        assert mc.implied_mfu is None and mc.implied_mfu_flop_method is None
+    else:
+        assert mc.implied_mfu == pytest.approx(implied) and mc.implied_mfu_flop_method == f"recorded ({method})"

@@ -81,8 +81,13 @@ def test_model_compute_uses_the_prior_only_without_a_reported_mfu(tmp_path):
     hw = load(None).hardware
     models = pd.DataFrame([{**GOOD_MODEL}, {**GOOD_MODEL, "id": "reported", "name": "Reported",
                                              "utilization_mfu": "0.5"}])
-    prior = U.prior_for("nvidia-h100")
-    a = K.model_compute(models, hw, "llama-3-8b").estimate("gpu-hours")
+    from analysis.data import sources
+
+    reports = U.mfu_reports(sources.mfu_reports())
+    prior = U.prior_for("nvidia-h100", reports=reports)
+    with pytest.raises(AnalysisError, match="no reported MFU"):  # the prior's reports come from the data layer
+        K.model_compute(models, hw, "llama-3-8b")
+    a = K.model_compute(models, hw, "llama-3-8b", mfu_reports=reports).estimate("gpu-hours")
     assert a.utilization == prior.median and (a.utilization_low, a.utilization_high) == prior.ci
     assert a.flop_low < a.flop < a.flop_high
     b = K.model_compute(models, hw, "reported").estimate("gpu-hours")

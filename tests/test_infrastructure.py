@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from analysis import constants as C
 from analysis.cli.main import main
 from analysis.data import dataset as data
-from analysis.data import epoch, upstream
+from analysis.data import epoch, sources, upstream
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import infrastructure as I
 from analysis.metrics import training_cost as T
@@ -31,7 +31,7 @@ VINTAGE = "2026-07-19"
 
 @pytest.fixture(scope="module")
 def hw():
-    return I.hardware_table(vintage=VINTAGE)
+    return I.hardware_table(sources.ml_hardware(VINTAGE).frame)
 
 
 @pytest.fixture(scope="module")
@@ -407,13 +407,15 @@ def test_run_data_falls_back_to_the_pinned_snapshot_only_when_needed(epoch_model
     """A table without Epoch's run columns (our curated rows) falls back to the pinned notable-models snapshot, with
     the reason and the snapshot's hash; a table that has them is used as given."""
     thin = epoch_models.drop(columns=["training_power_draw_w", "training_cost_2023_usd"])
-    rd = I.run_data(thin, "thin table")
-    snap = upstream.find("notable_ai_models")
+    with pytest.raises(AnalysisError, match="thin table has 0 runs with power draw"):
+        I.run_data(thin, "thin table")  # no fallback given: an error, never a silent switch of dataset
+    rd = I.run_data(thin, "thin table", fallback=sources.notable_models)
+    snap = upstream.find("notable_ai_models", VINTAGE)
     assert rd.fallback and "thin table has 0 runs" in rd.reason and rd.sha256 == snap.meta["sha256_extract"]
     assert rd.vintage == snap.vintage and len(rd.models) == len(epoch_models)
     same = I.run_data(epoch_models, "given")
     assert not same.fallback and same.models is epoch_models
-    prov = I.provenance_table(hw, rd, "thin table")
+    prov = I.provenance_table(hw, rd, "thin table", sources.ml_hardware(VINTAGE))
     assert list(prov["part"]) == ["accelerators", "training runs", "hardware ids (peaks, TDP)"]
     assert prov.loc[0, "rows"] == 176 and prov.loc[1, "sha256"] == snap.meta["sha256_extract"]
 

@@ -131,7 +131,9 @@ def test_mfu_reports_in_snapshot_match_developers_published_values(snapshot_path
 def test_h100_prior_is_not_the_blanket_40_percent_and_covers_the_405b_run():
     """The H100-class prior is the median of the distinct reports for H100/H800/H200/TPU v5p in the snapshot, with
     their range; Meta's 38-43% for the 405B run lies inside that range."""
-    p = U.prior_for("nvidia-h100")
+    from analysis.data import sources
+
+    p = U.prior_for("nvidia-h100", reports=U.mfu_reports(sources.mfu_reports()))
     assert p.generation == "h100-class" and p.n >= C.MFU_PRIOR_MIN_N
     lo, hi = C.LLAMA3_405B_MFU_RANGE
     assert p.low <= lo and hi <= p.high

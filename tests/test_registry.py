@@ -188,10 +188,11 @@ def test_hardware_declaration_spells_out_the_accelerator_defaults():
 
 def test_hardware_through_the_registry_equals_the_direct_fit():
     """The registered hardware trends are hardware_trend_table on the newest snapshot, with its meta."""
+    from analysis.data import sources
     from analysis.metrics.accelerators import hardware_table, hardware_trend_table
 
     via = get("hardware")(None, metrics=["fp32"], groups=["gpu"], confidence=0.8)
-    direct = hardware_trend_table(hardware_table(), ["fp32"], ["gpu"], confidence=0.8)
+    direct = hardware_trend_table(hardware_table(sources.ml_hardware().frame), ["fp32"], ["gpu"], confidence=0.8)
     pd.testing.assert_frame_equal(via.table, direct)
     assert via.meta.n == int(direct["n"].iloc[0]) and via.meta.confidence == 0.8
     with pytest.raises(UsageError, match="metrics must be one of"):
@@ -200,11 +201,14 @@ def test_hardware_through_the_registry_equals_the_direct_fit():
 
 def test_one_model_analyses_through_the_registry_equal_the_direct_calls(ds):
     """compute and openness-score add nothing to the numbers; a missing model id is a usage error, not a crash."""
+    from analysis.data import sources
     from analysis.metrics.compute import model_compute
     from analysis.metrics.openness import explain_openness
+    from analysis.metrics.utilization import mfu_reports
 
     assert get("compute")(ds, model_id="llama-3-8b", precision="fp8").to_dict() == model_compute(
-        ds.models, ds.hardware, "llama-3-8b", precision="fp8").to_dict()
+        ds.models, ds.hardware, "llama-3-8b", precision="fp8",
+        mfu_reports=mfu_reports(sources.mfu_reports())).to_dict()
     assert get("openness-score")(ds, model_id="llama-3-70b").to_dict() == explain_openness(
         ds.openness, "llama-3-70b").to_dict()
     for name in ("compute", "openness-score"):

@@ -17,10 +17,15 @@ import pandas as pd
 import pytest
 
 from analysis.cli.main import main
-from analysis.data import upstream
+from analysis.data import exports, upstream
 from analysis.metrics import vintages
 
 OLD_V, NEW_V = "2026-01-26", "2026-07-19"
+
+
+def _diff(old, new):
+    """Read both exports through the data layer (pinned snapshots verified), then compare them."""
+    return vintages.diff(exports.read_export(old), exports.read_export(new))
 
 
 def _raw(vintage: str) -> pd.DataFrame:
@@ -36,7 +41,7 @@ def _urls(cell: str) -> str:
 @pytest.fixture(scope="module")
 def shipped():
     t0 = time.process_time()
-    d = vintages.diff(OLD_V, NEW_V)
+    d = _diff(OLD_V, NEW_V)
     return d, time.process_time() - t0
 
 
@@ -160,7 +165,7 @@ def test_renames_by_link_and_by_facts_one_to_one_and_ambiguity(tmp_path):
         _row("Delta 2", "2024-05-01", org="D", compute="1.05e23"),
         _row("New", "2024-06-01", org="F"),
     ]
-    d = vintages.diff(str(_write(tmp_path / "old.csv", HEAD_2026, old)), str(_write(tmp_path / "new.csv", HEAD_2026, new)))
+    d = _diff(str(_write(tmp_path / "old.csv", HEAD_2026, old)), str(_write(tmp_path / "new.csv", HEAD_2026, new)))
     assert set(zip(d.renamed["old_name"], d.renamed["new_name"], d.renamed["rule"])) == {
         ("Alpha (v1)", "Alpha", "link"), ("Beta-Instruct", "Beta", "facts")}
     assert d.counts() == {"old_rows": 6, "new_rows": 7, "matched_by_name": 1, "renamed": 2, "added": 4,
@@ -179,7 +184,7 @@ def test_value_changes_sizes_and_column_vintages(tmp_path):
            _row("B", "2024-01-01", compute="1e24", params="3e9"),  # parameters filled
            _row("C", "2024-01-01"),  # parameters cleared
            _row("D", "2024-03-01", compute="1e23", country="Germany")]  # 30 days later; compute x2.5
-    d = vintages.diff("epoch:" + str(_write(tmp_path / "o.csv", HEAD_2025, old)),
+    d = _diff("epoch:" + str(_write(tmp_path / "o.csv", HEAD_2025, old)),
                       "epoch:" + str(_write(tmp_path / "n.csv", HEAD_2026, new)))
     ch = d.changes.set_index("column")
     assert ch.loc["training_compute_flop", ["n_modified", "n_filled", "n_cleared"]].tolist() == [2, 0, 0]
@@ -210,7 +215,7 @@ def test_vintage_effect_recovers_known_growth_and_hand_counted_shares(tmp_path):
             rows.append(_row(f"M{i}", date.strftime("%Y-%m-%d"), org=f"O{i}", compute=f"{c:.6e}", access=access))
         return str(_write(path, HEAD_2026, rows))
 
-    d = vintages.diff(export(tmp_path / "o.csv", np.log10(4)), export(tmp_path / "n.csv", np.log10(2)))
+    d = _diff(export(tmp_path / "o.csv", np.log10(4)), export(tmp_path / "n.csv", np.log10(2)))
     notable = d.fits.set_index("fit").loc["notable_since_2010"]
     assert notable["growth_low_old"] < 4 < notable["growth_high_old"]
     assert notable["growth_low_new"] < 2 < notable["growth_high_new"]
@@ -223,13 +228,13 @@ def test_vintage_effect_recovers_known_growth_and_hand_counted_shares(tmp_path):
 
 
 def test_resolve_names_paths_and_vintages(tmp_path):
-    p, v = vintages.resolve(OLD_V)
+    p, v = exports.resolve(OLD_V)
     assert v == OLD_V and p == upstream.find("notable_ai_models", OLD_V).path
-    assert vintages.resolve("epoch-vintage:latest")[1] == upstream.vintages("notable_ai_models")[-1]
+    assert exports.resolve("epoch-vintage:latest")[1] == upstream.vintages("notable_ai_models")[-1]
     f = tmp_path / "x.csv"
-    assert vintages.resolve(f"epoch:{f}") == (f, None)
-    assert vintages.resolve(f"epoch-raw:{f}") == (f, None)  # the report's --data epoch-raw:PATH
-    assert vintages.previous_vintage(NEW_V) == OLD_V and vintages.previous_vintage(OLD_V) is None
+    assert exports.resolve(f"epoch:{f}") == (f, None)
+    assert exports.resolve(f"epoch-raw:{f}") == (f, None)  # the report's --data epoch-raw:PATH
+    assert exports.previous_vintage(NEW_V) == OLD_V and exports.previous_vintage(OLD_V) is None
 
 
 # --- the command --------------------------------------------------------------------------------------------------
@@ -287,7 +292,7 @@ def test_exports_without_accessibility_or_compute_still_diff(tmp_path, capsys):
     head = ["Model", "Organization", "Publication date", "Domain"]
     old = _write(tmp_path / "o.csv", head, [_row("A", "2024-01-01"), _row("B", "2024-02-01")])
     new = _write(tmp_path / "n.csv", HEAD_2026, [_row("A", "2024-01-01", compute="1e23"), _row("B", "2024-02-01")])
-    d = vintages.diff(str(old), str(new))
+    d = _diff(str(old), str(new))
     assert d.counts()["matched_by_name"] == 2
     assert d.fits["error_old"].notna().all()
     assert d.share["n_old"].isna().all() and (d.share["n_new"] == 2).all()
@@ -295,10 +300,10 @@ def test_exports_without_accessibility_or_compute_still_diff(tmp_path, capsys):
 
 
 def test_vintages_report_uses_epoch_data_and_says_when_it_cannot():
-    assert vintages.report_newer("", NEW_V) == (NEW_V, None)
-    assert vintages.report_newer("epoch:/x/notable.csv", NEW_V) == ("epoch:/x/notable.csv", None)
-    assert vintages.report_newer("epoch-raw:/x/notable.csv", NEW_V) == ("epoch-raw:/x/notable.csv", None)
-    spec, note = vintages.report_newer("/x/models.csv", NEW_V)
+    assert exports.report_newer("", NEW_V) == (NEW_V, None)
+    assert exports.report_newer("epoch:/x/notable.csv", NEW_V) == ("epoch:/x/notable.csv", None)
+    assert exports.report_newer("epoch-raw:/x/notable.csv", NEW_V) == ("epoch-raw:/x/notable.csv", None)
+    spec, note = exports.report_newer("/x/models.csv", NEW_V)
     assert spec == NEW_V and "models.csv" in note and "not an Epoch AI export" in note
 
 

@@ -6,8 +6,10 @@ Every command module in :mod:`analysis.cli.commands` uses these, so limits and m
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
+import os
 import sys
 from typing import Any
 
@@ -39,6 +41,59 @@ def add_data_option(p: argparse.ArgumentParser) -> None:
                         "epoch-vintage:DATE = a pinned Epoch snapshot (e.g. 2026-01-26, or latest) + our overlay")
     p.add_argument("--no-overlay", action="store_true",
                    help="with the default data or --data epoch:PATH: Epoch AI's rows as published, without our overlay")
+
+
+class OutputError(AtlasError):
+    """Standard output cannot be written (a full disk, /dev/full, an I/O error)."""
+
+
+class _CheckedStream:
+    """Standard output whose write errors (other than a closed pipe) become one :class:`OutputError` line."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def _fail(self, exc: OSError) -> OutputError:
+        name = "standard output"
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            name = f"{os.readlink(f'/proc/self/fd/{self._stream.fileno()}')} (standard output)"
+        if self._stream is sys.__stdout__:  # what could not be written must not fail again when Python exits
+            with contextlib.suppress(OSError, ValueError):
+                fd = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(fd, self._stream.fileno())
+                os.close(fd)
+        return OutputError(f"{name}: cannot write ({exc.strerror or exc})")
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._fail(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._fail(exc) from None
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def checked_stdout():
+    """Run a command with write errors on standard output reported as one line naming it (``> /dev/full``)."""
+    real = sys.stdout
+    sys.stdout = _CheckedStream(real)
+    try:
+        yield
+        sys.stdout.flush()
+    finally:
+        sys.stdout = real
 
 
 def add_json_option(p: argparse.ArgumentParser) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import analysis
 import analysis.cli.commands as pkg
-from analysis.cli.args import Parser
+from analysis.cli.args import Parser, checked_stdout
 from analysis.data.spec import without_overlay
 from analysis.errors import AtlasError
 from analysis.notices import ImportNotice
@@ -116,7 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if getattr(args, "no_overlay", False):
             args.data = without_overlay(args.data)
-        return int(args.func(args) or 0)
+        with checked_stdout():  # `> /dev/full`: one line naming the output, not an internal error
+            return int(args.func(args) or 0)
     except AtlasError as exc:
         if args.debug:
             raise

@@ -167,16 +167,11 @@ def _shots(v: object) -> str:
 
 def _read(name: str, vintage: str) -> tuple[pd.DataFrame, upstream.Snapshot]:
     snap = _find(name, vintage)
-    upstream.verify(snap)
-    try:
-        df = pd.read_csv(snap.path, dtype=str, keep_default_na=False)
-    except (OSError, ValueError) as exc:
-        raise DataError(f"unreadable hub file ({exc})", file=str(snap.path)) from None
-    return df, snap
+    return upstream.read_frame(snap), snap  # read once, checked against the snapshot's sha256
 
 
 def _find(name: str, vintage: str) -> upstream.Snapshot:
-    p = upstream.UPSTREAM_DIR / "epoch-ai" / vintage / HUB_DIR / f"{name}.csv"
+    p = upstream.UPSTREAM_DIR / "epoch-ai" / vintage / HUB_DIR / f"{name}.csv"  # looked up at call time
     if not p.is_file():
         raise UsageError(f"no Benchmarking Hub file {name!r} in vintage {vintage!r} ({p.parent})")
     return upstream.Snapshot(p, upstream.read_meta(p))
@@ -221,6 +216,7 @@ def eci_models(vintage: str = HUB_VINTAGE) -> pd.DataFrame:
 
 def load_benchmark(slug: str, vintage: str = HUB_VINTAGE, facts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tidy rows (:data:`COLUMNS`) of one benchmark; rows without a model version or a score are dropped."""
+    slug = {k.lower(): k for k in BENCHMARKS}.get(str(slug).strip().lower(), slug)  # MMLU, ECI: any case
     if slug not in BENCHMARKS:
         raise UsageError(f"unknown hub benchmark {slug!r}; available: {', '.join(sorted(BENCHMARKS))}")
     b = BENCHMARKS[slug]

@@ -22,14 +22,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data import merged, overlay, schema, upstream, validate
-from analysis.data.safeio import sha256_file
+from analysis.data import cache, merged, overlay, schema, upstream, validate
+from analysis.data.safeio import exists, is_file, sha256_file
 from analysis.data.spec import DataSpec, as_spec, parse_spec  # noqa: F401  (parse_spec: public API)
 from analysis.data.tables import bundled_path, display_path, empty_frame, read_table, read_text
-from analysis.errors import DataError
+from analysis.errors import DataError, Problem
 from analysis.notices import warn_import
 
-NOTABLE_VINTAGE = "2026-07-19"  # the pinned notable-models snapshot used when --data records no base models
+NOTABLE_VINTAGE = upstream.pinned_vintage("notable_ai_models")  # the pinned notable-models snapshot
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class Dataset:
 
 def _epoch_name(p: Path) -> str:
     """The export's file name; for a pinned snapshot also its vintage (access date)."""
-    if (p.parent / (p.stem + ".meta.json")).exists():
+    if exists(p.parent / (p.stem + ".meta.json")):
         return f"{p.name}, accessed {p.parent.name}"
     return p.name
 
@@ -102,31 +102,53 @@ def load(spec: DataSpec | str | None = None, *, strict: bool = True) -> Dataset:
     """Load the dataset named by a --data SPEC (see module docstring): a :class:`DataSpec` parsed once by the
     command line or the report runner, or the text itself (notebooks and the public API pass strings).
 
-    Cached in memory and on disk (:mod:`analysis.data.merged`), keyed by the sha256 of every input file and of the
-    loader code; each call returns its own copies of the tables, so a caller that edits one changes nothing else.
+    Cached in memory and on disk (:mod:`analysis.data.cache`: a format that runs no code, checked against the
+    sha256 of every input file and of the loader code on each load); each call returns its own copies of the
+    tables, so a caller that edits one changes nothing else. The import notices of an Epoch export are shown on
+    every load, cached or not.
     """
     parsed = as_spec(spec)
     kind, path = parsed.kind, parsed.path
-    inputs = [bundled_path(n) for n in schema.TABLES]
+    inputs = [bundled_path(n) for n in schema.TABLES] + [schema.DATAPACKAGE]
     if kind in ("default", "epoch"):
-        inputs.append(overlay.OVERLAY_PATH)
+        inputs += [overlay.OVERLAY_PATH]
     if kind == "default":
-        inputs.append(upstream.find("notable_ai_models").path)
+        inputs.append(upstream.pinned("notable_ai_models").path)
     if path is not None:
-        if not path.is_file():
+        if not is_file(path):
             read_text(path)  # the one-line UsageError for a missing or unusable file
         inputs.append(path)
-    key = merged.cache_key([kind, str(path), str(strict)], inputs)
-    ds = merged.cached(key, lambda: _load(kind, path, strict))
-    return Dataset(**{n: getattr(ds, n).copy() for n in schema.TABLES}, spec=ds.spec, files=ds.files,
-                   vintage=ds.vintage, overlay=None if ds.overlay is None else dict(ds.overlay))
+    hashes = cache.file_hashes(inputs, display_path)
+    key = cache.make_key([kind, str(path), str(strict)], hashes)
+    entry = cache.cached(key, hashes, lambda: _entry(_load(kind, path, strict)))
+    ds, notices = _from_entry(entry)
+    if notices:  # a user's export: one notice with counts of values set empty and rows skipped
+        warn_import(notices)
+    return ds
 
 
-def _load(kind: str, path: Path | None, strict: bool) -> Dataset:
+def _entry(built: tuple[Dataset, list[Problem]]) -> cache.Entry:
+    ds, notices = built
+    meta = {"spec": ds.spec, "files": [list(f) for f in ds.files], "vintage": ds.vintage, "overlay": ds.overlay,
+            "notices": [p.as_dict() for p in notices]}
+    return cache.Entry({n: getattr(ds, n) for n in schema.TABLES}, meta)
+
+
+def _from_entry(entry: cache.Entry) -> tuple[Dataset, list[Problem]]:
+    m = entry.meta
+    ds = Dataset(**{n: entry.tables[n].copy() for n in schema.TABLES}, spec=m["spec"],
+                 files=tuple((str(a), str(b)) for a, b in m["files"]), vintage=m["vintage"],
+                 overlay=None if m["overlay"] is None else dict(m["overlay"]))
+    notices = [Problem(p["file"], p["row"], p["column"], p["message"], p["severity"]) for p in m.get("notices", [])]
+    return ds, notices
+
+
+def _load(kind: str, path: Path | None, strict: bool) -> tuple[Dataset, list[Problem]]:
     tables = {n: load_table(n, strict=strict) for n in schema.TABLES}
     files = [(display_path(bundled_path(n)), sha256_file(bundled_path(n))) for n in schema.TABLES if bundled_path(n).exists()]
     vintage = None
     stats = None
+    notices: list[Problem] = []
     if kind == "csv":
         assert path is not None
         tables["models"] = load_table("models", path, strict=strict)
@@ -140,11 +162,11 @@ def _load(kind: str, path: Path | None, strict: bool) -> Dataset:
         stats = m.stats
         files = [f for f in files if not (kind == "epoch-raw" and f[0].endswith("models.csv"))] + list(m.files)
         label = {"default": "default", "epoch": f"epoch:{path}", "epoch-raw": f"epoch-raw:{path}"}[kind]
-        if kind != "default":  # a user's export: one notice with counts of values set empty and rows skipped
-            warn_import([p for p in m.warnings if p.column != "upstream_name"])
+        if kind != "default":
+            notices = [p for p in m.warnings if p.column != "upstream_name"]
     else:
         label = "curated"
-    return Dataset(**tables, spec=label, files=tuple(files), vintage=vintage, overlay=stats)
+    return Dataset(**tables, spec=label, files=tuple(files), vintage=vintage, overlay=stats), notices
 
 
 def load_with_bases(spec):
@@ -152,4 +174,4 @@ def load_with_bases(spec):
     ds = load(spec)
     if "base_model" in ds.models.columns and ds.models["base_model"].notna().any():
         return ds
-    return load(f"epoch:{upstream.find('notable_ai_models', NOTABLE_VINTAGE).path}")
+    return load(f"epoch:{upstream.pinned('notable_ai_models').path}")

@@ -219,7 +219,7 @@ def load_epoch(path: Path | str) -> EpochImport:
     raw = read_raw(path)  # UsageError for unusable files
     shown = raw.file
     problems = list(raw.problems)
-    frame = raw.frame()
+    frame = raw.take_frame()
     used: dict[str, str] = {}
     for ours, names in ALIASES.items():
         for n in names:

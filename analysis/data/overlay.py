@@ -36,7 +36,7 @@ import pandas as pd
 
 from analysis.data import schema
 from analysis.data.epoch import slugify
-from analysis.data.tables import read_raw
+from analysis.data.tables import MERGED_COLUMN, read_raw
 from analysis.errors import DataError, Problem
 
 OVERLAY_PATH = schema.DATA_DIR / "overlay.csv"
@@ -50,7 +50,7 @@ CORRECTABLE = ("release_date", "parameters", "training_tokens", "training_comput
 # the columns Epoch publishes in the notable file, or are always empty there): a curated value always applies.
 OVERLAY_ONLY = ("architecture", "active_parameters", "gpu_hours", "license", "notes")
 # Provenance column added to the merged table.
-ORIGIN_COLUMN = "overlay"
+ORIGIN_COLUMN = MERGED_COLUMN  # "overlay"
 # A curated number within this of Epoch's restates it (rounding, e.g. 6.8e6 for 6,797,700 parameters): not a
 # correction. Llama 3 70B's 70.6B against Epoch's 70B (0.9%) is one.
 RESTATE_TOLERANCE = 0.005  # '' = upstream as is, 'correction', 'match', 'addition'

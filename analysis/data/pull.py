@@ -5,39 +5,76 @@ pages and used by many open projects: https://epoch.ai/data/notable_ai_models.cs
 .../benchmark_data.zip) and writes ``dest/<vintage>/`` with one extract + metadata per file through
 :func:`analysis.data.upstream.write_snapshot`, the same way the shipped snapshots were made.
 
-Atomic: everything is downloaded and written into a temporary folder beside the destination
-(``dest/.pull-<vintage>-XXXX``); each download must be complete (its Content-Length, when sent, must match the
-bytes received) and must parse as the Epoch file it claims to be; only then is the folder renamed to
-``dest/<vintage>``. Any failure (HTTP error, timeout, truncated or non-CSV body, Ctrl-C) removes the temporary
-folder and raises one :class:`~analysis.errors.AtlasError` line. A vintage folder that exists is never touched.
+All or nothing: everything is downloaded and written into a temporary folder beside the destination
+(``dest/.pull-<vintage>-XXXX``); only when every file passed its checks is the folder renamed to ``dest/<vintage>``
+and the snapshot descriptor rewritten (if that fails, the rename is undone). Any failure (HTTP error, timeout,
+deadline, truncated or non-CSV body, Ctrl-C, SIGTERM) removes the temporary folder and raises one
+:class:`~analysis.errors.AtlasError` line; a vintage folder that exists is never touched. Temporary folders a killed
+pull left behind (older than :data:`STALE_PULL_SECONDS`) are removed by the next pull and never read.
+
+Accepted downloads are complete and bounded:
+
+* **complete**: the bytes received equal the Content-Length when the server sends one (recorded in the metadata as
+  ``bytes_download`` and ``content_length``); a CSV must end with a line break after a complete last record (no
+  unterminated quote, every row as wide as the header), and must not have fewer than :data:`MIN_ROW_RATIO` of the
+  rows of the previous vintage of the same file (a body cut at a row boundary by a dropped connection), unless
+  ``allow_fewer_rows``; a zip member's CRC is checked;
+* **bounded**: at most :data:`MAX_BYTES` per download; a zip member is read in chunks and refused beyond
+  :data:`MAX_UNPACKED_BYTES` in total or a compression ratio above :data:`MAX_RATIO` (a zip bomb never reaches
+  memory); each network read waits at most ``timeout`` seconds (at most :data:`MAX_TIMEOUT`), and the whole pull
+  ends at ``deadline`` seconds (a server dripping a byte every few seconds is cut off: the connections are shut
+  down from a watchdog thread).
 """
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import datetime as dt
 import io
 import os
 import re
 import shutil
-import socket
+import signal
 import tempfile
+import threading
 import time
-import urllib.error
-import urllib.request
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TextIO
 
 from analysis.data import epoch, snapshot_package, upstream
+from analysis.data.download import (  # noqa: F401  (TextProgress, Progress, MAX_*: part of pull's interface)
+    CHUNK,
+    DEFAULT_DEADLINE,
+    MAX_BYTES,
+    MAX_TIMEOUT,
+    Progress,
+    TextProgress,
+    Watchdog,
+    download,
+    size_text,
+)
+from analysis.data.download import (
+    fail as _fail,
+)
+from analysis.data.safeio import atomic_write_text
 from analysis.data.tables import display_path
 from analysis.errors import AtlasError, UsageError
 
 URL_BASE = "https://epoch.ai/data"
 DEFAULT_DEST = upstream.UPSTREAM_DIR / "epoch-ai"
-CHUNK = 1 << 16
-MAX_BYTES = 500 * 1024 * 1024
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # all CSV members of the hub archive together (2026: about 5 MB)
+MAX_RATIO = 100  # unpacked / compressed size of one zip member (CSV text compresses 5-20x)
+MIN_ROW_RATIO = 0.9  # a new vintage with fewer rows than this share of the previous one is refused
+STALE_PULL_SECONDS = 3600
+_PULL_DIR = re.compile(r"^\.pull-\d{4}-\d{2}-\d{2}-")
+
+
+class Terminated(AtlasError):
+    """The pull received SIGTERM: the temporary folder was removed, nothing was written."""
+
+    exit_code = 128 + signal.SIGTERM
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -58,48 +95,6 @@ _VINTAGE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HARDWARE_COLUMNS = ("Hardware name", "Release date")
 HUB_COLUMN = "Model version"
 
-Progress = Callable[[str, int, int | None], None]  # (file name, bytes so far, total or None)
-
-
-def _size(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB"
-
-
-class TextProgress:
-    """A plain-text progress bar on a stream: redrawn in place on a terminal, one line per file otherwise."""
-
-    def __init__(self, stream: TextIO, width: int = 30, interval: float = 0.1):
-        self.stream, self.width, self.interval = stream, width, interval
-        self.tty = bool(getattr(stream, "isatty", lambda: False)())
-        self._last = 0.0
-        self._name: str | None = None
-
-    def __call__(self, name: str, done: int, total: int | None) -> None:
-        finished = total is not None and done >= total
-        now = time.monotonic()
-        if name != self._name:
-            self._name = name
-            self._last = 0.0
-        if not finished and done and now - self._last < self.interval:
-            return
-        self._last = now
-        if total:
-            frac = min(1.0, done / total)
-            bar = "#" * int(frac * self.width) + "." * (self.width - int(frac * self.width))
-            text = f"{name:<24} [{bar}] {frac * 100:3.0f}% {_size(done)} of {_size(total)}"
-        else:
-            text = f"{name:<24} {_size(done)}"
-        if self.tty:
-            self.stream.write("\r" + text + ("\n" if finished else ""))
-        elif finished or done == 0:
-            self.stream.write(text + ("\n" if finished else " …\n"))
-        self.stream.flush()
-
-    def done(self, name: str, size: int) -> None:
-        """Mark a download without Content-Length as finished."""
-        self(name, size, size)
-
-
 @dataclass(frozen=True)
 class PullResult:
     folder: Path  # dest/<vintage>
@@ -118,7 +113,7 @@ class PullResult:
     def lines(self) -> list[str]:
         out = [f"pulled vintage {self.vintage} into {display_path(self.folder)}:"]
         for u, _, b, h in self.downloads:
-            out.append(f"  {u}: {_size(b)}, sha256 {h[:12]}")
+            out.append(f"  {u}: {size_text(b)}, sha256 {h[:12]}")
         models = [s for s in self.snapshots if "benchmarking_hub" not in s.path.parts]
         hub = [s for s in self.snapshots if "benchmarking_hub" in s.path.parts]
         for s in models:
@@ -128,56 +123,33 @@ class PullResult:
         return out
 
 
-def _fail(url: str, why: str) -> AtlasError:
-    return AtlasError(f"{url}: {why}; nothing was written")
-
-
-def download(url: str, name: str, *, timeout: float, progress: Progress | None = None) -> bytes:
-    """The complete body of ``url``, or AtlasError (HTTP error, timeout, truncated, too large)."""
-    req = urllib.request.Request(url, headers={"User-Agent": "frontier-atlas data pull"})
+def check_complete(raw: bytes, url: str) -> int:
+    """The number of records of a CSV body, or AtlasError if it is cut: no line break after the last record, an
+    unterminated quoted field, or a row narrower or wider than the header."""
+    text = raw.decode("utf-8-sig")  # already checked by _header
+    if not text.endswith(("\n", "\r")):
+        raise _fail(url, "truncated download: the file does not end with a line break (cut mid-row)")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            length = resp.headers.get("Content-Length")
-            total = int(length) if length and length.isdigit() else None
-            if total is not None and total > MAX_BYTES:
-                raise _fail(url, f"file is {total / 1e6:.0f} MB, larger than the {MAX_BYTES // 2**20} MiB limit")
-            buf = io.BytesIO()
-            if progress:
-                progress(name, 0, total)
-            while True:
-                chunk = resp.read(CHUNK)
-                if not chunk:
-                    break
-                buf.write(chunk)
-                if buf.tell() > MAX_BYTES:
-                    raise _fail(url, f"download exceeds the {MAX_BYTES // 2**20} MiB limit")
-                if progress:
-                    progress(name, buf.tell(), total)
-    except urllib.error.HTTPError as exc:
-        raise _fail(url, f"HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
-            raise _fail(url, f"no response within {timeout:g} s") from None
-        raise _fail(url, f"cannot connect ({reason})") from None
-    except TimeoutError:
-        raise _fail(url, f"download stalled (no data for {timeout:g} s)") from None
-    except (ConnectionError, OSError) as exc:
-        if isinstance(exc, AtlasError):
-            raise
-        raise _fail(url, f"download interrupted ({exc})") from None
-    except Exception as exc:  # http.client.IncompleteRead and other protocol errors
-        if isinstance(exc, AtlasError):
-            raise
-        raise _fail(url, f"download interrupted ({type(exc).__name__})") from None
-    data = buf.getvalue()
-    if total is not None and len(data) != total:
-        raise _fail(url, f"truncated download: received {len(data)} of {total} bytes (Content-Length)")
-    if not data.strip():
-        raise _fail(url, "empty download")
-    if progress and total is None and isinstance(progress, TextProgress):
-        progress.done(name, len(data))
-    return data
+        width = len(next(reader))
+        rows = 0
+        for rec in reader:
+            if not rec or all(not c.strip() for c in rec):
+                continue
+            if len(rec) != width:
+                raise _fail(url, f"truncated or malformed download: line {reader.line_num} has {len(rec)} fields, "
+                                 f"the header has {width}")
+            rows += 1
+    except csv.Error as exc:
+        raise _fail(url, f"truncated or malformed download: not a valid CSV at line {reader.line_num} ({exc})") from None
+    return rows
+
+
+def check_row_count(rows: int, previous: int | None, url: str, allow_fewer: bool) -> None:
+    """A body cut at a row boundary looks complete: compare with the previous vintage of the same file."""
+    if previous and rows < MIN_ROW_RATIO * previous and not allow_fewer:
+        raise _fail(url, f"{rows} rows where the previous vintage has {previous} (fewer than "
+                         f"{MIN_ROW_RATIO:.0%}): a cut download? (--allow-fewer-rows accepts it)")
 
 
 def _header(raw: bytes, url: str) -> list[str]:
@@ -220,13 +192,34 @@ def check_hardware(raw: bytes, url: str) -> None:
         raise _fail(url, f"not an Epoch AI hardware export: no {missing[0]!r} column")
 
 
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, url: str, budget: int) -> bytes:
+    """One member, read in chunks: refused beyond ``budget`` bytes, beyond its declared size, or above
+    :data:`MAX_RATIO` (the declared sizes of a crafted archive are not trusted)."""
+    if info.file_size > budget:
+        raise _fail(url, f"archive member {info.filename} unpacks to {info.file_size / 1e6:.0f} MB, over the "
+                         f"{MAX_UNPACKED_BYTES // 2**20} MiB limit of the unpacked archive")
+    if info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > 1 << 20:
+        raise _fail(url, f"archive member {info.filename} has a compression ratio of "
+                         f"{info.file_size / max(info.compress_size, 1):.0f}:1 (over {MAX_RATIO}:1): a zip bomb?")
+    out = io.BytesIO()
+    with zf.open(info) as fh:
+        while chunk := fh.read(CHUNK):
+            out.write(chunk)
+            if out.tell() > min(budget, info.file_size):
+                raise _fail(url, f"archive member {info.filename} unpacks to more than it declares "
+                                 f"({info.file_size} bytes) or the limit")
+    return out.getvalue()
+
+
 def hub_members(raw: bytes, url: str) -> list[tuple[PurePosixPath, bytes]]:
-    """The CSV members of the Benchmarking Hub zip as (relative path, bytes); checks that it is the hub."""
+    """The CSV members of the Benchmarking Hub zip as (relative path, bytes); checks that it is the hub, that each
+    member is intact (CRC) and that the archive unpacks to a bounded size."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(raw))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise _fail(url, "not a zip archive") from None
     members = []
+    budget = MAX_UNPACKED_BYTES
     with zf:
         for info in zf.infolist():
             p = PurePosixPath(info.filename)
@@ -235,9 +228,12 @@ def hub_members(raw: bytes, url: str) -> list[tuple[PurePosixPath, bytes]]:
             if p.is_absolute() or ".." in p.parts:
                 raise _fail(url, f"unsafe path in archive: {info.filename}")
             try:
-                members.append((p, zf.read(info)))
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                body = _read_member(zf, info, url, budget)
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError,
+                    ValueError, RuntimeError) as exc:
                 raise _fail(url, f"corrupt archive member {info.filename} ({exc})") from None
+            budget -= len(body)
+            members.append((p, body))
     if not members:
         raise _fail(url, "the archive holds no CSV file")
     tops = {p.parts[0] for p, _ in members}
@@ -254,8 +250,9 @@ def _meta(url: str, common: dict, vintage: str) -> dict:
 
 
 def pull(url_base: str = URL_BASE, dest: Path = DEFAULT_DEST, *, vintage: str | None = None, timeout: float = 60.0,
-         progress: Progress | None = None, files: tuple = FILES) -> PullResult:
-    """Download ``files`` from ``url_base`` into ``dest/<vintage>`` atomically (see the module docstring)."""
+         progress: Progress | None = None, files: tuple = FILES, deadline: float = DEFAULT_DEADLINE,
+         allow_fewer_rows: bool = False) -> PullResult:
+    """Download ``files`` from ``url_base`` into ``dest/<vintage>``, all or nothing (see the module docstring)."""
     vintage = vintage or dt.datetime.now(dt.UTC).date().isoformat()
     if not _VINTAGE.match(vintage):
         raise UsageError(f"--vintage: expected a date YYYY-MM-DD, got {vintage!r}")
@@ -265,6 +262,9 @@ def pull(url_base: str = URL_BASE, dest: Path = DEFAULT_DEST, *, vintage: str | 
         raise UsageError(f"--vintage: not a valid date: {vintage}") from None
     if not re.match(r"^https?://", url_base):
         raise UsageError(f"--url-base: expected an http(s) URL, got {url_base!r}")
+    for opt, v, hi in (("--timeout", timeout, MAX_TIMEOUT), ("--deadline", deadline, 7 * 24 * 3600.0)):
+        if not 0 < v <= hi:  # also refuses nan; a huge value would overflow the socket's timeval
+            raise UsageError(f"{opt}: must be a number of seconds between 0 and {hi:g}, got {v:g}")
     dest = Path(dest)
     final = dest / vintage
     if final.exists():
@@ -272,49 +272,123 @@ def pull(url_base: str = URL_BASE, dest: Path = DEFAULT_DEST, *, vintage: str | 
                          "(pass another --vintage)")
     try:
         dest.mkdir(parents=True, exist_ok=True)
+        _remove_stale(dest)
         tmp = Path(tempfile.mkdtemp(prefix=f".pull-{vintage}-", dir=dest))
     except OSError as exc:
         raise UsageError(f"{display_path(dest)}: cannot create the destination ({exc.strerror or exc})") from None
+    watchdog = Watchdog(time.monotonic() + deadline)
     try:
-        stage = tmp / vintage
-        downloads, snaps = [], []
-        base = url_base.rstrip("/")
-        for fname, kind, common in files:
-            url = f"{base}/{fname}"
-            raw = download(url, fname, timeout=timeout, progress=progress)
-            downloads.append((url, fname, len(raw), upstream.sha256_bytes(raw)))
-            meta = _meta(url, common, vintage)
-            if kind == "models":
-                check_models(raw, url, tmp)
-                snaps.append(upstream.write_snapshot(stage, common["dataset"], raw, meta, date_column="Publication date"))
-            elif kind == "hardware":
-                check_hardware(raw, url)
-                snaps.append(upstream.write_snapshot(stage, common["dataset"], raw, meta, date_column="Release date"))
-            else:
-                for rel, body in hub_members(raw, url):
-                    folder = stage / "benchmarking_hub" / rel.parent
-                    m = {**meta, "dataset": f"benchmarking_hub/{rel.with_suffix('').as_posix()}",
-                         "origin": {**meta["origin"], "path": f"{fname}!{rel.as_posix()}",
-                                    "sha256_archive": upstream.sha256_bytes(raw)}}
-                    date_col = "Release date" if "Release date" in _header(body, url) else None
-                    try:
-                        snaps.append(upstream.write_snapshot(folder, rel.stem, body, m, date_column=date_col))
-                    except UsageError as exc:
-                        raise _fail(url, f"archive member {rel}: {exc}") from None
-        previous = _previous(dest, vintage)
-        try:
-            os.rename(stage, final)
-        except OSError as exc:
-            if final.exists():
-                raise UsageError(f"{display_path(final)}: vintage {vintage} appeared during the download; "
-                                 "snapshots are never overwritten") from None
-            raise AtlasError(f"{display_path(final)}: cannot move the new vintage into place ({exc.strerror or exc})") from None
+        with _terminate_cleanly():
+            stage = tmp / vintage
+            downloads, snaps = _fetch_all(url_base, dest, stage, tmp, vintage, files, timeout=timeout,
+                                          progress=progress, watchdog=watchdog, allow_fewer_rows=allow_fewer_rows)
+            previous = _previous(dest, vintage)
+            _move_into_place(stage, final, dest)
     finally:
+        watchdog.cancel()
         shutil.rmtree(tmp, ignore_errors=True)
-    if (dest.parent / snapshot_package.DESCRIPTOR).exists():  # keep the Frictionless descriptor of the snapshots current
-        snapshot_package.write(dest.parent)
     moved = tuple(upstream.Snapshot(final / s.path.relative_to(stage), s.meta) for s in snaps)
     return PullResult(folder=final, vintage=vintage, snapshots=moved, downloads=tuple(downloads), previous=previous)
+
+
+def _fetch_all(url_base, dest, stage, tmp, vintage, files, *, timeout, progress, watchdog, allow_fewer_rows):
+    """Download, check and stage every file (nothing outside ``tmp`` is written)."""
+    downloads, snaps = [], []
+    base = url_base.rstrip("/")
+    for fname, kind, common in files:
+        url = f"{base}/{fname}"
+        raw, length = download(url, fname, timeout=timeout, progress=progress, watchdog=watchdog)
+        downloads.append((url, fname, len(raw), upstream.sha256_bytes(raw)))
+        meta = {**_meta(url, common, vintage), "bytes_download": len(raw), "content_length": length}
+        if kind in ("models", "hardware"):
+            _header(raw, url)  # CSV text, not an HTML error page
+            rows = check_complete(raw, url)
+            if kind == "models":
+                check_models(raw, url, tmp)
+            else:
+                check_hardware(raw, url)
+            check_row_count(rows, _previous_rows(dest, common["dataset"], vintage), url, allow_fewer_rows)
+            date_col = "Publication date" if kind == "models" else "Release date"
+            snaps.append(upstream.write_snapshot(stage, common["dataset"], raw, meta, date_column=date_col))
+        else:
+            for rel, body in hub_members(raw, url):
+                folder = stage / "benchmarking_hub" / rel.parent
+                m = {**meta, "dataset": f"benchmarking_hub/{rel.with_suffix('').as_posix()}",
+                     "origin": {**meta["origin"], "path": f"{fname}!{rel.as_posix()}",
+                                "sha256_archive": upstream.sha256_bytes(raw)}}
+                date_col = "Release date" if "Release date" in _header(body, url) else None
+                try:
+                    snaps.append(upstream.write_snapshot(folder, rel.stem, body, m, date_column=date_col))
+                except UsageError as exc:
+                    raise _fail(url, f"archive member {rel}: {exc}") from None
+    return downloads, snaps
+
+
+def _move_into_place(stage: Path, final: Path, dest: Path) -> None:
+    """Rename the staged vintage into place and rewrite the snapshot descriptor; undo the rename if that fails."""
+    try:
+        os.rename(stage, final)
+    except OSError as exc:
+        if final.exists():
+            raise UsageError(f"{display_path(final)}: vintage {final.name} appeared during the download; "
+                             "snapshots are never overwritten") from None
+        raise AtlasError(f"{display_path(final)}: cannot move the new vintage into place ({exc.strerror or exc})") from None
+    descriptor = dest.parent / snapshot_package.DESCRIPTOR
+    if not descriptor.exists():
+        return
+    try:  # keep the Frictionless descriptor of the snapshots current
+        atomic_write_text(descriptor, snapshot_package.render(dest.parent))
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.rename(final, stage)  # all or nothing: the vintage goes back to the temporary folder (removed)
+        if isinstance(exc, AtlasError):
+            raise AtlasError(f"{display_path(descriptor)}: cannot update the snapshot descriptor ({exc}); "
+                             "nothing was written") from None
+        if isinstance(exc, OSError):
+            raise AtlasError(f"{display_path(descriptor)}: cannot update the snapshot descriptor "
+                             f"({exc.strerror or exc}); nothing was written") from None
+        raise
+
+
+@contextlib.contextmanager
+def _terminate_cleanly():
+    """SIGTERM during the pull raises :class:`Terminated` (so the temporary folder is removed), in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Terminated("data pull terminated (SIGTERM); nothing was written")
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _remove_stale(dest: Path) -> None:
+    """Remove temporary folders of pulls that were killed (older than :data:`STALE_PULL_SECONDS`)."""
+    now = time.time()
+    for p in dest.iterdir():
+        try:
+            if _PULL_DIR.match(p.name) and p.is_dir() and not p.is_symlink() and \
+                    now - p.stat().st_mtime > STALE_PULL_SECONDS:
+                shutil.rmtree(p, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _previous_rows(dest: Path, dataset: str, vintage: str) -> int | None:
+    """Rows of the newest earlier vintage of ``dataset`` in ``dest`` (from its metadata), or None."""
+    older = sorted(p for p in dest.glob(f"*/{dataset}.csv") if _VINTAGE.match(p.parent.name) and p.parent.name < vintage)
+    if not older:
+        return None
+    try:
+        rows = upstream.read_meta(older[-1]).get("rows")
+    except AtlasError:
+        return None
+    return rows if isinstance(rows, int) else None
 
 
 def _previous(dest: Path, vintage: str) -> str | None:

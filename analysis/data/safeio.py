@@ -16,12 +16,45 @@ import os
 import stat
 from pathlib import Path
 
+from analysis.data import schema
 from analysis.errors import UsageError
 
 # Largest input file read into memory. A 100,000-model CSV in our schema is about 30 MB; Epoch AI's all-models
 # export (2026) is under 20 MB. 200 MiB leaves an order of magnitude of headroom and keeps the peak memory of any
 # command well under 2 GB.
 MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def display_path(path: Path) -> str:
+    """Path as shown in messages: relative to the project when inside it; a very long path is shortened in the
+    middle (a 5,000-character name stays a one-line message). Never raises (a symlink loop, a name too long)."""
+    try:
+        text = str(path.resolve().relative_to(schema.PROJECT_ROOT))
+    except (ValueError, OSError, RuntimeError):  # outside the project, a symlink loop, a name too long
+        text = str(path)
+    return shorten(text)
+
+
+def shorten(text: str, limit: int = 300) -> str:
+    """Text of a message part (a path the user gave) cut in the middle when longer than ``limit``."""
+    return text if len(text) <= limit else f"{text[:150]}…{text[-100:]} ({len(text):,} characters)"
+
+
+def exists(path: Path) -> bool:
+    """``path.exists()`` that is False, not an exception, for a name too long, a symlink loop or a NUL byte."""
+    try:
+        os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def is_file(path: Path) -> bool:
+    """``path.is_file()`` that is False, not an exception, for any name the system cannot look up."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def expand_user(text: str) -> Path:
@@ -57,22 +90,16 @@ def read_bytes_limited(path: Path, shown: str | None = None, limit: int = MAX_FI
         st = os.stat(path)
     except FileNotFoundError:
         raise UsageError(f"{shown}: no such file") from None
-    except PermissionError:
-        raise UsageError(f"{shown}: permission denied") from None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise UsageError(f"{shown}: too many levels of symbolic links") from None
-        raise UsageError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    except (OSError, ValueError) as exc:  # ValueError: an embedded NUL byte
+        raise UsageError(f"{shown}: {_reason(exc)}") from None
     if not stat.S_ISREG(st.st_mode):
         raise UsageError(f"{shown}: {_kind(st.st_mode)}")
     if st.st_size > limit:
         raise UsageError(f"{shown}: file is {st.st_size / 1e6:.0f} MB, larger than the {limit // 2**20} MiB limit")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except PermissionError:
-        raise UsageError(f"{shown}: permission denied") from None
     except OSError as exc:
-        raise UsageError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+        raise UsageError(f"{shown}: {_reason(exc)}") from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -89,7 +116,7 @@ def read_bytes_limited(path: Path, shown: str | None = None, limit: int = MAX_FI
                 raise UsageError(f"{shown}: file is larger than the {limit // 2**20} MiB limit")
         return b"".join(chunks)
     except OSError as exc:
-        raise UsageError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+        raise UsageError(f"{shown}: {_reason(exc)}") from None
     finally:
         os.close(fd)
 
@@ -101,8 +128,8 @@ def check_regular(path: Path, shown: str | None = None) -> None:
         st = os.stat(path)
     except FileNotFoundError:
         raise UsageError(f"{shown}: no such file") from None
-    except OSError as exc:
-        raise UsageError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{shown}: {_reason(exc)}") from None
     if not stat.S_ISREG(st.st_mode):
         raise UsageError(f"{shown}: {_kind(st.st_mode)}")
 
@@ -130,10 +157,37 @@ def atomic_write_text(path: Path, text: str, marker: str = ".frontier-atlas-tmp"
         raise
 
 
-def sha256_file(path: Path) -> str:
-    """sha256 of a file's bytes, read in 1 MiB chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
+def sha256_file(path: Path, shown: str | None = None) -> str:
+    """sha256 of a regular file's bytes, read in 1 MiB chunks; a one-line UsageError naming the file when it cannot
+    be read (permission, symlink loop, name too long, a FIFO or device, an I/O error)."""
+    shown = shown or str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise UsageError(f"{shown}: no such file") from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{shown}: {_reason(exc)}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UsageError(f"{shown}: {_kind(os.fstat(fd).st_mode)}")
+        h = hashlib.sha256()
+        while chunk := os.read(fd, 1 << 20):
             h.update(chunk)
-    return h.hexdigest()
+        return h.hexdigest()
+    except OSError as exc:
+        raise UsageError(f"{shown}: {_reason(exc)}") from None
+    finally:
+        os.close(fd)
+
+
+def _reason(exc: OSError | ValueError) -> str:
+    """An OSError as the few words a user can act on."""
+    if isinstance(exc, ValueError):
+        return "not a usable file name (it contains a NUL byte)"
+    if exc.errno == errno.EACCES or exc.errno == errno.EPERM:
+        return "permission denied"
+    if exc.errno == errno.ELOOP:
+        return "too many levels of symbolic links"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "file name too long"
+    return f"cannot read ({exc.strerror or exc})"

@@ -84,9 +84,14 @@ def datapackage(path: Path = DATAPACKAGE) -> dict:
 
 
 def resources(path: Path = DATAPACKAGE) -> dict[str, Resource]:
-    """All resources of the data package, by name."""
+    """All resources of the data package, by name (parsed once per process; do not edit the dict)."""
+    return _resources(str(path))
+
+
+@lru_cache(maxsize=4)
+def _resources(path: str) -> dict[str, Resource]:
     out = {}
-    for r in datapackage(path)["resources"]:
+    for r in datapackage(Path(path))["resources"]:
         schema = r["schema"]
         fks = tuple(
             (fk["fields"], fk["reference"]["resource"], fk["reference"]["fields"]) for fk in schema.get("foreignKeys", [])
@@ -107,23 +112,3 @@ def resources(path: Path = DATAPACKAGE) -> dict[str, Resource]:
 
 def resource(name: str) -> Resource:
     return resources()[name]
-
-
-def dictionary() -> list[dict]:
-    """The data dictionary as records (table, column, title, unit, type, allowed values, description)."""
-    rows = []
-    for res in resources().values():
-        for f in res.fields:
-            rows.append(
-                {
-                    "table": res.name,
-                    "column": f.name,
-                    "title": f.title,
-                    "unit": f.unit or "",
-                    "type": f.type,
-                    "required": f.required,
-                    "allowed": "|".join(f.enum) if f.enum else "",
-                    "description": f.description,
-                }
-            )
-    return rows

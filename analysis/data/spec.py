@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.data import schema, upstream
-from analysis.data.safeio import check_regular, expand_user, sha256_file
+from analysis.data.safeio import check_regular, exists, expand_user, sha256_file, shorten
 from analysis.errors import UsageError
 
 KINDS = ("default", "curated", "csv", "epoch", "epoch-raw")
@@ -62,7 +62,7 @@ class DataSpec:
         if self.kind == "epoch":
             return DataSpec("epoch-raw", self.path, self.text)
         if self.kind == "default":
-            return DataSpec("epoch-raw", upstream.find("notable_ai_models").path, self.text)
+            return DataSpec("epoch-raw", upstream.pinned("notable_ai_models").path, self.text)
         if self.kind == "epoch-raw":
             return self
         raise UsageError("--no-overlay applies to the default data or --data epoch:PATH only")
@@ -70,9 +70,9 @@ class DataSpec:
     def check(self) -> None:
         """UsageError unless the named file exists and is a regular file (a FIFO or device would hang hashing)."""
         if self.path is not None:
-            if not self.path.exists():
-                raise UsageError(f"--data {self.text}: no such file")
-            check_regular(self.path, f"--data {self.text}")
+            if not exists(self.path):
+                raise UsageError(f"--data {shorten(self.text)}: no such file")
+            check_regular(self.path, f"--data {shorten(self.text)}")
 
     def input_files(self) -> list[Path]:
         """Every file the data is read from: the bundled tables and their data package, the user's file, and for
@@ -82,9 +82,9 @@ class DataSpec:
             if self.path is not None:
                 files.append(self.path)
             if self.kind == "default":
-                files.append(upstream.find("notable_ai_models").path)
+                files.append(upstream.pinned("notable_ai_models").path)
             self.memo["files"] = tuple(files)
-        return [f for f in self.memo["files"] if f.exists()]
+        return [f for f in self.memo["files"] if exists(f)]
 
     def file_hashes(self) -> dict[str, str]:
         """sha256 of each input file, keyed by its path (relative to the project when inside it). Hashed once
@@ -154,7 +154,7 @@ def _split_spec(spec: str | None) -> tuple[str, Path | None]:
             if not p:
                 raise UsageError(f"--data {prefix}PATH needs a path after {prefix!r}")
             return prefix[:-1], Path(p).expanduser()
-    if ":" in spec.split("/")[0] and not Path(spec).exists() and not re.match(r"^[A-Za-z]:[\\/]", spec):
+    if ":" in spec.split("/")[0] and not exists(Path(spec)) and not re.match(r"^[A-Za-z]:[\\/]", spec):
         kind = spec.split(":", 1)[0]
         raise UsageError(f"--data {spec}: unknown source kind {kind!r}; use curated, PATH, epoch:PATH or "
                          "epoch-vintage:DATE")

@@ -22,7 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.data import safeio, schema, tables
-from analysis.errors import Problem
+from analysis.errors import Problem, UsageError
 
 SIX_ND_TOLERANCE = 3.0  # warn when 6·N·D and the stated compute differ by more than this factor
 
@@ -88,7 +88,21 @@ def check_frame(df: pd.DataFrame, resource: schema.Resource, file: str, today: p
             key = ", ".join(f"{c}={_fmt(df.at[line, c])}" for c in pk)
             problems.append(Problem(file, int(line), pk[0], f"duplicate row for ({key})"))
     problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-    return problems
+    return _upstream_rows_may_lack(df, problems)
+
+
+# Epoch AI's rows may lack an organization or a link (analysis.data.epoch keeps them empty rather than guess). In a
+# merged table written by `data build` (it has the `overlay` column) those two are required only on our additions,
+# which come from data/models.csv with a primary source: what we write, we read.
+UPSTREAM_MAY_LACK = ("organization", "source_url")
+
+
+def _upstream_rows_may_lack(df: pd.DataFrame, problems: list[Problem]) -> list[Problem]:
+    if tables.MERGED_COLUMN not in df.columns:
+        return problems
+    upstream_lines = set(df.index[df[tables.MERGED_COLUMN].fillna("") != "addition"])
+    return [p for p in problems if not (p.message == _MESSAGES["not_nullable"] and p.column in UPSTREAM_MAY_LACK
+                                        and p.row in upstream_lines)]
 
 
 def plausibility(models: pd.DataFrame, file: str) -> list[Problem]:
@@ -170,12 +184,17 @@ def validate_paths(paths: list[Path] | None = None, today: pd.Timestamp | None =
     problems: list[Problem] = []
     frames: dict[str, tuple[pd.DataFrame, str]] = {}
     for p in paths:
+        if str(p).startswith(("epoch:", "epoch-raw:", "epoch-vintage:")) and not safeio.exists(Path(p)):
+            raise UsageError(f"{safeio.shorten(str(p))}: validate checks CSVs in our schema; an Epoch AI export is "
+                             f"read by any command with --data {safeio.shorten(str(p))}")
         raw = tables.read_raw(p)  # raises UsageError for unusable files
+        if tables.looks_like_epoch_export(raw.header):
+            raise tables.epoch_hint(raw.file, p)
         res = _guess_resource(p, raw.header)
         if res is None:
             problems.append(Problem(raw.file, 1, None, "columns match no known table (models, benchmarks, openness, transparency, hardware)"))
             continue
-        df, probs = tables.read_table(p, res)
+        df, probs = tables.read_table(p, res, raw)
         problems += probs
         problems += check_frame(df, res, raw.file, today)
         if res.name == "models":

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
-from analysis.data import upstream
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import trends
 
@@ -107,19 +106,15 @@ def type_group(t: object) -> str:
     return "other"
 
 
-def hardware_table(raw: pd.DataFrame | None = None, *, vintage: str | None = None) -> pd.DataFrame:
+def hardware_table(raw: pd.DataFrame) -> pd.DataFrame:
     """Epoch's ML-hardware extract as typed columns, with price-performance and energy efficiency.
 
-    ``raw`` is the extract as read by ``pandas.read_csv`` (default: the pinned snapshot of ``vintage``, the newest
-    when None). Unknown = NaN, never a guess. Adds ``group`` (gpu/tpu/other), ``ml`` (used to train at least one
+    ``raw`` is the extract as strings (the data layer reads and verifies it:
+    ``analysis.data.sources.ml_hardware().frame``). Unknown = NaN, never a guess. Adds ``group`` (gpu/tpu/other), ``ml`` (used to train at least one
     model in Epoch's models data: the ``ML models`` column is not empty), ``release_year``, ``price_2023_usd``
     (release price deflated with CPI-U; ``price_deflated`` False when the release year is past the last CPI entry),
     and per precision ``*_per_2023_usd`` and ``*_per_w`` (dense peak over deflated price / over TDP).
     """
-    if raw is None:
-        snap = upstream.find("ml_hardware", vintage)
-        upstream.verify(snap)
-        raw = pd.read_csv(snap.path, dtype=str, keep_default_na=False)
     missing = [c for c in ("Hardware name", "Release date") if c not in raw.columns]
     if missing:
         raise AnalysisError(f"ML-hardware table has no column {missing[0]!r}")

@@ -32,7 +32,7 @@ from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.result import Result, ResultMeta, meta
 from analysis.metrics.selection import check_positive
-from analysis.metrics.utilization import prior_for
+from analysis.metrics.utilization import MfuReports, prior_for
 
 SECONDS_PER_HOUR = 3600.0
 # --precision name -> hardware.csv column (dense peak throughput)
@@ -253,7 +253,8 @@ def _text(row: pd.Series, col: str) -> str | None:
     return str(row[col]).strip()
 
 
-def _utilization(utilization: float | None, reported_mfu: float | None, hw: str | None, notes: list[str]):
+def _utilization(utilization: float | None, reported_mfu: float | None, hw: str | None, notes: list[str],
+                 mfu_reports: MfuReports | None):
     """The utilization used for hardware-based estimates, its source and range: given, else the model's reported
     MFU, else the prior for its hardware generation (whose interval becomes the range)."""
     prior = None
@@ -262,11 +263,19 @@ def _utilization(utilization: float | None, reported_mfu: float | None, hw: str 
     elif reported_mfu is not None and reported_mfu <= 1:
         u, u_src = reported_mfu, "reported MFU"
     else:
-        prior = utilization_prior(hw)
+        if mfu_reports is None:
+            return None, None, None, None  # needed only with a known peak: model_compute then says what is missing
+        prior = utilization_prior(hw, mfu_reports)
         u, u_src = prior.median, f"{prior.generation} prior, n={prior.n}"
         notes.append(f"utilization: {prior.label()}")
     u_lo, u_hi = (prior.low, prior.high) if prior is not None else (u, u)
     return u, u_src, u_lo, u_hi
+
+
+def _need_utilization(model_id: str, peak: float | None, u: float | None) -> None:
+    if peak is not None and u is None:
+        raise AnalysisError(f"{model_id}: no reported MFU; give a utilization, or the reported MFUs the prior is built "
+                            "from (mfu_reports=utilization.mfu_reports(analysis.data.sources.mfu_reports()))")
 
 
 def _peak_and_power(hardware: pd.DataFrame, hw: str | None, precision: str, notes: list[str]):
@@ -320,13 +329,11 @@ def _rental_cost(hours: float | None, hw: str | None, price_per_gpu_hour: float 
 
 def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *, utilization: float | None = None,
                   precision: str = "bf16", price_per_gpu_hour: float | None = None, pue: float = C.DEFAULT_PUE,
-                  training_days: float | None = None, chip_count: float | None = None) -> ModelCompute:
-    """Compute of one model by each available method, its implied utilization, cost and energy.
-
-    ``utilization`` overrides the model's reported MFU / the default for the hardware-based estimates.
-    ``training_days`` (with the model's ``hardware_count`` or ``chip_count``) enables the hardware estimator: the
-    schema has no training duration. ``price_per_gpu_hour`` overrides the cited default for the accelerator.
-    """
+                  training_days: float | None = None, chip_count: float | None = None,
+                  mfu_reports: MfuReports | None = None) -> ModelCompute:
+    """Compute of one model by each method, implied utilization, cost and energy. ``utilization`` overrides the
+    reported MFU / the prior (``mfu_reports``, from the data layer); ``training_days`` (with ``hardware_count`` or
+    ``chip_count``) enables the hardware estimator; ``price_per_gpu_hour`` overrides the cited default."""
     if precision not in PRECISIONS:
         raise UsageError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
     row = find_model(models, model_id)
@@ -340,7 +347,7 @@ def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *
     hw = _text(row, "training_hardware")
     count = chip_count if chip_count is not None else _cell(row, "hardware_count")
     reported_mfu = _cell(row, "utilization_mfu")
-    u, u_src, u_lo, u_hi = _utilization(utilization, reported_mfu, hw, notes)
+    u, u_src, u_lo, u_hi = _utilization(utilization, reported_mfu, hw, notes, mfu_reports)
 
     estimates: list[ComputeEstimate] = []
     if (n_act or n) and d:
@@ -349,6 +356,7 @@ def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *
         what = "active params" if n_act else "params"
         estimates.append(ComputeEstimate("6ND", f, f"6 x {used:.3g} {what} x {d:.3g} tokens"))
     peak, power = _peak_and_power(hardware, hw, precision, notes)
+    _need_utilization(mid, peak, u)
 
     if peak is not None and gh is not None:
         f = flop_from_gpu_hours(gh, peak, u)
@@ -400,9 +408,9 @@ def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *
         it_energy_mwh=it_energy, notes=tuple(notes))
 
 
-def utilization_prior(hardware: object):
+def utilization_prior(hardware: object, reports: MfuReports):
     """The hardware-generation MFU prior (:func:`analysis.metrics.utilization.prior_for`) used when no MFU is reported."""
-    return prior_for(hardware)
+    return prior_for(hardware, reports=reports)
 
 
 def compute_table(models: pd.DataFrame, hardware: pd.DataFrame, **kw) -> pd.DataFrame:

@@ -5,6 +5,12 @@ attributes) and the declared parameters as keywords, and returns a :class:`analy
 They are thin: they pick the tables an analysis needs, turn command-line values into the analysis' own (a metric
 name into its column, ``since="all"`` into no lower bound) and wrap tables in a
 :class:`~analysis.metrics.result.TableResult` with their meta.
+
+This is the one module of the metrics layer that calls the data layer's loaders: where a command names a snapshot
+(``--vintage``) or an analysis needs an upstream table besides ``ds`` (the ML-hardware snapshot, the reported
+MFUs, the Benchmarking Hub), it asks :mod:`analysis.data.sources` / :mod:`analysis.data.benchmark_hub`, which read
+and verify the files, and passes the tables to the pure functions (``tests/test_architecture.py`` checks that no
+other metrics module reads a file or calls a loader).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.data import benchmark_hub as bh
-from analysis.data import upstream
+from analysis.data import sources
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import competition, scaling
 from analysis.metrics import compute as cm
@@ -46,6 +52,7 @@ from analysis.metrics.trends import (
     threshold_counts,
     threshold_counts_by_organization,
 )
+from analysis.metrics.utilization import mfu_reports
 
 
 def trend(ds, metric: str = "compute", subset: str = "notable", domain: str | None = None,
@@ -178,7 +185,7 @@ def compute(ds, model_id: str | None = None, utilization: float | None = None, p
         raise UsageError("compute: give model_id, e.g. 'llama-3-8b'")
     return cm.model_compute(ds.models, ds.hardware, model_id, utilization=utilization, precision=precision,
                             price_per_gpu_hour=price, pue=C.DEFAULT_PUE if pue is None else pue,
-                            training_days=training_days)
+                            training_days=training_days, mfu_reports=mfu_reports(sources.mfu_reports()))
 
 
 def cost(ds, model: str | None = None, hardware: str | None = None, chips: float | None = None,
@@ -191,7 +198,7 @@ def cost(ds, model: str | None = None, hardware: str | None = None, chips: float
     per kWh, cloud price per accelerator-hour)."""
     hours = cost_run_hours(model, hardware, hours, days, utilization)
     extra = dict(pue=pue, electricity_usd_per_kwh=electricity, cloud_price_per_chip_hour=cloud_price)
-    catalog = HardwareCatalog(hardware_table(), ds.hardware)
+    catalog = HardwareCatalog(hardware_table(sources.ml_hardware().frame), ds.hardware)
     if model is not None:
         if chips or hours or chip_hours:
             raise UsageError("--chips/--hours/--days/--chip-hours describe a hypothetical run; use them with "
@@ -212,8 +219,9 @@ def hardware(ds, metrics: Sequence[str] = DEFAULT_HARDWARE_METRICS, groups: Sequ
     on Epoch's ML-hardware snapshot of ``vintage`` (None: the newest; ``ds`` is not used). Empty ``metrics`` or
     ``groups``: the defaults. n = accelerators of the largest fit (the groups overlap), window = the widest span of
     the fits; the snapshot's credit, size and hash in ``settings``."""
-    snap = upstream.find("ml_hardware", vintage)
-    hw = hardware_table(vintage=snap.vintage)
+    src = sources.ml_hardware(vintage)
+    snap = src.snapshot
+    hw = hardware_table(src.frame)
     table = hardware_trend_table(hw, list(metrics) or list(DEFAULT_HARDWARE_METRICS),
                                  list(groups) or ["all", "ml", "gpu", "tpu"], since=parse_date(since, "since"),
                                  until=parse_date(until, "until"), confidence=confidence, min_n=min_n)

@@ -31,7 +31,6 @@ import pandas as pd
 from scipy import stats
 
 from analysis import constants as C
-from analysis.data import epoch, upstream
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import trends
 
@@ -126,35 +125,36 @@ class RunData:
     vintage: str = ""
 
 
-def run_data(models: pd.DataFrame, label: str, *, min_rows: int = 20, vintage: str | None = None) -> RunData:
-    """``models`` if it has at least ``min_rows`` runs with power draw and with cost; else Epoch's pinned
-    notable-models snapshot (the representative set these columns come from), with the reason.
+def run_data(models: pd.DataFrame, label: str, *, fallback=None, min_rows: int = 20) -> RunData:
+    """``models`` if it has at least ``min_rows`` runs with power draw and with cost; else ``fallback``, the
+    representative set these columns come from (Epoch AI's pinned notable-models snapshot as the data layer reads
+    it: ``analysis.data.sources.notable_models()``, with ``models``, ``label``, ``sha256`` and ``vintage``; or a
+    function returning it, called only when needed), with the reason recorded in :attr:`RunData.reason` and in
+    :func:`provenance_table`.
 
-    Our curated table leaves Epoch's run columns empty; once the default table is Epoch's notable set plus our
-    overlay, no fallback happens."""
+    Without a fallback, a table lacking run data is an AnalysisError naming what is missing (never a silent switch
+    of dataset). Our curated table leaves Epoch's run columns empty; the default table (Epoch's notable set plus
+    our overlay) has them, so no fallback happens."""
     have = {c: int(as_numbers(models[c], c).notna().sum()) if c in models.columns else 0
             for c in ("training_power_draw_w", "training_cost_2023_usd")}
     if min(have.values()) >= min_rows:
         return RunData(models, label, False, "")
-    import warnings
-
-    snap = upstream.find("notable_ai_models", vintage)
-    upstream.verify(snap)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        m = epoch.load_epoch(snap.path).models
     reason = (f"{label} has {have['training_power_draw_w']} runs with power draw and "
               f"{have['training_cost_2023_usd']} with cost (fewer than {min_rows})")
-    return RunData(m, f"Epoch AI, 'Data on AI Models' (pinned snapshot {snap.vintage}, {len(m)} models)", True,
-                   reason, snap.meta.get("sha256_extract"), snap.vintage)
+    if fallback is None:
+        raise AnalysisError(f"{reason}; pass a fallback table with run data (e.g. Epoch AI's notable models)")
+    if callable(fallback):
+        fallback = fallback()
+    return RunData(fallback.models, fallback.label, True, reason, fallback.sha256, fallback.vintage)
 
 
-def provenance_table(hw: pd.DataFrame, runs: RunData, models_label: str, *, vintage: str | None = None) -> pd.DataFrame:
-    """Which data each part of the analysis used: source, vintage, rows, sha256."""
-    snap = upstream.find("ml_hardware", vintage)
+def provenance_table(hw: pd.DataFrame, runs: RunData, models_label: str, hardware_source) -> pd.DataFrame:
+    """Which data each part of the analysis used: source, vintage, rows, sha256. ``hardware_source`` is the
+    ML-hardware snapshot as the data layer read it (``analysis.data.sources.ml_hardware()``: ``credit``,
+    ``vintage``, ``sha256``)."""
     return pd.DataFrame([
-        {"part": "accelerators", "source": snap.meta.get("credit", "Epoch AI ML hardware"), "vintage": snap.vintage,
-         "rows": len(hw), "sha256": snap.meta.get("sha256_extract"), "note": ""},
+        {"part": "accelerators", "source": hardware_source.credit, "vintage": hardware_source.vintage,
+         "rows": len(hw), "sha256": hardware_source.sha256, "note": ""},
         {"part": "training runs", "source": runs.label, "vintage": runs.vintage,
          "rows": len(runs.models), "sha256": runs.sha256 or "", "note": runs.reason},
         {"part": "hardware ids (peaks, TDP)", "source": "Frontier Atlas data/hardware.csv", "vintage": "",

@@ -8,8 +8,9 @@ year", appendices: top-5/10/20 frontier, 2010 vs 2018 windows, AlphaGo Master/Ze
 * a grid of frontier size (top-k at release, :data:`TOP_KS`) by window start (:data:`STARTS`), with the baseline
   exclusions (:data:`analysis.constants.EPOCH_FRONTIER_OUTLIERS`);
 * the baseline without exclusions;
-* the baseline on each pinned Epoch AI snapshot of the notable-models file (:data:`VINTAGES`), read directly from
-  ``data/upstream`` (no overlay), so a change between data vintages is visible next to a change of method.
+* the baseline on each pinned Epoch AI snapshot of the notable-models file (:data:`VINTAGES`), as published (no
+  overlay; the data layer reads and verifies them: ``analysis.data.sources.notable_vintages(VINTAGES)``), so a
+  change between data vintages is visible next to a change of method.
 
 Every row carries its growth per year with the interval, the doubling time with its interval, n and the window,
 the fit method, and which choice differs from the baseline (``varied``). Nothing prints.
@@ -17,13 +18,11 @@ the fit method, and which choice differs from the baseline (``varied``). Nothing
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from analysis import constants as C
-from analysis.data import upstream
-from analysis.data.epoch import load_epoch
 from analysis.errors import AnalysisError
 from analysis.metrics.trends import subset_trend
 
@@ -35,10 +34,6 @@ BASELINE_SINCE = C.DEEP_LEARNING_ERA_START
 COLUMNS = ("varied", "data", "top_k", "since", "until", "exclusions", "n", "start", "end", "growth_per_year",
            "growth_low", "growth_high", "doubling_months", "doubling_low", "doubling_high", "slope_oom_per_year",
            "slope_low", "slope_high", "confidence", "method", "note")
-
-
-def _vintage_models(vintage: str) -> pd.DataFrame:
-    return load_epoch(upstream.find("notable_ai_models", vintage).path).models
 
 
 def _row(models: pd.DataFrame, *, varied: str, data: str, top_k: int, since: str, until, exclude: Sequence[str],
@@ -62,12 +57,13 @@ def sensitivity_table(models: pd.DataFrame, *, data_label: str = "given data", m
                       top_ks: Sequence[int] = TOP_KS, starts: Sequence[str] = STARTS,
                       baseline_top_k: int = BASELINE_TOP_K, baseline_since: str = BASELINE_SINCE,
                       exclude: Sequence[str] = C.EPOCH_FRONTIER_OUTLIERS, until: object = None,
-                      vintages: Sequence[str] = VINTAGES, confidence: float = C.DEFAULT_CONFIDENCE,
+                      vintages: Mapping[str, pd.DataFrame] | None = None, confidence: float = C.DEFAULT_CONFIDENCE,
                       method: str = "analytic", n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
     """The frontier trend of ``metric`` under each robustness choice, one row per fit (see the module docstring).
 
     The baseline is top-``baseline_top_k`` frontier since ``baseline_since`` with ``exclude`` removed, on
-    ``models``; the first row is the baseline. ``vintages=()`` leaves out the snapshot rows.
+    ``models``; the first row is the baseline. ``vintages`` maps a vintage name to its notable-models table (one
+    row each, in the mapping's order); None or empty leaves out the snapshot rows.
     """
     kw = dict(confidence=confidence, metric=metric, method=method, n_boot=n_boot, seed=seed, until=until)
     exclude = tuple(exclude)
@@ -83,8 +79,8 @@ def sensitivity_table(models: pd.DataFrame, *, data_label: str = "given data", m
     if exclude:
         rows.append(_row(models, varied="no exclusions", data=data_label, top_k=baseline_top_k,
                          since=baseline_since, exclude=(), **kw))
-    for v in vintages:
-        rows.append(_row(_vintage_models(v), varied=f"data vintage {v}",
+    for v, vmodels in (vintages or {}).items():
+        rows.append(_row(vmodels, varied=f"data vintage {v}",
                          data=f"Epoch AI notable models, snapshot {v} (no overlay)", top_k=baseline_top_k,
                          since=baseline_since, exclude=exclude, **kw))
     return pd.DataFrame(rows).reindex(columns=list(COLUMNS))

@@ -5,8 +5,10 @@ compute estimate uses, in order: a utilization the user gives; the model's own r
 accelerator's generation (:data:`analysis.constants.MFU_GENERATIONS`).
 
 The prior is computed from Epoch AI's notable-models snapshot (column ``Hardware utilization (MFU)``, values Epoch
-records from developers' papers and reports), pinned in ``data/upstream/epoch-ai/<vintage>/`` (default vintage
-:data:`analysis.constants.MFU_PRIOR_VINTAGE`). Reports of the same value by the same organization on the same
+records from developers' papers and reports), pinned in ``data/upstream/epoch-ai/<vintage>/`` (vintage
+:data:`analysis.constants.MFU_PRIOR_VINTAGE`): the data layer reads and verifies it
+(``analysis.data.sources.mfu_reports()``) and :func:`mfu_reports` turns it into the :class:`MfuReports` the prior
+takes. Reports of the same value by the same organization on the same
 hardware (e.g. GPT-4 March and June, DeepSeek-V3 and its March 2025 update) are counted once.
 
 Per generation: the **median** reported MFU is the point value, the **interval is the range** (min to max) of the
@@ -19,7 +21,6 @@ than :data:`analysis.constants.MFU_PRIOR_MIN_N` reports falls back to the pool o
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -27,7 +28,6 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
-from analysis.data import upstream
 from analysis.errors import AnalysisError
 from analysis.metrics.result import Result, ResultMeta, meta
 
@@ -130,20 +130,27 @@ def prior_table(reports: pd.DataFrame, source: str = "") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@functools.lru_cache(maxsize=4)
-def _snapshot_reports(vintage: str) -> tuple[pd.DataFrame, str]:
-    snap = upstream.find("notable_ai_models", vintage)
-    df = pd.read_csv(snap.path, usecols=lambda c: c in ("Model", "Organization", HARDWARE_COLUMN, MFU_COLUMN),
-                     dtype=str, keep_default_na=False)
-    return reported_mfus(df), f"Epoch AI notable models, vintage {vintage}"
+@dataclass(frozen=True)
+class MfuReports:
+    """Reported MFUs (:func:`reported_mfus`) and where they come from (named in every prior's label)."""
+
+    table: pd.DataFrame
+    source: str
 
 
-def prior_for(hardware: object, *, vintage: str = C.MFU_PRIOR_VINTAGE,
-              reports: pd.DataFrame | None = None) -> MfuPrior:
+def mfu_reports(snapshot_table) -> MfuReports:
+    """The reports of a notable-models snapshot table as the data layer gives it (``.frame`` with Epoch's columns,
+    ``.vintage``; e.g. ``analysis.data.sources.mfu_reports()``)."""
+    return MfuReports(reported_mfus(snapshot_table.frame),
+                      f"Epoch AI notable models, vintage {snapshot_table.vintage}")
+
+
+def prior_for(hardware: object, *, reports: MfuReports | pd.DataFrame) -> MfuPrior:
     """The MFU prior for an accelerator: its generation's reports, or all reports when that generation has fewer
-    than :data:`analysis.constants.MFU_PRIOR_MIN_N` (or the hardware is unknown)."""
-    if reports is None:
-        reports, source = _snapshot_reports(vintage)
+    than :data:`analysis.constants.MFU_PRIOR_MIN_N` (or the hardware is unknown). ``reports``: a
+    :class:`MfuReports`, or a :func:`reported_mfus` table (its source is then "given reports")."""
+    if isinstance(reports, MfuReports):
+        reports, source = reports.table, reports.source
     else:
         source = "given reports"
     if len(reports) == 0:

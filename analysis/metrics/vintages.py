@@ -1,6 +1,8 @@
 """Compare two vintages of Epoch AI's "Data on AI Models" export: what changed, and what it does to the headlines.
 
-``diff(old, new)`` takes two exports of any column vintage (2025 and 2026 names are mapped onto our schema by
+``diff(old, new)`` takes two exports of any column vintage, read by the data layer
+(:func:`analysis.data.exports.read_export`: paths, ``epoch:PATH``, ``epoch-vintage:NAME`` or a vintage name; a pinned
+snapshot is checked against its sha256), (2025 and 2026 names are mapped onto our schema by
 :mod:`analysis.data.epoch`) and returns a :class:`VintageDiff`:
 
 * **models added, removed and renamed.** Models are matched by their exact ``Model`` name first (a repeated name
@@ -23,32 +25,22 @@
   not independent and their overlap is no test of a difference; the table shows how much a headline moves when
   only the vintage changes.
 
-OLD/NEW may be a path, ``epoch:PATH``, ``epoch-vintage:NAME`` or a bare vintage name (``2026-01-26``) of the
-pinned notable-models snapshot in ``data/upstream/epoch-ai/``.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from analysis.data import epoch, upstream
-from analysis.data.safeio import sha256_file
-from analysis.data.tables import display_path, read_raw
-from analysis.errors import AnalysisError, AtlasError, UsageError
+from analysis.data.exports import Export
+from analysis.data.tables import display_path
+from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness import open_share
 from analysis.metrics.result import Result, ResultMeta, json_value, meta
 from analysis.metrics.trends import subset_trend
-
-NOTABLE = "notable_ai_models"
-VINTAGE_PREFIX = "epoch-vintage:"
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_VINTAGE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$|^latest$")
 
 # Columns of our schema compared between vintages (the others are empty in Epoch imports, or derived).
 COMPARE_COLUMNS = (
@@ -71,98 +63,6 @@ HEADLINE_FITS = (
 )
 SHARE_SINCE = 2018
 SHARE_ALPHA = 0.05
-
-
-# --- reading an export -----------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Export:
-    """One Epoch export read into our schema, with what identifies it."""
-
-    label: str  # as given on the command line, or the vintage name
-    path: Path
-    sha256: str
-    rows: int  # models kept (named and dated)
-    skipped: int  # rows without a model name or a parseable publication date (not compared)
-    newest: str | None  # newest publication date (ISO)
-    vintage: str | None  # the snapshot's vintage folder (access date) when it is a pinned snapshot
-    columns: tuple[str, ...]  # the export's header
-    columns_used: dict  # our column -> the export's column
-    models: pd.DataFrame = field(repr=False, compare=False)  # our schema + 'key' + 'links'
-
-    def to_dict(self) -> dict:
-        return {"label": self.label, "path": _shown(self.path), "sha256": self.sha256, "rows": self.rows,
-                "rows_skipped": self.skipped,
-                "newest": self.newest, "vintage": self.vintage, "columns_used": dict(self.columns_used)}
-
-
-def _shown(path: Path) -> str:
-    return display_path(path)
-
-
-def resolve(spec: str) -> tuple[Path, str | None]:
-    """(path, vintage name or None) for ``PATH``, ``epoch:PATH`` (or ``epoch-raw:PATH``), ``epoch-vintage:NAME`` or a
-    bare vintage name."""
-    s = str(spec).strip()
-    if not s:
-        raise UsageError("empty export name; give a path, epoch:PATH or a vintage name such as 2026-01-26")
-    if s.startswith(VINTAGE_PREFIX):
-        name = s[len(VINTAGE_PREFIX):] or "latest"
-        return _snapshot_path(name)
-    for prefix in ("epoch:", "epoch-raw:"):  # the comparison reads the export as published either way
-        if s.startswith(prefix):
-            p = s[len(prefix):]
-            if not p:
-                raise UsageError(f"{prefix}PATH needs a path after {prefix!r}")
-            return Path(p).expanduser(), None
-    p = Path(s).expanduser()
-    if not p.exists() and _VINTAGE_NAME.match(s):
-        return _snapshot_path(s)
-    return p, None
-
-
-def _snapshot_path(name: str) -> tuple[Path, str]:
-    snap = upstream.find(NOTABLE, None if name == "latest" else name)
-    return snap.path, snap.vintage
-
-
-def _links(cell: str) -> str:
-    """The set of URLs in a Link cell, sorted and joined (order and whitespace do not matter)."""
-    return " ".join(sorted({u.rstrip("/") for u in re.findall(r"https?://[^\s,;\"']+", cell or "")}))
-
-
-def _date(text: str) -> str:
-    """Epoch's date parsing (:func:`analysis.data.epoch.parse_date_text`) with a fast path for ISO dates."""
-    return text if _ISO.match(text) else epoch.parse_date_text(text)
-
-
-def read_export(spec: str) -> Export:
-    """Read one export (see :func:`resolve`) into our schema; each model gets a match ``key`` and its ``links``."""
-    path, vintage = resolve(spec)
-    if vintage is None and path.with_name(path.name.removesuffix(".csv") + upstream.META_SUFFIX).exists():
-        vintage = path.parent.name  # a snapshot named by its path: label it by its vintage folder
-    imp = epoch.load_epoch(path)
-    raw = read_raw(path)
-    frame = raw.frame()
-    used = imp.columns_used
-    name = frame[used["name"]].fillna("")
-    dates = frame[used["release_date"]].fillna("").map(_date)
-    kept = frame[(name != "") & (dates != "")]
-    models = imp.models.copy()
-    if len(kept) != len(models):  # pragma: no cover - both follow the same keep rule
-        raise AtlasError(f"{_shown(path)}: internal error aligning {len(kept)} rows with {len(models)} models")
-    link_col = used.get("source_url")
-    models["links"] = (kept[link_col].fillna("").map(_links).to_numpy() if link_col
-                       else np.array([""] * len(models), dtype=object))
-    occurrence = models.groupby("name").cumcount() + 1
-    models["key"] = [n if k == 1 else f"{n} #{k}" for n, k in zip(models["name"], occurrence)]
-    newest = models["release_date"].max()
-    return Export(
-        label=vintage or str(spec), path=path, sha256=sha256_file(path), rows=len(models),
-        skipped=len(frame) - len(models),
-        newest=None if pd.isna(newest) else newest.strftime("%Y-%m-%d"), vintage=vintage,
-        columns=tuple(raw.header), columns_used=dict(used), models=models.reset_index(drop=True),
-    )
 
 
 # --- matching --------------------------------------------------------------------------------------------------
@@ -394,7 +294,7 @@ class VintageDiff(Result):
         """The text report."""
         o, n = self.old, self.new
         c = self.counts()
-        out = [f"{side}: {e.label} ({_shown(e.path)}; {e.rows} models"
+        out = [f"{side}: {e.label} ({display_path(e.path)}; {e.rows} models"
                + (f" + {e.skipped} rows without name or date, not compared" if e.skipped else "")
                + f"; newest {e.newest}; sha256 {e.sha256[:12]})" for side, e in (("old", o), ("new", n))]
         out += [
@@ -458,8 +358,9 @@ def _listing(df: pd.DataFrame) -> pd.DataFrame:
     return df[["name", "release_date", "organization"]].sort_values(["release_date", "name"], ascending=[False, True]).reset_index(drop=True)
 
 
-def diff_exports(old: Export, new: Export) -> VintageDiff:
-    """Compare two read exports (see the module docstring)."""
+def diff(old: Export, new: Export) -> VintageDiff:
+    """Compare two exports read by the data layer (:func:`analysis.data.exports.read_export`; see the module
+    docstring)."""
     a, b = old.models, new.models
     pairs, n_amb = match_models(a, b)
     renamed_pairs = pairs[pairs["rule"] != "name"]
@@ -485,27 +386,3 @@ def diff_exports(old: Export, new: Export) -> VintageDiff:
         changes=changes, examples=examples, fits=fits, share=share,
     )
 
-
-def diff(old: str, new: str) -> VintageDiff:
-    """Read two exports (paths, ``epoch:PATH``, ``epoch-vintage:NAME`` or vintage names) and compare them."""
-    return diff_exports(read_export(old), read_export(new))
-
-
-def report_newer(data_spec: str, new_vintage: str) -> tuple[str, str | None]:
-    """The newer side of the ``vintages`` report: ``data_spec`` when it is an Epoch export, else the pinned vintage.
-
-    Returns (spec, note); the note says why a ``--data`` that is not an Epoch export (our schema's CSV) was not used.
-    """
-    spec = (data_spec or "").strip()
-    if not spec:
-        return new_vintage, None
-    if spec.startswith(("epoch:", "epoch-raw:", VINTAGE_PREFIX)):
-        return spec, None
-    return new_vintage, (f"The data given to the report ({Path(spec).name}) is not an Epoch AI export, so this report "
-                         f"compares the pinned vintage {new_vintage} instead.")
-
-
-def previous_vintage(vintage: str, root: Path = upstream.UPSTREAM_DIR) -> str | None:
-    """The newest notable-models vintage older than ``vintage`` (None if there is none)."""
-    older = [v for v in upstream.vintages(NOTABLE, root=root) if v < vintage]
-    return older[-1] if older else None

@@ -7,9 +7,7 @@ subcommands can be added independently.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from analysis.cli.args import Parser, add_data_option, add_json_option, print_json
@@ -53,6 +51,7 @@ def register_diff(dsub: argparse._SubParsersAction) -> None:
 
 
 def run_diff(args: argparse.Namespace) -> int:
+    from analysis.data import exports
     from analysis.errors import UsageError
     from analysis.metrics import vintages
 
@@ -60,7 +59,7 @@ def run_diff(args: argparse.Namespace) -> int:
         max_list = int(args.max_list)
     except ValueError:
         raise UsageError(f"--max-list: expected a whole number, got {args.max_list!r}") from None
-    d = vintages.diff(args.old, args.new)
+    d = vintages.diff(exports.read_export(args.old), exports.read_export(args.new))
     if args.json:
         print_json(d.to_dict())
     else:
@@ -85,7 +84,12 @@ def register_pull(dsub: argparse._SubParsersAction) -> None:
     p.add_argument("--dest", default=None, metavar="DIR",
                    help="the producer folder of the snapshots (default data/upstream/epoch-ai)")
     p.add_argument("--vintage", default=None, metavar="YYYY-MM-DD", help="folder name and access date (default today, UTC)")
-    p.add_argument("--timeout", default="60", metavar="SECONDS", help="network timeout per read (default 60)")
+    p.add_argument("--timeout", default="60", metavar="SECONDS",
+                   help=f"network timeout per read (default 60, at most {pull.MAX_TIMEOUT:g})")
+    p.add_argument("--deadline", default=str(pull.DEFAULT_DEADLINE), metavar="SECONDS",
+                   help=f"the whole pull must finish within this (default {pull.DEFAULT_DEADLINE:g})")
+    p.add_argument("--allow-fewer-rows", action="store_true",
+                   help=f"accept a file with fewer than {pull.MIN_ROW_RATIO:.0%} of the previous vintage's rows")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_json_option(p)
     p.set_defaults(func=run_pull)
@@ -95,22 +99,24 @@ def run_pull(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from analysis.data import pull
+    from analysis.data import exports, pull
     from analysis.errors import UsageError
     from analysis.metrics import vintages
 
-    try:
-        timeout = float(args.timeout)
-    except ValueError:
-        raise UsageError(f"--timeout: expected a number of seconds, got {args.timeout!r}") from None
-    if not timeout > 0:
-        raise UsageError(f"--timeout: must be positive, got {args.timeout}")
+    seconds = {}
+    for opt, text in (("--timeout", args.timeout), ("--deadline", args.deadline)):
+        try:
+            seconds[opt] = float(text)
+        except ValueError:
+            raise UsageError(f"{opt}: expected a number of seconds, got {text!r}") from None
     dest = Path(args.dest).expanduser() if args.dest else pull.DEFAULT_DEST
     progress = None if args.quiet else pull.TextProgress(sys.stderr)
-    result = pull.pull(args.url_base, dest, vintage=args.vintage, timeout=timeout, progress=progress)
+    result = pull.pull(args.url_base, dest, vintage=args.vintage, timeout=seconds["--timeout"], progress=progress,
+                       deadline=seconds["--deadline"], allow_fewer_rows=args.allow_fewer_rows)
     d = None
     if result.previous:
-        d = vintages.diff(str(dest / result.previous / f"{vintages.NOTABLE}.csv"), str(result.folder / f"{vintages.NOTABLE}.csv"))
+        d = vintages.diff(exports.read_export(str(dest / result.previous / f"{exports.NOTABLE}.csv")),
+                          exports.read_export(str(result.folder / f"{exports.NOTABLE}.csv")))
     if args.json:
         out = result.to_dict()
         out["diff"] = d.to_dict() if d else None
@@ -142,20 +148,13 @@ def register_build(sub: argparse._SubParsersAction) -> None:
 
 
 def write_models_csv(models, path: Path) -> None:
-    """Write atomically: a temporary file in the target folder, then a rename (no half-written table)."""
+    """The merged table as CSV (:func:`analysis.data.writer.write_csv`: full precision, read back exactly, spreadsheet
+    formulas escaped, atomic, mode per the umask)."""
     from analysis.data import overlay, schema
-    from analysis.errors import UsageError
-    from analysis.reporting.figures import write_table
+    from analysis.data.writer import write_csv
 
     cols = schema.resource("models").columns + ([overlay.ORIGIN_COLUMN] if overlay.ORIGIN_COLUMN in models.columns else [])
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-        write_table(models[cols], Path(tmp))
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    write_csv(models[cols], path)
 
 
 def run_build(args: argparse.Namespace) -> int:

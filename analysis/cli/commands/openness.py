@@ -119,6 +119,7 @@ def run_lag(args: argparse.Namespace) -> int:
 
     since, until = date_option(args.since, "--since"), date_option(args.until, "--until")
     ds = load(args.data)
+    args.benchmark = _known_benchmark(args.benchmark, ds) if args.metric == "score" else args.benchmark
     hub = _hub_lag(args, ds, since, until)
     if hub is not None:
         res, label = hub
@@ -155,6 +156,21 @@ def run_lag(args: argparse.Namespace) -> int:
 # Benchmarks our benchmarks table carries (README, Datasets): `--source auto` reads them from the table, every other
 # Benchmarking Hub benchmark (eci, frontiermath, swe-bench-verified, ...) from the hub snapshot.
 TABLE_BENCHMARKS = ("mmlu", "gpqa-diamond")
+
+
+def _known_benchmark(name: str, ds) -> str:
+    """``--benchmark`` in any case (MMLU, ECI); a one-line error listing every benchmark there is (the table's
+    and the Benchmarking Hub's, eci included) when it names none."""
+    from analysis.data import benchmark_hub as bh
+    from analysis.errors import UsageError
+
+    table = {str(b) for b in ds.benchmarks["benchmark"].dropna()}
+    wanted = str(name).strip()
+    for known in sorted(table | set(bh.BENCHMARKS)):
+        if known.lower() == wanted.lower():
+            return known
+    raise UsageError(f"--benchmark {name!r}: no such benchmark; in the benchmarks table: {', '.join(sorted(table))}; "
+                     f"in the Benchmarking Hub (--source hub): {', '.join(sorted(bh.BENCHMARKS))}")
 
 
 def _hub_lag(args: argparse.Namespace, ds, since, until):

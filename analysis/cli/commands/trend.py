@@ -129,8 +129,9 @@ def _run_sensitivity(args, ds, column: str, *, top_k: int, since, until, confide
     import pandas as pd
 
     from analysis import constants as C
+    from analysis.data import sources
     from analysis.errors import UsageError
-    from analysis.metrics.sensitivity import sensitivity_table
+    from analysis.metrics.sensitivity import VINTAGES, sensitivity_table
     from analysis.reporting.figures import no_e_notation
 
     if args.metric != "compute":
@@ -141,7 +142,8 @@ def _run_sensitivity(args, ds, column: str, *, top_k: int, since, until, confide
     since_s = (since or pd.Timestamp(C.TREND_DEFAULT_SINCE)).strftime("%Y-%m-%d")
     table = sensitivity_table(ds.models, data_label=ds.label, metric=column, baseline_top_k=top_k,
                               baseline_since=since_s, exclude=exclude, until=until, confidence=confidence,
-                              method=method, n_boot=n_boot, seed=seed)
+                              method=method, n_boot=n_boot, seed=seed,
+                              vintages=sources.notable_vintages(VINTAGES))
     if args.json:
         rows = []
         for r in table.to_dict(orient="records"):
