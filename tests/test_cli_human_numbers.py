@@ -22,7 +22,7 @@ CASES = {
         "tokens_per_param_ci"},
     ("data-needed", "--params", "7e10"): None,
     ("compute", "llama-3-70b"): {
-        "cost_range_usd", "cost_usd", "data", "energy_mwh", "estimates", "gpu_hours", "gpu_hours_source",
+        "alternatives", "cost_range_usd", "cost_usd", "data", "energy_mwh", "estimates", "gpu_hours", "gpu_hours_source",
         "hardware", "implied_mfu", "implied_mfu_flop_method", "it_energy_mwh", "model_id", "name", "notes",
         "peak_flop_per_s", "power_w", "precision", "price_per_gpu_hour", "price_source", "pue", "recorded_flop",
         "recorded_method", "reference_mfu"},

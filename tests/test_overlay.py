@@ -26,6 +26,7 @@ from analysis.cli.main import main
 from analysis.data import dataset as data
 from analysis.data import epoch, overlay, upstream
 from analysis.errors import DataError
+from tests.conftest import REF, needs_ref
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -166,15 +167,25 @@ def test_upstream_ids_are_slugs_with_deterministic_disambiguation():
     assert ids == ["gpt-4", "gpt-4-2", "llama-3-8b-2", "gpt-4-3"]
 
 
-def test_llama3_exact_figures_come_from_the_overlay(ds):
-    """Meta's Llama 3 model card: 8.03B and 70.6B parameters, 15T tokens, 1.3M and 6.4M H100-80GB GPU-hours
-    (https://github.com/meta-llama/llama3/blob/main/MODEL_CARD.md). Epoch lists Llama 3-70B with 7e10."""
+def test_llama3_epoch_values_stand_and_ours_are_alternatives(ds, raw_upstream):
+    """Meta's Llama 3 model card: 70B and 15T tokens, 1.3M and 6.4M H100-80GB GPU-hours
+    (https://github.com/meta-llama/llama3/blob/main/MODEL_CARD.md). Epoch lists Llama 3-70B with the card's 7e10 and
+    a geometric-mean compute of 7.861e24. Our 70.6B (the released weights) and plain 6ND 6.354e24 are a different
+    count and a different method: they are alternatives, kept beside Epoch's values, never replacing them (issue 22,
+    item 5). The GPU-hours, which Epoch's notable file lacks, still come from the overlay."""
     m = ds.models.set_index("id")
-    assert m.at["llama-3-70b", "parameters"] == 7.06e10 and m.at["llama-3-70b", "name"] == "Llama 3-70B"
-    assert m.at["llama-3-70b", "overlay"] == "correction"
+    epoch_row = raw_upstream.set_index("Model").loc["Llama 3-70B"]
+    assert m.at["llama-3-70b", "parameters"] == float(epoch_row["Parameters"]) == 7e10
+    assert m.at["llama-3-70b", "training_compute_flop"] == float(epoch_row["Training compute (FLOP)"]) == 7.861e24
+    assert m.at["llama-3-70b", "compute_method"] == "epoch-ai" and m.at["llama-3-70b", "overlay"] == "match"
     assert m.at["llama-3-8b", "parameters"] == 8.03e9 and m.at["llama-3-8b", "overlay"] == "addition"
     assert m.at["llama-3-8b", "gpu_hours"] == 1.3e6 and m.at["llama-3-70b", "gpu_hours"] == 6.4e6
     assert m.at["llama-3-70b", "training_tokens"] == 15e12
+    alt = overlay.alternatives(ds.models).set_index(["id", "field"])
+    assert float(alt.at[("llama-3-70b", "parameters"), "our_value"]) == 7.06e10
+    assert float(alt.at[("llama-3-70b", "training_compute_flop"), "our_value"]) == 6.354e24
+    assert alt.at[("llama-3-70b", "training_compute_flop"), "method"] == "6ND"
+    assert alt.at[("llama-3-70b", "training_compute_flop"), "table_value"] == 7.861e24
 
 
 def test_corrections_change_only_listed_fields(ov, snap):
@@ -209,6 +220,166 @@ def test_cached_load_is_fast_and_returns_private_copies(ds):
     b = data.load()
     assert (b.models["parameters"].fillna(1) > 0).all()
     pd.testing.assert_frame_equal(b.models, ds.models)
+
+
+# --- blanks never overwrite; the review decides what replaces Epoch's values ------------------------------------
+
+
+def _frames(**up_extra):
+    """A two-row Epoch-like upstream table and a curated table in our schema, typed as the loaders type them."""
+    cols = list(data.load_table("models").columns)
+    up = pd.DataFrame({c: [pd.NA, pd.NA] for c in cols})
+    up["name"], up["id"] = ["Model A", "Model B"], ["", ""]
+    up["release_date"] = pd.to_datetime(["2024-01-01", "2024-06-01"])
+    up["parameters"], up["gpu_hours"] = [7e10, 1e9], [6.4e6, 2.0e5]
+    up["training_compute_flop"] = [7.861e24, 1e22]
+    for k, v in up_extra.items():
+        up[k] = v
+    cur = up.iloc[[0, 1]].copy()
+    cur["id"], cur["name"] = ["a", "b"], ["Model A", "Model B"]
+    cur["gpu_hours"], cur["parameters"], cur["training_compute_flop"] = [pd.NA, 3.0e5], [pd.NA, 1e9], [6.354e24, 1e22]
+    ov = pd.DataFrame([
+        {"id": "a", "kind": "correction", "upstream_name": "Model A", "fields": "parameters|training_compute_flop",
+         "upstream_values": "", "alternatives": "", "checked_vintage": "2026-07-19", "source_url": "https://x.org",
+         "reason": "test"},
+        {"id": "b", "kind": "match", "upstream_name": "Model B", "fields": "", "upstream_values": "",
+         "alternatives": "", "checked_vintage": "2026-07-19", "source_url": "https://x.org", "reason": "test"}])
+    return up, cur, ov
+
+
+def test_blank_curated_values_never_overwrite_epoch_values():
+    """On a file where Epoch's gpu_hours and parameters are filled, our empty cells leave them as they are: a listed
+    correction field that is blank in models.csv, and an overlay-only column (gpu_hours) blank in ours. Where both
+    have a value, an overlay-only column fills only Epoch's blanks (Epoch's 2.0e5 GPU-hours stand beside our 3e5).
+    Fails on the old apply(), which wrote the blank parameters over Epoch's 7e10, and on the mutant that drops the
+    missing-value guard of the overlay-only columns (issue 24, item 9)."""
+    up, cur, ov = _frames()
+    merged, stats, _ = overlay.apply(up, cur, ov)
+    m = merged.set_index("id")
+    assert m.at["a", "parameters"] == 7e10  # our blank did not erase Epoch's value
+    assert m.at["a", "gpu_hours"] == 6.4e6  # nor in an overlay-only column
+    assert m.at["b", "gpu_hours"] == 2.0e5  # Epoch's filled cell stands; ours only fills blanks
+    assert m.at["a", "training_compute_flop"] == 6.354e24  # a listed field with a value is applied
+    assert stats.corrections == 1 and stats.matches == 1
+    # and where Epoch's cell is empty, ours fills it
+    up2, cur2, ov2 = _frames(gpu_hours=[pd.NA, pd.NA])
+    m2 = overlay.apply(up2, cur2, ov2)[0].set_index("id")
+    assert pd.isna(m2.at["a", "gpu_hours"]) and m2.at["b", "gpu_hours"] == 3.0e5
+
+
+@needs_ref
+@pytest.mark.reference
+def test_frontier_export_keeps_every_epoch_gpu_hours():
+    """Epoch's frontier export has Training chip-hours for 26 of its 131 models. With the overlay applied
+    (`--data epoch:` on that file) every one of them keeps Epoch's value, and the merged table knows 51 GPU-hours
+    (the 26, one more filled on an upstream row, 24 on additions); the old code lost 15 (51 -> 36)."""
+    ref = REF / "epoch_frontier_ai_models.csv"
+    raw = data.load(f"epoch-raw:{ref}").models.set_index("name")["gpu_hours"].dropna()
+    merged = data.load(f"epoch:{ref}").models
+    up = merged[merged["overlay"] != "addition"].set_index("name")["gpu_hours"]
+    assert len(raw) == 26
+    assert (up.loc[raw.index] == raw).all()
+    assert int(merged["gpu_hours"].notna().sum()) == 51
+
+
+def test_every_keyed_difference_is_reviewed_and_only_corrections_and_fills_replace(ov, snap):
+    """Independent of the build tool: for every keyed row and correctable field, the merged value is Epoch's
+    unless the review classes that field as correction or fill (then it is the curated value). Alternatives,
+    restatements and removed values leave Epoch's value in the table."""
+    rev = overlay.read_review()
+    sel = rev[rev["class"].isin(overlay.APPLIED_CLASSES)]
+    applied = set(zip(sel["id"], sel["field"]))
+    up = epoch.load_epoch(snap.path).models.set_index("name")
+    cur = data.load_table("models").set_index("id")
+    m = data.load().models.set_index("id")
+    fields = [f for f in overlay.CORRECTABLE if f != "compute_method"]
+    n_epoch = n_ours = 0
+    for o in ov[ov["kind"] != "addition"].itertuples():
+        for f in fields:
+            if (o.id, f) in applied:
+                assert overlay.same_value(m.at[o.id, f], cur.at[o.id, f]), (o.id, f)
+                n_ours += 1
+            else:
+                assert overlay.same_value(m.at[o.id, f], up.at[o.upstream_name, f]), (o.id, f)
+                n_epoch += 1
+    assert n_ours == len(applied) and n_epoch > 1000
+    # the review's recorded values are the snapshot's and models.csv's (the judgement is about these numbers)
+    for r in rev[rev["class"] != "wrong"].itertuples():
+        assert overlay.same_value(r.our_value, cur.at[r.id, r.field]), (r.id, r.field)
+        assert overlay.same_value(r.epoch_value, up.at[r.upstream_name, r.field]), (r.id, r.field)
+    # a value reviewed as wrong is gone from models.csv, or its row no longer keys Epoch's entry (another model)
+    additions = set(ov.loc[ov["kind"] == "addition", "id"])
+    for r in rev[rev["class"] == "wrong"].itertuples():
+        if r.basis == "different-model":
+            assert r.id in additions, r.id
+        else:
+            assert not overlay.same_value(r.our_value, cur.at[r.id, r.field]), (r.id, r.field)
+
+
+def test_the_review_covers_the_74_corrections_of_the_first_overlay():
+    """The first overlay (commit 7c89a5c) had 74 corrections. Each of their changed fields is judged once in
+    overlay_review.csv with an evidence URL; the named cases of issue 22 land where the issue's check put them."""
+    rev = overlay.read_review().set_index(["id", "field"])
+    assert len(rev) == 113 and rev.index.get_level_values(0).nunique() == 74
+    assert rev["evidence_url"].str.match(r"^https?://\S+$").all()
+    cls = rev["class"]
+    assert cls[("inkling", "training_compute_flop")] == "correction"  # Epoch's own 6ND without the 6
+    assert cls[("o1", "release_date")] == "wrong" and cls[("hunyuan-large", "training_compute_flop")] == "wrong"
+    for mid in ("dall-e", "glm-130b", "megatron-lm", "jurassic-1-jumbo", "llama-3-70b", "llama-2-70b"):
+        assert cls[(mid, "training_compute_flop")] == "alternative", mid
+    m = data.load_table("models").set_index("id")
+    assert m.at["o1", "release_date"] == pd.Timestamp("2024-12-05")
+    assert m.at["hunyuan-large", "training_compute_flop"] == 3.49237e24
+
+
+def test_build_tool_refuses_an_unreviewed_difference(monkeypatch):
+    """Dropping one review row makes the tool stop with the field it cannot place (no silent correction)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import build_overlay
+
+    rev = overlay.read_review()
+    monkeypatch.setattr(build_overlay.overlay, "read_review",
+                        lambda: rev[~((rev["id"] == "megatron-lm") & (rev["field"] == "training_compute_flop"))])
+    with pytest.raises(SystemExit, match=r"megatron-lm\.training_compute_flop: .* not reviewed"):
+        build_overlay.build()
+
+
+@pytest.mark.parametrize("row,column,message", [
+    ({"class": "fix"}, "class", "class must be one of"),
+    ({"basis": "rounding"}, "basis", "basis of a correction"),
+    ({"evidence_url": "see paper"}, "evidence_url", "evidence URL"),
+    ({"class": "alternative", "basis": "other-method", "method": ""}, "method", "names the method"),
+    ({"class": "fill", "basis": "epoch-empty"}, "epoch_value", "empty Epoch cell"),
+    ({"field": "name"}, "field", "cannot be reviewed"),
+])
+def test_bad_review_rows_are_one_line_errors(tmp_path, row, column, message):
+    good = {"id": "x", "upstream_name": "X", "field": "parameters", "class": "correction", "basis": "source-states",
+            "epoch_value": "7e10", "our_value": "7.06e10", "was": "", "method": "", "evidence_url": "https://x.org",
+            "checked": "yes", "checked_vintage": "2026-07-19", "note": "the source states it"}
+    p = tmp_path / "overlay_review.csv"
+    with open(p, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(overlay.REVIEW_COLUMNS))
+        w.writeheader()
+        w.writerow(good | row)
+    with pytest.raises(DataError, match=message) as exc:
+        overlay.read_review(p)
+    assert exc.value.row == 2 and exc.value.column == column
+
+
+def test_compute_lookup_shows_epochs_value_and_our_alternative_labelled(capsys, raw_upstream):
+    """`compute llama-3-70b`: the recorded compute is Epoch's (7.861e24, epoch-ai); our 6ND 6.354e24 is printed
+    beside it, labelled, with its method and evidence. On `--data curated` (our values) there is nothing beside."""
+    code, out, _ = run_cli(capsys, "compute", "llama-3-70b", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["recorded_flop"] == float(
+        raw_upstream.set_index("Model").at["Llama 3-70B", "Training compute (FLOP)"]) and d["recorded_method"] == "epoch-ai"
+    alt = {a["field"]: a for a in d["alternatives"]}
+    assert alt["training_compute_flop"]["ours"] == 6.354e24 and alt["training_compute_flop"]["epoch_ai"] == 7.861e24
+    assert alt["training_compute_flop"]["method"] == "6ND" and alt["parameters"]["ours"] == 7.06e10
+    code, text, _ = run_cli(capsys, "compute", "llama-3-70b")
+    assert "Epoch AI 7.861×10²⁴; ours 6.354×10²⁴ (6ND)" in text
+    code, out, _ = run_cli(capsys, "compute", "llama-3-70b", "--data", "curated", "--json")
+    assert json.loads(out)["alternatives"] == [] and json.loads(out)["recorded_flop"] == 6.354e24
 
 
 # --- published figures on the default data ----------------------------------------------------------------------

@@ -154,13 +154,31 @@ HARDWARE = [
 # data/overlay.csv: how each curated row relates to Epoch AI's notable-models snapshot (see analysis/data/overlay.py).
 OVERLAY = [
     f("id", "string", "Model id", "Id of the curated row in models.csv (our stable slug; benchmarks and openness refer to it).", required=True, unique=True),
-    f("kind", "string", "Kind", "correction: our values replace Epoch's in `fields`; match: restates Epoch's values, adds our id and overlay-only columns (architecture, active_parameters, gpu_hours, license, notes); addition: a model the snapshot lacks, appended from models.csv and kept out of representative counts.", required=True, enum=["correction", "match", "addition"]),
+    f("kind", "string", "Kind", "correction: our values replace Epoch's in `fields` (reviewed as correction or fill in overlay_review.csv); match: Epoch's values stand, the row adds our id and overlay-only columns (architecture, active_parameters, gpu_hours, license, notes) where Epoch's are empty; addition: a model the snapshot lacks, appended from models.csv and kept out of representative counts.", required=True, enum=["correction", "match", "addition"]),
     f("upstream_name", "string", "Upstream key", "Epoch AI's `Model` string, exactly (empty for an addition). Written once by tools/build_overlay.py; never matched by name at run time."),
     f("fields", "string", "Corrected fields", "Columns whose curated value replaces Epoch's, separated by '|' (corrections only)."),
     f("upstream_values", "string", "Upstream values when checked", "Epoch's values of the corrected fields at checked_vintage, as field=value separated by '|'; a test lists corrections whose upstream value has since changed."),
+    f("alternatives", "string", "Alternative fields", "Fields where our value differs from Epoch's by method or quantity (reviewed as alternative in overlay_review.csv): Epoch's value stays in the merged table, ours is shown beside it by look-ups. Separated by '|'."),
     f("checked_vintage", "date", "Checked against vintage", "Vintage (access date) of the snapshot the row was checked against.", required=True),
     f("source_url", "string", "Primary source", "Paper, model card or official post the curated values come from.", required=True, **URL),
     f("reason", "string", "Reason", "Why the row exists: the values that differ from Epoch's, or why the model is added.", required=True),
+]
+
+# data/overlay_review.csv: the field-by-field judgement of every keyed curated value that differs from Epoch's.
+REVIEW = [
+    f("id", "string", "Model id", "Id of the curated row in models.csv.", required=True),
+    f("upstream_name", "string", "Upstream key", "Epoch AI's `Model` string of the entry the row was checked against.", required=True),
+    f("field", "string", "Field", "The column judged.", required=True, enum=["release_date", "parameters", "training_tokens", "training_compute_flop", "compute_method", "training_hardware", "hardware_count", "access"]),
+    f("class", "string", "Class", "correction: the primary source states a different number, or Epoch's value contradicts its own stated method (replaces Epoch's); fill: Epoch's cell is empty (replaces it); alternative: another estimation method or another quantity (kept beside Epoch's value, never replacing it); restates: rounding or spelling of the same fact (Epoch's stands); wrong: our value was an error, belonged to another model or had no source (removed).", required=True, enum=["correction", "fill", "alternative", "restates", "wrong"]),
+    f("basis", "string", "Basis", "Why the class applies: source-states or epoch-inconsistent (correction); epoch-empty (fill); other-method or other-quantity (alternative); rounding or spelling (restates); our-error, different-model or unsourced (wrong).", required=True, enum=["source-states", "epoch-inconsistent", "epoch-empty", "other-method", "other-quantity", "rounding", "spelling", "our-error", "different-model", "unsourced"]),
+    f("epoch_value", "string", "Epoch's value", "Epoch's value of the field at checked_vintage, in our schema (empty: Epoch has none)."),
+    f("our_value", "string", "Our value", "Our value of the field as judged (for a wrong row: the value that was removed)."),
+    f("was", "string", "Value before the review", "Our value before this review where the review changed it (empty otherwise)."),
+    f("method", "string", "Our method", "For an alternative: the method or quantity of our value, shown beside Epoch's in look-ups."),
+    f("evidence_url", "string", "Evidence", "Where the judgement can be checked: the primary source, or Epoch's own method.", required=True, **URL),
+    f("checked", "string", "Re-read", "yes: the stated number was read in the source (or in Epoch's quotation of it) during the review; partly: part of it; no: rests on the curated row's citation.", required=True, enum=["yes", "partly", "no"]),
+    f("checked_vintage", "date", "Checked against vintage", "Vintage of Epoch AI's snapshot the judgement was made against.", required=True),
+    f("note", "string", "Note", "What the evidence shows, in our words.", required=True),
 ]
 
 RESOURCES = [
@@ -170,6 +188,7 @@ RESOURCES = [
     ("transparency", "transparency.csv", "Foundation Model Transparency Index", "FMTI developer scores per edition.", TRANSPARENCY, ["developer", "edition"], []),
     ("hardware", "hardware.csv", "ML accelerators", "Peak throughput, memory and power of training accelerators.", HARDWARE, ["id"], []),
     ("overlay", "overlay.csv", "Overlay on Epoch AI's notable models", "One row per curated model: its key in Epoch AI's notable-models snapshot, what it corrects, its primary source and reason.", OVERLAY, ["id"], [("id", "models", "id")]),
+    ("overlay_review", "overlay_review.csv", "Review of the overlay against Epoch AI", "One row per field where a keyed curated value differs from Epoch AI's: correction, fill, alternative, restates or wrong, with the evidence URL.", REVIEW, ["id", "field"], [("id", "models", "id")]),
 ]
 
 SOURCES = {
@@ -207,6 +226,13 @@ SOURCES = {
          "citation": "Bommasani et al., The Foundation Model Transparency Index (2023; v1.1 2024; 2025)"},
     ],
     "overlay": [
+        {"title": "Epoch AI, 'Data on AI Models', notable models (pinned snapshot in data/upstream/epoch-ai/)",
+         "producer": "Epoch AI", "path": "https://epoch.ai/data/ai-models", "accessed": "2026-07-19",
+         "license": "CC-BY-4.0", "citation": "Epoch AI, 'Data on AI Models'. Published online at epoch.ai."},
+    ],
+    "overlay_review": [
+        {"title": "Developers' papers, model cards and official posts (one per row, in evidence_url)",
+         "producer": "model developers", "path": "https://epoch.ai/data/ai-models", "accessed": "2026-11-30"},
         {"title": "Epoch AI, 'Data on AI Models', notable models (pinned snapshot in data/upstream/epoch-ai/)",
          "producer": "Epoch AI", "path": "https://epoch.ai/data/ai-models", "accessed": "2026-07-19",
          "license": "CC-BY-4.0", "citation": "Epoch AI, 'Data on AI Models'. Published online at epoch.ai."},

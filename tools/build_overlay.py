@@ -9,10 +9,15 @@ that loading never matches by name at run time:
 3. the curated name, or our id, equals an upstream name after lower-casing and dropping everything but letters and
    digits ('+' kept as 'plus').
 
-A matched row is a ``correction`` where a curated value of a correctable column differs from Epoch's (numbers by more than 0.5%) (the
-curated value comes from the row's primary source), else a ``match``. Compute whose curated method is
-``epoch-ai`` (Epoch's own estimate, copied) is never a correction: the snapshot's estimate is the newer one.
-Unmatched rows are ``addition`` rows. Re-running on the same inputs writes the same bytes.
+Every field where a matched row's curated value differs from Epoch's (numbers by more than 0.5%; compute whose
+curated method is ``epoch-ai``, Epoch's own estimate copied, is never compared) must be judged in
+``data/overlay_review.csv`` (one row per id and field, with its evidence; see analysis/data/overlay.py). Fields
+reviewed as ``correction`` or ``fill`` are the row's ``fields`` (its Epoch values recorded in ``upstream_values``);
+fields reviewed as ``alternative`` are its ``alternatives``, kept beside Epoch's value, never replacing it;
+``restates`` changes nothing. A matched row with fields is a ``correction``, else a ``match``. Unmatched rows are
+``addition`` rows. The tool refuses an unreviewed difference, a review whose recorded values no longer match
+models.csv or the snapshot, a difference reviewed as ``wrong`` that is still in models.csv, and a review row with
+no difference left to judge. Re-running on the same inputs writes the same bytes.
 
     python tools/build_overlay.py [--vintage 2026-07-19] [--check]
 """
@@ -60,10 +65,45 @@ def key_for(row: pd.Series, names: set[str], by_norm: dict[str, str]) -> str:
     return ""
 
 
+def _reviewed(review: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
+    return {(r["id"], r["field"]): r for _, r in review.iterrows()}
+
+
+def _diffs(r: pd.Series, u: pd.Series) -> list[str]:
+    """The correctable fields where the curated row differs from Epoch's by more than rounding."""
+    out = []
+    for f in overlay.CORRECTABLE:
+        if f == "compute_method":
+            continue
+        if f == "training_compute_flop" and r["compute_method"] == "epoch-ai":
+            continue
+        if overlay.is_missing(r[f]) or overlay.same_value(r[f], u[f], overlay.RESTATE_TOLERANCE):
+            continue
+        out.append(f)
+    return out
+
+
+def _reason(review: dict, rid: str, applied: list[str], alts: list[str], r: pd.Series, u: pd.Series) -> str:
+    fmt = overlay.format_value
+    parts = []
+    for f in applied:
+        rv = review[(rid, f)]
+        verb = "fills" if rv["class"] == "fill" else (
+            "corrects" if rv["basis"] == "source-states" else "corrects (Epoch inconsistent with its own method)")
+        parts.append(f"{verb} {f} {fmt(r[f])} (Epoch: {fmt(u[f]) or 'empty'})")
+    if alts:
+        parts.append("keeps Epoch's " + ", ".join(alts) + " with ours beside it as an alternative ("
+                     + "; ".join(f"{f}: {review[(rid, f)]['method']}" for f in alts) + ")")
+    if not parts:
+        return "restates Epoch AI's values; keeps our id and adds overlay-only columns where Epoch's are empty"
+    return "; ".join(parts) + "; evidence per field in overlay_review.csv"
+
+
 def build(vintage: str | None = None) -> pd.DataFrame:
     snap = upstream.find("notable_ai_models", vintage)
     up = epoch.load_epoch(snap.path).models
     cur = dataset.load_table("models")
+    review = _reviewed(overlay.read_review())
     names = set(up["name"])
     by_norm: dict[str, str] = {}
     for n in up["name"]:
@@ -71,6 +111,8 @@ def build(vintage: str | None = None) -> pd.DataFrame:
     upi = up.set_index("name")
     rows = []
     used: dict[str, str] = {}
+    judged: set[tuple[str, str]] = set()
+    problems: list[str] = []
     for _, r in cur.iterrows():
         key = key_for(r, names, by_norm)
         if key and key in used:
@@ -79,32 +121,39 @@ def build(vintage: str | None = None) -> pd.DataFrame:
             used[key] = r["id"]
         if not key:
             rows.append({"id": r["id"], "kind": "addition", "upstream_name": "", "fields": "", "upstream_values": "",
-                         "checked_vintage": snap.vintage, "source_url": r["source_url"],
+                         "alternatives": "", "checked_vintage": snap.vintage, "source_url": r["source_url"],
                          "reason": f"not in Epoch AI's notable-models snapshot {snap.vintage}; values from the primary source"})
             continue
         u = upi.loc[key]
-        changed = []
-        for f in overlay.CORRECTABLE:
-            if f == "compute_method":
-                continue
-            if f == "training_compute_flop" and r["compute_method"] == "epoch-ai":
-                continue
-            if overlay.is_missing(r[f]) or overlay.same_value(r[f], u[f], overlay.RESTATE_TOLERANCE):
-                continue
-            changed.append(f)
-        if "training_compute_flop" in changed:
-            changed.append("compute_method")
-        if changed:
-            diffs = "; ".join(f"{f} {overlay.format_value(r[f])} (Epoch: {overlay.format_value(u[f]) or 'empty'})"
-                              for f in changed if f != "compute_method")
-            rows.append({"id": r["id"], "kind": "correction", "upstream_name": key, "fields": "|".join(changed),
-                         "upstream_values": "|".join(f"{f}={overlay.format_value(u[f])}" for f in changed),
-                         "checked_vintage": snap.vintage, "source_url": r["source_url"],
-                         "reason": f"primary source gives {diffs}"})
-        else:
-            rows.append({"id": r["id"], "kind": "match", "upstream_name": key, "fields": "", "upstream_values": "",
-                         "checked_vintage": snap.vintage, "source_url": r["source_url"],
-                         "reason": "restates Epoch AI's values; keeps our id and adds overlay-only columns"})
+        applied, alts = [], []
+        for f in _diffs(r, u):
+            rv = review.get((r["id"], f))
+            judged.add((r["id"], f))
+            fmt = overlay.format_value
+            if rv is None:
+                problems.append(f"{r['id']}.{f}: ours {fmt(r[f])} differs from Epoch's {fmt(u[f]) or 'empty'} and is "
+                                "not reviewed in data/overlay_review.csv")
+            elif rv["class"] == "wrong":
+                problems.append(f"{r['id']}.{f}: reviewed as wrong, yet models.csv still differs from Epoch")
+            elif not overlay.same_value(rv["our_value"], r[f]) or not overlay.same_value(rv["epoch_value"], u[f]):
+                problems.append(f"{r['id']}.{f}: review records ours {rv['our_value']!r} / Epoch {rv['epoch_value']!r}, "
+                                f"now {fmt(r[f])!r} / {fmt(u[f])!r}: re-check it")
+            elif rv["class"] in overlay.APPLIED_CLASSES:
+                applied.append(f)
+            elif rv["class"] == "alternative":
+                alts.append(f)
+        fields = applied + (["compute_method"] if "training_compute_flop" in applied else [])
+        rows.append({"id": r["id"], "kind": "correction" if applied else "match", "upstream_name": key,
+                     "fields": "|".join(fields),
+                     "upstream_values": "|".join(f"{f}={overlay.format_value(u[f])}" for f in fields),
+                     "alternatives": "|".join(alts), "checked_vintage": snap.vintage, "source_url": r["source_url"],
+                     "reason": _reason(review, r["id"], applied, alts, r, u)})
+    for (rid, f), rv in review.items():
+        if (rid, f) not in judged and rv["class"] != "wrong":
+            problems.append(f"{rid}.{f}: reviewed as {rv['class']}, but there is no difference left to judge")
+    if problems:
+        raise SystemExit("data/overlay_review.csv does not cover models.csv against the snapshot:\n  "
+                         + "\n  ".join(problems))
     return pd.DataFrame(rows, columns=list(overlay.OVERLAY_COLUMNS))
 
 

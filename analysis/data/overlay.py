@@ -14,11 +14,25 @@ Overlay rows (``kind``):
 * ``correction``: names an upstream model by ``upstream_name`` (Epoch's ``Model`` string, exactly) and lists in
   ``fields`` the columns whose curated value replaces Epoch's; ``upstream_values`` records Epoch's values of those
   columns at the vintage the correction was checked against (:func:`stale` lists those that have since changed).
-* ``match``: names an upstream model whose values we restate; it contributes only our stable id and the
-  overlay-only columns (:data:`OVERLAY_ONLY`: fields Epoch has no column for in the snapshot), never a value Epoch
-  has. Rows that restate upstream are kept as ``match`` rather than dropped because benchmarks.csv and
-  openness.csv refer to their ids and ``--data curated`` keeps today's curated table.
+  ``alternatives`` (any keyed row) lists the fields where our value differs by method and is kept beside Epoch's.
+* ``match``: names an upstream model whose values stand; it contributes only our stable id and the overlay-only
+  columns (:data:`OVERLAY_ONLY`), and only where Epoch's cell is empty. Rows that restate upstream are kept as
+  ``match`` rather than dropped because benchmarks.csv and openness.csv refer to their ids and ``--data curated``
+  keeps today's curated table.
 * ``addition``: a model the snapshot lacks, fully sourced in models.csv; appended to the merged table.
+
+Which curated values may replace Epoch's is decided field by field in the **review**, ``data/overlay_review.csv``
+(:func:`read_review`): one row per field where a keyed curated value differs from Epoch's, with its class, the
+evidence URL and a note. Only two classes replace Epoch's value: ``correction`` (the primary source states a
+different number, or Epoch's value contradicts its own stated method) and ``fill`` (Epoch's cell is empty). An
+``alternative`` (a different estimation method or a different quantity, e.g. 6ND against Epoch's geometric mean,
+tokens seen against dataset size) never replaces Epoch's value: it is kept beside it, and look-ups show both
+(:func:`alternatives`); representative tables use Epoch's. ``restates`` (rounding, spelling) and ``wrong`` (a
+curated value the review removed) change nothing. ``tools/build_overlay.py`` writes the overlay from the review and
+refuses a difference nobody has reviewed.
+
+Blanks never overwrite: a curated empty cell leaves Epoch's value as it is, for listed fields and overlay-only
+columns alike (an export whose ``Training chip-hours`` is filled keeps every one of them).
 
 Matching is explicit: the key is written in the file (checked by a test against the snapshot), never guessed at
 run time. A key that is missing from the upstream table (e.g. a user's older export) is a warning and the
@@ -40,7 +54,24 @@ from analysis.data.tables import MERGED_COLUMN, read_raw
 from analysis.errors import DataError, Problem
 
 OVERLAY_PATH = schema.DATA_DIR / "overlay.csv"
-OVERLAY_COLUMNS = ("id", "kind", "upstream_name", "fields", "upstream_values", "checked_vintage", "source_url", "reason")
+REVIEW_PATH = schema.DATA_DIR / "overlay_review.csv"
+REVIEW_COLUMNS = ("id", "upstream_name", "field", "class", "basis", "epoch_value", "our_value", "was", "method",
+                  "evidence_url", "checked", "checked_vintage", "note")
+# class -> the bases allowed for it. correction: the source states the number (source-states) or Epoch's value
+# contradicts its own stated method (epoch-inconsistent); fill: Epoch's cell is empty; alternative: another
+# estimation method or another quantity; restates: rounding or spelling of the same fact; wrong: our value was an
+# error, belonged to another model, or had no source (removed from models.csv or the row un-keyed).
+REVIEW_CLASSES = {
+    "correction": ("source-states", "epoch-inconsistent"),
+    "fill": ("epoch-empty",),
+    "alternative": ("other-method", "other-quantity"),
+    "restates": ("rounding", "spelling"),
+    "wrong": ("our-error", "different-model", "unsourced"),
+}
+# the classes whose curated value replaces Epoch's in the merged table
+APPLIED_CLASSES = ("correction", "fill")
+OVERLAY_COLUMNS = ("id", "kind", "upstream_name", "fields", "upstream_values", "alternatives", "checked_vintage",
+                   "source_url", "reason")
 KINDS = ("correction", "match", "addition")
 
 # Columns a correction may change: the factual columns Epoch also has.
@@ -63,12 +94,14 @@ class OverlayStats:
     corrections: int
     matches: int
     additions: int
+    alternatives: int  # fields of keyed rows found upstream where our alternative is kept beside Epoch's value
     missing_keys: tuple[str, ...]  # overlay upstream_name values not found upstream (warnings)
     upstream_rows: int
     rows: int
 
     def to_dict(self) -> dict:
         return {"corrections": self.corrections, "matches": self.matches, "additions": self.additions,
+                "alternatives": self.alternatives,
                 "missing_keys": list(self.missing_keys), "upstream_rows": self.upstream_rows, "rows": self.rows}
 
 
@@ -100,6 +133,14 @@ def read_overlay(path: Path = OVERLAY_PATH) -> pd.DataFrame:
                             column="fields", **where)
         if (r["kind"] == "correction") != bool(fields):
             raise DataError("a correction lists the fields it changes; other kinds list none", column="fields", **where)
+        alts = split_fields(r["alternatives"])
+        bad = [f for f in alts if f not in CORRECTABLE or f in fields]
+        if bad:
+            raise DataError(f"alternative field {bad[0]!r} is not a correctable field, or is also corrected",
+                            column="alternatives", **where)
+        if alts and r["kind"] == "addition":
+            raise DataError("an addition has no Epoch value to keep an alternative beside", column="alternatives",
+                            **where)
     dup = df["id"][df["id"].duplicated()]
     if len(dup):
         raise DataError(f"duplicate overlay id {dup.iloc[0]!r}", file=raw.file, row=int(dup.index[0]), column="id")
@@ -108,6 +149,67 @@ def read_overlay(path: Path = OVERLAY_PATH) -> pd.DataFrame:
         raise DataError(f"upstream model {dup.iloc[0]!r} is keyed by two overlay rows", file=raw.file,
                         row=int(dup.index[0]), column="upstream_name")
     return df.reset_index(drop=True)
+
+
+def read_review(path: Path = REVIEW_PATH) -> pd.DataFrame:
+    """The field-level review of the overlay as strings; DataError with file:row:column for a malformed row."""
+    raw = read_raw(path)
+    missing = [c for c in REVIEW_COLUMNS if c not in raw.header]
+    if missing:
+        raise DataError(f"review column {missing[0]!r} is missing", file=raw.file, row=1, column=missing[0])
+    if raw.problems:
+        p = raw.problems[0]
+        raise DataError(p.message, file=p.file, row=p.row, column=p.column)
+    df = raw.frame()[list(REVIEW_COLUMNS)]
+    for line, r in df.iterrows():
+        where = {"file": raw.file, "row": int(line)}
+        cls = r["class"]
+        if cls not in REVIEW_CLASSES:
+            raise DataError(f"class must be one of {', '.join(REVIEW_CLASSES)}, got {cls!r}", column="class", **where)
+        if r["basis"] not in REVIEW_CLASSES[cls]:
+            raise DataError(f"basis of a {cls} must be one of {', '.join(REVIEW_CLASSES[cls])}, got {r['basis']!r}",
+                            column="basis", **where)
+        if r["field"] not in CORRECTABLE:
+            raise DataError(f"field {r['field']!r} cannot be reviewed (allowed: {', '.join(CORRECTABLE)})",
+                            column="field", **where)
+        if not r["evidence_url"].startswith(("http://", "https://")):
+            raise DataError("every review row needs an evidence URL", column="evidence_url", **where)
+        if len(r["note"]) < 10:
+            raise DataError("every review row needs a note saying what the evidence shows", column="note", **where)
+        if cls == "alternative" and not r["method"]:
+            raise DataError("an alternative names the method or quantity of our value", column="method", **where)
+        if cls == "fill" and r["epoch_value"] != "":
+            raise DataError("a fill is for an empty Epoch cell; this one has a value", column="epoch_value", **where)
+        if r["checked"] not in ("yes", "partly", "no"):
+            raise DataError(f"checked must be yes, partly or no, got {r['checked']!r}", column="checked", **where)
+    dup = df[df.duplicated(["id", "field"])]
+    if len(dup):
+        raise DataError(f"({dup.iloc[0]['id']}, {dup.iloc[0]['field']}) is reviewed twice", file=raw.file,
+                        row=int(dup.index[0]), column="field")
+    return df.reset_index(drop=True)
+
+
+def alternatives(models: pd.DataFrame, review: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Our alternative estimates for the keyed rows of a merged table, beside the value the table shows.
+
+    One row per (id, field) reviewed as ``alternative`` whose model is a keyed upstream row of ``models`` (overlay
+    ``correction`` or ``match``): ``table_value`` is the value the table holds (Epoch's), ``our_value`` ours, with
+    the method, the evidence URL and the note. Tables without the ``overlay`` column (``--data curated``, a CSV in
+    our schema) already hold our values, so the result is empty for them.
+    """
+    cols = ["id", "field", "table_value", "our_value", "method", "evidence_url", "note"]
+    if ORIGIN_COLUMN not in models.columns or "id" not in models.columns:
+        return pd.DataFrame(columns=cols)
+    rev = read_review() if review is None else review
+    rev = rev[rev["class"] == "alternative"]
+    keyed = models[models[ORIGIN_COLUMN].isin(["correction", "match"])].set_index("id")
+    rows = []
+    for _, r in rev.iterrows():
+        if r["id"] in keyed.index and r["field"] in keyed.columns:
+            rows.append({"id": r["id"], "field": r["field"], "table_value": keyed.at[r["id"], r["field"]],
+                         "our_value": r["our_value"], "method": r["method"], "evidence_url": r["evidence_url"],
+                         "note": r["note"]})
+    return pd.DataFrame(rows, columns=cols)
 
 
 def split_fields(text: str) -> list[str]:
@@ -193,12 +295,13 @@ def apply(upstream: pd.DataFrame, curated: pd.DataFrame, overlay: pd.DataFrame,
             continue
         c = cur.loc[o["id"]]
         row_id[i] = o["id"]
-        for f in OVERLAY_ONLY:
-            if f in up.columns and not is_missing(c[f]):
+        for f in OVERLAY_ONLY:  # fill-only: Epoch's value, where it has one, stands
+            if f in up.columns and not is_missing(c[f]) and is_missing(up.at[i, f]):
                 up.at[i, f] = c[f]
         if o["kind"] == "correction":
             for f in split_fields(o["fields"]):
-                up.at[i, f] = c[f]
+                if not is_missing(c[f]):  # a blank never overwrites Epoch's value
+                    up.at[i, f] = c[f]
             origin[i] = "correction"
             n_corr += 1
         else:
@@ -218,7 +321,10 @@ def apply(upstream: pd.DataFrame, curated: pd.DataFrame, overlay: pd.DataFrame,
     for c in cols:  # keep the schema's dtypes after concatenation
         if curated[c].dtype != merged[c].dtype:
             merged[c] = merged[c].astype(curated[c].dtype)
-    stats = OverlayStats(corrections=n_corr, matches=n_match, additions=len(adds), missing_keys=missing,
+    stats = OverlayStats(corrections=n_corr, matches=n_match, additions=len(adds),
+                         alternatives=sum(len(split_fields(a)) for a, n in zip(keyed["alternatives"],
+                                                                               keyed["upstream_name"]) if n in pos),
+                         missing_keys=missing,
                          upstream_rows=len(up), rows=len(merged))
     return merged, stats, problems
 

@@ -37,6 +37,24 @@ def _money(v: float) -> str:
     return f"${v:.0f}"
 
 
+def _alternatives(models, model_id: str) -> list[dict]:
+    """Our alternative values for this model (data/overlay_review.csv), beside the table's (Epoch AI's) value."""
+    from analysis.data.overlay import alternatives
+
+    alts = alternatives(models)
+    out = []
+    for _, a in alts[alts["id"] == model_id].iterrows():
+        vals = []
+        for v in (a["table_value"], a["our_value"]):
+            try:
+                vals.append(float(v))
+            except (TypeError, ValueError):
+                vals.append(None if v is None or str(v) in ("", "nan", "NaT") else str(v))
+        out.append({"field": a["field"], "epoch_ai": vals[0], "ours": vals[1], "method": a["method"],
+                    "evidence_url": a["evidence_url"], "note": a["note"]})
+    return out
+
+
 def run_compute(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
     from analysis.metrics.analyses import get
@@ -48,9 +66,11 @@ def run_compute(args: argparse.Namespace) -> int:
     ds = load(args.data)
     mc = get("compute")(ds, model_id=args.model_id, utilization=util, precision=args.precision, price=price,
                         pue=pue, training_days=days)
+    alts = _alternatives(ds.models, mc.model_id)
     if args.json:
         d = mc.to_dict()
         d["data"] = ds.label
+        d["alternatives"] = alts
         print_json(d)
         return 0
     from analysis.reporting.figures import no_e_notation, pow10, si
@@ -58,6 +78,11 @@ def run_compute(args: argparse.Namespace) -> int:
     print(f"{mc.name} ({mc.model_id}) - data: {ds.label}")
     if mc.recorded_flop is not None:
         print(f"  recorded training compute: {pow10(mc.recorded_flop, 3)} FLOP ({mc.recorded_method or 'method unknown'})")
+    if alts:
+        print("  Epoch AI's value and our alternative (the table, trends and counts use Epoch AI's):")
+        for a in alts:
+            show = [pow10(v, 4) if isinstance(v, float) else (v or "empty") for v in (a["epoch_ai"], a["ours"])]
+            print(f"    {a['field']}: Epoch AI {show[0]}; ours {show[1]} ({a['method']}) - {a['evidence_url']}")
     if not mc.estimates:
         print("  no estimate possible: needs parameters and tokens (6ND) or GPU-hours and known hardware")
     for e in mc.estimates:
