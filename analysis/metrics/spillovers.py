@@ -33,6 +33,7 @@ from analysis.data.overlay import representative  # overlay additions are not pa
 from analysis.data.tables import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.result import Result, ResultMeta, TableResult, meta, span
+from analysis.metrics.selection import select
 
 # Documented spelling variants of base names (normalised base -> normalised notable model name), each the same
 # model under another spelling. On the 2026-07-19 notable export no base needs one: every base left unmatched
@@ -120,12 +121,14 @@ def derivatives(models: pd.DataFrame) -> pd.DataFrame:
         if c not in models.columns:
             raise AnalysisError(f"spillovers need a {c!r} column in the models table (an Epoch export has "
                                 "'Base model'; use --data epoch:PATH)")
-    models = representative(models)
+    pool = representative(models)  # bases are looked up among every version of every model
     by_name = {}
-    for r in models.itertuples(index=False):
+    for r in pool.itertuples(index=False):
         by_name.setdefault(normalize(r.name), r)
     rows = []
-    for r in models.itertuples(index=False):
+    # derivatives: the representative set, one row per model (a dated snapshot naming the previous one as its base,
+    # e.g. "GPT-4o (Aug 2024)" on "GPT-4o", is a version, not a model built on another)
+    for r in select(models).itertuples(index=False):
         for base in split_bases(r.base_model):
             n = normalize(base)
             hit, how = by_name.get(n), "exact"
