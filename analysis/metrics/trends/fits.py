@@ -162,6 +162,7 @@ def prepare(df: pd.DataFrame, metric: str = "training_compute_flop", *, since: o
             raise AnalysisError(f"models table has no column {col!r}")
     if nonpositive not in ("raise", "drop"):
         raise UsageError(f"nonpositive must be 'raise' or 'drop', got {nonpositive!r}")
+    df = universe(df)  # every fit is representative: no overlay additions, one row per model (issue 22.2)
     since_ts, until_ts = parse_date(since, "since"), parse_date(until, "until")
     if since_ts is not None and until_ts is not None and since_ts > until_ts:
         raise UsageError(f"--since {iso_date(since_ts)} is after --until {iso_date(until_ts)}")
