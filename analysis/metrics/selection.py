@@ -296,33 +296,37 @@ def version_stem(name: object) -> str:
     return "" if _missing(name) else _VERSION_QUALIFIER.sub("", str(name).strip()).strip()
 
 
-def version_key(models: pd.DataFrame) -> pd.Series:
-    """One key per model; rows sharing it are versions of one model: organization family + name stem."""
-    if "name" not in models.columns:
-        return pd.Series(models.index.astype(str), index=models.index, dtype=object)
-    stems = models["name"].map(version_stem).str.lower()
-    return (organization_key(models) + "|" + stems).astype(object)
-
-
 def later_versions(models: pd.DataFrame) -> pd.DataFrame:
     """The rows that are later versions of a model also in ``models``, with ``version_of`` (the first version's id
     or name): the rows :func:`select` leaves out. Versions are rows of one organization family whose names share the
     stem, at least one of them carrying a release-date qualifier (rows of the same name without one are not told
-    apart); the first version is the earliest release (ties: file order)."""
+    apart); the first version is the earliest release (ties: file order). Only names that share a stem with a dated
+    name are looked at further (linear in the rows, vectorized)."""
+    empty = models.iloc[0:0].assign(version_of=pd.Series(dtype=object))
     if not len(models) or "name" not in models.columns:
-        return models.iloc[0:0].assign(version_of=pd.Series(dtype=object))
-    key = version_key(models)
-    dated = models["name"].map(lambda n: not _missing(n) and bool(_VERSION_QUALIFIER.search(str(n))))
-    grouped = key.isin(set(key[dated]))
-    if not grouped.any():
-        return models.iloc[0:0].assign(version_of=pd.Series(dtype=object))
-    dates = as_dates(models["release_date"]) if "release_date" in models.columns else pd.Series(pd.NaT, models.index)
-    order = pd.DataFrame({"k": key, "d": dates, "pos": np.arange(len(models))}, index=models.index)[grouped]
+        return empty
+    names = [n.strip() if isinstance(n, str) else "" for n in models["name"].tolist()]
+    dated_at = [i for i, n in enumerate(names) if n.endswith(")") and _VERSION_QUALIFIER.search(n)]
+    if not dated_at:
+        return empty
+    stem_list = [n.lower() for n in names]
+    for i in dated_at:
+        stem_list[i] = version_stem(names[i]).lower()
+    dated_stems = {stem_list[i] for i in dated_at}
+    cand = pd.Series([st in dated_stems for st in stem_list], index=models.index)
+    dated = pd.Series(False, index=models.index)
+    dated.iloc[dated_at] = True
+    stems = pd.Series(stem_list, index=models.index, dtype=object)
+    sub = models[cand]
+    key = (organization_key(sub) + "|" + stems[cand]).astype(object)
+    grouped = key.isin(set(key[dated[cand]]))
+    dates = as_dates(sub["release_date"]) if "release_date" in sub.columns else pd.Series(pd.NaT, sub.index)
+    order = pd.DataFrame({"k": key, "d": dates, "pos": np.flatnonzero(cand.to_numpy())}, index=sub.index)[grouped]
     order = order.sort_values(["k", "d", "pos"], kind="mergesort", na_position="last")
     first = order.groupby("k", sort=False).head(1)
-    label = models["id"] if "id" in models.columns else models["name"]
+    label = sub["id"] if "id" in sub.columns else sub["name"]
     first_of = pd.Series(label.loc[first.index].to_numpy(), index=first["k"].to_numpy())
-    out = models[grouped & ~models.index.isin(first.index)]
+    out = sub[grouped & ~sub.index.isin(first.index)]
     return out.assign(version_of=key.loc[out.index].map(first_of))
 
 
