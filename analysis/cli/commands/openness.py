@@ -127,7 +127,7 @@ def run_lag(args: argparse.Namespace) -> int:
         res = get("lag")(ds, benchmark=args.benchmark, setting=args.setting, date_by=args.date_by,
                          confidence=args.confidence, metric=args.metric, top_k=args.top_k, domain=args.domain,
                          domain_rule=args.domain_rule, since=since, until=until, seed=args.seed)
-    models = ("models: Epoch AI's notable models, one row per model (no overlay additions)"
+    models = ("models: one row per model (dated versions once; the overlay's additions, if any, left out)"
               + (f", domain {args.domain} ({'listed among others' if args.domain_rule == 'any' else 'only'})"
                  if args.domain else "") if res.metric == "compute" else None)
     if args.json:

@@ -216,7 +216,8 @@ def run_thresholds(args: argparse.Namespace) -> int:
             "totals": {f"{t:.0e}": int(by_year.loc[by_year.threshold == t, "n_models"].sum())
                        for t in C.THRESHOLDS_FLOP},
             "note": "counts cover models with a compute estimate; n_unknown_compute models per year may also exceed "
-                    "a threshold, so counts are lower bounds",
+                    "a threshold, so counts are lower bounds; one row per model (dated versions once), organizations "
+                    "as parent families",
             "data": ds.label,
             **result.meta.to_dict(),
         })
@@ -232,7 +233,8 @@ def run_thresholds(args: argparse.Namespace) -> int:
     tot = by_year.groupby("threshold")["n_models"].sum()
     print("total " + "  ".join(f"{int(tot[t]):>8}" for t in wide.columns))
     print()
-    print(f"By organization (EU AI Act {pow10(C.EU_AI_ACT_SYSTEMIC_RISK_FLOP)}, US EO 14110 {pow10(C.US_EO_14110_REPORTING_FLOP)}):")
+    print(f"By organization, as parent families (EU AI Act {pow10(C.EU_AI_ACT_SYSTEMIC_RISK_FLOP)}, US EO 14110 "
+          f"{pow10(C.US_EO_14110_REPORTING_FLOP)}):")
     for t in C.THRESHOLDS_FLOP:
         part = by_org[by_org.threshold == t]
         if part.empty:
@@ -241,6 +243,7 @@ def run_thresholds(args: argparse.Namespace) -> int:
         items = ", ".join(f"{r.organization} {r.n_models}" for r in part.head(10).itertuples())
         more = f", +{len(part) - 10} more" if len(part) > 10 else ""
         print(f"  {rel}{pow10(t)}: {items}{more}")
-    print("note: only models with a compute estimate are counted (lower bounds).")
+    print("note: only models with a compute estimate are counted (lower bounds); one row per model (dated versions "
+          "once; the overlay's additions, if any, left out).")
     print(f"source: {ds.label}")
     return 0
