@@ -44,9 +44,10 @@ declare(
         Param("cluster", False, "with --bootstrap: resample whole organizations (cluster bootstrap)",
               action="store_true"),
         Param("seed", 0, "bootstrap seed (default 0)", metavar="S", cli_default="0"),
-        Param("exclude", None, "drop a model by name or id before ranking and fitting (repeatable; 'none' for no "
-              "exclusions); default: with --subset frontier, AlphaGo Master and AlphaGo Zero are left out of the "
-              "ranking, as Sevilla & Roldan 2024 do", action="append", metavar="MODEL", cli_default=None),
+        Param("exclude", None, "drop a model by name or id before ranking and fitting (repeatable; replaces the "
+              "default; 'none' for no exclusions); default: with --subset frontier, AlphaGo Master and AlphaGo Zero "
+              "are left out of the ranking, as Sevilla & Roldan 2024 do", action="append", metavar="MODEL",
+              cli_default=None),
     ))
 
 declare(
