@@ -280,6 +280,12 @@ def describe_domain(domain: str, rule: str = "any") -> str:
     return f"{d} models (domains include {d}{extra})"
 
 
+def groups_of(column: str):
+    """How a cell of ``column`` splits into the groups a model belongs to (tables by group): every domain it lists,
+    the parent family of each organization, else the comma-separated entries."""
+    return {"domain": domains, "organization": organizations}.get(column, split_cell)
+
+
 # --- versions ------------------------------------------------------------------------------------------------------
 
 # A trailing qualifier that dates a snapshot of a model: "(Mar 2025)", "(March 2025)", "(2024-08-06)", "(2024-08)",

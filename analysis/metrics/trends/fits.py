@@ -24,10 +24,9 @@ from analysis.metrics.selection import (
     check_confidence,
     check_n_boot,
     describe_subset,
-    domains,
+    groups_of,
     organizations,
     select,
-    split_cell,
     universe,
 )
 
@@ -538,15 +537,6 @@ GROUPINGS = ("domain", "access", "organization", "country", "subset")
 AtlasErrorTypes = (AnalysisError, UsageError)
 
 
-def _members(by: str):
-    """The groups one cell belongs to: domains (multi-valued), parent organization families, or split entries."""
-    if by == "domain":
-        return domains
-    if by == "organization":
-        return organizations
-    return split_cell
-
-
 def _groups(df: pd.DataFrame, by: str, top_k: int, exclude: Iterable[str] | None = None
             ) -> list[tuple[str, pd.DataFrame]]:
     if by == "subset":
@@ -555,7 +545,7 @@ def _groups(df: pd.DataFrame, by: str, top_k: int, exclude: Iterable[str] | None
         return [(s, select(df, s)) for s in ("open", "closed")]
     if by not in df.columns:
         raise AnalysisError(f"models table has no column {by!r}")
-    members = df[by].map(_members(by))
+    members = df[by].map(groups_of(by))
     names = sorted({p for ms in members for p in ms}, key=str.lower)
     return [(g, df[members.map(lambda ms, g=g: g in ms).astype(bool)]) for g in names]
 
