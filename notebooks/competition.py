@@ -16,8 +16,10 @@
 # largest training run and for how long, and which organizations reached the frontier for the first time.
 #
 # **Caveats.** Organizations are counted by parent family (Google Brain, DeepMind and Google DeepMind are Google;
-# FAIR and Meta AI are Meta). A model with several developers gives each an equal share. Counting models is not counting
-# compute or revenue: one lab's single large run and another's ten small models weigh differently here.
+# FAIR and Meta AI are Meta). A model with several developers gives each an equal share. Versions of one model count
+# once, at the first release (GPT-4o's four dated snapshots are one model, not five), and the models our overlay adds
+# for look-ups are not counted. Counting models is not counting compute or revenue: one lab's single large run and
+# another's ten small models weigh differently here.
 
 # %% tags=["parameters"]
 data_spec: str = ""  # data source: empty for bundled, a models CSV path, or epoch:PATH
@@ -31,12 +33,12 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import pandas as pd
 
 from analysis.data import dataset
-from analysis.metrics import analyses, competition
+from analysis.metrics import analyses, competition, selection
 from analysis.reporting.figures import PALETTE, ReportOutput, mark_partial_year, new_figure, short_label
 
 out = ReportOutput(output_dir)
 ds = dataset.load(data_spec or None)
-models = ds.models
+models = selection.select(ds.models)  # the representative set: one row per model, no overlay additions
 
 # %% [markdown]
 # ## Concentration per year
@@ -58,8 +60,8 @@ ax.set_ylabel("Herfindahl–Hirschman index (0–1)")
 ax.set_title(f"Concentration of {subset} models among organizations")
 ax.legend(loc="upper right")
 out.figure(fig, f"concentration-hhi-{subset}",
-           caption=f"Herfindahl–Hirschman index of {subset} models across organizations (parent families) per "
-                   f"year, the bias-corrected estimate of the underlying concentration and its {confidence:.0%} "
+           caption=f"Herfindahl–Hirschman index of {subset} models (one row per model: versions count once) across "
+                   f"organizations (parent families) per year, the bias-corrected estimate of the underlying concentration and its {confidence:.0%} "
                    "interval where a year has enough models; the dashed line is the minimum possible for that year's "
                    "number of organizations.",
            alt="Line of yearly HHI with an interval band above a dashed floor line.", table=conc, source=ds.label)
@@ -82,8 +84,9 @@ ax.set_title("How many organizations are at the frontier?")
 mark_partial_year(ax, models["release_date"].max())
 ax.legend(loc="upper left")
 out.figure(fig, "frontier-organizations-per-year",
-           caption=f"Distinct organizations per year with a frontier (top-{top_k} at release) model and with a model "
-                   "trained with more than 10²⁵ FLOP (the EU AI Act's systemic-risk presumption).",
+           caption=f"Distinct organizations (parent families) per year with a frontier (top-{top_k} at release) "
+                   "model and with a model trained with more than 10²⁵ FLOP (the EU AI Act's systemic-risk "
+                   "presumption); versions of one model count once.",
            alt="Paired bars per year; organizations above 10²⁵ FLOP appear from 2023 and grow.", table=orgs,
            source=ds.label)
 out.table(entrants, "frontier-entrants-per-year")
@@ -107,6 +110,7 @@ ax.set_yticks(range(len(holders)), [short_label(h) for h in holders])
 ax.set_xlabel("Date")
 ax.set_title("Holder of the largest known training run")
 out.figure(fig, "compute-leadership-timeline",
-           caption="Organization holding the largest known training run (by training compute) over time; a lead "
-                   "ends when another organization releases a larger run.",
+           caption="Organization (parent family: Google Brain, DeepMind and Google DeepMind are Google; Facebook and "
+                   "Meta AI are Meta) holding the largest known training run (by training compute) over time; a "
+                   "lead ends when another organization releases a larger run.",
            alt="Gantt-style bars of tenure per organization.", table=lead, source=ds.label)

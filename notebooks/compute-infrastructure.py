@@ -40,9 +40,8 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.data import dataset, sources
-from analysis.metrics import infrastructure, trends
+from analysis.metrics import infrastructure, selection, trends
 from analysis.metrics import training_cost as tc
-from analysis.metrics.frontier import frontier_mask
 from analysis.reporting.figures import PALETTE, ReportOutput, label_log_axis, legend_below, new_figure, year_axis
 
 out = ReportOutput(output_dir)
@@ -51,7 +50,7 @@ hw_source = sources.ml_hardware()  # Epoch's ML-hardware snapshot, read and chec
 hw = infrastructure.hardware_table(hw_source.frame)
 catalog = infrastructure.HardwareCatalog(hw, ds.hardware)
 runs = infrastructure.run_data(ds.models, ds.label, min_rows=min_runs, fallback=sources.notable_models)
-models = runs.models
+models = selection.select(runs.models)  # the representative set: one row per model, no overlay additions
 window = dict(until=until or None, confidence=confidence)
 out.table(infrastructure.provenance_table(hw, runs, ds.label, hw_source), "compute-infrastructure-data")
 hw_snap = out.tables["compute-infrastructure-data"].iloc[0]
@@ -208,7 +207,7 @@ run_tab = infrastructure.run_trend_table(models, ("notable", "frontier"), since=
 out.table(run_tab, "training-run-trend-fits")
 fig, axes = new_figure(2, 2, figsize=(10, 9), gridspec_kw={"hspace": 0.7})
 tables = []
-front = frontier_mask(models, k=top_k)
+front = selection.frontier_view(models, top_k)["frontier"]
 for ax, (col, (label, unit)) in zip(axes.ravel(), [(c, infrastructure.RUN_METRICS[c]) for c in
                                                    ("hardware_count", "training_time_hours", "training_power_draw_w",
                                                     "training_cost_2023_usd")]):

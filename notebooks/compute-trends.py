@@ -13,7 +13,10 @@
 # (OOM) per year, reported as a growth factor per year and a doubling time, each with a confidence interval
 # (heteroskedasticity-robust HC3 standard errors by default, or a bootstrap over models). Two selections follow
 # Epoch AI's analyses: all notable models since 2010, and *frontier* models since 2018, where a model is frontier
-# if it was among the `top_k` most compute-intensive models released up to its own release date.
+# if it was among the `top_k` most compute-intensive models released up to its own release date (AlphaGo Master
+# and AlphaGo Zero are left out of that ranking, as Epoch AI does). Every figure counts Epoch AI's notable models
+# with our corrections, one row per model: dated versions of a model (GPT-4o's snapshots) count once, at the first
+# release, and the models our overlay adds for look-ups are not part of any count or trend.
 #
 # **Caveats.** Compute is known only for part of the models (closed developers rarely publish it; many values
 # are Epoch AI estimates, see each row's `compute_method`), and "notable" is a curated, not a random, sample.
@@ -35,8 +38,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import dataset
-from analysis.metrics import trends
-from analysis.metrics.frontier import frontier_mask
+from analysis.metrics import selection, trends
 from analysis.reporting.figures import (
     PALETTE,
     ReportOutput,
@@ -50,7 +52,7 @@ from analysis.reporting.figures import (
 
 out = ReportOutput(output_dir)
 ds = dataset.load(data_spec or None)
-models = ds.models
+models = selection.select(ds.models)  # the representative set: one row per model, no overlay additions
 method = "bootstrap" if bootstrap > 0 else "analytic"
 common = dict(until=until or None, confidence=confidence, method=method, n_boot=max(bootstrap, 1))
 fit_notable = trends.subset_trend(models, "training_compute_flop", "notable", since=since, **common)
@@ -63,8 +65,7 @@ out.table(fits, "compute-trend-fits")
 # ## Notable and frontier models
 
 # %%
-plot = models.dropna(subset=["release_date", "training_compute_flop"]).copy()
-plot["frontier"] = frontier_mask(plot, k=top_k)
+plot = selection.frontier_view(models, top_k).dropna(subset=["release_date", "training_compute_flop"])
 plot = plot[plot["release_date"] >= pd.Timestamp(since)]
 fig, ax = new_figure()
 labelled_scatter(ax, plot[~plot.frontier], "release_date", "training_compute_flop", unit="FLOP", s=12,
@@ -90,8 +91,9 @@ table = pd.concat([
     *lines,
 ], ignore_index=True)
 out.figure(fig, "compute-trend-notable",
-           caption=f"Training compute of notable models since {since} with log-linear trends for all notable models "
-                   f"and for frontier models (top-{top_k} at release) since {frontier_since}. Notable trend: "
+           caption=f"Training compute of notable models since {since} (one point per model: dated versions count once) "
+                   f"with log-linear trends for all notable models and for frontier models (top-{top_k} at release, "
+                   f"AlphaGo Master and Zero left out of the ranking) since {frontier_since}. Notable trend: "
                    f"{fit_notable.caption()}. Frontier trend: {fit_frontier.caption()}.",
            alt="Scatter plot of training compute against release date on a log scale, with two fitted trend "
                "lines.",
@@ -218,12 +220,12 @@ except AnalysisError as exc:
 # (pinned snapshots, without our overlay). Each row is a separate fit with its own interval and n.
 
 # %%
-from analysis.data import sources
 from analysis.metrics import sensitivity
 
-sens = sensitivity.sensitivity_table(models, data_label=ds.label, baseline_top_k=top_k, until=until or None,
-                                     confidence=confidence, method=method, n_boot=max(bootstrap, 1),
-                                     vintages=sources.notable_vintages(sensitivity.VINTAGES))
+# the baseline is the headline frontier fit above: same top-k, window and exclusions
+sens = sensitivity.sensitivity_table(models, data_label=ds.label, baseline_top_k=top_k, baseline_since=frontier_since,
+                                     until=until or None, confidence=confidence, method=method,
+                                     n_boot=max(bootstrap, 1))
 out.table(sens, "compute-trend-sensitivity")
 fitted = sens[sens["n"] > 0]
 lo_row, hi_row = int(fitted["growth_per_year"].idxmin()), int(fitted["growth_per_year"].idxmax())
@@ -242,7 +244,8 @@ out.figure(fig, "compute-trend-sensitivity",
            alt="Horizontal dot-and-interval chart, one row per variant of the frontier compute trend fit.",
            table=sens, source=f"{ds.label}; Epoch AI notable-models snapshots 2026-01-26 and 2026-07-19")
 out.prose(
-    f"The baseline (top {out.number('compute-trend-sensitivity', 0, 'top_k', '{:d}')} at release) grows "
+    f"The baseline is the headline frontier fit (top {out.number('compute-trend-sensitivity', 0, 'top_k', '{:d}')} "
+    f"at release since {frontier_since}, AlphaGo Master and Zero left out of the ranking): it grows "
     f"{out.number('compute-trend-sensitivity', 0, 'growth_per_year', '{:.2g}')}x per year ({confidence:.0%} CI "
     f"{out.number('compute-trend-sensitivity', 0, 'growth_low', '{:.2g}')}–"
     f"{out.number('compute-trend-sensitivity', 0, 'growth_high', '{:.2g}')}x, "

@@ -99,7 +99,7 @@ labelled_scatter(ax, ot, "release_date", "tokens_per_param", unit="tokens/parame
                  alpha=0.8, label="tokens per (active) parameter")
 ax.plot(ot["release_date"].sort_values(), ot.sort_values("release_date")["optimal_tokens_per_param"],
         color=PALETTE["vermillion"], label=f"compute-optimal ratio ({approach})")
-for mid in ("llama-3-8b", "chinchilla", "gpt-3"):
+for mid in ("llama-3-70b", "chinchilla", "gpt-3"):
     r = ot[ot["id"] == mid]
     if len(r):
         ax.annotate(short_label(r["name"].iloc[0], 24), (r["release_date"].iloc[0], r["tokens_per_param"].iloc[0]), fontsize=7,
@@ -109,8 +109,8 @@ ax.set_xlabel("Release date")
 ax.set_title("Training tokens per parameter against the compute-optimal ratio")
 legend_below(ax)
 out.figure(fig, "tokens-per-parameter-vs-optimal",
-           caption="Training tokens per parameter of models with published sizes and data, against the "
-                   f"compute-optimal ratio at each model's own budget ({approach}).",
+           caption="Training tokens per parameter of notable models with published sizes and data (one row per "
+                   f"model), against the compute-optimal ratio at each model's own budget ({approach}).",
            alt="Scatter of training tokens per parameter against release date on a log scale, with a line for the "
                "compute-optimal ratio at each model's budget.",
            table=ot, source=ds.label)
@@ -171,8 +171,9 @@ out.prose(
 #
 # When do training sets reach the stock of public human-generated text (Villalobos et al. 2024)? The answer depends
 # on whose training sets are extrapolated, so both subsets are shown: all notable language models and the frontier
-# (top 10 by compute at release). Each projection carries its interval (trend and stock uncertainty combined), n and
-# window.
+# (top 10 by compute at release). "Language models" are every model with language among its domains, multimodal
+# ones (GPT-4, Claude, Gemini) included, one row per model. Each projection carries its interval (trend and stock
+# uncertainty combined), n and window.
 
 # %%
 walls = {sub: scaling.data_wall(models, subset=sub, confidence=confidence) for sub in ("notable", "frontier")}
@@ -194,7 +195,8 @@ ax.set_title("Training-set size trends and the stock of public text")
 ax.legend(loc="upper left")
 out.figure(fig, "data-wall",
            caption=f"Trends of training-set sizes of notable (n = {walls['notable'].n}) and frontier "
-                   f"(n = {walls['frontier'].n}) language models since {wall.start:%Y-%m-%d}, with "
+                   f"(n = {walls['frontier'].n}) language models (domains include language, multimodal ones "
+                   f"included; one row per model) since {wall.start:%Y-%m-%d}, with "
                    f"{confidence:.0%} intervals, against the estimated stock of public human-generated text "
                    "(Villalobos et al. 2024) and its interval. Crossing year, notable: "
                    f"{walls['notable'].caption()}; frontier: {walls['frontier'].caption()}.",

@@ -44,20 +44,23 @@ from analysis.reporting.figures import ReportOutput, human_table
 
 out = ReportOutput(output_dir)
 ds = dataset.load(data_spec or None)
-models = ds.models
+table = ds.models  # every row: look-ups find any model, including the ones our overlay adds
+models = selection.select(table)  # the representative set every count and trend uses: one row per model
 out.table(pd.DataFrame([{"data": ds.label, "models": len(models),
                          "first_release": models["release_date"].min(), "last_release": models["release_date"].max(),
                          "with_compute": int(models["training_compute_flop"].notna().sum())}]), "explore-data")
 out.prose(f"Data: {ds.label}: {out.number('explore-data', 0, 'models', '{:d}')} models released "
           f"{out.number('explore-data', 0, 'first_release', '{}')} to {out.number('explore-data', 0, 'last_release', '{}')}, "
-          f"{out.number('explore-data', 0, 'with_compute', '{:d}')} of them with a training-compute figure.")
+          f"{out.number('explore-data', 0, 'with_compute', '{:d}')} of them with a training-compute figure. Counts and "
+          "trends use these (`selection.select`: one row per model, dated versions counted once); `ds.models` also "
+          "holds the later versions and the models our overlay adds for look-ups.")
 
 # %% [markdown]
 # ## 2. Look up a model
 
 # %%
-checks.model_ids(models, model)  # an unknown id says which ids are close
-row = models[models["id"] == model]
+checks.model_ids(table, model)  # an unknown id says which ids are close
+row = table[table["id"] == model]
 display(HTML(human_table(row, {"name": "Model", "organization": "Organization", "release_date": "Released",
                                "parameters": "Parameters", "training_tokens": "Training tokens",
                                "training_compute_flop": "Training compute (FLOP)", "access": "Access"},
@@ -65,10 +68,14 @@ display(HTML(human_table(row, {"name": "Model", "organization": "Organization", 
 
 # %% [markdown]
 # ## 3. Filter: language models released since 2024 with more than 10²⁵ FLOP
+# `selection.select` takes the same words as the command line: `domain="language"` means every model with language
+# among its domains, multimodal ones (GPT-5, Claude, Gemini, Grok) included; `domain_rule="only"` keeps models whose
+# one domain is language.
 
 # %%
-big = models[(models["domain"] == "language") & (models["release_date"] >= "2024-01-01")
-             & (models["training_compute_flop"] > 1e25)].sort_values("training_compute_flop", ascending=False)
+big = selection.select(models, domain="language", since="2024-01-01")
+big = big[selection.above_threshold(big["training_compute_flop"], 1e25)].sort_values("training_compute_flop",
+                                                                                      ascending=False)
 display(HTML(human_table(big.head(10), {"name": "Model", "organization": "Organization", "release_date": "Released",
                                         "training_compute_flop": "Training compute (FLOP)"},
                          flop=("training_compute_flop",))))
@@ -114,7 +121,7 @@ out.prose(f"A budget of {out.number('explore-data-needed', 0, 'compute_flop', '{
 # The share of models released with open weights, per year, with Wilson 90% intervals (the toolkit's one default level).
 
 # %%
-share = openness.open_share(models, ds.openness if len(ds.openness) else None, by="year").table
+share = openness.open_share(models, by="year").table
 share = share[share["year"] >= 2020].reset_index(drop=True)
 out.table(share, "explore-open-share")
 display(HTML(human_table(share.assign(pct=100 * share["share"], lo=100 * share["share_low"],

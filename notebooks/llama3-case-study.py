@@ -42,7 +42,7 @@ from IPython.display import HTML, display
 from analysis.constants import OPENNESS_GROUPS
 from analysis.data import dataset, sources, tables
 from analysis.errors import AtlasError
-from analysis.metrics import checks, compute, openness, scaling, utilization
+from analysis.metrics import checks, compute, openness, scaling, selection, utilization
 from analysis.reporting.figures import (
     CLOSED_COLOR,
     OPEN_COLOR,
@@ -144,7 +144,9 @@ if len(cm):
 # ## Tokens per parameter against the Chinchilla optimum
 
 # %%
-ot = scaling.overtraining(models[models["id"].isin(focus + peer_ids)], approach, confidence=confidence).table
+# a case study of named models: asks for the overlay's additions explicitly (Llama 3 8B is one)
+ot = scaling.overtraining(models[models["id"].isin(focus + peer_ids)], approach, confidence=confidence,
+                          additions=True).table
 ot = ot.sort_values("tokens_per_param").reset_index(drop=True)
 fig, ax = new_figure()
 y = np.arange(len(ot))
@@ -240,8 +242,9 @@ if len(ds.openness) and "llama-3-70b" in set(ds.openness["model_id"]):
 # Meta's own Llama releases (the default table also holds other developers' Llama fine-tunes, e.g. NVIDIA's)
 fam = models[models["id"].str.startswith("llama") & models["organization"].fillna("").str.contains("Meta")
              & models["training_compute_flop"].notna()].sort_values("release_date")
-closed_all = models[~models["access"].isin(tables.OPEN_WEIGHTS) & models["access"].notna()
-                    & models["training_compute_flop"].notna()].sort_values("release_date")
+# the closed record comes from the representative set (Epoch's notable models, one row per model); the Llama
+# family is this case study's named models, the overlay's additions included
+closed_all = selection.select(models, "closed").dropna(subset=["training_compute_flop"]).sort_values("release_date")
 closed_all = closed_all[closed_all["release_date"] >= pd.Timestamp("2020-01-01")]
 record = closed_all.assign(record=closed_all["training_compute_flop"].cummax())
 # the closed record standing on each Llama release date (the step line below), and the release's share of it

@@ -17,12 +17,18 @@
 # **Caveats.** Closed developers rarely disclose parameter counts (GPT-4, Claude, Gemini are missing here, not
 # small), so size trends describe models whose size is public, increasingly open-weight models. For MoE models the
 # total parameter count overstates the compute per token; compare active parameters for that.
+#
+# **Which models.** Epoch AI's notable models with our corrections, one row per model (dated versions of a model
+# count once; the models our overlay adds for look-ups are left out). A model belongs to every domain Epoch AI lists
+# for it: "language models" include multimodal ones such as GPT-4 and Claude (`domain_rule = "only"` keeps models
+# whose one domain it is).
 
 # %% tags=["parameters"]
 data_spec: str = ""  # data source: empty for bundled, a models CSV path, or epoch:PATH
 since: str = "2012-01-01"  # start of the fitting window
 until: str = ""  # end of the window, empty for the last release in the data
 domain: str = "language"  # domain for the headline parameter and token trends
+domain_rule: str = "any"  # any: models listing the domain among others (multimodal included); only: that domain alone
 min_n: int = 8  # smallest group fitted in the per-domain table
 confidence: float = 0.90  # confidence level of every interval
 output_dir: str = ""  # set by the report runner; empty shows figures only
@@ -33,7 +39,7 @@ import pandas as pd
 
 from analysis.data import dataset
 from analysis.errors import AnalysisError
-from analysis.metrics import checks, trends
+from analysis.metrics import checks, selection, trends
 from analysis.reporting.figures import (
     PALETTE,
     ReportOutput,
@@ -46,15 +52,17 @@ from analysis.reporting.figures import (
 
 out = ReportOutput(output_dir)
 ds = dataset.load(data_spec or None)
-models = ds.models
-checks.value_in(models, "domain", domain)  # a misspelt -p domain fails the report with the domains available
+models = selection.select(ds.models)  # the representative set: one row per model, no overlay additions
+checks.domain(models, domain)  # a misspelt -p domain fails the report with the domains available
 window = dict(since=since, until=until or None, confidence=confidence)
+which = selection.describe_subset("notable", domain, domain_rule=domain_rule)
 rows = []
 for metric in ("parameters", "training_tokens"):
     try:
-        rows.append(trends.subset_trend(models, metric, "notable", domain=domain, **window).to_row())
+        rows.append(trends.subset_trend(models, metric, "notable", domain=domain, domain_rule=domain_rule,
+                                        **window).to_row())
     except AnalysisError as exc:
-        rows.append({"subset": f"notable {domain} models", "metric": metric, "n": 0, "note": str(exc)})
+        rows.append({"subset": which, "metric": metric, "n": 0, "note": str(exc)})
 headline = pd.DataFrame(rows)
 out.table(headline, "parameter-growth-fits")
 by_domain = trends.parameter_trends_by_domain(models, min_n=min_n, **window)
@@ -64,7 +72,7 @@ out.table(by_domain, "parameter-trend-by-domain")
 # ## Parameters and training tokens of language models
 
 # %%
-lm = models[(models["domain"] == domain) & (models["release_date"] >= pd.Timestamp(since))]
+lm = selection.select(models, domain=domain, domain_rule=domain_rule, since=since)
 fig, ax = new_figure()
 series = []
 for metric, color, label in (("parameters", PALETTE["blue"], "parameters"),
@@ -75,7 +83,7 @@ for metric, color, label in (("parameters", PALETTE["blue"], "parameters"),
     series.append(pts[["id", "name", "release_date"]].assign(series=metric, value=pts[metric]))
     row = headline[headline["metric"] == metric]
     if len(row) and pd.notna(row.iloc[0].get("slope_oom_per_year", np.nan)):
-        fit = trends.subset_trend(models, metric, "notable", domain=domain, **window)
+        fit = trends.subset_trend(models, metric, "notable", domain=domain, domain_rule=domain_rule, **window)
         line = trends.trend_line(fit)
         ax.plot(line["date"], line["value"], color=color, lw=2,
                 label=f"{label} trend {fit.growth_per_year:.2g}x/yr ({confidence:.0%} CI "
@@ -87,8 +95,8 @@ ax.set_xlabel("Release date")
 ax.set_title(f"Size of {domain} models and their training data")
 legend_below(ax)
 out.figure(fig, "parameters-tokens-language",
-           caption=f"Parameters and training tokens of notable {domain} models since {since}, with log-linear trends "
-                   f"and {confidence:.0%} confidence intervals on the growth rates.",
+           caption=f"Parameters and training tokens of {which} since {since}, one point per model, with "
+                   f"log-linear trends and {confidence:.0%} confidence intervals on the growth rates.",
            alt="Log-scale scatter of parameter counts and training-token counts rising over time, tokens faster.",
            table=pd.concat(series, ignore_index=True), source=ds.label)
 
@@ -97,7 +105,7 @@ hl = headline.set_index("metric")
 if {"parameters", "training_tokens"} <= set(hl.index) and "growth_per_year" in hl.columns \
         and hl[["growth_per_year"]].notna().all().all():
     out.prose(
-        f"Parameter counts of {domain} models grew "
+        f"Parameter counts of {which} grew "
         f"**{out.number('parameter-growth-fits', 0, 'growth_per_year', '{:.2g}')}x per year** "
         f"({confidence:.0%} CI {out.number('parameter-growth-fits', 0, 'growth_low', '{:.2g}')}–"
         f"{out.number('parameter-growth-fits', 0, 'growth_high', '{:.2g}')}x, "

@@ -142,7 +142,7 @@ ax.set_title("Open-weights share on each vintage")
 ax.legend()
 out.figure(fig, "vintage-effect-open-share",
            caption=f"Share of notable models released with open weights per year (Epoch AI's accessibility column), "
-                   f"with {1 - vintages.SHARE_ALPHA:.0%} Wilson intervals, on each vintage; models with unknown "
+                   f"with {vintages.SHARE_CONFIDENCE:.0%} Wilson intervals, on each vintage; models with unknown "
                    "accessibility are left out.",
            alt="Two lines with shaded bands of the open-weights share per year, one per vintage.",
            table=share, source=source)

@@ -22,7 +22,8 @@ CASES = {
         "tokens_per_param_ci"},
     ("data-needed", "--params", "7e10"): None,
     ("compute", "llama-3-70b"): {
-        "alternatives", "cost_range_usd", "cost_usd", "data", "energy_mwh", "estimates", "gpu_hours", "gpu_hours_source",
+        "alternatives", "cost_range_usd", "cost_usd", "data", "energy_formula", "energy_mwh", "energy_mwh_ci",
+        "estimates", "gpu_hours", "gpu_hours_source",
         "hardware", "implied_mfu", "implied_mfu_flop_method", "it_energy_mwh", "model_id", "name", "notes",
         "peak_flop_per_s", "power_w", "precision", "price_per_gpu_hour", "price_source", "pue", "recorded_flop",
         "recorded_method", "reference_mfu"},
@@ -30,7 +31,7 @@ CASES = {
         "amortized_hardware_2023_usd", "amortized_hardware_2023_usd_ci", "amortized_total_2023_usd",
         "amortized_total_2023_usd_ci", "assumptions", "chip_hours", "chips", "cloud_price_per_chip_hour_usd",
         "cloud_usd", "cloud_usd_ci", "cluster_cost_2023_usd", "data", "energy_2023_usd", "energy_2023_usd_ci",
-        "energy_mwh", "epoch_cost_2023_usd", "epoch_power_draw_w", "flop", "hardware", "hours", "notes",
+        "energy_mwh", "energy_mwh_ci", "epoch_cost_2023_usd", "epoch_power_draw_w", "flop", "hardware", "hours", "notes",
         "peak_flop_per_s", "power_w", "price_per_chip_2023_usd", "range_level", "ratio_to_epoch", "run", "sources",
         "utilization"},
     ("hardware",): {"confidence", "deflator", "method", "sha256", "source", "trends"},

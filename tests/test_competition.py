@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from analysis.cli.main import main
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import competition as comp
+from analysis.metrics import selection
 
 
 def M(rows):
@@ -76,9 +77,10 @@ def test_country_shares():
 
 
 def test_aliases_merge_and_do_not_double_count():
-    assert comp.split_organizations("Google, Google DeepMind", {"Google DeepMind": "Google"}) == ["Google"]
-    assert comp.split_organizations(" Google ,, DeepMind ") == ["Google", "DeepMind"]
-    assert comp.split_organizations(np.nan) == []
+    # the one organization rule (selection.organizations), as written (harmonize=False) with aliases applied first
+    assert selection.organizations("Google, Google DeepMind", False, {"Google DeepMind": "Google"}) == ["Google"]
+    assert selection.organizations(" Google ,, DeepMind ", harmonize=False) == ["Google", "DeepMind"]
+    assert selection.organizations(np.nan) == []
     s = comp.shares_by_year(MARKET, aliases={"DeepMind": "Google"}).table
     y20 = s[s["year"] == 2020].set_index("group")["share"]
     assert y20["Google"] == pytest.approx(0.75)
@@ -142,13 +144,15 @@ def test_frontier_flags_top_n_at_release_with_ties_and_missing():
         ("d", "X", "2020-04-01", 20), ("e", "Y", "2020-05-01", None), ("f", "Z", None, 100),
         ("g", "W", "2020-06-01", 30),
     ])
-    f = comp.frontier_flags(m, top_k=2)
+    ff = selection.frontier_flags(m, top_k=2, exclude=())
+    f = ff["frontier"]
     # a: first; b: top; c: 2 larger -> no; d: ties b at 20 (one larger? none larger) -> yes; g: largest
     assert f.tolist()[:4] == [True, True, False, True]
-    assert f.isna().tolist()[4:6] == [True, True]
+    # e (no compute) and f (no date) are unranked and not frontier
+    assert ff["rank_at_release"].isna().tolist()[4:6] == [True, True] and f.tolist()[4:6] == [False, False]
     assert bool(f.iloc[6]) is True
     with pytest.raises(UsageError):
-        comp.frontier_flags(m, top_k=0)
+        selection.frontier_flags(m, top_k=0)
 
 
 def test_frontier_organizations_and_threshold():

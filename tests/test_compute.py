@@ -17,6 +17,7 @@ from analysis.cli.main import main
 from analysis.data import schema
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import compute as K
+from analysis.metrics.energy import run_energy
 
 H100_BF16 = 9.894e14  # NVIDIA H100 SXM5 dense BF16 peak (datasheet: 1,979 TFLOPS with sparsity / 2)
 
@@ -97,16 +98,27 @@ def test_implied_mfu_llama3():
     assert mfu8 < mfu70 < ref
 
 
+# H100 server: DGX H100 10.2 kW for 8 GPUs of 700 W (analysis.constants.CHIP_TO_SERVER_POWER)
+H100_SERVER_RATIO = 10.2 / 8 / 0.7
+
+
 def test_cost_and_energy_hand_computed():
     assert K.training_cost_usd(1.3e6, 4.916) == pytest.approx(6_390_800)
-    # 1.3e6 h x 700 W x 1.58 / 1e6 = 1437.8 MWh
-    assert K.training_energy_mwh(1.3e6, 700, 1.58) == pytest.approx(1437.8)
-    assert K.training_energy_mwh(1.0, 1e6, 1.0) == pytest.approx(1.0)
+    # the one energy model: 1.3e6 h x 700 W x 1.8214 (server) x 0.75 (share drawn) x PUE 1.1 / 1e6 = 1367.4 MWh
+    e = run_energy(700, 1.3e6, hardware_id="nvidia-h100", pue=1.1)
+    assert e.mwh == pytest.approx(1.3e6 * 700 * H100_SERVER_RATIO * 0.75 * 1.1 / 1e6) == pytest.approx(1367.44, abs=0.01)
+    assert e.it_mwh == pytest.approx(910.0) and e.pue == 1.1 and e.pue_given
+    # a given PUE is exact; the range comes from the share of server power drawn (GPUs: 0.5-1.0 at 5%-95%)
+    assert e.mwh_range[0] == pytest.approx(910.0 * H100_SERVER_RATIO * 0.5 * 1.1, rel=1e-9)
+    assert e.mwh_range[1] == pytest.approx(910.0 * H100_SERVER_RATIO * 1.0 * 1.1, rel=1e-9)
+    # TPU and other GPUs use the generic ratios
+    assert run_energy(100, 1.0, tpu=True, pue=1.0).mwh == pytest.approx(100 * 1.56 * 0.43 / 1e6)
+    assert run_energy(100, 1.0, hardware_id="nvidia-v100", pue=1.0).mwh == pytest.approx(100 * 1.8 * 0.75 / 1e6)
 
 
 @pytest.mark.parametrize("call", [
     lambda: K.flop_6nd(0, 1e12), lambda: K.flop_6nd(1e9, -1), lambda: K.flop_from_gpu_hours(1e6, 1e15, 0),
-    lambda: K.flop_from_gpu_hours(1e6, 1e15, 1.5), lambda: K.training_energy_mwh(1e6, 700, 0.9),
+    lambda: K.flop_from_gpu_hours(1e6, 1e15, 1.5), lambda: run_energy(700, 1e6, pue=0.9),
     lambda: K.implied_utilization(1e24, 0, 1e15), lambda: K.training_cost_usd(float("nan"), 2.0),
 ])
 def test_non_positive_or_impossible_inputs(call):
@@ -168,8 +180,9 @@ def test_model_compute_llama3_8b():
     assert mc.cost_usd == pytest.approx(1.3e6 * C.GPU_HOUR_PRICE_USD["nvidia-h100"])
     lo, hi = mc.cost_range_usd
     assert lo < mc.cost_usd < hi
-    assert mc.energy_mwh == pytest.approx(1.3e6 * 700 * C.DEFAULT_PUE / 1e6)
-    assert mc.it_energy_mwh == pytest.approx(910.0)
+    # default PUE: the energy model's hyperscale 1.1 (range 1.1-1.58), the same figure `cost` prints
+    assert mc.energy_mwh == pytest.approx(1.3e6 * 700 * H100_SERVER_RATIO * 0.75 * C.AI_DATACENTER_PUE / 1e6)
+    assert mc.it_energy_mwh == pytest.approx(910.0) and mc.pue == C.AI_DATACENTER_PUE
     assert mc.estimate("hardware") is None  # the schema has no training duration
     d = mc.to_dict()
     assert d["implied_mfu"] == mc.implied_mfu and d["estimates"][0]["method"] == "6ND"
@@ -180,7 +193,7 @@ def test_model_compute_options_and_other_rows():
     given = K.model_compute(ms, hw, "llama-3-8b", utilization=0.5, price_per_gpu_hour=2.0, pue=1.1)
     assert given.estimate("gpu-hours").flop == pytest.approx(K.flop_from_gpu_hours(1.3e6, H100_BF16, 0.5))
     assert given.cost_usd == pytest.approx(2.6e6) and given.cost_range_usd is None
-    assert given.energy_mwh == pytest.approx(1.3e6 * 700 * 1.1 / 1e6)
+    assert given.energy_mwh == pytest.approx(1.3e6 * 700 * H100_SERVER_RATIO * 0.75 * 1.1 / 1e6)
     moe = K.model_compute(ms, hw, "moe-x", mfu_reports=reports())
     assert moe.estimate("6ND").flop == pytest.approx(6 * 1.3e10 * 1e12)
     assert any("MoE" in n for n in moe.notes) and any("hardware unknown" in n for n in moe.notes)

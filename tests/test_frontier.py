@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import frontier as F
-from analysis.metrics.selection import select_subset
+from analysis.metrics import selection as S
+from analysis.metrics.selection import select as select_subset
+
+
+def frontier_mask(df: pd.DataFrame, k: int = 10) -> pd.Series:
+    """The frontier flag of the one definition (selection.frontier_flags), ranking every row given."""
+    return S.frontier_flags(df, k, epoch_flag=False, exclude=())["frontier"]
 
 
 def hand_table() -> pd.DataFrame:
@@ -38,13 +44,13 @@ def test_rank_at_release_by_hand():
 
 
 def test_frontier_mask_by_hand_k2():
-    m = F.frontier_mask(hand_table(), k=2)
+    m = frontier_mask(hand_table(), k=2)
     assert list(hand_table().loc[m, "id"]) == ["A", "B", "C", "E", "H"]
 
 
 def test_frontier_mask_k1_is_record_holders_and_ties():
     """k=1: running record (ties with the record holder count: H equals B's 1e21 but E's 3e21 came before)."""
-    m = F.frontier_mask(hand_table(), k=1)
+    m = frontier_mask(hand_table(), k=1)
     assert list(hand_table().loc[m, "id"]) == ["A", "B", "E"]
 
 
@@ -52,19 +58,22 @@ def test_status_is_judged_at_release_later_models_do_not_change_it():
     df = hand_table()
     later = pd.DataFrame({"id": ["Z"], "name": ["Z"], "release_date": pd.to_datetime(["2030-01-01"]),
                           "training_compute_flop": [1e30]})
-    m = F.frontier_mask(pd.concat([df, later], ignore_index=True), k=2)
-    assert list(m[:8]) == list(F.frontier_mask(df, k=2))
+    m = frontier_mask(pd.concat([df, later], ignore_index=True), k=2)
+    assert list(m[:8]) == list(frontier_mask(df, k=2))
     assert bool(m.iloc[8])
 
 
 def test_exclude_drops_outliers_before_ranking():
     """Without E, D (2e20) has B and C above it -> rank 3, frontier for k=3 (it was rank 4 with E)."""
     df = hand_table()
-    assert not F.frontier_mask(df, k=3)[3]
-    sel = F.select_frontier(df, 3, exclude=["Model E"])
+    assert not frontier_mask(df, k=3)[3]
+    sel = S.select(df, "frontier", top_k=3, exclude=["Model E"])
     assert "D" in set(sel["id"]) and "E" not in set(sel["id"])
     assert int(sel.set_index("id").loc["D", "rank_at_release"]) == 3
-    assert "E" not in set(F.select_frontier(df, 3, exclude=["e"])["id"])  # ids work too, case-insensitive
+    assert "E" not in set(S.select(df, "frontier", top_k=3, exclude=["e"])["id"])  # ids work too, case-insensitive
+    # the frontier flag with the same exclusion agrees, and never flags the excluded model
+    ff = S.frontier_flags(df, 3, epoch_flag=False, exclude=["Model E"])
+    assert list(df.loc[ff["frontier"], "id"]) == list(sel["id"])
 
 
 def test_subsets_open_closed_unknown_access():
@@ -89,24 +98,24 @@ def test_frontier_then_domain_ranks_on_all_models():
 
 @pytest.mark.parametrize("k", [0, -1, 2.5, True, "10"])
 def test_bad_k_is_usage_error(k):
-    with pytest.raises(UsageError, match="top-k"):
-        F.frontier_mask(hand_table(), k=k)
+    with pytest.raises(UsageError, match="top_k must be a positive whole number"):
+        frontier_mask(hand_table(), k=k)
 
 
 def test_bad_subset_and_missing_columns():
     with pytest.raises(UsageError, match="unknown subset"):
         select_subset(hand_table(), "big")
     with pytest.raises(AnalysisError, match="no column 'training_compute_flop'"):
-        F.frontier_mask(hand_table().drop(columns="training_compute_flop"))
+        frontier_mask(hand_table().drop(columns="training_compute_flop"))
     with pytest.raises(AnalysisError, match="not dates"):
-        F.frontier_mask(hand_table().assign(release_date=["2020-01-01"] * 7 + ["last spring"]))
+        frontier_mask(hand_table().assign(release_date=["2020-01-01"] * 7 + ["last spring"]))
 
 
 def test_string_dates_and_numbers_are_accepted():
     df = hand_table()
     df2 = df.assign(release_date=df["release_date"].dt.strftime("%Y-%m-%d").where(df["release_date"].notna(), ""),
                     training_compute_flop=df["training_compute_flop"].map(lambda v: "" if np.isnan(v) else repr(v)))
-    assert list(F.frontier_mask(df2, 2)) == list(F.frontier_mask(df, 2))
+    assert list(frontier_mask(df2, 2)) == list(frontier_mask(df, 2))
 
 
 # --- properties ---------------------------------------------------------------------------------------------
@@ -131,7 +140,7 @@ def test_property_matches_brute_force_and_is_monotone_in_k(rows, k):
     for i in range(len(df)):
         earlier = df[df.release_date <= df.release_date[i]]
         assert r[i] == 1 + (earlier.training_compute_flop > df.training_compute_flop[i]).sum()
-    small, big = F.frontier_mask(df, k), F.frontier_mask(df, k + 1)
+    small, big = frontier_mask(df, k), frontier_mask(df, k + 1)
     assert not (small & ~big).any()  # frontier(k) is a subset of frontier(k+1)
     assert small.sum() >= min(k, len(df))  # the overall top k were top k at their release too
     # the running maximum is always frontier
@@ -148,4 +157,4 @@ def test_property_row_order_does_not_matter(rows, rnd):
     perm = list(range(len(df)))
     rnd.shuffle(perm)
     shuffled = df.iloc[perm]
-    assert F.frontier_mask(shuffled, 3).sort_index().tolist() == F.frontier_mask(df, 3).tolist()
+    assert frontier_mask(shuffled, 3).sort_index().tolist() == frontier_mask(df, 3).tolist()

@@ -149,7 +149,7 @@ def test_open_weights_flags_one_rule_from_access():
     """One rule (issue 12): accessibility decides; the openness table no longer overrides it."""
     from analysis.metrics.selection import open_flags
 
-    f = op.open_weights_flags(SHARE_MODELS, OPENNESS).set_index("id")
+    f = op.open_weights_flags(SHARE_MODELS).set_index("id")
     assert bool(f.loc["a", "open_weights"]) and not bool(f.loc["c", "open_weights"])
     assert pd.isna(f.loc["f", "open_weights"]) and pd.isna(f.loc["f", "source"])
     assert not bool(f.loc["llama-like", "open_weights"]) and f.loc["llama-like", "source"] == "access"
@@ -164,7 +164,7 @@ def wilson(k, n, z=1.6448536269514722):  # 90% (two-sided), the toolkit's one de
 
 
 def test_open_share_per_year_exact_wilson():
-    r = op.open_share(SHARE_MODELS, OPENNESS)
+    r = op.open_share(SHARE_MODELS)
     s = r.table.set_index("year")
     assert s.loc[2020, "n"] == 4 and s.loc[2020, "k"] == 3 and s.loc[2020, "share"] == 0.75
     lo, hi = wilson(3, 4)

@@ -17,6 +17,7 @@ import pytest
 
 import analysis.metrics
 from analysis.metrics import result as R
+from analysis.metrics.selection import select
 from analysis.metrics.trends import fit_trend
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -227,7 +228,7 @@ def test_open_share_returns_a_table_result(bundled):
     from analysis.metrics.openness import open_share
     from analysis.metrics.selection import select
 
-    r = open_share(bundled.models, bundled.openness)
+    r = open_share(bundled.models)
     _check_shape(r, {"n_no_date", "n_unknown", "subset", "by", "method", "confidence"})
     t = r.table
     # n = models with known access; with the unknown and the undated ones, every notable model is counted once
@@ -259,8 +260,9 @@ def test_concentration_and_frontier_organizations_return_table_results(bundled):
     assert c.meta.interval_kind == comp.HHI_INTERVAL_KIND.format(n_boot=100) and c.meta.confidence == 0.90
     f = comp.frontier_organizations(bundled.models)
     _check_shape(f, {"n_no_date", "threshold_flop", "top_k"})
-    assert f.meta.n == f.table["n_models"].sum() == bundled.models["release_date"].notna().sum()
-    assert f.meta.window == _years(f.table) and f.settings["n_no_date"] == bundled.models["release_date"].isna().sum()
+    rep = select(bundled.models)  # counted on the representative set: one row per model, no overlay additions
+    assert f.meta.n == f.table["n_models"].sum() == rep["release_date"].notna().sum()
+    assert f.meta.window == _years(f.table) and f.settings["n_no_date"] == rep["release_date"].isna().sum()
     e = comp.frontier_entrants(bundled.models)
     _check_shape(e, {"n_no_date", "top_k"})
     lead = comp.compute_leadership(bundled.models)
@@ -273,7 +275,7 @@ def test_overtraining_returns_a_table_result(bundled):
 
     r = scaling.overtraining(bundled.models, "besiroglu-2024")
     _check_shape(r, {"n_skipped", "confidence", "approach"})
-    assert r.meta.n == len(r.table) and r.meta.n + r.settings["n_skipped"] == len(bundled.models)
+    assert r.meta.n == len(r.table) and r.meta.n + r.settings["n_skipped"] == len(select(bundled.models))
     assert r.meta.confidence == r.settings["confidence"] == 0.90
     assert r.meta.window == (r.table["release_date"].min().strftime("%Y-%m-%d"),
                              r.table["release_date"].max().strftime("%Y-%m-%d"))

@@ -472,7 +472,10 @@ def test_threshold_counts_by_organization():
     t = T.threshold_counts_by_organization(threshold_table(), (1e23, 1e25))
     t23 = t[t.threshold == 1e23].set_index("organization")
     assert t23.loc["OpenAI", "n_models"] == 2 and t23.loc["OpenAI", "first_model"] == "a"
-    assert t23.loc["Google", "n_models"] == 1 and t23.loc["DeepMind", "n_models"] == 1  # co-developed: both
+    # parent families (the one organization rule): "Google, DeepMind" is one Google model, counted once
+    assert t23.loc["Google", "n_models"] == 1 and "DeepMind" not in t23.index
+    raw = T.threshold_counts_by_organization(threshold_table(), (1e23,), harmonize=False).set_index("organization")
+    assert raw.loc["Google", "n_models"] == 1 and raw.loc["DeepMind", "n_models"] == 1  # as written: both
     assert list(t[t.threshold == 1e25]["organization"]) == ["OpenAI", "xAI"]
     y = T.threshold_counts_by_organization_year(threshold_table(), (1e23,))
     assert y[(y.organization == "Meta")].n_models.tolist() == [1]

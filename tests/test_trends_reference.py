@@ -28,7 +28,7 @@ import pytest
 
 from analysis import constants as C
 from analysis.cli.main import main
-from analysis.metrics import frontier as F
+from analysis.metrics import selection as S
 from analysis.metrics import trends as T
 
 REF = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
@@ -115,7 +115,7 @@ def test_frontier_break_kinked_like_epoch(epoch_models):
     Published: break 2018-01 (80% CI 2016-10 to 2019-08), post-break 4.2x (90% CI 3.6-4.9). Ours on the 2026
     vintage: break 2015-02 with a wide 90% interval (2012-07 to 2023-06) that contains Epoch's date; post-break
     4.45x, inside their interval. Epoch warn the break date "isn't robust"; the revised data move it earlier."""
-    fr = F.select_frontier(epoch_models, C.FRONTIER_TOP_K, exclude=C.EPOCH_FRONTIER_OUTLIERS)
+    fr = S.select(epoch_models, "frontier", top_k=C.FRONTIER_TOP_K, exclude=C.EPOCH_FRONTIER_OUTLIERS)
     b = T.estimate_break(fr, kind="kinked", since=C.DEEP_LEARNING_ERA_START, until=C.EPOCH_2024_DATA_END,
                          min_segment=C.BREAK_MIN_SEGMENT, n_boot=1000, seed=0)
     epoch_break = pd.Timestamp(C.EPOCH_2024_FRONTIER_BREAK[0])
@@ -146,21 +146,28 @@ def test_epoch_frontier_flags_are_in_our_running_top_k(epoch_models):
     raw = pd.read_csv(NOTABLE, usecols=["Model", "Frontier model"])
     flagged = set(raw.loc[raw["Frontier model"].eq(True), "Model"])
     m = epoch_models[epoch_models["training_compute_flop"].notna()]
-    ours5 = set(m.loc[F.frontier_mask(m, 5), "name"])
+    ours5 = set(m.loc[S.frontier_flags(m, 5, epoch_flag=False, exclude=())["frontier"], "name"])
     have = flagged & set(m["name"])
     assert len(have) >= 90
     assert have <= ours5
 
 
 def test_cli_on_epoch_file(capsys):
-    """The documented example: frontier models since 2018 on Epoch's file as published (no exclusions, and
-    --no-overlay: `epoch:PATH` now applies our overlay by default): n=78, window 2018-01-01 to 2026-07-15, growth
-    inside Sevilla & Roldán's 3.6-4.9x."""
+    """The documented example: frontier models since 2018 on Epoch's file as published (--no-overlay: `epoch:PATH`
+    applies our overlay by default), with the frontier's default exclusions (AlphaGo Master and Zero left out of the
+    ranking, as Sevilla & Roldán do; issue 22.4: one set of exclusions) and one row per model: n=79, window
+    2018-01-01 to 2026-07-15, growth inside Sevilla & Roldán's 3.6-4.9x. `--exclude none` ranks every model: the
+    two outliers take top-10 slots in 2017-18 and push one 2018 model out (n=78)."""
     assert main(["trend", "compute", "--data", f"epoch:{NOTABLE}", "--no-overlay", "--since", "2018-01-01",
                  "--subset", "frontier", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["n"] == 78 and out["start"] == "2018-01-01" and out["end"] == "2026-07-15"
+    assert out["n"] == 79 and out["start"] == "2018-01-01" and out["end"] == "2026-07-15"
+    assert out["excluded"] == list(C.EPOCH_FRONTIER_OUTLIERS)
     assert inside(out["growth_per_year"], C.EPOCH_2024_FRONTIER_2018_GROWTH)
+    assert main(["trend", "compute", "--data", f"epoch:{NOTABLE}", "--no-overlay", "--since", "2018-01-01",
+                 "--subset", "frontier", "--exclude", "none", "--json"]) == 0
+    every = json.loads(capsys.readouterr().out)
+    assert every["n"] == 78 and every["excluded"] == []
     assert main(["thresholds", "--data", f"epoch:{NOTABLE}", "--no-overlay", "--json"]) == 0
     th = json.loads(capsys.readouterr().out)
     # Epoch counts GPT-4 (Mar 2023, 2.1e25) as the first model above 1e25 FLOP

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 import time
 
@@ -309,8 +310,13 @@ def test_vintages_report_uses_epoch_data_and_says_when_it_cannot():
 
 @pytest.mark.parametrize("p, n", [(0.4, 40), (0.1, 25)])
 def test_open_share_intervals_of_the_vintage_effect_hold_their_coverage(p, n):
-    """Simulation: 300 independent 'years' of n models each, open with probability p; the Wilson 95% intervals
-    reported per year by share_by_year should contain p in about 95% of years (binomial s.e. of the rate ~1.3%)."""
+    """Simulation: 300 independent 'years' of n models each, open with probability p; the Wilson intervals reported
+    per year by share_by_year are at the toolkit's one level (90%, issue 22.4; they were 95%) and contain p as often
+    as the exact binomial calculation of the Wilson interval's coverage says (within 3 simulation s.e.). That exact
+    coverage is 0.926 at (0.4, 40) and 0.830 at (0.1, 25): Wilson's known dip at small n*p, stated here, not hidden."""
+    from scipy.stats import binom
+    from statsmodels.stats.proportion import proportion_confint
+
     rng = np.random.default_rng(11)
     years = np.repeat(np.arange(1800, 2100), n)
     access = np.where(rng.random(len(years)) < p, "open-weights-unrestricted", "api")
@@ -318,5 +324,10 @@ def test_open_share_intervals_of_the_vintage_effect_hold_their_coverage(p, n):
                            "release_date": pd.to_datetime([f"{y}-06-01" for y in years]), "access": access})
     s = vintages.share_by_year(models, since=0)
     assert len(s) == 300 and (s["n"] == n).all()
+    assert vintages.SHARE_CONFIDENCE == 0.90
+    exact = sum(binom.pmf(k, n, p) for k in range(n + 1)
+                if (lambda lo, hi: lo <= p <= hi)(*proportion_confint(k, n, alpha=0.10, method="wilson")))
     covered = ((s["share_low"] <= p) & (p <= s["share_high"])).mean()
-    assert 0.91 <= covered <= 0.99, covered
+    se = math.sqrt(exact * (1 - exact) / 300)
+    assert abs(covered - exact) <= 3 * se, (covered, exact)
+    assert exact == pytest.approx({(0.4, 40): 0.9256, (0.1, 25): 0.8302}[(p, n)], abs=1e-4)

@@ -57,6 +57,9 @@ def f(name, type_, title, description, unit=None, required=False, **constraints)
 
 
 URL = dict(pattern=r"^https?://\S+$")
+DOMAINS = ["language", "vision", "multimodal", "image-generation", "video", "speech", "audio", "games", "biology",
+           "mathematics", "robotics", "recommendation", "science", "other"]
+DOMAIN_PATTERN = "^({0})(, ?({0}))*$".format("|".join(DOMAINS))
 
 MODELS = [
     f("id", "string", "Model id", "Stable slug that identifies the model across files and releases.", required=True, unique=True, pattern=r"^[a-z0-9][a-z0-9.+-]*$"),
@@ -65,7 +68,7 @@ MODELS = [
     f("organization_type", "string", "Organization type", "Epoch AI's categorisation of the developer(s).", enum=["industry", "academia", "industry-academia", "government", "research-collective", "non-profit"]),
     f("country", "string", "Country", "Country of the developing organization (Epoch AI naming), or 'Multinational'.",),
     f("release_date", "date", "Release date", "Date of first public announcement, paper or release (ISO 8601).", required=True, minimum="1950-01-01"),
-    f("domain", "string", "Domain", "Primary domain of the model.", required=True, enum=["language", "vision", "multimodal", "image-generation", "video", "speech", "audio", "games", "biology", "mathematics", "robotics", "recommendation", "science", "other"]),
+    f("domain", "string", "Domain", "Every domain of the model, comma-separated, as Epoch AI lists them (e.g. 'multimodal,language,vision'); one of " + ", ".join(DOMAINS) + " each. 'multimodal' is a language model with other modalities (every Epoch AI row tagged Multimodal also lists Language), so a row written 'multimodal' alone counts as a language model too.", required=True, pattern=DOMAIN_PATTERN),
     f("task", "string", "Task", "Main task(s), free text (e.g. 'language modeling', 'image classification')."),
     f("architecture", "string", "Architecture", "Dense or mixture-of-experts (moe) for transformer-era models; empty when not applicable or unknown.", enum=["dense", "moe"]),
     f("parameters", "number", "Parameters", "Total number of trainable parameters (all experts for MoE).", unit="parameters", minimum=1, maximum=1e15),

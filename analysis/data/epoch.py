@@ -7,10 +7,11 @@ newer export with odd rows still loads; a file without the essential columns (mo
 refused with a clear error.
 
 Mapping (Epoch column -> ours): Model -> name (and a slug id), Organization, Organization categorization ->
-organization_type, Country (of organization) -> country, Publication date -> release_date, Domain -> domain (the
-first of its list, or 'multimodal' when listed), Task, Parameters, Training compute (FLOP) ->
-training_compute_flop (compute_method 'epoch-ai'), Training dataset size -> training_tokens (language/multimodal
-rows only; Epoch counts tokens there), Training hardware, Hardware quantity, Training chip-hours -> gpu_hours,
+organization_type, Country (of organization) -> country, Publication date -> release_date, Domain -> domain (every
+domain of Epoch's list, in our vocabulary, comma-separated: "Multimodal,Language,Vision" -> "multimodal,language,vision"),
+Task, Parameters, Training compute (FLOP) ->
+training_compute_flop (compute_method 'epoch-ai'), Training dataset size -> training_tokens (rows whose first
+domain is language, and multimodal rows: Epoch counts tokens there), Training hardware, Hardware quantity, Training chip-hours -> gpu_hours,
 Hardware utilization (MFU), Model accessibility -> access, Training code accessibility, Link -> source_url (first
 URL), Confidence. A blank domain becomes 'other'; a blank organization stays empty (our curated files require it,
 imported rows may lack it).
@@ -128,13 +129,21 @@ def _first(cell: str, mapping: dict[str, str]) -> str:
 
 
 def _domain(cell: str) -> str:
-    parts = [p.strip().lower() for p in cell.split(",") if p.strip()]
-    if "multimodal" in parts:
-        return "multimodal"
-    for p in parts:
-        if p in DOMAIN_MAP:
-            return DOMAIN_MAP[p]
-    return "other"  # Epoch's own catch-all; also used when the domain is blank
+    """Every domain Epoch lists, mapped to our vocabulary, distinct, in Epoch's order; 'other' when none maps."""
+    out: list[str] = []
+    for p in (p.strip().lower() for p in cell.split(",")):
+        d = DOMAIN_MAP.get(p)
+        if d and d not in out:
+            out.append(d)
+    return ",".join(out) or "other"  # Epoch's own catch-all; also used when the domain is blank
+
+
+def _counts_tokens(domains: str) -> bool:
+    """Whether Epoch's dataset size of a row is in tokens: multimodal rows, and rows whose first domain is
+    language (Epoch counts tokens there). Rows that list language after another domain ("Vision,Language",
+    "Biology,Language", "Medicine,Language") give sizes in images, proteins or examples, and stay empty."""
+    parts = domains.split(",")
+    return "multimodal" in parts or parts[0] in _TEXT_DOMAINS
 
 
 def _org_type(cell: str) -> str:
@@ -250,7 +259,7 @@ def load_epoch(path: Path | str) -> EpochImport:
     out["architecture"] = ""
     out["parameters"] = get("parameters").map(_number)
     out["active_parameters"] = ""
-    out["training_tokens"] = get("training_tokens").map(_number).where(out["domain"].isin(_TEXT_DOMAINS), "")
+    out["training_tokens"] = get("training_tokens").map(_number).where(out["domain"].map(_counts_tokens), "")
     out["training_compute_flop"] = get("training_compute_flop").map(_number)
     out["compute_method"] = np.where(out["training_compute_flop"] != "", "epoch-ai", "")
     out["training_hardware"] = get("training_hardware").map(_hardware)

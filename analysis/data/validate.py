@@ -14,6 +14,7 @@ Checks (each reported as ``file:row:column: message``):
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,17 @@ def _fmt(v: object) -> str:
     return str(v)
 
 
+_LIST_OF = re.compile(r"^\^\(([a-z0-9|-]+)\)\(, \?\(\1\)\)\*\$$")
+
+
+def _pattern_message(pattern: str) -> str:
+    """'must match PATTERN', or for a comma-separated list of allowed words (the multi-valued domain) the words."""
+    m = _LIST_OF.match(pattern)
+    if m:
+        return f"must be one of {m.group(1)} (several separated by commas)"
+    return f"must match {pattern}"
+
+
 def _pandera_schema(resource: schema.Resource, today: pd.Timestamp) -> pa.DataFrameSchema:
     cols = {}
     for f in resource.fields:
@@ -52,7 +64,7 @@ def _pandera_schema(resource: schema.Resource, today: pd.Timestamp) -> pa.DataFr
             if f.maximum is not None:
                 checks.append(pa.Check.le(f.maximum, error=f"must be <= {_fmt(float(f.maximum))}" + (f" {f.unit}" if f.unit else "")))
         if f.pattern:
-            checks.append(pa.Check.str_matches(f.pattern, error=f"must match {f.pattern}"))
+            checks.append(pa.Check.str_matches(f.pattern, error=_pattern_message(f.pattern)))
         cols[f.name] = pa.Column(checks=checks, nullable=not f.required, unique=f.unique, required=False, coerce=False)
     return pa.DataFrameSchema(cols, strict=False)
 

@@ -15,6 +15,9 @@ __all__ = ["REGISTRY", "get"]
 TREND_SUBSETS = ("notable", "frontier", "open", "closed")
 SEED = Param("seed", 0, "bootstrap seed (default 0)", kind="seed")
 SINCE_DATE = Param("since", None, "only models released on/after DATE", metavar="DATE")
+DOMAIN_RULE = Param("domain_rule", "any", "with --domain: any = models listing the domain among others (default; "
+                    "'--domain language' includes multimodal language models); only = models whose one domain it is",
+                    choices=("any", "only"))
 UNTIL_DATE = Param("until", None, "only models released on/before DATE", metavar="DATE")
 
 declare(
@@ -29,7 +32,9 @@ declare(
         Param("until", None, "last release date included (default: the last in the data)", metavar="DATE"),
         Param("subset", "notable", f"one of {', '.join(TREND_SUBSETS)} (default notable)", choices=TREND_SUBSETS,
               metavar="NAME", cli_choices=False),
-        Param("domain", None, "only models of this domain (e.g. language)", metavar="NAME"),
+        Param("domain", None, "only models with this domain among theirs (e.g. language: multimodal language models "
+              "included; see --domain-rule)", metavar="NAME"),
+        DOMAIN_RULE,
         Param("top_k", C.FRONTIER_TOP_K, f"frontier size: top K by compute at release (default {C.FRONTIER_TOP_K})",
               metavar="K", cli_default=str(C.FRONTIER_TOP_K)),
         Param("confidence", C.DEFAULT_CONFIDENCE, "confidence level of the intervals (default 0.90)", metavar="P",
@@ -39,8 +44,10 @@ declare(
         Param("cluster", False, "with --bootstrap: resample whole organizations (cluster bootstrap)",
               action="store_true"),
         Param("seed", 0, "bootstrap seed (default 0)", metavar="S", cli_default="0"),
-        Param("exclude", (), "drop a model by name or id before ranking and fitting (repeatable), e.g. 'AlphaGo "
-              "Zero'", action="append", metavar="MODEL"),
+        Param("exclude", None, "drop a model by name or id before ranking and fitting (repeatable; replaces the "
+              "default; 'none' for no exclusions); default: with --subset frontier, AlphaGo Master and AlphaGo Zero "
+              "are left out of the ranking, as Sevilla & Roldan 2024 do", action="append", metavar="MODEL",
+              cli_default=None),
     ))
 
 declare(
@@ -56,8 +63,8 @@ declare(
         Param("metric", "score", "score = benchmark score (default); compute = training compute",
               choices=("score", "compute")),
         Param("top_k", 1, "compare the k-th best open vs closed (default 1)", kind="positive_int"),
-        Param("domain", None, "with --metric compute: only this domain (e.g. language)"),
-        SINCE_DATE, UNTIL_DATE, SEED,
+        Param("domain", None, "with --metric compute: only models with this domain among theirs (e.g. language)"),
+        DOMAIN_RULE, SINCE_DATE, UNTIL_DATE, SEED,
     ))
 
 declare(
@@ -153,8 +160,9 @@ declare(
         Param("precision", "bf16", "training precision for the peak throughput (default bf16)",
               choices=COMPUTE_PRECISIONS),
         Param("price", None, "price per GPU-hour in USD (default: cited price per accelerator)", metavar="USD"),
-        Param("pue", C.DEFAULT_PUE, f"power usage effectiveness (default {C.DEFAULT_PUE})", metavar="PUE",
-              cli_default=None),
+        Param("pue", None, f"power usage effectiveness (default {C.AI_DATACENTER_PUE}, range "
+              f"{C.AI_DATACENTER_PUE_RANGE[0]}-{C.AI_DATACENTER_PUE_RANGE[1]}: the energy model `cost` uses)",
+              metavar="PUE"),
         Param("training_days", None, "wall-clock training time, enables the chips x time estimate", metavar="DAYS"),
     ))
 

@@ -7,6 +7,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisError
 from analysis.metrics.compute import find_model
+from analysis.metrics.selection import domains
 
 
 def model_ids(models: pd.DataFrame, ids: str) -> list[str]:
@@ -40,3 +41,12 @@ def value_in(frame: pd.DataFrame, column: str, value: str, what: str | None = No
     if value not in known:
         hint = f"; available: {', '.join(known[:15])}" + (" …" if len(known) > 15 else "") if known else ""
         raise AnalysisError(f"unknown {what or column} {value!r}{hint}")
+
+
+def domain(frame: pd.DataFrame, value: str) -> None:
+    """``value`` must be a domain of some model (domains are multi-valued: 'multimodal,language,vision' has three);
+    else a one-line error that lists the domains available."""
+    known = sorted({d for cell in frame["domain"] for d in domains(cell)}) if "domain" in frame.columns else []
+    if str(value).strip().lower() not in known:
+        hint = f"; available: {', '.join(known)}" if known else ""
+        raise AnalysisError(f"unknown domain {value!r}{hint}")

@@ -12,17 +12,18 @@ Questions answered (one function each, tidy DataFrames out):
 
 Conventions (documented once, used everywhere):
 
-* **Frontier**: a model is *frontier* if its training compute is among the top 10
-  (:data:`analysis.constants.FRONTIER_TOP_K`) of all models with known compute released on or before its release
-  date (Epoch AI's definition, implemented in :mod:`analysis.metrics.frontier`). Models released the same day are ranked
-  together. A model without compute is frontier only when Epoch's own ``frontier_model`` flag says so
-  (:func:`analysis.metrics.selection.frontier_flags`, labelled ``epoch-flag``); without a date, never.
-* **Several organizations** ("Google, Google DeepMind"): the ``organization`` cell is split on commas and each
-  listed organization gets an **equal fractional credit** 1/k of the model (k = number of distinct organizations
-  after applying ``aliases``), so every model contributes exactly 1 to a year's total and shares sum to 1.
-  Organization names are harmonized to parent families (Google Brain, DeepMind, Google DeepMind -> Google;
-  Facebook AI Research, Meta AI -> Meta; :data:`analysis.metrics.selection.ORGANIZATION_PARENTS`, with sources) unless
-  ``harmonize=False``; ``aliases`` maps further names first.
+* **Which models**: the representative set of :func:`analysis.metrics.selection.select` (no overlay additions,
+  versions of one model counted once) for every count, share and concentration; the leadership timeline ranks the
+  same set. **Frontier**: Epoch AI's running top 10 (:data:`analysis.constants.FRONTIER_TOP_K`) by training compute
+  at release, as defined once in :func:`analysis.metrics.selection.frontier_flags` (ranked on the whole
+  representative set, AlphaGo Master and Zero left out as Sevilla & Roldán 2024 do; a model without compute is
+  frontier only when Epoch's own ``frontier_model`` flag says so, labelled ``epoch-flag``; without a date, never).
+* **Several organizations** ("Google, Google DeepMind"): the ``organization`` cell is split on commas (outside
+  parentheses) and each listed organization gets an **equal fractional credit** 1/k of the model (k = number of
+  distinct organizations after applying ``aliases``), so every model contributes exactly 1 to a year's total and
+  shares sum to 1. Organization names are harmonized to parent families (Google Brain, DeepMind, Google DeepMind
+  -> Google; Facebook AI Research, Meta AI -> Meta; :data:`analysis.metrics.selection.ORGANIZATION_PARENTS`, with
+  sources) unless ``harmonize=False``; ``aliases`` maps further names first.
   Countries: one ``country`` per model (our schema; Epoch imports map several countries to "Multinational").
 * **HHI** is computed on shares in [0, 1], so the year's observed HHI (``hhi``) lies in [1/n, 1] for n groups
   (1 = monopoly); the "effective number" of competitors is 1/HHI. Read as an estimate of the *underlying*
@@ -53,7 +54,6 @@ import pandas as pd
 from analysis.constants import DAYS_PER_MONTH, DEFAULT_CONFIDENCE, EU_AI_ACT_SYSTEMIC_RISK_FLOP, FRONTIER_TOP_K
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import selection
-from analysis.metrics.frontier import rank_at_release
 from analysis.metrics.result import TableResult, meta, span
 
 # Fewest models in a year, and fewest models per observed group, for which the HHI interval is given. Below
@@ -93,40 +93,18 @@ def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
         raise AnalysisError(f"{what} needs column(s) {', '.join(missing)}")
 
 
-def split_organizations(cell: object, aliases: Mapping[str, str] | None = None, harmonize: bool = False) -> list[str]:
-    """Distinct organizations listed in an ``organization`` cell, after ``aliases`` (and, with ``harmonize``, the
-    parent-family map of :mod:`analysis.metrics.selection`); order kept. Commas inside parentheses do not split."""
-    return selection.organizations(cell, harmonize=harmonize, aliases=aliases)
-
-
-def frontier_flags(models: pd.DataFrame, top_k: int = FRONTIER_TOP_K, epoch_flag: bool = True) -> pd.Series:
-    """Boolean Series (index of ``models``): True if the model's compute was in the top ``top_k`` at its release.
-
-    Uses :func:`analysis.metrics.frontier.rank_at_release` (rank = 1 + number of models with strictly larger compute
-    released on or before the same date; ties share a rank, so a tie at 10th place keeps both). ``<NA>`` where
-    compute or date is missing, unless ``epoch_flag`` and Epoch flags the model (see
-    :func:`analysis.metrics.selection.frontier_flags`).
-    """
-    _require(models, ("release_date", "training_compute_flop"), "frontier_flags")
-    top_k = selection.check_top_k(top_k)
-    rank = rank_at_release(models)
-    out = (rank <= top_k).astype("boolean")
-    out[rank.isna()] = pd.NA
-    if epoch_flag:
-        ff = selection.frontier_flags(models, top_k, epoch_flag=True)
-        out[ff["frontier_basis"] == "epoch-flag"] = True
-    return out
-
-
-def _frontier_mask(models: pd.DataFrame, top_k: int, epoch_flag: bool = True) -> pd.Series:
-    return selection.frontier_flags(models, top_k, epoch_flag)["frontier"]
-
-
-def select_subset(models: pd.DataFrame, subset: str = "notable", top_k: int = FRONTIER_TOP_K) -> pd.DataFrame:
-    """``notable`` = every row given; ``frontier`` = :func:`analysis.metrics.selection.select` (top-k at release)."""
+def _subset(models: pd.DataFrame, subset: str = "notable", top_k: int = FRONTIER_TOP_K) -> pd.DataFrame:
+    """``notable`` or ``frontier`` rows of the representative set (:func:`analysis.metrics.selection.select`)."""
     if subset not in SUBSETS:
         raise UsageError(f"unknown subset {subset!r}; use one of {', '.join(SUBSETS)}")
     return selection.select(models, subset, top_k=top_k)
+
+
+def _frontier_in(universe: pd.DataFrame, models: pd.DataFrame, top_k: int) -> pd.Series:
+    """Boolean per row of ``universe``: in the frontier of ``models`` (the one definition, ranked on the whole
+    representative set)."""
+    return pd.Series(universe.index.isin(selection.select(models, "frontier", top_k=top_k).index),
+                     index=universe.index)
 
 
 def _dated(models: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -152,7 +130,7 @@ def credits(models: pd.DataFrame, by: str = "organization", aliases: Mapping[str
     id_values = list(ids) if models.index.is_unique else [ids.loc[idx] for idx in models.index]
     for pos, (v, date, model_id) in enumerate(zip(models[key], models["release_date"], id_values)):
         if key == "organization":
-            groups = split_organizations(v, aliases, harmonize)
+            groups = selection.organizations(v, harmonize, aliases)
         else:
             groups = [] if pd.isna(v) else [(aliases or {}).get(str(v), str(v))]
         groups = groups or ["Unknown"]
@@ -186,7 +164,7 @@ def shares_by_year(models: pd.DataFrame, by: str = "organization", subset: str =
     share; ties share the rank). Settings: n_no_date, subset, by. Meta: n = dated models, window = their first and
     last year; no interval (observed shares).
     """
-    sub = select_subset(models, subset, top_k)
+    sub = _subset(models, subset, top_k)
     dated, n_missing = _dated(sub)
     cr = credits(dated, by, aliases, harmonize)
     if cr.empty:
@@ -333,7 +311,7 @@ def concentration(models: pd.DataFrame, by: str = "organization", subset: str = 
     """
     confidence = selection.check_confidence(confidence if ci_level is None else ci_level)
     n_boot = selection.check_n_boot(n_boot, minimum=100)
-    sub = select_subset(models, subset, top_k)
+    sub = _subset(models, subset, top_k)
     dated, n_missing = _dated(sub)
     cr = credits(dated, by, aliases, harmonize)
     rows = []
@@ -380,15 +358,17 @@ def frontier_organizations(models: pd.DataFrame, threshold_flop: float = EU_AI_A
     dated models, window = their first and last year; no interval (counts).
     """
     _require(models, ("release_date", "training_compute_flop", "organization"), "frontier_organizations")
-    dated, n_missing = _dated(models)
-    flags = _frontier_mask(dated, top_k)
+    dated, n_missing = _dated(selection.select(models))
+    flags = _frontier_in(dated, models, top_k)
     above = pd.Series(selection.above_threshold(dated["training_compute_flop"], threshold_flop), index=dated.index)
     rows, ever = [], set()
     years = dated["release_date"].dt.year
     for year in sorted(years.unique()):
         m = years == year
-        f_orgs = sorted({o for c in dated.loc[m & flags, "organization"] for o in split_organizations(c, aliases, harmonize)})
-        a_orgs = sorted({o for c in dated.loc[m & above, "organization"] for o in split_organizations(c, aliases, harmonize)})
+        f_orgs = sorted({o for c in dated.loc[m & flags, "organization"]
+                         for o in selection.organizations(c, harmonize, aliases)})
+        a_orgs = sorted({o for c in dated.loc[m & above, "organization"]
+                         for o in selection.organizations(c, harmonize, aliases)})
         ever |= set(a_orgs)
         rows.append({"year": int(year), "n_models": int(m.sum()), "n_frontier_models": int((m & flags).sum()),
                      "n_orgs_frontier": len(f_orgs), "orgs_frontier": "; ".join(f_orgs),
@@ -460,15 +440,19 @@ def leadership_timeline(entries: pd.DataFrame, by: str = "model", as_of: pd.Time
     return TableResult(table=out, info=info, settings={"as_of": end_of_data, "by": by})
 
 
-def _model_meta(models: pd.DataFrame) -> pd.DataFrame:
+def _model_meta(models: pd.DataFrame, harmonize: bool = True) -> pd.DataFrame:
+    """model_id, organization (parent families joined, :func:`analysis.metrics.selection.organization_key`), date."""
     _require(models, ("id", "organization", "release_date"), "leadership")
-    return models[["id", "organization", "release_date"]].rename(columns={"id": "model_id", "release_date": "date"})
+    return pd.DataFrame({"model_id": models["id"], "organization": selection.organization_key(models, harmonize),
+                         "date": models["release_date"]}, index=models.index)
 
 
 def benchmark_leadership(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark: str = "mmlu",
-                         setting: str | None = None, by: str = "model", as_of=None) -> TableResult:
-    """Leadership timeline on a benchmark: a model's best score, dated by its release date (models table); a
-    :class:`~analysis.metrics.result.TableResult` as :func:`leadership_timeline`."""
+                         setting: str | None = None, by: str = "model", as_of=None,
+                         harmonize: bool = True) -> TableResult:
+    """Leadership timeline on a benchmark: a model's best score, dated by its release date (the models table is a
+    look-up of the scored models, overlay additions included); a :class:`~analysis.metrics.result.TableResult` as
+    :func:`leadership_timeline`."""
     _require(benchmarks, ("model_id", "benchmark", "score"), "benchmark_leadership")
     b = benchmarks[benchmarks["benchmark"] == benchmark]
     if setting is not None:
@@ -476,17 +460,19 @@ def benchmark_leadership(benchmarks: pd.DataFrame, models: pd.DataFrame, benchma
     if b.empty:
         raise AnalysisError(f"no scores for benchmark {benchmark!r}" + (f" in setting {setting!r}" if setting else ""))
     best = b.groupby("model_id", as_index=False)["score"].max().rename(columns={"score": "value"})
-    e = best.merge(_model_meta(models), on="model_id", how="inner")
+    e = best.merge(_model_meta(models, harmonize), on="model_id", how="inner")
     if e.empty:
         raise AnalysisError(f"none of the models scored on {benchmark!r} is in the models table")
     return leadership_timeline(e, by=by, as_of=as_of)
 
 
-def compute_leadership(models: pd.DataFrame, by: str = "model", as_of=None) -> TableResult:
-    """Leadership timeline of the largest training run (training_compute_flop), dated by release date; a
+def compute_leadership(models: pd.DataFrame, by: str = "model", as_of=None, harmonize: bool = True) -> TableResult:
+    """Leadership timeline of the largest training run (training_compute_flop) among the representative set
+    (:func:`analysis.metrics.selection.select`), dated by release date, organizations as parent families; a
     :class:`~analysis.metrics.result.TableResult` as :func:`leadership_timeline`."""
     _require(models, ("training_compute_flop",), "compute_leadership")
-    e = _model_meta(models).assign(value=models["training_compute_flop"].to_numpy())
+    models = selection.select(models)
+    e = _model_meta(models, harmonize).assign(value=models["training_compute_flop"].to_numpy())
     return leadership_timeline(e, by=by, as_of=as_of)
 
 
@@ -502,11 +488,11 @@ def frontier_entrants(models: pd.DataFrame, top_k: int = FRONTIER_TOP_K,
     date; no interval.
     """
     _require(models, ("id", "organization", "release_date", "training_compute_flop"), "frontier_entrants")
-    dated, n_missing = _dated(models)
-    fr = dated[_frontier_mask(dated, top_k)].sort_values(["release_date", "id"])
+    dated, n_missing = _dated(selection.select(models))
+    fr = dated[_frontier_in(dated, models, top_k)].sort_values(["release_date", "id"])
     first: dict[str, dict] = {}
     for _, r in fr.iterrows():
-        for org in split_organizations(r["organization"], aliases, harmonize):
+        for org in selection.organizations(r["organization"], harmonize, aliases):
             if org not in first:
                 first[org] = {"organization": org, "year": int(r["release_date"].year),
                               "first_date": r["release_date"], "first_model": r["id"]}
@@ -523,8 +509,8 @@ def entrants_per_year(models: pd.DataFrame, top_k: int = FRONTIER_TOP_K,
                       aliases: Mapping[str, str] | None = None, harmonize: bool = True) -> pd.DataFrame:
     """Per year with any frontier model: n_entrants (organizations new to the frontier) and their names."""
     ent = frontier_entrants(models, top_k, aliases, harmonize).table
-    dated, _ = _dated(models)
-    fr_years = sorted(dated[_frontier_mask(dated, top_k)]["release_date"].dt.year.unique())
+    dated, _ = _dated(selection.select(models, "frontier", top_k=top_k))
+    fr_years = sorted(dated["release_date"].dt.year.unique())
     rows = []
     for y in fr_years:
         e = ent[ent["year"] == y]

@@ -15,8 +15,11 @@ no single blanket value). The FLOP range of a hardware-based estimate is that ra
 
 Implied utilization: ``FLOP / (accelerator-hours x 3600 x peak)``, e.g. Llama 3 from Meta's reported H100-hours.
 Cost: accelerator-hours x a price per accelerator-hour (cited defaults per accelerator, with a cited low-high
-range). Energy: accelerator-hours x board TDP (hardware table) x PUE (default: the Uptime Institute 2023 global
-average). All are pure functions of DataFrames and numbers; nothing prints.
+range). Energy: :func:`analysis.metrics.energy.run_energy`, the one energy model of the toolkit (chip TDP x
+chip-to-server power x share of server power drawn x PUE, Cottier et al. 2024), so `compute` and `cost` print the
+same figure. Accelerator-hours for cost and energy follow `cost`'s rule: chips x training hours when both are known,
+else the reported chip-hours; `compute` alone goes on to estimate them from the FLOP at the utilization, and says so.
+All are pure functions of DataFrames and numbers; nothing prints.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics.energy import run_energy
 from analysis.metrics.result import Result, ResultMeta, meta
 from analysis.metrics.selection import check_positive
 from analysis.metrics.utilization import MfuReports, prior_for
@@ -106,14 +110,6 @@ def per_gpu_throughput_to_mfu(flop_per_s_per_gpu: float, peak_flop_per_s: float)
 def training_cost_usd(gpu_hours: float, price_per_gpu_hour: float) -> float:
     """Rental-equivalent cost: accelerator-hours x price per accelerator-hour (USD)."""
     return _num(gpu_hours, "GPU-hours") * _num(price_per_gpu_hour, "price per GPU-hour")
-
-
-def training_energy_mwh(gpu_hours: float, power_w: float, pue: float = C.DEFAULT_PUE) -> float:
-    """Facility energy in MWh: accelerator-hours x accelerator power (W) x PUE / 1e6."""
-    p = _num(pue, "PUE")
-    if p < 1:
-        raise AnalysisError(f"PUE is total facility power / IT power and cannot be below 1, got {pue!r}")
-    return _num(gpu_hours, "GPU-hours") * _num(power_w, "power (W)") * p / 1e6
 
 
 # --- lookups ---------------------------------------------------------------------------------------------------
@@ -206,7 +202,7 @@ class ComputeEstimate(Result):
 class ModelCompute(Result):
     """Every compute figure we can derive for one model, with the inputs and assumptions behind each."""
 
-    json_rename = {"hardware_id": "hardware"}
+    json_rename = {"hardware_id": "hardware", "energy_mwh_range": "energy_mwh_ci"}
 
     model_id: str
     name: str
@@ -225,10 +221,12 @@ class ModelCompute(Result):
     price_source: str | None
     cost_usd: float | None
     cost_range_usd: tuple[float, float] | None
-    power_w: float | None
-    pue: float
+    power_w: float | None  # the accelerator's TDP
+    pue: float | None
     energy_mwh: float | None
     it_energy_mwh: float | None
+    energy_mwh_range: tuple[float, float] | None = None  # 90% range (share of server power drawn, PUE)
+    energy_formula: str | None = None
     notes: tuple[str, ...] = ()
 
     def estimate(self, method: str) -> ComputeEstimate | None:
@@ -327,18 +325,35 @@ def _rental_cost(hours: float | None, hw: str | None, price_per_gpu_hour: float 
     return price, src, cost, cost_rng
 
 
+def _run_hours(row: pd.Series, count: float | None, gh: float | None, flop: float | None, peak: float | None,
+               u: float, u_src: str) -> tuple[float | None, str | None]:
+    """Accelerator-hours for cost and energy, as `cost` takes them: chips x training hours, else the reported
+    chip-hours; else (here only) estimated from the FLOP at the utilization."""
+    run_h = _cell(row, "training_time_hours")
+    if count is not None and run_h is not None:
+        return count * run_h, "chips x training hours"
+    if gh is not None:
+        return gh, "reported"
+    if flop is not None and peak is not None:
+        return flop / (SECONDS_PER_HOUR * peak * u), f"estimated from {flop:.3g} FLOP at utilization {u:.2f} ({u_src})"
+    return None, None
+
+
 def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *, utilization: float | None = None,
-                  precision: str = "bf16", price_per_gpu_hour: float | None = None, pue: float = C.DEFAULT_PUE,
+                  precision: str = "bf16", price_per_gpu_hour: float | None = None, pue: float | None = None,
                   training_days: float | None = None, chip_count: float | None = None,
                   mfu_reports: MfuReports | None = None) -> ModelCompute:
-    """Compute of one model by each method, implied utilization, cost and energy. ``utilization`` overrides the
-    reported MFU / the prior (``mfu_reports``, from the data layer); ``training_days`` (with ``hardware_count`` or
-    ``chip_count``) enables the hardware estimator; ``price_per_gpu_hour`` overrides the cited default."""
+    """Compute of one model by each available method, its implied utilization, cost and energy.
+
+    ``utilization`` overrides the model's reported MFU / the prior (``mfu_reports``, from the data layer) for the
+    hardware-based estimates. ``training_days`` (with the model's ``hardware_count`` or ``chip_count``) enables the
+    hardware estimator: the schema has no training duration. ``price_per_gpu_hour`` overrides the cited default for
+    the accelerator; ``pue`` (None: the energy model's default and range) the facility overhead.
+    """
     if precision not in PRECISIONS:
         raise UsageError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
     row = find_model(models, model_id)
-    pue_v = _num(pue, "PUE")
-    if pue_v < 1:
+    if pue is not None and _num(pue, "PUE") < 1:
         raise AnalysisError(f"PUE cannot be below 1, got {pue!r}")
     notes: list[str] = []
     mid, name = str(row["id"]), _text(row, "name") or str(row["id"])
@@ -384,18 +399,13 @@ def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *
     if hw in C.REFERENCE_THROUGHPUT_PER_GPU and peak is not None and precision == "bf16":
         ref_mfu = per_gpu_throughput_to_mfu(C.REFERENCE_THROUGHPUT_PER_GPU[hw], peak)
 
-    # accelerator-hours for cost/energy: reported, else estimated from FLOP at the utilization
-    hours, hours_src = gh, ("reported" if gh is not None else None)
-    if hours is None and peak is not None:
-        basis = recorded or next((e.flop for e in estimates if e.method == "6ND"), None)
-        if basis is not None:
-            hours = basis / (SECONDS_PER_HOUR * peak * u)
-            hours_src = f"estimated from {basis:.3g} FLOP at utilization {u:.2f} ({u_src})"
+    hours, hours_src = _run_hours(row, count, gh, recorded or next((e.flop for e in estimates if e.method == "6ND"),
+                                                                   None), peak, u, u_src)
     price, src, cost, cost_rng = _rental_cost(hours, hw, price_per_gpu_hour, notes)
-    energy = it_energy = None
+    energy = None
     if hours is not None and power is not None:
-        it_energy = training_energy_mwh(hours, power, 1.0)
-        energy = training_energy_mwh(hours, power, pue_v)
+        energy = run_energy(power, hours, hardware_id=hw, tpu=_text(hardware_row(hardware, hw), "type") == "tpu",
+                            pue=pue)
     elif hours is not None and hw is not None and power is None:
         notes.append(f"no TDP for {hw} in the hardware table: no energy estimate")
     if n_act and n and n_act < n:
@@ -404,8 +414,11 @@ def model_compute(models: pd.DataFrame, hardware: pd.DataFrame, model_id: str, *
         model_id=mid, name=name, recorded_flop=recorded, recorded_method=rec_method, estimates=tuple(estimates),
         hardware_id=hw, precision=precision, peak_flop_per_s=peak, gpu_hours=hours, gpu_hours_source=hours_src,
         implied_mfu=implied, implied_mfu_flop_method=flop_basis, reference_mfu=ref_mfu, price_per_gpu_hour=price,
-        price_source=src, cost_usd=cost, cost_range_usd=cost_rng, power_w=power, pue=pue_v, energy_mwh=energy,
-        it_energy_mwh=it_energy, notes=tuple(notes))
+        price_source=src, cost_usd=cost, cost_range_usd=cost_rng, power_w=power,
+        pue=None if energy is None else energy.pue, energy_mwh=None if energy is None else energy.mwh,
+        it_energy_mwh=None if energy is None else energy.it_mwh,
+        energy_mwh_range=None if energy is None else energy.mwh_range,
+        energy_formula=None if energy is None else energy.formula(), notes=tuple(notes))
 
 
 def utilization_prior(hardware: object, reports: MfuReports):

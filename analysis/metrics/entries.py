@@ -43,6 +43,7 @@ from analysis.metrics.openness import (
     open_share,
 )
 from analysis.metrics.result import TableResult, meta, span
+from analysis.metrics.selection import select
 from analysis.metrics.training_cost import CostEstimate, model_cost, run_cost
 from analysis.metrics.trends import (
     TrendFit,
@@ -55,31 +56,40 @@ from analysis.metrics.trends import (
 from analysis.metrics.utilization import mfu_reports
 
 
-def trend(ds, metric: str = "compute", subset: str = "notable", domain: str | None = None,
+def trend(ds, metric: str = "compute", subset: str = "notable", domain: str | None = None, domain_rule: str = "any",
           top_k: int = C.FRONTIER_TOP_K, since: object = C.TREND_DEFAULT_SINCE, until: object = None,
           confidence: float = C.DEFAULT_CONFIDENCE, bootstrap: int | None = None, cluster: bool = False,
-          seed: int = 0, exclude: Sequence[str] = ()) -> TrendFit:
+          seed: int = 0, exclude: Sequence[str] | None = None) -> TrendFit:
     """Log-linear trend of a metric on a subset: ``since="all"`` (or None) fits the whole record; ``bootstrap``
-    resamples models (organizations with ``cluster``) instead of HC3 errors."""
+    resamples models (organizations with ``cluster``) instead of HC3 errors. ``exclude`` None: the default
+    exclusions (the frontier outliers); ``["none"]`` or ``()``: none."""
     since = None if since is None or str(since).strip().lower() == "all" else parse_date(since, "since")
     method = "analytic" if bootstrap is None else "cluster-bootstrap" if cluster else "bootstrap"
-    return subset_trend(ds.models, metric_column(metric), subset, domain=domain, top_k=int(top_k),
-                        exclude=list(exclude), since=since, until=parse_date(until, "until"),
+    return subset_trend(ds.models, metric_column(metric), subset, domain=domain, domain_rule=domain_rule,
+                        top_k=int(top_k), exclude=exclusions(exclude), since=since, until=parse_date(until, "until"),
                         confidence=float(confidence), method=method, n_boot=1000 if bootstrap is None else
                         int(bootstrap), seed=int(seed))
 
 
+def exclusions(exclude: Sequence[str] | None) -> tuple[str, ...] | None:
+    """``exclude`` as given on the command line: None = the default exclusions; 'none' (alone) = no exclusion."""
+    if exclude is None:
+        return None
+    names = tuple(str(e) for e in exclude)
+    return () if [n.strip().lower() for n in names] == ["none"] else names
+
+
 def lag(ds, benchmark: str = "mmlu", setting: str | None = None, date_by: str = "evaluation",
         confidence: float = C.DEFAULT_CONFIDENCE, metric: str = "score", top_k: int = 1, domain: str | None = None,
-        since: object = None, until: object = None, seed: int = 0) -> LagResult:
+        domain_rule: str = "any", since: object = None, until: object = None, seed: int = 0) -> LagResult:
     """Open-vs-closed lag on a benchmark of the benchmarks table (``metric="score"``) or in training compute."""
     since, until = parse_date(since, "since"), parse_date(until, "until")
     if metric == "score":
         return capability_lag(ds.benchmarks, ds.models, benchmark=benchmark, setting=setting, openness=ds.openness,
                               top_k=top_k, since=since, until=until, seed=seed, confidence=confidence,
                               date_by=date_by)
-    return compute_lag(ds.models, ds.openness, top_k=top_k, domain=domain, since=since, until=until, seed=seed,
-                       confidence=confidence)
+    return compute_lag(ds.models, top_k=top_k, domain=domain, domain_rule=domain_rule, since=since, until=until,
+                       seed=seed, confidence=confidence)
 
 
 def concentration(ds, subset: str = "notable", by: str = "organization", top_k: int = C.FRONTIER_TOP_K,
@@ -120,15 +130,14 @@ def openness(ds, by: str = "year", subset: str = "notable", method: str = "wilso
              confidence: float = C.DEFAULT_CONFIDENCE) -> TableResult:
     """Open-weights share per year, organization type, country or access category
     (:func:`analysis.metrics.openness.open_share`): n = models with known access, window = first and last year."""
-    return open_share(ds.models, ds.openness, by=by, subset=subset, method=method, top_k=top_k,
-                      confidence=confidence)
+    return open_share(ds.models, by=by, subset=subset, method=method, top_k=top_k, confidence=confidence)
 
 
 def thresholds(ds, inclusive: bool = False) -> TableResult:
     """Models per release year above each compute threshold (:data:`analysis.constants.THRESHOLDS_FLOP`), with the
     counts by organization in ``settings``: n = models with a compute estimate and a date, window = their years.
     Counts, no interval: models without an estimate may also pass a threshold (lower bounds)."""
-    m = ds.models
+    m = select(ds.models)  # the representative set the counts are made on
     by_year = threshold_counts(m, C.THRESHOLDS_FLOP, inclusive=inclusive)
     by_org = threshold_counts_by_organization(m, C.THRESHOLDS_FLOP, inclusive=inclusive)
     dated = m[m["training_compute_flop"].notna() & m["release_date"].notna()]
@@ -176,15 +185,15 @@ def data_needed(ds, compute: float | None = None, params: float | None = None, t
 
 
 def compute(ds, model_id: str | None = None, utilization: float | None = None, precision: str = "bf16",
-            price: float | None = None, pue: float = C.DEFAULT_PUE, training_days: float | None = None
+            price: float | None = None, pue: float | None = None, training_days: float | None = None
             ) -> cm.ModelCompute:
     """A model's training compute by each available method, implied utilization, cost and energy
     (:func:`analysis.metrics.compute.model_compute`; ``price`` in USD per GPU-hour, None: the cited price of its
-    accelerator; ``pue`` None: the default)."""
+    accelerator; ``pue`` None: the energy model's default and range, as `cost`)."""
     if model_id is None:
         raise UsageError("compute: give model_id, e.g. 'llama-3-8b'")
     return cm.model_compute(ds.models, ds.hardware, model_id, utilization=utilization, precision=precision,
-                            price_per_gpu_hour=price, pue=C.DEFAULT_PUE if pue is None else pue,
+                            price_per_gpu_hour=price, pue=pue,
                             training_days=training_days, mfu_reports=mfu_reports(sources.mfu_reports()))
 
 

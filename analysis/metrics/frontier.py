@@ -14,10 +14,12 @@ compute}``, a model is frontier when ``rank <= k``. Consequences, all deliberate
 * the ranking always uses training compute, whatever metric is later fitted (frontier parameter trends are trends
   of the compute frontier's parameter counts);
 * the ranking uses every model given, *before* any date window: a 2018 model's status depends on 2016 models.
-  Outliers (``exclude``) are dropped before ranking, as Sevilla & Roldán do for AlphaGo Master and AlphaGo Zero.
+  Outliers are dropped before ranking, as Sevilla & Roldán do for AlphaGo Master and AlphaGo Zero.
 
-Subsets and filters are defined once, in :mod:`analysis.metrics.selection` (``select_subset`` here routes there): with a
-model's compute unknown, Epoch's own ``frontier_model`` flag can make it frontier (labelled ``epoch-flag``).
+This module holds the ranking (:func:`rank_at_release`) and the parsing helpers; *which* rows are ranked (one row
+per model, no overlay additions, the outliers left out) and the frontier flag itself are defined once, in
+:mod:`analysis.metrics.selection` (:func:`~analysis.metrics.selection.frontier_flags`,
+:func:`~analysis.metrics.selection.select`).
 """
 
 from __future__ import annotations
@@ -27,8 +29,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from analysis import constants as C
-from analysis.errors import AnalysisError, UsageError
+from analysis.errors import AnalysisError
 
 COMPUTE = "training_compute_flop"
 
@@ -67,19 +68,6 @@ def as_numbers(values: pd.Series, column: str) -> pd.Series:
     if np.isinf(out).any():
         raise AnalysisError(f"{column}: {int(np.isinf(out).sum())} value(s) are infinite")
     return out
-
-
-def split_multi(cell: object) -> list[str]:
-    """'Google, DeepMind' -> ['Google', 'DeepMind']; missing -> []."""
-    if cell is None or (isinstance(cell, float) and np.isnan(cell)) or cell is pd.NA:
-        return []
-    return [p.strip() for p in str(cell).split(",") if p.strip()]
-
-
-def matches(values: pd.Series, wanted: str) -> pd.Series:
-    """True where any comma-separated entry of the cell equals ``wanted`` (case-insensitive)."""
-    w = wanted.strip().lower()
-    return values.map(lambda c: any(p.lower() == w for p in split_multi(c))).astype(bool)
 
 
 def exclude_models(df: pd.DataFrame, names: Iterable[str] = ()) -> pd.DataFrame:
@@ -141,22 +129,3 @@ def _count_dominating(d: np.ndarray, v: np.ndarray) -> np.ndarray:
             counts[q] += (block + 1) * size - at
         level += 1
     return counts
-
-
-def frontier_mask(df: pd.DataFrame, k: int = C.FRONTIER_TOP_K, metric: str = COMPUTE,
-                  date_col: str = "release_date") -> pd.Series:
-    """Boolean Series: is the model among the top-``k`` by ``metric`` at its release (see module docstring)."""
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise UsageError(f"top-k must be a positive whole number, got {k!r}")
-    return (rank_at_release(df, metric, date_col) <= k).fillna(False).astype(bool)
-
-
-def select_frontier(df: pd.DataFrame, k: int = C.FRONTIER_TOP_K, *, exclude: Iterable[str] = (),
-                    metric: str = COMPUTE) -> pd.DataFrame:
-    """The frontier models (after dropping ``exclude``), with a ``rank_at_release`` column added."""
-    df = exclude_models(df, exclude)
-    ranks = rank_at_release(df, metric)
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise UsageError(f"top-k must be a positive whole number, got {k!r}")
-    out = df.assign(rank_at_release=ranks)
-    return out[ranks <= k]

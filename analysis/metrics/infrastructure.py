@@ -55,7 +55,7 @@ from analysis.metrics.accelerators import (  # noqa: F401  (re-exported: callers
 )
 from analysis.metrics.frontier import as_dates, as_numbers
 from analysis.metrics.result import Result, ResultMeta, meta
-from analysis.metrics.selection import select_subset
+from analysis.metrics.selection import select
 
 # Model-side run metrics (trend CLI names live in analysis.metrics.trends.METRICS).
 RUN_METRICS = {
@@ -156,7 +156,8 @@ def provenance_table(hw: pd.DataFrame, runs: RunData, models_label: str, hardwar
         {"part": "accelerators", "source": hardware_source.credit, "vintage": hardware_source.vintage,
          "rows": len(hw), "sha256": hardware_source.sha256, "note": ""},
         {"part": "training runs", "source": runs.label, "vintage": runs.vintage,
-         "rows": len(runs.models), "sha256": runs.sha256 or "", "note": runs.reason},
+         "rows": len(select(runs.models)), "sha256": runs.sha256 or "",  # the models used: one row per model
+         "note": runs.reason},
         {"part": "hardware ids (peaks, TDP)", "source": "Frontier Atlas data/hardware.csv", "vintage": "",
          "rows": None, "sha256": "", "note": f"models table: {models_label}"},
     ])
@@ -288,7 +289,7 @@ def decompose_compute_growth(models: pd.DataFrame, catalog: HardwareCatalog, sub
     ``n_implausible``; with ``exclude_implausible=False`` they are kept (the parts still add up).
     """
     _register_labels()
-    rows = select_subset(models, subset, top_k=top_k)
+    rows = select(models, subset, top_k=top_k)
     runs = run_factors(rows, catalog)
     lo = trends.parse_date(since, "since")
     hi = trends.parse_date(until, "until")

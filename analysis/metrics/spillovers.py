@@ -17,7 +17,9 @@ Epoch lists for it (None = mixed family, e.g. GLM or Mistral with API-only flags
 Column ``base_open_source`` says which rule decided.
 
 **Outside the developer**: a derivative counts as *outside* when none of its organizations is the base's developer
-(the matched base's organizations, else the family developer); unknown when neither is known.
+(the matched base's organizations, else the family developer), organizations compared as parent families
+(:func:`analysis.metrics.selection.organizations`: a Google model on Google DeepMind's Gemma is not outside);
+unknown when neither is known.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from analysis.data.overlay import representative  # overlay additions are not pa
 from analysis.data.tables import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.result import Result, ResultMeta, TableResult, meta, span
+from analysis.metrics.selection import organizations, select
 
 # Documented spelling variants of base names (normalised base -> normalised notable model name), each the same
 # model under another spelling. On the 2026-07-19 notable export no base needs one: every base left unmatched
@@ -97,7 +100,8 @@ def family_of(base: str) -> tuple[str, str | None, bool | None]:
 
 
 def _orgs(value: object) -> set[str]:
-    return {normalize(o) for o in split_bases(value)}
+    """The parent families of an organization cell (the one organization rule), normalised."""
+    return {normalize(o) for o in organizations(value)}
 
 
 def _open(access: object) -> bool | None:
@@ -120,12 +124,14 @@ def derivatives(models: pd.DataFrame) -> pd.DataFrame:
         if c not in models.columns:
             raise AnalysisError(f"spillovers need a {c!r} column in the models table (an Epoch export has "
                                 "'Base model'; use --data epoch:PATH)")
-    models = representative(models)
+    pool = representative(models)  # bases are looked up among every version of every model
     by_name = {}
-    for r in models.itertuples(index=False):
+    for r in pool.itertuples(index=False):
         by_name.setdefault(normalize(r.name), r)
     rows = []
-    for r in models.itertuples(index=False):
+    # derivatives: the representative set, one row per model (a dated snapshot naming the previous one as its base,
+    # e.g. "GPT-4o (Aug 2024)" on "GPT-4o", is a version, not a model built on another)
+    for r in select(models).itertuples(index=False):
         for base in split_bases(r.base_model):
             n = normalize(base)
             hit, how = by_name.get(n), "exact"
@@ -141,7 +147,7 @@ def derivatives(models: pd.DataFrame) -> pd.DataFrame:
             else:
                 b_open, src = None, None
             dev_orgs = _orgs(hit.organization) if hit is not None and isinstance(hit.organization, str) else (
-                {normalize(dev)} if dev else set())
+                _orgs(dev) if dev else set())
             d_orgs = _orgs(r.organization) if isinstance(r.organization, str) else set()
             outside = (not (dev_orgs & d_orgs)) if dev_orgs and d_orgs else None
             rows.append({

@@ -34,21 +34,12 @@ from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import trends
 from analysis.metrics.accelerators import HardwareCatalog, HardwareSpec
 from analysis.metrics.compute import find_model
+from analysis.metrics.energy import energy_kwh_draws, lognormal_from_range, run_energy
 from analysis.metrics.result import Result, ResultMeta, meta
-from analysis.metrics.selection import select_subset
+from analysis.metrics.selection import select
 
 HOURS_PER_YEAR = 24 * C.DAYS_PER_YEAR
 N_DRAWS = 20_000
-Z90 = 1.6448536269514722  # standard normal 95th percentile
-
-
-def lognormal_from_range(low: float, high: float, size: int, rng: np.random.Generator) -> np.ndarray:
-    """Draws whose 5th and 95th percentiles are ``low`` and ``high`` (a constant when low == high)."""
-    if not (0 < low <= high):
-        raise UsageError(f"a range needs 0 < low <= high, got ({low}, {high})")
-    mu = (math.log(low) + math.log(high)) / 2
-    sigma = (math.log(high) - math.log(low)) / (2 * Z90)
-    return np.exp(rng.normal(mu, sigma, size)) if sigma > 0 else np.full(size, low)
 
 
 def _positive(value: object, what: str, *, allow_none: bool = False) -> float | None:
@@ -75,7 +66,7 @@ class CostEstimate(Result):
     json_skip = frozenset({"assumptions"})
     json_rename = {"label": "run", "price_2023_usd": "price_per_chip_2023_usd",
                    "cluster_cost_usd": "cluster_cost_2023_usd", "amortized_hardware_usd": "amortized_hardware_2023_usd",
-                   "amortized_hardware_range": "amortized_hardware_2023_usd_ci", "energy_usd": "energy_2023_usd",
+                   "amortized_hardware_range": "amortized_hardware_2023_usd_ci", "energy_usd": "energy_2023_usd", "energy_mwh_range": "energy_mwh_ci",
                    "energy_range": "energy_2023_usd_ci", "amortized_total_usd": "amortized_total_2023_usd",
                    "amortized_total_range": "amortized_total_2023_usd_ci",
                    "cloud_price_per_chip_hour": "cloud_price_per_chip_hour_usd", "cloud_range": "cloud_usd_ci"}
@@ -94,7 +85,8 @@ class CostEstimate(Result):
     amortized_hardware_usd: float | None
     amortized_hardware_range: tuple[float, float] | None
     power_w: float | None  # wall power of the cluster (needs chips)
-    energy_mwh: float | None
+    energy_mwh: float | None  # the one energy model (analysis.metrics.energy), as `compute` prints it
+    energy_mwh_range: tuple[float, float] | None  # its 90% range (fraction of server power drawn and PUE)
     energy_usd: float | None
     energy_range: tuple[float, float] | None
     amortized_total_usd: float | None
@@ -136,12 +128,6 @@ class CostEstimate(Result):
     def meta(self) -> ResultMeta:
         return meta(1, None, None, "hardware and energy: Monte Carlo over the documented assumption ranges "
                     "(lognormal draws, 5th-95th percentiles); cloud: the documented price range", COST_RANGE_LEVEL)
-
-
-def _power_ratio(spec: HardwareSpec) -> float:
-    if spec.key in C.CHIP_TO_SERVER_POWER:
-        return C.CHIP_TO_SERVER_POWER[spec.key]
-    return C.CHIP_TO_SERVER_POWER["tpu" if spec.group == "tpu" else "gpu"]
 
 
 def _amortized_hardware(spec: HardwareSpec, chips: float | None, hours: float | None, chip_hours: float,
@@ -196,42 +182,35 @@ def _amortized_hardware(spec: HardwareSpec, chips: float | None, hours: float | 
 
 def _energy(spec: HardwareSpec, chips: float | None, chip_hours: float, pue: float | None,
             electricity_usd_per_kwh: float | None, rng: np.random.Generator, notes: list, assumptions: list):
-    """Energy of a run: cluster power, MWh, its cost, the 90% range and the Monte Carlo draws; appends its
-    assumptions and notes. Draws from ``rng`` after the hardware draws (same order as before the split)."""
-    cons = lambda v: np.full(N_DRAWS, v)  # noqa: E731
-    power = energy = energy_usd = energy_rng = None
+    """Energy of a run (:func:`analysis.metrics.energy.run_energy`, the one energy model): cluster power, the
+    :class:`~analysis.metrics.energy.RunEnergy`, its cost, the cost's 90% range and the Monte Carlo draws; appends its
+    assumptions and notes. Draws from ``rng`` after the hardware draws."""
+    power = energy_usd = energy_rng = e = None
     energy_draws = None
     if spec.tdp_w is not None:
-        ratio = _power_ratio(spec)
-        kind = "tpu" if spec.group == "tpu" else "gpu"
-        frac = C.SERVER_TDP_FRACTION[kind]
-        pue_c, pue_r = (pue, (pue, pue)) if pue is not None else (C.AI_DATACENTER_PUE, C.AI_DATACENTER_PUE_RANGE)
+        e = run_energy(spec.tdp_w, chip_hours, hardware_id=spec.key, tpu=spec.group == "tpu", pue=pue)
         if electricity_usd_per_kwh is not None:
             kwh_c = _positive(electricity_usd_per_kwh, "electricity price")
             kwh_r = (kwh_c, kwh_c)
         else:
             kwh_c, kwh_r = C.ELECTRICITY_USD_PER_KWH, C.ELECTRICITY_USD_PER_KWH_RANGE
-        per_chip_w = spec.tdp_w * ratio * frac * pue_c
-        energy = per_chip_w * chip_hours / 1e6  # MWh
-        energy_usd = energy * 1000 * kwh_c
+        energy_usd = e.mwh * 1000 * kwh_c
         if chips is not None:
-            power = per_chip_w * chips
-        energy_draws = (spec.tdp_w * ratio * chip_hours / 1000
-                        * lognormal_from_range(*C.SERVER_TDP_FRACTION_RANGE[kind], N_DRAWS, rng)
-                        * (lognormal_from_range(*pue_r, N_DRAWS, rng) if pue_r[0] < pue_r[1] else cons(pue_r[0]))
-                        * (lognormal_from_range(*kwh_r, N_DRAWS, rng) if kwh_r[0] < kwh_r[1] else cons(kwh_r[0])))
+            power = e.wall_w_per_chip * chips
+        energy_draws = energy_kwh_draws(e, N_DRAWS, rng) * (lognormal_from_range(*kwh_r, N_DRAWS, rng)
+                                                             if kwh_r[0] < kwh_r[1] else np.full(N_DRAWS, kwh_r[0]))
         energy_rng = tuple(np.quantile(energy_draws, [0.05, 0.95]))
         assumptions += [
             ("chip TDP (W)", spec.tdp_w, None, spec.peak_source or "Epoch AI ML hardware"),
-            ("chip-to-server power ratio", ratio, None, "NVIDIA DGX datasheets / Jouppi et al. 2021, via Epoch"),
-            ("fraction of server TDP drawn", frac, C.SERVER_TDP_FRACTION_RANGE[kind], "Epoch cost model"),
-            ("PUE", pue_c, pue_r, "given" if pue is not None else "Epoch cost model (hyperscale 1.1); Uptime 2023"),
+            ("chip-to-server power ratio", e.server_ratio, None, "NVIDIA DGX datasheets / Jouppi et al. 2021, via Epoch"),
+            ("fraction of server TDP drawn", e.server_fraction, e.server_fraction_range, "Epoch cost model"),
+            ("PUE", e.pue, e.pue_range, "given" if pue is not None else "Epoch cost model (hyperscale 1.1); Uptime 2023"),
             ("electricity (USD/kWh)", kwh_c, kwh_r, "given" if electricity_usd_per_kwh is not None else
              "EIA US industrial average 2023; state range TX-VA"),
         ]
     else:
         notes.append(f"no TDP for {spec.name}: no energy estimate")
-    return power, energy, energy_usd, energy_rng, energy_draws
+    return power, e, energy_usd, energy_rng, energy_draws
 
 
 def _cloud_rental(spec: HardwareSpec, chip_hours: float, cloud_price_per_chip_hour: float | None, notes: list,
@@ -302,7 +281,8 @@ def run_cost(spec: HardwareSpec, *, chips: float | None = None, hours: float | N
         label=label, hardware=spec.name, chips=chips, hours=hours, chip_hours=chip_hours,
         utilization=None if utilization is None else float(utilization), flop=flop,
         peak_flop_per_s=spec.peak_flop_per_s, price_2023_usd=spec.price_2023_usd, cluster_cost_usd=cluster,
-        amortized_hardware_usd=amort, amortized_hardware_range=amort_rng, power_w=power, energy_mwh=energy,
+        amortized_hardware_usd=amort, amortized_hardware_range=amort_rng, power_w=power,
+        energy_mwh=None if energy is None else energy.mwh, energy_mwh_range=None if energy is None else energy.mwh_range,
         energy_usd=energy_usd, energy_range=energy_rng, amortized_total_usd=total, amortized_total_range=total_rng,
         cloud_price_per_chip_hour=cprice, cloud_usd=cloud, cloud_range=cloud_rng, assumptions=tuple(assumptions),
         notes=tuple(notes), sources={"price": spec.price_source, "peak": spec.peak_source})
@@ -403,7 +383,7 @@ def cost_trend(models: pd.DataFrame, catalog: HardwareCatalog, subset: str = "fr
                until: object = None, top_k: int = C.FRONTIER_TOP_K, confidence: float = C.DEFAULT_CONFIDENCE):
     """Growth per year of *our* first-principles amortized cost (not Epoch's column) over the runs of ``subset``
     that can be costed (hardware with a release price, chips and hours or chip-hours)."""
-    rows = select_subset(models, subset, top_k=top_k)
+    rows = select(models, subset, top_k=top_k)
     costs = cost_table(rows, catalog)
     if costs.empty:
         raise AnalysisError(f"no {subset} run can be costed from first principles")

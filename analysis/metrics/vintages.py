@@ -21,7 +21,7 @@ snapshot is checked against its sha256), (2025 and 2026 names are mapped onto ou
   |log10(new/old)| among values present on both sides, for dates the median shift in days; and examples.
 * **the vintage effect**: the headline fits re-run on each vintage side by side, each with its interval, n and
   window: the notable-model compute trend since 2010, the frontier (top 10 at release) trend since 2018, and the
-  open-weights share per year (Wilson 95%). The two vintages share most of their models, so the two intervals are
+  open-weights share per year (Wilson, 90% as everywhere). The two vintages share most of their models, so the two intervals are
   not independent and their overlap is no test of a difference; the table shows how much a headline moves when
   only the vintage changes.
 
@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.constants import DEFAULT_CONFIDENCE
 from analysis.data.exports import Export
 from analysis.data.tables import display_path
 from analysis.errors import AnalysisError, UsageError
@@ -62,7 +63,7 @@ HEADLINE_FITS = (
     ("frontier_since_2018", "frontier", "2018-01-01"),
 )
 SHARE_SINCE = 2018
-SHARE_ALPHA = 0.05
+SHARE_CONFIDENCE = DEFAULT_CONFIDENCE  # the toolkit's one level (0.90), as every other interval
 
 
 # --- matching --------------------------------------------------------------------------------------------------
@@ -209,9 +210,10 @@ def headline_fits(models: pd.DataFrame) -> pd.DataFrame:
 
 
 def share_by_year(models: pd.DataFrame, since: int = SHARE_SINCE) -> pd.DataFrame:
-    """Open-weights share per release year (Epoch's accessibility column; Wilson 95%) from ``since`` on."""
+    """Open-weights share per release year (Epoch's accessibility column; Wilson at :data:`SHARE_CONFIDENCE`) from
+    ``since`` on."""
     try:
-        s = open_share(models, None, by="year", alpha=SHARE_ALPHA).table
+        s = open_share(models, by="year", confidence=SHARE_CONFIDENCE).table
     except (AnalysisError, UsageError):  # e.g. an export without an accessibility column: no share to show
         return pd.DataFrame(columns=["year", "n", "k", "share", "share_low", "share_high", "n_unknown"])
     return s[s["year"] >= since].reset_index(drop=True)
@@ -277,7 +279,7 @@ class VintageDiff(Result):
             "added": recs(self.added), "removed": recs(self.removed), "renamed": recs(self.renamed),
             "columns_added": list(self.columns_added), "columns_removed": list(self.columns_removed),
             "changes": recs(self.changes), "examples": recs(self.examples),
-            "headline_fits": fits, "open_share_by_year": share, "share_confidence": 1 - SHARE_ALPHA,
+            "headline_fits": fits, "open_share_by_year": share, "share_confidence": SHARE_CONFIDENCE,
             **self.meta.to_dict(),
         }
 
@@ -287,7 +289,7 @@ class VintageDiff(Result):
         headline trend fits (the open share's Wilson intervals are at ``share_confidence``)."""
         conf = self.fits["confidence_new"].dropna() if "confidence_new" in self.fits.columns else ()
         return meta(self.n_matched + len(self.renamed), self.old.newest, self.new.newest,
-                    f"OLS t, HC3 errors (headline fits); Wilson score at {1 - SHARE_ALPHA:.0%} (open share)",
+                    f"OLS t, HC3 errors (headline fits); Wilson score at {SHARE_CONFIDENCE:.0%} (open share)",
                     float(conf.iloc[0]) if len(conf) else None)
 
     def lines(self, max_list: int = 10) -> list[str]:
@@ -337,7 +339,7 @@ class VintageDiff(Result):
                     parts.append(f"{side} {r[f'growth_per_year_{side}']:.2f}x/yr ({pct} CI {r[f'growth_low_{side}']:.2f}–"
                                  f"{r[f'growth_high_{side}']:.2f}), n={int(r[f'n_{side}'])}, to {r[f'until_{side}']}")
             out.append(f"  compute trend, {r['fit'].replace('_', ' ')}: " + "; ".join(parts))
-        out.append(f"  open-weights share by year ({(1 - SHARE_ALPHA) * 100:g}% Wilson):")
+        out.append(f"  open-weights share by year ({SHARE_CONFIDENCE * 100:g}% Wilson):")
         for r in self.share.to_dict("records"):
             parts = []
             for side in ("old", "new"):

@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.errors import AtlasError
 from analysis.metrics import trends
-from analysis.metrics.selection import select_subset
+from analysis.metrics.selection import select
 from analysis.reporting.figures import PALETTE, label_log_axis, labelled_scatter, legend_below, new_figure
 
 # metric column -> (axis quantity, unit)
@@ -43,7 +43,7 @@ def trend_view(models: pd.DataFrame, metric: str = "training_compute_flop", subs
     if metric not in METRICS:
         raise AtlasError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
     fit = trends.subset_trend(models, metric, subset, top_k=top_k, since=since, until=until, confidence=confidence)
-    rows = select_subset(models, subset, top_k=top_k)
+    rows = select(models, subset, top_k=top_k)
     rows = rows[rows[metric].notna() & (rows["release_date"] >= fit.start) & (rows["release_date"] <= fit.end)]
     quantity, unit = METRICS[metric]
     fig, ax = new_figure()

@@ -56,6 +56,8 @@ def run_concentration(args: argparse.Namespace) -> int:
                     "ci_level": attrs["ci_level"], "organizations": args.organizations,
                     "n_boot": attrs["n_boot"], "seed": args.seed, "n_no_date": attrs["n_no_date"],
                     "split": "equal fractional credit among co-developing organizations", "years": rows,
+                    "models": "one row per model (dated versions once; the overlay's additions, if any, left out); "
+                              "organizations as parent families unless --organizations as-written",
                     **{k: v for k, v in _shown_meta(result.meta, res).to_dict().items() if k != "confidence"}})
         return 0
     ci = int(round(100 * attrs["ci_level"]))

@@ -19,7 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "compute", help="a model's training compute by each method, implied utilization, cost and energy",
         description="Training FLOP from 6ND (active parameters for MoE), from reported GPU-hours and, with "
                     "--training-days, from chips x time; the utilization (MFU) implied by the GPU-hours; cost at a "
-                    "cited GPU-hour price; energy from the accelerator's TDP and a PUE.")
+                    "cited GPU-hour price; energy from the accelerator's TDP, the server's power and a PUE (the "
+                    "energy model `cost` uses).")
     add_analysis_options(q, "compute", "model_id")
     add_data_option(q)
     add_analysis_options(q, "compute", "utilization", "precision", "price", "pue", "training_days")
@@ -101,8 +102,10 @@ def run_compute(args: argparse.Namespace) -> int:
         print(f"  cost: {_money(mc.cost_usd)} = {si(mc.gpu_hours)} GPU-hours ({mc.gpu_hours_source}) x "
               f"${mc.price_per_gpu_hour:g}/GPU-hour ({mc.price_source}){rng}")
     if mc.energy_mwh is not None:
-        print(f"  energy: {mc.energy_mwh:,.0f} MWh = {si(mc.gpu_hours)} GPU-hours ({mc.gpu_hours_source}) x "
-              f"{mc.power_w:g} W TDP x PUE {mc.pue:g} ({mc.it_energy_mwh:,.0f} MWh at the accelerators)")
+        lo, hi = mc.energy_mwh_range
+        print(f"  energy: {mc.energy_mwh:,.0f} MWh (90% range {lo:,.0f}-{hi:,.0f}) = {mc.energy_formula}; "
+              f"accelerator-hours {mc.gpu_hours_source} ({mc.it_energy_mwh:,.0f} MWh at the accelerators; the same "
+              "energy model as `cost`)")
     for n in mc.notes:
         print(f"  note: {no_e_notation(str(n))}")
     return 0

@@ -79,7 +79,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"  amortized hardware: {_usd(est.amortized_hardware_usd)}{lo_hi(est.amortized_hardware_range)}")
     if est.energy_mwh is not None:
         pw = f", {est.power_w / 1e6:.3g} MW at the wall" if est.power_w else ""
-        print(f"  energy: {est.energy_mwh:,.0f} MWh{pw}, {_usd(est.energy_usd)}{lo_hi(est.energy_range)}")
+        mwh = (f" (90% range {est.energy_mwh_range[0]:,.0f}-{est.energy_mwh_range[1]:,.0f})"
+               if est.energy_mwh_range else "")
+        print(f"  energy: {est.energy_mwh:,.0f} MWh{mwh}{pw}, {_usd(est.energy_usd)}{lo_hi(est.energy_range)}"
+              " (one energy model with `compute`: TDP x chip-to-server power x share drawn x PUE)")
     print(f"  amortized hardware + energy (2023 USD): {_usd(est.amortized_total_usd)}{lo_hi(est.amortized_total_range)}")
     print(f"  cloud rental: {_usd(est.cloud_usd)}{lo_hi(est.cloud_range)}")
     if est.epoch_cost_2023_usd:

@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
     from analysis.reporting.figures import no_e_notation, si
 
     pct = f"{confidence:.0%}"
-    print(f"Year training sets of language models reach the stock of public text ({si(C.VILLALOBOS_2024_STOCK_TOKENS)} "
+    print(f"Year training sets of language models (every model with language among its domains, multimodal ones "
+          f"included; one row per model) reach the stock of public text ({si(C.VILLALOBOS_2024_STOCK_TOKENS)} "
           f"tokens), by subset ({pct} intervals, trend and stock uncertainty combined):")
     for r in rows:
         if r["year"] is None:

@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "crossings not yet matched are censored (Kaplan-Meier median also shown).")
     add_data_option(p)
     add_analysis_options(p, "lag", "benchmark", "setting", "date_by", "confidence", "metric", "top_k", "domain",
-                         "since", "until", "seed")
+                         "domain_rule", "since", "until", "seed")
     p.add_argument("--source", choices=("auto", "table", "hub"), default="auto",
                    help="benchmark scores from our benchmarks table or Epoch's Benchmarking Hub snapshot (eci and "
                         "every hub benchmark); auto = the table for mmlu and gpqa-diamond, the hub otherwise")
@@ -127,9 +127,14 @@ def run_lag(args: argparse.Namespace) -> int:
     else:
         res = get("lag")(ds, benchmark=args.benchmark, setting=args.setting, date_by=args.date_by,
                          confidence=args.confidence, metric=args.metric, top_k=args.top_k, domain=args.domain,
-                         since=since, until=until, seed=args.seed)
+                         domain_rule=args.domain_rule, since=since, until=until, seed=args.seed)
+    models = ("models: one row per model (dated versions once; the overlay's additions, if any, left out)"
+              + (f", domain {args.domain} ({'listed among others' if args.domain_rule == 'any' else 'only'})"
+                 if args.domain else "") if res.metric == "compute" else None)
     if args.json:
-        print_json({"data": ds.label, **res.to_dict()})
+        print_json({"data": ds.label, **res.to_dict(),
+                    **({"models": models, "domain": args.domain, "domain_rule": args.domain_rule}
+                       if res.metric == "compute" else {})})
         return 0
     what = (f"benchmark {res.benchmark}, setting {res.setting}, dated by {res.date_basis}" if res.metric == "score"
             else "training compute")
@@ -150,6 +155,8 @@ def run_lag(args: argparse.Namespace) -> int:
               f"yet (>{r['censored_months']:.1f} months)")
     for n in res.notes:
         print(f"note: {n}")
+    if models:
+        print(f"note: {models}")
     return 0
 
 

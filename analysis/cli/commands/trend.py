@@ -25,12 +25,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         "trend", help="growth per year and doubling time of a metric, with a confidence interval",
         description="Fit log10(METRIC) against release date (OLS; HC3 robust errors, or a bootstrap) and report the "
                     "growth factor per year, the doubling time, their confidence intervals, n and the window. "
-                    f"METRIC: {', '.join(METRICS)}. Frontier = top-k by training compute among all models released "
-                    "up to each model's release date (Epoch AI's definition, k=10).")
+                    f"METRIC: {', '.join(METRICS)}. Models: Epoch AI's notable models with our corrections, one row "
+                    "per model (dated versions of a model count once; overlay additions are left out). Frontier = "
+                    "top-k by training compute among all models released up to each model's release date (Epoch "
+                    "AI's definition, k=10; AlphaGo Master and Zero are left out of the ranking, as in Sevilla & "
+                    "Roldan 2024). --domain language = models listing language among their domains (multimodal "
+                    "included; --domain-rule only for language-only models).")
     p.add_argument("metric", metavar="METRIC", help=f"one of: {', '.join(METRICS)}")
     add_data_option(p)
-    add_analysis_options(p, "trend", "since", "until", "subset", "domain", "top_k", "confidence", "bootstrap",
-                         "cluster", "seed", "exclude")
+    add_analysis_options(p, "trend", "since", "until", "subset", "domain", "domain_rule", "top_k", "confidence",
+                         "bootstrap", "cluster", "seed", "exclude")
     p.add_argument("--sensitivity", action="store_true",
                    help="compute only: the frontier trend under each robustness choice (top-k 5/10/20 x start "
                         "2010/2015/2018, without the AlphaGo Master/Zero exclusions, and on each pinned Epoch data "
@@ -96,15 +100,21 @@ def run(args: argparse.Namespace) -> int:
     if args.sensitivity:
         return _run_sensitivity(args, ds, column, top_k=top_k, since=since, until=until, confidence=confidence,
                                 method=method, n_boot=n_boot, seed=seed)
-    fit = get("trend")(ds, metric=args.metric, subset=args.subset, domain=args.domain, top_k=top_k,
-                       exclude=args.exclude, since="all" if since is None else since, until=until,
+    from analysis.metrics.entries import exclusions
+    from analysis.metrics.selection import frontier_exclusions
+
+    exclude = exclusions(args.exclude)
+    fit = get("trend")(ds, metric=args.metric, subset=args.subset, domain=args.domain, domain_rule=args.domain_rule,
+                       top_k=top_k, exclude=exclude, since="all" if since is None else since, until=until,
                        confidence=confidence, bootstrap=None if method == "analytic" else n_boot,
                        cluster=args.cluster, seed=seed)
+    excluded = list(frontier_exclusions(exclude)) if exclude is not None or args.subset == "frontier" else []
     if args.json:
         out = fit.to_dict()
         out.update({"metric": args.metric, "column": column, "subset": args.subset, "subset_label": fit.subset,
-                    "domain": args.domain, "top_k": top_k if args.subset == "frontier" else None,
-                    "excluded": list(args.exclude), "data": ds.label,
+                    "domain": args.domain, "domain_rule": args.domain_rule if args.domain else None,
+                    "top_k": top_k if args.subset == "frontier" else None,
+                    "excluded": excluded, "versions": "first release of each model", "data": ds.label,
                     "since": None if since is None else since.strftime("%Y-%m-%d"), "since_note": since_note})
         print_json(out)
     else:
@@ -116,6 +126,9 @@ def run(args: argparse.Namespace) -> int:
         if fit.notes:
             for note in fit.notes:
                 print(f"note: {no_e_notation(str(note))}")
+        if excluded:
+            print(f"note: excluded {', '.join(excluded)}"
+                  + (" (the frontier's default outliers; --exclude none to keep them)" if exclude is None else ""))
         dropped = fit.n_missing_date + fit.n_missing_value + fit.n_nonpositive
         if dropped:
             print(f"note: left out {fit.n_missing_value} model(s) of the window without {column}, "
@@ -138,7 +151,10 @@ def _run_sensitivity(args, ds, column: str, *, top_k: int, since, until, confide
         raise UsageError("--sensitivity is defined for the compute trend only (trend compute --sensitivity)")
     if args.subset not in ("notable", "frontier") or args.domain:
         raise UsageError("--sensitivity varies the frontier definition itself; drop --subset/--domain")
-    exclude = tuple(args.exclude) or C.EPOCH_FRONTIER_OUTLIERS
+    from analysis.metrics.entries import exclusions
+    from analysis.metrics.selection import frontier_exclusions
+
+    exclude = frontier_exclusions(exclusions(args.exclude))
     since_s = (since or pd.Timestamp(C.TREND_DEFAULT_SINCE)).strftime("%Y-%m-%d")
     table = sensitivity_table(ds.models, data_label=ds.label, metric=column, baseline_top_k=top_k,
                               baseline_since=since_s, exclude=exclude, until=until, confidence=confidence,
@@ -202,7 +218,8 @@ def run_thresholds(args: argparse.Namespace) -> int:
             "totals": {f"{t:.0e}": int(by_year.loc[by_year.threshold == t, "n_models"].sum())
                        for t in C.THRESHOLDS_FLOP},
             "note": "counts cover models with a compute estimate; n_unknown_compute models per year may also exceed "
-                    "a threshold, so counts are lower bounds",
+                    "a threshold, so counts are lower bounds; one row per model (dated versions once), organizations "
+                    "as parent families",
             "data": ds.label,
             **result.meta.to_dict(),
         })
@@ -218,7 +235,8 @@ def run_thresholds(args: argparse.Namespace) -> int:
     tot = by_year.groupby("threshold")["n_models"].sum()
     print("total " + "  ".join(f"{int(tot[t]):>8}" for t in wide.columns))
     print()
-    print(f"By organization (EU AI Act {pow10(C.EU_AI_ACT_SYSTEMIC_RISK_FLOP)}, US EO 14110 {pow10(C.US_EO_14110_REPORTING_FLOP)}):")
+    print(f"By organization, as parent families (EU AI Act {pow10(C.EU_AI_ACT_SYSTEMIC_RISK_FLOP)}, US EO 14110 "
+          f"{pow10(C.US_EO_14110_REPORTING_FLOP)}):")
     for t in C.THRESHOLDS_FLOP:
         part = by_org[by_org.threshold == t]
         if part.empty:
@@ -227,6 +245,7 @@ def run_thresholds(args: argparse.Namespace) -> int:
         items = ", ".join(f"{r.organization} {r.n_models}" for r in part.head(10).itertuples())
         more = f", +{len(part) - 10} more" if len(part) > 10 else ""
         print(f"  {rel}{pow10(t)}: {items}{more}")
-    print("note: only models with a compute estimate are counted (lower bounds).")
+    print("note: only models with a compute estimate are counted (lower bounds); one row per model (dated versions "
+          "once; the overlay's additions, if any, left out).")
     print(f"source: {ds.label}")
     return 0

@@ -18,7 +18,7 @@ from analysis.constants import (
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness.shares import open_weights_flags
 from analysis.metrics.result import Result, ResultMeta, TableResult, meta, span
-from analysis.metrics.selection import check_confidence
+from analysis.metrics.selection import check_confidence, select
 
 # --- open vs closed lag ---------------------------------------------------------------------------------------
 
@@ -369,7 +369,7 @@ def benchmark_entries(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark:
     best = best.rename(columns={"score": "value"})
     if "setting" not in best.columns:
         best["setting"] = None
-    flags = open_weights_flags(models, openness)
+    flags = open_weights_flags(models)
     known = pd.DataFrame({"model_id": models["id"], "release_date": models["release_date"],
                           "name": models.get("name"), "organization": models.get("organization"),
                           "open_weights": flags["open_weights"]}).drop_duplicates("model_id")
@@ -415,17 +415,19 @@ def capability_lag(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark: st
 
 def compute_lag(models: pd.DataFrame, openness: pd.DataFrame | None = None, top_k: int = 1,
                 domain: str | None = None, since=None, until=None, n_boot: int = 2000, seed: int = 0,
-                ci_level: float | None = None, confidence: float = DEFAULT_CONFIDENCE) -> LagResult:
+                ci_level: float | None = None, confidence: float = DEFAULT_CONFIDENCE,
+                domain_rule: str = "any") -> LagResult:
     """Open-vs-closed lag in training compute: months for the open top-k to reach each new closed top-k level.
 
-    Closed = api, hosted or unreleased (Epoch AI's definition); ``domain`` restricts to one domain (e.g.
-    ``language``).
+    On the representative set (:func:`analysis.metrics.selection.select`: no overlay additions, one row per model).
+    Closed = api, hosted or unreleased (Epoch AI's definition); ``domain`` restricts to models with that domain
+    (e.g. ``language``: multimodal language models included; ``domain_rule="only"``: that domain alone).
     """
     for c in ("id", "release_date", "training_compute_flop"):
         if c not in models.columns:
             raise AnalysisError(f"compute_lag needs a {c} column in the models table")
-    m = models if domain is None else models[models.get("domain") == domain]
-    flags = open_weights_flags(m, openness)
+    m = select(models, domain=domain, domain_rule=domain_rule)
+    flags = open_weights_flags(m)
     e = pd.DataFrame({"model_id": m["id"], "date": m["release_date"], "value": m["training_compute_flop"],
                       "open_weights": flags["open_weights"]})
     e = in_window(e[e["value"].notna() & e["date"].notna()], since, until)

@@ -17,12 +17,11 @@ from analysis.metrics.selection import check_confidence, open_flags, select
 
 # --- open weights and open share ------------------------------------------------------------------------------
 
-def open_weights_flags(models: pd.DataFrame, openness: pd.DataFrame | None = None) -> pd.DataFrame:
+def open_weights_flags(models: pd.DataFrame) -> pd.DataFrame:
     """Per model: open_weights (boolean, <NA> if unknown) and its source ('access' or None).
 
     One rule for the whole toolkit (:func:`analysis.metrics.selection.open_flags`): Epoch AI's accessibility categories in
-    the ``access`` column. ``openness`` is accepted for backward compatibility and no longer decides: the openness
-    table describes how open a release is, not whether its weights are out (the two rules disagreed on 3 models).
+    the ``access`` column. The openness table describes how open a release is, not whether its weights are out.
     """
     if "id" not in models.columns:
         raise AnalysisError("the models table needs an id column")
@@ -49,16 +48,16 @@ def _binom_ci(k: np.ndarray, n: np.ndarray, alpha: float, method: str) -> tuple[
     return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
 
 
-def open_share(models: pd.DataFrame, openness: pd.DataFrame | None = None, by: str = "year",
-               subset: str = "notable", per_year: bool = True, method: str = "wilson", alpha: float | None = None,
-               top_k: int = FRONTIER_TOP_K, confidence: float = DEFAULT_CONFIDENCE) -> TableResult:
+def open_share(models: pd.DataFrame, by: str = "year", subset: str = "notable", per_year: bool = True,
+               method: str = "wilson", top_k: int = FRONTIER_TOP_K,
+               confidence: float = DEFAULT_CONFIDENCE) -> TableResult:
     """Share of models released with open weights, with binomial intervals (Wilson or Clopper–Pearson).
 
     ``by``: ``year`` (one row per year), ``org`` (organization type), ``country``, or ``access`` (share of each
     Epoch access category among models with known access). ``per_year=False`` pools all years per group.
-    ``subset``: ``notable`` (all rows) or ``frontier`` (top-``top_k`` by compute at release, see
-    :func:`analysis.metrics.selection.select`). Intervals at ``confidence`` (default 0.90, as everywhere; ``alpha`` is
-    the old spelling, 1 - confidence).
+    ``subset``: ``notable`` (the representative set: no overlay additions, one row per model) or ``frontier``
+    (top-``top_k`` by compute at release), both from :func:`analysis.metrics.selection.select`. Intervals at
+    ``confidence`` (default 0.90, as everywhere).
 
     Returns a :class:`~analysis.metrics.result.TableResult`. Table columns: [year], [group], n (models with known
     status), k (open-weights models, or models in the access category), share, share_low, share_high, n_unknown
@@ -69,7 +68,7 @@ def open_share(models: pd.DataFrame, openness: pd.DataFrame | None = None, by: s
         raise UsageError(f"unknown --by {by!r}; use year, org, country or access")
     if method not in CI_METHODS:
         raise UsageError(f"unknown interval method {method!r}; use wilson or clopper-pearson")
-    level = check_confidence(confidence if alpha is None else 1 - alpha)
+    level = check_confidence(confidence)
     alpha = 1 - level
     col = BY_COLUMNS[by]
     if by == "year" and not per_year:
@@ -89,7 +88,7 @@ def open_share(models: pd.DataFrame, openness: pd.DataFrame | None = None, by: s
         df["status"] = status
         known = status.notna()
     else:
-        flags = open_weights_flags(dated, openness)
+        flags = open_weights_flags(dated)
         df["status"] = flags["open_weights"]
         known = flags["open_weights"].notna()
         if col:

@@ -29,15 +29,18 @@ from analysis.metrics.scaling.laws import (
     check_approach,
     get_fit,
 )
-from analysis.metrics.selection import check_positive
+from analysis.metrics.selection import check_positive, select
 
 # --- over-training ---------------------------------------------------------------------------------------------
 
 
 def overtraining(models: pd.DataFrame, approach: str = DEFAULT_APPROACH, *,
                  confidence: float = C.DEFAULT_CONFIDENCE, n_samples: int = DEFAULT_SAMPLES,
-                 seed: int = 0) -> TableResult:
+                 seed: int = 0, additions: bool = False) -> TableResult:
     """Tokens per parameter of every model with parameters and training tokens, against the compute-optimal ratio.
+
+    Models: the representative set (:func:`analysis.metrics.selection.select`: one row per model, no overlay
+    additions; ``additions=True`` keeps them, for case studies that name their models).
 
     N is ``active_parameters`` where given (MoE), else ``parameters``; the model's budget is taken as 6·N·D and
     the compute-optimal ratio D*/N* is evaluated at that budget. ``overtraining_factor`` = (D/N) / (D*/N*):
@@ -52,6 +55,7 @@ def overtraining(models: pd.DataFrame, approach: str = DEFAULT_APPROACH, *,
     confidence = _check_confidence(confidence)
     if not isinstance(models, pd.DataFrame):
         raise UsageError("models must be a pandas DataFrame")
+    models = select(models, additions=additions)
     need = ["parameters", "training_tokens"]
     missing = [c for c in need if c not in models.columns]
     if missing:

@@ -115,13 +115,15 @@ def _decimal_year(ts) -> float:
 def data_wall(models: pd.DataFrame, *, stock: float = C.VILLALOBOS_2024_STOCK_TOKENS,
               stock_ci: tuple[float, float] = C.VILLALOBOS_2024_STOCK_CI,
               stock_ci_level: float = C.VILLALOBOS_2024_STOCK_CI_LEVEL, subset: str = "frontier",
-              domain: str | None = "language", since: object = C.DATA_WALL_SINCE, until: object = None,
-              confidence: float = C.DEFAULT_CONFIDENCE, method: str = "analytic", n_boot: int = 1000,
-              n_samples: int = 20000, seed: int = 0, exclude: Sequence[str] = C.EPOCH_FRONTIER_OUTLIERS) -> DataWall:
+              domain: str | None = "language", domain_rule: str = "any", since: object = C.DATA_WALL_SINCE,
+              until: object = None, confidence: float = C.DEFAULT_CONFIDENCE, method: str = "analytic",
+              n_boot: int = 1000, n_samples: int = 20000, seed: int = 0,
+              exclude: Sequence[str] | None = None) -> DataWall:
     """Projected year the training sets of (by default) frontier language models reach the stock of public text.
 
     The trend is ``log10(training_tokens)`` on release date (:func:`analysis.metrics.trends.subset_trend`; frontier = top 10
-    by compute at release, then filtered to ``domain``), by default since :data:`analysis.constants.DATA_WALL_SINCE`
+    by compute at release, then filtered to ``domain``: by default every model with language among its domains,
+    multimodal ones included), by default since :data:`analysis.constants.DATA_WALL_SINCE`
     (pretrained transformer language models; pass ``since=None`` for all history). The crossing year is ``x̄ + (log10 S - a) / b``; its
     interval propagates both the trend's uncertainty (Student-t draws from the fit's HC3 covariance, or its
     bootstrap lines) and the stock's (lognormal with median ``stock`` and central ``stock_ci_level`` interval
@@ -131,7 +133,8 @@ def data_wall(models: pd.DataFrame, *, stock: float = C.VILLALOBOS_2024_STOCK_TO
     s = check_positive(stock, "stock")
     n_samples = _check_samples(n_samples)
     sd = stock_log10_sd(stock_ci, stock_ci_level)
-    fit = trends.subset_trend(models, "training_tokens", subset, domain=domain, since=since, until=until,
+    fit = trends.subset_trend(models, "training_tokens", subset, domain=domain, domain_rule=domain_rule,
+                              since=since, until=until,
                               confidence=confidence, method=method, n_boot=n_boot, seed=seed, exclude=exclude)
     b = fit.slope_oom_per_year
     if b <= 0:

@@ -23,6 +23,10 @@ includes 0 (or lies below it) the doubling time is unbounded: the upper bound is
 ``None`` (JSON null) in :meth:`TrendFit.to_dict`, and a note says why; a non-positive point slope gives
 ``doubling_months = inf`` (no doubling).
 
+Which rows: every fit runs on the representative set (:func:`analysis.metrics.selection.universe`, applied in
+:func:`~analysis.metrics.trends.fits.prepare`): overlay additions are never fitted, and dated versions of a model
+count once. Subsets (frontier, domains, open/closed) come from :func:`analysis.metrics.selection.select`.
+
 Data handling, reported in every result: rows without a release date, and rows in the window without a value, are
 dropped and counted (``n_missing_date``, ``n_missing_value``); **non-positive values in the window raise**
 :class:`AnalysisError` (a zero or negative FLOP/parameter count is a data error and has no logarithm) unless

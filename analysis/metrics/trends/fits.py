@@ -17,15 +17,17 @@ from scipy import stats
 
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics.frontier import as_dates, as_numbers, exclude_models, matches, split_multi
+from analysis.metrics.frontier import as_dates, as_numbers
 from analysis.metrics.result import Result, ResultMeta, iso_date, meta
 from analysis.metrics.selection import (
     SUBSETS,
     check_confidence,
     check_n_boot,
     describe_subset,
+    groups_of,
     organizations,
-    select_subset,
+    select,
+    universe,
 )
 
 # CLI name -> (column, label used in sentences)
@@ -159,6 +161,7 @@ def prepare(df: pd.DataFrame, metric: str = "training_compute_flop", *, since: o
             raise AnalysisError(f"models table has no column {col!r}")
     if nonpositive not in ("raise", "drop"):
         raise UsageError(f"nonpositive must be 'raise' or 'drop', got {nonpositive!r}")
+    df = universe(df)  # every fit is representative: no overlay additions, one row per model (issue 22.2)
     since_ts, until_ts = parse_date(since, "since"), parse_date(until, "until")
     if since_ts is not None and until_ts is not None and since_ts > until_ts:
         raise UsageError(f"--since {iso_date(since_ts)} is after --until {iso_date(until_ts)}")
@@ -504,22 +507,24 @@ def fit_trend(df: pd.DataFrame, metric: str = "training_compute_flop", *, since:
 
 
 def subset_trend(df: pd.DataFrame, metric: str = "training_compute_flop", subset: str = "notable", *,
-                 domain: str | None = None, organization: str | None = None, country: str | None = None,
-                 top_k: int = C.FRONTIER_TOP_K, exclude: Iterable[str] = (), **kw) -> TrendFit:
-    """Select a subset (see :func:`analysis.metrics.selection.select_subset`) then :func:`fit_trend` it.
+                 domain: str | None = None, domain_rule: str = "any", organization: str | None = None,
+                 country: str | None = None, top_k: int = C.FRONTIER_TOP_K, exclude: Iterable[str] | None = None,
+                 **kw) -> TrendFit:
+    """Select a subset of the representative set (:func:`analysis.metrics.selection.select`) then :func:`fit_trend` it.
 
-    The frontier is ranked on all rows before the date window is applied. Without ``until`` the window ends at the
-    last release date in ``df`` (the data's vintage: "no frontier model since" is information, too).
+    The frontier is ranked on all rows before the date window is applied (``exclude`` None: without the default
+    outliers, AlphaGo Master and Zero). Without ``until`` the window ends at the last release date of the
+    representative set (the data's vintage: "no frontier model since" is information, too).
     """
-    rows = select_subset(df, subset, domain=domain, organization=organization, country=country, top_k=top_k,
-                         exclude=exclude)
+    rows = select(df, subset, domain=domain, domain_rule=domain_rule, organization=organization, country=country,
+                  top_k=top_k, exclude=exclude)
     if kw.get("until") is None and "release_date" in df.columns:
-        # the window ends at the data's last release (all models), not at the subset's last fitted model
-        last = as_dates(df["release_date"]).max()
+        # the window ends at the data's last release (all models of the set), not at the subset's last fitted model
+        last = as_dates(universe(df)["release_date"]).max()
         since_ts = parse_date(kw.get("since"), "since")
         if not pd.isna(last) and (since_ts is None or since_ts <= last):
             kw["until"] = last
-    label = describe_subset(subset, domain, top_k)
+    label = describe_subset(subset, domain, top_k, domain_rule)
     for extra in (organization, country):
         if extra:
             label += f" ({extra})"
@@ -532,34 +537,37 @@ GROUPINGS = ("domain", "access", "organization", "country", "subset")
 AtlasErrorTypes = (AnalysisError, UsageError)
 
 
-def _groups(df: pd.DataFrame, by: str, top_k: int) -> list[tuple[str, pd.DataFrame]]:
+def _groups(df: pd.DataFrame, by: str, top_k: int, exclude: Iterable[str] | None = None
+            ) -> list[tuple[str, pd.DataFrame]]:
     if by == "subset":
-        return [(s, select_subset(df, s, top_k=top_k)) for s in SUBSETS]
+        return [(s, select(df, s, top_k=top_k, exclude=exclude)) for s in SUBSETS]
     if by == "access":
-        return [(s, select_subset(df, s)) for s in ("open", "closed")]
+        return [(s, select(df, s)) for s in ("open", "closed")]
     if by not in df.columns:
         raise AnalysisError(f"models table has no column {by!r}")
-    names = sorted({p for cell in df[by] for p in split_multi(cell)}, key=str.lower)
-    return [(g, df[matches(df[by], g)]) for g in names]
+    members = df[by].map(groups_of(by))
+    names = sorted({p for ms in members for p in ms}, key=str.lower)
+    return [(g, df[members.map(lambda ms, g=g: g in ms).astype(bool)]) for g in names]
 
 
 def trend_table(df: pd.DataFrame, metric: str = "training_compute_flop", by: str = "domain", *,
-                subset: str = "notable", top_k: int = C.FRONTIER_TOP_K, min_n: int = 10, exclude: Iterable[str] = (),
-                **kw) -> pd.DataFrame:
+                subset: str = "notable", top_k: int = C.FRONTIER_TOP_K, min_n: int = 10,
+                exclude: Iterable[str] | None = None, **kw) -> pd.DataFrame:
     """One trend per group (``by`` in domain, access, organization, country, subset), tidy, ready to plot.
 
-    Rows are first restricted to ``subset`` (frontier ranked on all rows), except for ``by="subset"``. Columns: the
+    Rows are the representative set (:func:`analysis.metrics.selection.select`), first restricted to ``subset``
+    (frontier ranked on all rows), except for ``by="subset"``. A model belongs to every domain it lists (a
+    multimodal language model is in the language and the multimodal group) and to the parent family of each of its
+    organizations. Columns: the
     group (named after ``by``), ``label`` (a readable description), n, window, slope/growth/doubling with their
     ``_low``/``_high`` bounds, r2, method, note. Groups with fewer than ``min_n`` usable points (or a degenerate fit)
     are listed with ``n`` and a ``note`` instead of numbers.
     """
     if by not in GROUPINGS:
         raise UsageError(f"unknown grouping {by!r}; choose one of {', '.join(GROUPINGS)}")
-    base = exclude_models(df, exclude)
-    if by != "subset":
-        base = select_subset(base, subset, top_k=top_k)
+    base = select(df, subset if by != "subset" else "notable", top_k=top_k, exclude=exclude)
     rows = []
-    for name, part in _groups(base, by, top_k):
+    for name, part in _groups(base, by, top_k, exclude):
         label = name if by != "subset" else describe_subset(name, None, top_k)
         try:
             p = prepare(part, metric, since=kw.get("since"), until=kw.get("until"),

@@ -10,19 +10,22 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
-from analysis.data.overlay import representative
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.frontier import as_dates, as_numbers
+from analysis.metrics.selection import select
 from analysis.metrics.trends.fits import METRICS, fit_trend, metric_column, trend_table
 
 # --- parameters ----------------------------------------------------------------------------------------------
 
 
-def moe_table(df: pd.DataFrame) -> pd.DataFrame:
+def moe_table(df: pd.DataFrame, *, additions: bool = False) -> pd.DataFrame:
     """Mixture-of-experts models with total and active parameters, active share and sparsity (total/active).
 
-    A model is included if ``architecture == 'moe'`` or it has an ``active_parameters`` value below its total.
+    A model of the representative set (:func:`analysis.metrics.selection.select`; ``additions=True`` adds the
+    overlay's additions, for look-ups) is included if ``architecture == 'moe'`` or it has an ``active_parameters``
+    value below its total.
     """
+    df = select(df, additions=additions)
     for col in ("parameters", "active_parameters"):
         if col not in df.columns:
             raise AnalysisError(f"models table has no column {col!r}")
@@ -81,7 +84,7 @@ def size_band_counts(df: pd.DataFrame, column: str = "parameters",
 
     Tidy: year, band, band_low, band_high, n_models (zeros included for every year with a sized model).
     """
-    df = representative(df)  # overlay additions are not part of the representative set
+    df = select(df)  # the representative set: no overlay additions, one row per model
     column = metric_column(column) if column in METRICS else column
     edges = sorted(float(e) for e in edges)
     if not edges:

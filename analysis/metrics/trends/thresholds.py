@@ -1,5 +1,9 @@
 """Counts of models above compute thresholds (EU AI Act Art. 51(2): strictly greater than 10^25 FLOP), by year and by
 organization.
+
+Counted on the representative set (:func:`analysis.metrics.selection.select`: no overlay additions, one row per
+model, versions counted once) with organizations as parent families
+(:func:`analysis.metrics.selection.organizations`; ``harmonize=False`` for names as written).
 """
 
 from __future__ import annotations
@@ -9,12 +13,9 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis import constants as C
-from analysis.data.overlay import representative
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics.frontier import as_dates, as_numbers, split_multi
-from analysis.metrics.selection import (
-    above_threshold,
-)
+from analysis.metrics.frontier import as_dates, as_numbers
+from analysis.metrics.selection import above_threshold, organizations, select
 
 # --- threshold counts ----------------------------------------------------------------------------------------
 
@@ -39,7 +40,7 @@ def threshold_counts(df: pd.DataFrame, thresholds: Sequence[float] = C.THRESHOLD
     with a dated model appears (zeros included). ``n_unknown_compute`` counts that year's models without a compute
     estimate: they may exceed the threshold, so counts are lower bounds of the true numbers.
     """
-    df = representative(df)  # overlay additions are not part of the representative set
+    df = select(df)  # the representative set: no overlay additions, one row per model
     dates, vals = _threshold_frame(df)
     if not thresholds:
         raise UsageError("give at least one threshold")
@@ -64,12 +65,12 @@ def threshold_counts(df: pd.DataFrame, thresholds: Sequence[float] = C.THRESHOLD
 
 
 def threshold_counts_by_organization(df: pd.DataFrame, thresholds: Sequence[float] = C.THRESHOLDS_FLOP, *,
-                                     inclusive: bool = False) -> pd.DataFrame:
-    """Per organization and threshold: number of models above it, first such model and its date.
+                                     inclusive: bool = False, harmonize: bool = True) -> pd.DataFrame:
+    """Per organization (parent family) and threshold: number of models above it, first such model and its date.
 
     A model listing several organizations counts once for each. Sorted by threshold, then count (descending).
     """
-    df = representative(df)  # overlay additions are not part of the representative set
+    df = select(df)  # the representative set: no overlay additions, one row per model
     dates, vals = _threshold_frame(df)
     if "organization" not in df.columns:
         raise AnalysisError("models table has no column 'organization'")
@@ -77,7 +78,8 @@ def threshold_counts_by_organization(df: pd.DataFrame, thresholds: Sequence[floa
     rows = []
     for t in sorted(float(v) for v in thresholds):
         above = dates.notna() & _above(vals, t, inclusive).fillna(False)
-        sub = pd.DataFrame({"org": df.loc[above, "organization"].map(split_multi), "date": dates[above],
+        sub = pd.DataFrame({"org": df.loc[above, "organization"].map(lambda c: organizations(c, harmonize)),
+                            "date": dates[above],
                             "name": names[above]}).explode("org")
         sub["org"] = sub["org"].fillna("(unknown)")
         for org, g in sub.groupby("org", sort=False):
@@ -90,14 +92,14 @@ def threshold_counts_by_organization(df: pd.DataFrame, thresholds: Sequence[floa
 
 
 def threshold_counts_by_organization_year(df: pd.DataFrame, thresholds: Sequence[float] = C.THRESHOLDS_FLOP, *,
-                                          inclusive: bool = False) -> pd.DataFrame:
-    """Tidy counts per organization, threshold and year (only non-zero cells)."""
-    df = representative(df)  # overlay additions are not part of the representative set
+                                          inclusive: bool = False, harmonize: bool = True) -> pd.DataFrame:
+    """Tidy counts per organization (parent family), threshold and year (only non-zero cells)."""
+    df = select(df)  # the representative set: no overlay additions, one row per model
     dates, vals = _threshold_frame(df)
     rows = []
     for t in sorted(float(v) for v in thresholds):
         above = dates.notna() & _above(vals, t, inclusive).fillna(False)
-        sub = pd.DataFrame({"organization": df.loc[above, "organization"].map(split_multi),
+        sub = pd.DataFrame({"organization": df.loc[above, "organization"].map(lambda c: organizations(c, harmonize)),
                             "year": dates[above].dt.year}).explode("organization")
         sub["organization"] = sub["organization"].fillna("(unknown)")
         c = sub.groupby(["organization", "year"]).size().reset_index(name="n_models")

@@ -1,0 +1,217 @@
+"""One meaning per word (issue 22): domains, versions, organizations and the frontier's exclusions, each defined once
+in analysis.metrics.selection and checked on named models, by hand and against independent counts of the pinned
+snapshot (read with the csv module, not our loader)."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import constants as C
+from analysis.cli.main import main
+from analysis.data import dataset, upstream
+from analysis.metrics import competition, selection, sensitivity, trends
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAP = upstream.find("notable_ai_models", "2026-07-19")
+MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+
+
+@pytest.fixture(scope="module")
+def models() -> pd.DataFrame:
+    return dataset.load().models
+
+
+@pytest.fixture(scope="module")
+def raw() -> list[dict]:
+    with open(SNAP.path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _domains(row: dict) -> list[str]:
+    return [p.strip().lower() for p in row["Domain"].split(",") if p.strip()]
+
+
+def _later_snapshot_names(raw: list[dict]) -> set[str]:
+    """Names of the rows that are dated snapshots of an older row of the same Organization cell (independent of
+    selection.py): 'GPT-4o (Aug 2024)' after 'GPT-4o'."""
+    dated = re.compile(rf"\s*\((?:(?:{MONTHS})[a-z]* \d{{4}}|\d{{4}}-\d{{2}}(?:-\d{{2}})?|(?:0[1-9]|1[0-2])\d\d)\)$")
+    groups: dict[tuple[str, str], list[tuple[str, int, str, bool]]] = {}
+    for i, r in enumerate(raw):
+        name = r["Model"].strip()
+        groups.setdefault((dated.sub("", name), r["Organization"]), []).append(
+            (r["Publication date"], i, name, bool(dated.search(name))))
+    out = set()
+    for rows in groups.values():
+        if len(rows) > 1 and any(d for *_, d in rows):
+            out |= {name for _, _, name, _ in sorted(rows)[1:]}
+    return out
+
+
+# --- domains ---------------------------------------------------------------------------------------------------------
+
+def test_language_means_has_language_named_models(models):
+    """GPT-4, GPT-5, Claude Opus 4 and Grok 4 are Epoch's "Multimodal,Language,Vision": language models. ViT-22B
+    (Vision only) is not; NVLM-D 72B (Vision,Language) is a language model but not a language-only one."""
+    lang = set(selection.select(models, domain="language")["id"])
+    assert {"gpt-4", "gpt-5", "claude-opus-4", "grok-4", "llama-3-70b", "nvlm-d-72b"} <= lang
+    assert "vit-22b" not in lang
+    only = set(selection.select(models, domain="language", domain_rule="only")["id"])
+    assert "llama-3-70b" in only and not {"gpt-4", "gpt-5", "claude-opus-4", "grok-4", "nvlm-d-72b"} & only
+    assert "vit-22b" in set(selection.select(models, domain="vision", domain_rule="only")["id"])
+    # the explore notebook's filter: language models since 2024 above 1e25 FLOP no longer start with Composer 2.5
+    big = selection.select(models, domain="language", since="2024-01-01")
+    big = big[selection.above_threshold(big["training_compute_flop"], 1e25)]
+    top = big.sort_values("training_compute_flop", ascending=False)["id"].tolist()
+    assert {"grok-4", "gpt-5"} <= set(top) and top[0] != "composer-2.5"
+
+
+def test_language_count_equals_an_independent_count_of_the_snapshot(models, raw):
+    """Since 2023, notable models with a compute figure and Language among Epoch's domains: 130 rows of the CSV; 126
+    once four later snapshots are counted with their first release (GPT-4 (Jun 2023), DeepSeek-V3 (Mar 2025),
+    DeepSeek-R1 (May 2025), Qwen3-235B-A22B (Jul 2025)). `trend compute --domain language` fits exactly those."""
+    hits = [r for r in raw if r["Publication date"] >= "2023-01-01" and r["Training compute (FLOP)"].strip()
+            and "language" in _domains(r)]
+    later = _later_snapshot_names(raw)
+    assert len(hits) == 130
+    expect = {r["Model"].strip() for r in hits} - later
+    ours = selection.select(models, domain="language", since="2023-01-01").dropna(subset=["training_compute_flop"])
+    assert len(ours) == len(expect) == 126
+    allv = selection.select(models, domain="language", since="2023-01-01", versions="all")
+    assert allv["training_compute_flop"].notna().sum() == len(hits)
+    only = [r for r in hits if _domains(r) == ["language"] and r["Model"].strip() not in later]
+    ours_only = selection.select(models, domain="language", domain_rule="only", since="2023-01-01")
+    assert ours_only["training_compute_flop"].notna().sum() == len(only)
+
+
+def test_cli_domain_language_uses_the_multi_valued_rule_and_says_so(capsys):
+    assert main(["trend", "compute", "--domain", "language", "--since", "2023-01-01", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["n"] == 126 and out["domain_rule"] == "any" and "multimodal included" in out["subset_label"]
+    assert main(["trend", "compute", "--domain", "language", "--domain-rule", "only", "--since", "2023-01-01",
+                 "--json"]) == 0
+    only = json.loads(capsys.readouterr().out)
+    assert only["domain_rule"] == "only" and "language-only" in only["subset_label"] and only["n"] < out["n"]
+
+
+def test_multimodal_implies_language_in_both_pinned_vintages():
+    """The rule that lets a curated row written 'multimodal' count as a language model: Epoch never tags a model
+    Multimodal without Language (103 of 103 rows in 2026-01-26, 118 of 118 in 2026-07-19)."""
+    for vintage, n in (("2026-01-26", 103), ("2026-07-19", 118)):
+        with open(upstream.find("notable_ai_models", vintage).path, newline="", encoding="utf-8") as fh:
+            mm = [_domains(r) for r in csv.DictReader(fh) if "multimodal" in _domains(r)]
+        assert len(mm) == n and all("language" in d for d in mm)
+    assert selection.domains("multimodal") == ["multimodal", "language"]
+    assert selection.domains("Multimodal,Language,Vision") == ["multimodal", "language", "vision"]
+    assert selection.domains(None) == []
+
+
+def test_domain_rule_is_checked():
+    with pytest.raises(Exception, match="unknown domain rule"):
+        selection.domain_mask(pd.DataFrame({"domain": ["language"]}), "language", "all")
+
+
+# --- versions ----------------------------------------------------------------------------------------------------------
+
+def test_later_versions_on_the_snapshot_are_the_dated_snapshots(models, raw):
+    later = selection.later_versions(selection.select(models, versions="all"))
+    assert set(later["name"]) == _later_snapshot_names(raw)
+    assert len(later) == 11
+    gpt4o = later[later["version_of"] == "gpt-4o"]["name"].tolist()
+    assert sorted(gpt4o) == ["GPT-4o (Aug 2024)", "GPT-4o (Jan 2025)", "GPT-4o (Mar 2025)", "GPT-4o (Nov 2024)"]
+    # Epoch's own Base model column links every GPT-4o snapshot to the one before: the rule agrees with it there
+    base = {r["Model"].strip(): r["Base model"].strip() for r in raw}
+    assert [base[n] for n in ("GPT-4o (Aug 2024)", "GPT-4o (Nov 2024)", "GPT-4o (Jan 2025)", "GPT-4o (Mar 2025)")] == [
+        "GPT-4o", "GPT-4o (Aug 2024)", "GPT-4o (Nov 2024)", "GPT-4o (Jan 2025)"]
+
+
+def test_version_rule_by_hand():
+    m = pd.DataFrame({"id": list("abcdefg"),
+                      "name": ["X", "X (Aug 2024)", "X (Mar 2025)", "Y (2017)", "Y", "Z", "Z"],
+                      "organization": ["Google DeepMind", "Google", "DeepMind", "Lab", "Lab", "Q", "Q"],
+                      "release_date": pd.to_datetime(["2024-05-01", "2024-08-01", "2025-03-01", "2017-01-01",
+                                                      "2014-01-01", "2020-01-01", "2021-01-01"])})
+    later = selection.later_versions(m)
+    # X's snapshots (organizations of one family) are versions of X; 'Y (2017)' is a different model (a bare year
+    # is not a snapshot date); two rows both named Z without a date are not told apart
+    assert later["id"].tolist() == ["b", "c"] and later["version_of"].tolist() == ["a", "a"]
+    assert selection.select(m)["id"].tolist() == ["a", "d", "e", "f", "g"]
+    assert selection.version_stem("GLM-4 (0520)") == "GLM-4" and selection.version_stem("DeepLab (2017)") == "DeepLab (2017)"
+
+
+def test_frontier_counts_gpt4o_once_and_concentration_with_it(models):
+    fr = selection.select(models, "frontier")
+    assert (fr["name"].str.startswith("GPT-4o")).sum() == 1
+    every = selection.select(models, "frontier", versions="all")
+    assert (every["name"].str.startswith("GPT-4o")).sum() == 5  # the five snapshots Epoch flags
+    sh = competition.shares_by_year(models, subset="frontier").table
+    openai_2025 = sh[(sh["year"] == 2025) & (sh["group"] == "OpenAI")]["credit"].sum()
+    by_hand = sum(1 for _, r in fr.iterrows() if r["release_date"].year == 2025 and r["organization"] == "OpenAI")
+    assert openai_2025 == by_hand
+
+
+# --- organizations -------------------------------------------------------------------------------------------------
+
+def test_one_organization_rule_parent_families_everywhere(models):
+    assert selection.organizations("Google Brain, DeepMind, Google DeepMind, Google Research") == ["Google"]
+    assert selection.organizations("Facebook, Meta AI, Facebook AI Research") == ["Meta"]
+    for cell in ("BigCode (Hugging Face, ServiceNow)", "BigCode (Hugging Face, ServiceNow, NVIDIA)"):
+        assert selection.organizations(cell) == ["BigCode"]
+    assert selection.organizations("OpenBMB (Tsinghua University, ModelBest), OpenAI") == ["OpenBMB", "OpenAI"]
+    # thresholds and the leadership timeline name families, never the labs
+    by_org = trends.threshold_counts_by_organization(models)
+    labs = {"Google Research", "Google Brain", "DeepMind", "Google DeepMind", "Meta AI", "Facebook", "Facebook AI"}
+    assert not labs & set(by_org["organization"])
+    google23 = by_org[(by_org["threshold"] == 1e23) & (by_org["organization"] == "Google")]["n_models"].iloc[0]
+    rep = selection.select(models)
+    big = rep[selection.above_threshold(rep["training_compute_flop"], 1e23)]
+    assert google23 == sum("Google" in selection.organizations(c) for c in big["organization"])
+    lead = competition.compute_leadership(models, by="organization").table
+    assert not labs & set(lead["holder"]) and "Google" in set(lead["holder"]) and "Meta" in set(lead["holder"])
+
+
+def _defs(name: str) -> list[str]:
+    hits = []
+    for path in (ROOT / "analysis").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+                hits.append(path.relative_to(ROOT).as_posix())
+    return hits
+
+
+@pytest.mark.parametrize("name", ["split_cell", "organizations", "parent_organization", "frontier_flags",
+                                  "frontier_view", "domains", "domain_mask", "later_versions", "open_flags",
+                                  "above_threshold", "select"])
+def test_each_selection_concept_is_defined_once_in_selection(name):
+    """Issue 25.2: organization splitting, frontier flags, domains and versions live in one module."""
+    assert _defs(name) == ["analysis/metrics/selection.py"]
+
+
+@pytest.mark.parametrize("gone", ["split_multi", "split_organizations", "select_frontier", "frontier_mask",
+                                  "select_subset", "training_energy_mwh"])
+def test_the_second_definitions_are_gone(gone):
+    assert _defs(gone) == []
+
+
+# --- one set of defaults: the frontier's exclusions ---------------------------------------------------------------
+
+def test_headline_frontier_fit_is_the_sensitivity_baseline(models):
+    """`trend compute --subset frontier --since 2018` and the sensitivity table's 'start 2018' row (and its baseline
+    when the baseline starts in 2018) are the same fit: AlphaGo Master and Zero left out of the ranking in both."""
+    head = trends.subset_trend(models, "training_compute_flop", "frontier", since="2018-01-01")
+    grid = sensitivity.sensitivity_table(models, vintages=())
+    row = grid[grid["varied"] == "start 2018"].iloc[0]
+    assert int(row["n"]) == head.n and row["growth_per_year"] == pytest.approx(head.growth_per_year, rel=1e-12)
+    base = sensitivity.sensitivity_table(models, baseline_since="2018-01-01", vintages=()).iloc[0]
+    assert base["varied"] == "baseline" and int(base["n"]) == head.n
+    assert base["growth_per_year"] == pytest.approx(head.growth_per_year, rel=1e-12)
+    none = trends.subset_trend(models, "training_compute_flop", "frontier", since="2018-01-01", exclude=())
+    ranked = selection.select(models, "frontier", exclude=())
+    assert set(C.EPOCH_FRONTIER_OUTLIERS) <= set(ranked["name"]) and none.n != head.n
+    assert not set(C.EPOCH_FRONTIER_OUTLIERS) & set(selection.select(models, "frontier")["name"])
