@@ -34,8 +34,8 @@ declare(
               metavar="K", cli_default=str(C.FRONTIER_TOP_K)),
         Param("confidence", C.DEFAULT_CONFIDENCE, "confidence level of the intervals (default 0.90)", metavar="P",
               cli_default=f"{C.DEFAULT_CONFIDENCE:.2f}"),
-        Param("bootstrap", None, "bootstrap the interval with N resamples of the models instead of HC3 errors",
-              metavar="N"),
+        Param("bootstrap", None, "bootstrap the interval with N resamples of the models instead of the default CR2 "
+              "errors clustered by organization and release year", metavar="N"),
         Param("cluster", False, "with --bootstrap: resample whole organizations (cluster bootstrap)",
               action="store_true"),
         Param("seed", 0, "bootstrap seed (default 0)", metavar="S", cli_default="0"),

@@ -53,7 +53,7 @@ def trend(ds, metric: str = "compute", subset: str = "notable", domain: str | No
           confidence: float = C.DEFAULT_CONFIDENCE, bootstrap: int | None = None, cluster: bool = False,
           seed: int = 0, exclude: Sequence[str] = ()) -> TrendFit:
     """Log-linear trend of a metric on a subset: ``since="all"`` (or None) fits the whole record; ``bootstrap``
-    resamples models (organizations with ``cluster``) instead of HC3 errors."""
+    resamples models (organizations with ``cluster``) instead of CR2 errors clustered by organization and year."""
     since = None if since is None or str(since).strip().lower() == "all" else parse_date(since, "since")
     method = "analytic" if bootstrap is None else "cluster-bootstrap" if cluster else "bootstrap"
     return subset_trend(ds.models, metric_column(metric), subset, domain=domain, top_k=int(top_k),

@@ -23,7 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "trend", help="growth per year and doubling time of a metric, with a confidence interval",
-        description="Fit log10(METRIC) against release date (OLS; HC3 robust errors, or a bootstrap) and report the "
+        description="Fit log10(METRIC) against release date (OLS; CR2 errors clustered by parent organization and "
+                    "release year with Bell-McCaffrey df, or a bootstrap) and report the "
                     "growth factor per year, the doubling time, their confidence intervals, n and the window. "
                     f"METRIC: {', '.join(METRICS)}. Frontier = top-k by training compute among all models released "
                     "up to each model's release date (Epoch AI's definition, k=10).")
