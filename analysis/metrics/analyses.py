@@ -69,8 +69,10 @@ declare(
         SEED,
         Param("top_k", C.FRONTIER_TOP_K, "frontier size with --subset frontier (default 10)", kind="positive_int"),
         Param("confidence", C.DEFAULT_CONFIDENCE, "interval level (default 0.90)", kind="confidence"),
-        Param("bootstrap", 1000, "simulations per candidate in the HHI interval (default 1000, at most 100000)",
+        Param("bootstrap", 1000, "bootstrap samples of the HHI interval (default 1000, at most 100000)",
               kind="bootstrap", metavar="N"),
+        Param("window_years", 1, "pool each year with the N-1 years before it (default 1: single years; frontier "
+              "years hold 2-20 models, 3-year windows 29-41)", kind="positive_int", metavar="N", flag="--window"),
         Param("organizations", "harmonized", "harmonized = parent families (Google Brain, DeepMind -> Google; "
               "default); as-written", choices=("harmonized", "as-written")),
     ))

@@ -77,11 +77,12 @@ def lag(ds, benchmark: str = "mmlu", setting: str | None = None, date_by: str = 
 
 def concentration(ds, subset: str = "notable", by: str = "organization", top_k: int = C.FRONTIER_TOP_K,
                   confidence: float = C.DEFAULT_CONFIDENCE, bootstrap: int = 1000, seed: int = 0,
-                  organizations: str = "harmonized") -> TableResult:
+                  organizations: str = "harmonized", window_years: int = 1) -> TableResult:
     """Per-year HHI of notable or frontier models (:func:`analysis.metrics.competition.concentration`, a table
     result: n = dated models of the subset, window = first and last year)."""
     return competition.concentration(ds.models, by=by, subset=subset, seed=seed, top_k=top_k, confidence=confidence,
-                                     n_boot=bootstrap, harmonize=organizations == "harmonized")
+                                     n_boot=bootstrap, harmonize=organizations == "harmonized",
+                                     window_years=int(window_years))
 
 
 def data_wall(ds, subsets: Sequence[str] = scaling.DATA_WALL_SUBSETS, since: object = C.DATA_WALL_SINCE,
