@@ -466,9 +466,14 @@ def break_test(df: pd.DataFrame, metric: str = "training_compute_flop", *, kind:
     F(c) compares one line with the break model at candidate date c (both least squares); sup-F is its maximum
     over the candidates (monthly, keeping ``min_segment`` models on each side, as :func:`estimate_break`). Its null
     distribution is simulated by a fixed-regressor wild bootstrap (Hansen 2000, "Testing for structural change in
-    conditional models", J. Econometrics 97:93-115): y* = one-line fit + residual x Rademacher sign, which keeps
+    conditional models", J. Econometrics 97:93-115): y* = one-line fit + residual x w, which keeps
     heteroskedasticity; p = (1 + #{sup-F* >= sup-F}) / (1 + ``n_sim``). Andrews' asymptotic critical values assume
-    homoskedastic errors and a fixed trimming fraction, so they are not used.
+    homoskedastic errors and a fixed trimming fraction, so they are not used. The weight w is drawn once per release
+    year (Webb's six-point weights, for few clusters), so resamples keep the dependence among a year's models: with
+    one sign per model the test rejected "no break" at nominal 10% in 84% of data sets with organization effects and
+    AR(1) errors and no break (150 models, 30 organizations, 12 years); with one per year 11% (independent), 17%
+    (AR(1)) and 23% (both) (issue 23; tests/test_intervals.py). It still over-rejects under dependence: read a
+    p-value above 0.01 as weak evidence.
     """
     if kind not in BREAK_KINDS:
         raise UsageError(f"unknown break kind {kind!r}; choose one of {', '.join(BREAK_KINDS)}")
@@ -492,14 +497,19 @@ def break_test(df: pd.DataFrame, metric: str = "training_compute_flop", *, kind:
     fitted = np.polyval(b, x)
     resid = y - fitted
     rng = np.random.default_rng(seed)
+    _, year_of = np.unique(p.dates.year.to_numpy(), return_inverse=True)
     exceed = 0
     for _ in range(n_sim):
-        ys = fitted + resid * rng.choice((-1.0, 1.0), size=len(y))
+        # one Webb weight per release year: each resample keeps the dependence among a year's models
+        ys = fitted + resid * rng.choice(WEBB_WEIGHTS, size=int(year_of.max()) + 1)[year_of]
         exceed += _sup_f_stat(x, ys, cx, kind, min_segment)[0] >= stat
     return BreakTest(kind=kind, sup_f=stat, p_value=(1 + exceed) / (1 + n_sim), break_date=cands[j], n=p.n,
                      n_sim=n_sim, seed=int(seed), min_segment=int(min_segment),
                      df_num=2 if kind == "discontinuous" else 1)
 
+
+# Webb (2014) six-point weights for a wild bootstrap with few clusters: mean 0, variance 1
+WEBB_WEIGHTS = np.array([-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)])
 
 CHANGE_KINDS = {"level shift": 3, "slope change": 3, "level and slope": 4}  # regression parameters (+ the date)
 
