@@ -66,7 +66,7 @@ out.table(by_domain, "parameter-trend-by-domain")
 # %%
 lm = models[(models["domain"] == domain) & (models["release_date"] >= pd.Timestamp(since))]
 fig, ax = new_figure()
-series = []
+series, kinds = [], []
 for metric, color, label in (("parameters", PALETTE["blue"], "parameters"),
                              ("training_tokens", PALETTE["orange"], "training tokens")):
     pts = lm.dropna(subset=[metric])
@@ -76,6 +76,7 @@ for metric, color, label in (("parameters", PALETTE["blue"], "parameters"),
     row = headline[headline["metric"] == metric]
     if len(row) and pd.notna(row.iloc[0].get("slope_oom_per_year", np.nan)):
         fit = trends.subset_trend(models, metric, "notable", domain=domain, **window)
+        kinds.append(f"{label}: {fit.caption()}")
         line = trends.trend_line(fit)
         ax.plot(line["date"], line["value"], color=color, lw=2,
                 label=f"{label} trend {fit.growth_per_year:.2g}x/yr ({confidence:.0%} CI "
@@ -88,7 +89,7 @@ ax.set_title(f"Size of {domain} models and their training data")
 legend_below(ax)
 out.figure(fig, "parameters-tokens-language",
            caption=f"Parameters and training tokens of notable {domain} models since {since}, with log-linear trends "
-                   f"and {confidence:.0%} confidence intervals on the growth rates.",
+                   f"and {confidence:.0%} confidence intervals on the growth rates ({'; '.join(kinds)}).",
            alt="Log-scale scatter of parameter counts and training-token counts rising over time, tokens faster.",
            table=pd.concat(series, ignore_index=True), source=ds.label)
 

@@ -260,8 +260,14 @@ def test_concentration_and_frontier_organizations_return_table_results(bundled):
     from analysis.metrics import competition as comp
 
     c = comp.concentration(bundled.models, subset="frontier", n_boot=100)
-    _check_shape(c, {"n_no_date", "subset", "by", "confidence", "ci_level", "n_boot", "seed", "harmonize"})
+    _check_shape(c, {"n_no_date", "subset", "by", "confidence", "ci_level", "n_boot", "seed", "harmonize",
+                     "window_years", "min_models", "partial_year", "n_years_before_start"})
     assert c.rows_key == "years" and c.meta.n == c.table["n_models"].sum() and c.meta.window == _years(c.table)
+    # pooled windows: the meta counts each model once (the rows' windows overlap)
+    w = comp.concentration(bundled.models, subset="frontier", n_boot=100, window_years=3)
+    dated = comp.select_subset(bundled.models, "frontier")["release_date"].dropna().dt.year
+    assert w.meta.n == dated.between(w.table["window_start"].min(), w.table["year"].max()).sum()
+    assert w.meta.n < w.table["n_models"].sum()
     assert c.meta.interval_kind == comp.HHI_INTERVAL_KIND.format(n_boot=100) and c.meta.confidence == 0.90
     f = comp.frontier_organizations(bundled.models)
     _check_shape(f, {"n_no_date", "threshold_flop", "top_k"})

@@ -66,7 +66,7 @@ from analysis.metrics.result import TableResult, meta, partial_year, span
 # models" and figures leave the year out. The 90% bootstrap interval from Chao's estimated population covered
 # HHI_COVERAGE_NOTE in simulations with Zipf-sized organizations (tests/test_intervals.py, README).
 HHI_MIN_MODELS = 20
-HHI_COVERAGE_NOTE = "86-94% from 20 models (Zipf-sized organizations, 10-200 of them)"
+HHI_COVERAGE_NOTE = "88-93% from 20 models (Zipf-sized organizations, 10-200 of them)"
 # How the HHI interval is made, for captions and --json (``n_boot`` filled in by the caller)
 HHI_INTERVAL_KIND = ("bootstrap of the bias-corrected HHI from the estimated population of organizations (Chao et "
                      "al. 2014: coverage-adjusted shares + Chao1 unseen organizations; {n_boot} samples, range "

@@ -214,13 +214,18 @@ class BreakEstimate(Result):
             "doubling_after_months": _doubling(self.slope_after), "doubling_after_months_ci": da,
             "method": "grid search of the break date minimising the SSR (= BIC for a fixed model); percentile "
                       "bootstrap of models for the date and slopes, break re-estimated in each resample; "
-                      "unconditional sup-F test with a wild-bootstrap p-value",
+                      "unconditional sup-F test with a wild-bootstrap p-value (one weight per release year)",
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """One row: the scalar entries of :meth:`to_dict` (intervals and notes are in the JSON only)."""
+        """One row: the scalar entries of :meth:`to_dict` (:data:`BREAK_ROW`), then the date's and the growth rates'
+        intervals as ``_low``/``_high`` columns (notes are in the JSON only)."""
         d = self.to_dict()
-        return pd.DataFrame([{k: d[k] for k in BREAK_ROW}])
+        row = {k: d[k] for k in BREAK_ROW}
+        for name, key in (("break_date", "break_date_ci"), ("growth_before", "growth_before_per_year_ci"),
+                          ("growth_after", "growth_after_per_year_ci")):
+            row[f"{name}_low"], row[f"{name}_high"] = d[key]
+        return pd.DataFrame([row])
 
     @property
     def meta(self) -> ResultMeta:

@@ -5,7 +5,8 @@ Bell–McCaffrey (Satterthwaite) degrees of freedom.
 Why. Models are not independent draws: an organization's models share its compute budget and habits, and models
 released in the same period share the period's hardware and fashions. With such dependence the
 heteroskedasticity-robust HC3 interval, which treats models as independent, covered the true slope of simulated
-data 51-69% of the time at nominal 90% (``tests/test_intervals.py``; issue 23).
+data 38-71% of the time at nominal 90% with organization effects and/or AR(1) errors; this estimator 85-90% there,
+90-95% with independent errors (``tests/test_intervals.py``; README; issue 23).
 
 What. For OLS ``y = X b + e`` with residuals ``ê`` and bread ``B = (X'X)^-1``:
 
@@ -16,8 +17,10 @@ What. For OLS ``y = X b + e`` with residuals ``ê`` and bread ``B = (X'X)^-1``:
 * two-way (Cameron, Gelbach & Miller 2011): organizations with weight 1, plus release-year windows, minus their
   intersections. Time uses overlapping windows of ``bandwidth`` consecutive calendar years, each with weight
   ``1/bandwidth`` (a Bartlett kernel over years, as Driscoll & Kraay 1998 do over periods); ``bandwidth=1`` is
-  plain clustering by year. Every pair of models of one organization, or released in the same year, gets weight
-  1; in adjacent years, ``1 - 1/bandwidth``... down to 0. A covariance that comes out not positive
+  plain clustering by year. A pair of models of one organization, or released in the same year, gets weight 1;
+  of different organizations k years apart, ``1 - k/bandwidth`` (0 from ``bandwidth`` years). The time dimension
+  is used only when the years span at least two windows (a window holding every model carries no information),
+  each dimension only with at least :data:`MIN_CLUSTERS` clusters. A covariance that comes out not positive
   semi-definite has its negative eigenvalues set to 0 (Cameron, Gelbach & Miller 2011, section 2.3);
 * degrees of freedom for a contrast ``c`` (the slope): the Satterthwaite approximation of the variance estimator
   ``c'Vc = ê'Qê`` under working independence, ``df = tr(QM)² / tr((QM)²)`` with ``M = I - H``
@@ -25,8 +28,9 @@ What. For OLS ``y = X b + e`` with residuals ``ê`` and bread ``B = (X'X)^-1``:
   Pustejovsky & Tipton 2018). With few clusters in a dimension the df falls and the t quantile widens.
 
 Memory and time are linear in the number of models: every cluster's hat block has rank <= p (the columns of
-``X``), so ``A_g`` is applied through a thin SVD, and ``tr((QM)²)`` is summed over the overlapping cluster pairs
-only (sparse), never forming an n x n matrix.
+``X``), so ``A_g = I + Z_g K_g Z_g'`` comes from a p x p eigen-decomposition per cluster (batched), and
+``tr((QM)²)`` is summed over the pairs of clusters that share models only, never forming an n x n matrix
+(1.4 s of CPU for a 70,000-model fit; ``tests/test_trends.py`` checks it against a dense computation).
 """
 
 from __future__ import annotations
