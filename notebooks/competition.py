@@ -66,7 +66,8 @@ for subset, window in (("notable", notable_window), ("frontier", frontier_window
     if len(few):
         ax.plot(few["year"], np.full(len(few), 0.01), ls="none", marker="x", color=PALETTE["black"],
                 label=f"too few models (< {hhi.settings['min_models']}): no value")
-    ax.set_ylim(0, 1)
+    top = max([float(v) for v in (shown["hhi_high"].max(), shown["hhi"].max()) if pd.notna(v)] or [1.0])
+    ax.set_ylim(0, min(1.0, 1.3 * top))
     ax.set_xlabel("Release year" + ("" if window == 1 else f" (each pooled with the {window - 1} years before it)"))
     ax.set_ylabel("Herfindahl–Hirschman index (0–1)")
     ax.set_title(f"Concentration of {subset} models among organizations")

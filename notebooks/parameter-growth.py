@@ -34,6 +34,7 @@ import pandas as pd
 from analysis.data import dataset
 from analysis.errors import AnalysisError
 from analysis.metrics import checks, trends
+from analysis.metrics.result import partial_year
 from analysis.reporting.figures import (
     PALETTE,
     ReportOutput,
@@ -140,6 +141,7 @@ else:
 
 # %%
 bands = trends.size_band_counts(models[models["release_date"] >= pd.Timestamp(since)])
+bands["partial"] = bands["year"] == partial_year(models["release_date"])  # the data's incomplete last year
 pivot = bands.pivot_table(index="year", columns="band", values="n_models", aggfunc="sum", fill_value=0)
 pivot = pivot[[b for b in trends.band_labels() if b in pivot.columns]]
 fig, ax = new_figure()

@@ -327,6 +327,7 @@ class TrendFit(Result):
             "growth_per_year": self.growth_per_year, "growth_low": glo, "growth_high": ghi,
             "doubling_months": self.doubling_months, "doubling_low": dlo, "doubling_high": dhi,
             "r2": self.r2, "confidence": self.confidence, "method": self.method,
+            "n_clusters": self.n_clusters, "n_years": self.n_years, "interval_df": self.interval_df,
         }
 
     def sentence(self, what: str | None = None) -> str:
@@ -564,7 +565,7 @@ def trend_table(df: pd.DataFrame, metric: str = "training_compute_flop", by: str
         rows.append(row)
     cols = [by, "label", "metric", "n", "start", "end", "slope_oom_per_year", "slope_low", "slope_high",
             "growth_per_year", "growth_low", "growth_high", "doubling_months", "doubling_low", "doubling_high", "r2",
-            "confidence", "method", "note"]
+            "confidence", "method", "n_clusters", "n_years", "interval_df", "note"]
     out = pd.DataFrame(rows)
     for c in cols:
         if c not in out.columns:
