@@ -11,13 +11,23 @@ interval each figure uses"). The set-ups, seeds and truths are the tests' own (i
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
 
-import test_intervals as T  # noqa: E402
+
+def _tests_module():
+    """tests/test_intervals.py, loaded by path (the tests are not a package)."""
+    spec = importlib.util.spec_from_file_location("test_intervals", ROOT / "tests" / "test_intervals.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["test_intervals"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+T = _tests_module()
 
 TREND_METHODS = {
     "CR2 two-way (default)": {},
