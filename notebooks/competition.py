@@ -37,7 +37,7 @@ import pandas as pd
 from analysis.data import dataset
 from analysis.metrics import analyses, competition
 from analysis.metrics.result import partial_year
-from analysis.reporting.figures import PALETTE, ReportOutput, mark_partial_year, new_figure, short_label
+from analysis.reporting.figures import PALETTE, ReportOutput, legend_below, mark_partial_year, new_figure, short_label
 
 out = ReportOutput(output_dir)
 ds = dataset.load(data_spec or None)
@@ -72,7 +72,7 @@ for subset, window in (("notable", notable_window), ("frontier", frontier_window
     ax.set_ylabel("Herfindahl–Hirschman index (0–1)")
     ax.set_title(f"Concentration of {subset} models among organizations")
     partial = mark_partial_year(ax, models["release_date"].max())
-    ax.legend(loc="upper right", fontsize=7)
+    legend_below(ax, ncol=2)
     pooled = "" if window == 1 else f" Each point pools the year with the {window - 1} years before it."
     out.figure(fig, f"concentration-hhi-{subset}",
                caption=f"Herfindahl–Hirschman index of {subset} models across organizations (parent families) per "
