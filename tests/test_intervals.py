@@ -55,12 +55,15 @@ def test_hhi_estimate_is_unbiased_where_the_plug_in_is_not():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("probs, n_models", [
-    ([0.4, 0.25, 0.15, 0.1, 0.1], 30),  # 5 unequal organizations
-    ([0.5, 0.3, 0.2], 20),  # 3 organizations
-    ([0.2] * 5, 40),  # 5 equal organizations (the earlier test inversion's boundary case)
+@pytest.mark.parametrize("probs, n_models, high", [
+    ([0.4, 0.25, 0.15, 0.1, 0.1], 30, None),  # 5 unequal organizations
+    ([0.5, 0.3, 0.2], 20, None),  # 3 organizations
+    # 5 equal organizations: the truth 1/5 is the smallest HHI five organizations can have, and the interval
+    # over-covers there (99.0% measured; 99.3% with 50 equal organizations and 200 models): conservative, which the
+    # README says. Real years are far from equal shares (Zipf-like, tests below).
+    ([0.2] * 5, 40, 1.0),
 ])
-def test_hhi_interval_coverage(probs, n_models):
+def test_hhi_interval_coverage(probs, n_models, high):
     p = np.array(probs)
     truth = float(np.sum(p ** 2))
     c = comp.concentration(_market(np.random.default_rng(11), p, n_models, range(1000, 1000 + R)),
@@ -68,7 +71,7 @@ def test_hhi_interval_coverage(probs, n_models):
     assert c["hhi_low"].notna().all()  # >= 20 models a year: always an interval
     cover = ((c["hhi_low"] <= truth) & (truth <= c["hhi_high"])).mean()
     lo, hi = binomial_band(R, z=1.0)
-    assert lo <= cover <= hi, f"coverage {cover:.3f} for {probs} x {n_models}"
+    assert lo <= cover <= (high or hi), f"coverage {cover:.3f} for {probs} x {n_models}"
 
 
 # Zipf-sized organizations (the k-th largest releases 1/k^s of the largest's share), as in real years: notable
