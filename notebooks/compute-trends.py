@@ -41,7 +41,6 @@ import pandas as pd
 from analysis.data import dataset
 from analysis.metrics import trends
 from analysis.metrics.frontier import frontier_mask
-from analysis.metrics.result import partial_year
 from analysis.metrics.selection import select_subset
 from analysis.reporting.figures import (
     PALETTE,
@@ -172,7 +171,7 @@ out.figure(fig, "compute-projection-frontier",
 
 # %%
 counts = trends.threshold_counts(models)
-counts = counts[counts["year"] >= 2018].assign(partial=lambda t: t["year"] == partial_year(models["release_date"]))
+counts = counts[counts["year"] >= 2018]
 fig, ax = new_figure()
 years = sorted(counts["year"].unique())
 width = 0.2

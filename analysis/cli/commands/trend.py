@@ -212,8 +212,10 @@ def run_thresholds(args: argparse.Namespace) -> int:
     heads = [f"{rel}{pow10(t)}" for t in wide.columns]
     print(f"Models per release year with training compute {rel} threshold (FLOP)")
     print("year  " + "  ".join(f"{h:>8}" for h in heads) + "  no-estimate")
+    partial = set(by_year.loc[by_year["partial"], "year"])
     for year, row in wide.iterrows():
-        print(f"{year}  " + "  ".join(f"{int(v):>8}" for v in row) + f"  {int(unknown[year]):>11}")
+        print(f"{year}  " + "  ".join(f"{int(v):>8}" for v in row) + f"  {int(unknown[year]):>11}"
+              + ("  (partial year: the data end before 31 December)" if year in partial else ""))
     tot = by_year.groupby("threshold")["n_models"].sum()
     print("total " + "  ".join(f"{int(tot[t]):>8}" for t in wide.columns))
     print()
