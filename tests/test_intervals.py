@@ -630,7 +630,9 @@ def test_break_result_tells_a_level_shift_from_a_slope_change():
     slo = [trends.estimate_break(_line(rng, 80, slope_after=1.2), n_boot=20, seed=1) for _ in range(10)]
     assert sum(b.change == "level shift" for b in lvl) >= 7 and not any(b.change == "slope change" for b in lvl)
     assert sum(b.change == "slope change" for b in slo) >= 7 and not any(b.change == "level shift" for b in slo)
-    assert all(b.sup_f_p_value < 0.01 for b in lvl + slo)
+    # one wild-bootstrap weight per release year (14 years here) costs power: p = 0.002-0.014 for these clear breaks
+    # (with one sign per model, < 0.01; but that test rejected 84-91% of dependent data sets without a break)
+    assert all(b.sup_f_p_value < 0.02 for b in lvl + slo)
 
 
 def _sup_f_rejections(setup, reps, seed):
