@@ -77,7 +77,8 @@ def run_concentration(args: argparse.Namespace) -> int:
         top = f"{r['top1'][:24]} ({100 * r['top1_share']:.0f}%)"
         year = f"{r['year']}{'*' if r['partial'] else ' '}"
         if r["too_few_models"]:
-            print(f"{year}  {r['n_models']:6d} {r['n_groups']:6d}   too few models{'':<35}{r['n_orgs_above_1e25_flop']:5d}")
+            print(f"{year}  {r['n_models']:6d} {r['n_groups']:6d} {'too few models (no estimate)':<76}  "
+                  f"{r['n_orgs_above_1e25_flop']:5d}")
             continue
         print(f"{year}  {r['n_models']:6d} {r['n_groups']:6d} {r['hhi']:.3f}  {r['hhi_estimate']:7.3f}  "
               f"{format_interval(r['hhi_ci'][0], r['hhi_ci'][1], 3, 14)}  {r['effective_number']:5.1f}  {top:<31} "

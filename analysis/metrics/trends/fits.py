@@ -378,6 +378,22 @@ def _ols(x: np.ndarray, y: np.ndarray, cov_type: str):
     return res, xm, cov_type, notes
 
 
+def _clustered(p: Prepared, xm: float, res, notes: list[str]):
+    """The CR2 two-way covariance of a fit (:func:`analysis.metrics.trends.robust.trend_cov`) and its se_type; HC3
+    (and a note) when neither organizations nor release years can be clustered."""
+    rc = trend_cov(p.x - xm, np.asarray(res.resid, dtype=float), p.clusters, p.dates.year.to_numpy(),
+                   C.TREND_YEAR_BANDWIDTH)
+    if rc is None:
+        notes.append("fewer than 3 organizations and too few release years to cluster: HC3 errors (models treated "
+                     "as independent)")
+        return "HC3", None
+    if not (rc.n_org_clusters and rc.n_years):
+        notes.append("clustered by " + ("organization only: the release years span less than "
+                     f"{2 * C.TREND_YEAR_BANDWIDTH} years" if rc.n_org_clusters else "release year only: fewer than "
+                     "3 organizations"))
+    return "CR2", rc
+
+
 def _fit_prepared(p: Prepared, *, subset: str, confidence: float, method: str, n_boot: int, seed: int,
                   cov_type: str, what: str = "") -> TrendFit:
     _check_enough(p, what)
@@ -390,19 +406,11 @@ def _fit_prepared(p: Prepared, *, subset: str, confidence: float, method: str, n
     n_failed = 0
     n_clusters = n_years = bandwidth = None
     idf = float(dfr)
-    rc = trend_cov(p.x - xm, np.asarray(res.resid, dtype=float), p.clusters, p.dates.year.to_numpy(),
-                   C.TREND_YEAR_BANDWIDTH) if se_type == "CR2" else None
-    if se_type == "CR2" and rc is None:
-        se_type = "HC3"
-        notes.append("fewer than 3 organizations and too few release years to cluster: HC3 errors (models treated "
-                     "as independent)")
-    elif rc is not None:
-        cov, idf = rc.cov, rc.df
-        n_clusters, n_years, bandwidth = rc.n_org_clusters or None, rc.n_years or None, rc.bandwidth or None
-        if not (n_clusters and n_years):
-            notes.append("clustered by " + ("organization only: the release years span less than "
-                         f"{2 * C.TREND_YEAR_BANDWIDTH} years" if n_clusters else "release year only: fewer than 3 "
-                         "organizations"))
+    if se_type == "CR2":
+        se_type, rc = _clustered(p, xm, res, notes)
+        if rc is not None:
+            cov, idf = rc.cov, rc.df
+            n_clusters, n_years, bandwidth = rc.n_org_clusters or None, rc.n_years or None, rc.bandwidth or None
     if method == "analytic":
         h = float(stats.t.ppf(1 - alpha / 2, idf)) * math.sqrt(cov[1, 1])
         lo, hi = b - h, b + h
