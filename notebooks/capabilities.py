@@ -55,12 +55,14 @@ from analysis.errors import AnalysisError
 from analysis.metrics import capabilities as cap
 from analysis.metrics import spillovers as sp
 from analysis.metrics.openness import open_closed_lag
+from analysis.metrics.result import partial_year
 from analysis.reporting.figures import (
     CLOSED_COLOR,
     OPEN_COLOR,
     PALETTE,
     ReportOutput,
     label_log_axis,
+    mark_partial_year,
     new_figure,
     running_best_plot,
     short_label,
@@ -292,7 +294,9 @@ for col, color, label in (("n_open_base", OPEN_COLOR, "open base"), ("n_closed_b
 ax.set_xlabel("Release year of the derived model")
 ax.set_ylabel("Notable models built on a base model")
 ax.set_title("Notable models built on open and closed bases")
+mark_partial_year(ax, ds.models["release_date"].max())
 ax.legend(loc="upper left")
+by_year["partial"] = by_year["year"] == partial_year(ds.models["release_date"])  # the data's incomplete last year
 out.figure(fig, "spillovers-by-year",
            caption="Notable models per year whose Epoch record names a base model, by the base's access (open if "
                    "any base is open-weights).",

@@ -11,9 +11,11 @@
 #
 # Concentration of notable and frontier models among organizations and countries: yearly shares, the
 # Herfindahl–Hirschman index (HHI, the sum of squared shares: 1/n for n equal players, 1 for a monopoly) of each
-# year's releases, with a bias-corrected estimate of the underlying concentration and its interval where the year
-# has enough models (otherwise none is shown), the number of organizations with a frontier model or a model above 10²⁵ FLOP, who held the
-# largest training run and for how long, and which organizations reached the frontier for the first time.
+# year's releases, with a bias-corrected estimate of the underlying concentration and its interval for every year
+# with at least 20 models (fewer: "too few models", no value drawn; frontier years hold 2-20 models, so the frontier
+# pools each year with the two before it), the number of organizations with a frontier model or a model above
+# 10²⁵ FLOP, who held the largest training run and for how long, and which organizations reached the frontier for
+# the first time. The last year of the data is incomplete and is marked as such.
 #
 # **Caveats.** Organizations are counted by parent family (Google Brain, DeepMind and Google DeepMind are Google;
 # FAIR and Meta AI are Meta). A model with several developers gives each an equal share. Versions of one model count
@@ -23,18 +25,21 @@
 
 # %% tags=["parameters"]
 data_spec: str = ""  # data source: empty for bundled, a models CSV path, or epoch:PATH
-subset: str = "frontier"  # models counted: notable or frontier
 top_k: int = 10  # frontier size: top-k by compute at release
+notable_window: int = 1  # years pooled per point in the notable concentration (1 = single years)
+frontier_window: int = 3  # years pooled per point in the frontier concentration (frontier years hold 2-20 models)
 since_year: int = 2015  # first year shown
 confidence: float = 0.90  # level of the HHI interval
 output_dir: str = ""  # set by the report runner; empty shows figures only
 
 # %%
+import numpy as np
 import pandas as pd
 
 from analysis.data import dataset
 from analysis.metrics import analyses, competition, selection
-from analysis.reporting.figures import PALETTE, ReportOutput, mark_partial_year, new_figure, short_label
+from analysis.metrics.result import partial_year
+from analysis.reporting.figures import PALETTE, ReportOutput, legend_below, mark_partial_year, new_figure, short_label
 
 out = ReportOutput(output_dir)
 ds = dataset.load(data_spec or None)
@@ -44,27 +49,42 @@ models = selection.select(ds.models)  # the representative set: one row per mode
 # ## Concentration per year
 
 # %%
-hhi = analyses.get("concentration")(ds, by="organization", subset=subset, top_k=top_k, confidence=confidence)
-conc = hhi.to_frame()
-conc = conc[conc["year"] >= since_year].reset_index(drop=True)
-fig, ax = new_figure()
-ax.plot(conc["year"], conc["hhi"], marker="o", color=PALETTE["blue"], label="HHI of the year's releases")
-ax.plot(conc["year"], conc["hhi_estimate"], marker=".", ls=":", color=PALETTE["orange"],
-        label="bias-corrected estimate")
-ax.fill_between(conc["year"], conc["hhi_low"], conc["hhi_high"], color=PALETTE["orange"], alpha=0.2,
-                label=f"{confidence:.0%} interval (years with enough models)")
-ax.plot(conc["year"], conc["hhi_min"], ls="--", color="#888888", label="floor 1/n (organizations that year)")
-ax.set_ylim(0, 1)
-ax.set_xlabel("Release year")
-ax.set_ylabel("Herfindahl–Hirschman index (0–1)")
-ax.set_title(f"Concentration of {subset} models among organizations")
-ax.legend(loc="upper right")
-out.figure(fig, f"concentration-hhi-{subset}",
-           caption=f"Herfindahl–Hirschman index of {subset} models (one row per model: versions count once) across "
-                   f"organizations (parent families) per year, the bias-corrected estimate of the underlying concentration and its {confidence:.0%} "
-                   "interval where a year has enough models; the dashed line is the minimum possible for that year's "
-                   "number of organizations.",
-           alt="Line of yearly HHI with an interval band above a dashed floor line.", table=conc, source=ds.label)
+for subset, window in (("notable", notable_window), ("frontier", frontier_window)):
+    hhi = analyses.get("concentration")(ds, by="organization", subset=subset, top_k=top_k, confidence=confidence,
+                                        window_years=window)
+    conc = hhi.to_frame()
+    conc = conc[conc["year"] >= since_year].reset_index(drop=True)
+    shown = conc[~conc["too_few_models"]]
+    few = conc[conc["too_few_models"]]
+    fig, ax = new_figure()
+    ax.plot(conc["year"], conc["hhi"].where(~conc["too_few_models"]), marker="o", color=PALETTE["blue"],
+            label="HHI of the " + ("year's" if window == 1 else f"{window} years'") + " releases")
+    ax.errorbar(shown["year"], shown["hhi_estimate"],
+                yerr=[shown["hhi_estimate"] - shown["hhi_low"], shown["hhi_high"] - shown["hhi_estimate"]],
+                fmt="s", ms=4, color=PALETTE["orange"], ecolor=PALETTE["orange"], capsize=2,
+                label=f"bias-corrected estimate, {confidence:.0%} interval")
+    ax.plot(conc["year"], conc["hhi_min"].where(~conc["too_few_models"]), ls="--", color="#888888",
+            label="floor 1/n (organizations)")
+    if len(few):
+        ax.plot(few["year"], np.full(len(few), 0.01), ls="none", marker="x", color=PALETTE["black"],
+                label=f"too few models (< {hhi.settings['min_models']}): no value")
+    top = max([float(v) for v in (shown["hhi_high"].max(), shown["hhi"].max()) if pd.notna(v)] or [1.0])
+    ax.set_ylim(0, min(1.0, 1.3 * top))
+    ax.set_xlabel("Release year" + ("" if window == 1 else f" (each pooled with the {window - 1} years before it)"))
+    ax.set_ylabel("Herfindahl–Hirschman index (0–1)")
+    ax.set_title(f"Concentration of {subset} models among organizations")
+    partial = mark_partial_year(ax, models["release_date"].max())
+    legend_below(ax, ncol=2)
+    pooled = "" if window == 1 else f" Each point pools the year with the {window - 1} years before it."
+    out.figure(fig, f"concentration-hhi-{subset}",
+               caption=f"Herfindahl–Hirschman index of {subset} models (one row per model: versions count once) "
+                       f"across organizations (parent families) per year, the bias-corrected estimate of the underlying concentration with its {confidence:.0%} "
+                       f"interval ({hhi.meta.interval_kind}); the dashed line is the minimum possible for that "
+                       f"number of organizations. Years with fewer than {hhi.settings['min_models']} models are "
+                       f"marked x and show no value.{pooled}"
+                       + (f" {partial}: an incomplete year." if partial else ""),
+               alt="Yearly HHI points with interval bars for the bias-corrected estimate above a dashed floor line.",
+               table=conc, source=ds.label)
 
 # %% [markdown]
 # ## Organizations at the frontier and above 10²⁵ FLOP
@@ -73,6 +93,9 @@ out.figure(fig, f"concentration-hhi-{subset}",
 orgs = competition.frontier_organizations(models, top_k=top_k).table
 orgs = orgs[orgs["year"] >= since_year].reset_index(drop=True)
 entrants = competition.entrants_per_year(models, top_k=top_k)
+last_partial = partial_year(models["release_date"])  # the data's incomplete last year, None if complete
+orgs["partial"] = orgs["year"] == last_partial
+entrants["partial"] = entrants["year"] == last_partial
 fig, ax = new_figure()
 ax.bar(orgs["year"] - 0.2, orgs["n_orgs_frontier"], width=0.4, color=PALETTE["blue"],
        label=f"organizations with a top-{top_k} model")

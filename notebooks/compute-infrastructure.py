@@ -16,7 +16,9 @@
 #
 # Accelerators come from Epoch AI's *Machine Learning Hardware* data (pinned snapshot); training runs from the
 # models table (Epoch AI's *Data on AI Models* columns for hardware quantity, training time, power draw and cost).
-# Growth rates are log-linear fits (OLS on log10, HC3 robust errors) with their interval, n and window.
+# Growth rates are log-linear fits (OLS on log10) with their interval, n and window: HC3 errors for accelerators,
+# errors clustered by organization and release year for training runs (models of one lab, or of one period, are
+# not independent).
 #
 # **Caveats.** Peak FLOP/s are datasheet dense peaks, not achieved throughput. Release prices exist for a third of
 # the accelerators, mostly NVIDIA GPUs, and are list prices (large buyers pay other prices). Run quantities are
@@ -131,7 +133,9 @@ out.prose(
     f"FP32 peak performance grew **{out.number('hardware-trends', i32, 'growth_per_year', '{:.2f}')}x per year** "
     f"({confidence:.0%} CI {out.number('hardware-trends', i32, 'growth_low', '{:.2f}')}–"
     f"{out.number('hardware-trends', i32, 'growth_high', '{:.2f}')}x; doubling every "
-    f"{out.number('hardware-trends', i32, 'doubling_years', '{:.1f}')} years, "
+    f"{out.number('hardware-trends', i32, 'doubling_years', '{:.1f}')} years "
+    f"({out.number('hardware-trends', i32, 'doubling_years_low', '{:.1f}')}–"
+    f"{out.number('hardware-trends', i32, 'doubling_years_high', '{:.1f}')}), "
     f"n = {out.number('hardware-trends', i32, 'n', '{:d}')}); tensor FP16/BF16 peaks grew "
     f"{out.number('hardware-trends', i16, 'growth_per_year', '{:.2f}')}x per year "
     f"({out.number('hardware-trends', i16, 'growth_low', '{:.2f}')}–"

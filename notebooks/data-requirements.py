@@ -216,7 +216,9 @@ for k, sub in enumerate(wall_table["subset"]):
         f"{sub} language models around **{out.number('data-wall-projection', k, 'year', '{:.0f}')}** "
         f"({confidence:.0%} interval {out.number('data-wall-projection', k, 'year_low', '{:.0f}')} to {hi}; "
         f"n = {out.number('data-wall-projection', k, 'n', '{:d}')} models, training sets growing "
-        f"{out.number('data-wall-projection', k, 'growth_per_year', '{:.2f}')}x per year)")
+        f"{out.number('data-wall-projection', k, 'growth_per_year', '{:.2f}')}x per year, "
+        f"{out.number('data-wall-projection', k, 'growth_low', '{:.2f}')}–"
+        f"{out.number('data-wall-projection', k, 'growth_high', '{:.2f}')}x)")
 out.prose(
     "On these trends the training sets reach the stock of public text: " + "; ".join(parts) + ". Villalobos et al. "
     f"(2024) projected {out.number('data-wall-projection', 0, 'published_year', '{:.0f}')} with their own trend of "

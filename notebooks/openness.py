@@ -40,6 +40,7 @@ from analysis.constants import FMTI_DEVELOPER_ALIASES
 from analysis.data import dataset
 from analysis.errors import AnalysisError
 from analysis.metrics import checks, openness
+from analysis.metrics.result import partial_year
 from analysis.reporting.figures import (
     CLOSED_COLOR,
     OPEN_COLOR,
@@ -87,6 +88,7 @@ if len(opn):
 # %%
 share = openness.open_share(models, by="year", confidence=confidence).table
 share = share[share["year"] >= 2015].reset_index(drop=True)
+share["partial"] = share["year"] == partial_year(models["release_date"])  # the data's incomplete last year
 fig, ax = new_figure()
 ax.plot(share["year"], 100 * share["share"], color=OPEN_COLOR, marker="o", label="open-weights share")
 ax.fill_between(share["year"], 100 * share["share_low"], 100 * share["share_high"], color=OPEN_COLOR, alpha=0.2,

@@ -40,6 +40,7 @@ import pandas as pd
 from analysis.data import dataset
 from analysis.errors import AnalysisError
 from analysis.metrics import checks, selection, trends
+from analysis.metrics.result import partial_year
 from analysis.reporting.figures import (
     PALETTE,
     ReportOutput,
@@ -74,7 +75,7 @@ out.table(by_domain, "parameter-trend-by-domain")
 # %%
 lm = selection.select(models, domain=domain, domain_rule=domain_rule, since=since)
 fig, ax = new_figure()
-series = []
+series, kinds = [], []
 for metric, color, label in (("parameters", PALETTE["blue"], "parameters"),
                              ("training_tokens", PALETTE["orange"], "training tokens")):
     pts = lm.dropna(subset=[metric])
@@ -84,6 +85,7 @@ for metric, color, label in (("parameters", PALETTE["blue"], "parameters"),
     row = headline[headline["metric"] == metric]
     if len(row) and pd.notna(row.iloc[0].get("slope_oom_per_year", np.nan)):
         fit = trends.subset_trend(models, metric, "notable", domain=domain, domain_rule=domain_rule, **window)
+        kinds.append(f"{label}: {fit.caption()}")
         line = trends.trend_line(fit)
         ax.plot(line["date"], line["value"], color=color, lw=2,
                 label=f"{label} trend {fit.growth_per_year:.2g}x/yr ({confidence:.0%} CI "
@@ -96,7 +98,8 @@ ax.set_title(f"Size of {domain} models and their training data")
 legend_below(ax)
 out.figure(fig, "parameters-tokens-language",
            caption=f"Parameters and training tokens of {which} since {since}, one point per model, with "
-                   f"log-linear trends and {confidence:.0%} confidence intervals on the growth rates.",
+                   f"log-linear trends and {confidence:.0%} confidence intervals on the growth rates "
+                   f"({'; '.join(kinds)}).",
            alt="Log-scale scatter of parameter counts and training-token counts rising over time, tokens faster.",
            table=pd.concat(series, ignore_index=True), source=ds.label)
 
@@ -147,6 +150,7 @@ else:
 
 # %%
 bands = trends.size_band_counts(models[models["release_date"] >= pd.Timestamp(since)])
+bands["partial"] = bands["year"] == partial_year(models["release_date"])  # the data's incomplete last year
 pivot = bands.pivot_table(index="year", columns="band", values="n_models", aggfunc="sum", fill_value=0)
 pivot = pivot[[b for b in trends.band_labels() if b in pivot.columns]]
 fig, ax = new_figure()

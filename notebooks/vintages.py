@@ -102,7 +102,7 @@ ax.set_title("Compute trends re-fitted on each vintage")
 ax.legend()
 out.figure(fig, "vintage-effect-compute-trends",
            caption=f"Growth per year of training compute (OLS on log10 compute, {fits['confidence_new'].iloc[0]:.0%} "
-                   "HC3 intervals) for notable models since 2010 and frontier models since 2018, fitted on each "
+                   "intervals, errors clustered by organization and release year) for notable models since 2010 and frontier models since 2018, fitted on each "
                    "vintage; each window ends at the vintage's newest model.",
            alt="Two pairs of points with error bars, one pair per fit, old and new vintage side by side.",
            table=fits, source=source)

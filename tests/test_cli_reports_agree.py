@@ -49,7 +49,7 @@ def test_lag_cli_equals_openness_report(built_reports, capsys):
 def test_concentration_cli_equals_competition_report(built_reports, capsys):
     out, _ = built_reports
     t = pd.read_csv(out / "competition" / "tables" / "concentration-hhi-frontier.csv")
-    res = _cli(capsys, "concentration", "--subset", "frontier", "--confidence", "0.95")
+    res = _cli(capsys, "concentration", "--subset", "frontier", "--confidence", "0.95", "--window", "3")
     years = {y["year"]: y for y in res["years"]}
     assert len(t) > 0
     for r in t.itertuples():

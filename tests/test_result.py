@@ -107,8 +107,14 @@ def test_trend_fit_meta_caption_and_frame():
     assert fit.meta.n == fit.n == 60 and fit.meta.confidence == 0.9
     d = fit.to_dict()
     assert d["window"] == [fit.start.strftime("%Y-%m-%d"), fit.end.strftime("%Y-%m-%d")]
-    assert d["interval_kind"] == "OLS t, HC3 errors"
-    assert fit.caption() == (f"n=60, window {d['window'][0]} to {d['window'][1]}; 90% interval: OLS t, HC3 errors")
+    # the default interval (issue 23): CR2 clustered by organization (no organization column: each model its own
+    # cluster) and release year (10 calendar years), with its Bell-McCaffrey df
+    kind = ("OLS t, CR2 errors clustered by organization (60) and release year (10; Bartlett over 3 years), "
+            f"Bell-McCaffrey df {fit.interval_df:.1f}")
+    assert d["interval_kind"] == kind and d["n_clusters"] == 60 and d["n_years"] == 10
+    assert fit.caption() == f"n=60, window {d['window'][0]} to {d['window'][1]}; 90% interval: {kind}"
+    hc3 = fit_trend(_synthetic(), cov_type="HC3")
+    assert hc3.meta.interval_kind == "OLS t, HC3 errors" and hc3.to_dict()["n_years"] is None
     pd.testing.assert_frame_equal(fit.to_frame(), pd.DataFrame([fit.to_row()]))
     boot = fit_trend(_synthetic(), method="bootstrap", n_boot=50)
     assert boot.meta.interval_kind == "bootstrap percentile, 50 resamples of models"
@@ -255,8 +261,14 @@ def test_concentration_and_frontier_organizations_return_table_results(bundled):
     from analysis.metrics import competition as comp
 
     c = comp.concentration(bundled.models, subset="frontier", n_boot=100)
-    _check_shape(c, {"n_no_date", "subset", "by", "confidence", "ci_level", "n_boot", "seed", "harmonize"})
+    _check_shape(c, {"n_no_date", "subset", "by", "confidence", "ci_level", "n_boot", "seed", "harmonize",
+                     "window_years", "min_models", "partial_year", "n_years_before_start"})
     assert c.rows_key == "years" and c.meta.n == c.table["n_models"].sum() and c.meta.window == _years(c.table)
+    # pooled windows: the meta counts each model once (the rows' windows overlap)
+    w = comp.concentration(bundled.models, subset="frontier", n_boot=100, window_years=3)
+    dated = select(bundled.models, "frontier")["release_date"].dropna().dt.year
+    assert w.meta.n == dated.between(w.table["window_start"].min(), w.table["year"].max()).sum()
+    assert w.meta.n < w.table["n_models"].sum()
     assert c.meta.interval_kind == comp.HHI_INTERVAL_KIND.format(n_boot=100) and c.meta.confidence == 0.90
     f = comp.frontier_organizations(bundled.models)
     _check_shape(f, {"n_no_date", "threshold_flop", "top_k"})

@@ -327,7 +327,7 @@ def test_source_date_epoch_sets_the_citation_year(monkeypatch):
     assert manifests.citation_year() == "2023"
 
 
-@pytest.mark.parametrize("notebook, override", [("competition", "subset=bogus"),
+@pytest.mark.parametrize("notebook, override", [("explore", "subset=bogus"),
                                                 ("data-requirements", "wall_subset=all"),
                                                 ("data-requirements", "approach=hoffmann-9")])
 def test_fixed_vocabulary_parameters_are_checked_up_front(tmp_path, monkeypatch, notebook, override):

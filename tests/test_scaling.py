@@ -437,7 +437,10 @@ def test_data_wall_on_epoch_notable_models():
     assert w.n >= 20
     assert 2026 <= w.year <= 2034
     lo, hi = w.year_ci
-    assert lo < w.year < hi and hi - lo < 15
+    # no width bound any more: the trend's interval is CR2 clustered by organization and release year (issue 23),
+    # with a Bell-McCaffrey df near 2 on this window (7 release years), so the crossing year's upper bound is far
+    # out or unbounded: the data do not pin the year down once dependence between models is allowed for
+    assert 2024 < lo < w.year < hi
 
 
 # --- CLI ---------------------------------------------------------------------------------------------------------

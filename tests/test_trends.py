@@ -68,10 +68,11 @@ def test_growth_and_doubling_are_transforms_of_the_slope():
     assert fit.doubling_months_ci == pytest.approx((12 * math.log10(2) / hi, 12 * math.log10(2) / lo))
 
 
-def test_analytic_interval_is_ols_with_hc3_and_t_quantiles():
-    """Recompute HC3 by hand: V = (X'X)^-1 X' diag(e²/(1-h)²) X (X'X)^-1, CI = b ± t(n-2) se."""
+def test_hc3_interval_is_ols_with_hc3_and_t_quantiles():
+    """cov_type="HC3" (the default before issue 23) by hand: V = (X'X)^-1 X' diag(e²/(1-h)²) X (X'X)^-1,
+    CI = b ± t(n-2) se."""
     df = synthetic(n=40, seed=3)
-    fit = T.fit_trend(df)
+    fit = T.fit_trend(df, cov_type="HC3")
     x = T.decimal_year(df.release_date)
     y = np.log10(df.training_compute_flop.to_numpy())
     X = np.column_stack([np.ones_like(x), x - x.mean()])
@@ -86,8 +87,67 @@ def test_analytic_interval_is_ols_with_hc3_and_t_quantiles():
     assert fit.se_type == "HC3"
 
 
+def _dense_cr2_two_way(x, y, orgs, years, bw):
+    """CR2 two-way by organization and Bartlett windows of ``bw`` release years, written with dense n x n matrices:
+    V = B X' (Σ_g w_g A_g e_g e_g' A_g) X B, A_g = (I - H_gg)^(-1/2) (matrix square root), and the
+    Bell-McCaffrey df tr(QM)² / tr(QMQM) for the slope, Q = Σ_g w_g a_g a_g' with a_g = A_g c_g."""
+    from scipy.linalg import sqrtm
+
+    n = len(x)
+    X = np.column_stack([np.ones(n), x - x.mean()])
+    B = np.linalg.inv(X.T @ X)
+    H = X @ B @ X.T
+    e = y - H @ y
+    c = X @ B[:, 1]
+    clusters = [(orgs == g, 1.0) for g in np.unique(orgs)]
+    y0 = years - years.min()
+    for k in range(y0.max() + bw):
+        win = (y0 <= k) & (y0 > k - bw)
+        if win.any():
+            clusters.append((win, 1.0 / bw))
+            clusters += [(win & (orgs == g), -1.0 / bw) for g in np.unique(orgs[win])]
+    meat, Q = np.zeros((2, 2)), np.zeros((n, n))
+    for mask, w in clusters:
+        idx = np.flatnonzero(mask)
+        A = np.real(sqrtm(np.linalg.inv(np.eye(len(idx)) - H[np.ix_(idx, idx)])))
+        s = X[idx].T @ A @ e[idx]
+        meat += w * np.outer(s, s)
+        a = np.zeros(n)
+        a[idx] = A @ c[idx]
+        Q += w * np.outer(a, a)
+    V = B @ meat @ B
+    QM = Q @ (np.eye(n) - H)
+    return V, np.trace(QM) ** 2 / np.trace(QM @ QM)
+
+
+def test_default_interval_is_cr2_two_way_by_organization_and_release_year_by_hand():
+    """The default slope interval: CR2 clustered by organization and by release-year windows (Bartlett over
+    TREND_YEAR_BANDWIDTH years), t quantile with the Bell-McCaffrey df; checked against a dense n x n computation."""
+    from analysis import constants as C
+
+    df = synthetic(n=60, seed=4, n_orgs=6)
+    fit = T.fit_trend(df)
+    p = T.prepare(df)
+    V, dof = _dense_cr2_two_way(p.x, p.y, p.clusters.astype(str), p.dates.year.to_numpy(), C.TREND_YEAR_BANDWIDTH)
+    q = stats.t.ppf(0.95, dof)
+    assert fit.se_type == "CR2" and fit.n_clusters == 6 and fit.n_years == 12
+    assert fit.interval_df == pytest.approx(dof, rel=1e-9)
+    assert np.array(fit.cov) == pytest.approx(V, rel=1e-9)
+    b = fit.slope_oom_per_year
+    assert fit.slope_oom_per_year_ci == pytest.approx((b - q * math.sqrt(V[1, 1]), b + q * math.sqrt(V[1, 1])))
+    assert "clustered by organization (6) and release year (12" in fit.interval_kind
+    assert fit.to_dict()["interval_df"] == pytest.approx(dof)
+
+
+def test_default_interval_falls_back_to_hc3_without_clusters_and_says_so():
+    df = synthetic(n=8, seed=2, years=1.5, n_orgs=1)
+    fit = T.fit_trend(df)
+    assert fit.se_type == "HC3" and any("HC3 errors" in n for n in fit.notes)
+
+
 def test_analytic_interval_has_roughly_nominal_coverage():
-    """200 synthetic data sets: the 90% HC3 interval covers the true slope 83-96% of the time."""
+    """200 synthetic data sets (independent errors): the 90% default interval covers the true slope 83-96% of
+    the time."""
     hits = 0
     for s in range(200):
         lo, hi = T.fit_trend(synthetic(n=60, seed=100 + s)).slope_oom_per_year_ci
@@ -294,7 +354,9 @@ def test_piecewise_recovers_slopes_and_detects_difference():
     assert after.slope_oom_per_year_ci[0] < 0.7 < after.slope_oom_per_year_ci[1]
     assert before.end == pd.Timestamp("2016-06-30") and after.start == pd.Timestamp("2016-07-01")
     assert before.n + after.n == 160
-    assert pw.p_value < 1e-6 and pw.df_num == 1
+    # CR2 two-way: the denominator df is Bell-McCaffrey's (about 4 here, 12 release years), not n - 4 = 156 as with
+    # HC3, so the same F (about 700) gives p ~ 1e-5 instead of < 1e-6
+    assert pw.p_value < 1e-4 and pw.df_num == 1 and 2 < pw.df_denom < 20
     frame = pw.to_frame()
     assert list(frame["segment"]) == [1, 2]
     json.dumps(pw.to_dict(), allow_nan=False)
@@ -512,15 +574,16 @@ def test_moe_table_and_size_bands():
 @given(st.floats(-12, 12), st.integers(1, 3000), st.integers(0, 10_000))
 def test_property_scale_and_shift_invariance(log_scale, shift_days, seed):
     """Multiplying every value by a constant, or moving every date by the same number of days, leaves the slope,
-    its interval and R² unchanged."""
+    its interval and R² unchanged. (The default interval clusters by calendar year, so a shift that carries models
+    across 1 January changes its clusters: the shift is checked with HC3 errors, which do not depend on them.)"""
     df = synthetic(n=25, seed=seed)
-    base = T.fit_trend(df)
+    base, base_hc3 = T.fit_trend(df), T.fit_trend(df, cov_type="HC3")
     scaled = T.fit_trend(df.assign(training_compute_flop=df.training_compute_flop * 10.0 ** log_scale))
-    moved = T.fit_trend(df.assign(release_date=df.release_date + pd.Timedelta(days=shift_days)))
-    for other in (scaled, moved):
-        assert other.slope_oom_per_year == pytest.approx(base.slope_oom_per_year, rel=1e-7, abs=1e-9)
-        assert other.slope_oom_per_year_ci == pytest.approx(base.slope_oom_per_year_ci, rel=1e-6, abs=1e-8)
-        assert other.r2 == pytest.approx(base.r2, abs=1e-9)
+    moved = T.fit_trend(df.assign(release_date=df.release_date + pd.Timedelta(days=shift_days)), cov_type="HC3")
+    for other, ref in ((scaled, base), (moved, base_hc3)):
+        assert other.slope_oom_per_year == pytest.approx(ref.slope_oom_per_year, rel=1e-7, abs=1e-9)
+        assert other.slope_oom_per_year_ci == pytest.approx(ref.slope_oom_per_year_ci, rel=1e-6, abs=1e-8)
+        assert other.r2 == pytest.approx(ref.r2, abs=1e-9)
     assert scaled.intercept == pytest.approx(base.intercept + log_scale)
 
 

@@ -57,7 +57,8 @@ def overlap(ci: tuple[float, float], published: tuple[float, float, float]) -> b
 def test_notable_models_2010_to_may_2024(epoch_models, method):
     """Same selection as Sevilla & Roldán 2024 (notable models, 2010-01-01 to 2024-05-28): 4.1x (3.7-4.6).
 
-    Ours on the 2026 vintage: 3.81x (90% CI 3.48-4.18), n=387 (they had 333 estimates): inside their interval."""
+    Ours on the 2026 vintage: 3.81x (90% CI 3.34-4.36 with the default CR2 errors clustered by organization and
+    release year; 3.48-4.18 with HC3), n=387 (they had 333 estimates): inside their interval."""
     fit = T.subset_trend(epoch_models, "compute", "notable", since=C.DEEP_LEARNING_ERA_START,
                          until=C.EPOCH_2024_DATA_END, method=method, n_boot=1000)
     assert inside(fit.growth_per_year, C.EPOCH_2024_NOTABLE_2010_GROWTH)
@@ -66,7 +67,7 @@ def test_notable_models_2010_to_may_2024(epoch_models, method):
 
 
 def test_notable_models_since_2010_all_current_data(epoch_models):
-    """The '4-5x per year since 2010' headline on all current data: ours 4.35x (4.04-4.68), n=467; inside
+    """The '4-5x per year since 2010' headline on all current data: ours 4.35x (3.33-5.69; HC3: 4.04-4.68), n=467; inside
     Sevilla & Roldán's 3.7-4.6 (Epoch's auto-updated data insight 'compute-trend-post-2010' reports 4.4-4.7x
     depending on the day it was read)."""
     fit = T.subset_trend(epoch_models, "compute", "notable", since=C.DEEP_LEARNING_ERA_START)
@@ -127,8 +128,8 @@ def test_frontier_break_kinked_like_epoch(epoch_models):
 def test_deep_learning_era_doubling_time_sevilla_2022(epoch_models):
     """Sevilla et al. 2022: Deep Learning Era (2010 to Feb 2022) doubling every 5.7 months, interval 4.3-9.0.
 
-    Ours (notable models 2010-01-01 to 2022-02-28, 2026 vintage): 6.4 months (90% CI 5.9-7.0), inside; the same
-    from the two-era piecewise fit (the eras' slopes differ: p < 1e-6)."""
+    Ours (notable models 2010-01-01 to 2022-02-28, 2026 vintage): 6.4 months (90% CI 5.3-8.0; HC3: 5.9-7.0), inside; the same
+    from the two-era piecewise fit (the eras' slopes differ: p < 0.001, CR2 Wald test)."""
     fit = T.subset_trend(epoch_models, "compute", "notable", since=C.DEEP_LEARNING_ERA_START,
                          until=C.SEVILLA_2022_DATA_END)
     _, lo, hi = C.SEVILLA_2022_DL_DOUBLING_MONTHS
@@ -137,7 +138,8 @@ def test_deep_learning_era_doubling_time_sevilla_2022(epoch_models):
     pw = T.piecewise_trend(epoch_models, "compute", [C.DEEP_LEARNING_ERA_START], until=C.SEVILLA_2022_DATA_END)
     pre, dl = pw.segments
     assert dl.doubling_months == pytest.approx(fit.doubling_months)
-    assert pre.doubling_months > 2 * dl.doubling_months and pw.p_value < 1e-6
+    # the Wald test uses the CR2 two-way covariance and its Bell-McCaffrey df (issue 23): p ~ 4e-4, not < 1e-6
+    assert pre.doubling_months > 2 * dl.doubling_months and pw.p_value < 1e-3
 
 
 def test_epoch_frontier_flags_are_in_our_running_top_k(epoch_models):

@@ -39,8 +39,8 @@ declare(
               metavar="K", cli_default=str(C.FRONTIER_TOP_K)),
         Param("confidence", C.DEFAULT_CONFIDENCE, "confidence level of the intervals (default 0.90)", metavar="P",
               cli_default=f"{C.DEFAULT_CONFIDENCE:.2f}"),
-        Param("bootstrap", None, "bootstrap the interval with N resamples of the models instead of HC3 errors",
-              metavar="N"),
+        Param("bootstrap", None, "bootstrap the interval with N resamples of the models instead of the default CR2 "
+              "errors clustered by organization and release year", metavar="N"),
         Param("cluster", False, "with --bootstrap: resample whole organizations (cluster bootstrap)",
               action="store_true"),
         Param("seed", 0, "bootstrap seed (default 0)", metavar="S", cli_default="0"),
@@ -76,8 +76,10 @@ declare(
         SEED,
         Param("top_k", C.FRONTIER_TOP_K, "frontier size with --subset frontier (default 10)", kind="positive_int"),
         Param("confidence", C.DEFAULT_CONFIDENCE, "interval level (default 0.90)", kind="confidence"),
-        Param("bootstrap", 1000, "simulations per candidate in the HHI interval (default 1000, at most 100000)",
+        Param("bootstrap", 1000, "bootstrap samples of the HHI interval (default 1000, at most 100000)",
               kind="bootstrap", metavar="N"),
+        Param("window_years", 1, "pool each year with the N-1 years before it (default 1: single years; frontier "
+              "years hold 2-20 models, 3-year windows 29-41)", kind="positive_int", metavar="N", flag="--window"),
         Param("organizations", "harmonized", "harmonized = parent families (Google Brain, DeepMind -> Google; "
               "default); as-written", choices=("harmonized", "as-written")),
     ))

@@ -61,8 +61,8 @@ def trend(ds, metric: str = "compute", subset: str = "notable", domain: str | No
           confidence: float = C.DEFAULT_CONFIDENCE, bootstrap: int | None = None, cluster: bool = False,
           seed: int = 0, exclude: Sequence[str] | None = None) -> TrendFit:
     """Log-linear trend of a metric on a subset: ``since="all"`` (or None) fits the whole record; ``bootstrap``
-    resamples models (organizations with ``cluster``) instead of HC3 errors. ``exclude`` None: the default
-    exclusions (the frontier outliers); ``["none"]`` or ``()``: none."""
+    resamples models (organizations with ``cluster``) instead of CR2 errors clustered by organization and year.
+    ``exclude`` None: the default exclusions (the frontier outliers); ``["none"]`` or ``()``: none."""
     since = None if since is None or str(since).strip().lower() == "all" else parse_date(since, "since")
     method = "analytic" if bootstrap is None else "cluster-bootstrap" if cluster else "bootstrap"
     return subset_trend(ds.models, metric_column(metric), subset, domain=domain, domain_rule=domain_rule,
@@ -94,11 +94,12 @@ def lag(ds, benchmark: str = "mmlu", setting: str | None = None, date_by: str = 
 
 def concentration(ds, subset: str = "notable", by: str = "organization", top_k: int = C.FRONTIER_TOP_K,
                   confidence: float = C.DEFAULT_CONFIDENCE, bootstrap: int = 1000, seed: int = 0,
-                  organizations: str = "harmonized") -> TableResult:
+                  organizations: str = "harmonized", window_years: int = 1) -> TableResult:
     """Per-year HHI of notable or frontier models (:func:`analysis.metrics.competition.concentration`, a table
     result: n = dated models of the subset, window = first and last year)."""
     return competition.concentration(ds.models, by=by, subset=subset, seed=seed, top_k=top_k, confidence=confidence,
-                                     n_boot=bootstrap, harmonize=organizations == "harmonized")
+                                     n_boot=bootstrap, harmonize=organizations == "harmonized",
+                                     window_years=int(window_years))
 
 
 def data_wall(ds, subsets: Sequence[str] = scaling.DATA_WALL_SUBSETS, since: object = C.DATA_WALL_SINCE,

@@ -10,7 +10,7 @@ Three inputs, each a DataFrame:
 * our curated ``hardware`` table (``data/hardware.csv``), whose ids the models' ``training_hardware`` refers to.
 
 Every growth rate is a log-linear fit (:func:`analysis.metrics.trends.fit_trend`: OLS on log10 against the release date,
-HC3 robust standard errors, Student-t interval) with its n and window. Results are frozen dataclasses or tidy
+CR2 errors clustered by organization and release year, Student-t interval) with its n and window. Results are frozen dataclasses or tidy
 DataFrames; nothing prints.
 
 Decomposition (:func:`decompose_compute_growth`): on runs where compute, chip count, training hours and the chip's
@@ -283,7 +283,7 @@ def decompose_compute_growth(models: pd.DataFrame, catalog: HardwareCatalog, sub
                              exclude_implausible: bool = True) -> Decomposition:
     """Split the growth of training compute into cluster size x duration x per-chip peak x utilization.
 
-    Each part's slope interval is the HC3 interval of :func:`analysis.metrics.trends.fit_trend`; the shares of the total
+    Each part's slope interval is the default interval of :func:`analysis.metrics.trends.fit_trend`; the shares of the total
     (part slope / compute slope) get a paired bootstrap percentile interval (``n_boot`` resamples, ``seed``).
     Runs whose implied utilization is implausible (outside 0.01-1) are left out by default and counted in
     ``n_implausible``; with ``exclude_implausible=False`` they are kept (the parts still add up).

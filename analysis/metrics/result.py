@@ -108,6 +108,15 @@ def span(values) -> tuple[object, object]:
     return (values.min(), values.max()) if len(values) else (None, None)
 
 
+def partial_year(dates) -> int | None:
+    """The calendar year of the last of ``dates`` (the data's coverage) when that date is not 31 December: that year
+    is incomplete and per-year counts, shares and concentrations for it are partial. None otherwise."""
+    end = pd.to_datetime(pd.Series(dates), errors="coerce").max() if len(dates) else pd.NaT
+    if pd.isna(end) or (end.month, end.day) == (12, 31):
+        return None
+    return int(end.year)
+
+
 def meta(n: int, start: object, end: object, interval_kind: str, confidence: float | None) -> ResultMeta:
     """A :class:`ResultMeta` from a window given as dates, timestamps or years (integers)."""
     return ResultMeta(n=int(n), window=(iso_date(start), iso_date(end)), interval_kind=interval_kind,

@@ -289,7 +289,8 @@ class VintageDiff(Result):
         headline trend fits (the open share's Wilson intervals are at ``share_confidence``)."""
         conf = self.fits["confidence_new"].dropna() if "confidence_new" in self.fits.columns else ()
         return meta(self.n_matched + len(self.renamed), self.old.newest, self.new.newest,
-                    f"OLS t, HC3 errors (headline fits); Wilson score at {SHARE_CONFIDENCE:.0%} (open share)",
+                    f"OLS t, CR2 errors clustered by organization and release year (headline fits); Wilson score at "
+                    f"{SHARE_CONFIDENCE:.0%} (open share)",
                     float(conf.iloc[0]) if len(conf) else None)
 
     def lines(self, max_list: int = 10) -> list[str]:

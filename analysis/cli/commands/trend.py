@@ -23,7 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "trend", help="growth per year and doubling time of a metric, with a confidence interval",
-        description="Fit log10(METRIC) against release date (OLS; HC3 robust errors, or a bootstrap) and report the "
+        description="Fit log10(METRIC) against release date (OLS; CR2 errors clustered by parent organization and "
+                    "release year with Bell-McCaffrey df, or a bootstrap) and report the "
                     "growth factor per year, the doubling time, their confidence intervals, n and the window. "
                     f"METRIC: {', '.join(METRICS)}. Models: Epoch AI's notable models with our corrections, one row "
                     "per model (dated versions of a model count once; overlay additions are left out). Frontier = "
@@ -230,8 +231,10 @@ def run_thresholds(args: argparse.Namespace) -> int:
     heads = [f"{rel}{pow10(t)}" for t in wide.columns]
     print(f"Models per release year with training compute {rel} threshold (FLOP)")
     print("year  " + "  ".join(f"{h:>8}" for h in heads) + "  no-estimate")
+    partial = set(by_year.loc[by_year["partial"], "year"])
     for year, row in wide.iterrows():
-        print(f"{year}  " + "  ".join(f"{int(v):>8}" for v in row) + f"  {int(unknown[year]):>11}")
+        print(f"{year}  " + "  ".join(f"{int(v):>8}" for v in row) + f"  {int(unknown[year]):>11}"
+              + ("  (partial year: the data end before 31 December)" if year in partial else ""))
     tot = by_year.groupby("threshold")["n_models"].sum()
     print("total " + "  ".join(f"{int(tot[t]):>8}" for t in wide.columns))
     print()

@@ -102,7 +102,8 @@ def _line_draws(fit, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.n
     cov = np.array(fit.cov, dtype=float)
     # Student-t(df) draws: scale normal draws by sqrt(df / chi2(df)), matching the t-based trend intervals
     z = rng.multivariate_normal(np.zeros(2), cov, size=n, method="cholesky")
-    w = np.sqrt(fit.df_resid / rng.chisquare(fit.df_resid, size=n))
+    dof = fit.interval_df if np.isfinite(fit.interval_df) else fit.df_resid  # the fit's own t df (CR2: Bell-McCaffrey)
+    w = np.sqrt(dof / rng.chisquare(dof, size=n))
     th = mean + z * w[:, None]
     return th[:, 0], th[:, 1]
 
@@ -125,7 +126,7 @@ def data_wall(models: pd.DataFrame, *, stock: float = C.VILLALOBOS_2024_STOCK_TO
     by compute at release, then filtered to ``domain``: by default every model with language among its domains,
     multimodal ones included), by default since :data:`analysis.constants.DATA_WALL_SINCE`
     (pretrained transformer language models; pass ``since=None`` for all history). The crossing year is ``x̄ + (log10 S - a) / b``; its
-    interval propagates both the trend's uncertainty (Student-t draws from the fit's HC3 covariance, or its
+    interval propagates both the trend's uncertainty (Student-t draws from the fit's covariance and df, or its
     bootstrap lines) and the stock's (lognormal with median ``stock`` and central ``stock_ci_level`` interval
     ``stock_ci``), by Monte Carlo with a fixed ``seed``. Also reported: the interval from each source alone.
     """

@@ -29,6 +29,7 @@ from analysis.metrics.selection import (
     select,
     universe,
 )
+from analysis.metrics.trends.robust import bootstrap_lines, trend_cov
 
 # CLI name -> (column, label used in sentences)
 METRICS: dict[str, tuple[str, str]] = {
@@ -255,10 +256,13 @@ class TrendFit(Result):
     confidence: float
     r2: float
     method: str  # analytic | bootstrap | cluster-bootstrap
-    se_type: str  # HC3 | HC1 | nonrobust (analytic s.e. used for prediction bands)
+    se_type: str  # CR2 | HC3 | HC1 | nonrobust (analytic s.e., also used for prediction bands)
     residual_sd: float  # in log10 units
     cov: tuple[tuple[float, float], tuple[float, float]]  # covariance of (intercept, slope), se_type
     df_resid: int
+    interval_df: float = math.nan  # df of the t quantile (CR2: Bell-McCaffrey; else n - 2)
+    n_years: int | None = None  # release years clustered (CR2), with the Bartlett bandwidth below
+    year_bandwidth: int | None = None
     n_boot: int | None = None
     seed: int | None = None
     n_boot_failed: int = 0
@@ -293,11 +297,6 @@ class TrendFit(Result):
     def label(self) -> str:
         return COLUMN_LABELS.get(self.metric, self.metric)
 
-    def predict_log10(self, date: object) -> float:
-        """Trend value (log10) at a date."""
-        d = parse_date(date, "date")
-        return self.intercept + self.slope_oom_per_year * (decimal_year(d) - self.x_mean)
-
     @property
     def meta(self) -> ResultMeta:
         return meta(self.n, self.start, self.end, self.interval_kind, self.confidence)
@@ -305,6 +304,10 @@ class TrendFit(Result):
     @property
     def interval_kind(self) -> str:
         """How the slope interval was made (from ``method``)."""
+        if self.method == "analytic" and self.se_type == "CR2":
+            by = [f"organization ({self.n_clusters})"] if self.n_clusters else []
+            by += [f"release year ({self.n_years}; Bartlett over {self.year_bandwidth} years)"] if self.n_years else []
+            return f"OLS t, CR2 errors clustered by {' and '.join(by)}, Bell-McCaffrey df {self.interval_df:.1f}"
         if self.method == "analytic":
             return f"OLS t, {self.se_type} errors"
         if self.method == "bootstrap":
@@ -327,6 +330,7 @@ class TrendFit(Result):
             "growth_per_year": self.growth_per_year, "growth_low": glo, "growth_high": ghi,
             "doubling_months": self.doubling_months, "doubling_low": dlo, "doubling_high": dhi,
             "r2": self.r2, "confidence": self.confidence, "method": self.method,
+            "n_clusters": self.n_clusters, "n_years": self.n_years, "interval_df": self.interval_df,
         }
 
     def sentence(self, what: str | None = None) -> str:
@@ -346,7 +350,9 @@ class TrendFit(Result):
         else:
             dbl = "no doubling (the trend is not increasing)"
         tail = f"n={self.n}, {iso_date(self.start)} to {iso_date(self.end)}"
-        method = {"analytic": "OLS on log10, HC3 errors", "bootstrap": f"bootstrap of models, {self.n_boot} resamples",
+        robust = (f"CR2 errors clustered by {self.n_clusters or 0} organizations and {self.n_years or 0} release "
+                  f"years, df {self.interval_df:.1f}" if self.se_type == "CR2" else f"{self.se_type} errors")
+        method = {"analytic": f"OLS on log10, {robust}", "bootstrap": f"bootstrap of models, {self.n_boot} resamples",
                   "cluster-bootstrap": f"bootstrap of organizations, {self.n_boot} resamples"}[self.method]
         return f"{head} {growth}, {dbl}; {tail} ({method}, R²={self.r2:.2f})."
 
@@ -366,8 +372,8 @@ def _ols(x: np.ndarray, y: np.ndarray, cov_type: str):
     notes: list[str] = []
     if cov_type == "nonrobust":
         res = model.fit()
-    else:
-        res = model.fit(cov_type=cov_type, use_t=True)
+    else:  # CR2 is computed by the caller from these residuals (HC3 stands in when it cannot be)
+        res = model.fit(cov_type="HC3" if cov_type == "CR2" else cov_type, use_t=True)
         if not np.all(np.isfinite(res.bse)):
             res = model.fit(cov_type="HC1", use_t=True)
             notes.append(f"{cov_type} undefined (a point has leverage 1); HC1 errors used")
@@ -375,44 +381,20 @@ def _ols(x: np.ndarray, y: np.ndarray, cov_type: str):
     return res, xm, cov_type, notes
 
 
-def _boot_slopes(x: np.ndarray, y: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """Vectorised OLS on resamples ``idx`` (n_boot, n) at global centre 0 -> (n_boot, 2) [intercept, slope]."""
-    xb, yb = x[idx], y[idx]
-    mx, my = xb.mean(axis=1, keepdims=True), yb.mean(axis=1, keepdims=True)
-    sxx = ((xb - mx) ** 2).sum(axis=1)
-    sxy = ((xb - mx) * (yb - my)).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        b = sxy / sxx
-    a = my[:, 0] - b * mx[:, 0]
-    out = np.column_stack([a, b])
-    out[sxx <= 1e-12] = np.nan
-    return out
-
-
-def _bootstrap(p: Prepared, xm: float, method: str, n_boot: int, seed: int) -> tuple[np.ndarray, int, int | None]:
-    rng = np.random.default_rng(seed)
-    x = p.x - xm
-    if method == "bootstrap":
-        # in chunks of about 2 million drawn indices: memory stays linear in the models, whatever n_boot is
-        # (the same draws as one (n_boot, n) array: the generator fills rows in order)
-        step = max(1, 2_000_000 // max(p.n, 1))
-        draws = np.concatenate([_boot_slopes(x, p.y, rng.integers(0, p.n, size=(min(step, n_boot - i), p.n)))
-                                for i in range(0, n_boot, step)])
-        n_clusters = None
-    else:
-        keys = np.array([c if c else f"__row{i}" for i, c in enumerate(p.clusters)], dtype=object)
-        uniq, inv = np.unique(keys, return_inverse=True)
-        n_clusters = len(uniq)
-        if n_clusters < 2:
-            raise AnalysisError("cluster bootstrap needs models from at least 2 organizations")
-        members = [np.flatnonzero(inv == g) for g in range(n_clusters)]
-        draws = np.empty((n_boot, 2))
-        for i in range(n_boot):
-            pick = rng.integers(0, n_clusters, size=n_clusters)
-            rows = np.concatenate([members[g] for g in pick])
-            draws[i] = _boot_slopes(x, p.y, rows[None, :])[0]
-    ok = np.all(np.isfinite(draws), axis=1)
-    return draws[ok], int((~ok).sum()), n_clusters
+def _clustered(p: Prepared, xm: float, res, notes: list[str]):
+    """The CR2 two-way covariance of a fit (:func:`analysis.metrics.trends.robust.trend_cov`) and its se_type; HC3
+    (and a note) when neither organizations nor release years can be clustered."""
+    rc = trend_cov(p.x - xm, np.asarray(res.resid, dtype=float), p.clusters, p.dates.year.to_numpy(),
+                   C.TREND_YEAR_BANDWIDTH)
+    if rc is None:
+        notes.append("fewer than 3 organizations and too few release years to cluster: HC3 errors (models treated "
+                     "as independent)")
+        return "HC3", None
+    if not (rc.n_org_clusters and rc.n_years):
+        notes.append("clustered by " + ("organization only: the release years span less than "
+                     f"{2 * C.TREND_YEAR_BANDWIDTH} years" if rc.n_org_clusters else "release year only: fewer than "
+                     "3 organizations"))
+    return "CR2", rc
 
 
 def _fit_prepared(p: Prepared, *, subset: str, confidence: float, method: str, n_boot: int, seed: int,
@@ -425,12 +407,19 @@ def _fit_prepared(p: Prepared, *, subset: str, confidence: float, method: str, n
     alpha = 1 - confidence
     boot = None
     n_failed = 0
-    n_clusters = None
+    n_clusters = n_years = bandwidth = None
+    idf = float(dfr)
+    if se_type == "CR2":
+        se_type, rc = _clustered(p, xm, res, notes)
+        if rc is not None:
+            cov, idf = rc.cov, rc.df
+            n_clusters, n_years, bandwidth = rc.n_org_clusters or None, rc.n_years or None, rc.bandwidth or None
     if method == "analytic":
-        lo, hi = (float(v) for v in np.asarray(res.conf_int(alpha=alpha))[1])
+        h = float(stats.t.ppf(1 - alpha / 2, idf)) * math.sqrt(cov[1, 1])
+        lo, hi = b - h, b + h
     else:
         n_boot = check_n_boot(n_boot, minimum=10)
-        boot, n_failed, n_clusters = _bootstrap(p, xm, method, int(n_boot), int(seed))
+        boot, n_failed, n_clusters = bootstrap_lines(p.x - xm, p.y, p.clusters, method, int(n_boot), int(seed))
         if len(boot) < 10:
             raise AnalysisError(f"bootstrap failed: only {len(boot)} of {n_boot} resamples had two distinct dates")
         lo, hi = (float(v) for v in np.quantile(boot[:, 1], [alpha / 2, 1 - alpha / 2]))
@@ -474,6 +463,9 @@ def _fit_prepared(p: Prepared, *, subset: str, confidence: float, method: str, n
         seed=int(seed) if method != "analytic" else None,
         n_boot_failed=n_failed,
         n_clusters=n_clusters,
+        interval_df=idf,
+        n_years=n_years,
+        year_bandwidth=bandwidth,
         n_missing_date=p.n_missing_date,
         n_missing_value=p.n_missing_value,
         n_nonpositive=p.n_nonpositive,
@@ -487,13 +479,13 @@ def _fit_prepared(p: Prepared, *, subset: str, confidence: float, method: str, n
 def _check_method(method: str, cov_type: str) -> None:
     if method not in METHODS:
         raise UsageError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    if cov_type not in ("HC3", "HC1", "HC0", "HC2", "nonrobust"):
-        raise UsageError(f"unknown cov_type {cov_type!r}; use HC3 (default), HC0-HC2 or nonrobust")
+    if cov_type not in ("CR2", "HC3", "HC1", "HC0", "HC2", "nonrobust"):
+        raise UsageError(f"unknown cov_type {cov_type!r}; use CR2 (default), HC0-HC3 or nonrobust")
 
 
 def fit_trend(df: pd.DataFrame, metric: str = "training_compute_flop", *, since: object = None,
               until: object = None, confidence: float = C.DEFAULT_CONFIDENCE, method: str = "analytic",
-              n_boot: int = 1000, seed: int = 0, cov_type: str = "HC3", nonpositive: str = "raise",
+              n_boot: int = 1000, seed: int = 0, cov_type: str = "CR2", nonpositive: str = "raise",
               subset: str = "notable") -> TrendFit:
     """Fit the log-linear trend of ``metric`` on the given rows (no subsetting: pass the rows you want).
 
@@ -589,7 +581,7 @@ def trend_table(df: pd.DataFrame, metric: str = "training_compute_flop", by: str
         rows.append(row)
     cols = [by, "label", "metric", "n", "start", "end", "slope_oom_per_year", "slope_low", "slope_high",
             "growth_per_year", "growth_low", "growth_high", "doubling_months", "doubling_low", "doubling_high", "r2",
-            "confidence", "method", "note"]
+            "confidence", "method", "n_clusters", "n_years", "interval_df", "note"]
     out = pd.DataFrame(rows)
     for c in cols:
         if c not in out.columns:

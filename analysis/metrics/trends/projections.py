@@ -68,13 +68,16 @@ class DateProjection(Result):
 
 def _interval_kind(method: str) -> str:
     """The interval of a projection from a trend fitted by ``method``."""
-    return {"analytic": "t band of the OLS trend (prediction band adds the residual spread)",
+    return {"analytic": "t band of the OLS trend, the fit's covariance and df (prediction band adds the residual "
+                        "spread)",
             "bootstrap": "bootstrap percentile of the trend line, resamples of models",
             "cluster-bootstrap": "bootstrap percentile of the trend line, resamples of organizations"}.get(method, method)
 
 
 def _quantile(fit: TrendFit) -> float:
-    return float(stats.t.ppf(0.5 + fit.confidence / 2, fit.df_resid))
+    """The t quantile of the fit's own interval (CR2: its Bell-McCaffrey df; HC errors: n - 2)."""
+    dof = fit.interval_df if math.isfinite(fit.interval_df) else fit.df_resid
+    return float(stats.t.ppf(0.5 + fit.confidence / 2, dof))
 
 
 def _resid_draws(fit: TrendFit, size: int, seed: int) -> np.ndarray:

@@ -15,6 +15,7 @@ import pandas as pd
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.frontier import as_dates, as_numbers
+from analysis.metrics.result import partial_year
 from analysis.metrics.selection import above_threshold, organizations, select
 
 # --- threshold counts ----------------------------------------------------------------------------------------
@@ -38,7 +39,8 @@ def threshold_counts(df: pd.DataFrame, thresholds: Sequence[float] = C.THRESHOLD
     "Above" is strictly greater than the threshold, as in the EU AI Act Art. 51(2) ("greater than 10^25") and
     EO 14110 ("greater than 10^26"); ``inclusive=True`` counts ``>=``. Every year from the first to the last year
     with a dated model appears (zeros included). ``n_unknown_compute`` counts that year's models without a compute
-    estimate: they may exceed the threshold, so counts are lower bounds of the true numbers.
+    estimate: they may exceed the threshold, so counts are lower bounds of the true numbers. ``partial`` marks the
+    year of the last release date when that date is not 31 December (an incomplete year).
     """
     df = select(df)  # the representative set: no overlay additions, one row per model
     dates, vals = _threshold_frame(df)
@@ -61,7 +63,9 @@ def threshold_counts(df: pd.DataFrame, thresholds: Sequence[float] = C.THRESHOLD
             rows.append({"year": y, "threshold": t, "n_models": k, "cumulative": cum,
                          "n_with_compute": int((in_year & vals.notna()).sum()),
                          "n_unknown_compute": int((in_year & vals.isna()).sum())})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out["partial"] = out["year"] == partial_year(dates[dated])
+    return out
 
 
 def threshold_counts_by_organization(df: pd.DataFrame, thresholds: Sequence[float] = C.THRESHOLDS_FLOP, *,

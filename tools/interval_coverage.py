@@ -1,0 +1,79 @@
+"""Measure the coverage of every trend and HHI interval method on the set-ups of tests/test_intervals.py.
+
+A maintainer tool (minutes of CPU): it prints the Markdown rows of README's interval table ("Method notes: which
+interval each figure uses"). The set-ups, seeds and truths are the tests' own (imported from
+``tests/test_intervals.py``), so a number printed here is the number the slow tests check.
+
+    python tools/interval_coverage.py trends [--reps 400]
+    python tools/interval_coverage.py hhi [--reps 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _tests_module():
+    """tests/test_intervals.py, loaded by path (the tests are not a package)."""
+    spec = importlib.util.spec_from_file_location("test_intervals", ROOT / "tests" / "test_intervals.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["test_intervals"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+T = _tests_module()
+
+TREND_METHODS = {
+    "CR2 two-way (default)": {},
+    "HC3 (`cov_type='HC3'`)": {"cov_type": "HC3"},
+    "bootstrap of models (`--bootstrap 200`)": {"method": "bootstrap", "n_boot": 200},
+    "cluster bootstrap (`--bootstrap 200 --cluster`)": {"method": "cluster-bootstrap", "n_boot": 200},
+}
+
+
+def trends_table(reps: int, sizes) -> list[str]:
+    lines = []
+    for n, groups, years in sizes:
+        for name, kw in TREND_METHODS.items():
+            cells = [f"{T.trend_coverage(s, reps, seed=1000 * n + T.SETUPS.index(s), n=n, groups=groups, years=years, **kw):.2f}"
+                     for s in T.SETUPS]
+            lines.append(f"| {name} | {n} models, {groups} organizations, {years:g} years | " + " | ".join(cells) + " |")
+            print(lines[-1], flush=True)
+    return lines
+
+
+def hhi_table(reps: int) -> list[str]:
+    lines = []
+    for n_models, groups, s in T.HHI_SETUPS:
+        cover, shown = T.hhi_coverage(n_models, groups, s, reps, seed=n_models * 1000 + groups)
+        lines.append(f"| {n_models} | {groups} | {s:g} | {cover:.3f} | {shown:.2f} |")
+        print(lines[-1], flush=True)
+    for n_per_year in ((8, 13, 10), (6, 16, 20)):
+        cover = T.pooled_coverage(reps, seed=sum(n_per_year), n_per_year=n_per_year)
+        lines.append(f"| 3-year window {'+'.join(map(str, n_per_year))} | 30, shares drifting | 1 | {cover:.3f} | 1.00 |")
+        print(lines[-1], flush=True)
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("what", choices=("trends", "hhi"))
+    ap.add_argument("--reps", type=int, default=T.R)
+    ap.add_argument("--all-sizes", action="store_true", help="trends: every size of the slow tests, not 3")
+    args = ap.parse_args(argv)
+    if args.what == "trends":
+        sizes = T.TREND_SIZES if args.all_sizes else [(70, 14, 12.0), (500, 80, 12.0), (77, 29, 8.5)]
+        trends_table(args.reps, sizes)
+    else:
+        hhi_table(args.reps)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
