@@ -250,6 +250,9 @@ FMTI_2023_TOTALS = {  # FMTI v1.0 developer totals (October2023_scores.csv total
 EPOCH_OPEN_LAG_BENCHMARK_MONTHS = (5.0, 22.0)
 EPOCH_OPEN_LAG_BENCHMARK_MEANS = {"MMLU": 18.4, "GPQA": 4.6, "GSM1k": 8.4, "BBH": 14.8}
 EPOCH_OPEN_LAG_BENCHMARK_NOISE_NATS = 0.02
+# The notebook's list of separately fine-tuned systems it leaves out, as far as the report's tables hold them (every
+# system whose name contains "Flan" is left out too).
+EPOCH_REPORT_FINETUNED = ("U-PaLM", "Hermes-2 Theta Llama 3 70B")
 # * training compute, top-1 frontier models since 2018: open and closed log-linear trends with a common slope, lag =
 #   horizontal distance 15.61 months (90% bootstrap CI 11.55-19.82); separate slopes 15.37 (6.45-21.9); mean of the
 #   top-1 crossings 16.3 months (5th-95th percentile 8.9-25.5; GPT-4 -> Llama 3.1-405B 16.3).

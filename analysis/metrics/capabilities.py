@@ -107,7 +107,7 @@ def _gaps(ld, lv, fd, fv, grid, tol: float = 0.0) -> tuple[float, float]:
     srec = _frontier(np.concatenate([ld, fd]), np.concatenate([lv, fv]))
     S, F = _level(*srec, grid), _level(*_frontier(fd, fv), grid)
     since = grid - _above(*srec, F + tol)  # days since the SOTA first stood more than tol above the follower
-    months = np.where(np.isnan(since), 0.0, since) / DAYS_PER_MONTH
+    months = np.where(np.isnan(since) | (since < 0), 0.0, since) / DAYS_PER_MONTH  # not above (yet): caught up
     months[np.isnan(S) | np.isnan(F)] = np.nan
     return float(np.nanmean(S - F)), float(np.nanmean(months))
 

@@ -51,19 +51,12 @@ def _group_arrays(versions: pd.DataFrame, by: str, until) -> tuple[tuple, tuple,
 
 
 def _level_average(lead, follow, start: int, tol: float) -> float:
-    """Mean horizontal distance (months) over the levels both frontiers reached from ``start`` on; the follower
-    counts as having reached a level ``tol`` points above its score."""
+    """Mean horizontal distance (months) over the levels both frontiers reached, above both groups' first levels
+    and the leader's level on ``start``; the follower counts as having reached a level ``tol`` points above its
+    score."""
     ld, lv, _ = records(lead[0], lead[1], lead[2])
     fd, fv, _ = records(follow[0], follow[1] + tol, follow[2])
-    if len(ld) == 0 or len(fd) == 0:
-        return float("nan")
-    i, j = np.searchsorted(ld, start, "right") - 1, np.searchsorted(fd, start, "right") - 1
-    lo = max(lv[i] if i >= 0 else -np.inf, fv[j] if j >= 0 else -np.inf)
-    keep_l = lv > lo
-    # the lines start at the window: levels below lo are out; a frontier's first level inside the window counts
-    ld, lv = np.concatenate([[max(start, ld[0])], ld[keep_l]]), np.concatenate([[lo], lv[keep_l]])
-    fd, fv = np.concatenate([[max(start, fd[0])], fd[fv > lo]]), np.concatenate([[lo], fv[fv > lo]])
-    w, lag, cens = level_lags(ld, lv, fd, fv, int(max(ld[-1], fd[-1])))
+    w, lag, cens = level_lags(ld, lv, fd, fv, int(max(ld[-1], fd[-1])) if len(ld) and len(fd) else 0, start)
     ok = ~cens
     if not ok.any():
         return float("nan")

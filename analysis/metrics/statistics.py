@@ -89,5 +89,8 @@ def percentile_interval(replicates: np.ndarray, confidence: float = DEFAULT_CONF
     if len(b) == 0:
         return float("nan"), float("nan")
     level = calibrated_level(confidence, widen)
-    lo, hi = np.quantile(b, [(1 - level) / 2, (1 + level) / 2])
+    q = ((1 - level) / 2, (1 + level) / 2)
+    if np.isinf(b).any():  # no interpolation towards an infinite replicate: the order statistics themselves
+        return float(np.quantile(b, q[0], method="lower")), float(np.quantile(b, q[1], method="higher"))
+    lo, hi = np.quantile(b, q)
     return float(lo), float(hi)

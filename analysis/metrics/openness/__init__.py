@@ -71,6 +71,7 @@ from analysis.metrics.openness.lag import (
     default_setting,
     frontier_curves,
     in_window,
+    level_lags,
     open_closed_lag,
     records,
 )
@@ -132,6 +133,7 @@ __all__ = [
     "fmti_scores_from_indicators",
     "frontier_curves",
     "in_window",
+    "level_lags",
     "mof_class",
     "normalize_codes",
     "open_closed_lag",

@@ -5,8 +5,8 @@ benchmark or in training compute.
 the closed frontier reached, the *lag at s* is the time from the closed frontier first reaching ``s`` to the open
 frontier first reaching it (the horizontal distance between the two step lines). The lag is the median of the
 lag at ``s`` over the levels, each level weighted by its width (uniformly over the range the closed frontier
-climbed once both groups existed), with the levels open models have not reached yet right-censored at ``as_of``
-(Kaplan-Meier). For a world where the open frontier is the closed one shifted by d months this centres on d
+climbed above both groups' first levels: below its first level a group's dates only mark where its data start),
+with the levels open models have not reached yet right-censored at ``as_of`` (Kaplan-Meier). For a world where the open frontier is the closed one shifted by d months this centres on d
 (tests/test_lag_coverage.py: 4.0 months for a 4-month shift at 1 model a month, and at 0.5 a month with twice
 the noise). The median over *closed records* of the months until an open model matched each (the crossings, the
 estimand of Epoch AI's 2024 report) is biased upwards there (4.9 and 5.7 months): a record sits at the top of a
@@ -37,13 +37,14 @@ from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness.shares import open_weights_flags
 from analysis.metrics.result import Result, ResultMeta, TableResult, meta, span
 from analysis.metrics.selection import check_confidence
-from analysis.metrics.statistics import calibrated_level, km_median, percentile_interval
+from analysis.metrics.statistics import BOOT_WIDEN, calibrated_level, km_median, percentile_interval
 
 # Coverage of the 90% interval of the median lag measured in tests/test_lag_coverage.py (400 synthetic data sets
 # per set-up, 4-month shift, 4 years of data): independent models at 1 and 0.5 models a month, organization random
 # effects, AR(1) errors over successive releases (rho 0.6). The lowest and highest of the set-ups; each label
 # states this range.
 MEASURED_COVERAGE = (0.86, 0.97)
+LAG_BOOT_WIDEN = BOOT_WIDEN
 CLUSTER_BY = ("organization", "model")
 
 
@@ -105,7 +106,7 @@ class LagResult(Result):
         """How the interval was made and the coverage it reached, e.g. for a CLI header or a caption."""
         lo, hi = self.coverage
         return (f"{self.interval_method} over {self.n_clusters} {self.cluster_by} clusters, {self.n_boot} resamples, "
-                f"read at {calibrated_level(self.ci_level):.3f}; coverage {lo:.2f}-{hi:.2f} measured in simulation "
+                f"read at {calibrated_level(self.ci_level, LAG_BOOT_WIDEN):.3f}; coverage {lo:.2f}-{hi:.2f} measured in simulation "
                 f"at nominal 90%")
 
     def json_extra(self) -> dict:
@@ -193,18 +194,20 @@ def _level_at(rec_days: np.ndarray, rec_levels: np.ndarray, day: int) -> float:
 
 def level_lags(c_days, c_levels, o_days, o_levels, as_of: int,
                start: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The lag at every level the closed frontier reached once both groups existed, as bands of levels.
+    """The lag at every level the closed frontier reached above both groups' first levels, as bands of levels.
 
     Returns (widths, lags in days, censored): one entry per band (a, b] between consecutive record levels of either
-    frontier, from the higher of the two frontiers on the day both exist (or on ``start``, if later) to the closed
-    frontier's last level. Lag = day the open frontier first reached b minus day the closed one did; censored (lag
-    = ``as_of`` minus the closed day) where the open frontier has not reached b.
+    frontier, from the higher of the two groups' first levels (below its first level a group's "reach" dates are
+    only the start of its data) — or, with ``start``, from the closed frontier's level on that day if higher — to
+    the closed frontier's last level. Lag = day the open frontier first reached b minus day the closed one did;
+    censored (lag = ``as_of`` minus the closed day) where the open frontier has not reached b.
     """
     empty = (np.array([]), np.array([]), np.array([], dtype=bool))
     if len(c_days) == 0 or len(o_days) == 0:
         return empty
-    t0 = max(c_days[0], o_days[0]) if start is None else max(c_days[0], o_days[0], start)
-    lo = max(_level_at(c_days, c_levels, t0), _level_at(o_days, o_levels, t0))
+    lo = max(float(c_levels[0]), float(o_levels[0]))
+    if start is not None:
+        lo = max(lo, _level_at(c_days, c_levels, start))
     hi = float(c_levels[-1])
     if not hi > lo:
         return empty
@@ -309,7 +312,7 @@ def open_closed_lag(entries: pd.DataFrame, metric: str = "score", benchmark: str
     """Core lag computation on entries (model_id, date, value, open_weights; optional organization; rows with
     missing values dropped; several rows of one model_id are its versions). See the module docstring.
     ``levels_since``: only the levels the closed frontier reached from this date on (the frontiers still start
-    with every entry; Epoch's windows work so); default: from the day both groups exist.
+    with every entry; Epoch's windows work so); default: every level above both groups' first levels.
 
     Crossings: each date the closed top-``top_k`` level rises to a new value s; for each, the first date the open
     top-``top_k`` level is >= s (ties count as reached); months of 365.25/12 days. Raises AnalysisError if there
@@ -352,13 +355,13 @@ def open_closed_lag(entries: pd.DataFrame, metric: str = "score", benchmark: str
         bod, bov = O.resample(rng, top_k)
         boot[b] = _median_lag(*level_lags(bcd, bcv, bod, bov, as_of_day, start)) if len(bcd) else np.nan
     n_cl = C.n_clusters + O.n_clusters
-    ci = percentile_interval(boot, ci_level) if min(C.n_clusters, O.n_clusters) >= 2 else (np.nan, np.nan)
+    ci = percentile_interval(boot, ci_level, LAG_BOOT_WIDEN) if min(C.n_clusters, O.n_clusters) >= 2 else (np.nan, np.nan)
     cr = _crossings(closed, opened, top_k, as_of)
     matched = cr[~cr["censored"]]
     notes = []
     share_cens = float(widths[cens].sum() / widths.sum()) if len(widths) else float("nan")
     if len(widths) == 0:
-        notes.append("the closed frontier never rose above the level both groups had when both existed: no lag")
+        notes.append("the closed frontier never rose above both groups' first levels: no level to measure a lag at")
     elif np.isinf(med):
         notes.append(f"open models have not reached {share_cens:.0%} of the levels the closed frontier reached: the "
                      "median lag exceeds the time those levels have been waiting (no estimate)")
