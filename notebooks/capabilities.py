@@ -199,14 +199,19 @@ out.figure(fig, "eci-frontier-us-china",
                    "several countries are left out), by release date.",
            alt="Two rising step lines, US above China.", table=us.frontier, source=HUB_SOURCE)
 out.prose(
-    f"Chinese models trailed US models by {out.number('eci-gap-summary', 2, 'gap_points', '{:.1f}')} points "
+    f"By Epoch AI's estimand, the best Chinese model trailed the state of the art of US and Chinese models by "
+    f"{out.number('eci-gap-summary', 2, 'gap_points', '{:.1f}')} points "
     f"({ci} CI {out.number('eci-gap-summary', 2, 'gap_points_low', '{:.1f}')}–"
     f"{out.number('eci-gap-summary', 2, 'gap_points_high', '{:.1f}')}) and "
     f"{out.number('eci-gap-summary', 2, 'gap_months', '{:.1f}')} months "
     f"({out.number('eci-gap-summary', 2, 'gap_months_low', '{:.1f}')}–"
     f"{out.number('eci-gap-summary', 2, 'gap_months_high', '{:.1f}')}; "
     f"n = {out.number('eci-gap-summary', 2, 'n_leader', '{:d}')} US and "
-    f"{out.number('eci-gap-summary', 2, 'n_follower', '{:d}')} Chinese models).")
+    f"{out.number('eci-gap-summary', 2, 'n_follower', '{:d}')} Chinese models); our median lag over levels is "
+    f"{out.number('eci-gap-summary', 2, 'lag_months', '{:.1f}')} months "
+    f"({out.number('eci-gap-summary', 2, 'lag_low', '{:.1f}')}–{out.number('eci-gap-summary', 2, 'lag_high', '{:.1f}')}"
+    f" at nominal {ci}, coverage {out.number('eci-gap-summary', 2, 'lag_coverage_low', '{:.2f}')}–"
+    f"{out.number('eci-gap-summary', 2, 'lag_coverage_high', '{:.2f}')} in simulation).")
 
 # %% [markdown]
 # ## Capability against training compute

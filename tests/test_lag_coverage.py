@@ -85,7 +85,8 @@ def test_lag_centres_on_the_shift_and_covers_it_cheaply():
 @pytest.mark.slow
 @pytest.mark.parametrize("setup", list(SETUPS))
 def test_lag_coverage_per_setup(setup):
-    med, cover = run(setup, reps=200, n_boot=100, seed=11 + list(SETUPS).index(setup))
+    med, cover = run(setup, reps=200, n_boot=100, seed=101 + list(SETUPS).index(setup))  # not the seeds (11-14) used
+    print(f"{setup}: median estimate {med:.2f}, coverage {cover:.3f}")  # to choose LAG_BOOT_WIDEN
     assert abs(med - SHIFT) <= 0.5, (setup, med)
     se = (0.9 * 0.1 / 200) ** 0.5
     assert MEASURED_COVERAGE[0] - 2 * se <= cover <= MEASURED_COVERAGE[1] + 2 * se, (setup, cover)

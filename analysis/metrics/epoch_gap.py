@@ -28,8 +28,8 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.constants import DAYS_PER_MONTH
-from analysis.errors import AnalysisError
 from analysis.data.benchmark_hub import version_steps
+from analysis.errors import AnalysisError
 from analysis.metrics.capabilities import frontier_gap, group_labels
 from analysis.metrics.openness import in_window, open_closed_lag, records
 from analysis.metrics.openness.lag import level_lags

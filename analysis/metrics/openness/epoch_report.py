@@ -23,6 +23,7 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.errors import AnalysisError
+from analysis.metrics.openness.lag import open_closed_lag
 from analysis.metrics.result import TableResult, meta, span
 
 REPORT_BENCHMARKS = ("MMLU", "GPQA", "GSM1k", "BBH")
@@ -95,8 +96,6 @@ def report_lags(tables: dict[str, pd.DataFrame], n_boot: int = 1000, seed: int =
     """Per benchmark of the report: Epoch's catch-up lags (their mean, count) and our median lag over levels with
     its interval, on the same table. Settings: ``pooled_5th`` / ``pooled_95th`` (the report's "5 to 22 months"),
     ``pooled_mean``, ``pooled_median``, ``lags`` (every catch-up lag)."""
-    from analysis.metrics.openness.lag import open_closed_lag
-
     rows, every = [], []
     for bench, e in tables.items():
         lags = catch_up_lags(e)

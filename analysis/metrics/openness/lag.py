@@ -15,9 +15,10 @@ jump of the closed frontier, which an independent open frontier needs extra time
 
 **Interval.** Percentile bootstrap over clusters of models — organizations (``cluster_by="organization"``, the
 default: models of one developer share its strengths) or single models — resampled within each group, read at the
-calibrated level of :func:`analysis.metrics.statistics.calibrated_level`. Its coverage measured on synthetic
-frontiers with a known shift is :data:`MEASURED_COVERAGE` (set-ups in tests/test_lag_coverage.py: independent
-models; organization effects; AR(1) errors over time); every label states it.
+calibrated level of :func:`analysis.metrics.statistics.calibrated_level` with :data:`LAG_BOOT_WIDEN`. Its coverage
+measured on synthetic frontiers with a known shift is :data:`MEASURED_COVERAGE` (set-ups in
+tests/test_lag_coverage.py: independent models, sparse and noisy ones, organization effects, AR(1) errors over
+time); every label states it.
 """
 
 from __future__ import annotations
@@ -37,14 +38,20 @@ from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness.shares import open_weights_flags
 from analysis.metrics.result import Result, ResultMeta, TableResult, meta, span
 from analysis.metrics.selection import check_confidence
-from analysis.metrics.statistics import BOOT_WIDEN, calibrated_level, km_median, percentile_interval
+from analysis.metrics.statistics import calibrated_level, km_median, percentile_interval
 
-# Coverage of the 90% interval of the median lag measured in tests/test_lag_coverage.py (400 synthetic data sets
-# per set-up, 4-month shift, 4 years of data): independent models at 1 and 0.5 models a month, organization random
-# effects, AR(1) errors over successive releases (rho 0.6). The lowest and highest of the set-ups; each label
-# states this range.
-MEASURED_COVERAGE = (0.86, 0.97)
-LAG_BOOT_WIDEN = BOOT_WIDEN
+# The bootstrap over organizations is read at 1 - (1 - confidence) / LAG_BOOT_WIDEN (0.95 for a 90% interval).
+# Chosen among 1 (the plain percentile), 2 and 3 (BOOT_WIDEN of the ECI gap) on the four set-ups of
+# tests/test_lag_coverage.py, 200 synthetic data sets each (seeds 11-14), 4-month shift, six organizations per
+# group: coverage of a nominal 90% interval
+#   independent (1 model a month)   0.905 / 0.935 / 0.955
+#   sparse (0.5 a month, noise x2)  0.940 / 0.965 / 0.980
+#   organization effects            0.805 / 0.880 / 0.920
+#   AR(1) errors over releases      0.745 / 0.840 / 0.865
+# Only 2 keeps every set-up near 85-95%. MEASURED_COVERAGE is the lowest and highest coverage re-measured on fresh
+# data sets (seeds 101-104, the slow tests), which every label states.
+MEASURED_COVERAGE = (0.84, 0.96)
+LAG_BOOT_WIDEN = 2.0
 CLUSTER_BY = ("organization", "model")
 
 
@@ -105,9 +112,9 @@ class LagResult(Result):
     def interval_label(self) -> str:
         """How the interval was made and the coverage it reached, e.g. for a CLI header or a caption."""
         lo, hi = self.coverage
+        level = calibrated_level(self.ci_level, LAG_BOOT_WIDEN)
         return (f"{self.interval_method} over {self.n_clusters} {self.cluster_by} clusters, {self.n_boot} resamples, "
-                f"read at {calibrated_level(self.ci_level, LAG_BOOT_WIDEN):.3f}; coverage {lo:.2f}-{hi:.2f} measured in simulation "
-                f"at nominal 90%")
+                f"read at {level:.3f}; coverage {lo:.2f}-{hi:.2f} measured in simulation at nominal 90%")
 
     def json_extra(self) -> dict:
         return {"crossings": self.matched.drop(columns=["censored", "censored_months"]),
@@ -339,8 +346,8 @@ def open_closed_lag(entries: pd.DataFrame, metric: str = "score", benchmark: str
     log_levels = metric == "compute"
     if log_levels and (e["value"] <= 0).any():
         raise AnalysisError("training compute must be positive for the lag (levels are log10 FLOP)")
-    C, O = _Group(closed, cluster_by, log_levels), _Group(opened, cluster_by, log_levels)
-    (cd, cv), (od, ov) = C.curve(top_k), O.curve(top_k)
+    grp_c, grp_o = _Group(closed, cluster_by, log_levels), _Group(opened, cluster_by, log_levels)
+    (cd, cv), (od, ov) = grp_c.curve(top_k), grp_o.curve(top_k)
     if len(cd) == 0:
         raise AnalysisError(f"fewer than {top_k} closed models on {what}")
     as_of = pd.Timestamp(as_of) if as_of is not None else e["date"].max()
@@ -348,46 +355,59 @@ def open_closed_lag(entries: pd.DataFrame, metric: str = "score", benchmark: str
     start = None if levels_since is None else int(_day_numbers([pd.Timestamp(levels_since)])[0])
     widths, lags, cens = level_lags(cd, cv, od, ov, as_of_day, start)
     med = _median_lag(widths, lags, cens)
-    rng = np.random.default_rng(seed)
-    boot = np.empty(n_boot)
-    for b in range(n_boot):
-        bcd, bcv = C.resample(rng, top_k)
-        bod, bov = O.resample(rng, top_k)
-        boot[b] = _median_lag(*level_lags(bcd, bcv, bod, bov, as_of_day, start)) if len(bcd) else np.nan
-    n_cl = C.n_clusters + O.n_clusters
-    ci = percentile_interval(boot, ci_level, LAG_BOOT_WIDEN) if min(C.n_clusters, O.n_clusters) >= 2 else (np.nan, np.nan)
+    ci = _bootstrap_ci(grp_c, grp_o, top_k, as_of_day, start, n_boot, seed, ci_level)
+    n_cl = grp_c.n_clusters + grp_o.n_clusters
     cr = _crossings(closed, opened, top_k, as_of)
     matched = cr[~cr["censored"]]
-    notes = []
     share_cens = float(widths[cens].sum() / widths.sum()) if len(widths) else float("nan")
-    if len(widths) == 0:
-        notes.append("the closed frontier never rose above both groups' first levels: no level to measure a lag at")
-    elif np.isinf(med):
-        notes.append(f"open models have not reached {share_cens:.0%} of the levels the closed frontier reached: the "
-                     "median lag exceeds the time those levels have been waiting (no estimate)")
-    if min(C.n_clusters, O.n_clusters) < 2:
-        notes.append(f"fewer than 2 {cluster_by} clusters in a group: no interval")
-    elif min(C.n_clusters, O.n_clusters) < 5:
-        notes.append(f"only {min(C.n_clusters, O.n_clusters)} {cluster_by} clusters in a group: the bootstrap "
-                     "interval is rough")
-    n_cens = int(cr["censored"].sum())
-    if n_cens:
-        notes.append(f"{n_cens} of {len(cr)} closed records not yet matched by an open model (censored); the "
-                     f"median lag counts the {share_cens:.0%} of levels not yet reached as censored")
-    neg = int((matched["lag_months"] < 0).sum())
-    if neg:
-        notes.append(f"{neg} crossing(s) with negative lag: an open model had already reached that level before "
-                     "the closed record")
+    notes = _notes(widths, med, share_cens, min(grp_c.n_clusters, grp_o.n_clusters), cluster_by, cr)
     km = km_median(cr["lag_months"].fillna(cr["censored_months"]).to_numpy(dtype=float),
                    cr["censored"].to_numpy(dtype=bool))
     return LagResult(
         metric=metric, benchmark=benchmark, top_k=top_k, median_lag_months=med, lag_months_ci=tuple(ci),
-        ci_level=ci_level, n=int(closed["model_id"].nunique() + opened["model_id"].nunique()), n_censored=n_cens,
+        ci_level=ci_level, n=int(closed["model_id"].nunique() + opened["model_id"].nunique()),
+        n_censored=int(cr["censored"].sum()),
         window=(e["date"].min(), e["date"].max()), as_of=as_of, crossings=cr, frontier=frontier_curves(e, top_k),
         n_open_models=int(opened["model_id"].nunique()), n_closed_models=int(closed["model_id"].nunique()),
         n_unknown_access=n_unknown, n_boot=n_boot, seed=seed, notes=tuple(notes), n_clusters=n_cl,
         km_median_lag_months=km, matched_median_lag_months=float(matched["lag_months"].median()) if len(matched)
         else float("nan"), n_matched=int(len(matched)), share_censored_levels=share_cens, cluster_by=cluster_by)
+
+
+def _bootstrap_ci(grp_c: _Group, grp_o: _Group, top_k: int, as_of_day: int, start: int | None, n_boot: int,
+                  seed: int, ci_level: float) -> tuple[float, float]:
+    """Calibrated percentile interval of the median lag over ``n_boot`` resamples of clusters within each group."""
+    if min(grp_c.n_clusters, grp_o.n_clusters) < 2:
+        return float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    boot = np.empty(n_boot)
+    for b in range(n_boot):
+        bcd, bcv = grp_c.resample(rng, top_k)
+        bod, bov = grp_o.resample(rng, top_k)
+        boot[b] = _median_lag(*level_lags(bcd, bcv, bod, bov, as_of_day, start)) if len(bcd) else np.nan
+    return percentile_interval(boot, ci_level, LAG_BOOT_WIDEN)
+
+
+def _notes(widths, med: float, share_cens: float, min_clusters: int, cluster_by: str, cr: pd.DataFrame) -> list[str]:
+    notes = []
+    if len(widths) == 0:
+        notes.append("the closed frontier never rose above both groups' first levels: no level to measure a lag at")
+    elif np.isinf(med):
+        notes.append(f"open models have not reached {share_cens:.0%} of the levels the closed frontier reached: the "
+                     "median lag exceeds the time those levels have been waiting (no estimate)")
+    if min_clusters < 2:
+        notes.append(f"fewer than 2 {cluster_by} clusters in a group: no interval")
+    elif min_clusters < 5:
+        notes.append(f"only {min_clusters} {cluster_by} clusters in a group: the bootstrap interval is rough")
+    n_cens = int(cr["censored"].sum())
+    if n_cens:
+        notes.append(f"{n_cens} of {len(cr)} closed records not yet matched by an open model (censored); the "
+                     f"median lag counts the {share_cens:.0%} of levels not yet reached as censored")
+    neg = int((cr.loc[~cr["censored"], "lag_months"] < 0).sum())
+    if neg:
+        notes.append(f"{neg} crossing(s) with negative lag: an open model had already reached that level before "
+                     "the closed record")
+    return notes
 
 
 def _crossings(closed: pd.DataFrame, opened: pd.DataFrame, top_k: int, as_of: pd.Timestamp) -> pd.DataFrame:
