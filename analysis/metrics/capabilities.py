@@ -250,7 +250,8 @@ def eci_gap(versions: pd.DataFrame, by: str = "open", since=None, until=None, n_
             confidence: float = 0.90, tolerance_points: float = 0.0) -> GapResult:
     """Epoch's average gap (:func:`frontier_gap`) with our median lag over levels beside it (``lag_months``:
     :func:`analysis.metrics.openness.open_closed_lag` on the same versions, the follower group as "open",
-    organizations as bootstrap clusters, models released in [since, until]).
+    organizations as bootstrap clusters, models released up to ``until``, the levels the leader reached from
+    ``since`` on).
 
     ``versions``: :func:`analysis.data.benchmark_hub.version_steps` of the ECI (or :func:`per_model`).
     """
@@ -261,10 +262,10 @@ def eci_gap(versions: pd.DataFrame, by: str = "open", since=None, until=None, n_
     v = versions[ok]
     e = pd.DataFrame({"model_id": v["model"], "date": v["release_date"], "value": v["score"],
                       "organization": v["organization"], "open_weights": (g[ok] == gap.follower).to_numpy()})
-    e = in_window(e, since, until)
+    e = in_window(e, None, until)
     try:
         lag = open_closed_lag(e, benchmark="eci", n_boot=n_boot, seed=seed, confidence=confidence,
-                              as_of=gap.window[1])
+                              as_of=gap.window[1], levels_since=since)
     except AnalysisError as exc:
         return replace(gap, notes=gap.notes + (f"no median lag: {exc}",))
     return replace(gap, lag_months=lag.median_lag_months, lag_months_ci=lag.lag_months_ci,

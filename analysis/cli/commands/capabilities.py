@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from analysis.cli.args import add_analysis_options, add_json_option, date_option, print_json
 
@@ -33,7 +34,7 @@ def run_capabilities(args: argparse.Namespace) -> int:
     since, until = date_option(args.since, "--since"), date_option(args.until, "--until")
     vintage = args.vintage or bh.HUB_VINTAGE
     res = get("capabilities")(None, by=args.by, since=since, until=until, vintage=vintage, bootstrap=args.bootstrap,
-                              seed=args.seed, confidence=args.confidence)
+                              seed=args.seed, confidence=args.confidence, tolerance=args.tolerance)
     data = f"Epoch AI Benchmarking Hub, ECI (vintage {vintage})"
     if args.json:
         print_json({"data": data, **res.to_dict()})
@@ -44,9 +45,13 @@ def run_capabilities(args: argparse.Namespace) -> int:
           f"{res.n_follower} {res.follower} models ({res.n_excluded} other or unknown excluded); scores dated by the "
           "version that earned them")
     lo, hi = res.lag_coverage
-    print(f"ours, median lag over levels: {res.lag_months:.1f} months, interval [{res.lag_months_ci[0]:.1f}, "
-          f"{res.lag_months_ci[1]:.1f}] at nominal {ci}%, coverage {lo:.2f}-{hi:.2f} measured in simulation "
-          f"({res.lag_share_censored:.0%} of levels not reached yet)")
+    if math.isfinite(res.lag_months):
+        print(f"ours, median lag over levels: {res.lag_months:.1f} months, interval [{res.lag_months_ci[0]:.1f}, "
+              f"{res.lag_months_ci[1]:.1f}] at nominal {ci}%, coverage {lo:.2f}-{hi:.2f} measured in simulation "
+              f"({res.lag_share_censored:.0%} of levels not reached yet)")
+    else:
+        print(f"ours, median lag over levels: no estimate ({res.lag_share_censored:.0%} of the levels the leader "
+              "reached are not reached yet: the median lag is longer than they have waited)")
     print(f"Epoch AI's average gap: {res.gap_points:.1f} ECI points, {ci}% CI [{res.gap_points_ci[0]:.1f}, "
           f"{res.gap_points_ci[1]:.1f}]; {res.gap_months:.1f} months, {ci}% CI [{res.gap_months_ci[0]:.1f}, "
           f"{res.gap_months_ci[1]:.1f}] (tolerance {res.tolerance_points:g} points; bootstrap over models, "

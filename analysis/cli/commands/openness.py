@@ -53,7 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _fmt(x: float, nd: int = 1) -> str:
-    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return "not reached" if math.isinf(x) else f"{x:.{nd}f}"
 
 
 def _date(ts) -> str:

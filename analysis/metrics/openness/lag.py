@@ -42,15 +42,16 @@ from analysis.metrics.statistics import calibrated_level, km_median, percentile_
 
 # The bootstrap over organizations is read at 1 - (1 - confidence) / LAG_BOOT_WIDEN (0.95 for a 90% interval).
 # Chosen among 1 (the plain percentile), 2 and 3 (BOOT_WIDEN of the ECI gap) on the four set-ups of
-# tests/test_lag_coverage.py, 200 synthetic data sets each (seeds 11-14), 4-month shift, six organizations per
-# group: coverage of a nominal 90% interval
-#   independent (1 model a month)   0.905 / 0.935 / 0.955
-#   sparse (0.5 a month, noise x2)  0.940 / 0.965 / 0.980
-#   organization effects            0.805 / 0.880 / 0.920
-#   AR(1) errors over releases      0.745 / 0.840 / 0.865
-# Only 2 keeps every set-up near 85-95%. MEASURED_COVERAGE is the lowest and highest coverage re-measured on fresh
-# data sets (seeds 101-104, the slow tests), which every label states.
-MEASURED_COVERAGE = (0.84, 0.96)
+# tests/test_lag_coverage.py (4-month shift, 4 years, twelve organizations per group), 200 synthetic data sets each
+# (seeds 11-14, 150 resamples): coverage of a nominal 90% interval
+#   independent (1 model a month)   0.870 / 0.940 / 0.965
+#   sparse (0.5 a month, noise x2)  0.890 / 0.945 / 0.960
+#   organization effects            0.850 / 0.910 / 0.925
+#   AR(1) errors over releases      0.730 / 0.800 / 0.835
+# 2 keeps the shifted-frontier set-ups (the first two) inside 85-95%. Re-measured on fresh data sets (seeds
+# 101-104, 100 resamples; tests/test_lag_coverage.py, slow): 0.955, 0.930, 0.900 and 0.770. MEASURED_COVERAGE is
+# that range, which every label states: with errors correlated over time the interval covers only about 77-80%.
+MEASURED_COVERAGE = (0.77, 0.96)
 LAG_BOOT_WIDEN = 2.0
 CLUSTER_BY = ("organization", "model")
 
