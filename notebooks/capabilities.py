@@ -153,12 +153,7 @@ comparison = epoch_gap_comparison(hub if hub_vintage == bh.HUB_VINTAGE else bh.l
                                   confidence=confidence).table
 out.table(comparison, "epoch-gap-comparison")
 k = {r: int(i) for i, r in enumerate(comparison["row"])}
-
-
-def num(row: str, col: str, fmt: str = "{:.1f}") -> str:
-    return out.number("epoch-gap-comparison", k[row], col, fmt)
-
-
+num = lambda row, col, fmt="{:.1f}": out.number("epoch-gap-comparison", k[row], col, fmt)  # noqa: E731
 out.prose(
     f"Emberson (2025) found open models {num('published-2025', 'months')} months behind over January 2023 – October "
     f"2025 (90% CI {num('published-2025', 'months_low')}–{num('published-2025', 'months_high')}), measured as the "

@@ -148,25 +148,22 @@ out.table(crossings, "open-closed-lag-crossings")
 
 # %%
 i = len(lags) - 1
-
-
-def lag_text(table: str, row: int, what: str) -> str:
-    return (f"{what} after a median of **{out.number(table, row, 'median_lag_months', '{:.1f}')} months** over the "
-            f"levels closed models reached first (interval {out.number(table, row, 'lag_low', '{:.1f}')}–"
-            f"{out.number(table, row, 'lag_high', '{:.1f}')} at nominal {confidence:.0%}, coverage "
-            f"{out.number(table, row, 'coverage_low', '{:.2f}')}–{out.number(table, row, 'coverage_high', '{:.2f}')} "
-            f"in simulation; {out.number(table, row, 'share_censored_levels', '{:.0%}')} of the levels not reached "
-            f"yet; n = {out.number(table, row, 'n', '{:d}')} models). Of "
-            f"{out.number(table, row, 'n_records', '{:d}')} closed records, "
-            f"{out.number(table, row, 'n_censored', '{:d}')} are not yet matched; the matched ones took a median of "
-            f"{out.number(table, row, 'matched_median_lag_months', '{:.1f}')} months, the Kaplan–Meier median "
-            f"counting the unmatched ones is {out.number(table, row, 'km_median_lag_months', '{:.1f}')}.")
-
-
-text = lag_text("open-closed-lag-summary", i, "In training compute, the open frontier reached the closed one's levels")
-if lag is not None:
-    text = lag_text("open-closed-lag-summary", 0, f"On {benchmark.upper()} ({lag.setting}), open-weights models "
-                    "reached the closed models' scores") + " " + text
+T = "open-closed-lag-summary"
+parts = []
+for row, what in ([(0, f"On {benchmark.upper()} ({lag.setting}), open-weights models reached the closed models' "
+                       "scores")] if lag is not None else []) + [
+        (i, "In training compute, the open frontier reached the closed one's levels")]:
+    parts.append(
+        f"{what} after a median of **{out.number(T, row, 'median_lag_months', '{:.1f}')} months** over the "
+        f"levels closed models reached first (interval {out.number(T, row, 'lag_low', '{:.1f}')}–"
+        f"{out.number(T, row, 'lag_high', '{:.1f}')} at nominal {confidence:.0%}, coverage "
+        f"{out.number(T, row, 'coverage_low', '{:.2f}')}–{out.number(T, row, 'coverage_high', '{:.2f}')} "
+        f"in simulation; {out.number(T, row, 'share_censored_levels', '{:.0%}')} of the levels not reached "
+        f"yet; n = {out.number(T, row, 'n', '{:d}')} models). Of {out.number(T, row, 'n_records', '{:d}')} closed "
+        f"records, {out.number(T, row, 'n_censored', '{:d}')} are not yet matched; the matched ones took a median "
+        f"of {out.number(T, row, 'matched_median_lag_months', '{:.1f}')} months, the Kaplan–Meier median counting "
+        f"the unmatched ones is {out.number(T, row, 'km_median_lag_months', '{:.1f}')}.")
+text = " ".join(parts)
 out.prose(text)
 
 # %% [markdown]
