@@ -283,7 +283,12 @@ class _Group:
             key = np.array([f"org:{o}" if o not in (None, "") else f"model:{m}" for o, m in zip(org, self.ids)])
         self.cluster, self.uniq = pd.factorize(key)
         self.n_clusters = len(self.uniq)
-        self.order = np.lexsort((self.tb, -self.value, self.day))  # records() order, kept for the resamples
+        order = np.lexsort((self.tb, -self.value, self.day))  # records() order, kept for the resamples
+        # for the top-1 resamples only the rows that raise their own cluster's best can ever be a record: a row below
+        # an earlier row of its cluster is never the maximum when that cluster is drawn
+        run = pd.Series(self.value[order]).groupby(self.cluster[order]).cummax().to_numpy()
+        prev = pd.Series(run).groupby(self.cluster[order]).shift(1).to_numpy()
+        self.order = order[np.isnan(prev) | (run > prev)]
         self.sorted_cluster = self.cluster[self.order]
 
     def curve(self, k: int, rows: np.ndarray | None = None, relabel: np.ndarray | None = None):
