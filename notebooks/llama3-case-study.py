@@ -9,9 +9,9 @@
 # %% [markdown]
 # # Case study: Meta's Llama 3 8B and 70B
 #
-# Released on 18 April 2024 with open weights under the Llama 3 Community License, Llama 3 is the model family
-# that made "open models are catching up" a mainstream claim. Meta published unusually complete numbers: 8.03B and
-# 70.6B parameters, over 15T training tokens, and 1.3M and 6.4M H100-80GB GPU-hours (model card). This notebook
+# Released on 18 April 2024 with open weights under the Llama 3 Community License. Meta published the numbers a
+# compute estimate needs: 8.03B and 70.6B parameters, over 15T training tokens, and 1.3M and 6.4M H100-80GB
+# GPU-hours (model card). This notebook
 # puts those numbers through the toolkit: training compute by two methods, the implied hardware utilization
 # against the per-GPU throughput Meta reported for its 24K-GPU clusters, tokens per parameter against the
 # Chinchilla optimum, the benchmark position against the best closed model of April 2024, the release's openness

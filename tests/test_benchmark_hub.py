@@ -13,6 +13,7 @@ import pytest
 from analysis.data import benchmark_hub as bh
 from analysis.data import upstream
 from analysis.errors import DataError, UsageError
+from tests.conftest import REF, needs_ref
 
 HUB = upstream.UPSTREAM_DIR / "epoch-ai" / bh.HUB_VINTAGE / bh.HUB_DIR
 
@@ -84,24 +85,94 @@ def test_access_joined_from_eci_file(hub):
 def test_settings_normalised(hub):
     s = set(hub.loc[hub["benchmark"] == "mmlu", "setting"])
     assert {"5-shot", "0-shot"} <= s and not any(x.endswith(".0-shot") for x in s)
-    m = bh.per_model(hub, "mmlu")  # default 5-shot
+    m = bh.per_model(hub, "mmlu")  # declared: 5-shot
     assert m["model"].is_unique
     five = hub[(hub["benchmark"] == "mmlu") & (hub["setting"] == "5-shot")]
     assert len(m) == five["model"].nunique()
-    assert m.set_index("model")["score"].equals(five.groupby("model")["score"].max().reindex(m["model"]).rename("score")
-                                                .rename_axis("model"))
+    # the best dated version's score (independently: the max over dated rows, else over all rows)
+    dated = five[five["release_date"].notna()].groupby("model")["score"].max()
+    expect = five.groupby("model")["score"].max().where(~five.groupby("model")["score"].max().index.isin(dated.index),
+                                                         dated)
+    assert m.set_index("model")["score"].sort_index().tolist() == expect.sort_index().tolist()
+
+
+def test_one_declared_setting_per_benchmark(hub):
+    """Every benchmark with a setting column has a declared setting, chosen by the documented rule: the stated
+    setting with the most models; "unspecified" only where no stated setting has 5 models; OSWorld (a different
+    agent per entry) takes each model's best, said so."""
+    for slug, b in bh.BENCHMARKS.items():
+        if b.setting_column is None:
+            assert bh.default_setting(slug) == b.fixed_setting and slug not in bh.DEFAULT_SETTINGS
+            continue
+        x = hub[hub["benchmark"] == slug]
+        counts = x.groupby("setting")["model"].nunique()
+        stated = counts.drop("unspecified", errors="ignore")
+        if slug == "osworld":
+            assert stated.max() == 1 and bh.DEFAULT_SETTINGS[slug] == "any"
+            assert bh.resolve_setting(slug) is None and bh.setting_label(slug).startswith("any")
+            continue
+        if len(stated) and stated.max() >= 5:
+            rule = sorted(stated[stated == stated.max()].index)[0]
+        else:
+            rule = "unspecified"
+        assert bh.DEFAULT_SETTINGS[slug] == rule, slug
+    assert bh.default_setting("eci") == "composite" and bh.resolve_setting("eci") == "composite"
+    assert bh.resolve_setting("mmlu", "any") is None
+
+
+def test_scores_dated_by_the_version_that_earned_them(hub):
+    """Gemini 1.5 Pro: 128.4 for the February 2024 version, 127.3 for -001 (May), 132.8 for -002 (September).
+    Its per-model row is -002's score on -002's date, and its steps are February's 128.4 and September's 132.8."""
+    m = bh.per_model(hub, "eci", "any").set_index("model")
+    g = m.loc["Gemini 1.5 Pro"]
+    assert g["model_version"] == "gemini-1.5-pro-002" and g["release_date"] == pd.Timestamp("2024-09-24")
+    assert g["score"] == pytest.approx(132.81, abs=0.01)
+    steps = bh.version_steps(hub, "eci")
+    gs = steps[steps["model"] == "Gemini 1.5 Pro"]
+    assert gs["release_date"].tolist() == [pd.Timestamp("2024-02-15"), pd.Timestamp("2024-09-24")]
+    assert gs["score"].round(1).tolist() == [128.4, 132.8]
+    # independently: models whose best version came after their first one, and by how much
+    e = raw(bh.ECI_FILE)
+    e = e[e["ECI Score"].notna() & e["Release date"].notna()]
+    e["model"] = e["Model name"].fillna(e["Model version"])
+    e["date"] = pd.to_datetime(e["Release date"])
+    best = e.sort_values(["ECI Score", "date"], ascending=[False, True]).drop_duplicates("model").set_index("model")
+    delay = (best["date"] - e.groupby("model")["date"].min()).dt.days
+    assert delay.max() == 222 and delay.idxmax() == "Gemini 1.5 Pro"
+    later = delay[delay > 0].index
+    assert (m.loc[later, "release_date"] == best.loc[later, "date"]).all()
+    # a model's last step is its per-model row
+    last = steps.groupby("model").tail(1).set_index("model")
+    dated = m[m["release_date"].notna()]
+    assert last.loc[dated.index, "score"].tolist() == dated["score"].tolist()
 
 
 def test_lag_entries_adapter_feeds_the_lag_function(hub):
     from analysis.metrics.openness import open_closed_lag
 
     e = bh.lag_entries(hub, "eci")
-    assert list(e.columns) == ["model_id", "name", "organization", "date", "value", "open_weights"]
-    res = open_closed_lag(e, benchmark="eci")
+    assert list(e.columns) == ["model_id", "name", "organization", "date", "value", "open_weights", "model_version"]
+    res = open_closed_lag(e, benchmark="eci", n_boot=20)
     closed = e[e["open_weights"] == False].sort_values("date")  # noqa: E712
     best = closed.groupby("date")["value"].max().cummax()
     n_records = int((best.diff().fillna(1) > 0).sum())  # independent count of new closed bests
-    assert res.n + res.n_censored == n_records
+    assert res.n_matched + res.n_censored == n_records == len(res.crossings)
+
+
+@pytest.mark.reference
+@needs_ref
+def test_version_dates_agree_with_epochs_model_versions_file(hub):
+    """Epoch AI's own version list (github.com/epoch-research/benchmark-stitching, data/model_versions.csv, MIT;
+    ../shared/reference/epoch_benchmark_stitching) against the hub's version release dates: every scored version
+    both date agrees except four, where the hub (April 2026) differs from the December 2025 list."""
+    v = pd.read_csv(REF / "epoch_benchmark_stitching" / "model_versions.csv", encoding="utf-8-sig")
+    v = v[v["Version release date"].notna()].set_index("id")["Version release date"]
+    e = hub[(hub["benchmark"] == "eci") & hub["release_date"].notna()].set_index("model_version")["release_date"]
+    both = e.index.intersection(v.index)
+    diff = sorted(x for x in both if pd.Timestamp(v[x]) != e[x])
+    assert len(both) >= 250
+    assert diff == ["Kimi-K2-Instruct-0905", "gemini-1.0-pro-001", "gemini-1.5-pro-001",
+                    "gemini-2.5-pro-preview-03-25"]
 
 
 def test_unknown_benchmark_and_setting(hub):

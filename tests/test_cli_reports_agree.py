@@ -37,9 +37,12 @@ def test_lag_cli_equals_openness_report(built_reports, capsys):
     row = t.iloc[0]
     assert mmlu["setting"] == row["setting"] == "5-shot"
     for key, col in (("median_lag_months", "median_lag_months"), ("n", "n"), ("n_censored", "n_censored"),
-                     ("n_clusters", "n_open_models"), ("km_median_lag_months", "km_median_lag_months")):
+                     ("n_clusters", "n_clusters"), ("km_median_lag_months", "km_median_lag_months"),
+                     ("matched_median_lag_months", "matched_median_lag_months"),
+                     ("share_censored_levels", "share_censored_levels")):
         assert _same(mmlu[key], row[col]), key
     assert _same(mmlu["lag_months_ci"][0], row["lag_low"]) and _same(mmlu["lag_months_ci"][1], row["lag_high"])
+    assert mmlu["coverage"] == [row["coverage_low"], row["coverage_high"]] and mmlu["date_basis"] == row["date_basis"]
     comp = _cli(capsys, "lag", "--metric", "compute", "--confidence", "0.95")
     row = t[t["metric"] == "training compute"].iloc[0]
     assert _same(comp["median_lag_months"], row["median_lag_months"]) and comp["n"] == row["n"]

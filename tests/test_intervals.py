@@ -353,73 +353,7 @@ def test_wilson_share_coverage(p_true, n):
     assert LOW <= cover <= HIGH
 
 
-# --- open-vs-closed lag ----------------------------------------------------------------------------------------------
-
-def _clustered_lags(rng, k, mu=12.0):
-    """k open models, each matching 1-3 closed records; lags share the open model's effect (symmetric about mu)."""
-    rows = []
-    for j in range(k):
-        u = rng.normal(0, 5)
-        for _ in range(rng.integers(1, 4)):
-            rows.append((f"open-{j}", mu + u + rng.normal(0, 2)))
-    return pd.DataFrame(rows, columns=["open_model", "lag_months"])
-
-
-@pytest.mark.parametrize("k", [6, 9, 15])
-def test_lag_interval_coverage_with_clustered_crossings(k):
-    """The interval resamples nothing: order statistics over open models. Truth: the median lag mu = 12 months."""
-    rng = np.random.default_rng(k)
-    hits, naive_hits = 0, 0
-    for _ in range(R):
-        c = _clustered_lags(rng, k)
-        meds = c.groupby("open_model")["lag_months"].median().to_numpy()
-        (lo, hi), _ = op.median_interval(meds, 0.90)
-        hits += lo <= 12.0 <= hi
-        # what the old code did: a bootstrap of the median treating crossings as independent
-        lags = c["lag_months"].to_numpy()
-        boot = np.median(lags[rng.integers(0, len(lags), size=(300, len(lags)))], axis=1)
-        naive_hits += np.quantile(boot, 0.05) <= 12.0 <= np.quantile(boot, 0.95)
-    assert LOW <= hits / R <= HIGH
-    assert naive_hits / R < hits / R  # the independent bootstrap is too narrow
-
-
-def test_lag_result_counts_open_models_as_clusters_and_km_median():
-    d = pd.Timestamp
-    # closed records 10, 20, 30, 40 at months 0, 3, 6, 9; one open model reaches 25 at month 12 (two crossings),
-    # another 45 at month 24 (two crossings)
-    e = pd.DataFrame({
-        "model_id": ["c1", "c2", "c3", "c4", "o1", "o2"],
-        "date": [d("2020-01-01"), d("2020-04-01"), d("2020-07-01"), d("2020-10-01"), d("2021-01-01"),
-                 d("2022-01-01")],
-        "value": [10, 20, 30, 40, 25, 45], "open_weights": [False] * 4 + [True] * 2})
-    r = op.open_closed_lag(e)
-    assert r.n == 4 and r.n_clusters == 2
-    lags = r.crossings.set_index("closed_model")["lag_months"]
-    meds = [np.median([lags["c1"], lags["c2"]]), np.median([lags["c3"], lags["c4"]])]
-    assert r.median_lag_months == pytest.approx(np.median(meds))
-    assert any("covers the median with probability" in n for n in r.notes)  # 2 open models: min-max, said so
-    assert not any("lower bound" in n for n in r.notes)
-    # Kaplan-Meier by hand: events at 6, 7, 9 months... censoring: none here, so KM median = lower middle value
-    assert r.km_median_lag_months == pytest.approx(np.sort(lags.to_numpy())[1])
-
-
-def test_km_median_with_censoring_by_hand():
-    # times 2, 4(censored), 6, 8: S(2) = 3/4, S(6) = 3/4 * 1/2 = 3/8 <= 1/2 -> median 6
-    assert op.km_median(np.array([2.0, 4.0, 6.0, 8.0]), np.array([False, True, False, False])) == 6.0
-    # the median over matched times only would be 6 as well; with early censoring it can be *lower*:
-    # times 1(c), 1.5(c), 5, 7, 9: KM median 7; matched-only median 7; all censored early -> no lower-bound claim
-    assert math.isnan(op.km_median(np.array([5.0, 9.0]), np.array([True, True])))
-
-
-def test_median_interval_order_statistics_by_hand():
-    from scipy.stats import binom
-
-    y = np.arange(1.0, 12.0)  # n = 11
-    (lo, hi), cover = op.median_interval(y, 0.90)
-    # [y(3), y(9)] covers with 1 - 2 P(Bin(11, .5) <= 2) = 0.9346; [y(4), y(8)] with 0.7744: interpolate between
-    assert 1 - 2 * binom.cdf(2, 11, 0.5) == pytest.approx(0.93457, abs=1e-5)
-    assert 3.0 < lo < 4.0 and 8.0 < hi < 9.0 and lo + hi == pytest.approx(12.0) and cover == 0.90
-
+# --- open-vs-closed lag: tests/test_lag_coverage.py (coverage) and tests/test_statistics.py (its helpers) ----------
 
 # --- trends ----------------------------------------------------------------------------------------------------------
 #

@@ -249,21 +249,48 @@ LAG = E([
 
 
 def test_lag_exact_months_and_censoring():
+    """Hand computation of the median lag over levels. Closed records 50 (2020-01-01), 60 (2021-01-01), 70
+    (2022-01-01); open records 55 (2020-07-01), 60 (2022-01-01), 65 (2022-06-01). Levels from the higher first level
+    (55) to the closed top (70), in bands of width 5: (55, 60] closed 2021-01-01, open 2022-01-01 -> 365 days;
+    (60, 65] closed 2022-01-01, open 2022-06-01 -> 151 days; (65, 70] not reached by open: censored at 151 days
+    (to as_of 2022-06-01). Kaplan-Meier: S(151) = 1 - 5/15 = 2/3, S(365) = 0 -> median 365 days."""
     r = op.open_closed_lag(LAG, n_boot=500)
     cr = r.crossings
     assert cr["closed_model"].tolist() == ["c1", "c2", "c3"]
     assert cr["open_model"].tolist()[:2] == ["o1", "o2"]
     lags = [182 / DPM, 365 / DPM]  # 2020-01-01 -> 2020-07-01; 2021-01-01 -> 2022-01-01
     assert cr["lag_months"].tolist()[:2] == pytest.approx(lags)
-    assert r.n == 2 and r.n_censored == 1 and r.median_lag_months == pytest.approx(np.median(lags))
-    assert lags[0] <= r.lag_months_ci[0] <= r.lag_months_ci[1] <= lags[1]
+    assert r.median_lag_months == pytest.approx(365 / DPM)
+    assert r.share_censored_levels == pytest.approx(1 / 3)
+    assert r.n == 7 and r.n_matched == 2 and r.n_censored == 1
+    assert r.matched_median_lag_months == pytest.approx(np.median(lags))
+    # crossings' Kaplan-Meier: 151 (censored), then 182 and 365 (events): S(182) = 1 - 1/2 -> median 182 days
+    assert r.km_median_lag_months == pytest.approx(182 / DPM)
+    lo, hi = r.lag_months_ci
+    assert lo <= r.median_lag_months <= hi
     cens = r.censored.iloc[0]
     assert cens["closed_model"] == "c3" and cens["censored_months"] == pytest.approx(151 / DPM)  # to 2022-06-01
     assert r.window == (pd.Timestamp("2020-01-01"), pd.Timestamp("2022-06-01"))
     assert any("censored" in n for n in r.notes)
     d = r.to_dict()
-    assert {"median_lag_months", "lag_months_ci", "crossings", "censored", "n", "window"} <= set(d)
+    assert {"median_lag_months", "lag_months_ci", "crossings", "censored", "n", "window", "coverage"} <= set(d)
     assert len(d["crossings"]) == 2 and len(d["censored"]) == 1
+    assert "coverage" in d["interval_kind"] and d["confidence"] == 0.9
+
+
+def test_lag_levels_by_hand_helpers():
+    days = np.array([0, 10, 20, 30])
+    d, v, idx = op.records(days, np.array([5.0, 3.0, 7.0, 7.0]), np.array(list("abcd")))
+    assert d.tolist() == [0, 20] and v.tolist() == [5.0, 7.0] and idx.tolist() == [0, 2]
+    # top-2 over clusters: a model's later, better version replaces its earlier score
+    d2, v2, _ = op.records(days, np.array([5.0, 3.0, 4.0, 6.0]), np.array(["a", "b", "b", "c"]), k=2)
+    assert d2.tolist() == [10, 20, 30] and v2.tolist() == [3.0, 4.0, 5.0]
+    w, lag, cens = op.level_lags(np.array([0, 10]), np.array([1.0, 3.0]), np.array([5, 40]), np.array([2.0, 4.0]),
+                                 as_of=50)
+    # bands (2, 3]: closed day 10, open day 40 -> 30
+    assert w.tolist() == [1.0] and lag.tolist() == [30.0] and not cens.any()
+    w, lag, cens = op.level_lags(np.array([0, 10]), np.array([1.0, 3.0]), np.array([5]), np.array([2.0]), as_of=50)
+    assert lag.tolist() == [40.0] and cens.tolist() == [True]
 
 
 def test_lag_bootstrap_is_seeded():
@@ -277,6 +304,8 @@ def test_lag_negative_when_open_led_and_top_k():
     r = op.open_closed_lag(e)
     assert r.crossings["lag_months"].tolist() == pytest.approx([-366 / DPM, -517 / DPM])
     assert any("negative" in n for n in r.notes)
+    # the closed frontier never rose above the open one's first level: no level to measure a lag at
+    assert np.isnan(r.median_lag_months) and any("no level" in n for n in r.notes)
     # top-2: the closed second-best reaches 70 on 2021-06-01; the open second-best reaches 72 on 2022-01-01
     e2 = pd.concat([e, E([("o2", "2022-01-01", 72.0, True)])])
     r2 = op.open_closed_lag(e2, top_k=2)
@@ -286,14 +315,22 @@ def test_lag_negative_when_open_led_and_top_k():
 
 def test_lag_one_crossing_has_no_interval_and_no_open_model_is_an_error():
     r = op.open_closed_lag(E([("c1", "2020-01-01", 50.0, False), ("o1", "2020-03-01", 50.0, True)]))
-    assert r.n == 1 and r.median_lag_months == pytest.approx(60 / DPM)
-    assert all(np.isnan(r.lag_months_ci))
+    assert r.n == 2 and r.matched_median_lag_months == pytest.approx(60 / DPM)
+    assert np.isnan(r.median_lag_months) and all(np.isnan(r.lag_months_ci))
+    assert r.meta.confidence is None and r.meta.interval_kind.startswith("none")
     with pytest.raises(AnalysisError, match="no open-weights model"):
         op.open_closed_lag(E([("c1", "2020-01-01", 50.0, False)]), benchmark="gpqa-diamond")
     with pytest.raises(AnalysisError, match="no closed model"):
         op.open_closed_lag(E([("o1", "2020-01-01", 50.0, True)]))
     r = op.open_closed_lag(E([("c1", "2020-01-01", 90.0, False), ("o1", "2020-03-01", 50.0, True)]))
-    assert r.n == 0 and np.isnan(r.median_lag_months) and r.n_censored == 1
+    assert r.n_matched == 0 and np.isnan(r.median_lag_months) and r.n_censored == 1
+
+
+def test_lag_all_levels_censored_is_infinite_not_a_number():
+    e = E([("c1", "2020-01-01", 50.0, False), ("o1", "2020-02-01", 55.0, True), ("c2", "2020-06-01", 70.0, False)])
+    r = op.open_closed_lag(e, n_boot=50)
+    assert r.share_censored_levels == 1.0 and r.median_lag_months == float("inf")
+    assert r.to_dict()["median_lag_months"] is None and any("have not reached" in n for n in r.notes)
 
 
 MODELS = pd.DataFrame({
@@ -320,11 +357,15 @@ def test_capability_lag_joins_models_and_drops_missing_dates():
     assert e.set_index("model_id").loc["c1", "value"] == 52.0  # best over settings, only when asked
     r = op.capability_lag(BENCH, MODELS, "mmlu", setting="any", n_boot=200)
     assert r.crossings["lag_months"].tolist() == pytest.approx([182 / DPM, 365 / DPM])
+    # levels (55, 60]: closed 2021-01-01, open (61) 2022-01-01
+    assert r.median_lag_months == pytest.approx(365 / DPM)
     assert r.setting == "any" and any("mixes protocols" in n for n in r.notes)
-    # the default never mixes settings: MMLU 5-shot (analysis.constants.LAG_DEFAULT_SETTING)
+    # the default never mixes settings: MMLU 5-shot (analysis.constants.LAG_DEFAULT_SETTING), dated by release
     r5 = op.capability_lag(BENCH, MODELS, "mmlu", n_boot=200)
     assert r5.crossings["level"].tolist() == [50.0, 60.0] and r5.setting == "5-shot"
-    assert r5.date_basis.startswith("evaluation date where known")
+    assert r5.date_basis == "release date"
+    ev = op.capability_lag(BENCH.assign(date="2023-01-01"), MODELS, "mmlu", n_boot=50, date_by="evaluation")
+    assert ev.date_basis.startswith("evaluation date where known") and ev.window[0] == pd.Timestamp("2023-01-01")
     with pytest.raises(AnalysisError, match="no scores for benchmark 'hle'"):
         op.capability_lag(BENCH, MODELS, "hle")
 
@@ -333,9 +374,12 @@ def test_compute_lag_from_models():
     r = op.compute_lag(MODELS, n_boot=200)
     # closed 1e23 (2020-01-01) reached by o1 2e23 (2020-07-01); closed 1e24 (2021-01-01) by o2 (2022-01-01)
     assert r.crossings["lag_months"].tolist() == pytest.approx([182 / DPM, 365 / DPM])
-    assert r.metric == "compute" and r.n == 2
+    # levels in log10 FLOP from 23.3 (o1's first) to 24: closed 2021-01-01, open 2022-01-01
+    assert r.metric == "compute" and r.n == 4 and r.median_lag_months == pytest.approx(365 / DPM)
+    # organizations X, Y (closed) and Z (open): one open cluster, no interval
+    assert r.n_clusters == 3 and all(np.isnan(r.lag_months_ci))
     r = op.compute_lag(MODELS, until="2021-06-30", n_boot=200)
-    assert r.n == 1 and r.n_censored == 1
+    assert r.n_matched == 1 and r.n_censored == 1 and r.share_censored_levels == 1.0
 
 
 # --- transparency ---------------------------------------------------------------------------------------------
@@ -385,8 +429,8 @@ def fake_data(monkeypatch):
 def test_cli_lag_json(fake_data, capsys):
     assert main(["lag", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["median_lag_months"] == pytest.approx(np.median([182 / DPM, 365 / DPM]))
-    assert len(out["lag_months_ci"]) == 2 and out["n"] == 2 and len(out["crossings"]) == 2
+    assert out["median_lag_months"] == pytest.approx(365 / DPM)
+    assert len(out["lag_months_ci"]) == 2 and out["n"] == 4 and len(out["crossings"]) == 2
     assert out["window"] == ["2020-01-01", "2022-01-01"] and out["benchmark"] == "mmlu"
     assert main(["lag", "--metric", "compute", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["metric"] == "compute"

@@ -3,6 +3,11 @@
 Run once per new upstream download (``python tools/snapshot_upstream.py [REFERENCE_DIR]``); snapshots are
 immutable, so re-running with the same inputs rewrites identical bytes and a changed input is refused.
 Origins (mirror repository, path, commit) are the ones recorded in ../shared/reference/README.md.
+
+``python tools/snapshot_upstream.py --eci-2025-11 FILE`` pins the November 2025 ECI (the index Epoch AI fitted
+around its October 2025 open-closed gap insight; used to measure how much a re-fit of the index moves the gap):
+FILE is ``git show 07356c2106015f283c23a1f2478ea9e654a9f24f:data/website/epoch_capabilities_index.csv`` of
+github.com/epoch-research/benchmark-stitching (MIT; the file was removed from the repository later).
 """
 
 from __future__ import annotations
@@ -49,6 +54,34 @@ HUB_APRIL = {
                "commit": "8698b9ba92fdb58d51d67f4828376b7adca29afa",
                "note": "the extracted benchmark_data.zip from epoch.ai, committed 2026-04-19"},
 }
+ECI_NOVEMBER_2025 = {
+    "producer": "Epoch AI", "dataset": "benchmarking_hub/epoch_capabilities_index",
+    "title": "Epoch Capabilities Index (the website's ECI file, November 2025)",
+    "url": "https://github.com/epoch-research/benchmark-stitching", "licence": "MIT",
+    "licence_url": "https://github.com/epoch-research/benchmark-stitching/blob/main/LICENSE",
+    "credit": "Epoch AI, 'Epoch Capabilities Index', via github.com/epoch-research/benchmark-stitching (MIT)",
+    "accessed": "2025-11-07",
+    "origin": {"repository": "epoch-research/benchmark-stitching", "path": "data/website/epoch_capabilities_index.csv",
+               "commit": "07356c2106015f283c23a1f2478ea9e654a9f24f",
+               "note": "added 2025-11-07 ('added option to compare with website data'), removed from the repository "
+                       "later; read with git show from the official repository"},
+}
+
+
+def pin_eci_november(src: Path) -> int:
+    """Pin the November 2025 ECI file (module docstring) as hub vintage 2025-11-07 (only the ECI file)."""
+    if not src.is_file():
+        print(f"error: {src}: file not found", file=sys.stderr)
+        return 2
+    folder = UPSTREAM_DIR / "epoch-ai" / "2025-11-07" / "benchmarking_hub"
+    snap = write_snapshot(folder, "epoch_capabilities_index", src.read_bytes(), ECI_NOVEMBER_2025,
+                          date_column="Release date")
+    print(f"{snap.path.relative_to(UPSTREAM_DIR.parent.parent)}: {snap.meta['rows']} rows, "
+          f"{len(snap.meta['columns_kept'])} columns kept, {len(snap.meta['columns_dropped'])} dropped")
+    from analysis.data import snapshot_package
+
+    print(f"wrote {snapshot_package.write().relative_to(UPSTREAM_DIR.parent.parent)} (Frictionless descriptor)")
+    return 0
 
 
 def main(ref: Path) -> int:
@@ -81,5 +114,7 @@ def main(ref: Path) -> int:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--eci-2025-11":
+        sys.exit(pin_eci_november(Path(sys.argv[2])))
     default = Path(__file__).resolve().parents[2] / "shared" / "reference"
     sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else default))

@@ -18,10 +18,12 @@ file). :func:`load_hub` returns one row per (model version, benchmark, setting) 
 * ``score`` is in the benchmark's own unit (:data:`BENCHMARKS`); ``score_percent`` is the score in percent for
   benchmarks scored as a fraction or percent of items (fractions x 100), empty for Elo, minutes or 1–10 scales.
 * The ECI itself is benchmark ``eci`` (unit ``eci points``; setting ``composite``): Epoch's item-response index
-  over ~40 benchmarks (https://epoch.ai/eci). Its score is per model, identical across versions.
+  over ~40 benchmarks (https://epoch.ai/eci). Its score is per model version (Gemini 1.5 Pro: 128.4 for the
+  February 2024 version, 132.8 for gemini-1.5-pro-002 of September 2024).
 
-:data:`DEFAULT_SETTINGS` is the per-benchmark default evaluation setting used by the lag and saturation analyses
-(None = best over all settings).
+:data:`DEFAULT_SETTINGS` is the one declared evaluation setting per benchmark that the lag and saturation analyses
+use ("any", each model's best over all settings, only by request). Scores are dated by the model version that
+earned them (:func:`per_model`, :func:`version_steps`).
 """
 
 from __future__ import annotations
@@ -121,29 +123,54 @@ BENCHMARKS: dict[str, HubBenchmark] = {b.slug: b for b in (
     _b("winogrande", "wino_grande_external", "Accuracy", "fraction", "Shots", "", "WinoGrande"),
 )}
 
-# Default evaluation setting per benchmark for lags and saturation (None = best result over all settings). For the
-# benchmarks reported at several shot counts we take the most common setting in the 2026-04-19 snapshot (counts
-# of rows with a model version): MMLU 5-shot 211 of 249, ARC challenge 0-shot 51, BBH 3-shot 78, BoolQ 5-shot 64,
-# GSM8K 5-shot 72 (8-shot 67), HellaSwag 0-shot 77, PIQA 0-shot 52, WinoGrande 0-shot 56, TriviaQA 5-shot 41,
-# OpenBookQA 0-shot 48. Agentic benchmarks take the best scaffold (the hub reports the model's best run).
-DEFAULT_SETTINGS: dict[str, str | None] = {
-    "mmlu": "5-shot", "arc-ai2": "0-shot", "bbh": "3-shot", "boolq": "5-shot", "gsm8k": "5-shot",
+# The one evaluation setting per benchmark that lags and saturation use unless told otherwise (declared, never "best
+# of all": mixing shot counts or harnesses mixes protocols). Rule: the setting with the most models in the 2026-04-19
+# snapshot; "unspecified" only where no stated setting has 5 models; ties alphabetical
+# (tests/test_benchmark_hub.py checks the table against the rule). Models per setting: MMLU 5-shot 104 (0-shot 17);
+# ARC challenge 0-shot 28 (unspecified 44); BBH 3-shot 42; BoolQ 0-shot 31 (5-shot 25); GSM8K 4-shot 35 (8-shot 33,
+# 5-shot 27); HellaSwag 0-shot 47; PIQA 0-shot 37; WinoGrande 0-shot 32 (5-shot 27); TriviaQA 5-shot 31;
+# OpenBookQA 0-shot 33; Aider Polyglot edit format "diff" 34; LiveBench 2024-11-25 44; METR v1.1 13 (unspecified
+# 32); Terminal-Bench agent Terminus 2 32; PostTrainBench OpenCode 10; GSO OpenHands 20; CadEval "default" 15;
+# GeoBench tools "None" 25; Adversarial NLI, CommonsenseQA 2, LAMBADA, ScienceQA and DeepResearch Bench:
+# "unspecified" (9, 4, 26, 23, 15). Exception: OSWorld's "Agent" column names a different agent for each of its 8
+# entries, so no setting has two models; its lag takes each model's best ("any") and says so. Benchmarks without a
+# setting column have their one fixed setting (ECI "composite", Epoch's own runs, leaderboards).
+DEFAULT_SETTINGS: dict[str, str] = {
+    "mmlu": "5-shot", "arc-ai2": "0-shot", "bbh": "3-shot", "boolq": "0-shot", "gsm8k": "4-shot",
     "hellaswag": "0-shot", "piqa": "0-shot", "winogrande": "0-shot", "triviaqa": "5-shot", "openbookqa": "0-shot",
+    "aider-polyglot": "diff", "livebench": "LiveBench-2024-11-25", "metr-time-horizons": "METR-Horizon-v1.1",
+    "terminal-bench": "Terminus 2", "posttrainbench": "OpenCode", "gso": "OpenHands", "cad-eval": "default",
+    "geobench": "None", "adversarial-nli": "unspecified", "commonsense-qa-2": "unspecified",
+    "lambada": "unspecified", "scienceqa": "unspecified", "deepresearchbench": "unspecified", "osworld": "any",
 }
+ANY = "any"  # each model's best score over all settings: only by request (or OSWorld's declared default)
 OPEN_PREFIX = "Open weights ("
 CLOSED_ACCESS = ("API access", "Hosted access (no API)", "Unreleased")
 COLUMNS = ["model_version", "model", "organization", "country", "release_date", "access", "open", "benchmark",
            "setting", "score", "unit", "score_percent", "training_compute_flop"]
 
 
-def default_setting(benchmark: str) -> str | None:
-    return DEFAULT_SETTINGS.get(benchmark)
+def default_setting(benchmark: str) -> str:
+    """The declared setting of ``benchmark`` (:data:`DEFAULT_SETTINGS`), or its one fixed setting."""
+    if benchmark in DEFAULT_SETTINGS:
+        return DEFAULT_SETTINGS[benchmark]
+    if benchmark in BENCHMARKS and BENCHMARKS[benchmark].setting_column is None:
+        return BENCHMARKS[benchmark].fixed_setting
+    raise UsageError(f"unknown hub benchmark {benchmark!r}; available: {', '.join(sorted(BENCHMARKS))}")
 
 
 def resolve_setting(benchmark: str, setting: str | None = "default") -> str | None:
-    """The evaluation setting ``setting`` stands for on ``benchmark``: ``"default"`` -> the benchmark's default
-    (:data:`DEFAULT_SETTINGS`; None when it has none), None -> None (each model's best over all settings)."""
-    return default_setting(benchmark) if setting == "default" else setting
+    """The evaluation setting ``setting`` stands for on ``benchmark``: ``"default"`` -> the declared one
+    (:func:`default_setting`); ``"any"`` or None -> None (each model's best over all settings, by request)."""
+    if setting == "default":
+        setting = default_setting(benchmark)
+    return None if setting in (None, ANY) else setting
+
+
+def setting_label(benchmark: str, setting: str | None = "default") -> str:
+    """How a result names the setting it used: the setting, or "any (each model's best over all settings)"."""
+    used = resolve_setting(benchmark, setting)
+    return used if used is not None else "any (each model's best over all settings)"
 
 
 def open_flag(access: pd.Series) -> pd.Series:
@@ -275,41 +302,65 @@ def files(vintage: str = HUB_VINTAGE) -> list[tuple[str, str]]:
             for p in sorted(root.glob("*.csv"))]
 
 
-def per_model(hub: pd.DataFrame, benchmark: str, setting: str | None = "default") -> pd.DataFrame:
-    """Best score per model (not version) on a benchmark: the unit of the lag and saturation analyses.
-
-    ``setting='default'`` uses :data:`DEFAULT_SETTINGS`; None takes every setting. A model's date is its earliest
-    version's release date. Columns: model, organization, country, release_date, access, open, score,
-    score_percent, training_compute_flop, model_version (the best version).
-    """
-    if setting == "default":
-        setting = default_setting(benchmark)
+def _results(hub: pd.DataFrame, benchmark: str, setting: str | None) -> pd.DataFrame:
+    used = resolve_setting(benchmark, setting)
     b = hub[hub["benchmark"] == benchmark]
-    if setting is not None:
-        b = b[b["setting"] == setting]
+    if used is not None:
+        b = b[b["setting"] == used]
     if b.empty:
         known = sorted(hub["benchmark"].unique())
-        raise UsageError(f"no hub results for benchmark {benchmark!r}" + (f" in setting {setting!r}" if setting
+        raise UsageError(f"no hub results for benchmark {benchmark!r}" + (f" in setting {used!r}" if used
                          else "") + f"; hub benchmarks: {', '.join(known)}")
-    b = b.sort_values(["model", "score", "model_version"], ascending=[True, False, True], kind="stable")
-    best = b.drop_duplicates("model").copy()
-    first = b.groupby("model")["release_date"].min()
-    best["release_date"] = best["model"].map(first)
-    cols = ["model", "organization", "country", "release_date", "access", "open", "score", "score_percent",
-            "training_compute_flop", "model_version"]
-    return best[cols].sort_values(["release_date", "model"], kind="stable").reset_index(drop=True)
+    return b
+
+
+MODEL_COLUMNS = ["model", "organization", "country", "release_date", "access", "open", "score", "score_percent",
+                 "training_compute_flop", "model_version"]
+
+
+def per_model(hub: pd.DataFrame, benchmark: str, setting: str | None = "default") -> pd.DataFrame:
+    """Best score per model (not version) on a benchmark, dated by the version that earned it.
+
+    ``setting='default'`` uses the declared setting (:func:`default_setting`); ``"any"`` or None takes each model's
+    best over every setting. Among a model's dated versions the best score wins (ties: the earliest version), and
+    its date is that version's release date: Gemini 1.5 Pro's 132.8 ECI is gemini-1.5-pro-002's (2024-09-24), not
+    the February version's (128.4). A model none of whose versions is dated keeps its best score with no date.
+    Columns: model, organization, country, release_date, access, open, score, score_percent,
+    training_compute_flop, model_version (the best version).
+    """
+    b = _results(hub, benchmark, setting)
+    b = b.assign(_undated=b["release_date"].isna())
+    b = b.sort_values(["model", "_undated", "score", "release_date", "model_version"],
+                      ascending=[True, True, False, True, True], kind="stable")
+    best = b.drop_duplicates("model")
+    return best[MODEL_COLUMNS].sort_values(["release_date", "model"], kind="stable").reset_index(drop=True)
+
+
+def version_steps(hub: pd.DataFrame, benchmark: str, setting: str | None = "default") -> pd.DataFrame:
+    """Each model's best score over time: one row per dated version that raised its model's best, at that version's
+    release date (columns as :func:`per_model`). A model's running best is then exactly what its versions had
+    reached by each date; the last row of a model is its :func:`per_model` row."""
+    b = _results(hub, benchmark, setting)
+    b = b[b["release_date"].notna() & b["score"].notna()]
+    b = b.sort_values(["model", "release_date", "score", "model_version"], ascending=[True, True, False, True],
+                      kind="stable")
+    run = b.groupby("model", sort=False)["score"].cummax()
+    prev = run.groupby(b["model"], sort=False).shift(1)
+    steps = b[prev.isna() | (run > prev)]
+    return steps[MODEL_COLUMNS].sort_values(["release_date", "model"], kind="stable").reset_index(drop=True)
 
 
 def lag_entries(hub: pd.DataFrame, benchmark: str, setting: str | None = "default") -> pd.DataFrame:
-    """Adapter to :func:`analysis.metrics.openness.open_closed_lag`: model_id, name, organization, date, value, open_weights.
+    """Adapter to :func:`analysis.metrics.openness.open_closed_lag`: model_id, name, organization, date, value,
+    open_weights.
 
-    One row per model with a release date (best score over its versions; in percent where the benchmark is scored
-    in percent, else in its own unit); open_weights is <NA> when Epoch's accessibility is blank (those rows are
-    kept: count them with ``open_weights.isna()``). The setting used is :func:`resolve_setting` of ``setting``.
+    One row per version that raised its model's best (:func:`version_steps`; model_id = the model, so a model
+    counts once with its best so far), in percent where the benchmark is scored in percent, else in its own unit;
+    open_weights is <NA> when Epoch's accessibility is blank (those rows are kept: count them with
+    ``open_weights.isna()``). The setting used is :func:`resolve_setting` of ``setting``.
     """
-    m = per_model(hub, benchmark, setting)
-    m = m[m["release_date"].notna()]
+    m = version_steps(hub, benchmark, setting)
     e = pd.DataFrame({"model_id": m["model"], "name": m["model"], "organization": m["organization"],
                       "date": m["release_date"], "value": m["score_percent"].fillna(m["score"]),
-                      "open_weights": m["open"]})
+                      "open_weights": m["open"], "model_version": m["model_version"]})
     return e.reset_index(drop=True)

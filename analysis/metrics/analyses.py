@@ -55,9 +55,11 @@ declare(
     help="how many months open-weights models trail closed ones",
     params=(
         Param("benchmark", "mmlu", "benchmark slug in the benchmarks table (default mmlu)"),
-        Param("setting", None, "evaluation setting (e.g. '5-shot'); default: the benchmark's default setting; "
-              "'any' = each model's best score across settings"),
-        Param("date_by", "evaluation", "date scores by evaluation date where known (default) or by model release",
+        Param("setting", None, "evaluation setting (e.g. '5-shot'); default: the benchmark's one declared setting "
+              "(MMLU 5-shot, GPQA Diamond 0-shot; hub benchmarks: analysis.data.benchmark_hub.DEFAULT_SETTINGS); "
+              "'any' = each model's best score across settings (mixes protocols)"),
+        Param("date_by", "release", "date each score by the model's release (default: when the capability became "
+              "available) or by the score's own publication date where known ('evaluation')",
               choices=("evaluation", "release")),
         Param("confidence", C.DEFAULT_CONFIDENCE, "interval level (default 0.90)", kind="float"),
         Param("metric", "score", "score = benchmark score (default); compute = training compute",
@@ -105,10 +107,14 @@ declare(
               choices=("open", "country")),
         Param("since", None, "start of the averaging window", metavar="DATE"),
         Param("until", None, "end of the averaging window", metavar="DATE"),
-        Param("vintage", None, "hub snapshot vintage (default: the pinned one)"),
+        Param("vintage", None, "hub snapshot vintage (default: the pinned one, 2026-04-19; 2025-11-07 = the ECI "
+              "Epoch fitted around its October 2025 gap insight)"),
         Param("confidence", C.DEFAULT_CONFIDENCE, "interval level (default 0.90)", kind="float"),
         Param("bootstrap", 1000, "bootstrap replicates (default 1000)", kind="bootstrap"),
         SEED,
+        Param("tolerance", 0.0, "ECI points within which an open model counts as caught up in Epoch's average gap "
+              "(Epoch tests significance with index re-fits; default 0: any higher score counts)", kind="float",
+              metavar="POINTS"),
     ))
 
 declare(

@@ -3,23 +3,26 @@
 Functions take the tidy hub frame of :mod:`analysis.data.benchmark_hub` (or the per-model frame it derives) and return
 frozen results with ``to_dict()`` / frames.
 
-**Frontier gap** (:func:`frontier_gap`). For two groups (closed vs open weights, or US vs China) the *frontier* of
-each is the running best ECI by release date (a step function, one model = one point; the ECI is per model, not
-per reasoning-effort version). On every day of the window (default: from the day both groups have a model to the
-last release in the data) we measure
+**Frontier gap, Epoch AI's estimand** (:func:`frontier_gap`). The *state of the art* (SOTA) is the running best
+ECI of both groups together, the follower's frontier (open weights, or China) the running best of its own models,
+each score dated by the model version that earned it. On every day of the window (default: from the day both
+groups have a model to the last release in the data):
 
-* the gap in **points**: leader frontier minus follower frontier (vertical distance);
-* the gap in **months**: how long the leader has stood above the follower's current level (the day the leader's
-  frontier first rose above it, to today) — "open models today are where closed models were X months ago" —
-  in months of 365.25/12 days; negative when the follower leads (minus how long the follower has stood above the
-  leader's level), zero on a tie.
+* the gap in **points**: SOTA minus the follower's frontier (vertical distance);
+* the gap in **months**: days since the SOTA first rose more than ``tolerance_points`` above the follower's
+  current level — Edwards & Emberson (2026): "what is the most recent date on which the SOTA model was not
+  significantly better than this open-weight model? The time gap for that day is the number of days elapsed since
+  that date" — in months of 365.25/12 days; zero on days the follower is at the SOTA.
 
-Each is averaged over the days of the window — the "average gap" of Epoch's data insights (Emberson 2025, "Open-
-weight models lag state-of-the-art by around 3 months on average", https://epoch.ai/data-insights/open-weights-vs-
-closed-weights-models; Edwards & Emberson 2026, https://epoch.ai/data-insights/open-closed-eci-gap). Interval:
-percentile bootstrap over models, resampling models with replacement within each group (fixed seed), read at a
-calibrated level (:data:`BOOT_WIDEN`); its coverage on synthetic frontiers with a known shift is checked in
-tests/test_capabilities.py.
+Each is averaged over the days of the window: the "average gap" of Epoch's data insights (Emberson 2025,
+https://epoch.ai/data-insights/open-weights-vs-closed-weights-models; Edwards & Emberson 2026,
+https://epoch.ai/data-insights/open-closed-eci-gap). Epoch decides "not significantly better" with bootstrap
+re-fits of the index, which the published files do not allow: ``tolerance_points`` stands in for it (0 = any
+higher score counts). Interval: percentile bootstrap over models, resampling models (all versions of a model
+together) with replacement within each group (fixed seed), read at the calibrated level of
+:mod:`analysis.metrics.statistics`; coverage on synthetic frontiers with a known shift in tests/test_capabilities.py.
+Our own estimand of the same question, the median lag over levels (:mod:`analysis.metrics.openness.lag`), is
+reported beside it (:func:`eci_gap`); :mod:`analysis.metrics.epoch_gap` decomposes the difference.
 
 **Capability vs compute** (:func:`compute_fit`). OLS of ECI on log10(training compute) over models with both;
 slope with its t interval; residuals (above the line = more capability per FLOP than the fit) by open/closed
@@ -37,25 +40,20 @@ plus the best open and best closed score, so the report says which benchmarks ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from analysis.constants import DAYS_PER_MONTH
-from analysis.data.benchmark_hub import HUB_VINTAGE, default_setting, lag_entries, per_model
+from analysis.data.benchmark_hub import HUB_VINTAGE, per_model, setting_label, version_steps
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics.openness import open_closed_lag
+from analysis.metrics.openness import in_window, open_closed_lag
 from analysis.metrics.result import Result, ResultMeta, TableResult, meta
+from analysis.metrics.statistics import calibrated_level, percentile_interval
 
 US, CHINA = "United States of America", "China"
-# The plain percentile bootstrap over models undercovers for frontiers (running maxima: the bootstrap is known to
-# be inconsistent for extremes): nominal 90% covered 77-87% on three synthetic set-ups (shift 2-6 months, 1-3
-# models a month per group, noise 2-5 points). We therefore read the bootstrap at the level 1 - (1 - c) / 3 (0.967
-# for c = 0.90), which brought coverage to 0.90-0.97 on those set-ups (a calibrated bootstrap in the sense of Loh
-# 1987, JASA 82:155); tests/test_capabilities.py checks the coverage on a fourth set-up not used to choose it.
-BOOT_WIDEN = 3.0
 GROUPINGS = {"open": ("closed", "open"), "country": ("US", "China")}
 
 
@@ -103,22 +101,24 @@ def _above(rec_d: np.ndarray, rec_v: np.ndarray, level: np.ndarray) -> np.ndarra
     return out
 
 
-def _gaps(ld, lv, fd, fv, grid) -> tuple[float, float]:
-    """Mean vertical (points) and horizontal (months) gap of leader over follower on the grid days."""
-    lrec, frec = _frontier(ld, lv), _frontier(fd, fv)
-    L, F = _level(*lrec, grid), _level(*frec, grid)
-    ahead = grid - _above(*lrec, F)  # days the leader has been above the follower's level (nan if it is not)
-    behind = grid - _above(*frec, L)
-    months = np.where(L > F, ahead, np.where(F > L, -behind, 0.0)) / DAYS_PER_MONTH
-    months[np.isnan(L) | np.isnan(F)] = np.nan
-    return float(np.nanmean(L - F)), float(np.nanmean(months))
+def _gaps(ld, lv, fd, fv, grid, tol: float = 0.0) -> tuple[float, float]:
+    """Mean vertical (points) and horizontal (months) gap of the SOTA (both groups) over the follower on the grid
+    days (module docstring); the follower counts as caught up while the SOTA is at most ``tol`` above it."""
+    srec = _frontier(np.concatenate([ld, fd]), np.concatenate([lv, fv]))
+    S, F = _level(*srec, grid), _level(*_frontier(fd, fv), grid)
+    since = grid - _above(*srec, F + tol)  # days since the SOTA first stood more than tol above the follower
+    months = np.where(np.isnan(since) | (since < 0), 0.0, since) / DAYS_PER_MONTH  # not above (yet): caught up
+    months[np.isnan(S) | np.isnan(F)] = np.nan
+    return float(np.nanmean(S - F)), float(np.nanmean(months))
 
 
 @dataclass(frozen=True)
 class GapResult(Result):
-    """Average gap between two groups' frontiers over a window, in index points and in months, with intervals."""
+    """Gap of one group behind the state of the art on the ECI: Epoch AI's average gap over a window (points and
+    months, :func:`frontier_gap`) and, under its own name, our median lag over levels (``lag_months``, from
+    :func:`eci_gap`; NaN when not computed), each with its interval."""
 
-    json_skip = frozenset({"n_leader", "n_follower"})
+    json_skip = frozenset({"n_leader", "n_follower", "frontier"})
 
     by: str
     leader: str
@@ -136,6 +136,13 @@ class GapResult(Result):
     seed: int
     frontier: pd.DataFrame = field(repr=False)  # date, group, value, model: one row per record
     notes: tuple[str, ...] = ()
+    tolerance_points: float = 0.0
+    estimand: str = "Epoch AI's average gap (Edwards & Emberson 2026)"
+    lag_months: float = float("nan")
+    lag_months_ci: tuple[float, float] = (float("nan"), float("nan"))
+    lag_share_censored: float = float("nan")
+    lag_coverage: tuple[float, float] = (float("nan"), float("nan"))
+    lag_interval: str = ""
 
     def json_extra(self) -> dict:
         return {f"n_{self.leader.lower()}": self.n_leader, f"n_{self.follower.lower()}": self.n_follower}
@@ -144,13 +151,17 @@ class GapResult(Result):
     def meta(self) -> ResultMeta:
         return meta(self.n_leader + self.n_follower, self.window[0], self.window[1],
                     f"bootstrap percentile over models within each group, {self.n_boot} resamples, read at the "
-                    "calibrated level 1 - (1 - confidence) / 3", self.ci_level)
+                    f"calibrated level {calibrated_level(self.ci_level):.3f}", self.ci_level)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{"by": self.by, "leader": self.leader, "follower": self.follower,
                               "gap_points": self.gap_points, "gap_points_low": self.gap_points_ci[0],
                               "gap_points_high": self.gap_points_ci[1], "gap_months": self.gap_months,
                               "gap_months_low": self.gap_months_ci[0], "gap_months_high": self.gap_months_ci[1],
+                              "tolerance_points": self.tolerance_points, "lag_months": self.lag_months,
+                              "lag_low": self.lag_months_ci[0], "lag_high": self.lag_months_ci[1],
+                              "lag_share_censored": self.lag_share_censored,
+                              "lag_coverage_low": self.lag_coverage[0], "lag_coverage_high": self.lag_coverage[1],
                               "n_leader": self.n_leader, "n_follower": self.n_follower, "n_excluded": self.n_excluded,
                               "window_start": self.window[0], "window_end": self.window[1], "ci_level": self.ci_level,
                               "n_boot": self.n_boot}])
@@ -158,21 +169,25 @@ class GapResult(Result):
 
 def frontier_gap(models: pd.DataFrame, by: str = "open", value: str = "score", since=None, until=None,
                  n_boot: int = 1000, seed: int = 0, ci_level: float = 0.90,
-                 confidence: float | None = None) -> GapResult:
-    """Average frontier gap between the two groups of ``by`` (module docstring).
+                 confidence: float | None = None, tolerance_points: float = 0.0) -> GapResult:
+    """Epoch AI's average gap of the follower group of ``by`` behind the state of the art (module docstring).
 
     ``confidence`` is the level's one name across the toolkit; ``ci_level`` its older name here (used when
     ``confidence`` is not given).
 
-    ``models``: one row per model with release_date, ``value`` (the ECI score) and open / country columns (as from
-    :func:`analysis.data.benchmark_hub.per_model`). ``since``/``until`` bound the averaging window (models released
-    before ``since`` still set the frontier level at its start).
+    ``models``: rows with model, release_date, ``value`` (the ECI score) and open / country columns — one row per
+    model (:func:`analysis.data.benchmark_hub.per_model`) or one per version that raised its model's best
+    (:func:`analysis.data.benchmark_hub.version_steps`); the bootstrap resamples models with all their rows.
+    ``since``/``until`` bound the averaging window (models released before ``since`` still set the frontier level
+    at its start).
     """
     ci_level = ci_level if confidence is None else confidence
     if not 0 < ci_level < 1:
         raise UsageError(f"ci_level must be between 0 and 1, got {ci_level}")
     if n_boot < 1:
         raise UsageError(f"n_boot must be at least 1, got {n_boot}")
+    if not tolerance_points >= 0:
+        raise UsageError(f"tolerance_points must be >= 0, got {tolerance_points}")
     leader, follower = GROUPINGS.get(by, (None, None))
     if leader is None:
         raise UsageError(f"unknown grouping {by!r}; use open or country")
@@ -182,10 +197,11 @@ def frontier_gap(models: pd.DataFrame, by: str = "open", value: str = "score", s
     g = group_labels(models, by)
     ok = g.notna() & models["release_date"].notna() & models[value].notna()
     m = models[ok].assign(group=g[ok])
-    n_excl = int((~ok).sum())
+    n_excl = int(models.loc[~ok, "model"].nunique())
     lm, fm = m[m["group"] == leader], m[m["group"] == follower]
     if lm.empty or fm.empty:
-        raise AnalysisError(f"need models in both groups ({leader}: {len(lm)}, {follower}: {len(fm)})")
+        raise AnalysisError(f"need models in both groups ({leader}: {lm['model'].nunique()}, "
+                            f"{follower}: {fm['model'].nunique()})")
     ld, lv = _days(lm["release_date"]), lm[value].to_numpy(float)
     fd, fv = _days(fm["release_date"]), fm[value].to_numpy(float)
     start = max(ld.min(), fd.min())
@@ -194,21 +210,22 @@ def frontier_gap(models: pd.DataFrame, by: str = "open", value: str = "score", s
         start = max(start, int(_days([pd.Timestamp(since)])[0]))
     if until is not None:
         end = min(end, int(_days([pd.Timestamp(until)])[0]))
-        keep_l, keep_f = ld <= end, fd <= end
-        ld, lv, fd, fv = ld[keep_l], lv[keep_l], fd[keep_f], fv[keep_f]
+    keep_l, keep_f = ld <= end, fd <= end
     if end <= start:
         raise AnalysisError("the averaging window is empty (both groups need models before its end)")
     grid = np.arange(start, end + 1)
-    pts, months = _gaps(ld, lv, fd, fv, grid)
+    pts, months = _gaps(ld[keep_l], lv[keep_l], fd[keep_f], fv[keep_f], grid, tolerance_points)
+    lcode, lcl = pd.factorize(lm["model"].to_numpy()[keep_l])
+    fcode, fcl = pd.factorize(fm["model"].to_numpy()[keep_f])
+    ld, lv, fd, fv = ld[keep_l], lv[keep_l], fd[keep_f], fv[keep_f]
     rng = np.random.default_rng(seed)
     boot = np.empty((n_boot, 2))
     for b in range(n_boot):
-        il, jf = rng.integers(0, len(ld), len(ld)), rng.integers(0, len(fd), len(fd))
-        boot[b] = _gaps(ld[il], lv[il], fd[jf], fv[jf], grid)
-    wide = 1 - (1 - ci_level) / BOOT_WIDEN
-    q = ((1 - wide) / 2, (1 + wide) / 2)
-    ci_p = tuple(float(x) for x in np.nanquantile(boot[:, 0], q))
-    ci_m = tuple(float(x) for x in np.nanquantile(boot[:, 1], q))
+        il = np.isin(lcode, rng.integers(0, len(lcl), len(lcl)))  # all rows of each drawn model (duplicates: no
+        jf = np.isin(fcode, rng.integers(0, len(fcl), len(fcl)))  # effect on a running maximum)
+        boot[b] = _gaps(ld[il], lv[il], fd[jf], fv[jf], grid, tolerance_points)
+    ci_p = percentile_interval(boot[:, 0], ci_level)
+    ci_m = percentile_interval(boot[:, 1], ci_level)
     rows = []
     for name, part in ((leader, lm), (follower, fm)):
         part = part[_days(part["release_date"]) <= end].sort_values(["release_date", value], ascending=[True, False])
@@ -219,13 +236,41 @@ def frontier_gap(models: pd.DataFrame, by: str = "open", value: str = "score", s
                 rows.append({"date": r.release_date, "group": name, "value": float(v), "model": r.model})
                 best = v
     notes = []
-    if len(lm) < 10 or len(fm) < 10:
+    if len(lcl) < 10 or len(fcl) < 10:
         notes.append("fewer than 10 models in a group: the bootstrap interval is rough")
     to_ts = lambda d: pd.Timestamp(np.datetime64(int(d), "D"))  # noqa: E731
     return GapResult(by=by, leader=leader, follower=follower, gap_points=pts, gap_points_ci=ci_p, gap_months=months,
-                     gap_months_ci=ci_m, ci_level=ci_level, n_leader=len(lm), n_follower=len(fm), n_excluded=n_excl,
+                     gap_months_ci=ci_m, ci_level=ci_level, n_leader=len(lcl), n_follower=len(fcl), n_excluded=n_excl,
                      window=(to_ts(start), to_ts(end)), n_boot=n_boot, seed=seed,
-                     frontier=pd.DataFrame(rows, columns=["date", "group", "value", "model"]), notes=tuple(notes))
+                     frontier=pd.DataFrame(rows, columns=["date", "group", "value", "model"]), notes=tuple(notes),
+                     tolerance_points=float(tolerance_points))
+
+
+def eci_gap(versions: pd.DataFrame, by: str = "open", since=None, until=None, n_boot: int = 1000, seed: int = 0,
+            confidence: float = 0.90, tolerance_points: float = 0.0) -> GapResult:
+    """Epoch's average gap (:func:`frontier_gap`) with our median lag over levels beside it (``lag_months``:
+    :func:`analysis.metrics.openness.open_closed_lag` on the same versions, the follower group as "open",
+    organizations as bootstrap clusters, models released up to ``until``, the levels the leader reached from
+    ``since`` on).
+
+    ``versions``: :func:`analysis.data.benchmark_hub.version_steps` of the ECI (or :func:`per_model`).
+    """
+    gap = frontier_gap(versions, by, since=since, until=until, n_boot=n_boot, seed=seed, confidence=confidence,
+                       tolerance_points=tolerance_points)
+    g = group_labels(versions, by)
+    ok = g.notna() & versions["release_date"].notna() & versions["score"].notna()
+    v = versions[ok]
+    e = pd.DataFrame({"model_id": v["model"], "date": v["release_date"], "value": v["score"],
+                      "organization": v["organization"], "open_weights": (g[ok] == gap.follower).to_numpy()})
+    e = in_window(e, None, until)
+    try:
+        lag = open_closed_lag(e, benchmark="eci", n_boot=n_boot, seed=seed, confidence=confidence,
+                              as_of=gap.window[1], levels_since=since)
+    except AnalysisError as exc:
+        return replace(gap, notes=gap.notes + (f"no median lag: {exc}",))
+    return replace(gap, lag_months=lag.median_lag_months, lag_months_ci=lag.lag_months_ci,
+                   lag_share_censored=lag.share_censored_levels, lag_coverage=lag.coverage,
+                   lag_interval=lag.meta.interval_kind, notes=gap.notes + lag.notes)
 
 
 # --- capability vs compute ------------------------------------------------------------------------------------
@@ -402,7 +447,7 @@ def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0
         o, c = m[m["open"] == True], m[m["open"] == False]  # noqa: E712
         bo = float(o["score_percent"].max()) if len(o) else float("nan")
         bc = float(c["score_percent"].max()) if len(c) else float("nan")
-        rows.append({"benchmark": bench, "setting": default_setting(bench) or "best of all", "n_models": len(m),
+        rows.append({"benchmark": bench, "setting": setting_label(bench), "n_models": len(m),
                      "first_date": first, "last_date": m["release_date"].max(), "best": best,
                      "best_model": rec["model"].iloc[-1], "best_date": rec["release_date"].iloc[-1],
                      "years_to_80pct": _years_to(rec, 0.8 * best, first),
@@ -425,17 +470,18 @@ def eci_headline(hub: pd.DataFrame, ci_level: float = 0.90, n_boot: int = 1000, 
     """One row: the open–closed gap on the ECI in the columns of the openness report's lag summary (``confidence``:
     the level; ``ci_level`` its older name, used when it is not given).
 
-    Columns: metric, source, median_lag_months, lag_low, lag_high, n, n_censored (crossing-based lag, the same
-    function as for MMLU), gap_points, gap_points_low, gap_points_high, gap_months, gap_months_low,
-    gap_months_high, n_closed, n_open (frontier gap averaged over the window), confidence.
+    Columns: metric, source, median_lag_months, lag_low, lag_high, coverage_low, coverage_high,
+    share_censored_levels (our median lag over levels, the same function as for MMLU), gap_points,
+    gap_points_low, gap_points_high, gap_months, gap_months_low, gap_months_high (Epoch AI's average gap over the
+    window), n_closed, n_open, confidence. Scores are dated by the version that earned them.
     """
     ci_level = ci_level if confidence is None else confidence
-    lag = open_closed_lag(lag_entries(hub, "eci"), benchmark="eci", ci_level=ci_level, seed=seed)
-    gap = frontier_gap(per_model(hub, "eci", None), "open", n_boot=n_boot, seed=seed, ci_level=ci_level)
+    g = eci_gap(version_steps(hub, "eci"), "open", n_boot=n_boot, seed=seed, confidence=ci_level)
     return pd.DataFrame([{
         "metric": "ECI", "source": f"Epoch AI Benchmarking Hub {HUB_VINTAGE}",
-        "median_lag_months": lag.median_lag_months, "lag_low": lag.lag_months_ci[0], "lag_high": lag.lag_months_ci[1],
-        "n": lag.n, "n_censored": lag.n_censored, "gap_points": gap.gap_points, "gap_points_low": gap.gap_points_ci[0],
-        "gap_points_high": gap.gap_points_ci[1], "gap_months": gap.gap_months, "gap_months_low": gap.gap_months_ci[0],
-        "gap_months_high": gap.gap_months_ci[1], "n_closed": gap.n_leader, "n_open": gap.n_follower,
-        "confidence": ci_level}])
+        "median_lag_months": g.lag_months, "lag_low": g.lag_months_ci[0], "lag_high": g.lag_months_ci[1],
+        "coverage_low": g.lag_coverage[0], "coverage_high": g.lag_coverage[1],
+        "share_censored_levels": g.lag_share_censored, "gap_points": g.gap_points,
+        "gap_points_low": g.gap_points_ci[0], "gap_points_high": g.gap_points_ci[1], "gap_months": g.gap_months,
+        "gap_months_low": g.gap_months_ci[0], "gap_months_high": g.gap_months_ci[1], "n_closed": g.n_leader,
+        "n_open": g.n_follower, "confidence": ci_level}])

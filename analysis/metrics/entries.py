@@ -33,7 +33,7 @@ from analysis.metrics.accelerators import (
     hardware_trend_table,
 )
 from analysis.metrics.analyses import cost_run_hours
-from analysis.metrics.capabilities import GapResult, frontier_gap
+from analysis.metrics.capabilities import GapResult, eci_gap
 from analysis.metrics.openness import (
     LagResult,
     OpennessExplanation,
@@ -79,7 +79,7 @@ def exclusions(exclude: Sequence[str] | None) -> tuple[str, ...] | None:
     return () if [n.strip().lower() for n in names] == ["none"] else names
 
 
-def lag(ds, benchmark: str = "mmlu", setting: str | None = None, date_by: str = "evaluation",
+def lag(ds, benchmark: str = "mmlu", setting: str | None = None, date_by: str = "release",
         confidence: float = C.DEFAULT_CONFIDENCE, metric: str = "score", top_k: int = 1, domain: str | None = None,
         domain_rule: str = "any", since: object = None, until: object = None, seed: int = 0) -> LagResult:
     """Open-vs-closed lag on a benchmark of the benchmarks table (``metric="score"``) or in training compute."""
@@ -117,14 +117,15 @@ def data_wall(ds, subsets: Sequence[str] = scaling.DATA_WALL_SUBSETS, since: obj
 
 
 def capabilities(ds, by: str = "open", since: object = None, until: object = None, vintage: str | None = None,
-                 confidence: float = C.DEFAULT_CONFIDENCE, bootstrap: int = 1000, seed: int = 0) -> GapResult:
-    """Average ECI frontier gap, open vs closed or US vs China, from the pinned Benchmarking Hub snapshot (``ds``
-    is not used: the hub carries its own models)."""
+                 confidence: float = C.DEFAULT_CONFIDENCE, bootstrap: int = 1000, seed: int = 0,
+                 tolerance: float = 0.0) -> GapResult:
+    """ECI gap, open vs closed or US vs China, from a pinned Benchmarking Hub snapshot (``ds`` is not used: the hub
+    carries its own models): Epoch AI's average gap and our median lag over levels, scores dated by the version
+    that earned them (:func:`analysis.metrics.capabilities.eci_gap`)."""
     hub = bh.load_hub(vintage or bh.HUB_VINTAGE, benchmarks=["eci"])
-    models = bh.per_model(hub, "eci", None)
-    return frontier_gap(models, by=by, since=None if since is None else pd.Timestamp(since),
-                        until=None if until is None else pd.Timestamp(until), n_boot=bootstrap, seed=seed,
-                        confidence=confidence)
+    return eci_gap(bh.version_steps(hub, "eci"), by=by, since=None if since is None else pd.Timestamp(since),
+                   until=None if until is None else pd.Timestamp(until), n_boot=bootstrap, seed=seed,
+                   confidence=confidence, tolerance_points=tolerance)
 
 
 def openness(ds, by: str = "year", subset: str = "notable", method: str = "wilson", top_k: int = C.FRONTIER_TOP_K,

@@ -34,12 +34,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_openness_score)
 
     p = sub.add_parser("lag", help="how many months open-weights models trail closed ones",
-                       description="For each new best closed score (or compute level), the months until an open-"
-                                   "weights model reached it. One evaluation setting per benchmark (MMLU 5-shot, GPQA "
-                                   "Diamond 0-shot by default; --setting any mixes them only on request); scores dated "
-                                   "by evaluation date where known. Median over open models (crossings by one model "
-                                   "are one cluster) with a distribution-free order-statistic interval (90%); "
-                                   "crossings not yet matched are censored (Kaplan-Meier median also shown).")
+                       description="For every level the closed frontier (running best score, or largest training "
+                                   "run) reached, the months until the open-weights frontier reached it; the lag is "
+                                   "the median over levels, levels not reached yet counted as censored (Kaplan-Meier). "
+                                   "One declared evaluation setting per benchmark (MMLU 5-shot, GPQA Diamond 0-shot; "
+                                   "--setting any mixes settings only on request); scores dated by model release "
+                                   "(--date-by evaluation on request). Interval: calibrated percentile bootstrap over "
+                                   "organizations, with the coverage it reached in simulation printed beside it. The "
+                                   "crossings (months until each closed record was matched) are listed below it.")
     add_data_option(p)
     add_analysis_options(p, "lag", "benchmark", "setting", "date_by", "confidence", "metric", "top_k", "domain",
                          "domain_rule", "since", "until", "seed")
@@ -51,7 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _fmt(x: float, nd: int = 1) -> str:
-    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return "not reached" if math.isinf(x) else f"{x:.{nd}f}"
 
 
 def _date(ts) -> str:
@@ -136,17 +140,21 @@ def run_lag(args: argparse.Namespace) -> int:
                     **({"models": models, "domain": args.domain, "domain_rule": args.domain_rule}
                        if res.metric == "compute" else {})})
         return 0
-    what = (f"benchmark {res.benchmark}, setting {res.setting}, dated by {res.date_basis}" if res.metric == "score"
-            else "training compute")
+    what = (f"benchmark {res.benchmark}, setting {res.setting}, scores dated by {res.date_basis}"
+            if res.metric == "score" else "training compute")
     from analysis.reporting.figures import pow10
 
     level = (lambda v: f"{v:.1f}") if res.metric == "score" else (lambda v: pow10(v, 3))  # FLOP as 3.8×10²⁵, no e+25
     ci = int(round(100 * res.ci_level))
+    cov = f"{res.coverage[0]:.2f}-{res.coverage[1]:.2f}"
     print(f"Open-weights lag behind closed models on {what} (top-{res.top_k}; {ds.label})")
-    print(f"median lag: {_fmt(res.median_lag_months)} months, {ci}% CI [{_fmt(res.lag_months_ci[0])}, "
-          f"{_fmt(res.lag_months_ci[1])}] (order statistics over {res.n_clusters} open models) from n={res.n} "
-          f"matched crossings, {res.n_censored} censored (Kaplan-Meier median {_fmt(res.km_median_lag_months)}); "
-          f"window {_date(res.window[0])} to {_date(res.window[1])}")
+    print(f"median lag over levels: {_fmt(res.median_lag_months)} months, interval [{_fmt(res.lag_months_ci[0])}, "
+          f"{_fmt(res.lag_months_ci[1])}] at nominal {ci}%, coverage {cov} measured in simulation ({res.n_clusters} "
+          f"{res.cluster_by} clusters, calibrated bootstrap); {res.share_censored_levels:.0%} of levels not yet "
+          f"reached; n={res.n} models, window {_date(res.window[0])} to {_date(res.window[1])}")
+    print(f"closed records: {len(res.crossings)}; {res.n_matched} matched (median {_fmt(res.matched_median_lag_months)}"
+          f" months), {res.n_censored} not yet (Kaplan-Meier median over all records "
+          f"{_fmt(res.km_median_lag_months)} months):")
     for r in res.matched.to_dict(orient="records"):
         print(f"  {_date(r['closed_date'])} {r['closed_model']:<28} {level(r['level']):>9}  -> "
               f"{_date(r['open_date'])} {r['open_model']:<28} {r['lag_months']:6.1f} months")
@@ -182,6 +190,8 @@ def _known_benchmark(name: str, ds) -> str:
 
 def _hub_lag(args: argparse.Namespace, ds, since, until):
     """The lag on a Benchmarking Hub benchmark (same lag function), or None when the table is to be used."""
+    from dataclasses import replace
+
     from analysis.data import benchmark_hub as bh
     from analysis.errors import UsageError
     from analysis.metrics.openness import in_window, open_closed_lag
@@ -198,6 +208,8 @@ def _hub_lag(args: argparse.Namespace, ds, since, until):
     hub = bh.load_hub(benchmarks=[args.benchmark])
     e = in_window(bh.lag_entries(hub, args.benchmark, setting), since, until)
     res = open_closed_lag(e, metric="score", benchmark=args.benchmark, top_k=args.top_k, seed=args.seed,
-                          as_of=until)
-    used = bh.resolve_setting(args.benchmark, setting) or "best of all settings"
-    return res, f"Epoch AI Benchmarking Hub {bh.HUB_VINTAGE}, setting {used}"
+                          as_of=until, confidence=args.confidence)
+    label = bh.setting_label(args.benchmark, setting)
+    notes = res.notes + ("scores dated by the release of the model version that earned them",)
+    res = replace(res, setting=label, date_basis="version release date", notes=notes)
+    return res, f"Epoch AI Benchmarking Hub {bh.HUB_VINTAGE}"

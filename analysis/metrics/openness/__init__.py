@@ -7,8 +7,9 @@ Questions answered (one function each):
   mappings to the Model Openness Framework (MOF) class and to the OSI Open Source AI Definition (OSAID) 1.0;
 * :func:`open_share` — share of notable (or frontier) models released with open weights, per year and by access
   category, organization type or country, with binomial intervals;
-* :func:`capability_lag` / :func:`compute_lag` — how long open-weights models take to reach each new level set by
-  closed models on a benchmark or in training compute, with a distribution-free interval over open models;
+* :func:`capability_lag` / :func:`compute_lag` — how long open-weights models take to reach the levels closed
+  models reached first, on a benchmark or in training compute, with a calibrated bootstrap interval over
+  organizations whose coverage is measured in simulation;
 * :func:`transparency_changes` / :func:`transparency_summary` — FMTI developer scores across editions.
 
 Rubrics (sources in :mod:`analysis.constants`)
@@ -51,9 +52,10 @@ from shares and counted. The openness table describes how open a release is; it 
 Lag
 ---
 One evaluation setting per benchmark (:data:`analysis.constants.LAG_DEFAULT_SETTING`; ``setting="any"`` mixes
-them only on request), scores dated by their evaluation date where the benchmarks table has one. Crossings made by
-one open model form a cluster: the median and its order-statistic interval are over open models
-(:func:`median_interval`); censored records enter the Kaplan-Meier median (:func:`km_median`).
+them only on request), scores dated by the model's release date (``date_by="evaluation"`` on request). The lag is
+the median over the levels the closed frontier reached of the months the open frontier took to reach them, levels
+not yet reached counted as censored (:mod:`analysis.metrics.openness.lag`); the interval is a calibrated bootstrap
+over organizations (:mod:`analysis.metrics.statistics`).
 
 Modules: :mod:`~analysis.metrics.openness.rubric` (index, MOF class, OSAID, importers of EOSAI and
 Opening-up codes), :mod:`~analysis.metrics.openness.shares` (open share), :mod:`~analysis.metrics.openness.lag`
@@ -69,9 +71,9 @@ from analysis.metrics.openness.lag import (
     default_setting,
     frontier_curves,
     in_window,
-    km_median,
-    median_interval,
+    level_lags,
     open_closed_lag,
+    records,
 )
 from analysis.metrics.openness.rubric import (
     CODES,
@@ -131,13 +133,13 @@ __all__ = [
     "fmti_scores_from_indicators",
     "frontier_curves",
     "in_window",
-    "km_median",
-    "median_interval",
+    "level_lags",
     "mof_class",
     "normalize_codes",
     "open_closed_lag",
     "open_share",
     "open_weights_flags",
+    "records",
     "openness_scores",
     "osaid_assessment",
     "score_codes",
