@@ -95,14 +95,20 @@ def is_report_dir(p: Path, name: str | None = None) -> bool:
 
 
 def swap(tmp: Path, final: Path, old: Path) -> None:
-    """Replace ``final`` by ``tmp``; the old report is kept (in our private folder) until the new one is in place."""
+    """Replace ``final`` by ``tmp``. The old report waits in our private folder (``old``) until the new one is in
+    place and is put back if it cannot be; if even that fails, the error says where it is kept (and the next run
+    puts it back)."""
     if os.path.lexists(final):
         os.rename(final, old)
     try:
         os.rename(tmp, final)
-    except OSError:
+    except OSError as exc:
         if os.path.lexists(old) and not os.path.lexists(final):
-            os.rename(old, final)
+            try:
+                os.rename(old, final)
+            except OSError as again:
+                raise AtlasError(f"cannot move the new report into place ({os_reason(exc)}) nor put the last good "
+                                 f"one back ({os_reason(again)}); it is kept in {old}") from None
         raise
     remove(old)
 
@@ -234,7 +240,7 @@ def cleanup_temp(out: Path, run: str | None = None) -> None:
             continue
         p = Path(e.path)
         if kind == "old" and not os.path.lexists(out / name) and e.is_dir(follow_symlinks=False):
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):  # the last good report, left mid-swap: put back, or kept for later
                 os.rename(p, out / name)
-                continue
+            continue
         remove(p)
