@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.data.spec import DataSpec
+from analysis.errors import AtlasError
 from analysis.reporting import manifests
 from analysis.reporting.output_folder import WORK_DIR, entry, os_reason, remove, swap
 from analysis.reporting.planning import KERNEL, read_notebook
@@ -68,8 +69,8 @@ def build(job: Job) -> Result:
         executed = _execute(job, tmp)
         changed = {f for f, sha in job.spec.file_hashes().items() if job.data_files.get(f) != sha}
         if changed:  # it may have read other bytes than those hashed: the manifest could not say what it used
-            raise _DataChanged(f"{job.name}: {sorted(changed)[0]} changed while the batch ran (its sha256 was "
-                               "taken at the start); run the report again")
+            raise AtlasError(f"{sorted(changed)[0]} changed while the batch ran (its sha256 was taken at the start); "
+                             "run the report again")
         manifest = manifests.manifest(tmp, job, executed)
         (tmp / f"{job.name}.html").write_text(render_html(executed, job.name, manifest), encoding="utf-8")
         manifests.write(tmp, manifest)
@@ -78,10 +79,6 @@ def build(job: Job) -> Result:
     except (KeyboardInterrupt, Exception) as exc:
         remove(tmp)
         return Result(job.name, "failed", time.monotonic() - t0, _message(job, exc))
-
-
-class _DataChanged(Exception):
-    pass
 
 
 def _execute(job: Job, tmp: Path):
@@ -191,8 +188,8 @@ def _message(job: Job, exc: BaseException) -> str:
                 f"--timeout or {TIMEOUT_ENV})" + (f"\n    in: {preview[-1][:100]}" if len(preview) > 1 else ""))
     if isinstance(exc, OSError):
         return f"{name}: cannot write {job.out}: {os_reason(exc)}"
-    if isinstance(exc, _DataChanged):
-        return str(exc)
+    if isinstance(exc, AtlasError):
+        return f"{name}: {exc}"
     if not isinstance(exc, PapermillExecutionError):
         return f"{name}: {type(exc).__name__}: {str(exc)[:300]}"
     # the line that raised (IPython marks it ``---> 28 code`` in the cell's frame), else the cell's first line

@@ -101,7 +101,6 @@ class Forked:
     file); a server that closes the connection without an answer has forked nothing."""
 
     stdin = stdout = stderr = returncode = None
-    killed = False
 
     def __init__(self, server: str, args: list[str], cwd: str, env: dict[str, str]):
         message = json.dumps({"argv": args, "cwd": cwd, "env": env, "worker": os.getpid()}).encode() + b"\n"
@@ -120,7 +119,7 @@ class Forked:
     def poll(self) -> int | None:
         if self.returncode is None and select.select([self.pidfd], [], [], 0)[0]:  # readable once it has exited
             os.close(self.pidfd)
-            self.returncode = -signal.SIGKILL if self.killed else 0  # its status goes to its parent, the server
+            self.returncode = 0  # its exit status goes to its parent, the server
         return self.returncode
 
     def wait(self) -> int:
@@ -130,7 +129,6 @@ class Forked:
 
     def send_signal(self, sig: int) -> None:
         if self.poll() is None:
-            self.killed |= sig == signal.SIGKILL
             with contextlib.suppress(ProcessLookupError):
                 signal.pidfd_send_signal(self.pidfd, sig)
 

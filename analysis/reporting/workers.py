@@ -1,10 +1,10 @@
 """The worker processes of a report run: each report is built in its own forked worker, at most ``jobs`` at a time.
 
 A worker dies with the runner (parent-death signal, and a watcher thread where that signal does not exist), writes
-what it or its libraries print to a log in the private folder, dumps its threads' stacks there when its report
-overruns the time limit, and marks its kernel (``RUN_ENV`` in its environment) so that it can be found and stopped.
-A worker that dies (kill -9, the OOM killer) or overruns fails only its own report; Ctrl-C or SIGTERM stops every
-worker and kernel within a few seconds.
+what it or its libraries print to a log in the private folder and dumps its threads' stacks there when its report
+overruns the time limit; its kernel dies with it (:mod:`~analysis.reporting.kernels`; a kernel started from its
+command polls its parent). A worker that dies (kill -9, the OOM killer) or overruns fails only its own report;
+Ctrl-C or SIGTERM stops every worker and kernel within a few seconds.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from analysis.reporting import execution
 from analysis.reporting.execution import TIMEOUT_ENV, Job, Result
 from analysis.reporting.output_folder import remove
 
-RUN_ENV = "FRONTIER_ATLAS_RUN"  # "<run id>/<report>" in each worker, inherited by its kernel
+RUN_ENV = "FRONTIER_ATLAS_RUN"  # "<run id>/<report>" in each worker's environment, to find our processes
 PDEATHSIG = signal.SIGTERM
 INTERRUPT_GRACE_S = 1.5  # after Ctrl-C/SIGTERM/SIGHUP, workers get this long to clean up before SIGKILL
 # Past its time limit a report's worker gets this long to fail cleanly (a cell timeout names the cell); then the
@@ -34,10 +34,7 @@ _building = False  # in a worker: is its report being built right now?
 
 
 def _on_signal(signum, frame):  # pragma: no cover - exercised via subprocess tests
-    """Stop the worker's kernel at once, then interrupt the build so that its cleanup runs (an idle worker exits)."""
-    marker = os.environ.get(RUN_ENV, "")
-    if "/" in marker:
-        kill_marked(*marker.split("/", 1))
+    """Interrupt the build, so that its cleanup runs and stops the kernel; an idle worker just exits."""
     if _building:
         raise KeyboardInterrupt
     os._exit(1)
@@ -83,17 +80,6 @@ def _child(conn, job: Job, parent: int, lock_fd: int | None) -> None:  # pragma:
 
 
 # --- in the runner ----------------------------------------------------------------------------------------------
-
-
-def kill_marked(run_id: str, name: str | None = None) -> None:
-    """SIGKILL every process whose environment carries this run's marker (our kernels), or one report's."""
-    needle = (f"\0{RUN_ENV}={run_id}/{name}\0" if name else f"\0{RUN_ENV}={run_id}/").encode()
-    with contextlib.suppress(OSError):
-        for d in os.listdir("/proc"):
-            if d.isdigit() and int(d) != os.getpid():
-                with contextlib.suppress(OSError):
-                    if needle in b"\0" + Path(f"/proc/{d}/environ").read_bytes():
-                        os.kill(int(d), signal.SIGKILL)
 
 
 def _died(code: int | None) -> str:
@@ -172,8 +158,7 @@ def run_workers(jobs: list[Job], n: int, lock_fd: int | None, done) -> None:
                                  f"time limit of {w.job.timeout:g} s (raise it with --timeout or {TIMEOUT_ENV}); the "
                                  "other reports were not affected" + _where(w.job.entry("log")))
                 if res is not None:
-                    if res.status == "failed":  # its kernel and build folder, if the worker could not clean up
-                        kill_marked(w.job.run_id, w.job.name)
+                    if res.status == "failed":  # its build folder, if the worker could not clean up
                         remove(w.job.entry("tmp"))
                     end(w, res)
     except BaseException:
@@ -188,6 +173,4 @@ def run_workers(jobs: list[Job], n: int, lock_fd: int | None, done) -> None:
             if w.proc.is_alive():
                 w.proc.kill()
                 w.proc.join(timeout=1)
-        if jobs:
-            kill_marked(jobs[0].run_id)
         raise
