@@ -334,6 +334,21 @@ def test_user_gives_an_unusable_option(nbdir, tmp_path, run_cli, monkeypatch, ar
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo.csv", "file", "notebooks"]
 
 
+OUTPUTS = {"sent --version to a full disk": ["--version"], "sent --help to a full disk": ["--help"],
+           "sent report --list to a full disk": ["report", "--list"],
+           "sent report --list --json to a full disk": ["report", "--list", "--json"]}
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("argv", OUTPUTS.values(), ids=OUTPUTS.keys())
+def test_user_sends_the_output_to_a_full_disk(argv):
+    """Before: an internal error (OSError: No space left on device), or exit 0 with the output lost."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "analysis", *argv], stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=120)
+    assert done.returncode == 1 and done.stderr == "error: cannot write the output: No space left on device\n"
+
+
 @pytest.mark.parametrize("notebook, override", [("competition", "subset=bogus"),
                                                 ("data-requirements", "wall_subset=all"),
                                                 ("data-requirements", "approach=hoffmann-9")],

@@ -17,10 +17,36 @@ from analysis.errors import AtlasError, UsageError
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors with exit code 2 in our one-line format."""
+    """argparse that reports usage errors with exit code 2 in our one-line format, and runs a command's deferred
+    set-up (:func:`defer`) when the command is used or its help shown."""
+
+    setup = None
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"error: {self.prog}: {message}\n")
+
+    def _ready(self) -> None:
+        if self.setup is not None:
+            setup, self.setup = self.setup, None
+            setup(self)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._ready()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._ready()
+        return super().format_help()
+
+
+def defer(p: argparse.ArgumentParser, setup) -> None:
+    """Leave ``setup(p)`` (a command's description and options) until the command is used or its help is shown, so
+    that building every command's parser (``frontier-atlas --help``) imports nothing heavy; a plain argparse parser
+    runs it now."""
+    if isinstance(p, Parser):
+        p.setup = setup
+    else:
+        setup(p)
 
 
 def data_spec_type(text: str) -> DataSpec:

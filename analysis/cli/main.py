@@ -12,6 +12,7 @@ parser(s) and sets ``func`` (a callable ``(args) -> int``) as a default. Convent
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import pkgutil
@@ -27,7 +28,7 @@ from analysis.notices import ImportNotice
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The full parser; ``only``: register just that command (the fast path of ``report``, see :func:`main`)."""
+    """The full parser; ``only``: register just the commands of that module (see :func:`main`)."""
     parser = Parser(
         prog="frontier-atlas",
         description="Frontier Atlas: data and honest uncertainty on the AI race (compute, model size, data, openness).",
@@ -60,7 +61,7 @@ def _order_commands(sub) -> None:
     sub._choices_actions.sort(key=lambda a: (rank.get(a.dest, len(rank)), a.dest))
     for action in sub._choices_actions:  # one line each: the first sentence of the description if help is missing
         parser = sub.choices.get(action.dest)
-        if not action.help and parser is not None and parser.description:
+        if not action.help and parser is not None and isinstance(parser.description, str):
             action.help = parser.description.split(". ")[0].rstrip(".")
 
 
@@ -97,16 +98,63 @@ def _unavailable(mod: str, exc: Exception):
     return run
 
 
-# Commands whose own module is all they need: `frontier-atlas report` then skips importing every other command (and
-# through them pandas, scipy and statsmodels), so deciding that every report is unchanged takes well under a second.
-FAST_COMMANDS = ("report",)
+class OutputError(Exception):
+    """Standard output could not be written (a full disk, /dev/full)."""
+
+
+class _Stdout:
+    """sys.stdout while a command runs: a failed write or flush raises :class:`OutputError` (a closed pipe stays a
+    BrokenPipeError: the reader has gone, which is no error)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(exc.strerror or str(exc)) from None
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(exc.strerror or str(exc)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv, debug = _split_debug(sys.argv[1:] if argv is None else argv)
+    real, (argv, debug) = argv is None, _split_debug(sys.argv[1:] if argv is None else argv)
+    stdout, sys.stdout = sys.stdout, _Stdout(sys.stdout)
+    try:
+        try:
+            return _main(argv, debug, real)
+        finally:  # also after argparse's exit (--help, a usage error): the output is written, or that is the error
+            sys.stdout.flush()
+    except OutputError as exc:
+        with contextlib.suppress(OSError, ValueError):  # what could not be written is dropped, not retried at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+        print(f"error: cannot write the output: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        sys.stdout = stdout
+
+
+def _main(argv: list[str], debug: bool, real: bool) -> int:
     first = next((a for a in argv if not a.startswith("-")), None)
-    fast = first in FAST_COMMANDS and not any(a in ("-h", "--help") for a in argv[:argv.index(first)])
-    parser = build_parser(only=first if fast else None)
+    head = argv[:argv.index(first)] if first else argv
+    if "--version" in head:  # answered before any command is imported
+        print(f"frontier-atlas {analysis.__version__}")
+        return 0
+    # a command in the module of its name registers alone (`report`, `trend`, ...): the others are not even imported
+    alone = first in {m.name for m in pkgutil.iter_modules(pkg.__path__)} and not {"-h", "--help"} & set(head)
+    parser = build_parser(only=first if alone else None)
     args = parser.parse_args(argv)
     args.debug = bool(getattr(args, "debug", False) or debug)
     _one_line_notices()
@@ -117,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "no_overlay", False):
             args.data = without_overlay(args.data)
         return int(args.func(args) or 0)
+    except OutputError:
+        raise
     except AtlasError as exc:
         if args.debug:
             raise
@@ -124,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
-        if argv is None:  # the real program (not a test calling main): our cleanup is done, so leave at once;
+        if real:  # the real program (not a test calling main): our cleanup is done, so leave at once;
             sys.stdout.flush()  # tearing down the notebook libraries' objects can take seconds on a busy machine
             sys.stderr.flush()
             os._exit(130)

@@ -11,6 +11,7 @@ from analysis.cli.args import (
     bootstrap_type,
     checked,
     confidence_option,
+    defer,
     print_json,
     seed_type,
     whole_option,
@@ -19,14 +20,26 @@ from analysis.metrics.analyses import TREND_SUBSETS as SUBSETS  # declarations o
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from analysis.metrics.trends import METRICS
+    defer(sub.add_parser("trend", help="growth per year and doubling time of a metric, with a confidence interval"),
+          _trend_options)
+    t = sub.add_parser(
+        "thresholds", help="models per year above 10²³, 10²⁴, 10²⁵ and 10²⁶ FLOP, and by organization",
+        description="Count models whose training compute is greater than each threshold (EU AI Act: 10²⁵; US EO "
+                    "14110: 10²⁶), per release year and per organization. Models without a compute estimate are "
+                    "counted separately: the counts are lower bounds.")
+    add_data_option(t)
+    add_analysis_options(t, "thresholds")
+    add_json_option(t)
+    t.set_defaults(func=run_thresholds)
 
-    p = sub.add_parser(
-        "trend", help="growth per year and doubling time of a metric, with a confidence interval",
-        description="Fit log10(METRIC) against release date (OLS; HC3 robust errors, or a bootstrap) and report the "
-                    "growth factor per year, the doubling time, their confidence intervals, n and the window. "
-                    f"METRIC: {', '.join(METRICS)}. Frontier = top-k by training compute among all models released "
-                    "up to each model's release date (Epoch AI's definition, k=10).")
+
+def _trend_options(p) -> None:
+    from analysis.metrics.trends import METRICS  # imports pandas: only when the command is used
+
+    p.description = ("Fit log10(METRIC) against release date (OLS; HC3 robust errors, or a bootstrap) and report the "
+                     "growth factor per year, the doubling time, their confidence intervals, n and the window. "
+                     f"METRIC: {', '.join(METRICS)}. Frontier = top-k by training compute among all models released "
+                     "up to each model's release date (Epoch AI's definition, k=10).")
     p.add_argument("metric", metavar="METRIC", help=f"one of: {', '.join(METRICS)}")
     add_data_option(p)
     add_analysis_options(p, "trend", "since", "until", "subset", "domain", "top_k", "confidence", "bootstrap",
@@ -38,16 +51,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "baseline")
     add_json_option(p)
     p.set_defaults(func=run)
-
-    t = sub.add_parser(
-        "thresholds", help="models per year above 10²³, 10²⁴, 10²⁵ and 10²⁶ FLOP, and by organization",
-        description="Count models whose training compute is greater than each threshold (EU AI Act: 10²⁵; US EO "
-                    "14110: 10²⁶), per release year and per organization. Models without a compute estimate are "
-                    "counted separately: the counts are lower bounds.")
-    add_data_option(t)
-    add_analysis_options(t, "thresholds")
-    add_json_option(t)
-    t.set_defaults(func=run_thresholds)
 
 
 def _since(value: str | None):
