@@ -87,7 +87,7 @@ def _execute(job: Job, tmp: Path):
     import nbformat
     import papermill as pm  # imported only when something must run: keeps no-op runs fast
 
-    from analysis.reporting import kernels
+    from analysis.reporting import kernels  # imports jupyter_client: only when something must run
 
     tmp.mkdir()
     ipynb, server = tmp / f"{job.name}.ipynb", job.fork_server

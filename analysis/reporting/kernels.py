@@ -1,15 +1,13 @@
 """Report kernels, started through jupyter_client's kernel-provisioner API.
 
 A report's kernel spec names :class:`ForkProvisioner` in its ``kernel_provisioner`` metadata, as a kernel.json would
-(entry point group ``jupyter_client.kernel_provisioners``, pyproject.toml). It is jupyter_client's LocalProvisioner,
-except that while a batch runs on Linux it asks the batch's *fork server* for the kernel: one process that has
-imported what the notebooks import and loaded their data, and forks an ipykernel per request with the command's
-arguments, working directory, environment and standard streams. The provisioner watches and signals the fork through
-a process handle (pidfd). A forked kernel dies with the worker that asked for it (a thread watches the worker's
-pidfd) and with the server (parent-death signal); the server dies with the runner. The server forks
-only while it runs one OS thread (/proc/self/task: OpenBLAS's fork handler stops its thread pools, and the server
-computes nothing once started). Otherwise -- no server, not Linux, a kernel spec that is not this interpreter's
-ipykernel, a refused request -- the kernel command starts as LocalProvisioner starts it.
+(entry point group ``jupyter_client.kernel_provisioners``, pyproject.toml): jupyter_client's LocalProvisioner, except
+that while a batch runs on Linux it asks the batch's *fork server* -- one process that has imported what the
+notebooks import and loaded their data -- to fork the ipykernel with the command's arguments, working directory,
+environment and standard streams, and watches and signals it through a process handle (pidfd). A forked kernel dies
+with the worker that asked for it and with the server, which dies with the runner. The server forks only while it
+runs one OS thread (/proc/self/task; OpenBLAS's fork handler stops its thread pools). Otherwise -- no server, not
+Linux, a kernel spec that is not this interpreter's ipykernel, a refused request -- the command starts as usual.
 """
 
 from __future__ import annotations
@@ -22,6 +20,7 @@ import importlib
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -109,7 +108,8 @@ class Forked:
             s.connect(server)
             with open(os.devnull, "rb") as null:
                 sent = socket.send_fds(s, [message], [null.fileno(), 1, 2])
-            s.sendall(message[sent:])
+            if sent < len(message):
+                s.sendall(message[sent:])
             s.settimeout(None)
             data, fds, _, _ = socket.recv_fds(s, 64, 1)
         if len(fds) != 1:
@@ -184,14 +184,11 @@ class ForkServer:
         return bool(select.select([self.proc.stdout], [], [], timeout)[0]) and self.proc.stdout.readline() == b"ready\n"
 
     def close(self) -> None:
-        self.proc.kill()
+        self.proc.kill()  # and with it any kernel forked from it
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=10)
         self.proc.stdout.close()
-        with contextlib.suppress(OSError):
-            os.unlink(self.path)
-        with contextlib.suppress(OSError):
-            os.rmdir(self.folder)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def serve(path: str, modules: list[str], data_spec: str | None, parent: int) -> None:  # pragma: no cover - server

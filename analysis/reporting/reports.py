@@ -30,7 +30,15 @@ from analysis.reporting.output_folder import (
     unchanged,
     write_new,
 )
-from analysis.reporting.planning import ROOT, available, declared_parameters, notebook_path, parse_sweep, plan
+from analysis.reporting.planning import (
+    ROOT,
+    available,
+    declared_parameters,
+    notebook_path,
+    parse_sweep,
+    plan,
+    read_notebook,
+)
 from analysis.reporting.render import write_index
 from analysis.reporting.workers import RUN_ENV, run_workers
 
@@ -142,8 +150,7 @@ def _batch(planned: dict, spec: DataSpec, out: Path, jobs: int, lock_fd: int, fo
 def _fork_server(todo: list[Job], run: str):
     """A fork server preloading what these reports' notebooks import, and their data (when they all read the same);
     None where kernels are not forked. It carries the run's marker, so an interrupted run stops it."""
-    from analysis.reporting import kernels
-    from analysis.reporting.planning import read_notebook
+    from analysis.reporting import kernels  # imports jupyter_client: only when reports must run
 
     if not kernels.fork_enabled():
         return None

@@ -46,7 +46,7 @@ def _child(conn, job: Job, parent: int, lock_fd: int | None) -> None:  # pragma:
     import faulthandler
     import threading
 
-    from analysis.reporting.kernels import die_with_parent
+    from analysis.reporting.kernels import die_with_parent  # imports jupyter_client: in the worker only
 
     os.environ[RUN_ENV] = f"{job.run_id}/{job.name}"
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
