@@ -87,6 +87,9 @@ HOFFMANN_2022_TABLE2 = {  # approach: (a, (p10, p90), b, (p10, p90))
     "hoffmann-2": (0.49, (0.462, 0.534), 0.51, (0.483, 0.529)),
     "hoffmann-3": (0.46, (0.454, 0.455), 0.54, (0.542, 0.543)),
 }
+# The compute-optimal allocations we compute: Hoffmann et al.'s approaches 1-3 (Table 2) and Besiroglu et al.
+# 2024's refit of approach 3 (below); the names `data-needed --approach` and the notebooks' `approach` accept.
+SCALING_APPROACHES = ("hoffmann-1", "hoffmann-2", "hoffmann-3", "besiroglu-2024")
 # Table 3 (approach 1 projections): (parameters, FLOPs, tokens), as printed (3 significant figures).
 HOFFMANN_2022_TABLE3 = (
     (4e8, 1.92e19, 8.0e9), (1e9, 1.21e20, 20.2e9), (1e10, 1.23e22, 205.1e9), (6.7e10, 5.76e23, 1.5e12),

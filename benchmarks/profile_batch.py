@@ -16,7 +16,7 @@ sequential baseline of `make benchmark` pays per notebook on top of the above). 
 machine run it when it is quiet (the load average is recorded).
 
 The batch itself forks every kernel from one process that has already paid the kernel start and the imports
-(analysis/reporting/forkserver.py), so of the overhead above it pays those once per batch, not per notebook.
+(analysis/reporting/kernels.py), so of the overhead above it pays those once per batch, not per notebook.
 
 Writes benchmarks/results/profile_batch.json and prints a markdown table.
 """

@@ -1,5 +1,5 @@
-"""Batch performance (issue 18): warm kernels, longest-first order, parameter sweeps and the light no-op path keep
-every report byte-identical to a cold, one-at-a-time run."""
+"""Batch performance (issues 18, 25): kernels forked from the batch's fork server, longest-first order, parameter
+sweeps and the light no-op path keep every report byte-identical to a cold, one-at-a-time run."""
 
 from __future__ import annotations
 
@@ -68,46 +68,28 @@ def test_longest_first_uses_last_durations(tmp_path):
     assert reports.longest_first(["b", "a"], out) == ["a", "b"]
 
 
-def test_warm_start_imports_what_the_notebook_imports():
-    cells = ["import numpy as np\nimport pandas as pd\nx = 1", "from analysis.data import dataset\n",
-             "from analysis.reporting.figures import PALETTE\nfrom . import local\nimport numpy"]
-    assert kernels.imported_modules(cells) == ["numpy", "pandas", "analysis.data", "analysis.data.dataset",
-                                               "analysis.reporting.figures", "analysis.reporting.figures.PALETTE"]
-    (arg,) = kernels.startup_arguments(cells, None)
-    assert arg.startswith("--IPKernelApp.exec_lines=__import__('analysis.reporting.kernels')")
-    assert arg.endswith(", None, True)")  # the loader is imported: the default table is preloaded
-    (arg,) = kernels.startup_arguments(["import pandas"], "/x/m.csv")
-    assert arg.endswith(", '/x/m.csv', False)")
-
-
-def test_warm_skips_names_that_are_not_modules_and_failing_imports():
-    before = set(sys.modules)
-    kernels.warm(["analysis.reporting.figures.PALETTE", "no_such_module_xyz", "json"], None, False)
-    assert "no_such_module_xyz" not in sys.modules and "analysis.reporting.figures.PALETTE" not in sys.modules
-    assert "json" in sys.modules and "analysis.reporting.figures" in set(sys.modules) | before
-
-
 # --- end to end (execute notebooks) -----------------------------------------------------------------------------
 
 
 @pytest.mark.slow
-def test_warm_and_cold_kernels_jobs_1_and_2_give_identical_reports(nbdir, tmp_path, monkeypatch):
-    """The whole report folders (executed notebook, HTML, figures, tables, manifest) are byte-identical between warm
-    kernels with 2 jobs (the default: forked from the batch's fork server, see tests/test_forkserver.py) and cold
-    kernels with 1 job, on a fixture and on a real notebook that loads the default data; the fixture `warmth` shows
-    that the warm kernel had really imported pandas before its first cell."""
+def test_forked_and_cold_kernels_jobs_1_and_2_give_identical_reports(nbdir, tmp_path, monkeypatch):
+    """The whole report folders (executed notebook, HTML, figures, tables, manifest) are byte-identical between
+    kernels forked from the batch's fork server with 2 jobs (the default on Linux, see tests/test_forkserver.py) and
+    kernels started from their command with 1 job, on a fixture and on a real notebook that loads the default data;
+    the fixture `warmth` shows that the forked kernel had really imported pandas before its first cell."""
     shutil.copy(ROOT / "notebooks" / "competition.py", nbdir / "competition.py")
     names = ["demo", "competition", "warmth"]
-    monkeypatch.setenv(kernels.WARM_ENV, "1")
+    if not kernels.fork_enabled():
+        pytest.skip("kernels are forked on Linux only")
     warm = reports.run_reports(names, out=tmp_path / "warm", jobs=2)
-    monkeypatch.setenv(kernels.WARM_ENV, "0")
+    monkeypatch.setenv(kernels.FORK_ENV, "0")
     cold = reports.run_reports(names, out=tmp_path / "cold", jobs=1)
     assert [r.status for r in warm + cold] == ["ok"] * 6, [r.message for r in warm + cold]
     for n in ("demo", "competition"):
         a, b = tree(tmp_path / "warm" / n), tree(tmp_path / "cold" / n)
         assert a.keys() == b.keys() and a, n
         for rel in a:
-            assert a[rel] == b[rel], f"{n}/{rel} differs between warm (2 jobs) and cold (1 job) kernels"
+            assert a[rel] == b[rel], f"{n}/{rel} differs between forked (2 jobs) and started (1 job) kernels"
     assert (tmp_path / "warm/warmth/tables/warmth.csv").read_text().splitlines()[1] == "True"
     assert (tmp_path / "cold/warmth/tables/warmth.csv").read_text().splitlines()[1] == "False"
     nb = json.loads((tmp_path / "warm/demo/demo.ipynb").read_text())
@@ -132,7 +114,7 @@ def test_sweep_builds_one_folder_per_value_identical_to_single_runs(nbdir, tmp_p
     keys = [ln for ln in index.splitlines() if "@misc{" in ln]
     assert len(keys) == 2 and len(set(keys)) == 2  # one citation key per combination
     # each combination is byte-identical (figures, tables) to the same parameters run alone, cold, with 1 job
-    monkeypatch.setenv(kernels.WARM_ENV, "0")
+    monkeypatch.setenv(kernels.FORK_ENV, "0")
     for scale in ("1", "3"):
         alone = tmp_path / f"alone-{scale}"
         res = reports.run_reports(["demo"], out=alone, jobs=1, overrides=[f"scale={scale}", "label=a,b"])
@@ -155,12 +137,14 @@ def test_sweep_values_are_all_checked_before_anything_runs(nbdir, tmp_path):
 
 @pytest.mark.slow
 def test_noop_rerun_imports_no_heavy_library(nbdir, tmp_path):
-    """Deciding that every report is unchanged reads hashes: pandas, numpy, matplotlib and papermill stay unloaded."""
+    """Deciding that every report is unchanged reads hashes: pandas, numpy, matplotlib, papermill and
+    jupyter_client stay unloaded."""
     out = tmp_path / "reports"
     (nbdir / "warmth.py").unlink()
     assert reports.run_reports(["demo"], out=out, jobs=1)[0].status == "ok"
     probe = ("import sys; from analysis.cli.main import main; code = main(['report', '--out', sys.argv[1]]); "
-             "print(code, sorted(m for m in ('pandas', 'numpy', 'matplotlib', 'papermill', 'scipy') if m in sys.modules))")
+             "print(code, sorted(m for m in ('pandas', 'numpy', 'matplotlib', 'papermill', 'scipy', 'jupyter_client') "
+             "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe, str(out)], capture_output=True, text=True, timeout=120,
                           env=dict(os.environ), cwd=tmp_path)
     assert done.stdout.strip() == "0 []", (done.stdout, done.stderr)

@@ -33,6 +33,35 @@ def test_all_documented_commands_exist():
     assert set(COMMANDS) <= set(choices), set(COMMANDS) - set(choices)
 
 
+HEAVY = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "pandera", "papermill", "jupyter_client")
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["--debug", "--version"], []])
+def test_version_and_help_import_no_scientific_library(argv):
+    """Issue 25 item 5: `--version` took about 2 s of CPU because building the parser imported pandas, statsmodels
+    and scipy (the hardware and trend commands listed their metrics, and data pull its files, at registration).
+    Now --version answers before any command is imported, and each command imports what its description and
+    options need only when it is used. Run in a fresh interpreter: what is in sys.modules at the end was imported."""
+    probe = ("import sys\nfrom analysis.cli.main import main\ntry:\n    code = main(sys.argv[1:])\n"
+             "except SystemExit as exc:\n    code = exc.code\n"
+             f"print(code, sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, timeout=120)
+    assert done.stderr.splitlines()[-1] == f"{2 if not argv else 0} []", done.stderr
+    if argv:
+        assert done.stdout.startswith("frontier-atlas " if "--version" in argv else "usage: frontier-atlas")
+
+
+@pytest.mark.parametrize("argv, shows", [(["hardware", "--help"], "METRIC: fp32, tf32"),
+                                         (["trend", "--help"], "METRIC: compute, parameters"),
+                                         (["data", "pull", "--help"], "(default https://epoch.ai/data)")])
+def test_deferred_descriptions_are_there_when_the_command_is_used(argv, shows, capsys):
+    """The metrics and files these commands list come from modules that import pandas: they are added when the
+    command runs or its help is shown (analysis.cli.args.defer), and the help reads as before."""
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 0 and shows in " ".join(capsys.readouterr().out.split())
+
+
 def test_python_dash_m_and_console_script_agree():
     out = subprocess.run([sys.executable, "-m", "analysis", "--version"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.startswith("frontier-atlas ")

@@ -164,7 +164,7 @@ def test_full_disk_mid_run_keeps_last_good_report(nbdir, tmp_path, monkeypatch, 
     def full(*a, **kw):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(manifests, "write_manifest", full)  # inherited by the forked worker
+    monkeypatch.setattr(manifests, "write", full)  # inherited by the forked worker
     code = main(["report", "--out", str(out), "--force"])
     err = capsys.readouterr().err
     assert code == 1 and "no space left on device (disk full)" in err and "Traceback" not in err

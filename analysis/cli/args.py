@@ -19,10 +19,36 @@ from analysis.errors import AtlasError, UsageError
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors with exit code 2 in our one-line format."""
+    """argparse that reports usage errors with exit code 2 in our one-line format, and runs a command's deferred
+    set-up (:func:`defer`) when the command is used or its help shown."""
+
+    setup = None
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"error: {self.prog}: {message}\n")
+
+    def _ready(self) -> None:
+        if self.setup is not None:
+            setup, self.setup = self.setup, None
+            setup(self)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._ready()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._ready()
+        return super().format_help()
+
+
+def defer(p: argparse.ArgumentParser, setup) -> None:
+    """Leave ``setup(p)`` (a command's description and options) until the command is used or its help is shown, so
+    that building every command's parser (``frontier-atlas --help``) imports nothing heavy; a plain argparse parser
+    runs it now."""
+    if isinstance(p, Parser):
+        p.setup = setup
+    else:
+        setup(p)
 
 
 def data_spec_type(text: str) -> DataSpec:
@@ -47,7 +73,7 @@ class OutputError(AtlasError):
     """Standard output cannot be written (a full disk, /dev/full, an I/O error)."""
 
 
-class _CheckedStream:
+class CheckedStream:
     """Standard output whose write errors (other than a closed pipe) become one :class:`OutputError` line."""
 
     def __init__(self, stream):
@@ -82,18 +108,6 @@ class _CheckedStream:
 
     def __getattr__(self, name: str):
         return getattr(self._stream, name)
-
-
-@contextlib.contextmanager
-def checked_stdout():
-    """Run a command with write errors on standard output reported as one line naming it (``> /dev/full``)."""
-    real = sys.stdout
-    sys.stdout = _CheckedStream(real)
-    try:
-        yield
-        sys.stdout.flush()
-    finally:
-        sys.stdout = real
 
 
 def add_json_option(p: argparse.ArgumentParser) -> None:

@@ -20,14 +20,14 @@ from collections.abc import Sequence
 
 import analysis
 import analysis.cli.commands as pkg
-from analysis.cli.args import Parser, checked_stdout
+from analysis.cli.args import CheckedStream, OutputError, Parser
 from analysis.data.spec import without_overlay
 from analysis.errors import AtlasError
 from analysis.notices import ImportNotice
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The full parser; ``only``: register just that command (the fast path of ``report``, see :func:`main`)."""
+    """The full parser; ``only``: register just the commands of that module (see :func:`main`)."""
     parser = Parser(
         prog="frontier-atlas",
         description="Frontier Atlas: data and honest uncertainty on the AI race (compute, model size, data, openness).",
@@ -60,7 +60,7 @@ def _order_commands(sub) -> None:
     sub._choices_actions.sort(key=lambda a: (rank.get(a.dest, len(rank)), a.dest))
     for action in sub._choices_actions:  # one line each: the first sentence of the description if help is missing
         parser = sub.choices.get(action.dest)
-        if not action.help and parser is not None and parser.description:
+        if not action.help and parser is not None and isinstance(parser.description, str):
             action.help = parser.description.split(". ")[0].rstrip(".")
 
 
@@ -97,16 +97,32 @@ def _unavailable(mod: str, exc: Exception):
     return run
 
 
-# Commands whose own module is all they need: `frontier-atlas report` then skips importing every other command (and
-# through them pandas, scipy and statsmodels), so deciding that every report is unchanged takes well under a second.
-FAST_COMMANDS = ("report",)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    argv, debug = _split_debug(sys.argv[1:] if argv is None else argv)
+    real, (argv, debug) = argv is None, _split_debug(sys.argv[1:] if argv is None else argv)
+    # standard output whose write errors (`> /dev/full`) become one line naming it, for every command and for
+    # argparse's own output (--help, --version)
+    stdout, sys.stdout = sys.stdout, CheckedStream(sys.stdout)
+    try:
+        try:
+            return _main(argv, debug, real)
+        finally:  # also after argparse's exit (--help, a usage error): the output is written, or that is the error
+            sys.stdout.flush()
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        sys.stdout = stdout
+
+
+def _main(argv: list[str], debug: bool, real: bool) -> int:
     first = next((a for a in argv if not a.startswith("-")), None)
-    fast = first in FAST_COMMANDS and not any(a in ("-h", "--help") for a in argv[:argv.index(first)])
-    parser = build_parser(only=first if fast else None)
+    head = argv[:argv.index(first)] if first else argv
+    if "--version" in head:  # answered before any command is imported
+        print(f"frontier-atlas {analysis.__version__}")
+        return 0
+    # a command in the module of its name registers alone (`report`, `trend`, ...): the others are not even imported
+    alone = first in {m.name for m in pkgutil.iter_modules(pkg.__path__)} and not {"-h", "--help"} & set(head)
+    parser = build_parser(only=first if alone else None)
     args = parser.parse_args(argv)
     args.debug = bool(getattr(args, "debug", False) or debug)
     _one_line_notices()
@@ -116,8 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if getattr(args, "no_overlay", False):
             args.data = without_overlay(args.data)
-        with checked_stdout():  # `> /dev/full`: one line naming the output, not an internal error
-            return int(args.func(args) or 0)
+        return int(args.func(args) or 0)
+    except OutputError:
+        raise
     except AtlasError as exc:
         if args.debug:
             raise
@@ -125,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
-        if argv is None:  # the real program (not a test calling main): our cleanup is done, so leave at once;
+        if real:  # the real program (not a test calling main): our cleanup is done, so leave at once;
             sys.stdout.flush()  # tearing down the notebook libraries' objects can take seconds on a busy machine
             sys.stderr.flush()
             os._exit(130)

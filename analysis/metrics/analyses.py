@@ -151,7 +151,7 @@ declare(
         Param("params", None, "model size in parameters, e.g. 7e10", metavar="N"),
         Param("target_loss", None, "target loss (nats/token, on the fit's data), e.g. 2.0", metavar="L"),
         Param("approach", "besiroglu-2024", "scaling law (default besiroglu-2024; hoffmann-1/2 have no loss function)",
-              choices="analysis.metrics.scaling:APPROACHES"),
+              choices=C.SCALING_APPROACHES),
         Param("confidence", None, f"interval level for besiroglu-2024 (default {C.DEFAULT_CONFIDENCE})",
               kind="confidence", metavar="P"),
         Param("seed", 0, "Monte Carlo seed (default 0)", kind="seed", metavar="S", cli_default="0"),

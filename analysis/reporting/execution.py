@@ -1,7 +1,7 @@
-"""One report, executed: papermill runs ``notebooks/<name>.py`` on the project's kernel into a temporary folder,
-the executed notebook is made deterministic, the manifest and HTML page are written, and the folder is swapped into
-place. A failing, overrunning or interrupted run removes its temporary folder and leaves the last good report
-untouched. Runs in a worker process (:mod:`analysis.reporting.workers`).
+"""One report, built in its worker: papermill runs the notebook into a temporary folder, the executed notebook is
+made deterministic, the data it read is checked to be the data hashed before the batch, the manifest and page are
+written, and the folder is swapped into place. A failure removes the temporary folder and leaves the last good
+report untouched.
 """
 
 from __future__ import annotations
@@ -16,21 +16,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.data.spec import DataSpec, as_spec
-from analysis.errors import UsageError
-from analysis.reporting import kernels, manifests
-from analysis.reporting.output_folder import WORK_DIR, entry, is_report_dir, os_reason, remove, swap, unchanged
+from analysis.data.spec import DataSpec
+from analysis.errors import AtlasError
+from analysis.reporting import manifests
+from analysis.reporting.output_folder import WORK_DIR, entry, os_reason, remove, swap
 from analysis.reporting.planning import KERNEL, read_notebook
 from analysis.reporting.render import render_html
 
-# Time limit of one report (seconds). Every report takes under a minute on two cores with the bundled data and a few
-# minutes on 100k-row exports; the limit exists so that a hung kernel fails one report instead of the whole batch.
-REPORT_TIMEOUT_S = 1800.0
 TIMEOUT_ENV = "FRONTIER_ATLAS_REPORT_TIMEOUT"
 VOLATILE_KEYS = ("start_time", "end_time", "duration")
-# A kernel that dies before answering its first request is replaced this many times (see kernels.died_starting).
-KERNEL_START_RETRIES = 1
-HIST_ARG = "--HistoryManager.hist_file=:memory:"  # as nbclient starts a kernel: no history database on disk
 
 
 @dataclass
@@ -42,52 +36,105 @@ class Result:
     figures: list[str] = field(default_factory=list)
 
 
-@dataclass
-class WorkerState:
-    running: bool = False  # is a notebook being executed right now (in this worker process)?
+@dataclass(frozen=True)
+class Job:
+    """One report as the runner planned it: its folder ``name`` in ``out``, the ``notebook`` it runs with ``params``
+    (``swept``: the swept ones, for one combination of a sweep), its data (``data_files``: their sha256, hashed once
+    before the batch), its content hash, what every report records alike (:func:`manifests.provenance`) and where
+    its kernel comes from (``fork_server``: a socket, or None)."""
+
+    name: str
+    notebook: str
+    params: dict
+    swept: dict | None
+    spec: DataSpec
+    data_files: dict
+    digest: str
+    out: Path
+    run_id: str
+    timeout: float
+    provenance: dict = field(default_factory=dict)
+    fork_server: str | None = None
+
+    def entry(self, kind: str) -> Path:
+        """This report's entry of kind tmp, old or log in the private folder."""
+        return entry(self.out / WORK_DIR, kind, self.name, self.run_id)
 
 
-STATE = WorkerState()
-
-
-def report_timeout() -> float:
-    """Seconds one report may run (``FRONTIER_ATLAS_REPORT_TIMEOUT``, else ``REPORT_TIMEOUT_S``)."""
-    raw = os.environ.get(TIMEOUT_ENV, "").strip()
-    if not raw:
-        return REPORT_TIMEOUT_S
+def build(job: Job) -> Result:
+    """Build the report and swap it into place; a failure becomes a failed :class:`Result` with one line."""
+    t0, tmp = time.monotonic(), job.entry("tmp")
+    remove(tmp)
     try:
-        value = float(raw)
-    except ValueError:
-        raise UsageError(f"{TIMEOUT_ENV}={raw!r}: expected a number of seconds") from None
-    if not value > 0 or value != value or value == float("inf"):
-        raise UsageError(f"{TIMEOUT_ENV}={raw!r}: expected a positive number of seconds")
-    return value
+        executed = _execute(job, tmp)
+        changed = {f for f, sha in job.spec.file_hashes().items() if job.data_files.get(f) != sha}
+        if changed:  # it may have read other bytes than those hashed: the manifest could not say what it used
+            raise AtlasError(f"{sorted(changed)[0]} changed while the batch ran (its sha256 was taken at the start); "
+                             "run the report again")
+        manifest = manifests.manifest(tmp, job, executed)
+        (tmp / f"{job.name}.html").write_text(render_html(executed, job.name, manifest), encoding="utf-8")
+        manifests.write(tmp, manifest)
+        swap(tmp, job.out / job.name, job.entry("old"))
+        return Result(job.name, "ok", time.monotonic() - t0, figures=[f["id"] for f in manifest["figures"]])
+    except (KeyboardInterrupt, Exception) as exc:
+        remove(tmp)
+        return Result(job.name, "failed", time.monotonic() - t0, _message(job, exc))
+
+
+def _execute(job: Job, tmp: Path):
+    """Run the notebook with papermill into ``tmp``; the executed notebook, made deterministic. A kernel that dies
+    before it answers has run no cell: the notebook runs once more, on a kernel started from its command."""
+    import nbformat
+    import papermill as pm  # imported only when something must run: keeps no-op runs fast
+
+    from analysis.reporting import kernels  # imports jupyter_client: only when something must run
+
+    tmp.mkdir()
+    ipynb, server = tmp / f"{job.name}.ipynb", job.fork_server
+    for attempt in range(2):
+        km = kernels.manager(KERNEL, server)
+        try:
+            executed = pm.execute_notebook(read_notebook(job.notebook), str(ipynb), kernel_name=KERNEL, km=km,
+                                           parameters=dict(job.params) | {"output_dir": "."}, cwd=str(tmp),
+                                           progress_bar=False, log_output=False, start_timeout=120,
+                                           execution_timeout=int(math.ceil(job.timeout)),
+                                           request_save_on_cell_execute=False)  # we write the notebook once
+            break
+        except RuntimeError as exc:
+            if attempt or not kernels.died_starting(exc):
+                raise
+            print(f"{job.name}: {exc}; running the notebook on a new kernel", file=sys.stderr, flush=True)
+            server = None
+        finally:
+            kernels.stop(km)
+    strip_volatile(executed)
+    nbformat.write(executed, ipynb)
+    return executed
 
 
 # --- the executed notebook: deterministic bytes -------------------------------------------------------------
 
 
 def strip_volatile(nb) -> None:
-    """Remove timestamps so the executed notebook depends only on its inputs."""
+    """Remove timestamps, the build folder's path and random ids, so the notebook depends only on its inputs."""
     pm = nb.metadata.get("papermill", {})
     for k in VOLATILE_KEYS:
         pm.pop(k, None)
-    if isinstance(pm.get("output_path"), str):  # the temporary build folder's path: keep the file name only
+    if isinstance(pm.get("output_path"), str):
         pm["output_path"] = os.path.basename(pm["output_path"])
     for i, cell in enumerate(nb.cells):
-        if "id" in cell:  # nbformat draws random cell ids: number them so the notebook's bytes depend on its inputs
+        if "id" in cell:
             cell["id"] = f"cell-{i}"
-        cpm = cell.metadata.get("papermill", {})
         for k in VOLATILE_KEYS:
-            cpm.pop(k, None)
+            cell.metadata.get("papermill", {}).pop(k, None)
         cell.metadata.pop("execution", None)
     mapping = _widget_ids(nb)
     if mapping:  # interactive widgets get random ids (uuid4): renumber them in a canonical order
+        import nbformat
+
         text = json.dumps(nb)
         for old, new in mapping.items():
             text = text.replace(old, new)
-        import nbformat
-
         fresh = nbformat.from_dict(json.loads(text))
         nb.clear()
         nb.update(fresh)
@@ -97,9 +144,8 @@ _WIDGET_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def _widget_ids(nb) -> dict[str, str]:
-    """Old widget model id -> ``0…01``, ``0…02``, … in a canonical order: depth-first from the widgets shown in the
-    cells' outputs (in cell order), following each model's references in sorted-key order; models no output reaches
-    follow, ordered by their content."""
+    """Old widget model id -> ``0…01``, ``0…02``, …: depth-first from the widgets the outputs show (in cell order),
+    following each model's references in sorted-key order; models no output reaches follow, by their content."""
     state = nb.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state")
     if not isinstance(state, dict) or not state:
         return {}
@@ -123,156 +169,38 @@ def _widget_ids(nb) -> dict[str, str]:
     return {old: f"{k + 1:032x}" for k, old in enumerate(order)}
 
 
+# --- one line for a failure ---------------------------------------------------------------------------------
+
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _ARROW = re.compile(r"^-+>\s*\d+\s(.*)$", re.M)
 
 
-def _failing_line(traceback: list[str] | None) -> str:
-    """The line of the notebook's cell that raised (IPython marks it ``---> 28 code`` in the cell's frame), or ""."""
-    for frame in traceback or []:
-        frame = _ANSI.sub("", str(frame))
-        if frame.startswith("Cell In["):
-            hit = _ARROW.search(frame)
-            return hit.group(1).strip()[:100] if hit else ""
-    return ""
-
-
-def _failure_message(name: str, exc: BaseException) -> str:
+def _message(job: Job, exc: BaseException) -> str:
     from papermill.exceptions import PapermillExecutionError
 
-    if isinstance(exc, PapermillExecutionError):
-        src = [ln for ln in (exc.source or "").splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-        first = _failing_line(exc.traceback) or (src[0].strip()[:100] if src else "")
-        # papermill's index counts the injected-parameters cell; report the cell as numbered in the source notebook
-        idx = exc.cell_index
-        with contextlib.suppress(Exception):
-            tags = [c.metadata.get("tags", []) for c in read_notebook(name).cells]
-            pidx = next(i for i, t in enumerate(tags) if "parameters" in t)
-            idx = idx - 1 if idx > pidx else idx
-        return (f"{name}: cell {idx + 1} of notebooks/{name}.py failed with {exc.ename}: {str(exc.evalue).strip()[:300]}"
-                + (f"\n    in: {first}" if first else ""))
-    return f"{name}: {type(exc).__name__}: {str(exc)[:300]}"
-
-
-def _failed(name: str, nb_name: str, exc: BaseException, out: Path, timeout: float) -> str:
-    """The one-line message of a report that failed with ``exc``."""
+    name = job.name
     if isinstance(exc, KeyboardInterrupt):
         return f"{name}: interrupted"
     if isinstance(exc, TimeoutError):  # nbclient's CellTimeoutError: a cell ran past the limit (or the kernel hung)
         preview = [ln.strip() for ln in str(exc).splitlines() if ln.strip() and not set(ln.strip()) <= {"-"}]
-        return (f"{name}: a cell ran longer than the time limit of {timeout:g} s and was stopped (raise it "
-                f"with --timeout or {TIMEOUT_ENV})" + (f"\n    in: {preview[-1][:100]}" if len(preview) > 1 else ""))
+        return (f"{name}: a cell ran longer than the time limit of {job.timeout:g} s and was stopped (raise it with "
+                f"--timeout or {TIMEOUT_ENV})" + (f"\n    in: {preview[-1][:100]}" if len(preview) > 1 else ""))
     if isinstance(exc, OSError):
-        return f"{name}: cannot write {out}: {os_reason(exc)}"
-    return _failure_message(nb_name, exc)  # a failing notebook must not stop the others
-
-
-# --- one report ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Job:
-    """One report being built: its folder name, notebook, parameters, data, where it is built and where it goes,
-    and when its time started (reset when a warm kernel's report gets its slot)."""
-
-    name: str
-    notebook: str
-    params: dict
-    spec: DataSpec
-    tmp: Path
-    final: Path
-    timeout: float
-    t0: float
-    swept: dict | None = None
-
-
-def _execute(job: _Job, go):
-    """Run the notebook with papermill into ``job.tmp`` and return the executed notebook, made deterministic.
-    With warm kernels the kernel is started (imports, data) before ``go()`` returns; ``job.t0`` is then reset to
-    when the report got its slot."""
-    import nbformat
-    import papermill as pm  # imported only when something must run: keeps no-op runs fast
-
-    job.tmp.mkdir()
-    nb = read_notebook(job.notebook)
-    ipynb = job.tmp / f"{job.name}.ipynb"
-    sources = [c.source for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
-    for attempt in range(1 + KERNEL_START_RETRIES):
-        km = None
-        try:
-            if kernels.enabled():  # the retry starts a new process, not a fork: whatever killed the first
-                km = kernels.start(str(job.tmp), KERNEL,
-                                   [HIST_ARG, *kernels.startup_arguments(sources, job.params.get("data_spec"))],
-                                   fork=attempt == 0)
-            if go is not None and attempt == 0:
-                go()
-                job.t0 = time.monotonic()
-            executed = pm.execute_notebook(nb, str(ipynb), parameters=dict(job.params) | {"output_dir": "."},
-                                           kernel_name=KERNEL, cwd=str(job.tmp), progress_bar=False,
-                                           log_output=False, start_timeout=120,
-                                           execution_timeout=int(math.ceil(job.timeout)), km=km,
-                                           shutdown_kernel="immediate",
-                                           # not rewritten after every cell (33 writes, 0.7 s CPU for one report):
-                                           # we write the final notebook ourselves
-                                           request_save_on_cell_execute=False)
-            break
-        except RuntimeError as exc:
-            if attempt == KERNEL_START_RETRIES or not kernels.died_starting(exc):
-                raise
-            # to the worker's log: the report itself is unaffected (no cell had run)
-            print(f"{job.name}: {exc}; running the notebook on a new kernel", file=sys.stderr, flush=True)
-        finally:
-            if km is not None:
-                kernels.stop(km)
-    strip_volatile(executed)
-    nbformat.write(executed, ipynb)
-    return executed
-
-
-def _publish(job: _Job, executed, digest: str, old: Path) -> list[dict]:
-    """Write the manifest and the HTML page beside the executed notebook, then swap the folder into place."""
-    figures = manifests.write_manifest(job.tmp, job.name, job.params, job.spec, digest, job.notebook, job.swept)
-    manifest = json.loads((job.tmp / "manifest.json").read_text())
-    (job.tmp / f"{job.name}.html").write_text(render_html(executed, job.name, manifest), encoding="utf-8")
-    manifests.add_file_hashes(job.tmp)
-    swap(job.tmp, job.final, old)
-    return figures
-
-
-def run_one(name: str, out_root: str, params: dict, data_spec: DataSpec | str | None, force: bool, run_id: str,
-            timeout: float | None = None, *, notebook: str | None = None, swept: dict | None = None,
-            go=None) -> Result:
-    """Execute one report into a temporary folder and swap it in on success (runs in a worker process). A cell that
-    runs longer than ``timeout`` seconds fails the report (default: ``report_timeout()``); the parent also stops a
-    worker that overruns it as a whole.
-
-    ``name`` is the report's folder; ``notebook`` the notebook it runs (default: ``name``; they differ for one
-    combination of a sweep). With warm kernels (:mod:`analysis.reporting.kernels`) the kernel is started with the
-    notebook's imports and data before ``go()`` returns (the runner calls it when a slot is free); the report's
-    time starts then."""
-    nb_name = notebook or name
-    t0 = time.monotonic()
-    out = Path(out_root)
-    final = out / name
-    spec = as_spec(data_spec)
-    digest = manifests.content_hash(nb_name, params, spec)
-    if not force and unchanged(final, digest):
-        return Result(name, "skipped", time.monotonic() - t0, "unchanged")
-    if os.path.lexists(final) and not is_report_dir(final, name):
-        return Result(name, "failed", time.monotonic() - t0,
-                      f"{name}: {final} exists and is not a report made by frontier-atlas; left alone (move it away "
-                      "or use another --out)")
-    work = out / WORK_DIR
-    job = _Job(name, nb_name, params, spec, entry(work, "tmp", name, run_id), final,
-               report_timeout() if timeout is None else timeout, t0, swept)
-    remove(job.tmp)
-    STATE.running = True
-    try:
-        executed = _execute(job, go)
-        figures = _publish(job, executed, digest, entry(work, "old", name, run_id))
-        return Result(name, "ok", time.monotonic() - job.t0, figures=[f["id"] for f in figures])
-    except (KeyboardInterrupt, Exception) as exc:
-        remove(job.tmp)
-        return Result(name, "failed", time.monotonic() - job.t0, _failed(name, nb_name, exc, out, job.timeout))
-    finally:
-        STATE.running = False
+        return f"{name}: cannot write {job.out}: {os_reason(exc)}"
+    if isinstance(exc, AtlasError):
+        return f"{name}: {exc}"
+    if not isinstance(exc, PapermillExecutionError):
+        return f"{name}: {type(exc).__name__}: {str(exc)[:300]}"
+    # the line that raised (IPython marks it ``---> 28 code`` in the cell's frame), else the cell's first line
+    frame = next((f for f in map(lambda f: _ANSI.sub("", str(f)), exc.traceback or []) if f.startswith("Cell In[")), "")
+    hit = _ARROW.search(frame)
+    src = [ln for ln in (exc.source or "").splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    line = hit.group(1).strip()[:100] if hit else (src[0].strip()[:100] if src else "")
+    idx = exc.cell_index  # papermill counts its injected-parameters cell: number the cell as in the source
+    with contextlib.suppress(Exception):
+        tags = [c.metadata.get("tags", []) for c in read_notebook(job.notebook).cells]
+        pidx = next(i for i, t in enumerate(tags) if "parameters" in t)
+        idx = idx - 1 if idx > pidx else idx
+    return (f"{name}: cell {idx + 1} of notebooks/{job.notebook}.py failed with {exc.ename}: "
+            f"{str(exc.evalue).strip()[:300]}" + (f"\n    in: {line}" if line else ""))

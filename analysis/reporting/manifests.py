@@ -1,10 +1,6 @@
-"""Report manifests: reading them without running anything (which folders in ``--out`` are ours, the citation
-year), and writing them (the content hash that decides whether a report is unchanged, the provenance: data spec and
-files, versions, commit). Used by the runner (:mod:`analysis.reporting.reports`) and the index and citation pages
-(:mod:`analysis.reporting.render`).
-
-A report is skipped when its content hash (notebook source, parameters, data files, analysis code, style, toolkit
-version) equals the one in its manifest.
+"""Report manifests: read without running anything (which folders in ``--out`` are ours; the citation year) and
+written by the runner: the content hash that decides whether a report is unchanged (notebook, parameters, data files,
+code), the provenance (data spec and files, versions, commit) and the sha256 of every report file.
 """
 
 from __future__ import annotations
@@ -93,52 +89,25 @@ def report_manifests(out: Path) -> list[dict]:
 PACKAGES = ("pandas", "numpy", "matplotlib", "statsmodels", "scipy", "papermill", "nbformat", "jupytext", "pandera",
             "ipykernel")
 
-# Within one run (see :func:`run_memo`), what every report shares -- the digest of the code files, the provenance --
-# is computed once, in the main process before the workers are forked, and inherited by them.
-_SHARED: dict | None = None
-
-
-@contextlib.contextmanager
-def run_memo():
-    """Within this block, :func:`shared` computes each value once (a report run); outside, every time."""
-    global _SHARED
-    _SHARED = {}
-    try:
-        yield
-    finally:
-        _SHARED = None
-
-
-def shared(key, compute):
-    if _SHARED is None:
-        return compute()
-    if key not in _SHARED:
-        _SHARED[key] = compute()
-    return _SHARED[key]
-
-
-def code_files() -> list[Path]:
-    pkg = Path(analysis.__file__).parent
-    return sorted([*pkg.rglob("*.py"), *pkg.glob("*.mplstyle")])
-
 
 def code_digest() -> str:
     """sha256 of the analysis code and style (paths and bytes) and the toolkit version."""
     h = hashlib.sha256()
-    for f in code_files():
+    pkg = Path(analysis.__file__).parent
+    for f in sorted([*pkg.rglob("*.py"), *pkg.glob("*.mplstyle")]):
         h.update(str(f.relative_to(ROOT)).encode() + f.read_bytes())
     h.update(analysis.__version__.encode())
     return h.hexdigest()
 
 
-def content_hash(name: str, params: dict, data_spec: DataSpec | str | None) -> str:
+def content_hash(name: str, params: dict, data_spec: DataSpec | str | None, code: str) -> str:
     """What a report depends on: its notebook, its parameters, its data files (:meth:`DataSpec.digest`, hashed
-    once per spec while the files do not change) and the code."""
+    once per spec while the files do not change) and the code (:func:`code_digest`)."""
     h = hashlib.sha256()
     h.update(notebook_path(name).read_bytes())
     h.update(json.dumps(params, sort_keys=True).encode())
     h.update(as_spec(data_spec).digest().encode())
-    h.update(shared("code", code_digest).encode())
+    h.update(code.encode())
     return h.hexdigest()
 
 
@@ -153,14 +122,6 @@ def git_commit() -> str | None:
         return None
 
 
-def versions() -> dict[str, str]:
-    out = {"python": sys.version.split()[0], "frontier-atlas": analysis.__version__}
-    for p in PACKAGES:
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            out[p] = metadata.version(p)
-    return out
-
-
 def data_source(data_spec: DataSpec | str | None) -> dict:
     """Which data the report ran on: label, upstream vintage, model rows, overlay counts and hashes."""
     from analysis.data import dataset as data  # deferred: the loader imports pandas (the runner's light path)
@@ -169,16 +130,15 @@ def data_source(data_spec: DataSpec | str | None) -> dict:
     return {k: p[k] for k in ("label", "vintage", "models", "overlay")}
 
 
-def data_version() -> str:
-    return json.loads(schema.DATAPACKAGE.read_text(encoding="utf-8")).get("version", "unknown")
-
-
-def prepare(spec: DataSpec) -> None:
-    """In the main process, before the workers are forked: build (or read from the disk cache) the data table once
-    and compute the provenance every report shares, so that no worker or kernel builds them again."""
-    shared(("data_source", spec), lambda: data_source(spec))
-    for key, fn in (("versions", versions), ("git_commit", git_commit), ("data_version", data_version)):
-        shared(key, fn)
+def provenance(spec: DataSpec) -> dict:
+    """What every report of a run records alike, computed once by the runner before it forks the workers (it also
+    builds the data table, or reads it from the disk cache, so that no worker or kernel builds it again)."""
+    versions = {"python": sys.version.split()[0], "frontier-atlas": analysis.__version__}
+    for p in PACKAGES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[p] = metadata.version(p)
+    return {"data_source": data_source(spec), "versions": versions, "git_commit": git_commit(), "toolkit_version":
+            analysis.__version__, "data_version": json.loads(schema.DATAPACKAGE.read_text("utf-8")).get("version", "unknown")}
 
 
 def _figures(tmp: Path, name: str) -> list[dict]:
@@ -187,56 +147,36 @@ def _figures(tmp: Path, name: str) -> list[dict]:
     figures = json.loads(fig_file.read_text(encoding="utf-8")) if fig_file.exists() else []
     fig_file.unlink(missing_ok=True)
     for f in figures:
-        for ext in ("svg", "png", "pdf"):
-            if not (tmp / "figures" / f"{f['id']}.{ext}").is_file():
-                raise AtlasError(f"{name}: figure {f['id']}.{ext} was not written")
-        if not (tmp / "tables" / f"{f['id']}.csv").is_file():
-            raise AtlasError(f"{name}: table behind figure {f['id']} was not written")
         f["files"] = {ext: f"figures/{f['id']}.{ext}" for ext in ("svg", "png", "pdf")} | {"table": f"tables/{f['id']}.csv"}
+        for path in f["files"].values():
+            if not (tmp / path).is_file():
+                raise AtlasError(f"{name}: {path} of figure {f['id']} was not written")
     return figures
 
 
-def write_manifest(tmp: Path, name: str, params: dict, spec: DataSpec, digest: str,
-                   notebook: str | None = None, swept: dict | None = None) -> list[dict]:
-    """Write ``manifest.json`` of the report built in ``tmp``; return its figures. The data recorded is the
-    spec the notebook was given (its canonical string) and the sha256 of its files."""
-    figures = _figures(tmp, name)
-    tables = sorted(p.name for p in (tmp / "tables").glob("*.csv")) if (tmp / "tables").is_dir() else []
-    title = _title(tmp / f"{name}.ipynb") or name
-    if swept:
-        title += " (" + ", ".join(f"{k}={canonical_value(v)}" for k, v in sorted(swept.items())) + ")"
-    manifest = {
-        "report": name,
-        "title": title,
-        "toolkit_version": analysis.__version__,
-        "data_version": shared("data_version", data_version),
-        "git_commit": shared("git_commit", git_commit),
-        "content_hash": digest,
-        "parameters": params,
-        **spec.to_dict(),  # data_spec, data_files
-        "data_source": shared(("data_source", spec), lambda: data_source(spec)),
-        "versions": shared("versions", versions),
-        "figures": figures,
-        "tables": [f"tables/{t}" for t in tables],
+def manifest(tmp: Path, job, executed) -> dict:
+    """The manifest of report ``job`` (an :class:`analysis.reporting.execution.Job`) built in ``tmp``. Its data:
+    the spec the notebook was given and the input files' sha256 as hashed before the batch (the report checked that
+    they did not change while it ran)."""
+    title = next((ln[2:].strip() for c in executed.cells if c.cell_type == "markdown"
+                  for ln in c.source.splitlines() if ln.startswith("# ")), job.name)
+    if job.swept:
+        title += " (" + ", ".join(f"{k}={canonical_value(v)}" for k, v in sorted(job.swept.items())) + ")"
+    m = job.provenance | {
+        "report": job.name, "title": title, "content_hash": job.digest, "parameters": job.params,
+        "data_spec": job.spec.canonical, "data_files": job.data_files, "figures": _figures(tmp, job.name),
+        "tables": sorted(f"tables/{p.name}" for p in (tmp / "tables").glob("*.csv")),
     }
-    if notebook and notebook != name:  # one combination of a parameter sweep
-        manifest["notebook"] = notebook
-        manifest["sweep"] = swept or {}
+    if job.swept:  # one combination of a parameter sweep
+        m |= {"notebook": job.notebook, "sweep": job.swept}
+    return m
+
+
+def write(tmp: Path, manifest: dict) -> None:
+    """Write ``manifest.json`` with the sha256 of every other report file, so that a damaged report is rebuilt."""
+    manifest = manifest | {"files": tree_hashes(tmp)}
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
-    return figures
-
-
-def _title(ipynb: Path) -> str | None:
-    import nbformat
-
-    nb = nbformat.read(ipynb, as_version=4)
-    for c in nb.cells:
-        if c.cell_type == "markdown":
-            for ln in c.source.splitlines():
-                if ln.startswith("# "):
-                    return ln[2:].strip()
-    return None
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
@@ -249,11 +189,3 @@ def tree_hashes(folder: Path) -> dict[str, str]:
         if rel != "manifest.json":
             out[rel] = sha256_file(p)
     return out
-
-
-def add_file_hashes(tmp: Path) -> None:
-    """Record the sha256 of every report file in the manifest, so that a damaged report is noticed and rebuilt."""
-    mpath = tmp / "manifest.json"
-    m = json.loads(mpath.read_text(encoding="utf-8"))
-    m["files"] = tree_hashes(tmp)
-    mpath.write_text(json.dumps(m, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -95,14 +95,20 @@ def is_report_dir(p: Path, name: str | None = None) -> bool:
 
 
 def swap(tmp: Path, final: Path, old: Path) -> None:
-    """Replace ``final`` by ``tmp``; the old report is kept (in our private folder) until the new one is in place."""
+    """Replace ``final`` by ``tmp``. The old report waits in our private folder (``old``) until the new one is in
+    place and is put back if it cannot be; if even that fails, the error says where it is kept (and the next run
+    puts it back)."""
     if os.path.lexists(final):
         os.rename(final, old)
     try:
         os.rename(tmp, final)
-    except OSError:
+    except OSError as exc:
         if os.path.lexists(old) and not os.path.lexists(final):
-            os.rename(old, final)
+            try:
+                os.rename(old, final)
+            except OSError as again:
+                raise AtlasError(f"cannot move the new report into place ({os_reason(exc)}) nor put the last good "
+                                 f"one back ({os_reason(again)}); it is kept in {old}") from None
         raise
     remove(old)
 
@@ -133,21 +139,18 @@ def os_reason(exc: OSError) -> str:
 
 def start_time(pid: int) -> str | None:
     """The process's start time (clock ticks since boot, /proc/PID/stat field 22): pid + start time names a process
-    uniquely even after its pid is reused. None when it is not running (or off Linux: then '0' if it exists)."""
+    even after its pid is reused. None when it is not running; off Linux "0" when it runs."""
+    with contextlib.suppress(OSError, IndexError):
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    if Path("/proc/self/stat").exists():
+        return None
     try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-        return text.rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
         pass
-    if not Path("/proc/self/stat").exists():
-        try:
-            os.kill(pid, 0)
-            return "0"
-        except ProcessLookupError:
-            return None
-        except PermissionError:
-            return "0"
-    return None
+    return "0"
 
 
 def run_id() -> str:
@@ -156,52 +159,35 @@ def run_id() -> str:
 
 
 def alive(pid: int, start: str) -> bool:
-    now = start_time(pid)
-    return now is not None and (now == start or now == "0" or start == "0")
-
-
-def _open_lock(out: Path) -> tuple[Path, int]:
-    """Create ``out`` and its private folder; open the lock file there without following symlinks."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise AtlasError(f"--out {out}: exists and is not a folder") from None
-    except OSError as exc:
-        raise AtlasError(f"cannot write to {out}: {os_reason(exc)}") from None
-    if not out.is_dir():
-        raise AtlasError(f"--out {out}: exists and is not a folder")
-    try:
-        lock = work_dir(out) / LOCK
-        return lock, os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
-            raise AtlasError(f"{out / WORK_DIR / LOCK} is not a lock file of ours (a symlink, folder or device); "
-                             "remove it or use another --out") from None
-        raise AtlasError(f"cannot write to {out}: {os_reason(exc)}") from None
+    return (now := start_time(pid)) is not None and (now == start or "0" in (now, start))
 
 
 @contextlib.contextmanager
 def output_lock(out: Path):
-    """One writer per output folder.
-
-    The lock is ``<out>/.frontier-atlas/lock``: opened without following symlinks, held with ``flock`` by the
-    main process only (workers close their inherited copy; they also die with the main process), and recording
-    ``pid start-time``. The kernel releases a flock when its holder dies, so a run killed with ``kill -9`` never
-    blocks the next one; a record left by a dead run is reported as taken over.
-    """
-    lock, fd = _open_lock(out)
+    """One writer per output folder: ``<out>/.frontier-atlas/lock``, opened without following symlinks, held with
+    ``flock`` by the runner alone (workers close their copy and die with it) and recording ``pid start-time``. The
+    kernel releases a flock when its holder dies, so a run killed with ``kill -9`` never blocks the next one."""
+    lock = out / WORK_DIR / LOCK
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not out.is_dir():
+            raise FileExistsError
+        fd = os.open(work_dir(out) / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except FileExistsError:
+        raise AtlasError(f"--out {out}: exists and is not a folder") from None
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
+            raise AtlasError(f"{lock} is not a lock file of ours (a symlink, folder or device); remove it or use "
+                             "another --out") from None
+        raise AtlasError(f"cannot write to {out}: {os_reason(exc)}") from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise AtlasError(f"{lock} is not a lock file of ours; remove it or use another --out")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode("ascii", "replace").split()
-            pid = holder[0] if holder else "?"
-            if len(holder) >= 2 and holder[0].isdigit() and not alive(int(holder[0]), holder[1]):
-                raise AtlasError(f"the lock on {out} is held by a process left over from run pid {pid}, which is no "
-                                 "longer running; wait a few seconds and retry") from None
-            raise AtlasError(f"another `frontier-atlas report` (pid {pid}) is writing to {out}; wait for it to "
+            holder = os.pread(fd, 200, 0).decode("ascii", "replace").split() or ["?"]
+            raise AtlasError(f"another `frontier-atlas report` (pid {holder[0]}) is writing to {out}; wait for it to "
                              "finish or use --out DIR") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()} {start_time(os.getpid()) or 0}\n".encode(), 0)
@@ -234,7 +220,7 @@ def cleanup_temp(out: Path, run: str | None = None) -> None:
             continue
         p = Path(e.path)
         if kind == "old" and not os.path.lexists(out / name) and e.is_dir(follow_symlinks=False):
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):  # the last good report, left mid-swap: put back, or kept for later
                 os.rename(p, out / name)
-                continue
+            continue
         remove(p)

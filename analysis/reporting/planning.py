@@ -11,11 +11,13 @@ import ast
 import hashlib
 import itertools
 import json
+import math
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis import constants as C
 from analysis.data import schema
 from analysis.data.spec import DataSpec, as_spec
 from analysis.errors import AtlasError, UsageError
@@ -66,20 +68,13 @@ class Param:
 
 
 def declared_parameters(name: str) -> dict[str, Param]:
-    """The typed parameters declared in the notebook's ``parameters`` cell (``name: type = default  # help``).
-
-    Read straight from the py:percent source with :mod:`ast`, without importing papermill or nbformat, so that
-    checking parameters and skipping unchanged reports stays fast.
-    """
+    """The typed parameters of the notebook's ``parameters`` cell (``name: type = default  # help``), read from the
+    py:percent source with :mod:`ast` (no papermill or nbformat: checking parameters stays fast)."""
     lines = notebook_path(name).read_text(encoding="utf-8").splitlines()
-    starts = [i for i, ln in enumerate(lines) if ln.startswith("# %%") and "parameters" in ln and "tags" in ln]
-    if not starts:
+    start = next((i for i, ln in enumerate(lines) if ln.startswith("# %%") and "parameters" in ln and "tags" in ln), None)
+    if start is None:
         raise AtlasError(f"notebook {name} has no cell tagged 'parameters'")
-    body = []
-    for ln in lines[starts[0] + 1:]:
-        if ln.startswith("# %%"):
-            break
-        body.append(ln)
+    body = list(itertools.takewhile(lambda ln: not ln.startswith("# %%"), lines[start + 1:]))
     try:
         tree = ast.parse("\n".join(body))
     except SyntaxError as exc:
@@ -96,37 +91,22 @@ def declared_parameters(name: str) -> dict[str, Param]:
     return out
 
 
-_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+_BOOL = dict.fromkeys(("true", "1", "yes", "on"), True) | dict.fromkeys(("false", "0", "no", "off"), False)
 
 
 def coerce(value: str, param: Param):
-    """Convert a ``-p KEY=VALUE`` string to the parameter's declared type, or raise UsageError."""
+    """A ``-p KEY=VALUE`` string as the parameter's declared type, or UsageError."""
     t = param.type
     try:
-        if t == "int":
-            return int(value)
-        if t == "float":
-            v = float(value)
-            if v != v or v in (float("inf"), float("-inf")):
-                raise ValueError
-            return v
-        if t == "bool":
-            low = value.strip().lower()
-            if low in _TRUE:
-                return True
-            if low in _FALSE:
-                return False
-            raise ValueError
-        if t.startswith("list"):
-            v = json.loads(value)
-            if not isinstance(v, list):
-                raise ValueError
-            return v
-    except (ValueError, json.JSONDecodeError):
-        raise UsageError(f"-p {param.name}={value!r}: expected {t} (declared as `{param.name}: {t} = {param.default}`)") from None
-    if len(value) > 1000:
+        v = (int(value) if t == "int" else float(value) if t == "float" else _BOOL[value.strip().lower()]
+             if t == "bool" else json.loads(value) if t.startswith("list") else value)
+    except (ValueError, KeyError):
+        v = None
+    if v is None or (t == "float" and not math.isfinite(v)) or (t.startswith("list") and not isinstance(v, list)):
+        raise UsageError(f"-p {param.name}={value!r}: expected {t} (declared as `{param.name}: {t} = {param.default}`)")
+    if isinstance(v, str) and len(v) > 1000:
         raise UsageError(f"-p {param.name}: value longer than 1000 characters")
-    return value
+    return v
 
 
 def _key_value(item: str) -> tuple[str, str]:
@@ -140,10 +120,6 @@ def _key_value(item: str) -> tuple[str, str]:
     return k, v
 
 
-def parse_overrides(items: list[str]) -> dict[str, str]:
-    return dict(_key_value(item) for item in items or [])
-
-
 # --- parameter sweeps ---------------------------------------------------------------------------------------
 #
 # `-p key=v1,v2,v3` (or `-p key=v1 -p key=v2`) runs the notebook once per value, each into its own folder
@@ -154,26 +130,14 @@ def parse_overrides(items: list[str]) -> dict[str, str]:
 
 def split_values(text: str) -> list[str]:
     r"""``a,b`` -> ['a', 'b']; ``a\,b`` -> ['a,b']; ``[1, 2],[3]`` -> ['[1, 2]', '[3]']."""
-    values, cur, depth, i = [], [], 0, 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text) and text[i + 1] in ",\\":
-            cur.append(text[i + 1])
-            i += 2
-            continue
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth = max(0, depth - 1)
-        elif ch == "," and depth == 0:
-            values.append("".join(cur))
-            cur = []
-            i += 1
-            continue
-        cur.append(ch)
-        i += 1
-    values.append("".join(cur))
-    return values
+    values, cur, depth = [], "", 0
+    for tok in re.findall(r"\\[,\\]|.", text, flags=re.S):
+        if tok == "," and not depth:
+            values, cur = values + [cur], ""
+        else:
+            depth = max(0, depth + (tok in "([{") - (tok in ")]}"))
+            cur += tok[-1]
+    return values + [cur]
 
 
 def parse_sweep(items: list[str]) -> dict[str, list[str]]:
@@ -215,18 +179,8 @@ def variant_name(notebook: str, swept: dict) -> str:
     return name
 
 
-def _approaches() -> tuple[str, ...]:
-    from analysis.metrics.scaling import APPROACHES  # deferred: the metrics import pandas (the light path)
-
-    return tuple(APPROACHES)
-
-
 # Parameters with a fixed vocabulary, checked before anything runs (else a typo fails late, inside the notebook).
-CHOICES = {
-    "subset": lambda: ("notable", "frontier"),
-    "wall_subset": lambda: ("notable", "frontier"),
-    "approach": _approaches,
-}
+CHOICES = {"subset": ("notable", "frontier"), "wall_subset": ("notable", "frontier"), "approach": C.SCALING_APPROACHES}
 
 
 def resolve_parameters(name: str, overrides: dict[str, str], data_spec: DataSpec | str | None) -> dict:
@@ -242,8 +196,8 @@ def resolve_parameters(name: str, overrides: dict[str, str], data_spec: DataSpec
             raise UsageError(f"-p {k}: set by the runner; use --out / --data")
         params[k] = coerce(v, declared[k])
     for k, v in params.items():
-        if k in CHOICES and v not in CHOICES[k]():
-            raise UsageError(f"-p {k}={v!r}: expected one of {', '.join(CHOICES[k]())}")
+        if k in CHOICES and v not in CHOICES[k]:
+            raise UsageError(f"-p {k}={v!r}: expected one of {', '.join(CHOICES[k])}")
     spec = as_spec(data_spec)
     spec.check()  # a missing file, or a FIFO or device that would hang hashing and reading
     if spec.kind != "default":
@@ -251,12 +205,11 @@ def resolve_parameters(name: str, overrides: dict[str, str], data_spec: DataSpec
     return params
 
 
-def plan(names: list[str], sweep: dict[str, list[str]], data_spec: DataSpec | str | None) -> tuple[dict, dict]:
-    """The reports to build: report folder -> injected parameters, and for the combinations of a sweep, report
-    folder -> (notebook, swept parameters). Every value is checked before anything runs."""
+def plan(names: list[str], sweep: dict[str, list[str]], data_spec: DataSpec | str | None) -> dict:
+    """The reports to build: report folder -> (notebook, injected parameters, swept parameters or None). Every
+    value is checked before anything runs."""
     spec = as_spec(data_spec)
-    per_report: dict[str, dict] = {}
-    variants: dict[str, tuple[str, dict]] = {}
+    reports: dict[str, tuple[str, dict, dict | None]] = {}
     for n in names:
         declared = declared_parameters(n)
         keys = [k for k in sweep if k in declared]
@@ -264,12 +217,6 @@ def plan(names: list[str], sweep: dict[str, list[str]], data_spec: DataSpec | st
         fixed = {k: sweep[k][0] for k in keys if len(sweep[k]) == 1}
         for combo in itertools.product(*(sweep[k] for k in swept)):
             params = resolve_parameters(n, fixed | dict(zip(swept, combo)), spec)
-            if not swept:
-                per_report[n] = params
-                continue
-            chosen = {k: params[k] for k in swept}
-            folder = variant_name(n, chosen)
-            if folder not in per_report:  # "5" and "05" are the same int: built once
-                per_report[folder] = params
-                variants[folder] = (n, chosen)
-    return per_report, variants
+            chosen = {k: params[k] for k in swept} if swept else None
+            reports.setdefault(variant_name(n, chosen) if chosen else n, (n, params, chosen))  # "5" = "05": once
+    return reports

@@ -1,23 +1,10 @@
-"""Run the notebooks through papermill into ``reports/<name>/`` — in parallel, incrementally and safely.
+"""Run the notebooks into ``<out>/<name>/`` in parallel, incrementally and safely: the batch.
 
-For each report: execute ``notebooks/<name>.py`` (jupytext py:percent, the reviewed source) on the project's
-kernel with the given parameters, in a temporary folder beside the target; write the executed notebook, a
-code-hidden HTML page, the figures (SVG/PNG/PDF) and the tables behind them (CSV) written by the notebook through
-:class:`analysis.figures.ReportOutput`, and ``manifest.json``; then swap the folder into place. A failing or
-interrupted run removes its temporary folder and leaves the last good report untouched.
-
-A report is skipped when its content hash (notebook source, parameters, data files, analysis code, style,
-toolkit version) equals the one in its manifest; ``force=True`` rebuilds.
-
-This module is the batch: check everything, take the output folder's lock, settle the unchanged reports, run the
-others in worker processes, write the index. The pieces: :mod:`~analysis.reporting.planning` (notebooks,
-parameters, sweeps), :mod:`~analysis.reporting.manifests` (content hash, provenance),
-:mod:`~analysis.reporting.execution` (one report), :mod:`~analysis.reporting.workers` (the worker processes),
-:mod:`~analysis.reporting.output_folder` (what we own in --out: private folder, lock, swap).
-
-The light path: deciding that every report is unchanged must not import pandas, papermill or matplotlib (about
-2-4 s on two busy cores): these modules import only the standard library and light parts of ``analysis`` at the
-top; the data loader and papermill are imported when a report must actually run.
+Check every name, option and parameter before anything runs; take the output folder's lock; settle the reports whose
+content hash (notebook, parameters, data files, code) is unchanged; hash the data once; run the others in worker
+processes (:mod:`~analysis.reporting.workers`), longest first, their kernels forked from one preloaded process where
+possible (:mod:`~analysis.reporting.kernels`); write the index. Deciding that every report is unchanged imports no
+pandas, papermill or matplotlib: they are imported when a report must run.
 """
 
 from __future__ import annotations
@@ -26,17 +13,17 @@ import contextlib
 import json
 import os
 import signal
-import time
+from dataclasses import replace
 from pathlib import Path
 
 from analysis.data.spec import DataSpec, as_spec
 from analysis.errors import AtlasError, UsageError
-from analysis.reporting import forkserver, kernels, manifests
-from analysis.reporting.execution import Result, report_timeout
-from analysis.reporting.manifests import citation_year
+from analysis.reporting import manifests
+from analysis.reporting.execution import TIMEOUT_ENV, Job, Result
 from analysis.reporting.output_folder import (
     WORK_DIR,
     cleanup_temp,
+    is_report_dir,
     os_reason,
     output_lock,
     run_id,
@@ -57,97 +44,98 @@ from analysis.reporting.workers import RUN_ENV, run_workers
 
 DEFAULT_OUT = ROOT / "reports"
 DURATIONS = "durations.json"  # in the private folder: seconds each report took last time, for longest-first order
+# Time limit of one report. Each takes under a minute on two cores with the bundled data and a few minutes on 100k-row
+# exports; the limit makes a hung kernel fail one report instead of the batch. Above MAX, a limit means none.
+TIMEOUT_S, MAX_TIMEOUT_S = 1800.0, 1e6
 
 
-def _check_out(out: object) -> Path:
-    if out is None:
-        return DEFAULT_OUT
-    text = str(out) if not isinstance(out, Path) else out.as_posix()
-    if isinstance(out, str) and not out.strip():
-        raise UsageError("--out '': give a folder path (the empty string would mean the current folder)")
-    p = Path(text)
-    if os.path.lexists(p) and not p.is_dir():
-        raise UsageError(f"--out {text}: exists and is not a folder")
-    return p
-
-
-def _check_timeout(timeout: float | None) -> float:
-    if timeout is None:
-        return report_timeout()
-    if not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")):
-        raise UsageError(f"--timeout {timeout!r}: expected a positive number of seconds")
-    return float(timeout)
-
-
-def _term_to_interrupt(signum, frame):  # pragma: no cover - exercised via subprocess tests
-    raise KeyboardInterrupt
+def _check_timeout(value: float | str | None, shown: str) -> float:
+    try:
+        t = float(value)
+    except (TypeError, ValueError):
+        t = float("nan")
+    if not 0 < t <= MAX_TIMEOUT_S:  # nan and inf included
+        raise UsageError(f"{shown}: expected a positive number of seconds, at most {MAX_TIMEOUT_S:g} (11.6 days)")
+    return t
 
 
 def run_reports(names: list[str] | None = None, *, out: Path | str = DEFAULT_OUT, jobs: int | None = None,
                 data_spec: DataSpec | str | None = None, overrides: list[str] | None = None, force: bool = False,
                 progress=None, timeout: float | None = None) -> list[Result]:
-    """Build the named reports (default: all). Validates every parameter before running anything. ``data_spec``:
-    the ``--data`` spec (a :class:`DataSpec` as the command line parsed it, or its text); ``timeout``: seconds one
-    report may run (default ``report_timeout()``)."""
+    """Build the named reports (default: all) into ``out``; ``data_spec`` the ``--data`` spec (parsed or its text);
+    ``timeout`` the seconds one report may run (default ``$FRONTIER_ATLAS_REPORT_TIMEOUT``, else 1800)."""
     names = list(dict.fromkeys(names or available()))  # a name given twice is built once
-    if not names:
-        return []
     for n in names:
         notebook_path(n)
-    out = _check_out(out)
-    citation_year()  # a bad SOURCE_DATE_EPOCH is refused before anything runs
-    timeout = _check_timeout(timeout)
+    if isinstance(out, str) and not out.strip():
+        raise UsageError("--out '': give a folder path (the empty string would mean the current folder)")
+    out = Path(os.path.abspath(DEFAULT_OUT if out is None else out))
+    if os.path.lexists(out) and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a folder")
+    manifests.citation_year()  # a bad SOURCE_DATE_EPOCH is refused before anything runs
+    env = os.environ.get(TIMEOUT_ENV, "").strip()
+    timeout = (_check_timeout(timeout, f"--timeout {timeout:g}") if timeout is not None
+               else _check_timeout(env, f"{TIMEOUT_ENV}={env!r}") if env else TIMEOUT_S)
     spec = as_spec(data_spec)  # the only parse of the text in a run: every step below takes the object
     sweep = parse_sweep(overrides or [])
-    per_report, variants = plan(names, sweep, spec)
-    declared_any = set().union(*(declared_parameters(n).keys() for n in names))
-    unknown = sorted(set(sweep) - declared_any)
+    planned = plan(names, sweep, spec)
+    unknown = sorted(set(sweep) - set().union(*(declared_parameters(n) for n in names)))
     if unknown:
         raise UsageError(f"-p {unknown[0]}: no selected notebook declares this parameter")
-    reports_ = list(per_report)
-    out = Path(os.path.abspath(out))
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(reports_)))
+    if not planned:
+        return []
     results: list[Result] = []
     previous = {signal.SIGINT: signal.getsignal(signal.SIGINT)}
-    previous |= {sig: signal.signal(sig, _term_to_interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    previous |= {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        with manifests.run_memo(), output_lock(out) as lock_fd:
-            _batch(reports_, out, per_report, variants, spec, jobs, lock_fd, results, force, progress, timeout)
+        with output_lock(out) as lock_fd:
+            jobs = max(1, min(jobs or os.cpu_count() or 1, len(planned)))
+            _batch(planned, spec, out, jobs, lock_fd, force, timeout, results, progress)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    results.sort(key=lambda r: reports_.index(r.name))
-    return results
+    order = list(planned)
+    return sorted(results, key=lambda r: order.index(r.name))
 
 
-def _batch(reports_: list[str], out: Path, per_report: dict, variants: dict, spec: DataSpec, jobs: int,
-           lock_fd: int, results: list[Result], force: bool, progress, timeout: float) -> None:
+def _interrupt(signum, frame):  # pragma: no cover - exercised via subprocess tests
+    raise KeyboardInterrupt
+
+
+def _batch(planned: dict, spec: DataSpec, out: Path, jobs: int, lock_fd: int, force: bool, timeout: float,
+           results: list[Result], progress) -> None:
     """Under the lock: settle the unchanged reports, run the others in workers, write the index."""
     run = run_id()
     cleanup_temp(out)
-    todo = []
-    for n in reports_:  # unchanged reports are settled here, without starting a worker or importing papermill
-        t0 = time.monotonic()
-        nb = variants[n][0] if n in variants else n
-        if not force and unchanged(out / n, manifests.content_hash(nb, per_report[n], spec)):
-            results.append(Result(n, "skipped", time.monotonic() - t0, "unchanged"))
-            if progress:
-                progress(len(results), len(reports_), results[-1])
+
+    def done(res: Result) -> None:
+        results.append(res)
+        if progress:
+            progress(len(results), len(planned), res)
+
+    data_files, code, todo = spec.file_hashes(), manifests.code_digest(), []  # the data, hashed once
+    for n, (notebook, params, swept) in planned.items():  # settled here, without a worker or papermill
+        job = Job(n, notebook, params, swept, spec, data_files, manifests.content_hash(notebook, params, spec, code),
+                  out, run, timeout)
+        if not force and unchanged(out / n, job.digest):
+            done(Result(n, "skipped", 0.0, "unchanged"))
+        elif os.path.lexists(out / n) and not is_report_dir(out / n, n):
+            done(Result(n, "failed", 0.0, f"{n}: {out / n} exists and is not a report made by frontier-atlas; left "
+                                          "alone (move it away or use another --out)"))
         else:
-            todo.append(n)
-    server = _fork_server(todo, per_report, variants, run)  # imports while the batch is prepared
+            todo.append(job)
+    server = _fork_server(todo, run) if len(todo) > 1 else None  # it imports while the batch is prepared
     try:
         if todo:
             import jupytext  # noqa: F401  (imported once here, inherited by the forked workers)
             import nbformat  # noqa: F401
             import papermill  # noqa: F401
 
-            manifests.prepare(spec)
-            todo = longest_first(todo, out)
-        if server is not None:
-            server.ready()
-        run_workers(todo, out, per_report, spec, jobs, run, lock_fd, results, len(reports_), progress, timeout,
-                    variants)
+            shared = manifests.provenance(spec)
+            path = server.path if server is not None and server.ready() else None
+            order = longest_first([j.name for j in todo], out)
+            todo = [replace(j, provenance=shared, fork_server=path) for j in sorted(todo, key=lambda j: order.index(j.name))]
+        run_workers(todo, jobs, lock_fd, done)
     finally:
         if server is not None:
             server.close()
@@ -159,44 +147,39 @@ def _batch(reports_: list[str], out: Path, per_report: dict, variants: dict, spe
         raise AtlasError(f"cannot write {out / 'index.html'}: {os_reason(exc)}") from None
 
 
-def _fork_server(todo: list[str], per_report: dict, variants: dict, run: str):
-    """A fork server for this batch's kernels (see :mod:`analysis.reporting.forkserver`), started now and preloading
-    what the reports' notebooks import; None when there is little to run or forked kernels are off. The server
-    carries the run's marker, so that an interrupted run stops it (and with it, every kernel forked from it)."""
-    if len(todo) < 2 or not kernels.fork_enabled():
+def _fork_server(todo: list[Job], run: str):
+    """A fork server preloading what these reports' notebooks import, and their data (when they all read the same);
+    None where kernels are not forked. It carries the run's marker, so an interrupted run stops it."""
+    from analysis.reporting import kernels  # imports jupyter_client: only when reports must run
+
+    if not kernels.fork_enabled():
         return None
-    sources = []
-    for n in todo:
-        nb = read_notebook(variants[n][0] if n in variants else n)
-        sources += [c.source for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
-    specs = {per_report[n].get("data_spec") for n in todo}
-    env = dict(os.environ, **{RUN_ENV: f"{run}/.fork-server"})
-    try:
-        return forkserver.ForkServer(forkserver.preload_modules(sources), specs.pop() if len(specs) == 1 else None, env)
-    except OSError:  # cannot start a process now: the kernels start as usual
-        return None
+    sources = [c.source for j in todo for c in read_notebook(j.notebook).cells
+               if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+    specs = {j.params.get("data_spec") for j in todo}
+    with contextlib.suppress(OSError):  # cannot start a process now: the kernels start from their command
+        return kernels.ForkServer(kernels.preload_modules(sources), specs.pop() if len(specs) == 1 else None,
+                                  dict(os.environ, **{RUN_ENV: f"{run}/.fork-server"}))
+    return None
 
 
-def longest_first(todo: list[str], out: Path) -> list[str]:
-    """Reports in decreasing order of their last duration (unknown ones first, by name), so that the batch does not
-    end with one long report running alone on a machine whose other cores are idle."""
-    try:
+def _durations(out: Path) -> dict[str, float]:
+    with contextlib.suppress(OSError, ValueError, UnicodeDecodeError, AttributeError):
         known = json.loads((out / WORK_DIR / DURATIONS).read_text(encoding="utf-8"))
-        known = {k: float(v) for k, v in known.items() if isinstance(v, (int, float))} if isinstance(known, dict) else {}
-    except (OSError, ValueError, UnicodeDecodeError):
-        known = {}
-    return sorted(todo, key=lambda n: (n in known, -known.get(n, 0.0), n))
+        return {k: float(v) for k, v in known.items() if isinstance(v, (int, float))}
+    return {}
+
+
+def longest_first(names: list[str], out: Path) -> list[str]:
+    """Reports by decreasing last duration (unknown ones first, by name), so that the batch does not end with one
+    long report running alone while the other cores idle."""
+    known = _durations(out)
+    return sorted(names, key=lambda n: (n in known, -known.get(n, 0.0), n))
 
 
 def _record_durations(out: Path, results: list[Result]) -> None:
-    path = out / WORK_DIR / DURATIONS
-    try:
-        known = json.loads(path.read_text(encoding="utf-8"))
-        known = known if isinstance(known, dict) else {}
-    except (OSError, ValueError, UnicodeDecodeError):
-        known = {}
-    known |= {r.name: round(r.seconds, 2) for r in results if r.status == "ok"}
+    known = _durations(out) | {r.name: round(r.seconds, 2) for r in results if r.status == "ok"}
     with contextlib.suppress(OSError):
         tmp = out / WORK_DIR / f".{DURATIONS}.{os.getpid()}"
         write_new(tmp, json.dumps(dict(sorted(known.items())), indent=1) + "\n")
-        os.replace(tmp, path)
+        os.replace(tmp, out / WORK_DIR / DURATIONS)

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.cli.args import Parser, add_data_option, add_json_option, print_json
+from analysis.cli.args import Parser, add_data_option, add_json_option, defer, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -70,16 +70,19 @@ def run_diff(args: argparse.Namespace) -> int:
 # --- data pull ---------------------------------------------------------------------------------------------------
 
 def register_pull(dsub: argparse._SubParsersAction) -> None:
-    from analysis.data import pull
+    defer(dsub.add_parser("pull", help="download Epoch AI's current files into a new vintage folder, then diff "
+                                       "against the last one"), _pull_options)
 
-    p = dsub.add_parser(
-        "pull", help="download Epoch AI's current files into a new vintage folder, then diff against the last one",
-        description="Download Epoch AI's public files (" + ", ".join(f for f, _, _ in pull.FILES) + ") from "
-                    "--url-base into DEST/VINTAGE with their metadata (producer, licence, credit, access date, "
-                    "sha256). Atomic: files are downloaded into a temporary folder in DEST beside the new vintage, checked to parse as "
-                    "Epoch exports, then the folder is renamed into place; an existing vintage is never "
-                    "overwritten and a failed download leaves nothing behind. Then prints the diff of the "
-                    "notable-models file against the previous vintage.")
+
+def _pull_options(p) -> None:
+    from analysis.data import pull  # imports pandas: only when the command is used
+
+    p.description = (
+        "Download Epoch AI's public files (" + ", ".join(f for f, _, _ in pull.FILES) + ") from --url-base into "
+        "DEST/VINTAGE with their metadata (producer, licence, credit, access date, sha256). Atomic: files are "
+        "downloaded into a temporary folder in DEST beside the new vintage, checked to parse as Epoch exports, then "
+        "the folder is renamed into place; an existing vintage is never overwritten and a failed download leaves "
+        "nothing behind. Then prints the diff of the notable-models file against the previous vintage.")
     p.add_argument("--url-base", default=pull.URL_BASE, metavar="URL", help=f"where the files are (default {pull.URL_BASE})")
     p.add_argument("--dest", default=None, metavar="DIR",
                    help="the producer folder of the snapshots (default data/upstream/epoch-ai)")
@@ -89,7 +92,7 @@ def register_pull(dsub: argparse._SubParsersAction) -> None:
     p.add_argument("--deadline", default=str(pull.DEFAULT_DEADLINE), metavar="SECONDS",
                    help=f"the whole pull must finish within this (default {pull.DEFAULT_DEADLINE:g})")
     p.add_argument("--allow-fewer-rows", action="store_true",
-                   help=f"accept a file with fewer than {pull.MIN_ROW_RATIO:.0%} of the previous vintage's rows")
+                   help=f"accept a file with fewer than {pull.MIN_ROW_RATIO * 100:g}%% of the previous vintage's rows")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_json_option(p)
     p.set_defaults(func=run_pull)

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.args import add_analysis_options, add_json_option, confidence_option, print_json, whole_option
+from analysis.cli.args import add_analysis_options, add_json_option, confidence_option, defer, print_json, whole_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from analysis.metrics.accelerators import HARDWARE_METRICS
+    defer(sub.add_parser("hardware", help="trends of ML accelerators: peak FLOP/s per precision, FLOP/s per dollar "
+                                          "and per watt"), _options)
 
-    p = sub.add_parser(
-        "hardware", help="trends of ML accelerators: peak FLOP/s per precision, FLOP/s per dollar and per watt",
-        description="Fit log10(metric) against release date for the accelerators of Epoch AI's ML-hardware snapshot "
-                    "(OLS, HC3 errors) and report growth per year and doubling time (years) with confidence "
-                    "intervals, n and window, per metric and accelerator group. Prices are release prices deflated "
-                    "to 2023 USD with the US BLS CPI-U; per-watt figures use the chip's TDP. "
-                    f"METRIC: {', '.join(HARDWARE_METRICS)}. GROUP: all, ml (used to train a model in Epoch's "
-                    "data), gpu, tpu, other, ml-gpu.")
+
+def _options(p) -> None:
+    from analysis.metrics.accelerators import HARDWARE_METRICS  # imports pandas: only when the command is used
+
+    p.description = (
+        "Fit log10(metric) against release date for the accelerators of Epoch AI's ML-hardware snapshot (OLS, HC3 "
+        "errors) and report growth per year and doubling time (years) with confidence intervals, n and window, per "
+        "metric and accelerator group. Prices are release prices deflated to 2023 USD with the US BLS CPI-U; "
+        f"per-watt figures use the chip's TDP. METRIC: {', '.join(HARDWARE_METRICS)}. GROUP: all, ml (used to "
+        "train a model in Epoch's data), gpu, tpu, other, ml-gpu.")
     add_analysis_options(p, "hardware")
     add_json_option(p)
     p.set_defaults(func=run)

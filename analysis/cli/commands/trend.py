@@ -11,6 +11,7 @@ from analysis.cli.args import (
     bootstrap_type,
     checked,
     confidence_option,
+    defer,
     print_json,
     seed_type,
     whole_option,
@@ -19,19 +20,31 @@ from analysis.metrics.analyses import TREND_SUBSETS as SUBSETS  # declarations o
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from analysis.metrics.trends import METRICS
+    defer(sub.add_parser("trend", help="growth per year and doubling time of a metric, with a confidence interval"),
+          _trend_options)
+    t = sub.add_parser(
+        "thresholds", help="models per year above 10²³, 10²⁴, 10²⁵ and 10²⁶ FLOP, and by organization",
+        description="Count models whose training compute is greater than each threshold (EU AI Act: 10²⁵; US EO "
+                    "14110: 10²⁶), per release year and per organization. Models without a compute estimate are "
+                    "counted separately: the counts are lower bounds.")
+    add_data_option(t)
+    add_analysis_options(t, "thresholds")
+    add_json_option(t)
+    t.set_defaults(func=run_thresholds)
 
-    p = sub.add_parser(
-        "trend", help="growth per year and doubling time of a metric, with a confidence interval",
-        description="Fit log10(METRIC) against release date (OLS; CR2 errors clustered by parent organization and "
-                    "release year with Bell-McCaffrey df, or a bootstrap) and report the "
-                    "growth factor per year, the doubling time, their confidence intervals, n and the window. "
-                    f"METRIC: {', '.join(METRICS)}. Models: Epoch AI's notable models with our corrections, one row "
-                    "per model (dated versions of a model count once; overlay additions are left out). Frontier = "
-                    "top-k by training compute among all models released up to each model's release date (Epoch "
-                    "AI's definition, k=10; AlphaGo Master and Zero are left out of the ranking, as in Sevilla & "
-                    "Roldan 2024). --domain language = models listing language among their domains (multimodal "
-                    "included; --domain-rule only for language-only models).")
+
+def _trend_options(p) -> None:
+    from analysis.metrics.trends import METRICS  # imports pandas: only when the command is used
+
+    p.description = ("Fit log10(METRIC) against release date (OLS; CR2 errors clustered by parent organization and "
+                     "release year with Bell-McCaffrey df, or a bootstrap) and report the "
+                     "growth factor per year, the doubling time, their confidence intervals, n and the window. "
+                     f"METRIC: {', '.join(METRICS)}. Models: Epoch AI's notable models with our corrections, one row "
+                     "per model (dated versions of a model count once; overlay additions are left out). Frontier = "
+                     "top-k by training compute among all models released up to each model's release date (Epoch "
+                     "AI's definition, k=10; AlphaGo Master and Zero are left out of the ranking, as in Sevilla & "
+                     "Roldan 2024). --domain language = models listing language among their domains (multimodal "
+                     "included; --domain-rule only for language-only models).")
     p.add_argument("metric", metavar="METRIC", help=f"one of: {', '.join(METRICS)}")
     add_data_option(p)
     add_analysis_options(p, "trend", "since", "until", "subset", "domain", "domain_rule", "top_k", "confidence",
@@ -43,16 +56,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "baseline")
     add_json_option(p)
     p.set_defaults(func=run)
-
-    t = sub.add_parser(
-        "thresholds", help="models per year above 10²³, 10²⁴, 10²⁵ and 10²⁶ FLOP, and by organization",
-        description="Count models whose training compute is greater than each threshold (EU AI Act: 10²⁵; US EO "
-                    "14110: 10²⁶), per release year and per organization. Models without a compute estimate are "
-                    "counted separately: the counts are lower bounds.")
-    add_data_option(t)
-    add_analysis_options(t, "thresholds")
-    add_json_option(t)
-    t.set_defaults(func=run_thresholds)
 
 
 def _since(value: str | None):

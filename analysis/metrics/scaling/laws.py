@@ -20,7 +20,7 @@ from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.result import Result, ResultMeta, meta
 from analysis.metrics.selection import check_positive
 
-APPROACHES = ("hoffmann-1", "hoffmann-2", "hoffmann-3", "besiroglu-2024")
+APPROACHES = C.SCALING_APPROACHES
 DEFAULT_APPROACH = "besiroglu-2024"
 DEFAULT_SAMPLES = 4000
 FLOP_PER_PARAM_TOKEN = 6.0  # C = 6 N D (Kaplan et al. 2020; Hoffmann et al. 2022, Appendix F)
