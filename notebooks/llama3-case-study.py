@@ -37,7 +37,7 @@ import html
 
 import numpy as np
 import pandas as pd
-from IPython.display import HTML, display
+from IPython.display import display
 
 from analysis.constants import OPENNESS_GROUPS
 from analysis.data import dataset, tables
@@ -68,10 +68,10 @@ cols = ["id", "name", "organization", "release_date", "parameters", "training_to
 facts = models[models["id"].isin(focus + peer_ids)][cols].sort_values("release_date").reset_index(drop=True)
 out.table(facts, "llama3-models")
 shown = ["name", "organization", "release_date", "parameters", "training_tokens", "training_compute_flop", "gpu_hours"]
-display(HTML(human_table(facts, {"name": "Model", "organization": "Organization", "release_date": "Released",
+display(human_table(facts, {"name": "Model", "organization": "Organization", "release_date": "Released",
                                   "parameters": "Parameters", "training_tokens": "Training tokens",
                                   "training_compute_flop": "Training compute (FLOP)", "gpu_hours": "GPU-hours"},
-                           flop=("training_compute_flop",))))
+                           flop=("training_compute_flop",)))
 
 # %% [markdown]
 # ## Training compute two ways, and the implied utilization

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from analysis.data.spec import DataSpec, as_spec
 from analysis.errors import UsageError
-from analysis.reporting import kernels, manifests
+from analysis.reporting import figure_meta, kernels, manifests
 from analysis.reporting.output_folder import WORK_DIR, entry, is_report_dir, os_reason, remove, swap, unchanged
 from analysis.reporting.planning import KERNEL, read_notebook
 from analysis.reporting.render import render_html
@@ -232,8 +232,8 @@ def _execute(job: _Job, go):
 def _publish(job: _Job, executed, digest: str, old: Path) -> list[dict]:
     """Write the manifest and the HTML page beside the executed notebook, then swap the folder into place."""
     figures = manifests.write_manifest(job.tmp, job.name, job.params, job.spec, digest, job.notebook, job.swept)
-    manifest = json.loads((job.tmp / "manifest.json").read_text())
-    (job.tmp / f"{job.name}.html").write_text(render_html(executed, job.name, manifest), encoding="utf-8")
+    manifest = figure_meta.write(job.tmp)  # each figure's citations and figures/<id>.json
+    (job.tmp / f"{job.name}.html").write_text(render_html(executed, job.name, manifest, job.tmp), encoding="utf-8")
     manifests.add_file_hashes(job.tmp)
     swap(job.tmp, job.final, old)
     return figures
