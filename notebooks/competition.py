@@ -62,7 +62,8 @@ out.figure(fig, f"concentration-hhi-{subset}",
                    f"year, the bias-corrected estimate of the underlying concentration and its {confidence:.0%} "
                    "interval where a year has enough models; the dashed line is the minimum possible for that year's "
                    "number of organizations.",
-           alt="Line of yearly HHI with an interval band above a dashed floor line.", table=conc, source=ds.label)
+           alt="Line of yearly HHI with an interval band above a dashed floor line.", table=conc, source=ds,
+           result=hhi)
 
 # %% [markdown]
 # ## Organizations at the frontier and above 10²⁵ FLOP
@@ -85,7 +86,7 @@ out.figure(fig, "frontier-organizations-per-year",
            caption=f"Distinct organizations per year with a frontier (top-{top_k} at release) model and with a model "
                    "trained with more than 10²⁵ FLOP (the EU AI Act's systemic-risk presumption).",
            alt="Paired bars per year; organizations above 10²⁵ FLOP appear from 2023 and grow.", table=orgs,
-           source=ds.label)
+           source=ds)
 out.table(entrants, "frontier-entrants-per-year")
 
 # %% [markdown]
@@ -109,4 +110,4 @@ ax.set_title("Holder of the largest known training run")
 out.figure(fig, "compute-leadership-timeline",
            caption="Organization holding the largest known training run (by training compute) over time; a lead "
                    "ends when another organization releases a larger run.",
-           alt="Gantt-style bars of tenure per organization.", table=lead, source=ds.label)
+           alt="Gantt-style bars of tenure per organization.", table=lead, source=ds)

@@ -129,6 +129,21 @@ def reference(text: str, url: str | None = None) -> Source:
     return Source(key="reference", line=text, producer="", title=text, credit=text, kind="reference", url=url)
 
 
+def epoch_export(path: Path, sha256: str | None = None, vintage: str | None = None) -> Source:
+    """An Epoch AI 'Data on AI Models' export: a pinned snapshot (credited from its metadata), or a file the user
+    downloaded (Epoch's credit line; vintage and access date unknown)."""
+    path = Path(path)
+    sha = sha256 or sha256_file(path)
+    if path.with_name(path.stem + upstream.META_SUFFIX).exists():
+        meta = upstream.read_meta(path)
+        name = f"Epoch AI {vintage or path.parent.name}"
+    else:
+        meta = {"producer": "Epoch AI", "title": "Data on AI Models", "credit": EPOCH_MODELS_CREDIT,
+                "url": "https://epoch.ai/data/ai-models", "licence": "CC BY 4.0"}
+        name = f"Epoch AI export {path.name}"
+    return _from_meta("epoch-ai/notable_ai_models", name, meta, {_rel(path): sha}, sha)
+
+
 def _dataset_sources(ds) -> tuple[str, list[Source]]:
     """The line and sources of a loaded models table: the Epoch export (pinned snapshot or the user's file) and our
     overlay, our curated rows, or the user's own models CSV."""
@@ -138,18 +153,10 @@ def _dataset_sources(ds) -> tuple[str, list[Source]]:
     if spec in ("default", "bundled") or spec.startswith(("epoch:", "epoch-raw:")):
         path = upstream.find("notable_ai_models", ds.vintage).path if spec in ("default", "bundled") else \
             Path(spec.split(":", 1)[1])
-        sha = o.get("upstream_sha256") or next((h for p, h in files.items() if Path(p).name == path.name), None) \
-            or sha256_file(path)
-        meta_path = path.with_name(path.stem + upstream.META_SUFFIX)
-        if meta_path.exists():
-            meta = upstream.read_meta(path)
-        else:  # the user's own download of an Epoch export: credited to Epoch; vintage and access date unknown
-            meta = {"producer": "Epoch AI", "title": "Data on AI Models", "credit": EPOCH_MODELS_CREDIT,
-                    "url": "https://epoch.ai/data/ai-models", "licence": "CC BY 4.0"}
-        epoch = _from_meta("epoch-ai/notable_ai_models", f"Epoch AI {ds.vintage or path.name}", meta,
-                           {_rel(path): sha}, sha)
+        sha = o.get("upstream_sha256") or next((h for p, h in files.items() if Path(p).name == path.name), None)
+        epoch = epoch_export(path, sha, ds.vintage)
         srcs = [epoch]
-        shown = [sha[:8]]
+        shown = [epoch.shown_hash]
         if o:
             ov = o.get("overlay_sha256", "")
             pkg, cur = curated("overlay"), curated("models")
@@ -184,8 +191,10 @@ def resolve(source) -> tuple[str, list[Source]]:
         lines, out = [], []
         for s in source:
             line, srcs = resolve(s)
-            lines.append(line)
-            out += [x for x in srcs if x not in out]
+            new = [x for x in srcs if not any(x.key == y.key and x.sha256 == y.sha256 for y in out)]
+            if new or not srcs:  # a source already named (e.g. the pinned snapshot inside the Dataset) adds no line
+                lines.append(line)
+            out += new
         return "; ".join(lines), out
     if isinstance(source, Source):
         return source.line, [source]

@@ -28,7 +28,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.reporting import citation
-from analysis.reporting.layout import OUTPUT_DPI, cut_texts, lay_out, layout_problems, save_box  # noqa: F401
+from analysis.reporting.layout import (  # noqa: F401  (layout_problems, cut_texts: public API)
+    OUTPUT_DPI,
+    cut_texts,
+    lay_out,
+    layout_problems,
+    measure_outputs,
+    save_box,
+)
 from analysis.reporting.numbers import format_number, no_e_notation, pow10, si  # noqa: F401
 from analysis.reporting.tooltips import (  # noqa: F401  (the public API notebooks import from here)
     add_svg_tooltips,
@@ -189,21 +196,40 @@ def legend_below(ax, ncol: int = 2, **kw):
 
 
 
+def _widest(text, renderer) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) in inches of ``text``, the union over the figure's dpi and every output
+    resolution (hinted text is up to 15% wider at 72 dpi than at 100)."""
+    dpis = sorted({float(text.figure.dpi), *(float(d) for d in OUTPUT_DPI.values())})
+    boxes = [(text.get_window_extent(renderer, dpi=d), d) for d in dpis]
+    return (min(b.x0 / d for b, d in boxes), min(b.y0 / d for b, d in boxes), max(b.x1 / d for b, d in boxes),
+            max(b.y1 / d for b, d in boxes))
+
+
 def stamp(fig, figure_id: str, source: str) -> None:
     """Write the source line and the figure id under the figure: below everything already drawn (tick labels,
-    axis labels, legends placed under the axes), so the source line never touches them."""
+    axis labels, legends placed under the axes), so the source line never touches them. A source line wider than
+    the figure is wrapped (never inside 'sha256 <hash>'), and the figure id goes under it when they would touch at
+    any output resolution."""
+    import textwrap
+
     box = fig.get_tightbbox(lay_out(fig))  # inches
     w, h = fig.get_size_inches()
     y = (box.y0 - 0.1) / h  # 0.1 inch under the lowest text, whatever the figure's height
     x0, x1 = min(0.0, box.x0 / w), max(1.0, box.x1 / w)
-    src = fig.text(x0, y, f"Source: {source}", ha="left", va="top", fontsize=7.5, color="#555555",
+    text = f"Source: {source}".replace("sha256 ", "sha256\u00a0")  # a hash stays beside its label
+    src = fig.text(x0, y, text, ha="left", va="top", fontsize=7.5, color="#555555",
                    transform=fig.transFigure, parse_math=False)  # a '$' in a file name or label is text, never mathtext
+    renderer = fig.canvas.get_renderer()
+    room = (x1 - x0) * w
+    left, _, right, _ = _widest(src, renderer)
+    if right - left > room:  # wrap to the figure's width
+        src.set_text(textwrap.fill(text, width=max(20, int(len(text) * room / (right - left) * 0.97)),
+                                   break_on_hyphens=False))
     fid = fig.text(x1, y, f"Frontier Atlas · {figure_id}", ha="right", va="top", fontsize=7.5, color="#555555",
                    transform=fig.transFigure)
-    renderer = fig.canvas.get_renderer()
-    a, b = src.get_window_extent(renderer), fid.get_window_extent(renderer)
-    if a.x1 + 6 > b.x0:  # a long source line: the figure id goes on the line below instead of overlapping it
-        fid.set_y(y - 1.3 * a.height / fig.bbox.height)
+    a, b = _widest(src, renderer), _widest(fid, renderer)
+    if a[2] + 0.08 > b[0]:  # they would touch: the id on the line below the source line's lowest extent
+        fid.set_y((a[1] - 0.04) / h)
 
 
 def tight_box(fig, laid_out: bool = False):
@@ -337,8 +363,9 @@ class ReportOutput:
                  "estimates": estimates(result)}
         cap = html.escape(caption)
         if self.root:
-            box = save_box(fig) if fig.get_layout_engine() is None else None
-            entry["layout_problems"] = layout_problems(fig, laid_out=True, box=box)
+            measured = measure_outputs(fig)  # every text at every output resolution, once
+            box = save_box(fig, measured) if fig.get_layout_engine() is None else None
+            entry["layout_problems"] = layout_problems(fig, laid_out=True, box=box, measured=measured)
             entry["hover_problems"] = hover_problems(fig)
             save_deterministic(fig, self.root / "figures" / figure_id, figure_id, box=box)
             entry["hover_problems"] += fig.atlas_svg_problems

@@ -69,7 +69,7 @@ def _clipped(texts) -> list[str]:
     return problems
 
 
-def layout_problems(fig, laid_out: bool = False, box: Bbox | None = None) -> list[str]:
+def layout_problems(fig, laid_out: bool = False, box: Bbox | None = None, measured: dict | None = None) -> list[str]:
     """Texts that collide: any two texts (titles, labels, tick labels, annotations, the source line), a legend and
     any text, a legend and the data points or line vertices it covers, axis/tick labels or titles that fall inside
     an axes, and texts cut by the axes they are clipped to. With ``box`` (the saved area, inches; see
@@ -117,28 +117,33 @@ def layout_problems(fig, laid_out: bool = False, box: Bbox | None = None) -> lis
                 if longer:
                     problems.append(f"{k} {t.get_text()!r} is longer than the axes")
     if box is not None:
-        problems += cut_texts(fig, box)
+        problems += cut_texts(fig, box, measured)
     return list(dict.fromkeys(problems))  # each problem once, in the order found
 
 
 # --- the saved area, at every output resolution ---------------------------------------------------------------
 
-def _at_dpi(fig, dpi: float):
-    """The texts (kind, artist, extent in inches), the legends' extents (inches) and the tight box (inches) of
-    ``fig`` laid out at ``dpi``; the figure is laid out at its own dpi again afterwards."""
+def measure_outputs(fig) -> dict[float, tuple]:
+    """For each output resolution: the texts (kind, artist, extent in inches), the legends' extents (inches) and the
+    tight box (inches) of ``fig`` laid out at that dpi. The figure is laid out at its own dpi again afterwards."""
     old = fig.dpi
-    fig.set_dpi(dpi)
-    try:
-        r = lay_out(fig)
-        inv = fig.dpi_scale_trans.inverted()
-        texts = [(k, t, t.get_window_extent(r).transformed(inv)) for k, t in _text_artists(fig)]
-        legends = [lg.get_window_extent(r).transformed(inv)
-                   for lg in [ax.get_legend() for ax in fig.axes] + list(fig.legends) if lg is not None]
-        tight = fig.get_tightbbox(r)
+    out = {}
+    done = False
+    try:  # the figure's own dpi last: it is left laid out at it, for the measures made at that dpi
+        for dpi in [d for d in _output_dpis() if d != float(old)] + [float(old)]:
+            fig.set_dpi(dpi)
+            r = lay_out(fig)
+            inv = fig.dpi_scale_trans.inverted()
+            texts = [(k, t, t.get_window_extent(r).transformed(inv)) for k, t in _text_artists(fig)]
+            legends = [lg.get_window_extent(r).transformed(inv)
+                       for lg in [ax.get_legend() for ax in fig.axes] + list(fig.legends) if lg is not None]
+            out[dpi] = (texts, legends, fig.get_tightbbox(r))
+        done = True
     finally:
         fig.set_dpi(old)
-        lay_out(fig)
-    return texts, legends, tight
+        if not done:
+            lay_out(fig)
+    return out
 
 
 def _format_dpis() -> dict[str, float]:
@@ -149,22 +154,24 @@ def _output_dpis() -> list[float]:
     return sorted(set(_format_dpis().values()))
 
 
-def save_box(fig) -> Bbox:
+def save_box(fig, measured: dict | None = None) -> Bbox:
     """The area to save (inches): the union of the figure's tight boxes laid out at its own dpi and at every output
-    resolution, padded by ``savefig.pad_inches``. Nothing measured at any of them falls outside it."""
-    boxes = [_at_dpi(fig, d)[2] for d in [fig.dpi, *_output_dpis()]]
-    return Bbox.union(boxes).padded(matplotlib.rcParams["savefig.pad_inches"])
+    resolution (``measured``: from :func:`measure_outputs`), padded by ``savefig.pad_inches``. Nothing measured at
+    any of them falls outside it."""
+    measured = measured or measure_outputs(fig)
+    return Bbox.union([m[2] for m in measured.values()]).padded(matplotlib.rcParams["savefig.pad_inches"])
 
 
 _TOLERANCE = 0.004  # inches: about one pixel at 300 dpi
 
 
-def cut_texts(fig, box: Bbox) -> list[str]:
+def cut_texts(fig, box: Bbox, measured: dict | None = None) -> list[str]:
     """Texts and legends that reach past ``box`` (inches), or texts that collide, when the figure is laid out at the
     resolution of a saved format: what a reader of that file sees cut or overprinted."""
+    measured = measured or measure_outputs(fig)
     problems = []
     for dpi in _output_dpis():
-        texts, legends, _ = _at_dpi(fig, dpi)
+        texts, legends, _ = measured[dpi]
         fmt = " and ".join(f.upper() for f, d in _format_dpis().items() if d == dpi)
         for k, t, b in texts + [("legend", None, lb) for lb in legends]:
             sides = [s for s, out in (("left", b.x0 < box.x0 - _TOLERANCE), ("right", b.x1 > box.x1 + _TOLERANCE),

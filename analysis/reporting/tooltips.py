@@ -65,7 +65,8 @@ def point_titles(frame: pd.DataFrame, value: str, unit: str, *, date: str = "rel
         text = who + (f" ({org})" if org else "") + (f", {when}" if when else "")
         if context and isinstance(r.get(context), str):
             text += f", {r.get(context)}"
-        out.append(" ".join(f"{text}: {_fmt_value(r.get(value), unit)} {unit}".split()))
+        shown = _fmt_value(r.get(value), unit)
+        out.append(" ".join(f"{text}: {shown}{'' if unit == '%' else ' ' + unit}".split()))
     return out
 
 
@@ -107,9 +108,15 @@ def _drawn_mask(artist) -> np.ndarray:
     """Which of the artist's points the SVG backend draws (finite after the transform: e.g. not 0 on a log axis)."""
     from matplotlib.collections import PathCollection
 
-    if isinstance(artist, PathCollection):
-        offs = np.asarray(artist.get_offsets(), dtype=float)
-        xy = artist.get_offset_transform().transform(offs) if len(offs) else offs.reshape(0, 2)
+    if isinstance(artist, PathCollection):  # the steps of matplotlib's Collection._prepare_points
+        offs, trf = artist.get_offsets(), artist.get_offset_transform()
+        if not len(offs):
+            return np.zeros(0, bool)
+        if not trf.is_affine:
+            offs, trf = trf.transform_non_affine(offs), trf.get_affine()
+        if isinstance(offs, np.ma.MaskedArray):
+            offs = offs.filled(np.nan)
+        xy = trf.transform(np.asarray(offs, dtype=float))
     else:
         xy = np.asarray(artist.get_xydata(), dtype=float)
         xy = artist.get_transform().transform(xy) if len(xy) else xy.reshape(0, 2)
