@@ -64,7 +64,8 @@ def test_index_and_every_report_in_chromium(browser, built_reports):
     for card in index["cards"]:
         assert card["citation"].startswith("Cite this figure: Frontier Atlas contributors (")
         assert f"[figure {card['id'][5:]}, report " in card["citation"] and "commit" in card["citation"]
-        assert "with major processing by Frontier Atlas" in card["data"]
+        assert card["data"].startswith("Cite the data: ")  # the producers' data, or the published works drawn on
+        assert "with major processing by Frontier Atlas" in card["data"] or "Draws on: " in card["data"]
         assert card["bibtex"].startswith("@misc{frontieratlas-")
     for name in results:
         info = check_page(browser, out / name / f"{name}.html", name)

@@ -23,7 +23,7 @@ from analysis.reporting import reports
 KEYS = {"id", "title", "caption", "alt", "measured", "n", "window", "interval_kind", "confidence", "estimates",
         "source_line", "sources", "data_last_updated", "data_source", "report", "notebook", "parameters", "data_spec", "toolkit",
         "citation", "licence", "files", "layout_problems", "hover_problems", "tooltips"}
-SHOWN = re.compile(r"Data sha256 (\S+?), as printed under the figure")
+SHOWN = re.compile(r"Data sha256 ([0-9a-f/; ]+), as printed under the figure")
 
 
 def svg_text(svg: str) -> str:
