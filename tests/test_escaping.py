@@ -58,9 +58,10 @@ def injected(page: str) -> list:
     return bad
 
 
-@pytest.fixture
-def captured(monkeypatch):
-    """What the helpers display, as notebook outputs (as the kernel would record them)."""
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    """(page, index) of the hostile report, made once; what the helpers display is recorded as notebook outputs
+    (as the kernel would record them)."""
     import IPython.display
 
     outputs = []
@@ -69,8 +70,9 @@ def captured(monkeypatch):
         data, md = format_display_data(obj)
         outputs.append(nbformat.v4.new_output("display_data", data=data, metadata={**md, **(metadata or {})}))
 
-    monkeypatch.setattr(IPython.display, "display", display)
-    return outputs
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(IPython.display, "display", display)
+        return hostile_report(tmp_path_factory.mktemp("hostile"), outputs)
 
 
 def hostile_report(tmp_path, outputs) -> tuple[str, str]:
@@ -117,14 +119,14 @@ def hostile_report(tmp_path, outputs) -> tuple[str, str]:
     return page, index
 
 
-def test_no_hostile_value_becomes_an_element_or_attribute(tmp_path, captured):
-    page, index = hostile_report(tmp_path, captured)
+def test_no_hostile_value_becomes_an_element_or_attribute(pages):
+    page, index = pages
     assert injected(page) == [] and injected(index) == []
     assert "<script" not in page.lower() and "<script" not in index.lower()
 
 
-def test_hostile_values_are_shown_as_text_not_dropped(tmp_path, captured):
-    page, index = hostile_report(tmp_path, captured)
+def test_hostile_values_are_shown_as_text_not_dropped(pages):
+    page, index = pages
     assert page.count("&lt;img src=x onerror=alert(1)&gt;") >= 4  # prose, table, untrusted HTML, error, caption ...
     assert "Already passed by &lt;img src=x onerror=alert(1)&gt;" in page
     assert "&lt;script&gt;alert(&#34;pwn&#34;)&lt;/script&gt;" in index  # the figure's source, in its citation

@@ -49,14 +49,20 @@ def hidden_points_figure():
 
 
 def saved_svg(fig, tmp_path, fid="hidden-points") -> str:
-    figures.save_deterministic(fig, tmp_path / fid, fid)
-    return (tmp_path / f"{fid}.svg").read_text()
+    """The SVG as the output layer writes it (save_deterministic's SVG step, without the PNG and PDF)."""
+    import io
+
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    svg, fig.atlas_svg_problems = figures.add_svg_tooltips(buf.getvalue(), fig, fid)
+    return svg
 
 
 def test_only_points_take_the_pointer_and_every_point_is_titled(tmp_path):
     fig = hidden_points_figure()
     assert figures.hover_problems(fig) == []
-    svg = saved_svg(fig, tmp_path)
+    figures.save_deterministic(fig, tmp_path / "hidden-points", "hidden-points")  # what reports write
+    svg = (tmp_path / "hidden-points.svg").read_text()
     assert fig.atlas_svg_problems == []
     root = ET.fromstring(svg)
     top = root.find("svg:g[@id='figure_1']", NS)
