@@ -61,14 +61,17 @@ from analysis.metrics import capabilities as cap
 from analysis.metrics import spillovers as sp
 from analysis.metrics.openness import open_closed_lag
 from analysis.metrics.result import partial_year
+from analysis.reporting import citation
 from analysis.reporting.figures import (
     CLOSED_COLOR,
     OPEN_COLOR,
     PALETTE,
     ReportOutput,
     label_log_axis,
+    labelled_scatter,
     mark_partial_year,
     new_figure,
+    point_titles,
     running_best_plot,
     short_label,
 )
@@ -77,7 +80,7 @@ out = ReportOutput(output_dir)
 hub = bh.load_hub(hub_vintage)
 eci = bh.per_model(hub, "eci")  # one row per model: its best version's score, on that version's date
 eci_versions = bh.version_steps(hub, "eci")  # every version that raised its model's best, on its own date
-HUB_SOURCE = f"Epoch AI, 'AI Benchmarking Hub' (CC BY 4.0), snapshot {hub_vintage}"
+HUB_SOURCE = citation.benchmarking_hub(hub_vintage, files=[bh.ECI_FILE])
 sources = pd.DataFrame(bh.files(hub_vintage), columns=["file", "sha256"])
 sources["rows"] = [len(pd.read_csv(upstream.UPSTREAM_DIR.parent / f, usecols=[0])) for f in sources["file"]]
 out.table(sources, "capabilities-data-sources")
@@ -110,7 +113,7 @@ out.figure(fig, "eci-frontier-open-closed",
                    "model version that earned it (steps), over every model's best version (dots). Epoch AI's "
                    f"average gap: {full.caption()}.",
            alt="Two rising step lines, closed above open, with dots for every model.", table=full.frontier,
-           source=HUB_SOURCE)
+           source=HUB_SOURCE, result=full)
 out.table(gap_table, "eci-gap-summary")
 ci = f"{confidence:.0%}"
 cov = (f"{out.number('eci-gap-summary', 0, 'lag_coverage_low', '{:.2f}')}–"
@@ -194,7 +197,7 @@ fig, ax = running_best_plot(us.frontier, us.window[1], (("US", PALETTE["blue"]),
 out.figure(fig, "eci-frontier-us-china",
            caption="Running best ECI of models from US and from Chinese organizations (co-developed models listing "
                    "several countries are left out), by release date.",
-           alt="Two rising step lines, US above China.", table=us.frontier, source=HUB_SOURCE)
+           alt="Two rising step lines, US above China.", table=us.frontier, source=HUB_SOURCE, result=us)
 out.prose(
     f"By Epoch AI's estimand, the best Chinese model trailed the state of the art of US and Chinese models by "
     f"{out.number('eci-gap-summary', 2, 'gap_points', '{:.1f}')} points "
@@ -222,7 +225,8 @@ p = fit.points
 fig, ax = new_figure()
 for group, color in (("closed", CLOSED_COLOR), ("open", OPEN_COLOR)):
     s = p[p["open"] == (group == "open")]
-    ax.scatter(10 ** s["log10_compute"], s["eci"], s=14, color=color, label=f"{group} models", alpha=0.8)
+    labelled_scatter(ax, s.assign(compute=10 ** s["log10_compute"]), "compute", "eci", unit="ECI points", s=14,
+                     color=color, label=f"{group} models", alpha=0.8)
 xs = np.linspace(p["log10_compute"].min(), p["log10_compute"].max(), 50)
 ax.plot(10 ** xs, fit.intercept + fit.slope * xs, color=PALETTE["black"], lw=1, label="least-squares fit")
 label_log_axis(ax, "x", "Training compute", "FLOP")
@@ -233,7 +237,7 @@ out.figure(fig, "eci-vs-compute",
            caption="ECI against training compute (log scale) for models with both, with the least-squares line; "
                    f"points above it gain more capability per FLOP. Fit: {fit.caption()}.",
            alt="Scatter rising with compute, open and closed models on both sides of a fitted line.", table=p,
-           source=HUB_SOURCE)
+           source=HUB_SOURCE, result=fit)
 out.table(fit.to_frame(), "eci-compute-fit")
 out.table(fit.groups, "eci-compute-residuals")
 text = (f"Each tenfold increase in training compute goes with "
@@ -254,11 +258,14 @@ out.prose(text)
 # ## Which benchmarks still separate open and closed models?
 
 # %%
-sat = cap.saturation(hub, ceiling=ceiling, confidence=confidence).table.sort_values("best").reset_index(drop=True)
+saturation = cap.saturation(hub, ceiling=ceiling, confidence=confidence)
+sat = saturation.table.sort_values("best").reset_index(drop=True)
 fig, ax = new_figure(figsize=(7, max(4, 0.18 * len(sat))))
 y = np.arange(len(sat))
-ax.scatter(sat["best_closed"], y, color=CLOSED_COLOR, s=18, label="best closed model", zorder=3)
-ax.scatter(sat["best_open"], y, color=OPEN_COLOR, s=18, marker="D", label="best open model", zorder=3)
+for group, color, marker in (("closed", CLOSED_COLOR, "o"), ("open", OPEN_COLOR, "D")):
+    labelled_scatter(ax, sat.assign(y=y), f"best_{group}", "y", unit="%", color=color, s=18, marker=marker,
+                     label=f"best {group} model", zorder=3,
+                     titles=point_titles(sat, f"best_{group}", "%", name=f"best_{group}_model", context="benchmark"))
 ax.hlines(y, sat[["best_open", "best_closed"]].min(axis=1), sat[["best_open", "best_closed"]].max(axis=1),
           color="#999999", lw=1)
 ax.axvline(ceiling, color=PALETTE["black"], lw=0.8, ls="--", label=f"saturation ({ceiling:.0f}%)")
@@ -273,7 +280,8 @@ out.figure(fig, "benchmark-saturation",
                    f"(each benchmark's one declared setting); benchmarks at or above {ceiling:.0f}% count as "
                    "saturated.",
            alt="Dot plot, one row per benchmark, closed and open best scores joined by a line.", table=sat,
-           source=HUB_SOURCE)
+           source=citation.benchmarking_hub(hub_vintage, files=sorted({b.file for b in bh.BENCHMARKS.values()})),
+           result=saturation)
 # thresholds of the summary: a saturation ceiling (parameter), gaps counted as close or wide (points), and the share of
 # the best score whose time to reach is reported (analysis/metrics/capabilities.py, `years_to_90pct`)
 thresholds = pd.DataFrame([{"ceiling": ceiling, "close_gap_points": 5, "wide_gap_points": 20, "progress_share": 0.9}])
@@ -362,7 +370,7 @@ by_year["partial"] = by_year["year"] == partial_year(ds.models["release_date"]) 
 out.figure(fig, "spillovers-by-year",
            caption="Notable models per year whose Epoch record names a base model, by the base's access (open if "
                    "any base is open-weights).",
-           alt="Stacked bars per year, rising to a peak in 2023, mostly open bases.", table=by_year, source=ds.label)
+           alt="Stacked bars per year, rising to a peak in 2023, mostly open bases.", table=by_year, source=ds)
 by_family = sp.spillover_counts(deriv, "family").table
 out.table(by_family, "spillovers-by-family")
 ttd = sp.time_to_first_derivative(deriv, confidence=confidence)

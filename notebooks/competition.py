@@ -84,7 +84,7 @@ for subset, window in (("notable", notable_window), ("frontier", frontier_window
                        f"marked x and show no value.{pooled}"
                        + (f" {partial}: an incomplete year." if partial else ""),
                alt="Yearly HHI points with interval bars for the bias-corrected estimate above a dashed floor line.",
-               table=conc, source=ds.label)
+               table=conc, source=ds, result=hhi)
 
 # %% [markdown]
 # ## Organizations at the frontier and above 10²⁵ FLOP
@@ -111,7 +111,7 @@ out.figure(fig, "frontier-organizations-per-year",
                    "model and with a model trained with more than 10²⁵ FLOP (the EU AI Act's systemic-risk "
                    "presumption); versions of one model count once.",
            alt="Paired bars per year; organizations above 10²⁵ FLOP appear from 2023 and grow.", table=orgs,
-           source=ds.label)
+           source=ds)
 out.table(entrants, "frontier-entrants-per-year")
 
 # %% [markdown]
@@ -136,4 +136,4 @@ out.figure(fig, "compute-leadership-timeline",
            caption="Organization (parent family: Google Brain, DeepMind and Google DeepMind are Google; Facebook and "
                    "Meta AI are Meta) holding the largest known training run (by training compute) over time; a "
                    "lead ends when another organization releases a larger run.",
-           alt="Gantt-style bars of tenure per organization.", table=lead, source=ds.label)
+           alt="Gantt-style bars of tenure per organization.", table=lead, source=ds)

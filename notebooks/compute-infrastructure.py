@@ -44,7 +44,18 @@ from analysis import constants as C
 from analysis.data import dataset, sources
 from analysis.metrics import infrastructure, selection, trends
 from analysis.metrics import training_cost as tc
-from analysis.reporting.figures import PALETTE, ReportOutput, label_log_axis, legend_below, new_figure, year_axis
+from analysis.reporting import citation
+from analysis.reporting.figures import (
+    PALETTE,
+    ReportOutput,
+    attach_tooltips,
+    label_log_axis,
+    labelled_scatter,
+    legend_below,
+    new_figure,
+    point_titles,
+    year_axis,
+)
 
 out = ReportOutput(output_dir)
 ds = dataset.load(data_spec or None)
@@ -53,6 +64,7 @@ hw = infrastructure.hardware_table(hw_source.frame)
 catalog = infrastructure.HardwareCatalog(hw, ds.hardware)
 runs = infrastructure.run_data(ds.models, ds.label, min_rows=min_runs, fallback=sources.notable_models)
 models = selection.select(runs.models)  # the representative set: one row per model, no overlay additions
+runs_source = ds if not runs.fallback else citation.snapshot("notable_ai_models", runs.vintage)
 window = dict(until=until or None, confidence=confidence)
 out.table(infrastructure.provenance_table(hw, runs, ds.label, hw_source), "compute-infrastructure-data")
 hw_snap = out.tables["compute-infrastructure-data"].iloc[0]
@@ -100,13 +112,13 @@ out.table(hw_trends, "hardware-trends")
 colors = {"fp32": PALETTE["blue"], "tf32": PALETTE["green"], "tensor-fp16": PALETTE["vermillion"],
           "fp8": PALETTE["purple"]}
 fig, ax = new_figure()
-points, lines = [], []
+points, lines, hw_fits = [], [], {}
 for metric, color in colors.items():
     col = infrastructure.HARDWARE_METRICS[metric][0]
     pts = hw.dropna(subset=[col, "release_date"])
     pts = pts[pts["release_date"] >= pd.Timestamp(hardware_since)]
-    ax.scatter(pts["release_date"], pts[col], s=10, color=color, alpha=0.6)
-    fit = infrastructure.hardware_trend(hw, metric, "all", since=hardware_since, **window)
+    labelled_scatter(ax, pts, "release_date", col, unit="FLOP/s", s=10, color=color, alpha=0.6)
+    fit = hw_fits[f"{metric} trend"] = infrastructure.hardware_trend(hw, metric, "all", since=hardware_since, **window)
     line = trends.trend_line(fit, start=fit.data_start, end=fit.data_end)
     ax.plot(line["date"], line["value"], color=color, lw=2,
             label=f"{metric.upper()}: {fit.growth_per_year:.2g}x/yr ({fit.confidence:.0%} CI "
@@ -123,7 +135,8 @@ out.figure(fig, "hardware-performance-by-precision",
                    "log-linear trends (all accelerators of each format).",
            alt="Log-scale scatter of accelerator peak performance against release date in four colours, each with a "
                "rising trend line; tensor formats sit above FP32.",
-           table=pd.concat([*points, *lines], ignore_index=True), source="Epoch AI, 'Data on ML Hardware'")
+           table=pd.concat([*points, *lines], ignore_index=True), source=citation.snapshot("ml_hardware"),
+           result=hw_fits)
 
 # %%
 row = hw_trends.reset_index(drop=True)
@@ -155,16 +168,17 @@ out.prose(
 
 # %%
 fig, (ax1, ax2) = new_figure(1, 2, figsize=(10, 4))
-panels = []
+panels, eff_fits = [], {}
 for ax, metrics, unit in ((ax1, ("fp32-per-dollar", "tensor-fp16-per-dollar"), "FLOP/s per 2023 USD"),
                           (ax2, ("fp32-per-watt", "tensor-fp16-per-watt", "best-per-watt"), "FLOP/s per W")):
     for metric, color in zip(metrics, (PALETTE["blue"], PALETTE["vermillion"], PALETTE["black"])):
         col = infrastructure.HARDWARE_METRICS[metric][0]
         pts = hw.dropna(subset=[col, "release_date"])
         pts = pts[pts["release_date"] >= pd.Timestamp(hardware_since)]
-        fit = infrastructure.hardware_trend(hw, metric, "all", since=hardware_since, **window)
+        fit = eff_fits[f"{metric} trend"] = infrastructure.hardware_trend(hw, metric, "all", since=hardware_since,
+                                                                       **window)
         line = trends.trend_line(fit, start=fit.data_start, end=fit.data_end)
-        ax.scatter(pts["release_date"], pts[col], s=9, color=color, alpha=0.5)
+        labelled_scatter(ax, pts, "release_date", col, unit=unit, s=9, color=color, alpha=0.5)
         ax.plot(line["date"], line["value"], color=color, lw=2,
                 label=f"{metric}: {fit.growth_per_year:.2g}x/yr ({fit.growth_per_year_ci[0]:.2g}–"
                       f"{fit.growth_per_year_ci[1]:.2g}x)")
@@ -180,7 +194,8 @@ out.figure(fig, "hardware-price-performance-and-efficiency",
                    f"log-linear trends, accelerators released since {hardware_since}.",
            alt="Two log-scale scatter panels with rising trend lines: price-performance on the left, energy "
                "efficiency on the right.",
-           table=pd.concat(panels, ignore_index=True), source="Epoch AI, 'Data on ML Hardware'; BLS CPI-U")
+           table=pd.concat(panels, ignore_index=True), source=[citation.snapshot("ml_hardware"), "US BLS CPI-U"],
+           result=eff_fits)
 
 # %%
 ipd = int(row.index[(row.metric == "fp32-per-dollar") & (row.group == "all")][0])
@@ -210,22 +225,23 @@ out.prose(
 run_tab = infrastructure.run_trend_table(models, ("notable", "frontier"), since=since, top_k=top_k, **window)
 out.table(run_tab, "training-run-trend-fits")
 fig, axes = new_figure(2, 2, figsize=(10, 9), gridspec_kw={"hspace": 0.7})
-tables = []
+tables, run_fits = [], {}
 front = selection.frontier_view(models, top_k)["frontier"]
 for ax, (col, (label, unit)) in zip(axes.ravel(), [(c, infrastructure.RUN_METRICS[c]) for c in
                                                    ("hardware_count", "training_time_hours", "training_power_draw_w",
                                                     "training_cost_2023_usd")]):
     pts = models.assign(frontier=front).dropna(subset=[col, "release_date"])
     pts = pts[(pts["release_date"] >= pd.Timestamp(since)) & (pts[col] > 0)]
-    ax.scatter(pts.loc[~pts.frontier, "release_date"], pts.loc[~pts.frontier, col], s=9, color=PALETTE["sky"],
-               alpha=0.6, label="notable")
-    ax.scatter(pts.loc[pts.frontier, "release_date"], pts.loc[pts.frontier, col], s=12, color=PALETTE["vermillion"],
-               label=f"frontier (top-{top_k})")
+    labelled_scatter(ax, pts[~pts.frontier], "release_date", col, unit=unit, s=9, color=PALETTE["sky"], alpha=0.6,
+                     label="notable")
+    labelled_scatter(ax, pts[pts.frontier], "release_date", col, unit=unit, s=12, color=PALETTE["vermillion"],
+                     label=f"frontier (top-{top_k})")
     tables.append(pts[["id", "name", "release_date", "frontier", col]].rename(columns={col: "value"})
                   .assign(quantity=label, unit=unit))
     sel = run_tab[(run_tab["column"] == col) & (run_tab["subset"] == "frontier") & (run_tab["n"] > 0)]
     if not sel.empty:
-        fit = infrastructure.run_trend(models, col, "frontier", since=since, top_k=top_k, **window)
+        fit = run_fits[f"{label}, frontier trend"] = infrastructure.run_trend(models, col, "frontier", since=since,
+                                                                              top_k=top_k, **window)
         line = trends.trend_line(fit, start=fit.data_start, end=fit.data_end)
         ax.plot(line["date"], line["value"], color=PALETTE["vermillion"], lw=2,
                 label=f"frontier trend {fit.growth_per_year:.2g}x/yr")
@@ -241,7 +257,7 @@ out.figure(fig, "training-run-trends",
                    f"since {since}; frontier models in red with their log-linear trend.",
            alt="Four log-scale scatter panels of training-run quantities against release date, each rising, with "
                "frontier runs highlighted and a trend line.",
-           table=pd.concat(tables, ignore_index=True), source=runs.label)
+           table=pd.concat(tables, ignore_index=True), source=runs_source, result=run_fits)
 
 # %%
 rt = run_tab.reset_index(drop=True)
@@ -298,7 +314,8 @@ out.figure(fig, "compute-growth-decomposition",
                    f"of frontier runs since {since} (n = {dec.n}); they add up to the growth of training compute. "
                    f"Bars: {confidence:.0%} confidence intervals ({dec.caption()}).",
            alt="Horizontal bar chart of four growth rates, the largest for cluster size, with error bars.",
-           table=dtab, source=runs.label)
+           table=dtab, source=[runs_source, citation.snapshot("ml_hardware"), citation.curated("hardware")],
+           result=dec)
 
 # %%
 out.prose(
@@ -359,10 +376,11 @@ ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=7)
 ax1.set_title("Worked examples (90% ranges)")
 if not comparison.empty and comparison["epoch_cost_2023_usd"].notna().any():
     cmp_ = comparison.dropna(subset=["epoch_cost_2023_usd"])
-    ax2.errorbar(cmp_["epoch_cost_2023_usd"], cmp_["amortized_total_usd"],
+    costs = ax2.errorbar(cmp_["epoch_cost_2023_usd"], cmp_["amortized_total_usd"],
                  yerr=[cmp_["amortized_total_usd"] - cmp_["amortized_low_usd"],
                        cmp_["amortized_high_usd"] - cmp_["amortized_total_usd"]], fmt="o", ms=3, alpha=0.7,
                  color=PALETTE["blue"])
+    attach_tooltips(costs.lines[0], point_titles(cmp_, "amortized_total_usd", "2023 USD (ours)"))
     lim = [cmp_[["epoch_cost_2023_usd", "amortized_low_usd"]].min().min() / 2,
            cmp_[["epoch_cost_2023_usd", "amortized_high_usd"]].max().max() * 2]
     ax2.plot(lim, lim, color="#888888", lw=0.8, ls="--", label="equal")
@@ -378,7 +396,8 @@ out.figure(fig, "training-cost-first-principles",
                "estimates against Epoch AI's, close to the diagonal.",
            table=pd.concat([ex.assign(panel="worked examples"),
                             comparison.assign(panel="comparison with Epoch AI")], ignore_index=True),
-           source=f"{runs.label}; Epoch AI ML hardware; Meta")
+           source=[runs_source, citation.snapshot("ml_hardware"), citation.curated("hardware"),
+                   "Meta, Llama 3 model card and 'Building Meta's GenAI Infrastructure' (2024)"])
 
 # %%
 ex_i = ex.reset_index(drop=True)
@@ -430,8 +449,10 @@ for i, r in ok.iterrows():
         ax.plot([r["date_low"], r["date_high"]], [i, i], color=PALETTE["black"], lw=4, alpha=0.5,
                 label="trend-line interval" if i == 0 else None)
     if pd.notna(r["already_reached_on"]):
-        ax.scatter([r["already_reached_on"]], [i], marker="*", s=120, color=PALETTE["blue"],
-                   label="already reached in the data" if not starred else None)
+        star = ax.scatter([r["already_reached_on"]], [i], marker="*", s=120, color=PALETTE["blue"],
+                          label="already reached in the data" if not starred else None)
+        attach_tooltips(star, [f"{r['already_reached_by']}, {r['already_reached_on']:%Y-%m-%d}: already at "
+                               f"{r['level_label']}"])
         starred = True
 ax.set_yticks(range(len(ok)), [f"{r.quantity}: {r.level_label}" for r in ok.itertuples()], fontsize=8)
 ax.set_ylim(-0.6, len(ok) - 0.4)
@@ -443,7 +464,7 @@ out.figure(fig, "frontier-run-projections",
                    f"amortized cost and 100,000 accelerators, with {confidence:.0%} intervals for the trend line "
                    "(bar) and for a single run (whiskers); stars mark a run in the data already at the level.",
            alt="Dot-and-whisker chart of three projected dates in the late 2020s, with wide prediction intervals.",
-           table=proj, source=runs.label)
+           table=proj, source=runs_source)
 
 # %%
 pj = proj.reset_index(drop=True)

@@ -43,6 +43,7 @@ import pandas as pd
 
 from analysis.data import dataset
 from analysis.metrics import selection, trends
+from analysis.reporting import citation
 from analysis.reporting.figures import (
     PALETTE,
     ReportOutput,
@@ -101,7 +102,7 @@ out.figure(fig, "compute-trend-notable",
                    f"{fit_notable.caption()}. Frontier trend: {fit_frontier.caption()}.",
            alt="Scatter plot of training compute against release date on a log scale, with two fitted trend "
                "lines.",
-           table=table, source=ds.label)
+           table=table, source=ds, result={"notable trend": fit_notable, "frontier trend": fit_frontier})
 
 # %%
 out.prose(
@@ -161,7 +162,7 @@ out.figure(fig, "compute-projection-frontier",
                    f"the trend reaches 10²⁶, 10²⁷ and 10²⁸ FLOP with {confidence:.0%} prediction intervals.",
            alt="Log-scale line of frontier training compute extended into the future with three projected crossing "
                "dates and their intervals.",
-           table=proj, source=ds.label)
+           table=proj, source=ds, result={"frontier trend": fit_frontier})
 
 # %% [markdown]
 # ## Models above regulatory thresholds
@@ -188,7 +189,7 @@ out.figure(fig, "compute-thresholds-per-year",
            caption="Notable models released per year with training compute above 10²³, 10²⁴, 10²⁵ and 10²⁶ FLOP "
                    "(lower bounds: models without a compute figure are not counted).",
            alt="Grouped bar chart of the number of models above each compute threshold per release year.",
-           table=counts, source=ds.label)
+           table=counts, source=ds)
 
 # %% [markdown]
 # ## Eras: did the trend change?
@@ -280,7 +281,7 @@ out.figure(fig, "compute-trend-sensitivity",
                    "frontier size, window start, exclusion rule and Epoch AI data vintage; labels give what differs "
                    "from the baseline and n.",
            alt="Horizontal dot-and-interval chart, one row per variant of the frontier compute trend fit.",
-           table=sens, source=f"{ds.label}; Epoch AI notable-models snapshots 2026-01-26 and 2026-07-19")
+           table=sens, source=[ds, *(citation.snapshot("notable_ai_models", v) for v in sensitivity.VINTAGES)])
 out.prose(
     f"The baseline is the headline frontier fit (top {out.number('compute-trend-sensitivity', 0, 'top_k', '{:d}')} "
     f"at release since {frontier_since}, AlphaGo Master and Zero left out of the ranking): it grows "

@@ -93,7 +93,8 @@ out.prose(
 # ## Over-training: real models against the optimum
 
 # %%
-ot = scaling.overtraining(models, approach, confidence=confidence).table
+overtraining = scaling.overtraining(models, approach, confidence=confidence)
+ot = overtraining.table
 fig, ax = new_figure()
 labelled_scatter(ax, ot, "release_date", "tokens_per_param", unit="tokens/parameter", s=14, color=PALETTE["blue"],
                  alpha=0.8, label="tokens per (active) parameter")
@@ -113,7 +114,7 @@ out.figure(fig, "tokens-per-parameter-vs-optimal",
                    f"model), against the compute-optimal ratio at each model's own budget ({approach}).",
            alt="Scatter of training tokens per parameter against release date on a log scale, with a line for the "
                "compute-optimal ratio at each model's budget.",
-           table=ot, source=ds.label)
+           table=ot, source=ds, result=overtraining)
 
 # %% [markdown]
 # ## What repeated epochs are worth
@@ -202,7 +203,7 @@ out.figure(fig, "data-wall",
                    f"{walls['notable'].caption()}; frontier: {walls['frontier'].caption()}.",
            alt="Two trend lines of training-set size in tokens against year, one per subset, each with a shaded interval, "
                "and a flat shaded band for the stock of public text.", table=frame,
-           source=f"{ds.label}; Villalobos et al. 2024")
+           source=[ds, "Villalobos et al. 2024"], result=walls)
 
 # %%
 parts = []

@@ -35,7 +35,7 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 
 # %%
 import pandas as pd
-from IPython.display import HTML, display
+from IPython.display import display
 
 from analysis.data import dataset
 from analysis.metrics import analyses, checks, openness, selection
@@ -61,10 +61,10 @@ out.prose(f"Data: {ds.label}: {out.number('explore-data', 0, 'models', '{:d}')} 
 # %%
 checks.model_ids(table, model)  # an unknown id says which ids are close
 row = table[table["id"] == model]
-display(HTML(human_table(row, {"name": "Model", "organization": "Organization", "release_date": "Released",
+display(human_table(row, {"name": "Model", "organization": "Organization", "release_date": "Released",
                                "parameters": "Parameters", "training_tokens": "Training tokens",
                                "training_compute_flop": "Training compute (FLOP)", "access": "Access"},
-                         flop=("training_compute_flop",))))
+                         flop=("training_compute_flop",)))
 
 # %% [markdown]
 # ## 3. Filter: language models released since 2024 with more than 10²⁵ FLOP
@@ -76,9 +76,9 @@ display(HTML(human_table(row, {"name": "Model", "organization": "Organization", 
 big = selection.select(models, domain="language", since="2024-01-01")
 big = big[selection.above_threshold(big["training_compute_flop"], 1e25)].sort_values("training_compute_flop",
                                                                                       ascending=False)
-display(HTML(human_table(big.head(10), {"name": "Model", "organization": "Organization", "release_date": "Released",
+display(human_table(big.head(10), {"name": "Model", "organization": "Organization", "release_date": "Released",
                                         "training_compute_flop": "Training compute (FLOP)"},
-                         flop=("training_compute_flop",))))
+                         flop=("training_compute_flop",)))
 
 # %% [markdown]
 # ## 4. Fit a trend on a chosen subset
@@ -93,7 +93,7 @@ out.figure(view.figure, "explore-trend",
            caption=f"{view.title}: log-linear trend with its {confidence:.0%} confidence band "
                    f"({subset} = {selection.describe_subset(subset, None, top_k)}); {view.fit.caption()}.",
            alt="Scatter of the chosen models on a log scale against release date with a fitted trend line.",
-           table=view.table, source=ds.label)
+           table=view.table, source=ds, result=view.fit)
 out.prose(f"The trend is **{out.number('explore-trend-fit', 0, 'growth_per_year', '{:.2g}')}x per year** "
           f"({confidence:.0%} CI {out.number('explore-trend-fit', 0, 'growth_low', '{:.2g}')}–"
           f"{out.number('explore-trend-fit', 0, 'growth_high', '{:.2g}')}x; "
@@ -124,10 +124,10 @@ out.prose(f"A budget of {out.number('explore-data-needed', 0, 'compute_flop', '{
 share = openness.open_share(models, by="year").table
 share = share[share["year"] >= 2020].reset_index(drop=True)
 out.table(share, "explore-open-share")
-display(HTML(human_table(share.assign(pct=100 * share["share"], lo=100 * share["share_low"],
+display(human_table(share.assign(pct=100 * share["share"], lo=100 * share["share_low"],
                                       hi=100 * share["share_high"]),
                          {"year": "Year", "n": "Models (known access)", "k": "Open weights", "pct": "Share (%)",
-                          "lo": "90% interval, low (%)", "hi": "90% interval, high (%)"})))
+                          "lo": "90% interval, low (%)", "hi": "90% interval, high (%)"}))
 
 # %% [markdown]
 # ## 7. Try it yourself

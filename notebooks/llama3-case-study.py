@@ -33,16 +33,16 @@ confidence: float = 0.90  # level of every interval
 output_dir: str = ""  # set by the report runner; empty shows figures only
 
 # %%
-import html
 
 import numpy as np
 import pandas as pd
-from IPython.display import HTML, display
+from IPython.display import display
 
 from analysis.constants import OPENNESS_GROUPS
 from analysis.data import dataset, sources, tables
 from analysis.errors import AtlasError
 from analysis.metrics import checks, compute, openness, scaling, selection, utilization
+from analysis.reporting import citation
 from analysis.reporting.figures import (
     CLOSED_COLOR,
     OPEN_COLOR,
@@ -53,6 +53,7 @@ from analysis.reporting.figures import (
     labelled_scatter,
     legend_below,
     new_figure,
+    point_titles,
     short_label,
 )
 
@@ -68,10 +69,10 @@ cols = ["id", "name", "organization", "release_date", "parameters", "training_to
 facts = models[models["id"].isin(focus + peer_ids)][cols].sort_values("release_date").reset_index(drop=True)
 out.table(facts, "llama3-models")
 shown = ["name", "organization", "release_date", "parameters", "training_tokens", "training_compute_flop", "gpu_hours"]
-display(HTML(human_table(facts, {"name": "Model", "organization": "Organization", "release_date": "Released",
+display(human_table(facts, {"name": "Model", "organization": "Organization", "release_date": "Released",
                                   "parameters": "Parameters", "training_tokens": "Training tokens",
                                   "training_compute_flop": "Training compute (FLOP)", "gpu_hours": "GPU-hours"},
-                           flop=("training_compute_flop",))))
+                           flop=("training_compute_flop",)))
 
 # %% [markdown]
 # ## Training compute two ways, and the implied utilization
@@ -121,10 +122,10 @@ if len(cm):
                        "Meta reported for its 24K-GPU clusters.",
                alt="Left: paired bars of compute estimates per model; right: implied utilization bars below a "
                    "dashed reference line near 40%.",
-               table=cm, source=f"{ds.label}; Meta Llama 3 model card and blog")
+               table=cm, source=[ds, "Meta Llama 3 model card and blog"])
     # Epoch AI exports lack some of these fields (e.g. GPU-hours): say only what the data supports
     have = cm.iloc[0].notna()
-    name0 = html.escape(str(cm["name"].iloc[0]))
+    name0 = str(cm["name"].iloc[0])
     if have["flop_6nd"] and have["gpu_hours"] and have["implied_mfu"] and have["reference_mfu"]:
         out.prose(
             f"6·N·D gives {out.number('llama3-compute-and-utilization', 0, 'flop_6nd', '{:.2g}')} FLOP for "
@@ -145,14 +146,17 @@ if len(cm):
 
 # %%
 # a case study of named models: asks for the overlay's additions explicitly (Llama 3 8B is one)
-ot = scaling.overtraining(models[models["id"].isin(focus + peer_ids)], approach, confidence=confidence,
-                          additions=True).table
+overtraining = scaling.overtraining(models[models["id"].isin(focus + peer_ids)], approach, confidence=confidence,
+                                    additions=True)
+ot = overtraining.table
 ot = ot.sort_values("tokens_per_param").reset_index(drop=True)
 fig, ax = new_figure()
 y = np.arange(len(ot))
 colors = [PALETTE["vermillion"] if i in focus else PALETTE["sky"] for i in ot["id"]]
 # points, not bars: the axis is logarithmic, so a bar's length would mean nothing
-ax.scatter(ot["tokens_per_param"], y, color=colors, s=30, zorder=3, label="training tokens per parameter")
+labelled_scatter(ax, ot.assign(y=y), "tokens_per_param", "y", unit="", color=colors, s=30, zorder=3,
+                 label="training tokens per parameter",
+                 titles=point_titles(ot, "tokens_per_param", "tokens per parameter"))
 ax.errorbar(ot["optimal_tokens_per_param"], y, xerr=[ot["optimal_tokens_per_param"] - ot["optimal_tokens_per_param_low"],
             ot["optimal_tokens_per_param_high"] - ot["optimal_tokens_per_param"]], fmt="|", color="black",
             label=f"compute-optimal ratio ({approach}, {confidence:.0%} CI)")
@@ -164,7 +168,7 @@ out.figure(fig, "llama3-tokens-per-parameter",
            caption="Training tokens per parameter of Llama 3 (highlighted) and peers, with the compute-optimal "
                    f"ratio at each model's own budget under {approach} and its {confidence:.0%} interval.",
            alt="Horizontal bars; Llama 3 8B's bar is about a hundred times the optimal marker.", table=ot,
-           source=ds.label)
+           source=ds, result=overtraining)
 if "llama-3-8b" in set(ot["id"]):
     i = int(ot.index[ot["id"] == "llama-3-8b"][0])
     out.prose(
@@ -202,7 +206,7 @@ if len(pos):
                caption=f"{benchmark.upper()} ({benchmark_setting}) of Llama 3 against the five best closed models "
                        f"released by {as_of}; each model's best reported score.",
                alt="Horizontal bars: closed models slightly above Llama 3 70B, Llama 3 8B well below.", table=pos,
-               source=ds.label)
+               source=[ds, citation.curated("benchmarks")])
 
 # %% [markdown]
 # ## How open is the release?
@@ -223,12 +227,12 @@ if len(ds.openness) and "llama-3-70b" in set(ds.openness["model_id"]):
     open_on = ", ".join(comp.loc[comp["code"] == "open", "dimension"]) or "none"
     closed_on = ", ".join(comp.loc[comp["code"] == "closed", "dimension"]) or "none"
     out.prose(
-        f"{html.escape(d['model_id'])} scores {n['score']}/{n['max_score']} (availability "
+        f"{d['model_id']} scores {n['score']}/{n['max_score']} (availability "
         f"{n['availability']}/{n['availability_max']}, documentation {n['documentation']}/"
-        f"{n['documentation_max']}, access {n['access']}/{n['access_max']}): open on {html.escape(open_on)}; "
-        f"closed on {html.escape(closed_on)}. MOF: {html.escape(ex.mof.label)}. OSI Open Source AI Definition v1.0 "
+        f"{n['documentation_max']}, access {n['access']}/{n['access_max']}): open on {open_on}; "
+        f"closed on {closed_on}. MOF: {ex.mof.label}. OSI Open Source AI Definition v1.0 "
         "screen: "
-        + ("meets." if d["osaid_meets"] else "does not meet (missing: " + html.escape(", ".join(d["osaid_missing"]))
+        + ("meets." if d["osaid_meets"] else "does not meet (missing: " + ", ".join(d["osaid_missing"])
            + ").")
     )
 
@@ -270,10 +274,10 @@ out.figure(fig, "llama-family-vs-closed-frontier",
                                  "share_of_closed_record"]].assign(series="llama"),
                             record[["id", "name", "release_date", "record"]]
                             .rename(columns={"record": "training_compute_flop"}).assign(series="closed-record")],
-                           ignore_index=True), source=ds.label)
+                           ignore_index=True), source=ds)
 if len(fam):  # the family's largest run, read from the saved table (its first rows are the Llama models, in order)
     T, big = "llama-family-vs-closed-frontier", int(np.argmax(fam["training_compute_flop"].to_numpy()))
-    text = (f"The largest Llama training run in this data is {html.escape(str(fam['name'].iloc[big]))}, released "
+    text = (f"The largest Llama training run in this data is {fam['name'].iloc[big]}, released "
             f"{out.number(T, big, 'release_date', '{}')} with {out.number(T, big, 'training_compute_flop', '{:.2g}')} "
             "FLOP")
     if pd.notna(fam["closed_record_flop"].iloc[big]):
@@ -302,5 +306,5 @@ out.table(pd.DataFrame([{"n_derivatives": int(l3["derivative"].nunique()),
           "llama3-derivatives-summary")
 out.prose(f"{out.number('llama3-derivatives-summary', 0, 'n_derivatives', '{:d}')} notable model(s) name a model of "
           f"the Llama-3 family as their base, {out.number('llama3-derivatives-summary', 0, 'n_outside', '{:d}')} of "
-          f"them from outside Meta ({html.escape(sds.label)}). Epoch's notable set records few fine-tunes: most "
+          f"them from outside Meta ({sds.label}). Epoch's notable set records few fine-tunes: most "
           "derivatives of the Llama-3 family are not notable models, so this counts notable spillover only.")

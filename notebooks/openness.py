@@ -43,11 +43,13 @@ from analysis.data import dataset
 from analysis.errors import AnalysisError
 from analysis.metrics import checks, openness
 from analysis.metrics.result import partial_year
+from analysis.reporting import citation
 from analysis.reporting.figures import (
     CLOSED_COLOR,
     OPEN_COLOR,
     PALETTE,
     ReportOutput,
+    labelled_scatter,
     legend_below,
     mark_partial_year,
     new_figure,
@@ -82,13 +84,15 @@ if len(opn):
                caption="Openness of language-model releases on 14 dimensions (open 1, partial 0.5, closed 0), split "
                        "into availability, documentation and access; codes from the European Open Source AI Index "
                        "with evidence in data/openness.csv.",
-               alt="Horizontal stacked bars, one per model, from least to most open.", table=scores, source=ds.label)
+               alt="Horizontal stacked bars, one per model, from least to most open.", table=scores,
+               source=citation.curated("openness"))
 
 # %% [markdown]
 # ## Share of notable models released with open weights
 
 # %%
-share = openness.open_share(models, by="year", confidence=confidence).table
+open_share = openness.open_share(models, by="year", confidence=confidence)
+share = open_share.table
 share = share[share["year"] >= 2015].reset_index(drop=True)
 share["partial"] = share["year"] == partial_year(models["release_date"])  # the data's incomplete last year
 fig, ax = new_figure()
@@ -104,7 +108,8 @@ legend_below(ax, ncol=3)
 out.figure(fig, "open-share-by-year",
            caption="Share of notable models released with open weights each year (models with known access), "
                    f"with {confidence:.0%} Wilson intervals.",
-           alt="Line of the yearly open-weights share with a shaded interval band.", table=share, source=ds.label)
+           alt="Line of the yearly open-weights share with a shaded interval band.", table=share, source=ds,
+           result=open_share)
 
 # %% [markdown]
 # ## How far behind are open models?
@@ -125,7 +130,7 @@ if lag is not None:
         c = curves[curves["group"] == group].sort_values("date")
         ax.step(c["date"], c["value"], where="post", color=color, lw=2, label=f"best {group} model")
         pts = entries[(entries["open_weights"] == (group == "open")).fillna(False).astype(bool)]  # unknown: neither
-        ax.scatter(pts["date"], pts["value"], s=10, color=color, alpha=0.35)
+        labelled_scatter(ax, pts, "date", "value", unit="%", context="setting", s=10, color=color, alpha=0.35)
     for _, r in lag.matched.iterrows():
         ax.annotate("", xy=(r["open_date"], r["level"]), xytext=(r["closed_date"], r["level"]),
                     arrowprops=dict(arrowstyle="->", color="#777777", lw=0.8))
@@ -138,7 +143,7 @@ if lag is not None:
                        f"({lag.setting} only; dated by {lag.date_basis}); arrows show how long open models took to match "
                        f"each new closed record. Median lag over levels: {lag.caption()}.",
                alt="Two rising step lines, closed above and open catching up, with horizontal arrows for lags.",
-               table=curves, source=ds.label)
+               table=curves, source=[ds, citation.curated("benchmarks")], result=lag)
     lag_rows.append(lag.to_frame())
 clag = openness.compute_lag(models, top_k=top_k, confidence=confidence)
 lag_rows.append(clag.to_frame())
@@ -238,4 +243,4 @@ if len(ds.transparency):
                        "and 2025 editions, one panel per developer (other developers in grey).",
                alt="Small multiples, one panel per developer, each with its scores across the FMTI editions in front "
                    "of all developers' lines in grey; many fall in 2025.", table=tr,
-               source="Stanford CRFM FMTI (CC BY 4.0)")
+               source=citation.curated("transparency"))

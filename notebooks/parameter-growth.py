@@ -75,7 +75,7 @@ out.table(by_domain, "parameter-trend-by-domain")
 # %%
 lm = selection.select(models, domain=domain, domain_rule=domain_rule, since=since)
 fig, ax = new_figure()
-series, kinds = [], []
+series, kinds, shown_fits = [], [], {}
 for metric, color, label in (("parameters", PALETTE["blue"], "parameters"),
                              ("training_tokens", PALETTE["orange"], "training tokens")):
     pts = lm.dropna(subset=[metric])
@@ -84,7 +84,8 @@ for metric, color, label in (("parameters", PALETTE["blue"], "parameters"),
     series.append(pts[["id", "name", "release_date"]].assign(series=metric, value=pts[metric]))
     row = headline[headline["metric"] == metric]
     if len(row) and pd.notna(row.iloc[0].get("slope_oom_per_year", np.nan)):
-        fit = trends.subset_trend(models, metric, "notable", domain=domain, domain_rule=domain_rule, **window)
+        fit = shown_fits[f"{label} trend"] = trends.subset_trend(models, metric, "notable", domain=domain,
+                                                                 domain_rule=domain_rule, **window)
         kinds.append(f"{label}: {fit.caption()}")
         line = trends.trend_line(fit)
         ax.plot(line["date"], line["value"], color=color, lw=2,
@@ -101,7 +102,7 @@ out.figure(fig, "parameters-tokens-language",
                    f"log-linear trends and {confidence:.0%} confidence intervals on the growth rates "
                    f"({'; '.join(kinds)}).",
            alt="Log-scale scatter of parameter counts and training-token counts rising over time, tokens faster.",
-           table=pd.concat(series, ignore_index=True), source=ds.label)
+           table=pd.concat(series, ignore_index=True), source=ds, result=shown_fits)
 
 # %%
 hl = headline.set_index("metric")
@@ -143,7 +144,7 @@ else:
                caption="Total and active (per-token) parameters of mixture-of-experts models; the grey segment spans "
                        "the two for each model.",
                alt="Pairs of points per MoE model, total parameters well above active parameters, both rising.",
-               table=moe, source=ds.label)
+               table=moe, source=ds)
 
 # %% [markdown]
 # ## The parameter gap: models per size band
@@ -166,4 +167,4 @@ ax.legend(fontsize=7, ncol=2, loc="upper left")
 out.figure(fig, "parameter-bands-per-year",
            caption="Models released per year in each parameter-count band (only models with a public parameter count).",
            alt="Stacked bars of model counts per year by size band, with growing shares above 10 billion parameters.",
-           table=bands, source=ds.label)
+           table=bands, source=ds)

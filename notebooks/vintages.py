@@ -33,6 +33,7 @@ import pandas as pd
 
 from analysis.data import exports
 from analysis.metrics import vintages
+from analysis.reporting import citation
 from analysis.reporting.figures import PALETTE, ReportOutput, new_figure
 
 out = ReportOutput(output_dir)
@@ -40,7 +41,7 @@ newer, note = exports.report_newer(data_spec, new_vintage)
 if note:
     out.prose(note)
 d = vintages.diff(exports.read_export(old_vintage), exports.read_export(newer))
-source = f"Epoch AI, 'Data on AI Models' (notable), vintages {d.old.label} and {d.new.label}"  # hashes: vintage-counts
+source = [citation.epoch_export(e.path, e.sha256) for e in (d.old, d.new)]  # the two vintages compared
 counts = pd.DataFrame([{**d.counts(), "old": d.old.label, "new": d.new.label, "old_sha256": d.old.sha256,
                         "new_sha256": d.new.sha256, "old_newest": d.old.newest, "new_newest": d.new.newest}])
 out.table(counts, "vintage-counts")

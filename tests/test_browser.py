@@ -1,36 +1,29 @@
 """The built reports checked in a real browser (headless Chromium driven by Playwright): every figure image loads,
-no console errors or failed requests, each figure has its caption and citation, and pages run no scripts —
-including when model names and organizations carry HTML/JS. Screenshots go to test-artifacts/."""
+no console errors or failed requests, each figure has its caption and its figure and data citations, pages run no
+scripts -- including when every free-text column of the models table carries HTML/JS --, every model point of
+every figure can be hovered and names its model, and no text of a figure falls outside its image. Screenshots go
+to test-artifacts/."""
 
 from __future__ import annotations
 
-import shutil
+import json
 from pathlib import Path
 
 import pytest
+from hover_check import chromium, hover_points
+from test_escaping import injected
 
 from analysis.data import dataset as data
 from analysis.reporting import reports
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM:
-        pytest.skip("no Chromium installed (apt-get install chromium); .ci/run installs it where it can")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        try:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        except Exception as exc:  # a browser that cannot start is an environment limit, not a report defect
-            pytest.skip(f"Chromium could not start: {exc}")
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def check_page(browser, path: Path, shot: str) -> dict:
@@ -47,6 +40,7 @@ def check_page(browser, path: Path, shot: str) -> dict:
             id: f.id, caption: (f.querySelector('figcaption') || {}).textContent || ''})),
         cards: Array.from(document.querySelectorAll('.fig-card')).map(c => ({
             id: c.id, citation: (c.querySelector('.citation') || {}).textContent || '',
+            data: (c.querySelector('.data-citation') || {}).textContent || '',
             bibtex: (c.querySelector('.bibtex') || {}).textContent || ''})),
         scripts: document.scripts.length,
     })""")
@@ -68,34 +62,78 @@ def test_index_and_every_report_in_chromium(browser, built_reports):
     index = check_page(browser, out / "index.html", "index")
     assert len(index["cards"]) >= len(results) and len(index["images"]) == len(index["cards"])
     for card in index["cards"]:
-        assert "Frontier Atlas" in card["citation"] and "data version" in card["citation"]
+        assert card["citation"].startswith("Cite this figure: Frontier Atlas contributors (")
+        assert f"[figure {card['id'][5:]}, report " in card["citation"] and "commit" in card["citation"]
+        assert card["data"].startswith("Cite the data: ")  # the producers' data, or the published works drawn on
+        assert "with major processing by Frontier Atlas" in card["data"] or "Draws on: " in card["data"]
         assert card["bibtex"].startswith("@misc{frontieratlas-")
     for name in results:
         info = check_page(browser, out / name / f"{name}.html", name)
         assert info["figures"], name
         for fig in info["figures"]:
-            assert fig["caption"].startswith(f"Figure {fig['id'][4:]}.") and "Cite as: Frontier Atlas" in fig["caption"]
+            assert fig["caption"].startswith(f"Figure {fig['id'][4:]}.") and "Cite this figure:" in fig["caption"]
+            assert "Cite the data:" in fig["caption"]
+
+
+TEXTS_INSIDE_JS = """(figId) => {
+  const svg = document.getElementById(figId).querySelector('svg');
+  const box = svg.getBoundingClientRect();
+  return Array.from(svg.querySelectorAll('text')).filter(t => {
+    const r = t.getBoundingClientRect();
+    return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1
+                           || r.bottom > box.bottom + 1);
+  }).map(t => t.textContent);
+}"""
+
+
+def test_every_model_point_can_be_hovered_and_every_text_is_inside_its_figure(browser, built_reports):
+    """In every figure of every report: each model point, hovered at the centre of its visible part, shows a tooltip
+    naming its model (a point under another names both); the output layer found no scatter without tooltips; and
+    no text of the SVG, as the browser lays it out, falls outside the image."""
+    out, results = built_reports
+    unnamed, outside, problems, counted = {}, {}, {}, 0
+    for name in results:
+        manifest = json.loads((out / name / "manifest.json").read_text())
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.goto((out / name / f"{name}.html").as_uri(), wait_until="load")
+        for f in manifest["figures"]:
+            points = hover_points(page, f"fig-{f['id']}")
+            counted += len(points)
+            bad = [q["title"] or "(no title)" for q in points if not q["named"]]
+            if bad:
+                unnamed[f["id"]] = bad[:5] + ([f"... {len(bad) - 5} more"] if len(bad) > 5 else [])
+            cut = page.evaluate(TEXTS_INSIDE_JS, f"fig-{f['id']}")
+            if cut:
+                outside[f["id"]] = cut
+            if f.get("hover_problems"):
+                problems[f["id"]] = f["hover_problems"]
+        page.close()
+    assert counted > 1000  # the scatter figures of the reports hold a few thousand model points
+    assert unnamed == {} and problems == {} and outside == {}
 
 
 HOSTILE = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "$\\frac{1}{0}$ & {\\LaTeX} _x_ *y*",
-           "A" * 600]
+           "A" * 600, '<b id="pwn">bold</b>', "[click](javascript:alert(1))", "<svg onload=alert(1)>"]
+FREE_TEXT = ("name", "organization", "country", "task", "training_hardware", "license", "notes")
 
 
-def test_hostile_names_are_escaped(browser, tmp_path):
-    """Model names and organizations carrying HTML/JS, Markdown/LaTeX specials or 600 characters render as text."""
+def test_hostile_values_in_every_text_column_are_escaped_in_every_report(browser, tmp_path):
+    """Every free-text column of a models CSV in our schema (--data PATH) carries HTML/JS, Markdown/LaTeX
+    specials or 600 characters in some rows; source_url an attribute breaker. Every report builds, and on every
+    page (and the index) no element or attribute comes from the data, no script runs, no dialog opens and the
+    console stays clean."""
     m = data.load("curated").models.copy()  # a CSV in our curated schema (upstream rows may lack organization)
-    for i, s in enumerate(HOSTILE):
-        m.loc[i * 7, "name"] = s
-        m.loc[i * 7 + 1, "organization"] = s
-    m.loc[3, "organization"] = HOSTILE[1]
+    for j, col in enumerate(FREE_TEXT):
+        for i, s in enumerate(HOSTILE):
+            m.loc[(i * 11 + j * 3) % len(m), col] = s
+    for i in range(0, len(m), 37):
+        m.loc[i, "source_url"] = 'https://evil.example/"><img/src=x/onerror=alert(1)>'
     csv_path = tmp_path / "hostile.csv"
     m.assign(release_date=m["release_date"].dt.strftime("%Y-%m-%d")).to_csv(csv_path, index=False)
     out = tmp_path / "reports"
-    names = [n for n in ("competition", "openness", "llama3-case-study") if n in reports.available()]
+    names = reports.available()
     results = reports.run_reports(names, out=out, jobs=2, data_spec=str(csv_path))
-    assert all(r.status == "ok" for r in results), [r.message for r in results]
-    for name in names:
-        html = (out / name / f"{name}.html").read_text()
-        assert "<script" not in html.lower() and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
-        check_page(browser, out / name / f"{name}.html", f"hostile-{name}")
-    check_page(browser, out / "index.html", "hostile-index")
+    assert all(r.status == "ok" for r in results), [r.message for r in results if r.status != "ok"]
+    for page in [out / "index.html", *(out / n / f"{n}.html" for n in names)]:
+        assert injected(page.read_text(encoding="utf-8")) == [], page.name
+        check_page(browser, page, f"hostile-{page.stem}")

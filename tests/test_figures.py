@@ -97,8 +97,9 @@ def _balanced(text: str) -> bool:
 
 @pytest.mark.parametrize("caption,_", CAPTIONS)
 def test_citations_whole_balanced_and_closed(caption, _):
-    manifest = {"report": "r", "toolkit_version": "0.1.0", "data_version": "1", "data_files": {"a": "00"}}
-    plain, bib = render.citation(manifest, {"id": "f-1", "caption": caption + " 100% {x} & y_z #1"}, "2026")
+    manifest = {"report": "r", "toolkit_version": "0.1.0", "git_commit": "0123456789abcdef"}
+    c = render.figure_citation(manifest, {"id": "f-1", "caption": caption + " 100% {x} & y_z #1"}, "2026")
+    plain, bib = c["figure"], c["figure_bibtex"]
     title = render.first_sentence(caption).rstrip(".")
     assert title in plain and plain.endswith(".") and _balanced(plain)
     assert _balanced(bib.replace("\\{", "").replace("\\}", "")) and bib.count("{") == bib.count("}")
@@ -121,7 +122,7 @@ def test_index_template_autoescapes(tmp_path):
                                        "alt": '"><img>'}]}))
     html = render.write_index(tmp_path).read_text()
     assert "<script>x" not in html and "&lt;script&gt;" in html and "&lt;b&gt;bold" in html
-    assert "(Smith et al. 2020) [Figure f, report r]." in html
+    assert "(Smith et al. 2020) [figure f, report r]." in html
 
 
 def test_stdout_streams_reach_the_page_and_stderr_does_not():

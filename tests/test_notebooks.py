@@ -133,11 +133,11 @@ def test_no_e_notation_in_prose_or_captions(built):
 def test_index_citations_whole(built):
     out, _ = built
     html = (out / "index.html").read_text()
-    cites = re.findall(r'<p class="citation"><strong>Cite:</strong> (.*?)</p>', html)
+    cites = re.findall(r'<p class="citation"><strong>Cite this figure:</strong> (.*?)</p>', html)
     assert len(cites) == sum(len(json.loads(m.read_text())["figures"]) for m in out.glob("*/manifest.json"))
     for c in cites:
         assert c.endswith(".") and c.count("(") == c.count(")") and c.count("[") == c.count("]"), c
-        assert not re.search(r"et al\.? \[Figure", c), c
+        assert not re.search(r"et al\.? \[figure", c), c
 
 
 def test_unknown_benchmark_fails_the_report_like_the_cli(tmp_path):

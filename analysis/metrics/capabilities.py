@@ -411,6 +411,12 @@ def years_left(best: float, rate: float, rate_ci: tuple[float, float], ceiling: 
     return inv(rate), inv(rate_ci[1]), inv(rate_ci[0])
 
 
+def _best_model(m: pd.DataFrame) -> str | None:
+    """The model with the highest score_percent in ``m`` (the first in file order on a tie), None without one."""
+    s = m["score_percent"]
+    return None if not s.notna().any() else str(m.loc[s.idxmax(), "model"])
+
+
 def _years_to(records: pd.DataFrame, level: float, first: pd.Timestamp) -> float:
     hit = records.loc[records["value"] >= level, "release_date"].iloc[0]
     return (hit - first).days / 365.25
@@ -425,7 +431,8 @@ def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0
     Columns: benchmark, setting, n_models, first_date, last_date, best, best_model, best_date, years_to_80pct,
     years_to_90pct (from the first result to 80%/90% of the best score observed), best_open, best_closed,
     open_closed_gap (points), saturated (best >= ceiling), rate_per_year, rate_low, rate_high, n_records_rate,
-    years_left, years_left_low, years_left_high (to ``ceiling`` at the current rate; 0 when saturated).
+    years_left, years_left_low, years_left_high (to ``ceiling`` at the current rate; 0 when saturated),
+    best_open_model, best_closed_model (the model behind best_open and best_closed; None without one).
     Returned in a :class:`~analysis.metrics.result.TableResult` with settings ceiling, rate_years, ci_level (and
     confidence, the same level) and meta n = models over the benchmarks shown, window = their first and last
     release date, "OLS t" (the rate intervals).
@@ -454,7 +461,8 @@ def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0
                      "years_to_90pct": _years_to(rec, 0.9 * best, first), "best_open": bo,
                      "best_closed": bc, "open_closed_gap": bc - bo, "saturated": best >= ceiling,
                      "rate_per_year": rate, "rate_low": rci[0], "rate_high": rci[1], "n_records_rate": nrec,
-                     "years_left": yl[0], "years_left_low": yl[1], "years_left_high": yl[2]})
+                     "years_left": yl[0], "years_left_low": yl[1], "years_left_high": yl[2],
+                     "best_open_model": _best_model(o), "best_closed_model": _best_model(c)})
     out = pd.DataFrame(rows)
     settings = {"ceiling": ceiling, "rate_years": rate_years, "ci_level": ci_level, "confidence": ci_level}
     info = meta(int(out["n_models"].sum()) if len(out) else 0, out["first_date"].min() if len(out) else None,

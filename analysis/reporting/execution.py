@@ -18,7 +18,7 @@ from pathlib import Path
 
 from analysis.data.spec import DataSpec
 from analysis.errors import AtlasError
-from analysis.reporting import manifests
+from analysis.reporting import figure_meta, manifests
 from analysis.reporting.output_folder import WORK_DIR, entry, os_reason, remove, swap
 from analysis.reporting.planning import KERNEL, read_notebook
 from analysis.reporting.render import render_html
@@ -71,8 +71,8 @@ def build(job: Job) -> Result:
         if changed:  # it may have read other bytes than those hashed: the manifest could not say what it used
             raise AtlasError(f"{sorted(changed)[0]} changed while the batch ran (its sha256 was taken at the start); "
                              "run the report again")
-        manifest = manifests.manifest(tmp, job, executed)
-        (tmp / f"{job.name}.html").write_text(render_html(executed, job.name, manifest), encoding="utf-8")
+        manifest = figure_meta.write(tmp, manifests.manifest(tmp, job, executed))  # citations, figures/<id>.json
+        (tmp / f"{job.name}.html").write_text(render_html(executed, job.name, manifest, tmp), encoding="utf-8")
         manifests.write(tmp, manifest)
         swap(tmp, job.out / job.name, job.entry("old"))
         return Result(job.name, "ok", time.monotonic() - t0, figures=[f["id"] for f in manifest["figures"]])

@@ -15,7 +15,14 @@ import pandas as pd
 from analysis.errors import AtlasError
 from analysis.metrics import trends
 from analysis.metrics.selection import select
-from analysis.reporting.figures import PALETTE, label_log_axis, labelled_scatter, legend_below, new_figure
+from analysis.reporting.figures import (
+    PALETTE,
+    label_log_axis,
+    labelled_scatter,
+    legend_below,
+    new_figure,
+    trusted,
+)
 
 # metric column -> (axis quantity, unit)
 METRICS = {
@@ -79,12 +86,13 @@ def interactive_trend(models: pd.DataFrame, *, metric: str = "training_compute_f
 
     if not live:
         return HTML("<p><em>Live controls appear when this notebook runs in JupyterLab (<code>make lab</code>); the "
-                    "figure of section 4 shows the default settings.</em></p>")
+                    "figure of section 4 shows the default settings.</em></p>", metadata=trusted("note"))
 
     try:
         import ipywidgets as w
     except ImportError:  # the static figure still shows the default view
-        return HTML("<p><em>Live controls need ipywidgets (<code>pip install ipywidgets</code>).</em></p>")
+        return HTML("<p><em>Live controls need ipywidgets (<code>pip install ipywidgets</code>).</em></p>",
+                    metadata=trusted("note"))
 
     first = int(models["release_date"].dropna().dt.year.min())
     last = int(models["release_date"].dropna().dt.year.max())

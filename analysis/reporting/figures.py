@@ -14,12 +14,10 @@ from __future__ import annotations
 import html
 import io
 import json
-import math
 import numbers
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape as _xml_escape
 
 # No backend is chosen at import: JupyterLab and nbconvert/nbclient keep their inline backend (figures appear in
 # the notebook); the report runner switches to Agg when it saves files (ReportOutput with an output_dir), and
@@ -28,6 +26,24 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+
+from analysis.reporting import citation
+from analysis.reporting.layout import (  # noqa: F401  (layout_problems, cut_texts: public API)
+    OUTPUT_DPI,
+    cut_texts,
+    lay_out,
+    layout_problems,
+    measure_outputs,
+    save_box,
+)
+from analysis.reporting.numbers import format_number, no_e_notation, pow10, si  # noqa: F401
+from analysis.reporting.tooltips import (  # noqa: F401  (the public API notebooks import from here)
+    add_svg_tooltips,
+    attach_tooltips,
+    hover_problems,
+    labelled_scatter,
+    point_titles,
+)
 
 STYLE = Path(__file__).with_name("atlas.mplstyle")
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
@@ -65,10 +81,11 @@ def year_axis(ax, axis: str = "x", every: int = 1) -> None:
     target.set_major_formatter(mdates.DateFormatter("%Y"))
 
 
-def running_best_plot(frontier: pd.DataFrame, window_end, groups, points, *, ylabel: str, title: str):
+def running_best_plot(frontier: pd.DataFrame, window_end, groups, points, *, ylabel: str, title: str,
+                      unit: str = "points"):
     """Running-best step lines, one per group of ``frontier`` (columns group, date, value; drawn on to
-    ``window_end``), over every model's score (dots; ``points[group]`` has release_date and score). Returns
-    (figure, axes)."""
+    ``window_end``), over every model's score (dots that name their model on hover; ``points[group]`` has
+    release_date, score and the model's name). Returns (figure, axes)."""
     fig, ax = new_figure()
     for group, color in groups:
         f = frontier[frontier["group"] == group]
@@ -77,8 +94,7 @@ def running_best_plot(frontier: pd.DataFrame, window_end, groups, points, *, yla
             steps = pd.concat([steps, pd.DataFrame({"date": [window_end], "value": [f["value"].iloc[-1]]})],
                               ignore_index=True)
         ax.step(steps["date"], steps["value"], where="post", color=color, lw=2, label=f"best {group} model")
-        pts = points[group]
-        ax.scatter(pts["release_date"], pts["score"], s=10, color=color, alpha=0.35)
+        labelled_scatter(ax, points[group], "release_date", "score", unit=unit, s=10, color=color, alpha=0.35)
     ax.set_xlabel("Release date")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -94,60 +110,24 @@ def short_label(text: object, width: int = 40) -> str:
     return s.replace("$", r"\$")
 
 
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_E_NUMBER = re.compile(r"(?<![\w.\-])(-?\d+(?:\.\d+)?)e([+-]?\d+)(?![\w.])")
+TRUSTED = {"frontier_atlas": "escaped"}  # output metadata: HTML our helpers built with every value escaped
 
 
-def pow10(value: float, digits: int = 2) -> str:
-    """A number in powers of ten as people write it: 1e25 -> '10²⁵', 3.2e24 -> '3.2×10²⁴' (``digits`` significant)."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    if value == 0:
-        return "0"
-    text = f"{value:.{max(digits, 1) - 1}e}"
-    return _from_e(re.match(r"(-?[\d.]+)e([+-]\d+)", text))
+class SafeHTML(str):
+    """HTML built by our helpers, every value in it escaped. ``display(SafeHTML)`` shows it and marks the output
+    (``TRUSTED`` metadata) so that the report page keeps it as HTML; the page escapes any HTML output without
+    the mark (:mod:`analysis.reporting.render`)."""
+
+    __slots__ = ()
+
+    def _repr_html_(self):
+        return str(self), dict(TRUSTED)
 
 
-def _from_e(m: re.Match) -> str:
-    mant, exp = m.group(1), int(m.group(2))
-    if "." in mant:
-        mant = mant.rstrip("0").rstrip(".")
-    power = "10" + str(exp).translate(_SUPERSCRIPT)
-    if mant in ("1", "-1"):
-        return ("-" if mant == "-1" else "") + power
-    return f"{mant}×{power}"
-
-
-def no_e_notation(text: str) -> str:
-    """Rewrite every e-notation number in ``text`` ('2.6e+10', '1e23') as '2.6×10¹⁰', '10²³'."""
-    return _E_NUMBER.sub(_from_e, text)
-
-
-def format_number(fmt: str, value) -> str:
-    """``fmt.format(value)`` for prose, with e-notation rewritten as powers of ten (see :func:`no_e_notation`)."""
-    return no_e_notation(fmt.format(value))
-
-
-_SI = ((1e12, " T"), (1e9, " B"), (1e6, " M"), (1e3, " k"))
-
-
-def si(value, digits: int = 3) -> str:
-    """A count for tables and prose: 8.03e9 -> '8.03 B', 1.5e13 -> '15 T', 640 -> '640'; huge values (FLOP) in
-    powers of ten; missing -> '–'."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)) or pd.isna(value):
-        return "–"
-    v = float(value)
-    if abs(v) >= 1e15:
-        return pow10(v, digits)
-    for scale, suffix in _SI:
-        if abs(v) >= scale:
-            return f"{v / scale:.{digits}g}{suffix}"
-    return f"{v:.{digits}g}"
-
-
-def human_table(df: pd.DataFrame, headers: dict[str, str], *, flop: tuple[str, ...] = ()) -> str:
+def human_table(df: pd.DataFrame, headers: dict[str, str], *, flop: tuple[str, ...] = ()) -> SafeHTML:
     """An HTML table for people: only the columns in ``headers`` (renamed to human headers with units), counts
-    SI-formatted, FLOP columns in powers of ten, dates ISO, missing values as '–'; everything escaped."""
+    SI-formatted, FLOP columns in powers of ten, dates ISO, missing values as '–'; everything escaped. Show it with
+    ``display(human_table(...))``."""
     rows = []
     for _, r in df.iterrows():
         cells = []
@@ -169,73 +149,7 @@ def human_table(df: pd.DataFrame, headers: dict[str, str], *, flop: tuple[str, .
             cells.append(f"<td>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers.values())
-    return f'<table class="atlas-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-
-
-# --- tooltips on scatter points ------------------------------------------------------------------------------
-
-_TOOLTIP_ATTR = "_atlas_tooltips"
-
-
-def point_titles(frame: pd.DataFrame, value: str, unit: str, *, date: str = "release_date") -> list[str]:
-    """One tooltip per row: 'name (organization), YYYY-MM-DD: value unit'."""
-    out = []
-    for _, r in frame.iterrows():
-        name = r.get("name") if isinstance(r.get("name"), str) else r.get("id", "")
-        org = r.get("organization")
-        when = r.get(date)
-        when = when.strftime("%Y-%m-%d") if isinstance(when, pd.Timestamp) and not pd.isna(when) else ""
-        v = r.get(value)
-        num = "–" if v is None or pd.isna(v) else (pow10(float(v), 3) if unit == "FLOP" else si(v))
-        text = f"{name}" + (f" ({org})" if isinstance(org, str) and org else "") + (f", {when}" if when else "")
-        out.append(" ".join(f"{text}: {num} {unit}".split()))
-    return out
-
-
-def labelled_scatter(ax, frame: pd.DataFrame, x: str, y: str, *, unit: str, **kw):
-    """``ax.scatter`` of ``frame[x]`` against ``frame[y]`` whose points carry a native SVG ``<title>`` tooltip in the
-    saved SVG (name, organization, date, value). Rows with a missing x or y are left out."""
-    d = frame[frame[x].notna() & frame[y].notna()]
-    coll = ax.scatter(d[x], d[y], **kw)
-    fig = ax.figure
-    registry = getattr(fig, _TOOLTIP_ATTR, None)
-    if registry is None:
-        registry = {}
-        setattr(fig, _TOOLTIP_ATTR, registry)
-    gid = f"atlas-points-{len(registry)}"
-    coll.set_gid(gid)
-    registry[gid] = point_titles(d, y, unit, date=x if x.endswith("date") else "release_date")
-    return coll
-
-
-_USE = re.compile(r"<use\b[^>]*?/>")
-
-
-def add_svg_tooltips(svg: str, registry: dict[str, list[str]]) -> str:
-    """Give every ``<use>`` marker inside the group ``<g id="gid">`` its ``<title>`` (in offset order)."""
-    for gid, titles in registry.items():
-        start = svg.find(f'<g id="{gid}">')
-        if start < 0:
-            continue
-        depth, i = 0, start
-        tag = re.compile(r"<g\b|</g>")
-        for m in tag.finditer(svg, start):
-            depth += 1 if m.group(0) == "<g" else -1
-            if depth == 0:
-                i = m.end()
-                break
-        block = svg[start:i]
-        uses = _USE.findall(block)
-        if len(uses) != len(titles):
-            continue  # markers clipped or merged: better no tooltip than a wrong one
-        parts = _USE.split(block)
-        block = parts[0] + "".join(u[:-2] + f"><title>{_xml_escape(t)}</title></use>" + rest
-                                   for u, t, rest in zip(uses, titles, parts[1:]))
-        svg = svg[:start] + block + svg[i:]
-    return svg
-
-
-# --- partial years, layout ------------------------------------------------------------------------------------
+    return SafeHTML(f'<table class="atlas-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
 def mark_partial_year(ax, data_end, *, label_it: bool = True) -> str | None:
@@ -273,14 +187,6 @@ def mark_partial_year(ax, data_end, *, label_it: bool = True) -> str | None:
     return label if hit else None
 
 
-def lay_out(fig):
-    """Lay the figure out (ticks, texts, legends) and return the renderer that measures it, without rasterising
-    anything: ``draw_without_rendering`` costs a fraction of ``canvas.draw()``, and the extents it leaves are the
-    same (the same Agg renderer at the figure's dpi measures them)."""
-    fig.draw_without_rendering()
-    return fig.canvas.get_renderer()
-
-
 def legend_below(ax, ncol: int = 2, **kw):
     """The legend under the axes (below the x-axis label), so it never covers data points."""
     fig = ax.figure
@@ -289,129 +195,74 @@ def legend_below(ax, ncol: int = 2, **kw):
     return ax.legend(loc="upper left", bbox_to_anchor=(0, y - 0.02), ncol=ncol, borderaxespad=0, **kw)
 
 
-def _text_artists(fig):
-    """(description, artist) for every visible, non-empty text in the figure."""
-    out = []
-    for t in fig.texts:
-        out.append(("figure text", t))
-    for ax in fig.axes:
-        if not ax.get_visible():
-            continue
-        out += [("title", ax.title), ("title", ax._left_title), ("title", ax._right_title),
-                ("x label", ax.xaxis.label), ("y label", ax.yaxis.label)]
-        for axis, kind in ((ax.xaxis, "x tick"), (ax.yaxis, "y tick")):
-            lo, hi = sorted(axis.get_view_interval())
-            for tick in axis.get_major_ticks():
-                if lo - 1e-9 * max(1, abs(hi)) <= tick.get_loc() <= hi + 1e-9 * max(1, abs(hi)):
-                    out.append((kind, tick.label1))
-        out += [("annotation", t) for t in ax.texts]
-    return [(k, t) for k, t in out if t.get_visible() and t.get_text().strip()]
 
-
-def _overlap(a, b, pad: float = 0.5) -> bool:
-    return a.x0 + pad < b.x1 and b.x0 + pad < a.x1 and a.y0 + pad < b.y1 and b.y0 + pad < a.y1
-
-
-def layout_problems(fig, laid_out: bool = False) -> list[str]:
-    """Texts that collide: any two texts (titles, labels, tick labels, annotations, the source line), a legend and
-    any text, a legend and the data points or line vertices it covers, and axis/tick labels or titles that fall
-    inside an axes. Empty when the figure reads cleanly. ``laid_out``: the figure was just laid out (by
-    :func:`stamp`) and has not changed since, so it is measured as it is."""
-    from matplotlib.transforms import Bbox
-
-    r = fig.canvas.get_renderer() if laid_out else lay_out(fig)
-    texts = [(k, t, t.get_window_extent(r)) for k, t in _text_artists(fig)]
-    legends = [(ax, ax.get_legend()) for ax in fig.axes if ax.get_legend() is not None] + \
-              [(None, lg) for lg in fig.legends]
-    problems = []
-    for i, (k1, t1, b1) in enumerate(texts):
-        for k2, t2, b2 in texts[i + 1:]:
-            if _overlap(b1, b2):
-                problems.append(f"{k1} {t1.get_text()!r} overlaps {k2} {t2.get_text()!r}")
-    for ax, lg in legends:
-        lb = lg.get_window_extent(r)
-        for k, t, b in texts:
-            if _overlap(lb, b):
-                problems.append(f"legend overlaps {k} {t.get_text()!r}")
-        if ax is None:
-            continue
-        import numpy as np
-
-        pts = []
-        from matplotlib.collections import PathCollection
-
-        for c in ax.collections:
-            if not isinstance(c, PathCollection):  # scatter points; bands and bars have no meaningful offsets
-                continue
-            offs = c.get_offsets()
-            if len(offs) and c.get_offset_transform() is not None:
-                pts.append(c.get_offset_transform().transform(np.asarray(offs, dtype=float)))
-        for ln in ax.lines:
-            xy = ln.get_xydata()
-            if len(xy) and ln.get_marker() not in (None, "None", "", " "):
-                pts.append(ln.get_transform().transform(np.asarray(xy, dtype=float)))
-        if pts:
-            allp = np.vstack(pts)
-            inside = ((allp[:, 0] > lb.x0) & (allp[:, 0] < lb.x1) & (allp[:, 1] > lb.y0) & (allp[:, 1] < lb.y1))
-            if inside.any():
-                problems.append(f"legend covers {int(inside.sum())} data point(s)")
-    for ax in fig.axes:
-        ab = ax.get_window_extent(r)
-        shrunk = Bbox.from_extents(ab.x0 + 2, ab.y0 + 2, ab.x1 - 2, ab.y1 - 2)
-        for k, t, b in texts:
-            if k in ("x tick", "y tick", "x label", "y label") and t.axes is ax and _overlap(b, shrunk):
-                problems.append(f"{k} {t.get_text()!r} falls inside the axes")
-        for k, t in (("x label", ax.xaxis.label), ("y label", ax.yaxis.label)):
-            if t.get_visible() and t.get_text().strip():
-                b = t.get_window_extent(r)
-                longer = b.width > ab.width + 6 if k == "x label" else b.height > ab.height + 6
-                if longer:
-                    problems.append(f"{k} {t.get_text()!r} is longer than the axes")
-    return problems
+def _widest(text, renderer) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) in inches of ``text``, the union over the figure's dpi and every output
+    resolution (hinted text is up to 15% wider at 72 dpi than at 100)."""
+    dpis = sorted({float(text.figure.dpi), *(float(d) for d in OUTPUT_DPI.values())})
+    boxes = [(text.get_window_extent(renderer, dpi=d), d) for d in dpis]
+    return (min(b.x0 / d for b, d in boxes), min(b.y0 / d for b, d in boxes), max(b.x1 / d for b, d in boxes),
+            max(b.y1 / d for b, d in boxes))
 
 
 def stamp(fig, figure_id: str, source: str) -> None:
     """Write the source line and the figure id under the figure: below everything already drawn (tick labels,
-    axis labels, legends placed under the axes), so the source line never touches them."""
+    axis labels, legends placed under the axes), so the source line never touches them. A source line wider than
+    the figure is wrapped (never inside 'sha256 <hash>'), and the figure id goes under it when they would touch at
+    any output resolution."""
+    import textwrap
+
     box = fig.get_tightbbox(lay_out(fig))  # inches
     w, h = fig.get_size_inches()
     y = (box.y0 - 0.1) / h  # 0.1 inch under the lowest text, whatever the figure's height
     x0, x1 = min(0.0, box.x0 / w), max(1.0, box.x1 / w)
-    src = fig.text(x0, y, f"Source: {source}", ha="left", va="top", fontsize=7.5, color="#555555",
+    text = f"Source: {source}".replace("sha256 ", "sha256\u00a0")  # a hash stays beside its label
+    src = fig.text(x0, y, text, ha="left", va="top", fontsize=7.5, color="#555555",
                    transform=fig.transFigure, parse_math=False)  # a '$' in a file name or label is text, never mathtext
+    renderer = fig.canvas.get_renderer()
+    room = (x1 - x0) * w
+    left, _, right, _ = _widest(src, renderer)
+    if right - left > room:  # wrap to the figure's width
+        src.set_text(textwrap.fill(text, width=max(20, int(len(text) * room / (right - left) * 0.97)),
+                                   break_on_hyphens=False))
     fid = fig.text(x1, y, f"Frontier Atlas · {figure_id}", ha="right", va="top", fontsize=7.5, color="#555555",
                    transform=fig.transFigure)
-    renderer = fig.canvas.get_renderer()
-    a, b = src.get_window_extent(renderer), fid.get_window_extent(renderer)
-    if a.x1 + 6 > b.x0:  # a long source line: the figure id goes on the line below instead of overlapping it
-        fid.set_y(y - 1.3 * a.height / fig.bbox.height)
+    a, b = _widest(src, renderer), _widest(fid, renderer)
+    if a[2] + 0.08 > b[0]:  # they would touch: the id on the line below the source line's lowest extent
+        fid.set_y((a[1] - 0.04) / h)
 
 
 def tight_box(fig, laid_out: bool = False):
-    """The figure's tight bounding box (inches), padded by ``savefig.pad_inches``: what ``bbox_inches="tight"``
-    computes, measured once instead of by a dry-run draw inside every ``savefig`` (one per format)."""
-    renderer = fig.canvas.get_renderer() if laid_out else lay_out(fig)
-    return fig.get_tightbbox(renderer).padded(matplotlib.rcParams["savefig.pad_inches"])
+    """The area every format is saved to (inches): :func:`save_box`, the union of the tight boxes at every output
+    resolution. ``laid_out`` is accepted for older callers; the box is always measured afresh."""
+    return save_box(fig)
 
 
-def save_deterministic(fig, path_stem: Path, figure_id: str, laid_out: bool = False) -> list[Path]:
-    """SVG, PNG (300 dpi) and PDF whose bytes depend only on the figure's content, all cut to one tight box.
-    ``laid_out``: the figure was just laid out and has not changed since (see :func:`layout_problems`)."""
+_SAVE_META = {"svg": {"Date": None, "Creator": "Frontier Atlas"}, "png": {"Software": "Frontier Atlas"},
+              "pdf": {"CreationDate": None, "ModDate": None, "Creator": "Frontier Atlas", "Producer": "Frontier Atlas"}}
+
+
+def save_deterministic(fig, path_stem: Path, figure_id: str, laid_out: bool = False, box=None) -> list[Path]:
+    """SVG, PNG (300 dpi) and PDF whose bytes depend only on the figure's content, all cut to one box that holds
+    every text at every output resolution (:func:`save_box`, or ``box``). The SVG's model points name their model on
+    hover and nothing else takes the pointer (:mod:`analysis.reporting.tooltips`); the problems met doing so are
+    kept in ``fig.atlas_svg_problems``."""
     paths = []
     tight = matplotlib.rcParams["savefig.bbox"] == "tight" and fig.get_layout_engine() is None
-    box = tight_box(fig, laid_out) if tight else None
+    if box is None and tight:
+        box = save_box(fig)
+    fig.atlas_svg_problems = []
     with matplotlib.rc_context({"svg.hashsalt": figure_id}):
-        for ext, meta in (("svg", {"Date": None, "Creator": "Frontier Atlas"}),
-                          ("png", {"Software": "Frontier Atlas"}),
-                          ("pdf", {"CreationDate": None, "ModDate": None, "Creator": "Frontier Atlas", "Producer": "Frontier Atlas"})):
+        for ext, meta in _SAVE_META.items():
             p = path_stem.with_suffix(f".{ext}")
-            registry = getattr(fig, _TOOLTIP_ATTR, None)
-            if ext == "svg" and registry:
+            if ext == "svg":
                 buf = io.StringIO()
                 fig.savefig(buf, format=ext, metadata=meta, bbox_inches=box)
-                p.write_text(add_svg_tooltips(buf.getvalue(), registry), encoding="utf-8")
+                svg, fig.atlas_svg_problems = add_svg_tooltips(buf.getvalue(), fig, figure_id)
+                p.write_text(svg, encoding="utf-8")
             else:
-                fig.savefig(p, format=ext, metadata=meta, dpi=300 if ext == "png" else None, bbox_inches=box)
+                fig.savefig(p, format=ext, metadata=meta, dpi=OUTPUT_DPI["png"] if ext == "png" else None,
+                            bbox_inches=box)
             paths.append(p)
     return paths
 
@@ -446,6 +297,7 @@ class ReportOutput:
         self.root = Path(self.output_dir) if self.output_dir else None
         self.registered: list[dict] = []
         self.tables: dict[str, pd.DataFrame] = {}
+        self.spans: set[str] = set()  # the number tags made by number(): the only HTML prose() keeps
         if self.root:
             # saving files (report runner, papermill): a non-interactive backend, chosen here and not at import
             plt.switch_backend("Agg")
@@ -474,51 +326,121 @@ class ReportOutput:
         elif isinstance(value, float):
             value = float(f"{value:.6g}")  # exactly the value written to the CSV
         text = format_number(fmt, value)
-        return (f'<span class="atlas-num" data-table="{html.escape(table_id)}" data-row="{row}" '
+        span = (f'<span class="atlas-num" data-table="{html.escape(table_id)}" data-row="{row}" '
                 f'data-column="{html.escape(column)}" data-format="{html.escape(fmt)}">{html.escape(text)}</span>')
+        self.spans.add(span)
+        return span
 
     def prose(self, markdown: str) -> None:
-        """Display a paragraph of generated text (numbers via :meth:`number`)."""
+        """Display a paragraph of generated text (numbers via :meth:`number`). Every character of ``markdown`` that
+        could start HTML is escaped, except the number tags this object made: a model name or any other value put
+        into the text shows as text, never as markup (markdown emphasis stays)."""
         from IPython.display import Markdown, display
 
-        display(Markdown(markdown))
+        display(Markdown(escape_prose(markdown, self.spans)), metadata=trusted("prose"))
 
-    def figure(self, fig, figure_id: str, *, caption: str, alt: str, table: pd.DataFrame, source: str) -> None:
-        """Stamp, save (svg/png/pdf + the table behind it) and display a figure with its caption."""
+    def figure(self, fig, figure_id: str, *, caption: str, alt: str, table: pd.DataFrame, source,
+               result=None, measured: str | None = None) -> None:
+        """Stamp, save (svg/png/pdf + the table behind it) and display a figure with its caption.
+
+        ``source``: where the data come from -- the loaded Dataset, a :mod:`~analysis.reporting.citation` Source
+        (``snapshot``, ``benchmarking_hub``, ``curated``, ``reference``), a string (a published work) or a list of
+        them; the line under the figure and the figure's metadata and citations are made from it. ``result``: the
+        analysis result(s) the figure shows (a Result, or a dict label -> Result), whose n, window, interval kind
+        and level go into the figure's metadata; ``measured``: what was measured, in words (default: the axes'
+        titles and labels)."""
         from IPython.display import HTML, display
 
         if not FIGURE_ID.match(figure_id):
             raise ValueError(f"figure id {figure_id!r} must be kebab-case")
         if any(f["id"] == figure_id for f in self.registered):
             raise ValueError(f"figure id {figure_id!r} used twice")
-        stamp(fig, figure_id, source)
+        line, sources = citation.resolve(source)
+        stamp(fig, figure_id, line)
         caption, alt = no_e_notation(caption), no_e_notation(alt)
-        entry = {"id": figure_id, "caption": caption, "alt": alt, "source": source}
-        if self.root:
-            entry["layout_problems"] = layout_problems(fig, laid_out=True)
-        self.registered.append(entry)
+        entry = {"id": figure_id, "title": figure_title(fig), "caption": caption, "alt": alt, "source": line,
+                 "sources": [s.to_dict() for s in sources], "measured": describe_axes(fig, measured),
+                 "estimates": estimates(result)}
         cap = html.escape(caption)
         if self.root:
-            save_deterministic(fig, self.root / "figures" / figure_id, figure_id, laid_out=True)
+            measured = measure_outputs(fig)  # every text at every output resolution, once
+            box = save_box(fig, measured) if fig.get_layout_engine() is None else None
+            entry["layout_problems"] = layout_problems(fig, laid_out=True, box=box, measured=measured)
+            entry["hover_problems"] = hover_problems(fig)
+            save_deterministic(fig, self.root / "figures" / figure_id, figure_id, box=box)
+            entry["hover_problems"] += fig.atlas_svg_problems
+            entry["tooltips"] = sum(len(t) for _, t in getattr(fig, "_atlas_tooltips", {}).values())
             svg = (self.root / "figures" / f"{figure_id}.svg").read_text(encoding="utf-8")
+        self.registered.append(entry)
         self.tables[figure_id] = table.reset_index(drop=True)
         if self.root:
             write_table(table, self.root / "tables" / f"{figure_id}.csv")
             with open(self.root / MANIFEST_FIGURES, "w", encoding="utf-8") as fh:
                 json.dump(self.registered, fh, indent=2, ensure_ascii=False)
             plt.close(fig)
-            display(HTML(
-                f'<figure class="atlas-figure" id="fig-{figure_id}">'
-                f'{inline_svg(svg, alt)}'
-                f'<figcaption><strong>Figure {figure_id}.</strong> {cap} '
-                f'<span class="atlas-cite">Cite as: Frontier Atlas, figure <code>{figure_id}</code>; data: '
-                f"{html.escape(source)}. Data behind it: <a href=\"tables/{figure_id}.csv\">tables/{figure_id}.csv</a>; "
-                f"image: <a href=\"figures/{figure_id}.svg\">SVG</a>, <a href=\"figures/{figure_id}.png\">PNG</a>, "
-                f"<a href=\"figures/{figure_id}.pdf\">PDF</a>."
-                f"</span></figcaption></figure>"
-            ))
+            links = (f'Data behind it: <a href="tables/{figure_id}.csv">tables/{figure_id}.csv</a>; image: '
+                     f'<a href="figures/{figure_id}.svg">SVG</a>, <a href="figures/{figure_id}.png">PNG</a>, '
+                     f'<a href="figures/{figure_id}.pdf">PDF</a>; metadata and citations: '
+                     f'<a href="figures/{figure_id}.json">figures/{figure_id}.json</a>.')
+            display(HTML(f'<figure class="atlas-figure" id="fig-{figure_id}">{inline_svg(svg, alt)}'
+                         f'<figcaption><strong>Figure {figure_id}.</strong> {cap} <span class="atlas-cite">Data: '
+                         f'{html.escape(line)}. {links}</span></figcaption></figure>',
+                         metadata=trusted(f"figure:{figure_id}")))
         else:
             display(fig)
             plt.close(fig)
-            display(HTML(f"<p><strong>Figure {figure_id}.</strong> {cap}</p>"))
+            display(HTML(f"<p><strong>Figure {figure_id}.</strong> {cap}</p>", metadata=trusted("caption")))
 
+
+def trusted(kind: str) -> dict:
+    """Output metadata marking HTML or markdown our helpers built with every value escaped (``kind``: prose,
+    table, figure:<id>, caption, note); the report page keeps such outputs and escapes any other."""
+    return {"frontier_atlas": kind}
+
+
+_SPAN = re.compile(r'<span class="atlas-num" data-table="[^"<>]*" data-row="\d+" data-column="[^"<>]*" '
+                   r'data-format="[^"<>]*">[^<>]*</span>')
+
+
+def escape_prose(markdown: str, spans=frozenset()) -> str:
+    """``markdown`` with every '&', '<' and '>' escaped except inside the number tags in ``spans`` (the exact
+    strings :meth:`ReportOutput.number` returned). Data put into prose can then never become HTML."""
+    out, pos = [], 0
+    for m in _SPAN.finditer(markdown):
+        if m.group(0) not in spans:
+            continue
+        out += [html.escape(markdown[pos:m.start()], quote=False), m.group(0)]
+        pos = m.end()
+    out.append(html.escape(markdown[pos:], quote=False))
+    return "".join(out)
+
+
+def figure_title(fig) -> str:
+    """The figure's title(s): the suptitle and each axes' title, joined by ' | '."""
+    titles = [fig.get_suptitle()] if hasattr(fig, "get_suptitle") else []
+    for ax in fig.axes:
+        titles.append(ax.get_title(loc="left") or ax.get_title() or ax.get_title(loc="right"))
+    return " | ".join(t for t in titles if t)
+
+
+def describe_axes(fig, measured: str | None = None) -> dict:
+    """What the figure measures: ``measured`` in words (when given) and each axes' title and axis labels."""
+    axes = [{"title": ax.get_title(loc="left") or ax.get_title() or ax.get_title(loc="right"),
+             "x": ax.get_xlabel(), "y": ax.get_ylabel()} for ax in fig.axes if ax.get_visible()]
+    return {"description": measured, "axes": [a for a in axes if any(a.values())]}
+
+
+def estimates(result) -> list[dict]:
+    """n, window, interval kind and level of each analysis result a figure shows (``result``: a Result, a list, or
+    a dict label -> Result; labels default to the result's type)."""
+    if result is None:
+        return []
+    items = (list(result.items()) if isinstance(result, dict) else
+             [(None, r) for r in (result if isinstance(result, (list, tuple)) else [result])])
+    out = []
+    for label, r in items:
+        meta = getattr(r, "meta", None)
+        if meta is None or not hasattr(meta, "to_dict"):
+            raise TypeError(f"result {label or type(r).__name__!r} has no meta (n, window, interval kind, level)")
+        out.append({"label": str(label or type(r).__name__), **meta.to_dict()})
+    return out
