@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 from analysis.data import epoch, snapshot_package, upstream
+from analysis.data import infrastructure_snapshots as infra
 from analysis.data.tables import display_path
 from analysis.errors import AtlasError, UsageError
 
@@ -53,6 +54,16 @@ FILES = (
     ("ml_hardware.csv", "hardware", {"dataset": "ml_hardware", "title": "Data on Machine Learning Hardware",
                                      "credit": HARDWARE_CREDIT}),
     ("benchmark_data.zip", "hub", {"title": "AI Benchmarking Hub", "credit": HUB_CREDIT}),
+)
+# Opt-in (``data pull --infrastructure``): Epoch AI's GPU clusters and frontier data centers (issue 27). These URLs
+# are the ones open projects download (epoch.ai's data pages say "download as a CSV" without printing the address),
+# so they are kept out of the default pull: a moved file must not break the models pull. The AI-chip exports have no
+# per-file download on epoch.ai (the explorers offer a zip whose layout is not documented); refresh them from
+# Epoch's repository with tools/snapshot_upstream.py.
+INFRASTRUCTURE_FILES = (
+    ("gpu_clusters.csv", "infrastructure", {"spec": "gpu_clusters"}),
+    ("data_centers/data_centers.csv", "infrastructure", {"spec": "data_centers"}),
+    ("data_centers/data_center_timelines.csv", "infrastructure", {"spec": "data_center_timelines"}),
 )
 _VINTAGE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HARDWARE_COLUMNS = ("Hardware name", "Release date")
@@ -290,6 +301,15 @@ def pull(url_base: str = URL_BASE, dest: Path = DEFAULT_DEST, *, vintage: str | 
             elif kind == "hardware":
                 check_hardware(raw, url)
                 snaps.append(upstream.write_snapshot(stage, common["dataset"], raw, meta, date_column="Release date"))
+            elif kind == "infrastructure":
+                _header(raw, url)
+                spec = infra.spec(common["spec"])
+                try:
+                    m = infra.snapshot_meta(spec, raw, accessed=vintage, url=url, origin=meta["origin"])
+                except AtlasError as exc:
+                    raise _fail(url, getattr(exc, "detail", None) or str(exc)) from None
+                snaps.append(upstream.write_snapshot(stage, spec.name, raw, m, date_column=spec.date_column,
+                                                     drop=spec.drop))
             else:
                 for rel, body in hub_members(raw, url):
                     folder = stage / "benchmarking_hub" / rel.parent

@@ -87,6 +87,9 @@ def register_pull(dsub: argparse._SubParsersAction) -> None:
     p.add_argument("--vintage", default=None, metavar="YYYY-MM-DD", help="folder name and access date (default today, UTC)")
     p.add_argument("--timeout", default="60", metavar="SECONDS", help="network timeout per read (default 60)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--infrastructure", action="store_true",
+                   help="also download Epoch's GPU clusters and frontier data centers (" +
+                        ", ".join(f for f, _, _ in pull.INFRASTRUCTURE_FILES) + ")")
     add_json_option(p)
     p.set_defaults(func=run_pull)
 
@@ -107,7 +110,8 @@ def run_pull(args: argparse.Namespace) -> int:
         raise UsageError(f"--timeout: must be positive, got {args.timeout}")
     dest = Path(args.dest).expanduser() if args.dest else pull.DEFAULT_DEST
     progress = None if args.quiet else pull.TextProgress(sys.stderr)
-    result = pull.pull(args.url_base, dest, vintage=args.vintage, timeout=timeout, progress=progress)
+    files = pull.FILES + (pull.INFRASTRUCTURE_FILES if args.infrastructure else ())
+    result = pull.pull(args.url_base, dest, vintage=args.vintage, timeout=timeout, progress=progress, files=files)
     d = None
     if result.previous:
         d = vintages.diff(str(dest / result.previous / f"{vintages.NOTABLE}.csv"), str(result.folder / f"{vintages.NOTABLE}.csv"))
