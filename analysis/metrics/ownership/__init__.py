@@ -1,0 +1,32 @@
+"""Who owns the compute: AI supercomputers, frontier data centers and the installed stock of AI chips (issue 27).
+
+Pure functions on the tables of :mod:`analysis.data.infrastructure_snapshots` (DataFrame in, result out; nothing
+reads a file):
+
+* :mod:`~analysis.metrics.ownership.systems` — which systems count (Epoch's standard rule, operating on a date,
+  the leading systems of Pilz et al. 2025);
+* :mod:`~analysis.metrics.ownership.leading` — growth per year of the leading systems' performance, chips, power,
+  cost and efficiency, with owner-clustered intervals;
+* :mod:`~analysis.metrics.ownership.shares` — shares of operating compute by country, sector and owner, and the
+  compute-weighted HHI, with intervals for discovery, rounding and certainty;
+* :mod:`~analysis.metrics.ownership.coverage` — the coverage of those intervals on simulated data with a known truth.
+"""
+
+from analysis.metrics.ownership.leading import QUANTITIES, decomposition, leading_trends, trend_frame
+from analysis.metrics.ownership.shares import GROUPINGS, WEIGHTS, hhi, hhi_table, rounding_bounds, share_table
+from analysis.metrics.ownership.systems import (
+    CERTAINTY_LEVELS,
+    check_certainty,
+    leading_mask,
+    leading_systems,
+    operating_at,
+    operating_mask,
+    recomputed_rank,
+    standard_mask,
+)
+
+__all__ = [
+    "GROUPINGS", "WEIGHTS", "hhi", "hhi_table", "rounding_bounds", "share_table",
+    "CERTAINTY_LEVELS", "QUANTITIES", "check_certainty", "decomposition", "leading_mask", "leading_systems",
+    "leading_trends", "operating_at", "operating_mask", "recomputed_rank", "standard_mask", "trend_frame",
+]
