@@ -158,3 +158,28 @@ def test_owner_clustered_trend_interval_covers_on_data_like_ours():
 def test_owner_clustered_trend_interval_coverage_slow():
     res = coverage.trend_coverage(reps=400, n_boot=400, seed=11, owner_sd=0.4)
     assert 0.85 <= res["coverage"] <= 0.96, res
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["clusters", "--certainty", "Sure"], "certainty must be one of"),
+    (["clusters", "hhi", "--by", "sector"], "--by owner or country"),
+    (["clusters", "shares", "--date", "2025-13-01"], "is not a date"),
+    (["clusters", "--vintage", "1999-01-01"], "no 'gpu_clusters' snapshot of vintage '1999-01-01'"),
+    (["datacenters", "--threshold-mw", "-5"], "threshold"),
+    (["chips", "--vintage", "2000-01-01"], "snapshot of vintage '2000-01-01'"),
+])
+def test_cli_mistakes_are_one_line_errors(run_cli, argv, message):
+    code, err = run_cli(argv)
+    assert code == 2 and message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_cli_json_carries_the_selection_and_the_source(capsys):
+    import json
+
+    from analysis.cli.main import main
+
+    assert main(["clusters", "place", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["view"] == "place" and out["place"][0]["size_chips"] == C.LLAMA3_CLUSTER_GPUS
+    assert out["source"].startswith("Epoch AI, Data on GPU Clusters (accessed 2025-12-17")
+    assert out["n"] == out["place"][0]["n_systems"] and out["confidence"] is None

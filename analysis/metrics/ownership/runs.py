@@ -111,7 +111,10 @@ class ClusterPlace(Result):
     def meta(self) -> ResultMeta:
         return meta(self.n, f"{self.year}-01-01", f"{self.year}-12-31", NO_INTERVAL, None)
 
-    def sentence(self, what: str = "Llama 3's 24,576-GPU cluster") -> str:
+    def sentence(self, what: str | None = None) -> str:
+        if what is None:
+            what = ("Llama 3's 24,576-GPU cluster" if self.size == C.LLAMA3_CLUSTER_GPUS and self.by == "chips"
+                    else f"A cluster of {self.size:,.0f} {'chips' if self.by == 'chips' else 'H100e'}")
         return (f"{what} ranks {self.rank} of {self.n} systems operating in {self.year} by {self.by} "
                 f"(percentile {self.percentile:.0f}; {self.n_equal} of the same size; rounding of anonymized "
                 f"systems allows ranks {self.rank_best}-{self.rank_worst}).")

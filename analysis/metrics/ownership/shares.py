@@ -224,8 +224,9 @@ def share_table(clusters: pd.DataFrame, by: str = "country", *, dates=None, weig
 def hhi_table(clusters: pd.DataFrame, by: str = "owner", *, dates=None, weight: str = "h100e",
               certainty=C.CLUSTER_CERTAINTY_DEFAULT, confidence: float = C.DEFAULT_CONFIDENCE, n_boot: int = 1000,
               seed: int = 0) -> TableResult:
-    """Compute-weighted HHI of owners (or countries) on each date, with the owner-clustered basic-bootstrap
-    interval (anonymized values drawn within their rounding intervals) and, for owners, the bound with every
+    """Compute-weighted HHI of owners (or countries) on each date, with its interval (countries: owner-clustered
+    bootstrap percentile; owners: the measurement interval of the rounding, module docstring; both draw anonymized
+    values within their rounding intervals) and, for owners, the bound with every
     anonymized Chinese system given to one owner (``hhi_anonymized_pooled``: their owners are withheld, so the
     default, each its own owner, is the low end of what the data allow)."""
     require(clusters)
@@ -259,9 +260,9 @@ def hhi_table(clusters: pd.DataFrame, by: str = "owner", *, dates=None, weight: 
     if not rows:
         raise AnalysisError(f"no operating system with a {weight} on the dates asked")
     table = pd.DataFrame(rows)
+    kind = ("rounding of anonymized values drawn (measurement interval; the HHI of the owners in the dataset)"
+            if by == "owner" else "owner-clustered bootstrap percentile, rounding drawn")
     settings = {"by": by, "weight": weight, "certainty": list(levels), "n_boot": n_boot, "seed": seed,
-                "interval": "owner-clustered bootstrap, basic (reflected) interval; anonymized values drawn within "
-                            "their rounding intervals"}
-    return TableResult(table=table, info=meta(int(table["n_systems"].iloc[-1]), min(dates), max(dates),
-                                              "owner-clustered basic bootstrap, rounding drawn", confidence),
-                       settings=settings, rows_key="hhi")
+                "interval": kind}
+    return TableResult(table=table, info=meta(int(table["n_systems"].iloc[-1]), min(dates), max(dates), kind,
+                                              confidence), settings=settings, rows_key="hhi")
