@@ -37,6 +37,7 @@ from analysis.metrics.ownership.shares import GROUPINGS, WEIGHTS, hhi, hhi_table
 from analysis.metrics.ownership.systems import (
     CERTAINTY_LEVELS,
     check_certainty,
+    for_display,
     leading_mask,
     leading_systems,
     operating_at,
@@ -50,6 +51,6 @@ __all__ = [
     "gigawatt_crossings", "median_interval", "site_power", "ClusterPlace", "place_cluster", "runs_vs_clusters",
     "size_distribution",
     "GROUPINGS", "WEIGHTS", "hhi", "hhi_table", "rounding_bounds", "share_table",
-    "CERTAINTY_LEVELS", "QUANTITIES", "check_certainty", "decomposition", "leading_mask", "leading_systems",
+    "CERTAINTY_LEVELS", "QUANTITIES", "check_certainty", "for_display", "decomposition", "leading_mask", "leading_systems",
     "leading_trends", "operating_at", "operating_mask", "recomputed_rank", "standard_mask", "trend_frame",
 ]

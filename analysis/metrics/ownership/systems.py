@@ -151,3 +151,10 @@ def leading_systems(clusters: pd.DataFrame, *, top: int = C.PILZ_2025_LEADING_TO
                 "published_n": C.PILZ_2025_LEADING_N}
     return TableResult(table=t, info=meta(len(t), start, end, "none: a selection of systems", None),
                        settings=settings, rows_key="systems")
+
+
+def for_display(systems: pd.DataFrame) -> pd.DataFrame:
+    """The systems with the columns tables and figure tooltips read: ``organization`` (the owner, or "owner
+    withheld" for Epoch's anonymized systems) and ``release_date`` (the first operational date)."""
+    return systems.assign(organization=systems["owner"].fillna("owner withheld"),
+                          release_date=systems["first_operational"])
