@@ -73,6 +73,11 @@ def infrastructure_jobs(ref: Path, mirror: Path | None) -> list:
     :func:`analysis.data.infrastructure_snapshots.snapshot_meta` (columns kept and their names, newest row, vintage)."""
     jobs = []
     for s in infra.SPECS.values():
+        local = ref / "epoch_ai_chip_counts" / s.source_path
+        pinned = UPSTREAM_DIR / "epoch-ai" / s.vintage / f"{s.name}.csv"
+        if s.vintage == infra.CHIPS_VINTAGE and not local.is_file() and mirror is None and pinned.is_file():
+            print(f"{s.source_path}: not in {ref} and no FRONTIER_ATLAS_CHIPS_MIRROR; the pinned snapshot is kept")
+            continue
         raw = _infrastructure_bytes(s, ref, mirror)
         meta = infra.snapshot_meta(s, raw)
         sub, _, stem = s.name.rpartition("/")
