@@ -405,3 +405,46 @@ FMTI_DEVELOPER_ALIASES = {"Stability": "Stability AI"}
 # Documented maximum of bootstrap / simulation sizes (`--bootstrap`, `n_boot`): resamples are drawn in bounded chunks,
 # so time grows linearly; 100,000 already makes the Monte Carlo error of a 90% interval negligible.
 MAX_BOOTSTRAP = 100_000
+
+# --- Compute ownership: AI supercomputers, data centers, chip stock (issue 27) ----------------------------------
+
+# Pilz, Sanders, Rahman & Heim 2025, "Trends in AI Supercomputers", arXiv:2504.16026, and Epoch AI's data insights
+# on the same dataset by the same authors (epoch.ai/data-insights/ai-supercomputers-*, 2025-04-30 and 2025-06-05).
+# Abstract: performance "doubled every nine months" (= 2**(12/9) = 2.52x per year), "hardware acquisition cost and
+# power needs both doubled every year"; "the United States accounts for about 75% of total performance in our
+# dataset, with China in second place at 15%"; Colossus (March 2025) "200,000 AI chips ... $7B ... 300 MW".
+# Data insight 'ai-supercomputers-performance-trend': "grown by 2.5x annually since 2019", chips "1.6x per year",
+# "performance per chip has also improved by 1.6x annually"; leading = "ranked among the top 10 most powerful
+# supercomputers at the time they first became operational" (57 of 482 systems with 16-bit performance, 2019+).
+# Data insight 'ai-supercomputers-cost-trend': hardware cost of leading systems "1.9x per year" (doubling every 13
+# months); 'ai-supercomputers-power-trend': power "doubled every 13 months" (= 1.90x per year).
+# Data insight 'ai-supercomputers-performance-share-by-sector': private share "from 40% in 2019 to 80% in 2025".
+PILZ_2025_PERFORMANCE_DOUBLING_MONTHS = 9.0
+PILZ_2025_PERFORMANCE_GROWTH = 2.5
+PILZ_2025_CHIPS_GROWTH = 1.6
+PILZ_2025_PER_CHIP_GROWTH = 1.6
+PILZ_2025_POWER_GROWTH = 2.0  # abstract: "doubled every year"; the data insight gives 13 months (1.90x)
+PILZ_2025_COST_GROWTH = 1.9  # data insight; the abstract rounds it to "doubled every year"
+PILZ_2025_LEADING_TOP = 10  # "top 10 ... at the time they first became operational"
+PILZ_2025_LEADING_SINCE = "2019-01-01"  # "since 2019"; the dataset's systematic collection starts in 2019
+PILZ_2025_LEADING_N = 57
+PILZ_2025_US_SHARE = 0.75
+PILZ_2025_CHINA_SHARE = 0.15
+PILZ_2025_PRIVATE_SHARE_2019 = 0.40
+PILZ_2025_PRIVATE_SHARE_2025 = 0.80
+PILZ_2025_SHARE_DATE = "2025-05-31"  # "As of May 2025" (data insights on country and sector shares)
+# Epoch keeps a system in its standard analysis when it is confirmed or likely, a single cluster and not a possible
+# duplicate (this rule reproduces the `Include in Standard Analysis` column of the 2025-12-17 snapshot for all 786
+# rows, tests/test_clusters.py). Certainty levels kept by default:
+CLUSTER_CERTAINTY_DEFAULT = ("Confirmed", "Likely")
+# Epoch anonymizes Chinese systems and rounds "values of numerical fields to one significant figure"
+# (epoch.ai/data/gpu-clusters-documentation/records, "Chinese data").
+ANONYMIZED_SIGNIFICANT_FIGURES = 1
+# Meta trained Llama 3 on "two 24K GPU clusters" of 24,576 H100 GPUs each (Meta Engineering, "Building Meta's GenAI
+# Infrastructure", 2024-03-12; Llama 3 model card: "custom-built GPU cluster").
+LLAMA3_CLUSTER_GPUS = 24_576
+# Hyperscalers of Epoch AI's AI Chip Owners explorer ("Google, Microsoft, Meta, Amazon and Oracle ... hold 71% of
+# world AI compute" after the April 2026 correction; @EpochAIResearch, 2026-04; explorer updated 2026-04-15).
+HYPERSCALERS = ("Amazon", "Google", "Meta", "Microsoft", "Oracle")
+EPOCH_HYPERSCALER_SHARE_2026 = 0.71
+GIGAWATT_MW = 1000.0

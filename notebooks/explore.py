@@ -130,7 +130,29 @@ display(human_table(share.assign(pct=100 * share["share"], lo=100 * share["share
                           "lo": "90% interval, low (%)", "hi": "90% interval, high (%)"}))
 
 # %% [markdown]
-# ## 7. Try it yourself
+# ## 7. Who owns the compute?
+# The machines behind the runs: Epoch AI's GPU clusters (shares of the H100-equivalents operating today, by country,
+# with an owner-clustered interval) and Epoch's AI-chip exports (the hyperscalers' share of the installed chips). The
+# `compute-ownership` report has the trends, concentration, data centers and the Llama 3 clusters' rank.
+
+# %%
+who = analyses.get("clusters")(ds, view="shares", by="country", bootstrap=200, confidence=confidence)
+who_now = who.table[who.table["date"] == who.table["date"].max()].head(3).reset_index(drop=True)
+out.table(who_now, "explore-compute-by-country")
+display(human_table(who_now.assign(pct=100 * who_now["share"], lo=100 * who_now["share_low"],
+                                   hi=100 * who_now["share_high"]),
+                    {"date": "Date", "group": "Country", "pct": "Share of H100e (%)",
+                     "lo": "Interval, low (%)", "hi": "Interval, high (%)"}))
+chips = analyses.get("chips")(ds, view="hyperscalers", confidence=confidence).table
+chips = chips[chips["all_owners"]].tail(1).reset_index(drop=True)
+out.table(chips, "explore-hyperscaler-share")
+out.prose(f"On {out.number('explore-hyperscaler-share', 0, 'end_date', '{}')} five hyperscalers held "
+          f"{out.number('explore-hyperscaler-share', 0, 'share', '{:.0%}')} of the (non-Huawei) AI-chip stock "
+          f"({out.number('explore-hyperscaler-share', 0, 'share_low', '{:.0%}')}–"
+          f"{out.number('explore-hyperscaler-share', 0, 'share_high', '{:.0%}')}).")
+
+# %% [markdown]
+# ## 8. Try it yourself
 # Change the metric, the subset, the first year or the frontier size: the trend is refitted and redrawn. (In the
 # HTML report the controls are not live; the figure of section 4 shows the default settings.)
 

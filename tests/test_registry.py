@@ -27,13 +27,15 @@ COMMANDS = {"trend": ["trend", "compute"], "lag": ["lag"], "concentration": ["co
             "openness": ["openness"], "thresholds": ["thresholds"], "spillovers": ["spillovers"],
             "data-needed": ["data-needed", "--compute", "1e25"], "compute": ["compute", "llama-3-70b"],
             "cost": ["cost", "llama-3-70b"], "hardware": ["hardware"],
-            "openness-score": ["openness-score", "llama-3-70b"]}
+            "openness-score": ["openness-score", "llama-3-70b"],
+            "clusters": ["clusters", "--bootstrap", "100"], "datacenters": ["datacenters"], "chips": ["chips"]}
 # calls with modest work (the defaults of capabilities run 1000 bootstrap replicates)
 CALLS = {"trend": {}, "lag": {}, "concentration": {"subset": "frontier"}, "data-wall": {},
          "capabilities": {"bootstrap": 200}, "openness": {}, "thresholds": {}, "spillovers": {},
          "data-needed": {"compute": 1e25}, "compute": {"model_id": "llama-3-70b"},
          "cost": {"model": "llama-3-70b"}, "hardware": {"groups": ("all",)},
-         "openness-score": {"model_id": "llama-3-70b"}}
+         "openness-score": {"model_id": "llama-3-70b"},
+         "clusters": {"bootstrap": 100}, "datacenters": {}, "chips": {}}
 # analyses of published fits, not of rows of data: n = 0 and no window (ResultMeta's convention)
 DATA_FREE = {"data-needed"}
 # analyses of one model (or one hypothetical run): n = 1 and, unless the result is dated, no window
@@ -43,7 +45,7 @@ MODULES = {"trend": "trend", "lag": "openness", "concentration": "competition", 
            "capabilities": "capabilities", "openness": "openness", "thresholds": "trend", "spillovers": "spillovers",
            "data-needed": "scaling", "compute": "compute",
            "cost": "cost", "hardware": "hardware",
-           "openness-score": "openness"}
+           "openness-score": "openness", "clusters": "clusters", "datacenters": "datacenters", "chips": "chips"}
 # commands that print estimates but run no registered analysis: their --json carries the meta of their result.
 # `data diff` stays outside the registry: it compares two exports it reads itself (paths or vintage names), not the
 # loaded data an analysis takes first, and it is a `data` subcommand (checking the data, like validate and pull);

@@ -12,11 +12,14 @@ github.com/epoch-research/benchmark-stitching (MIT; the file was removed from th
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from analysis.data import infrastructure_snapshots as infra  # noqa: E402
 from analysis.data.upstream import UPSTREAM_DIR, write_snapshot  # noqa: E402
 
 EPOCH_LICENCE = "CC BY 4.0"
@@ -84,6 +87,37 @@ def pin_eci_november(src: Path) -> int:
     return 0
 
 
+def _infrastructure_bytes(s, ref: Path, mirror: Path | None) -> bytes:
+    """The download behind an infrastructure spec: the reference copy, else the chip repository at its commit."""
+    if s.vintage == infra.CHIPS_VINTAGE:
+        local = ref / "epoch_ai_chip_counts" / s.source_path
+        if local.is_file():
+            return local.read_bytes()
+        if mirror is None:
+            raise SystemExit(f"error: {s.source_path} is not in {ref}; set FRONTIER_ATLAS_CHIPS_MIRROR to a clone "
+                             "of epoch-research/ai-chip-counts")
+        return subprocess.run(["git", f"--git-dir={mirror}", "show", f"{s.origin['commit']}:{s.source_path}"],
+                              check=True, capture_output=True).stdout
+    return (ref / s.source_path).read_bytes()
+
+
+def infrastructure_jobs(ref: Path, mirror: Path | None) -> list:
+    """Snapshots of GPU clusters, frontier data centers and AI-chip stock (issue 27), with the metadata of
+    :func:`analysis.data.infrastructure_snapshots.snapshot_meta` (columns kept and their names, newest row, vintage)."""
+    jobs = []
+    for s in infra.SPECS.values():
+        local = ref / "epoch_ai_chip_counts" / s.source_path
+        pinned = UPSTREAM_DIR / "epoch-ai" / s.vintage / f"{s.name}.csv"
+        if s.vintage == infra.CHIPS_VINTAGE and not local.is_file() and mirror is None and pinned.is_file():
+            print(f"{s.source_path}: not in {ref} and no FRONTIER_ATLAS_CHIPS_MIRROR; the pinned snapshot is kept")
+            continue
+        raw = _infrastructure_bytes(s, ref, mirror)
+        meta = infra.snapshot_meta(s, raw)
+        sub, _, stem = s.name.rpartition("/")
+        jobs.append((UPSTREAM_DIR / "epoch-ai" / s.vintage / sub, stem, raw, meta, s.date_column, s.drop))
+    return jobs
+
+
 def main(ref: Path) -> int:
     if not ref.is_dir():
         print(f"error: {ref}: reference folder not found", file=sys.stderr)
@@ -103,8 +137,11 @@ def main(ref: Path) -> int:
         meta = {**HUB_APRIL, "dataset": f"benchmarking_hub/{rel.with_suffix('').as_posix()}",
                 "origin": {**HUB_APRIL["origin"], "path": f"benchmark_data/{rel.as_posix()}"}}
         jobs.append((folder, src.stem, src, meta, date_col))
-    for folder, name, src, meta, date_col in jobs:
-        snap = write_snapshot(folder, name, src.read_bytes(), meta, date_column=date_col)
+    mirror = os.environ.get("FRONTIER_ATLAS_CHIPS_MIRROR")
+    runs = [(folder, name, src.read_bytes(), meta, date_col, None) for folder, name, src, meta, date_col in jobs]
+    runs += infrastructure_jobs(ref, Path(mirror) if mirror else None)
+    for folder, name, raw, meta, date_col, drop in runs:
+        snap = write_snapshot(folder, name, raw, meta, date_column=date_col, drop=drop)
         print(f"{snap.path.relative_to(UPSTREAM_DIR.parent.parent)}: {snap.meta['rows']} rows, "
               f"{len(snap.meta['columns_kept'])} columns kept, {len(snap.meta['columns_dropped'])} dropped")
     from analysis.data import snapshot_package

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from analysis.data import epoch, snapshot_package, upstream
+from analysis.data import infrastructure_snapshots as infra
 from analysis.data.download import (  # noqa: F401  (TextProgress, Progress, MAX_*: part of pull's interface)
     CHUNK,
     DEFAULT_DEADLINE,
@@ -90,6 +91,16 @@ FILES = (
     ("ml_hardware.csv", "hardware", {"dataset": "ml_hardware", "title": "Data on Machine Learning Hardware",
                                      "credit": HARDWARE_CREDIT}),
     ("benchmark_data.zip", "hub", {"title": "AI Benchmarking Hub", "credit": HUB_CREDIT}),
+)
+# Opt-in (``data pull --infrastructure``): Epoch AI's GPU clusters and frontier data centers (issue 27). These URLs
+# are the ones open projects download (epoch.ai's data pages say "download as a CSV" without printing the address),
+# so they are kept out of the default pull: a moved file must not break the models pull. The AI-chip exports have no
+# per-file download on epoch.ai (the explorers offer a zip whose layout is not documented); refresh them from
+# Epoch's repository with tools/snapshot_upstream.py.
+INFRASTRUCTURE_FILES = (
+    ("gpu_clusters.csv", "infrastructure", {"spec": "gpu_clusters"}),
+    ("data_centers/data_centers.csv", "infrastructure", {"spec": "data_centers"}),
+    ("data_centers/data_center_timelines.csv", "infrastructure", {"spec": "data_center_timelines"}),
 )
 _VINTAGE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HARDWARE_COLUMNS = ("Hardware name", "Release date")
@@ -310,6 +321,18 @@ def _fetch_all(url_base, dest, stage, tmp, vintage, files, *, timeout, progress,
             check_row_count(rows, _previous_rows(dest, common["dataset"], vintage), url, allow_fewer_rows)
             date_col = "Publication date" if kind == "models" else "Release date"
             snaps.append(upstream.write_snapshot(stage, common["dataset"], raw, meta, date_column=date_col))
+        elif kind == "infrastructure":  # Epoch's GPU clusters and data centers (data pull --infrastructure)
+            _header(raw, url)
+            rows = check_complete(raw, url)
+            spec = infra.spec(common["spec"])
+            check_row_count(rows, _previous_rows(dest, spec.name, vintage), url, allow_fewer_rows)
+            try:
+                m = infra.snapshot_meta(spec, raw, accessed=vintage, url=url, origin=meta["origin"])
+            except AtlasError as exc:
+                raise _fail(url, getattr(exc, "detail", None) or str(exc)) from None
+            m = {**m, "bytes_download": len(raw), "content_length": length}
+            snaps.append(upstream.write_snapshot(stage, spec.name, raw, m, date_column=spec.date_column,
+                                                 drop=spec.drop))
         else:
             for rel, body in hub_members(raw, url):
                 folder = stage / "benchmarking_hub" / rel.parent

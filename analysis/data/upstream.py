@@ -86,11 +86,12 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def extract(raw: bytes, *, date_column: str | None = None) -> tuple[bytes, dict]:
+def extract(raw: bytes, *, date_column: str | None = None, drop: re.Pattern | None = None) -> tuple[bytes, dict]:
     """The factual-columns extract of an upstream CSV, and facts about it.
 
     Returns ``(extract_bytes, info)`` where info has ``rows``, ``columns_kept``, ``columns_dropped`` and
-    ``newest`` (the largest ISO date in ``date_column``, or None).
+    ``newest`` (the largest ISO date in ``date_column``, or None). ``drop``: a pattern of further columns to leave
+    out (a dataset's source links, quotes or free text that :data:`DROP_COLUMN` does not name).
     """
     try:
         text = raw.decode("utf-8-sig")
@@ -101,7 +102,8 @@ def extract(raw: bytes, *, date_column: str | None = None) -> tuple[bytes, dict]
         header = next(reader)
     except StopIteration:
         raise UsageError("upstream file is empty") from None
-    keep = [i for i, h in enumerate(header) if not DROP_COLUMN.search(h.strip())]
+    keep = [i for i, h in enumerate(header)
+            if not DROP_COLUMN.search(h.strip()) and not (drop is not None and drop.search(h.strip()))]
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([header[i] for i in keep])
@@ -126,9 +128,11 @@ def extract(raw: bytes, *, date_column: str | None = None) -> tuple[bytes, dict]
     return out.getvalue().encode("utf-8"), info
 
 
-def write_snapshot(folder: Path, name: str, raw: bytes, meta: dict, *, date_column: str | None = None) -> Snapshot:
-    """Write ``<folder>/<name>.csv`` and its metadata from the raw download; refuse to overwrite a different one."""
-    data, info = extract(raw, date_column=date_column)
+def write_snapshot(folder: Path, name: str, raw: bytes, meta: dict, *, date_column: str | None = None,
+                   drop: re.Pattern | None = None) -> Snapshot:
+    """Write ``<folder>/<name>.csv`` and its metadata from the raw download; refuse to overwrite a different one.
+    ``drop``: further columns to leave out (see :func:`extract`)."""
+    data, info = extract(raw, date_column=date_column, drop=drop)
     full = {
         **{k: meta.get(k) for k in META_KEYS},
         **{k: v for k, v in meta.items() if k not in META_KEYS},

@@ -233,3 +233,63 @@ def cost_run_hours(model: str | None, hardware: str | None, hours: float | None,
     if (model is None) == (hardware is None):
         raise UsageError("give a MODEL_ID, or --hardware with --chips and --hours/--days (or --chip-hours)")
     return days * 24 if days is not None else hours
+
+# --- who owns the compute (issue 27): Epoch AI's GPU clusters, frontier data centers, AI-chip stock ------------
+CLUSTER_VIEWS = ("trends", "leading", "shares", "hhi", "runs", "place")
+CONFIDENCE = Param("confidence", C.DEFAULT_CONFIDENCE, "interval level (default 0.90)", kind="confidence",
+                   metavar="P")
+declare(
+    "clusters", func="analysis.metrics.entries:clusters", result="analysis.metrics.result:TableResult",
+    help="AI supercomputers: growth of the leading systems, who owns the compute (shares, HHI), runs vs clusters",
+    params=(
+        Param("view", "trends", "trends (default: growth per year of the leading systems), leading (the systems), "
+              "shares, hhi, runs (largest run vs largest cluster per year), place (rank of a cluster size)",
+              choices=CLUSTER_VIEWS, flag="", nargs="?", metavar="VIEW"),
+        Param("by", "country", "shares/hhi: country (default), sector or owner", choices=("country", "sector",
+                                                                                           "owner")),
+        Param("weight", "h100e", "shares/hhi: weigh systems by H100-equivalents (default) or 16-bit OP/s "
+              "(ops_16bit, Epoch's measure in its share insights)", choices=("h100e", "ops_16bit")),
+        Param("certainty", ("Confirmed", "Likely"), "certainty levels kept (repeatable; default Confirmed and "
+              "Likely, Epoch's standard analysis)", choices=("Confirmed", "Likely", "Unlikely"), action="append",
+              metavar="LEVEL", cli_default=(), cli_choices=False),
+        Param("dates", (), "shares/hhi: a date to report (repeatable; default 1 January of each year from 2019 and "
+              "the snapshot's last date)", flag="--date", action="append", metavar="DATE", cli_default=()),
+        Param("rank", "epoch", "trends/leading: top 10 by Epoch's rank when first operational (default) or a rank "
+              "recomputed on the snapshot", choices=("epoch", "recomputed")),
+        Param("size", C.LLAMA3_CLUSTER_GPUS, f"place: cluster size in chips (default {C.LLAMA3_CLUSTER_GPUS:,}, "
+              "Llama 3's clusters)", kind="positive_int", metavar="CHIPS", cli_default=C.LLAMA3_CLUSTER_GPUS),
+        Param("year", 2024, "place: systems operating in this year (default 2024)", kind="positive_int",
+              metavar="YEAR", cli_default=2024),
+        CONFIDENCE,
+        Param("bootstrap", 1000, "resamples of the intervals (default 1000)", kind="bootstrap", metavar="N"),
+        SEED,
+        Param("vintage", None, "GPU-clusters snapshot vintage (default: the pinned one, 2025-12-17)",
+              metavar="DATE"),
+    ))
+
+declare(
+    "datacenters", func="analysis.metrics.entries:datacenters", result="analysis.metrics.result:TableResult",
+    help="frontier data centers: 1 GW crossings, capital cost per GW, power per site, beside the run projection",
+    params=(
+        Param("view", "crossings", "crossings (default: when each site reaches 1 GW), capex (cost per GW), power "
+              "(milestones per site), projection (crossings beside the run-power projection)",
+              choices=("crossings", "capex", "power", "projection"), flag="", nargs="?", metavar="VIEW"),
+        Param("threshold_mw", C.GIGAWATT_MW, "crossings: power threshold in MW (default 1000)",
+              kind="positive_float", metavar="MW", cli_default=C.GIGAWATT_MW),
+        CONFIDENCE,
+        Param("vintage", None, "data-centers snapshot vintage (default: the pinned one, 2025-12-17)",
+              metavar="DATE"),
+    ))
+
+declare(
+    "chips", func="analysis.metrics.entries:chips", result="analysis.metrics.result:TableResult",
+    help="installed stock of AI chips (H100e) by owner and vendor, the hyperscalers' share and growth",
+    params=(
+        Param("view", "owners", "owners (default: holdings per owner), vendors, hyperscalers (share and growth), "
+              "deliveries (growth of quarterly deliveries)", choices=("owners", "vendors", "hyperscalers",
+                                                                      "deliveries"),
+              flag="", nargs="?", metavar="VIEW"),
+        CONFIDENCE,
+        SEED,
+        Param("vintage", None, "AI-chip exports vintage (default: the pinned one, 2026-04-22)", metavar="DATE"),
+    ))

@@ -21,10 +21,12 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.data import benchmark_hub as bh
+from analysis.data import infrastructure_snapshots as infra
 from analysis.data import sources
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics import competition, scaling
+from analysis.metrics import competition, ownership, scaling
 from analysis.metrics import compute as cm
+from analysis.metrics import infrastructure as run_infrastructure
 from analysis.metrics import spillovers as sp
 from analysis.metrics.accelerators import (
     DEFAULT_HARDWARE_METRICS,
@@ -253,3 +255,82 @@ def openness_score(ds, model_id: str | None = None) -> OpennessExplanation:
     if model_id is None:
         raise UsageError("openness-score: give model_id, e.g. 'llama-3.1-405b'")
     return explain_openness(ds.openness, model_id)
+
+
+# --- who owns the compute (issue 27) ----------------------------------------------------------------------------
+
+def _place_table(p) -> TableResult:
+    table = pd.DataFrame([{**{k: v for k, v in p.to_dict().items() if k not in ("larger", "n", "window",
+                                                                               "interval_kind", "confidence")},
+                           "n_systems": p.n, "systems_larger": "; ".join(p.larger)}])
+    return TableResult(table=table, info=p.meta, settings={"sentence": p.sentence()}, rows_key="place")
+
+
+def clusters(ds, view: str = "trends", by: str = "country", weight: str = "h100e",
+             certainty: Sequence[str] = ("Confirmed", "Likely"), dates: Sequence[str] = (), rank: str = "epoch",
+             size: int = C.LLAMA3_CLUSTER_GPUS, year: int = 2024, confidence: float = C.DEFAULT_CONFIDENCE,
+             bootstrap: int = 1000, seed: int = 0, vintage: str | None = None) -> TableResult:
+    """Epoch AI's GPU clusters (snapshot ``vintage``): ``view`` = trends (:func:`analysis.metrics.ownership.
+    leading_trends`), leading (the systems), shares / hhi (``by``, ``weight``, on ``dates``), runs (the models of
+    ``ds`` against the clusters), place (rank of a cluster of ``size`` chips in ``year``). ``ds`` is used by
+    ``runs`` only. The snapshot's credit line and hash are in ``settings['source']``."""
+    levels = tuple(certainty) or ("Confirmed", "Likely")
+    table = infra.clusters(vintage)
+    when = list(dates) or None
+    if view == "trends":
+        res = ownership.leading_trends(table, certainty=levels, rank=rank, confidence=confidence, n_boot=bootstrap,
+                                       seed=seed)
+    elif view == "leading":
+        res = ownership.leading_systems(table, certainty=levels, rank=rank)
+    elif view == "shares":
+        res = ownership.share_table(table, by, dates=when, weight=weight, certainty=levels, confidence=confidence,
+                                    n_boot=bootstrap, seed=seed)
+    elif view == "hhi":
+        if by == "sector":
+            raise UsageError("clusters hhi: --by owner or country (sector has two groups)")
+        res = ownership.hhi_table(table, by, dates=when, weight=weight, certainty=levels, confidence=confidence,
+                                  n_boot=bootstrap, seed=seed)
+    elif view == "runs":
+        res = ownership.runs_vs_clusters(ds.models, table, certainty=levels)
+    else:
+        res = _place_table(ownership.place_cluster(table, size, year=year, certainty=levels))
+    res.settings["source"] = infra.source_line("gpu_clusters", vintage)
+    return res
+
+
+def datacenters(ds, view: str = "crossings", threshold_mw: float = C.GIGAWATT_MW,
+                confidence: float = C.DEFAULT_CONFIDENCE, vintage: str | None = None) -> TableResult:
+    """Epoch AI's frontier data centers (snapshot ``vintage``; milestones after its access date are Epoch's
+    projections): crossings of ``threshold_mw``, capital cost per GW, power per site, or the crossings beside the
+    toolkit's run-power projection on the models of ``ds`` (``view="projection"``)."""
+    snap = infra.snapshot("data_center_timelines", vintage)
+    tl, as_of = infra.data_center_timelines(vintage), snap.meta["accessed"]
+    if view == "capex":
+        res = ownership.capex_per_gw(tl, as_of, confidence=confidence)
+    elif view == "power":
+        res = ownership.site_power(tl, as_of)
+    else:
+        res = ownership.gigawatt_crossings(tl, as_of, threshold_mw)
+        if view == "projection":
+            beside = ownership.beside_projection(res.table, run_infrastructure.projection_table(ds.models))
+            res = TableResult(table=beside, info=res.info, settings=res.settings, rows_key="gigawatt")
+    res.settings["source"] = infra.source_line("data_center_timelines", vintage)
+    return res
+
+
+def chips(ds, view: str = "owners", confidence: float = C.DEFAULT_CONFIDENCE, seed: int = 0,
+          vintage: str | None = None) -> TableResult:
+    """Epoch AI's AI-chip exports (snapshot ``vintage``; ``ds`` is not used): holdings per owner, stock per vendor,
+    the hyperscalers' share and growth, or the growth of quarterly deliveries."""
+    if view == "vendors":
+        res = ownership.stock_by_vendor(infra.chip_stock(vintage))
+    elif view == "deliveries":
+        res = ownership.delivery_trends(infra.chip_stock(vintage), confidence=confidence)
+    elif view == "hyperscalers":
+        res = ownership.hyperscaler_share(infra.chip_owners(vintage), confidence=confidence, seed=seed)
+    else:
+        res = ownership.stock_by_owner(infra.chip_owners(vintage))
+    credit = infra.CHIP_OWNERS_CREDIT if view in ("owners", "hyperscalers") else infra.CHIP_SALES_CREDIT
+    res.settings["source"] = (f"{credit} (exports of {vintage or infra.CHIPS_VINTAGE}, "
+                              "epoch-research/ai-chip-counts; Huawei not included)")
+    return res

@@ -93,17 +93,26 @@ def benchmarking_hub(vintage: str, files: list[str] | tuple[str, ...] | None = N
     """Epoch AI's Benchmarking Hub snapshot of ``vintage``: the named files (stems, e.g.
     ``epoch_capabilities_index``), or all of its top-level CSVs. One file: its sha256 is shown; several: their
     :func:`combined_digest`."""
-    root = upstream.UPSTREAM_DIR / "epoch-ai" / vintage / "benchmarking_hub"
+    return snapshot_folder(f"{vintage}/benchmarking_hub", "epoch-ai/benchmarking_hub",
+                           f"Epoch AI Benchmarking Hub {vintage}", files)
+
+
+def snapshot_folder(folder: str, key: str, line_name: str, files: list[str] | tuple[str, ...] | None = None,
+                    producer: str = "epoch-ai") -> Source:
+    """A source read from several pinned files of one snapshot folder (``data/upstream/<producer>/<folder>``, e.g.
+    ``2026-04-22/ai_chip_counts``): the named files (stems), or all of its top-level CSVs, credited from the first
+    file's metadata. One file: its sha256 is shown; several: their :func:`combined_digest`."""
+    root = upstream.UPSTREAM_DIR / producer / folder
     paths = [root / f"{f}.csv" for f in files] if files else sorted(root.glob("*.csv"))
     metas = {p: upstream.read_meta(p) for p in paths}
     hashes = {p.relative_to(root).as_posix(): m.get("sha256_extract") or sha256_file(p) for p, m in metas.items()}
     first = metas[paths[0]]
     shown = next(iter(hashes.values())) if len(hashes) == 1 else combined_digest(hashes)
     newest = max((str(m["vintage"]) for m in metas.values() if m.get("vintage")), default=None)
-    src = _from_meta("epoch-ai/benchmarking_hub", f"Epoch AI Benchmarking Hub {vintage}", first,
-                     {f"upstream/epoch-ai/{vintage}/benchmarking_hub/{k}": v for k, v in hashes.items()}, shown)
+    src = _from_meta(key, line_name, first, {f"upstream/{producer}/{folder}/{k}": v for k, v in hashes.items()}, shown)
     note = None if len(hashes) == 1 else (f"{len(hashes)} files; the hash shown is sha256 of their "
-                                          "'sha256  path' lines sorted by path (paths relative to benchmarking_hub/)")
+                                          f"'sha256  path' lines sorted by path (paths relative to "
+                                          f"{folder.rsplit('/', 1)[-1]}/)")
     return Source(**{**src.to_dict(), "vintage": newest, "note": note})
 
 

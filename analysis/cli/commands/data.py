@@ -94,6 +94,9 @@ def _pull_options(p) -> None:
     p.add_argument("--allow-fewer-rows", action="store_true",
                    help=f"accept a file with fewer than {pull.MIN_ROW_RATIO * 100:g}%% of the previous vintage's rows")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--infrastructure", action="store_true",
+                   help="also download Epoch's GPU clusters and frontier data centers (" +
+                        ", ".join(f for f, _, _ in pull.INFRASTRUCTURE_FILES) + ")")
     add_json_option(p)
     p.set_defaults(func=run_pull)
 
@@ -114,8 +117,9 @@ def run_pull(args: argparse.Namespace) -> int:
             raise UsageError(f"{opt}: expected a number of seconds, got {text!r}") from None
     dest = Path(args.dest).expanduser() if args.dest else pull.DEFAULT_DEST
     progress = None if args.quiet else pull.TextProgress(sys.stderr)
+    files = pull.FILES + (pull.INFRASTRUCTURE_FILES if args.infrastructure else ())
     result = pull.pull(args.url_base, dest, vintage=args.vintage, timeout=seconds["--timeout"], progress=progress,
-                       deadline=seconds["--deadline"], allow_fewer_rows=args.allow_fewer_rows)
+                       deadline=seconds["--deadline"], allow_fewer_rows=args.allow_fewer_rows, files=files)
     d = None
     if result.previous:
         d = vintages.diff(exports.read_export(str(dest / result.previous / f"{exports.NOTABLE}.csv")),
