@@ -294,7 +294,7 @@ labelled_scatter(ax, power.assign(name=power["site"], release_date=power["date"]
                  unit="MW", s=10, color="0.3")
 ax.axhline(C.GIGAWATT_MW, color="black", lw=1, ls=":", label="1 GW")
 pr = beside[beside["kind"].str.startswith("training run")]
-if len(pr):
+if len(pr) and pr[["low", "high"]].iloc[0].notna().all():  # no interval when the trend never reaches 1 GW
     ax.axvspan(pr["low"].iloc[0], pr["high"].iloc[0], color=PALETTE["sky"], alpha=0.2,
                label="frontier run power trend reaches 1 GW (CI)")
 ax.set_ylabel("Power (MW)")

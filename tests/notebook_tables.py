@@ -45,7 +45,7 @@ def run_tables(name: str, monkeypatch, params: dict | None = None) -> dict[str, 
         self.tables[table_id] = df.reset_index(drop=True)
         saved[table_id] = df.reset_index(drop=True).copy()
 
-    def figure(self, fig, figure_id, *, caption, alt, table, source):
+    def figure(self, fig, figure_id, *, caption, alt, table, source, **_):
         self.tables[figure_id] = table.reset_index(drop=True)
         saved[figure_id] = table.reset_index(drop=True).copy()
         plt.close(fig)

@@ -362,9 +362,11 @@ def test_energy_range_is_the_lognormal_algebra_and_one_figure_for_compute_and_co
     assert en.mwh_range == pytest.approx(tuple(np.quantile(mwh, [0.05, 0.95])), rel=0.03)
     ds = data.load()
     est = T.model_cost(ds.models, catalog, "llama-3-70b")
+    from analysis.data import sources
     from analysis.metrics.compute import model_compute
+    from analysis.metrics.utilization import mfu_reports
 
-    mc = model_compute(ds.models, ds.hardware, "llama-3-70b")
+    mc = model_compute(ds.models, ds.hardware, "llama-3-70b", mfu_reports=mfu_reports(sources.mfu_reports()))
     assert est.chip_hours == mc.gpu_hours == 6.4e6  # Meta's reported H100-hours
     assert est.energy_mwh == pytest.approx(mc.energy_mwh, rel=1e-12)
     assert est.energy_mwh_range == pytest.approx(mc.energy_mwh_range, rel=1e-12)

@@ -36,6 +36,11 @@ CHECKED: dict[str, list[dict]] = {
     "spillovers": [{}, {"by": "family"}],
     "data-needed": [{"compute": 1e25}],  # published scaling laws: never reads the models table
     "hardware": [{}],  # Epoch's ML-hardware snapshot: never reads the models table
+    # Epoch's GPU-cluster, data-center and chip-count snapshots (issue 27): `clusters` also places the largest
+    # training runs of the models table against the machines, so a leak of additions would show here.
+    "clusters": [{}],
+    "datacenters": [{}],
+    "chips": [{}],
 }
 # Analyses that look up one model (or the benchmark scores of the scored models) in the full table by design.
 LOOKUPS = {
@@ -145,7 +150,7 @@ def _norm(df: pd.DataFrame, labels=None) -> pd.DataFrame:
 
 
 REPORTS = ("explore", "compute-trends", "parameter-growth", "data-requirements", "openness", "competition",
-           "capabilities", "vintages", "compute-infrastructure")
+           "capabilities", "vintages", "compute-infrastructure", "compute-ownership")
 
 
 @pytest.mark.slow
