@@ -9,7 +9,6 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 
 from analysis import constants as C
 from analysis.data import infrastructure_snapshots as infra
@@ -116,22 +115,19 @@ def test_crossings_agree_with_an_independent_count():
     assert got == first
 
 
-def test_median_interval_by_hand_and_its_exact_coverage():
-    lo, hi, cov = datacenters.median_interval(np.arange(1.0, 12.0), 0.90)  # n = 11: x_(3), x_(9)
-    assert (lo, hi) == (3.0, 9.0)
-    assert cov == pytest.approx(1 - 2 * (1 + 11 + 55) / 2048)
-    lo, hi, cov = datacenters.median_interval([5.0, 1.0, 3.0], 0.90)  # too few: the range, coverage 0.75
-    assert (lo, hi, cov) == (1.0, 5.0, 0.75)
+def test_capex_interval_is_the_one_median_interval_and_covers_a_known_truth():
+    """The capex-per-GW interval is statistics.median_interval (one definition; by-hand checks in
+    test_statistics): across 400 draws of 11 sites' lognormal costs around a true median of 30, it covers 85-95%."""
+    from analysis.metrics import statistics as st
 
-
-def test_median_interval_coverage_with_a_known_truth():
+    assert datacenters.median_interval is st.median_interval
     rng = np.random.default_rng(4)
     hits = []
     for _ in range(400):
         x = rng.lognormal(np.log(30.0), 0.2, size=11)
-        lo, hi, _ = datacenters.median_interval(x, 0.90)
+        (lo, hi), _ = st.median_interval(x, 0.90)
         hits.append(lo <= 30.0 <= hi)
-    assert abs(np.mean(hits) - (1 - 2 * stats.binom.cdf(2, 11, 0.5))) < 0.04
+    assert 0.85 <= np.mean(hits) <= 0.95
 
 
 def test_capex_per_gw_by_hand():

@@ -9,8 +9,8 @@ every table says which is which (``observed``).
 * :func:`gigawatt_crossings` — the first milestone at which a site's power reaches 1 GW (observed or projected),
   and the site's largest planned power;
 * :func:`capex_per_gw` — capital cost per GW of power of the sites operating on ``as_of`` (their latest observed
-  milestone): the median across sites with the distribution-free order-statistic interval (exact binomial
-  coverage, stated, at least the nominal level), the ratio of the sums beside it, and the compute / construction
+  milestone): the median across sites with the distribution-free order-statistic interval of
+  :func:`analysis.metrics.statistics.median_interval` (coverage stated), the ratio of the sums beside it, and the compute / construction
   split. Sites, not milestones, are the units: a site's milestones are one model's extrapolation.
 * :func:`beside_projection` — the crossings set beside the toolkit's "when would a training run pass 1 GW"
   extrapolation (:func:`analysis.metrics.infrastructure.projection_table`), so the physical build-out and the
@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis import constants as C
 from analysis.errors import AnalysisError
 from analysis.metrics.ownership.systems import as_date
 from analysis.metrics.result import TableResult, meta
 from analysis.metrics.selection import check_confidence
+from analysis.metrics.statistics import median_interval
 
 TIMELINE_COLUMNS = ("site", "date", "power_mw", "h100e", "capex_2025_usd_bn")
 
@@ -82,24 +81,6 @@ def gigawatt_crossings(timelines: pd.DataFrame, as_of: object, threshold_mw: flo
                        rows_key="sites")
 
 
-def median_interval(values: np.ndarray, confidence: float = C.DEFAULT_CONFIDENCE) -> tuple[float, float, float]:
-    """Distribution-free interval for a median from order statistics: the narrowest symmetric pair
-    (x_(k), x_(n+1-k)) whose exact binomial coverage 1 - 2 P(Bin(n, 1/2) < k) is at least ``confidence``.
-    Returns (low, high, coverage); with too few values for the level, the range and its coverage."""
-    x = np.sort(np.asarray(values, dtype=float))
-    n = len(x)
-    if n == 0:
-        return (math.nan, math.nan, math.nan)
-    best = (x[0], x[-1], 1 - 2 * 0.5 ** n)
-    for k in range(1, n // 2 + 1):
-        cov = 1 - 2 * stats.binom.cdf(k - 1, n, 0.5)
-        if cov >= confidence:
-            best = (x[k - 1], x[n - k], float(cov))
-        else:
-            break
-    return best
-
-
 def capex_per_gw(timelines: pd.DataFrame, as_of: object, *, confidence: float = C.DEFAULT_CONFIDENCE) -> TableResult:
     """Capital cost (2025 USD bn) per GW at each site's latest observed milestone with power > 0 (module
     docstring). Rows: one per site, then summary rows (``site`` = "median of sites", "ratio of sums")."""
@@ -118,7 +99,7 @@ def capex_per_gw(timelines: pd.DataFrame, as_of: object, *, confidence: float = 
     per = obs[["site", "date", "power_mw", "capex_2025_usd_bn", "usd_bn_per_gw"]
               + [c for c in ("compute_usd_bn_per_gw", "construction_usd_bn_per_gw") if c in obs.columns]]
     per = per.sort_values("usd_bn_per_gw", kind="mergesort").reset_index(drop=True)
-    lo, hi, cov = median_interval(per["usd_bn_per_gw"].to_numpy(), confidence)
+    (lo, hi), cov = median_interval(per["usd_bn_per_gw"].to_numpy(), confidence)
     summary = pd.DataFrame([
         {"site": "median of sites", "usd_bn_per_gw": float(per["usd_bn_per_gw"].median()), "low": lo, "high": hi,
          "coverage": cov, "power_mw": float(per["power_mw"].sum())},
@@ -127,9 +108,9 @@ def capex_per_gw(timelines: pd.DataFrame, as_of: object, *, confidence: float = 
     table = pd.concat([per, summary], ignore_index=True)
     settings = {"as_of": cut.strftime("%Y-%m-%d"), "n_sites": len(per), "median": summary.iloc[0]["usd_bn_per_gw"],
                 "low": lo, "high": hi, "coverage": cov,
-                "interval": "order-statistic interval for the median across sites (exact binomial coverage)"}
+                "interval": "order-statistic interval for the median across sites (Hettmansperger-Sheather interpolation)"}
     return TableResult(table=table, info=meta(len(per), per["date"].min(), per["date"].max(),
-                                              f"order statistics of {len(per)} sites, exact coverage {cov:.3f}",
+                                              f"order statistics of {len(per)} sites, coverage {cov:.3f}",
                                               confidence), settings=settings, rows_key="sites")
 
 
