@@ -319,7 +319,7 @@ out.prose(
     f"gigawatt, on {out.number('datacenter-gigawatt-crossings', 0, 'date', '{}')}. Capital cost per gigawatt is "
     f"{out.number('datacenter-capex-per-gw', m, 'usd_bn_per_gw', '{:.1f}')} billion 2025 USD (median of the "
     f"sites operating on the access date, interval {out.number('datacenter-capex-per-gw', m, 'low', '{:.1f}')}–"
-    f"{out.number('datacenter-capex-per-gw', m, 'high', '{:.1f}')}, exact coverage "
+    f"{out.number('datacenter-capex-per-gw', m, 'high', '{:.1f}')}, coverage "
     f"{out.number('datacenter-capex-per-gw', m, 'coverage', '{:.3f}')})."
     + (f" The frontier training-run power trend reaches a gigawatt around "
        f"{out.number('gigawatt-build-out-vs-projection', q, 'date', '{}')} (interval "
