@@ -554,3 +554,27 @@ def test_build_tool_refuses_an_addition_that_duplicates_an_upstream_model(monkey
     with pytest.raises(SystemExit, match=r"data/overlay\.csv:\d+:kind: addition 'gpt-3\.5' duplicates upstream "
                                          r"model 'GPT-3\.5 \(davinci-002\)' \(same organization, release date"):
         build_overlay.build()
+
+
+def test_cost_and_data_build_show_our_alternatives_beside_epochs(tmp_path, capsys):
+    """`cost MODEL` and `data build` show our alternatives as `compute MODEL` does: Llama 3-70B's 6ND 6.354e24 beside
+    Epoch AI's 7.861e24, while the cost itself uses the table's (Epoch AI's) compute; `data build` writes them to
+    a side file, one row per reviewed alternative of a keyed model, and none on --data curated."""
+    code, text, _ = run_cli(capsys, "cost", "llama-3-70b")
+    assert code == 0 and "training_compute_flop: Epoch AI 7.861×10²⁴; ours 6.354×10²⁴ (6ND)" in text
+    assert "compute: 7.86×10²⁴ FLOP" in text  # the estimate itself keeps Epoch's value
+    code, js, _ = run_cli(capsys, "cost", "llama-3-70b", "--json")
+    alt = {a["field"]: a for a in json.loads(js)["alternatives"]}
+    assert alt["training_compute_flop"]["ours"] == 6.354e24 and alt["training_compute_flop"]["epoch_ai"] == 7.861e24
+    out = tmp_path / "m.csv"
+    code, text, _ = run_cli(capsys, "data", "build", "--out", str(out))
+    side = pd.read_csv(tmp_path / "m.alternatives.csv")
+    rev = overlay.read_review()
+    ov = overlay.read_overlay()
+    keyed = set(ov.loc[ov["kind"] != "addition", "id"])
+    want = rev[(rev["class"] == "alternative") & rev["id"].isin(keyed)]
+    assert code == 0 and len(side) == len(want) and f"{len(want)} alternatives" in text
+    row = side.set_index(["id", "field"]).loc[("llama-3-70b", "training_compute_flop")]
+    assert row["table_value"] == 7.861e24 and row["our_value"] == 6.354e24 and row["method"] == "6ND"
+    code, js, _ = run_cli(capsys, "data", "build", "--data", "curated", "--out", str(tmp_path / "c.csv"), "--json")
+    assert code == 0 and json.loads(js)["alternatives"] == 0 and not (tmp_path / "c.alternatives.csv").exists()

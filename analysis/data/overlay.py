@@ -218,6 +218,27 @@ def alternatives(models: pd.DataFrame, review: pd.DataFrame | None = None) -> pd
     return pd.DataFrame(rows, columns=cols)
 
 
+def alternatives_for(models: pd.DataFrame, model_id: str) -> list[dict]:
+    """One model's alternatives as plain values (numbers as floats) for look-ups: ``field``, ``epoch_ai`` (the
+    table's value), ``ours``, ``method``, ``evidence_url``, ``note``; [] when it has none."""
+    alts = alternatives(models)
+    out = []
+    for _, a in alts[alts["id"] == model_id].iterrows():
+        vals = []
+        for v in (a["table_value"], a["our_value"]):
+            if isinstance(v, pd.Timestamp):
+                vals.append(v.strftime("%Y-%m-%d"))
+                continue
+            try:
+                f = float(v)
+                vals.append(None if math.isnan(f) else f)
+            except (TypeError, ValueError):
+                vals.append(None if v is None or str(v) in ("", "nan", "NaT") else str(v))
+        out.append({"field": a["field"], "epoch_ai": vals[0], "ours": vals[1], "method": a["method"],
+                    "evidence_url": a["evidence_url"], "note": a["note"]})
+    return out
+
+
 def split_fields(text: str) -> list[str]:
     return [f for f in (p.strip() for p in str(text).split("|")) if f]
 
