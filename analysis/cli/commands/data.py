@@ -165,9 +165,7 @@ def write_models_csv(models, path: Path) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from analysis.data import dataset
-
-    from analysis.data import overlay
+    from analysis.data import dataset, overlay
     from analysis.data.writer import write_csv
 
     ds = dataset.load(args.data)
