@@ -26,7 +26,7 @@ Which curated values may replace Epoch's is decided field by field in the **revi
 evidence URL and a note. Only two classes replace Epoch's value: ``correction`` (the primary source states a
 different number, or Epoch's value contradicts its own stated method) and ``fill`` (Epoch's cell is empty). An
 ``alternative`` (a different estimation method or a different quantity, e.g. 6ND against Epoch's geometric mean,
-tokens seen against dataset size) never replaces Epoch's value: it is kept beside it, and look-ups show both
+steps x batch x sequence against dataset size x epochs) never replaces Epoch's value: it is kept beside it, and look-ups show both
 (:func:`alternatives`); representative tables use Epoch's. ``restates`` (rounding, spelling) and ``wrong`` (a
 curated value the review removed) change nothing. ``tools/build_overlay.py`` writes the overlay from the review and
 refuses a difference nobody has reviewed.
