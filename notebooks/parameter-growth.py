@@ -58,7 +58,7 @@ checks.domain(models, domain)  # a misspelt -p domain fails the report with the 
 window = dict(since=since, until=until or None, confidence=confidence)
 which = selection.describe_subset("notable", domain, domain_rule=domain_rule)
 rows = []
-for metric in ("parameters", "training_tokens"):
+for metric in ("parameters", "dataset_size_tokens"):  # training sets: Epoch's dataset size, not tokens seen
     try:
         rows.append(trends.subset_trend(models, metric, "notable", domain=domain, domain_rule=domain_rule,
                                         **window).to_row())
@@ -70,14 +70,14 @@ by_domain = trends.parameter_trends_by_domain(models, min_n=min_n, **window)
 out.table(by_domain, "parameter-trend-by-domain")
 
 # %% [markdown]
-# ## Parameters and training tokens of language models
+# ## Parameters and training-set sizes of language models
 
 # %%
 lm = selection.select(models, domain=domain, domain_rule=domain_rule, since=since)
 fig, ax = new_figure()
 series, kinds, shown_fits = [], [], {}
 for metric, color, label in (("parameters", PALETTE["blue"], "parameters"),
-                             ("training_tokens", PALETTE["orange"], "training tokens")):
+                             ("dataset_size_tokens", PALETTE["orange"], "training-set size")):
     pts = lm.dropna(subset=[metric])
     labelled_scatter(ax, pts, "release_date", metric, unit="parameters" if metric == "parameters" else "tokens",
                      s=12, color=color, alpha=0.7, label=label)
@@ -98,15 +98,15 @@ ax.set_xlabel("Release date")
 ax.set_title(f"Size of {domain} models and their training data")
 legend_below(ax)
 out.figure(fig, "parameters-tokens-language",
-           caption=f"Parameters and training tokens of {which} since {since}, one point per model, with "
+           caption=f"Parameters and training-set sizes (tokens) of {which} since {since}, one point per model, with "
                    f"log-linear trends and {confidence:.0%} confidence intervals on the growth rates "
                    f"({'; '.join(kinds)}).",
-           alt="Log-scale scatter of parameter counts and training-token counts rising over time, tokens faster.",
+           alt="Log-scale scatter of parameter counts and training-set sizes rising over time, tokens faster.",
            table=pd.concat(series, ignore_index=True), source=ds, result=shown_fits)
 
 # %%
 hl = headline.set_index("metric")
-if {"parameters", "training_tokens"} <= set(hl.index) and "growth_per_year" in hl.columns \
+if {"parameters", "dataset_size_tokens"} <= set(hl.index) and "growth_per_year" in hl.columns \
         and hl[["growth_per_year"]].notna().all().all():
     out.prose(
         f"Parameter counts of {which} grew "

@@ -28,7 +28,7 @@ CASES = {
         "peak_flop_per_s", "power_w", "precision", "price_per_gpu_hour", "price_source", "pue", "recorded_flop",
         "recorded_method", "reference_mfu"},
     ("cost", "llama-3-70b"): {
-        "amortized_hardware_2023_usd", "amortized_hardware_2023_usd_ci", "amortized_total_2023_usd",
+        "alternatives", "amortized_hardware_2023_usd", "amortized_hardware_2023_usd_ci", "amortized_total_2023_usd",
         "amortized_total_2023_usd_ci", "assumptions", "chip_hours", "chips", "cloud_price_per_chip_hour_usd",
         "cloud_usd", "cloud_usd_ci", "cluster_cost_2023_usd", "data", "energy_2023_usd", "energy_2023_usd_ci",
         "energy_mwh", "energy_mwh_ci", "epoch_cost_2023_usd", "epoch_power_draw_w", "flop", "hardware", "hours", "notes",

@@ -71,10 +71,11 @@ def test_epoch_importer_maps_columns(tmp_path):
     assert m.loc[0, "organization_type"] == "industry-academia"
     assert m.loc[0, "training_hardware"] == "nvidia-h100" and m.loc[1, "training_hardware"] == "google-tpu-v4"
     assert m.loc[2, "training_hardware"] == "Mystery chip"
-    assert m.loc[0, "training_tokens"] == 15e12
+    # Epoch's dataset size is the training set; without an Epochs column tokens seen are unknown (issue 22.5)
+    assert m.loc[0, "dataset_size_tokens"] == 15e12 and pd.isna(m.loc[0, "training_tokens"])
     # every domain Epoch lists, in our vocabulary and Epoch's order (issue 22.1: domains are multi-valued)
     assert m.loc[1, "domain"] == "vision,multimodal" and m.loc[2, "domain"] == "image-generation"
-    assert pd.isna(m.loc[2, "training_tokens"])  # dataset size is tokens only for text domains
+    assert pd.isna(m.loc[2, "dataset_size_tokens"])  # dataset size is tokens only for text domains
     assert m.loc[1, "release_date"] == pd.Timestamp("2023-07-01")
     assert pd.isna(m.loc[1, "training_compute_flop"])  # 40 FLOP is outside 1e10..1e30: cleared, warned
     assert pd.isna(m.loc[1, "compute_method"]) and m.loc[0, "compute_method"] == "epoch-ai"

@@ -66,7 +66,9 @@ def test_every_overlay_row_has_source_reason_and_an_exact_upstream_key(ov, raw_u
     assert ov["source_url"].str.match(r"^https?://\S+$").all()
     assert (ov["reason"].str.len() > 10).all()
     keyed = ov[ov["kind"] != "addition"]
-    names = set(raw_upstream["Model"])  # Epoch's Model strings, byte for byte
+    # Epoch's Model strings, byte for byte once surrounding whitespace is stripped as the importer does (the
+    # snapshot writes 'GPT-3.5 (davinci-002)' with a trailing newline)
+    names = set(raw_upstream["Model"].str.strip())
     missing = sorted(set(keyed["upstream_name"]) - names)
     assert not missing, f"overlay keys not in the pinned snapshot: {missing[:10]}"
     assert (ov.loc[ov["kind"] == "addition", "upstream_name"] == "").all()
@@ -189,16 +191,26 @@ def test_llama3_epoch_values_stand_and_ours_are_alternatives(ds, raw_upstream):
 
 
 def test_corrections_change_only_listed_fields(ov, snap):
-    """A corrected row equals the upstream row except in its listed fields and the overlay-only columns."""
+    """A corrected row equals the upstream row except in its listed fields, the overlay-only columns and the derived
+    columns (tokens seen) that Epoch leaves empty, which only our curated value may fill."""
     up = epoch.load_epoch(snap.path).models.set_index("name")
     m = data.load().models.set_index("id")
+    cur = data.load_table("models").set_index("id")
     skip = set(overlay.OVERLAY_ONLY) | {"id", "overlay"}
+    filled = 0
     for _, o in ov[ov["kind"] != "addition"].iterrows():
         changed = set(overlay.split_fields(o["fields"]))
         for col in up.columns:
             if col in skip or col in changed:
                 continue
-            assert overlay.same_value(m.at[o["id"], col], up.at[o["upstream_name"], col]), (o["id"], col)
+            theirs = up.at[o["upstream_name"], col]
+            if col in overlay.DERIVED_FILL and overlay.is_missing(theirs):
+                want = theirs if col in overlay.split_fields(o["alternatives"]) else cur.at[o["id"], col]
+                assert overlay.same_value(m.at[o["id"], col], want), (o["id"], col)
+                filled += not overlay.is_missing(want)
+                continue
+            assert overlay.same_value(m.at[o["id"], col], theirs), (o["id"], col)
+    assert filled > 0  # Llama 3 70B's 15T tokens seen, among others, fill Epoch's empty product
 
 
 def test_additions_do_not_move_representative_shares(ds):
@@ -299,6 +311,8 @@ def test_every_keyed_difference_is_reviewed_and_only_corrections_and_fills_repla
             if (o.id, f) in applied:
                 assert overlay.same_value(m.at[o.id, f], cur.at[o.id, f]), (o.id, f)
                 n_ours += 1
+            elif f in overlay.DERIVED_FILL and overlay.is_missing(up.at[o.upstream_name, f]):
+                continue  # tokens seen Epoch does not give: test_corrections_change_only_listed_fields
             else:
                 assert overlay.same_value(m.at[o.id, f], up.at[o.upstream_name, f]), (o.id, f)
                 n_epoch += 1
@@ -318,9 +332,13 @@ def test_every_keyed_difference_is_reviewed_and_only_corrections_and_fills_repla
 
 def test_the_review_covers_the_74_corrections_of_the_first_overlay():
     """The first overlay (commit 7c89a5c) had 74 corrections. Each of their changed fields is judged once in
-    overlay_review.csv with an evidence URL; the named cases of issue 22 land where the issue's check put them."""
+    overlay_review.csv with an evidence URL; the named cases of issue 22 land where the issue's check put them.
+    Since the import reads tokens seen as Epoch's dataset size x epochs (issue 22.5, second round), XLNet's and
+    OPT-175B's tokens agree with Epoch's (their rows are gone: 113 -> 111) and LLaMA-65B's 1.4T is judged (112)."""
     rev = overlay.read_review().set_index(["id", "field"])
-    assert len(rev) == 113 and rev.index.get_level_values(0).nunique() == 74
+    ids = set(rev.index.get_level_values(0))
+    assert len(rev) == 112 and len(ids) == 75 and "llama-65b" in ids
+    assert ("xlnet", "training_tokens") not in rev.index and ("opt-175b", "training_tokens") not in rev.index
     assert rev["evidence_url"].str.match(r"^https?://\S+$").all()
     cls = rev["class"]
     assert cls[("inkling", "training_compute_flop")] == "correction"  # Epoch's own 6ND without the 6
@@ -500,3 +518,65 @@ def test_report_provenance_names_vintage_overlay_counts_and_both_hashes(ds, snap
     files = {p.name for p in DataSpec.parse(None).input_files()}
     assert {"notable_ai_models.csv", "overlay.csv", "models.csv"} <= files
     assert "notable_ai_models.csv" not in {p.name for p in DataSpec.parse("curated").input_files()}
+
+
+# --- tokens seen against dataset size (issue 22.5, second round) -----------------------------------------------
+
+
+def test_import_reads_dataset_size_and_tokens_seen_as_size_times_epochs(tmp_path, snap, raw_upstream):
+    """Epoch's 'Training dataset size' is the training set (dataset_size_tokens); tokens seen are that x 'Epochs'
+    where Epoch records both, else empty, never a guessed single epoch. Hand check on a two-row export, then on
+    the snapshot's XLNet (32.89B x 63.76 epochs = 2.097T, the paper's 500K steps x 8192 x 512) and Llama 3-70B."""
+    p = tmp_path / "e.csv"
+    p.write_text("Model,Publication date,Domain,Training dataset size (total),Epochs\n"
+                 "A,2020-01-01,Language,1000,2.5\nB,2020-01-01,Language,1000,\n", encoding="utf-8")
+    m = epoch.load_epoch(p).models.set_index("name")
+    assert m.at["A", "dataset_size_tokens"] == 1000 and m.at["A", "epochs"] == 2.5
+    assert m.at["A", "training_tokens"] == 2500
+    assert m.at["B", "dataset_size_tokens"] == 1000 and pd.isna(m.at["B", "training_tokens"])
+    up = epoch.load_epoch(snap.path).models.set_index("name")
+    raw = raw_upstream.set_index("Model")
+    size, ep = (float(raw.at["XLNet", c]) for c in ("Training dataset size (total)", "Epochs"))
+    assert up.at["XLNet", "training_tokens"] == pytest.approx(size * ep) and abs(size * ep / 2.097e12 - 1) < 0.005
+    assert up.at["Llama 3-70B", "dataset_size_tokens"] == 15e12 and pd.isna(up.at["Llama 3-70B", "training_tokens"])
+    # in the merged table our sourced 15T tokens seen fills the product Epoch does not give
+    assert data.load().models.set_index("id").at["llama-3-70b", "training_tokens"] == 15e12
+
+
+def test_build_tool_refuses_an_addition_that_duplicates_an_upstream_model(monkeypatch):
+    """Our 'GPT-3.5 (text-davinci-002)' is Epoch's 'GPT-3.5 (davinci-002)' (OpenAI, 2022-03-15): unkeyed, the tool
+    stops with file, row, column and the rule; keyed (the committed state), it is a match, not an addition."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import build_overlay
+
+    ov = overlay.read_overlay()
+    assert ov.set_index("id").at["gpt-3.5", "kind"] == "match"
+    assert ov.set_index("id").at["gpt-3.5", "upstream_name"] == "GPT-3.5 (davinci-002)"
+    monkeypatch.setattr(build_overlay, "MANUAL", {k: v for k, v in build_overlay.MANUAL.items() if k != "gpt-3.5"})
+    with pytest.raises(SystemExit, match=r"data/overlay\.csv:\d+:kind: addition 'gpt-3\.5' duplicates upstream "
+                                         r"model 'GPT-3\.5 \(davinci-002\)' \(same organization, release date"):
+        build_overlay.build()
+
+
+def test_cost_and_data_build_show_our_alternatives_beside_epochs(tmp_path, capsys):
+    """`cost MODEL` and `data build` show our alternatives as `compute MODEL` does: Llama 3-70B's 6ND 6.354e24 beside
+    Epoch AI's 7.861e24, while the cost itself uses the table's (Epoch AI's) compute; `data build` writes them to
+    a side file, one row per reviewed alternative of a keyed model, and none on --data curated."""
+    code, text, _ = run_cli(capsys, "cost", "llama-3-70b")
+    assert code == 0 and "training_compute_flop: Epoch AI 7.861×10²⁴; ours 6.354×10²⁴ (6ND)" in text
+    assert "compute: 7.86×10²⁴ FLOP" in text  # the estimate itself keeps Epoch's value
+    code, js, _ = run_cli(capsys, "cost", "llama-3-70b", "--json")
+    alt = {a["field"]: a for a in json.loads(js)["alternatives"]}
+    assert alt["training_compute_flop"]["ours"] == 6.354e24 and alt["training_compute_flop"]["epoch_ai"] == 7.861e24
+    out = tmp_path / "m.csv"
+    code, text, _ = run_cli(capsys, "data", "build", "--out", str(out))
+    side = pd.read_csv(tmp_path / "m.alternatives.csv")
+    rev = overlay.read_review()
+    ov = overlay.read_overlay()
+    keyed = set(ov.loc[ov["kind"] != "addition", "id"])
+    want = rev[(rev["class"] == "alternative") & rev["id"].isin(keyed)]
+    assert code == 0 and len(side) == len(want) and f"{len(want)} alternatives" in text
+    row = side.set_index(["id", "field"]).loc[("llama-3-70b", "training_compute_flop")]
+    assert row["table_value"] == 7.861e24 and row["our_value"] == 6.354e24 and row["method"] == "6ND"
+    code, js, _ = run_cli(capsys, "data", "build", "--data", "curated", "--out", str(tmp_path / "c.csv"), "--json")
+    assert code == 0 and json.loads(js)["alternatives"] == 0 and not (tmp_path / "c.alternatives.csv").exists()

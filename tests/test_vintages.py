@@ -194,12 +194,13 @@ def test_value_changes_sizes_and_column_vintages(tmp_path):
     assert ch.loc["parameters", ["n_changed", "n_filled", "n_cleared"]].tolist() == [2, 1, 1]
     assert ch.loc["release_date", "median_abs_days"] == 30
     assert ch.loc["country", "n_modified"] == 1
-    assert ch.loc["training_tokens", "median_abs_log10_ratio"] == pytest.approx(np.log10(2))
+    # Epoch's published quantity is the dataset size (tokens seen = size x epochs is derived: issue 22.5)
+    assert ch.loc["dataset_size_tokens", "median_abs_log10_ratio"] == pytest.approx(np.log10(2))
     ex = d.examples[d.examples["column"] == "training_compute_flop"]
     assert ex.iloc[0]["model"] == "A" and ex.iloc[0]["size"] == pytest.approx(1.0)  # largest change first
     assert d.columns_added == ("Model", "Training dataset size (total)")
     assert d.columns_removed == ("System", "Training dataset size (gradients)")
-    assert d.old.columns_used["training_tokens"] == "Training dataset size (gradients)"
+    assert d.old.columns_used["dataset_size_tokens"] == "Training dataset size (gradients)"
 
 
 def test_vintage_effect_recovers_known_growth_and_hand_counted_shares(tmp_path):

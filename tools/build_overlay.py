@@ -49,6 +49,7 @@ MANUAL = {
     "galactica-120b": "Galactica",
     "deepseek-r1-0528": "DeepSeek-R1 (May 2025)",
     "deepseek-v3-0324": "DeepSeek-V3 (Mar 2025)",
+    "gpt-3.5": "GPT-3.5 (davinci-002)",  # ours names the API model text-davinci-002; OpenAI, 2022-03-15, Epoch's compute
 }
 NOTE_KEY = re.compile(r"Epoch AI entry: '([^']*)'")
 
@@ -69,13 +70,16 @@ def _reviewed(review: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
     return {(r["id"], r["field"]): r for _, r in review.iterrows()}
 
 
-def _diffs(r: pd.Series, u: pd.Series) -> list[str]:
-    """The correctable fields where the curated row differs from Epoch's by more than rounding."""
+def _diffs(r: pd.Series, u: pd.Series, reviewed: set[tuple[str, str]]) -> list[str]:
+    """The correctable fields where the curated row differs from Epoch's by more than rounding. A derived column
+    (tokens seen) that Epoch leaves empty is filled by ``overlay.apply`` without a judgement, unless one exists."""
     out = []
     for f in overlay.CORRECTABLE:
         if f == "compute_method":
             continue
         if f == "training_compute_flop" and r["compute_method"] == "epoch-ai":
+            continue
+        if f in overlay.DERIVED_FILL and overlay.is_missing(u[f]) and (r["id"], f) not in reviewed:
             continue
         if overlay.is_missing(r[f]) or overlay.same_value(r[f], u[f], overlay.RESTATE_TOLERANCE):
             continue
@@ -126,7 +130,7 @@ def build(vintage: str | None = None) -> pd.DataFrame:
             continue
         u = upi.loc[key]
         applied, alts = [], []
-        for f in _diffs(r, u):
+        for f in _diffs(r, u, set(review)):
             rv = review.get((r["id"], f))
             judged.add((r["id"], f))
             fmt = overlay.format_value
@@ -154,7 +158,11 @@ def build(vintage: str | None = None) -> pd.DataFrame:
     if problems:
         raise SystemExit("data/overlay_review.csv does not cover models.csv against the snapshot:\n  "
                          + "\n  ".join(problems))
-    return pd.DataFrame(rows, columns=list(overlay.OVERLAY_COLUMNS))
+    out = pd.DataFrame(rows, columns=list(overlay.OVERLAY_COLUMNS))
+    dups = overlay.duplicate_additions(up, cur, out)
+    if dups:
+        raise SystemExit("additions that duplicate an upstream model:\n  " + "\n  ".join(map(str, dups)))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

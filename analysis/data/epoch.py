@@ -10,8 +10,11 @@ Mapping (Epoch column -> ours): Model -> name (and a slug id), Organization, Org
 organization_type, Country (of organization) -> country, Publication date -> release_date, Domain -> domain (every
 domain of Epoch's list, in our vocabulary, comma-separated: "Multimodal,Language,Vision" -> "multimodal,language,vision"),
 Task, Parameters, Training compute (FLOP) ->
-training_compute_flop (compute_method 'epoch-ai'), Training dataset size -> training_tokens (rows whose first
-domain is language, and multimodal rows: Epoch counts tokens there), Training hardware, Hardware quantity, Training chip-hours -> gpu_hours,
+training_compute_flop (compute_method 'epoch-ai'), Training dataset size -> dataset_size_tokens (the size of the
+training set, in tokens: rows whose first domain is language, and multimodal rows, where Epoch counts tokens),
+Epochs -> epochs, and training_tokens (tokens seen) = dataset_size_tokens x epochs where Epoch records both, else
+empty (Epoch's dataset size is the data, not the passes over it: XLNet's 32.9B-token set x 63.8 epochs = 2.1T
+tokens seen), Training hardware, Hardware quantity, Training chip-hours -> gpu_hours,
 Hardware utilization (MFU), Model accessibility -> access, Training code accessibility, Link -> source_url (first
 URL), Confidence. A blank domain becomes 'other'; a blank organization stays empty (our curated files require it,
 imported rows may lack it).
@@ -40,13 +43,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "task": ("Task",),
     "parameters": ("Parameters",),
     "training_compute_flop": ("Training compute (FLOP)", "Training compute (FLOPs)", "Training compute"),
-    "training_tokens": (
+    "dataset_size_tokens": (
         "Training dataset size (total)",
         "Training dataset size (datapoints)",
         "Training dataset size (gradients)",
         "(DEPRECATED) Training dataset size (datapoints)",
         "Training dataset size",
     ),
+    "epochs": ("Epochs",),
     "training_hardware": ("Training hardware",),
     "hardware_count": ("Hardware quantity", "Hardware count"),
     "gpu_hours": ("Training chip-hours",),
@@ -144,6 +148,15 @@ def _counts_tokens(domains: str) -> bool:
     "Biology,Language", "Medicine,Language") give sizes in images, proteins or examples, and stay empty."""
     parts = domains.split(",")
     return "multimodal" in parts or parts[0] in _TEXT_DOMAINS
+
+
+def _tokens_seen(size: pd.Series, epochs: pd.Series) -> pd.Series:
+    """Tokens seen = Epoch's dataset size x its Epochs, where Epoch records both; else empty (never a guessed 1
+    epoch: Epoch leaves Epochs blank for many rows, and its dataset size is then the data, not the passes over it)."""
+    s = pd.to_numeric(size.replace("", np.nan), errors="coerce")
+    e = pd.to_numeric(epochs.replace("", np.nan), errors="coerce")
+    seen = (s * e).round()
+    return seen.map(lambda v: "" if pd.isna(v) or v <= 0 else repr(float(v)))
 
 
 def _org_type(cell: str) -> str:
@@ -249,7 +262,7 @@ def load_epoch(path: Path | str) -> EpochImport:
         return col.get(k, empty)
 
     out = pd.DataFrame(index=frame.index)
-    out["name"] = get("name")
+    out["name"] = get("name").map(str.strip)  # Epoch has names with a trailing newline ('GPT-3.5 (davinci-002)\n')
     out["organization"] = get("organization").map(lambda s: ", ".join(p.strip() for p in s.split(",") if p.strip()))
     out["organization_type"] = get("organization_type").map(_org_type)
     out["country"] = get("country").map(_country)
@@ -259,7 +272,9 @@ def load_epoch(path: Path | str) -> EpochImport:
     out["architecture"] = ""
     out["parameters"] = get("parameters").map(_number)
     out["active_parameters"] = ""
-    out["training_tokens"] = get("training_tokens").map(_number).where(out["domain"].map(_counts_tokens), "")
+    out["dataset_size_tokens"] = get("dataset_size_tokens").map(_number).where(out["domain"].map(_counts_tokens), "")
+    out["epochs"] = get("epochs").map(_number)
+    out["training_tokens"] = _tokens_seen(out["dataset_size_tokens"], out["epochs"])
     out["training_compute_flop"] = get("training_compute_flop").map(_number)
     out["compute_method"] = np.where(out["training_compute_flop"] != "", "epoch-ai", "")
     out["training_hardware"] = get("training_hardware").map(_hardware)

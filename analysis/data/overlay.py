@@ -26,7 +26,7 @@ Which curated values may replace Epoch's is decided field by field in the **revi
 evidence URL and a note. Only two classes replace Epoch's value: ``correction`` (the primary source states a
 different number, or Epoch's value contradicts its own stated method) and ``fill`` (Epoch's cell is empty). An
 ``alternative`` (a different estimation method or a different quantity, e.g. 6ND against Epoch's geometric mean,
-tokens seen against dataset size) never replaces Epoch's value: it is kept beside it, and look-ups show both
+steps x batch x sequence against dataset size x epochs) never replaces Epoch's value: it is kept beside it, and look-ups show both
 (:func:`alternatives`); representative tables use Epoch's. ``restates`` (rounding, spelling) and ``wrong`` (a
 curated value the review removed) change nothing. ``tools/build_overlay.py`` writes the overlay from the review and
 refuses a difference nobody has reviewed.
@@ -42,6 +42,7 @@ curated row is then appended as it stands, so nothing the other tables refer to 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +81,11 @@ CORRECTABLE = ("release_date", "parameters", "training_tokens", "training_comput
 # Columns the notable snapshot has no data for (chip-hours, active parameters, licence, architecture are not among
 # the columns Epoch publishes in the notable file, or are always empty there): a curated value always applies.
 OVERLAY_ONLY = ("architecture", "active_parameters", "gpu_hours", "license", "notes")
+# Columns Epoch publishes only as a product of others: tokens seen = 'Training dataset size' x 'Epochs'
+# (analysis.data.epoch). Where Epoch records no epochs the cell is empty and a keyed row's sourced curated value
+# fills it, like an overlay-only column (never over a value, never from a field kept as an alternative); where
+# Epoch's product exists, a different curated value is a difference the review judges like any other.
+DERIVED_FILL = ("training_tokens",)
 # Provenance column added to the merged table.
 ORIGIN_COLUMN = MERGED_COLUMN  # "overlay"
 # A curated number within this of Epoch's restates it (rounding, e.g. 6.8e6 for 6,797,700 parameters): not a
@@ -212,6 +218,27 @@ def alternatives(models: pd.DataFrame, review: pd.DataFrame | None = None) -> pd
     return pd.DataFrame(rows, columns=cols)
 
 
+def alternatives_for(models: pd.DataFrame, model_id: str) -> list[dict]:
+    """One model's alternatives as plain values (numbers as floats) for look-ups: ``field``, ``epoch_ai`` (the
+    table's value), ``ours``, ``method``, ``evidence_url``, ``note``; [] when it has none."""
+    alts = alternatives(models)
+    out = []
+    for _, a in alts[alts["id"] == model_id].iterrows():
+        vals = []
+        for v in (a["table_value"], a["our_value"]):
+            if isinstance(v, pd.Timestamp):
+                vals.append(v.strftime("%Y-%m-%d"))
+                continue
+            try:
+                f = float(v)
+                vals.append(None if math.isnan(f) else f)
+            except (TypeError, ValueError):
+                vals.append(None if v is None or str(v) in ("", "nan", "NaT") else str(v))
+        out.append({"field": a["field"], "epoch_ai": vals[0], "ours": vals[1], "method": a["method"],
+                    "evidence_url": a["evidence_url"], "note": a["note"]})
+    return out
+
+
 def split_fields(text: str) -> list[str]:
     return [f for f in (p.strip() for p in str(text).split("|")) if f]
 
@@ -268,6 +295,44 @@ def unique_ids(names: pd.Series, reserved: set[str]) -> list[str]:
     return out
 
 
+def _base_name(name: str) -> str:
+    """A name without its parenthesised qualifier, normalised: 'GPT-3.5 (text-davinci-002)' -> 'gpt35'."""
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"\([^)]*\)", "", str(name)).lower().replace("+", "plus"))
+
+
+def duplicate_additions(upstream: pd.DataFrame, curated: pd.DataFrame, overlay: pd.DataFrame,
+                        *, file: str = "data/overlay.csv") -> list[Problem]:
+    """Additions that duplicate an upstream model and must be keyed to it instead (one error each).
+
+    Rule: an ``addition`` is a model the snapshot lacks, so none may have (a) the name or id of an upstream model
+    (letters and digits compared, as in ``tools/build_overlay.py``), or (b) an upstream model's release date and
+    organization with the same name once parenthesised qualifiers are dropped ('GPT-3.5 (text-davinci-002)' and
+    Epoch's 'GPT-3.5 (davinci-002)', both OpenAI, 2022-03-15). ``row`` is the overlay line (header = 1).
+    """
+    from analysis.data.crosscheck import norm  # a leaf module; imported here to keep this module's imports light
+    by_norm = {norm(n): n for n in upstream["name"]}
+    by_base: dict[tuple, str] = {}
+    for n, d, o in zip(upstream["name"], upstream["release_date"], upstream["organization"]):
+        by_base.setdefault((_base_name(n), format_value(d), str(o).split(",")[0].strip().lower()), n)
+    cur = curated.set_index("id", drop=False)
+    out = []
+    for line, o in zip(overlay.index, overlay.itertuples(index=False)):
+        if o.kind != "addition" or o.id not in cur.index:
+            continue
+        c = cur.loc[o.id]
+        hit = by_norm.get(norm(c["name"])) or by_norm.get(norm(o.id))
+        rule = "same name"
+        if hit is None:
+            hit = by_base.get((_base_name(c["name"]), format_value(c["release_date"]),
+                               str(c["organization"]).split(",")[0].strip().lower()))
+            rule = "same organization, release date and name without its parenthesised qualifier"
+        if hit is not None:
+            out.append(Problem(file, int(line) + 2, "kind",
+                               f"addition {o.id!r} duplicates upstream model {hit!r} ({rule}): key it to that entry "
+                               "(a match or correction, judged in overlay_review.csv), not an addition"))
+    return out
+
+
 def apply(upstream: pd.DataFrame, curated: pd.DataFrame, overlay: pd.DataFrame,
           *, file: str = "data/overlay.csv") -> tuple[pd.DataFrame, OverlayStats, list[Problem]]:
     """Merge: upstream rows (ids from our overlay where keyed, else slugs), corrections, additions.
@@ -286,6 +351,9 @@ def apply(upstream: pd.DataFrame, curated: pd.DataFrame, overlay: pd.DataFrame,
     missing = tuple(n for n in keyed["upstream_name"] if n not in pos)
     problems = [Problem(file, None, "upstream_name", f"overlay key {n!r} not found in the upstream table; "
                         "the curated row is added as it stands", "warning") for n in missing]
+    # A newer export may list a model we add: say so (tools/build_overlay.py refuses it on the pinned snapshot).
+    problems += [Problem(p.file, p.row, p.column, p.message, "warning")
+                 for p in duplicate_additions(upstream, curated, overlay, file=file)]
     row_id = [None] * len(up)
     origin = [""] * len(up)
     n_corr = n_match = 0
@@ -295,8 +363,9 @@ def apply(upstream: pd.DataFrame, curated: pd.DataFrame, overlay: pd.DataFrame,
             continue
         c = cur.loc[o["id"]]
         row_id[i] = o["id"]
-        for f in OVERLAY_ONLY:  # fill-only: Epoch's value, where it has one, stands
-            if f in up.columns and not is_missing(c[f]) and is_missing(up.at[i, f]):
+        alts = set(split_fields(o["alternatives"]))
+        for f in OVERLAY_ONLY + DERIVED_FILL:  # fill-only: Epoch's value, where it has one, stands
+            if f in up.columns and f not in alts and not is_missing(c[f]) and is_missing(up.at[i, f]):
                 up.at[i, f] = c[f]
         if o["kind"] == "correction":
             for f in split_fields(o["fields"]):

@@ -46,12 +46,12 @@ from analysis.metrics.trends import subset_trend
 # Columns of our schema compared between vintages (the others are empty in Epoch imports, or derived).
 COMPARE_COLUMNS = (
     "release_date", "organization", "organization_type", "country", "domain", "task", "parameters",
-    "training_compute_flop", "training_tokens", "training_hardware", "hardware_count", "gpu_hours",
+    "training_compute_flop", "dataset_size_tokens", "epochs", "training_hardware", "hardware_count", "gpu_hours",
     "utilization_mfu", "training_time_hours", "training_power_draw_w", "training_cost_2023_usd", "access",
     "training_code", "frontier_model", "base_model", "finetune_compute_flop", "confidence", "source_url",
 )
 NUMBER_COLUMNS = (
-    "parameters", "training_compute_flop", "training_tokens", "hardware_count", "gpu_hours", "utilization_mfu",
+    "parameters", "training_compute_flop", "dataset_size_tokens", "epochs", "hardware_count", "gpu_hours", "utilization_mfu",
     "training_time_hours", "training_power_draw_w", "training_cost_2023_usd", "finetune_compute_flop",
 )
 RENAME_RTOL = 0.01  # the 'facts' rule: parameters and compute equal within 1%

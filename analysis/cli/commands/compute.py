@@ -40,20 +40,9 @@ def _money(v: float) -> str:
 
 def _alternatives(models, model_id: str) -> list[dict]:
     """Our alternative values for this model (data/overlay_review.csv), beside the table's (Epoch AI's) value."""
-    from analysis.data.overlay import alternatives
+    from analysis.data.overlay import alternatives_for
 
-    alts = alternatives(models)
-    out = []
-    for _, a in alts[alts["id"] == model_id].iterrows():
-        vals = []
-        for v in (a["table_value"], a["our_value"]):
-            try:
-                vals.append(float(v))
-            except (TypeError, ValueError):
-                vals.append(None if v is None or str(v) in ("", "nan", "NaT") else str(v))
-        out.append({"field": a["field"], "epoch_ai": vals[0], "ours": vals[1], "method": a["method"],
-                    "evidence_url": a["evidence_url"], "note": a["note"]})
-    return out
+    return alternatives_for(models, model_id)
 
 
 def run_compute(args: argparse.Namespace) -> int:

@@ -63,9 +63,14 @@ def run(args: argparse.Namespace) -> int:
     est = get("cost")(ds, model=args.model, hardware=args.hardware, chips=chips, hours=hours, days=days,
                       chip_hours=chip_hours, utilization=util, **extra)
     source = ds.label if args.model is not None else "hypothetical run"
+    from analysis.data.overlay import alternatives_for
+    from analysis.metrics.compute import find_model
+
+    alts = alternatives_for(ds.models, str(find_model(ds.models, args.model)["id"])) if args.model is not None else []
     if args.json:
         out = est.to_dict()
         out["data"] = source
+        out["alternatives"] = alts
         print_json(out)
         return 0
     lo_hi = lambda r: f" (90% range {_usd(r[0])}-{_usd(r[1])})" if r else ""  # noqa: E731
@@ -87,7 +92,13 @@ def run(args: argparse.Namespace) -> int:
     print(f"  cloud rental: {_usd(est.cloud_usd)}{lo_hi(est.cloud_range)}")
     if est.epoch_cost_2023_usd:
         print(f"  Epoch AI's estimate: {_usd(est.epoch_cost_2023_usd)} (ours / Epoch's = {est.ratio_to_epoch:.2f})")
-    from analysis.reporting.figures import no_e_notation
+    from analysis.reporting.figures import no_e_notation, pow10
+
+    if alts:  # as `compute MODEL` shows them: the cost above uses the table's (Epoch AI's) values
+        print("  Epoch AI's value and our alternative (the cost above, trends and counts use Epoch AI's):")
+        for a in alts:
+            show = [pow10(v, 4) if isinstance(v, float) else (v or "empty") for v in (a["epoch_ai"], a["ours"])]
+            print(f"    {a['field']}: Epoch AI {show[0]}; ours {show[1]} ({a['method']}) - {a['evidence_url']}")
 
     for n in est.notes:
         print(f"note: {no_e_notation(str(n))}")

@@ -165,12 +165,20 @@ def write_models_csv(models, path: Path) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from analysis.data import dataset
+    from analysis.data import dataset, overlay
+    from analysis.data.writer import write_csv
 
     ds = dataset.load(args.data)
     write_models_csv(ds.models, args.out)
     info = ds.provenance()
     info["out"] = str(args.out)
+    # our alternatives beside the table's (Epoch AI's) values, as `compute MODEL` shows them; the table keeps Epoch's
+    alts = overlay.alternatives(ds.models)
+    info["alternatives"] = len(alts)
+    if len(alts):
+        alt_path = args.out.with_name(args.out.stem + ".alternatives.csv")
+        write_csv(alts, alt_path)
+        info["alternatives_out"] = str(alt_path)
     if args.json:
         print_json(info)
     else:
@@ -178,6 +186,9 @@ def run_build(args: argparse.Namespace) -> int:
         extra = (f"; overlay: {o.get('corrections', 0)} corrections, {o.get('matches', 0)} matches, "
                  f"{o.get('additions', 0)} additions") if o else ""
         print(f"wrote {args.out}: {len(ds.models)} models from {ds.label}{extra}")
+        if len(alts):
+            print(f"wrote {info['alternatives_out']}: {len(alts)} alternatives of ours kept beside Epoch AI's values "
+                  f"(on {alts['id'].nunique()} models; the table holds Epoch AI's)")
         for name in (o.get("missing_keys") or [])[:20]:
             print(f"warning: overlay key {name!r} not found upstream; the curated row was added as it stands",
                   file=sys.stderr)

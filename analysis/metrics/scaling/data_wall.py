@@ -119,10 +119,13 @@ def data_wall(models: pd.DataFrame, *, stock: float = C.VILLALOBOS_2024_STOCK_TO
               domain: str | None = "language", domain_rule: str = "any", since: object = C.DATA_WALL_SINCE,
               until: object = None, confidence: float = C.DEFAULT_CONFIDENCE, method: str = "analytic",
               n_boot: int = 1000, n_samples: int = 20000, seed: int = 0,
-              exclude: Sequence[str] | None = None) -> DataWall:
+              exclude: Sequence[str] | None = None, column: str | None = None) -> DataWall:
     """Projected year the training sets of (by default) frontier language models reach the stock of public text.
 
-    The trend is ``log10(training_tokens)`` on release date (:func:`analysis.metrics.trends.subset_trend`; frontier = top 10
+    ``column`` is the training-set size: by default ``dataset_size_tokens`` (Epoch AI's 'Training dataset size', the
+    quantity Villalobos et al. 2024 project against the stock) where the table has any, else ``training_tokens``
+    (tokens seen: a table in our schema without dataset sizes, e.g. ``--data curated``); the note says which.
+    The trend is ``log10(column)`` on release date (:func:`analysis.metrics.trends.subset_trend`; frontier = top 10
     by compute at release, then filtered to ``domain``: by default every model with language among its domains,
     multimodal ones included), by default since :data:`analysis.constants.DATA_WALL_SINCE`
     (pretrained transformer language models; pass ``since=None`` for all history). The crossing year is ``x̄ + (log10 S - a) / b``; its
@@ -134,7 +137,11 @@ def data_wall(models: pd.DataFrame, *, stock: float = C.VILLALOBOS_2024_STOCK_TO
     s = check_positive(stock, "stock")
     n_samples = _check_samples(n_samples)
     sd = stock_log10_sd(stock_ci, stock_ci_level)
-    fit = trends.subset_trend(models, "training_tokens", subset, domain=domain, domain_rule=domain_rule,
+    if column is None:
+        has = "dataset_size_tokens" in models.columns and pd.to_numeric(models["dataset_size_tokens"],
+                                                                         errors="coerce").notna().any()
+        column = "dataset_size_tokens" if has else "training_tokens"
+    fit = trends.subset_trend(models, column, subset, domain=domain, domain_rule=domain_rule,
                               since=since, until=until,
                               confidence=confidence, method=method, n_boot=n_boot, seed=seed, exclude=exclude)
     b = fit.slope_oom_per_year
@@ -156,6 +163,8 @@ def data_wall(models: pd.DataFrame, *, stock: float = C.VILLALOBOS_2024_STOCK_TO
         notes.append(f"extrapolation {central - last:.1f} years beyond the last fitted model")
     if np.mean(~np.isfinite(both)) > (1 - confidence) / 2:
         notes.append("the trend's slope is not distinguishable from 0 at this confidence: the latest year is unbounded")
+    notes.append("training-set size: " + ("Epoch AI's training dataset size (dataset_size_tokens)"
+                                          if column == "dataset_size_tokens" else f"{column}"))
     notes.append(f"crossing of the trend line (a typical training set of {fit.subset} models) with the stock; "
                  "single models scatter around the line")
     return DataWall(

@@ -36,7 +36,8 @@ METRICS: dict[str, tuple[str, str]] = {
     "compute": ("training_compute_flop", "Training compute"),
     "parameters": ("parameters", "Parameter count"),
     "active-parameters": ("active_parameters", "Active parameter count"),
-    "tokens": ("training_tokens", "Training data (tokens)"),
+    "tokens": ("training_tokens", "Training tokens seen"),
+    "dataset-size": ("dataset_size_tokens", "Training dataset size (tokens)"),
     "gpu-hours": ("gpu_hours", "Training GPU-hours"),
     # training runs (issue 16; see analysis.metrics.infrastructure)
     "hardware-quantity": ("hardware_count", "Cluster size (accelerators)"),
