@@ -49,6 +49,7 @@ from analysis.reporting.figures import (
     PALETTE,
     ReportOutput,
     attach_tooltips,
+    colour_name,
     label_log_axis,
     labelled_scatter,
     legend_below,
@@ -224,7 +225,7 @@ out.prose(
 # %%
 run_tab = infrastructure.run_trend_table(models, ("notable", "frontier"), since=since, top_k=top_k, **window)
 out.table(run_tab, "training-run-trend-fits")
-fig, axes = new_figure(2, 2, figsize=(10, 9), gridspec_kw={"hspace": 0.7})
+fig, axes = new_figure(2, 2, figsize=(10, 8), gridspec_kw={"hspace": 0.62, "top": 0.93})
 tables, run_fits = [], {}
 front = selection.frontier_view(models, top_k)["frontier"]
 for ax, (col, (label, unit)) in zip(axes.ravel(), [(c, infrastructure.RUN_METRICS[c]) for c in
@@ -243,20 +244,25 @@ for ax, (col, (label, unit)) in zip(axes.ravel(), [(c, infrastructure.RUN_METRIC
         fit = run_fits[f"{label}, frontier trend"] = infrastructure.run_trend(models, col, "frontier", since=since,
                                                                               top_k=top_k, **window)
         line = trends.trend_line(fit, start=fit.data_start, end=fit.data_end)
+        g_lo, g_hi = fit.growth_per_year_ci
+        ax.fill_between(line["date"], line["value_low"], line["value_high"], color=PALETTE["vermillion"], alpha=0.2,
+                        lw=0, label=f"{confidence:.0%} CI of the trend")
         ax.plot(line["date"], line["value"], color=PALETTE["vermillion"], lw=2,
-                label=f"frontier trend {fit.growth_per_year:.2g}x/yr")
-        tables.append(line[["date", "value"]].rename(columns={"date": "release_date"})
+                label=f"frontier trend {fit.growth_per_year:.2g}x/yr ({g_lo:.2g}–{g_hi:.2g}), n={fit.n}")
+        tables.append(line[["date", "value", "value_low", "value_high"]].rename(columns={"date": "release_date"})
                       .assign(quantity=f"{label} frontier trend", unit=unit))
     label_log_axis(ax, "y", label, unit)
     ax.set_xlabel("Release date")
     year_axis(ax, every=2)
-    legend_below(ax, ncol=3, fontsize=6.5)
-fig.suptitle("Training runs of notable AI models")
+    legend_below(ax, ncol=2, fontsize=6.5)
+fig.suptitle("Training runs of notable AI models", fontsize=11, fontweight="bold")
 out.figure(fig, "training-run-trends",
            caption=f"Cluster size, training duration, power draw and amortized cost (2023 USD) of training runs "
-                   f"since {since}; frontier models in red with their log-linear trend.",
-           alt="Four log-scale scatter panels of training-run quantities against release date, each rising, with "
-               "frontier runs highlighted and a trend line.",
+                   f"since {since}; frontier models (top {top_k} by compute at release) in "
+                   f"{colour_name('vermillion')} with their log-linear trend and its {confidence:.0%} confidence "
+                   "band, other notable models in " + colour_name("sky") + "; n and growth per year in each legend.",
+           alt="Four log-scale scatter panels of training-run quantities against release date, with frontier runs "
+               "highlighted and their trend line with a shaded confidence band.",
            table=pd.concat(tables, ignore_index=True), source=runs_source, result=run_fits)
 
 # %%

@@ -27,6 +27,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from analysis.data.writer import spreadsheet_safe
 from analysis.reporting import citation
 from analysis.reporting.layout import (  # noqa: F401  (layout_problems, cut_texts: public API)
     OUTPUT_DPI,
@@ -52,6 +53,19 @@ PALETTE = {
     "sky": "#56B4E9", "vermillion": "#D55E00", "yellow": "#F0E442", "black": "#000000",
 }
 OPEN_COLOR, CLOSED_COLOR = PALETTE["green"], PALETTE["purple"]
+# What a reader calls each palette colour (Okabe & Ito 2008 name vermillion and reddish purple; on screen they read
+# as dark orange and pink). A caption names a colour with colour_name(key), never by guess: a test checks that
+# every colour word in a caption is a name of a colour the figure draws.
+COLOUR_NAMES = {
+    "blue": ("blue", "dark blue"), "orange": ("orange", "amber"), "green": ("green", "bluish green"),
+    "purple": ("pink", "reddish purple"), "sky": ("light blue", "sky blue"), "vermillion": ("dark orange", "vermillion"),
+    "yellow": ("yellow",), "black": ("black",),
+}
+
+
+def colour_name(key: str) -> str:
+    """The reader's name of palette colour ``key`` (e.g. 'vermillion' → 'dark orange'), for captions."""
+    return COLOUR_NAMES[key][0]
 FIGURE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MANIFEST_FIGURES = "figures.json"
 
@@ -79,6 +93,20 @@ def year_axis(ax, axis: str = "x", every: int = 1) -> None:
     target = ax.xaxis if axis == "x" else ax.yaxis
     target.set_major_locator(mdates.YearLocator(every))
     target.set_major_formatter(mdates.DateFormatter("%Y"))
+
+
+def date_axis(ax, axis: str = "x") -> None:
+    """Date ticks that never run together on any window: at most 7 ticks, written concisely (years; on a window of
+    a year or two, months with the year: "2025", "May 2025", "Sep 2025" …)."""
+    import matplotlib.dates as mdates
+
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    target.set_major_locator(locator)
+    target.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False,
+                                                           formats=["%Y", "%b %Y", "%d %b", "%H:%M", "%H:%M", "%S"],
+                                                           zero_formats=["", "%Y", "%b %Y", "%d %b", "%H:%M",
+                                                                         "%H:%M"]))
 
 
 def running_best_plot(frontier: pd.DataFrame, window_end, groups, points, *, ylabel: str, title: str,
@@ -164,6 +192,7 @@ def mark_partial_year(ax, data_end, *, label_it: bool = True) -> str | None:
     year = end.year
     label = f"{year}: data to {end.strftime('%Y-%m-%d')}"
     hit = False
+    hollow = []  # (marker, colour) of each line whose point of the partial year is drawn hollow
     for p in ax.patches:
         if isinstance(p, Rectangle) and p.get_width() < 2:
             cx = p.get_x() + p.get_width() / 2
@@ -171,6 +200,7 @@ def mark_partial_year(ax, data_end, *, label_it: bool = True) -> str | None:
                 p.set_hatch("////")
                 p.set_alpha(0.45)
                 hit = True
+    bars = hit
     for ln in list(ax.lines):
         x = ln.get_xdata()
         try:
@@ -181,9 +211,17 @@ def mark_partial_year(ax, data_end, *, label_it: bool = True) -> str | None:
             if v == year and ln.get_marker() not in (None, "None", "", " "):
                 ax.plot([v], [ln.get_ydata()[k]], marker=ln.get_marker(), ms=ln.get_markersize() + 1.5, ls="none",
                         markerfacecolor="white", markeredgecolor=ln.get_color(), zorder=ln.get_zorder() + 1)
+                hollow.append((ln.get_marker(), ln.get_color(), ln.get_markersize() + 1.5))
                 hit = True
     if label_it and hit:
-        ax.fill_between([], [], facecolor="white", edgecolor="#555555", hatch="////", label=label)
+        # the legend shows what was drawn: a hatched swatch for hatched bars, a hollow marker for hollow points
+        # (before: always a hatched swatch, which matched nothing on a line chart)
+        if bars:
+            ax.fill_between([], [], facecolor="white", edgecolor="#555555", hatch="////", label=label)
+        if hollow:
+            marker, colour, size = hollow[0]
+            ax.plot([], [], marker=marker, ms=size, ls="none", markerfacecolor="white", markeredgecolor=colour,
+                    label=None if bars else label)
     return label if hit else None
 
 
@@ -279,8 +317,10 @@ def inline_svg(svg: str, alt: str) -> str:
 
 
 def write_table(df: pd.DataFrame, path: Path) -> None:
-    """CSV with stable formatting: fixed float repr, ISO dates, '\\n' line ends."""
-    out = df.copy()
+    """CSV with stable formatting: fixed float repr, ISO dates, '\\n' line ends; text cells that a spreadsheet would
+    run as a formula (``=``, ``+``, ``-``, ``@`` …) written with a leading apostrophe, as every CSV we write
+    (:func:`analysis.data.writer.spreadsheet_safe`, OWASP "CSV injection")."""
+    out = spreadsheet_safe(df)
     for c in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[c]):
             out[c] = out[c].dt.strftime("%Y-%m-%d")
