@@ -111,7 +111,7 @@ for mid in ("llama-3-70b", "chinchilla", "gpt-3"):
                     xytext=(4, 4), textcoords="offset points")
 label_log_axis(ax, "y", "Training tokens per parameter", "ratio")
 ax.set_xlabel("Release date")
-ax.set_title("Language models: training tokens per parameter against the compute-optimal ratio")
+ax.set_title("Tokens per parameter of language models against the optimum")
 legend_below(ax)
 out.figure(fig, "tokens-per-parameter-vs-optimal",
            caption="Training tokens per parameter of notable language models (domains include language, "
@@ -188,7 +188,11 @@ walls = {sub: scaling.data_wall(models, subset=sub, confidence=confidence) for s
 wall_table = analyses.get("data-wall")(ds, subsets=("notable", "frontier"), confidence=confidence).to_frame()
 out.table(wall_table, "data-wall-projection")
 wall = walls[wall_subset]
-frame = pd.concat([scaling.data_wall_frame(w).assign(subset=sub) for sub, w in walls.items()], ignore_index=True)
+# both lines over the same years: from the window's start to 3 years past the later crossing (an interval that
+# reaches far out is stated in the caption, not drawn to 2050)
+horizon = np.arange(int(str(wall.start)[:4]), int(np.ceil(max(w.year for w in walls.values()))) + 4)
+frame = pd.concat([scaling.data_wall_frame(w, years=horizon).assign(subset=sub) for sub, w in walls.items()],
+                  ignore_index=True)
 points = {sub: scaling.data_wall_points(models, w) for sub, w in walls.items()}
 points["notable"] = points["notable"][~points["notable"]["id"].isin(points["frontier"]["id"])]  # each model once
 fig, ax = new_figure()
@@ -196,15 +200,15 @@ line_colors = {"notable": PALETTE["blue"], "frontier": PALETTE["orange"]}
 point_colors = {"notable": PALETTE["sky"], "frontier": PALETTE["orange"]}
 for sub, pts in points.items():
     labelled_scatter(ax, pts, "year", "training_tokens", unit="tokens", s=9, alpha=0.55, color=point_colors[sub],
-                     zorder=4, label=f"{sub} language models" + (" (not frontier)" if sub == "notable" else ""))
+                     zorder=4, label=f"{sub} models" + (" (not frontier)" if sub == "notable" else ""))
 for sub, g in frame.groupby("subset", sort=False):
-    ax.plot(g["year"], g["tokens"], color=line_colors[sub], label=f"{sub} trend (n = {walls[sub].n}), meets the "
-            f"stock in {walls[sub].year:.1f}" + (" (headline)" if sub == wall_subset else ""))
+    ax.plot(g["year"], g["tokens"], color=line_colors[sub], label=f"{sub} trend, n = {walls[sub].n}: "
+            f"{walls[sub].year:.1f}" + (" (headline)" if sub == wall_subset else ""))
     ax.fill_between(g["year"], g["tokens_low"], g["tokens_high"], color=line_colors[sub], alpha=0.15, lw=0)
     ax.axvline(walls[sub].year, color=line_colors[sub], ls=":", lw=1)
 stock = frame.drop_duplicates("year").sort_values("year")
-ax.plot(stock["year"], stock["stock"], color=PALETTE["vermillion"], label="stock of public human text")
-ax.fill_between(stock["year"], stock["stock_low"], stock["stock_high"], color=PALETTE["vermillion"], alpha=0.15)
+ax.plot(stock["year"], stock["stock"], color=PALETTE["black"], lw=1.2, label="stock of public human text")
+ax.fill_between(stock["year"], stock["stock_low"], stock["stock_high"], color=PALETTE["black"], alpha=0.12, lw=0)
 label_log_axis(ax, "y", "Training-set size", "tokens")
 ax.set_xlabel("Year")
 ax.set_title("Training-set sizes of language models and the stock of public text")
@@ -215,8 +219,12 @@ out.figure(fig, "data-wall",
                    f"included; one row per model) since {wall.start:%Y-%m-%d}, with "
                    f"{confidence:.0%} intervals, against the estimated stock of public human-generated text "
                    "(Villalobos et al. 2024) and its interval; points are the models each line is fitted on "
-                   "(frontier models once, in the frontier colour). Dotted: the year each line meets the stock "
-                   f"(notable {walls['notable'].year:.1f}, frontier {walls['frontier'].year:.1f}). Notable: "
+                   "(frontier models once, in the frontier colour). Dotted: the year each line meets the stock, "
+                   f"with its {confidence:.0%} interval: "
+                   + "; ".join(f"{sub} {w.year:.1f} ({w.year_ci[0]:.1f} to "
+                               + (f"{w.year_ci[1]:.1f}" if np.isfinite(w.year_ci[1]) else "unbounded") + ")"
+                               for sub, w in walls.items())
+                   + f". Lines are drawn to {horizon[-1]}. Notable: "
                    f"{walls['notable'].caption()}; frontier: {walls['frontier'].caption()}. The headline is the "
                    f"{wall_subset} line (parameter wall_subset; by default all notable language models, the "
                    "representative set). The notable line grows "

@@ -453,3 +453,25 @@ def test_explore_trend_date_labels_never_run_together(since):
         assert not [p for p in figures.layout_problems(view.figure) if "tick" in p]
     finally:
         plt.close(view.figure)
+
+
+def test_say_writes_tagged_numbers_from_one_table(monkeypatch):
+    """The explore cells promised 'a line or two of the public API' but each sentence was ~7 lines of
+    out.number(table, row, column, fmt) plumbing. out.say takes the table once and {column:spec} fields; the
+    numbers are the same tagged spans number() makes (so the prose-vs-CSV test still checks them)."""
+    out = figures.ReportOutput("")
+    out.table(pd.DataFrame({"growth_per_year": [4.2345], "growth_low": [3.31], "n": [467],
+                            "end_date": pd.to_datetime(["2026-07-15"])}), "fit")
+    said = []
+    monkeypatch.setattr(out, "prose", said.append)
+    out.say("fit", "Growth **{growth_per_year:.2g}x** (from {growth_low:.2g}x, {confidence:.0%} CI; n = {n:d}), "
+            "to {end_date}.", confidence=0.9)
+    by_hand = (f"Growth **{out.number('fit', 0, 'growth_per_year', '{:.2g}')}x** (from "
+               f"{out.number('fit', 0, 'growth_low', '{:.2g}')}x, 90% CI; n = {out.number('fit', 0, 'n', '{:d}')}), "
+               f"to {out.number('fit', 0, 'end_date', '{}')}.")
+    assert said == [by_hand]
+    assert ">4.2<" in said[0] and ">3.3<" in said[0] and ">467<" in said[0] and ">2026-07-15<" in said[0]
+    with pytest.raises(ValueError, match="column:spec"):
+        out.say("fit", "{n!r}")
+    with pytest.raises(KeyError):
+        out.say("fit", "{missing_column}")

@@ -72,3 +72,22 @@ def test_readme_example_runs(line, tmp_path, monkeypatch, capsys):
         code = exc.code
     err = capsys.readouterr().err
     assert code == 0, f"{line}: exit {code}: {err[-500:]}"
+
+
+def table_problems(text: str) -> list[str]:
+    """Markdown table rows that render as raw pipes: a `|` line after a blank line that does not start a table
+    (a header row followed by a `|---|` separator)."""
+    lines = text.splitlines()
+    bad = []
+    for k, line in enumerate(lines):
+        starts = line.startswith("|") and (k == 0 or not lines[k - 1].startswith("|"))
+        if starts and not (k + 1 < len(lines) and re.match(r"^\|[\s:|-]+\|\s*$", lines[k + 1])):
+            bad.append(f"line {k + 1}: {line[:60]}")
+    return bad
+
+
+def test_readme_tables_are_whole():
+    """Before: a blank line inside the notebooks table cut it in two, and its last two rows (compute-ownership,
+    compute-infrastructure) showed as raw pipes."""
+    assert table_problems("| a | b |\n|---|---|\n| 1 | 2 |\n\n| 3 | 4 |\n") == ["line 5: | 3 | 4 |"]
+    assert table_problems(README.read_text(encoding="utf-8")) == []

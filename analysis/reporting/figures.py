@@ -371,6 +371,27 @@ class ReportOutput:
         self.spans.add(span)
         return span
 
+    def say(self, table_id: str, template: str, row: int = 0, **settings) -> None:
+        """A paragraph from one saved table in one call: each ``{column:spec}`` of ``template`` is that column of
+        row ``row`` of table ``table_id``, formatted with ``spec`` and tagged as by :meth:`number`; a name given as a
+        keyword argument (a setting such as the confidence level, not a finding) is formatted as it is; ``{column}``
+        without a spec writes the value as saved (dates as YYYY-MM-DD). E.g.
+        ``out.say("explore-trend-fit", "Growth **{growth_per_year:.2g}x per year** (n = {n:d}).")``."""
+        import string
+
+        parts = []
+        for literal, field, spec, conversion in string.Formatter().parse(template):
+            parts.append(literal)
+            if field is None:
+                continue
+            if conversion or not field.isidentifier():
+                raise ValueError(f"say(): write {{column:spec}}, got {{{field}{'!' + conversion if conversion else ''}}}")
+            if field in settings:
+                parts.append(format(settings[field], spec))
+            else:
+                parts.append(self.number(table_id, row, field, "{:" + spec + "}" if spec else "{}"))
+        self.prose("".join(parts))
+
     def prose(self, markdown: str) -> None:
         """Display a paragraph of generated text (numbers via :meth:`number`). Every character of ``markdown`` that
         could start HTML is escaped, except the number tags this object made: a model name or any other value put
