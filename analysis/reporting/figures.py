@@ -110,10 +110,11 @@ def date_axis(ax, axis: str = "x") -> None:
 
 
 def running_best_plot(frontier: pd.DataFrame, window_end, groups, points, *, ylabel: str, title: str,
-                      unit: str = "points"):
+                      unit: str = "points", labels: dict[str, str] | None = None):
     """Running-best step lines, one per group of ``frontier`` (columns group, date, value; drawn on to
     ``window_end``), over every model's score (dots that name their model on hover; ``points[group]`` has
-    release_date, score and the model's name). Returns (figure, axes)."""
+    release_date, score and the model's name; ``labels``: a legend label per group, default 'best <group> model').
+    Returns (figure, axes)."""
     fig, ax = new_figure()
     for group, color in groups:
         f = frontier[frontier["group"] == group]
@@ -121,7 +122,8 @@ def running_best_plot(frontier: pd.DataFrame, window_end, groups, points, *, yla
         if len(f):
             steps = pd.concat([steps, pd.DataFrame({"date": [window_end], "value": [f["value"].iloc[-1]]})],
                               ignore_index=True)
-        ax.step(steps["date"], steps["value"], where="post", color=color, lw=2, label=f"best {group} model")
+        ax.step(steps["date"], steps["value"], where="post", color=color, lw=2,
+                label=(labels or {}).get(group, f"best {group} model"))
         labelled_scatter(ax, points[group], "release_date", "score", unit=unit, s=10, color=color, alpha=0.35)
     ax.set_xlabel("Release date")
     ax.set_ylabel(ylabel)
