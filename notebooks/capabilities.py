@@ -199,7 +199,8 @@ out.figure(fig, "eci-frontier-us-china",
            caption="Running best ECI of models from US and from Chinese organizations (co-developed models listing "
                    "several countries are left out), each score dated by the model version that earned it (steps), "
                    f"over every model's best version (dots). Epoch AI's average gap: {us.caption()}.",
-           alt="Two rising step lines of the best ECI score to date, one per country, over dots for each model.", table=us.frontier, source=HUB_SOURCE, result=us)
+           alt="Two rising step lines of the best ECI score to date, one per country, over dots for each model.",
+           table=us.frontier, source=HUB_SOURCE, result=us)
 out.prose(
     f"By Epoch AI's estimand, the best Chinese model trailed the state of the art of US and Chinese models by "
     f"{out.number('eci-gap-summary', 2, 'gap_points', '{:.1f}')} points "
