@@ -102,8 +102,9 @@ fig, ax = new_figure()
 labelled_scatter(ax, ot, "release_date", "tokens_per_param", unit="tokens/parameter", s=14, color=PALETTE["blue"],
                  alpha=0.8, label="tokens per (active) parameter")
 # the optimum depends on each model's own budget: one mark per model, not a line that zigzags between budgets
-ax.scatter(ot["release_date"], ot["optimal_tokens_per_param"], marker="_", s=40, lw=1.2, color=PALETTE["vermillion"],
-           zorder=1, label=f"compute-optimal ratio at the model's budget ({approach})")
+labelled_scatter(ax, ot, "release_date", "optimal_tokens_per_param", unit="tokens/parameter (compute-optimal)",
+                 marker="_", s=40, lw=1.2, color=PALETTE["vermillion"], zorder=1,
+                 label=f"compute-optimal ratio at the model's budget ({approach})")
 for mid in ("llama-3-70b", "chinchilla", "gpt-3"):
     r = ot[ot["id"] == mid]
     if len(r):
