@@ -259,12 +259,14 @@ except AnalysisError as exc:
 # (pinned snapshots, without our overlay). Each row is a separate fit with its own interval and n.
 
 # %%
+from analysis.data import sources
 from analysis.metrics import sensitivity
 
 # the baseline is the headline frontier fit above: same top-k, window and exclusions
 sens = sensitivity.sensitivity_table(models, data_label=ds.label, baseline_top_k=top_k, baseline_since=frontier_since,
                                      until=until or None, confidence=confidence, method=method,
-                                     n_boot=max(bootstrap, 1))
+                                     n_boot=max(bootstrap, 1),
+                                     vintages=sources.notable_vintages(sensitivity.VINTAGES))  # as the CLI does
 out.table(sens, "compute-trend-sensitivity")
 fitted = sens[sens["n"] > 0]
 lo_row, hi_row = int(fitted["growth_per_year"].idxmin()), int(fitted["growth_per_year"].idxmax())

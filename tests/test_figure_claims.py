@@ -87,7 +87,17 @@ def check_labels(out: Path) -> None:
     assert "10⁸–10⁹ parameters" in svg and "1e8" not in svg
 
 
-CHECKS = [check_data_wall, check_tokens_per_parameter, check_training_run_trends, check_llama_record, check_labels]
+def check_sensitivity_vintages(out: Path) -> None:
+    """Before: title and caption promised refits on each Epoch AI data vintage, but the notebook passed no vintages,
+    so no vintage row was drawn (the CLI's `trend compute --sensitivity` had them)."""
+    from analysis.metrics import sensitivity
+
+    tab = _table(out, "compute-trends", "compute-trend-sensitivity")
+    assert {f"data vintage {v}" for v in sensitivity.VINTAGES} <= set(tab["varied"])
+    assert "vintage" in _figure(out, "compute-trends", "compute-trend-sensitivity")["caption"]
+
+
+CHECKS = [check_data_wall, check_sensitivity_vintages, check_tokens_per_parameter, check_training_run_trends, check_llama_record, check_labels]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=[c.__name__ for c in CHECKS])
