@@ -180,9 +180,11 @@ for ax, metrics, unit in ((ax1, ("fp32-per-dollar", "tensor-fp16-per-dollar"), "
                                                                        **window)
         line = trends.trend_line(fit, start=fit.data_start, end=fit.data_end)
         labelled_scatter(ax, pts, "release_date", col, unit=unit, s=9, color=color, alpha=0.5)
+        ax.fill_between(line["date"], line["value_low"], line["value_high"], color=color, alpha=0.15, lw=0)
+        fmt = {"fp32": "FP32", "tensor-fp16": "tensor FP16", "best": "best format"}[metric.split("-per-")[0]]
         ax.plot(line["date"], line["value"], color=color, lw=2,
-                label=f"{metric}: {fit.growth_per_year:.2g}x/yr ({fit.growth_per_year_ci[0]:.2g}–"
-                      f"{fit.growth_per_year_ci[1]:.2g}x)")
+                label=f"{fmt}: {fit.growth_per_year:.2g}x/yr ({fit.growth_per_year_ci[0]:.2g}–"
+                      f"{fit.growth_per_year_ci[1]:.2g}x), n={fit.n}")
         panels.append(pts[["name", "release_date", col]].rename(columns={col: "value"}).assign(series=metric))
         panels.append(line[["date", "value"]].rename(columns={"date": "release_date"}).assign(series=f"{metric}-trend"))
     label_log_axis(ax, "y", "Peak", unit)  # the panel title names the quantity
@@ -192,7 +194,8 @@ ax1.set_title("Price-performance")
 ax2.set_title("Energy efficiency")
 out.figure(fig, "hardware-price-performance-and-efficiency",
            caption="Dense peak FLOP/s per 2023 dollar of release price (left) and per watt of TDP (right), with "
-                   f"log-linear trends, accelerators released since {hardware_since}.",
+                   f"log-linear trends and their {confidence:.0%} confidence bands (growth per year, its interval "
+                   f"and n in the legends), accelerators released since {hardware_since}.",
            alt="Two log-scale scatter panels with rising trend lines: price-performance on the left, energy "
                "efficiency on the right.",
            table=pd.concat(panels, ignore_index=True), source=[citation.snapshot("ml_hardware"), "US BLS CPI-U"],

@@ -277,7 +277,7 @@ ax.errorbar(fitted["growth_per_year"], ypos,
             fmt="o", color=PALETTE["blue"], ecolor=PALETTE["sky"], capsize=2)
 ax.set_yticks(ypos, [f"{v} (n = {n})" for v, n in zip(fitted["varied"], fitted["n"])], fontsize=7)
 ax.set_xlabel("Growth of frontier training compute (factor per year)")
-ax.set_title("Frontier compute growth rate under alternative selections and data vintages")
+ax.set_title("Frontier compute growth under other selections and data vintages")
 out.figure(fig, "compute-trend-sensitivity",
            caption=f"Growth per year of frontier training compute with {confidence:.0%} intervals, refitted for each "
                    "frontier size, window start, exclusion rule and Epoch AI data vintage; labels give what differs "
