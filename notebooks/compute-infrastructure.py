@@ -183,8 +183,8 @@ for ax, metrics, unit in ((ax1, ("fp32-per-dollar", "tensor-fp16-per-dollar"), "
         ax.fill_between(line["date"], line["value_low"], line["value_high"], color=color, alpha=0.15, lw=0)
         fmt = {"fp32": "FP32", "tensor-fp16": "tensor FP16", "best": "best format"}[metric.split("-per-")[0]]
         ax.plot(line["date"], line["value"], color=color, lw=2,
-                label=f"{fmt}: {fit.growth_per_year:.2g}x/yr ({fit.growth_per_year_ci[0]:.2g}–"
-                      f"{fit.growth_per_year_ci[1]:.2g}x), n={fit.n}")
+                label=f"{fmt}: {fit.growth_per_year:.3g}x/yr ({fit.growth_per_year_ci[0]:.3g}–"
+                      f"{fit.growth_per_year_ci[1]:.3g}x), n={fit.n}")
         panels.append(pts[["name", "release_date", col]].rename(columns={col: "value"}).assign(series=metric))
         panels.append(line[["date", "value"]].rename(columns={"date": "release_date"}).assign(series=f"{metric}-trend"))
     label_log_axis(ax, "y", "Peak", unit)  # the panel title names the quantity
@@ -251,7 +251,7 @@ for ax, (col, (label, unit)) in zip(axes.ravel(), [(c, infrastructure.RUN_METRIC
         ax.fill_between(line["date"], line["value_low"], line["value_high"], color=PALETTE["vermillion"], alpha=0.2,
                         lw=0, label=f"{confidence:.0%} CI of the trend")
         ax.plot(line["date"], line["value"], color=PALETTE["vermillion"], lw=2,
-                label=f"frontier trend {fit.growth_per_year:.2g}x/yr ({g_lo:.2g}–{g_hi:.2g}), n={fit.n}")
+                label=f"frontier trend {fit.growth_per_year:.3g}x/yr ({g_lo:.3g}–{g_hi:.3g}), n={fit.n}")
         tables.append(line[["date", "value", "value_low", "value_high"]].rename(columns={"date": "release_date"})
                       .assign(quantity=f"{label} frontier trend", unit=unit))
     label_log_axis(ax, "y", label, unit)

@@ -27,7 +27,7 @@ approach: str = "besiroglu-2024"  # scaling fit for over-training: hoffmann-1, h
 budget_low: float = 1e21  # smallest training budget in the allocation figure, FLOP
 budget_high: float = 1e27  # largest training budget in the allocation figure, FLOP
 unique_tokens: float = 1e13  # unique tokens available, for the repeated-epochs view
-wall_subset: str = "notable"  # subset whose window start dates the data-wall caption: notable or frontier
+wall_subset: str = "notable"  # data-wall line named the headline in the figure (its window dates the caption): notable or frontier
 confidence: float = 0.90  # level of every interval
 output_dir: str = ""  # set by the report runner; empty shows figures only
 
