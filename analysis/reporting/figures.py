@@ -66,6 +66,8 @@ COLOUR_NAMES = {
 def colour_name(key: str) -> str:
     """The reader's name of palette colour ``key`` (e.g. 'vermillion' → 'dark orange'), for captions."""
     return COLOUR_NAMES[key][0]
+
+
 FIGURE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MANIFEST_FIGURES = "figures.json"
 
@@ -194,7 +196,7 @@ def mark_partial_year(ax, data_end, *, label_it: bool = True) -> str | None:
     year = end.year
     label = f"{year}: data to {end.strftime('%Y-%m-%d')}"
     hit = False
-    hollow = []  # (marker, colour) of each line whose point of the partial year is drawn hollow
+    hollow = []  # (marker, colour, size) of each line whose point of the partial year is drawn hollow
     for p in ax.patches:
         if isinstance(p, Rectangle) and p.get_width() < 2:
             cx = p.get_x() + p.get_width() / 2
