@@ -230,9 +230,10 @@ out.figure(fig, "data-wall",
                    f"{wall_subset} line (parameter wall_subset; by default all notable language models, the "
                    "representative set). The notable line grows "
                    f"{walls['notable'].growth_per_year:.2g}x per year, the frontier's "
-                   f"{walls['frontier'].growth_per_year:.2g}x: besides frontier runs the notable set holds small "
-                   "research models, many early in the window (points), so its slope mixes growth with a change "
-                   "in which models are in the set.",
+                   f"{walls['frontier'].growth_per_year:.2g}x"
+                   + (": besides frontier runs the notable set holds small research models, many early in the "
+                      "window (points), so its slope mixes growth with a change in which models are in the set."
+                      if walls["notable"].slope_oom_per_year > walls["frontier"].slope_oom_per_year else "."),
            alt="Scatter of training-set sizes in tokens against year for notable and frontier language models, "
                "with a trend line and shaded interval per subset, dotted verticals where each line meets the "
                "flat shaded band of the stock of public text.",
