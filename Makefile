@@ -32,9 +32,15 @@ test: $(STAMP) ## Run the whole test suite
 test-fast: $(STAMP) ## Run the tests that do not execute notebooks
 	$(BIN)/python -m pytest -q -m "not slow"
 
-lab: $(STAMP) ## Open JupyterLab on the project's kernel (.py notebooks open as notebooks; start with explore.py)
+# Extra options for `jupyter lab`: as root (Docker, cloud machines) `make lab LAB_ARGS=--allow-root`; also e.g.
+# LAB_ARGS="--no-browser --port 8890 --ip 0.0.0.0". Running as root without it, Lab would refuse to start.
+LAB_ARGS ?=
+
+lab: $(STAMP) ## Open JupyterLab on the project's kernel (start with explore.py; as root: make lab LAB_ARGS=--allow-root)
+	@if [ "$$(id -u)" = 0 ] && [[ " $(LAB_ARGS) " != *" --allow-root "* ]]; then \
+		echo "make lab: running as root; Jupyter needs --allow-root: make lab LAB_ARGS=--allow-root" >&2; exit 2; fi
 	$(BIN)/jupyter lab --config=$(CURDIR)/.jupyter/jupyter_lab_config.py \
-		--LabApp.app_settings_dir=$(CURDIR)/.jupyter/lab/settings --notebook-dir=notebooks
+		--LabApp.app_settings_dir=$(CURDIR)/.jupyter/lab/settings --notebook-dir=notebooks $(LAB_ARGS)
 
 reports: $(STAMP) ## Build every report from the bundled data into reports/
 	$(BIN)/frontier-atlas report --jobs $(JOBS)

@@ -1,9 +1,9 @@
 # ---
 # jupyter:
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Frontier Atlas (.venv)
 #     language: python
-#     name: python3
+#     name: frontier-atlas
 # ---
 
 # %% [markdown]
@@ -112,7 +112,7 @@ out.figure(fig, "eci-frontier-open-closed",
            caption="Running best Epoch Capabilities Index of closed and open-weights models, each score dated by the "
                    "model version that earned it (steps), over every model's best version (dots). Epoch AI's "
                    f"average gap: {full.caption()}.",
-           alt="Two rising step lines, closed above open, with dots for every model.", table=full.frontier,
+           alt="Two rising step lines, closed and open-weights models, with dots for every model.", table=full.frontier,
            source=HUB_SOURCE, result=full)
 out.table(gap_table, "eci-gap-summary")
 ci = f"{confidence:.0%}"
@@ -193,11 +193,14 @@ out.prose(
 us = gaps[("country", "full window")]
 fig, ax = running_best_plot(us.frontier, us.window[1], (("US", PALETTE["blue"]), ("China", PALETTE["vermillion"])),
                             {g: eci[cap.group_labels(eci, "country") == g] for g in ("US", "China")},
-                            ylabel="Epoch Capabilities Index (points)", title="Best US and Chinese models on the ECI")
+                            ylabel="Epoch Capabilities Index (points)", title="Best US and Chinese models on the ECI",
+                            labels={"China": "best Chinese model"})
 out.figure(fig, "eci-frontier-us-china",
            caption="Running best ECI of models from US and from Chinese organizations (co-developed models listing "
-                   "several countries are left out), by release date.",
-           alt="Two rising step lines, US above China.", table=us.frontier, source=HUB_SOURCE, result=us)
+                   "several countries are left out), each score dated by the model version that earned it (steps), "
+                   f"over every model's best version (dots). Epoch AI's average gap: {us.caption()}.",
+           alt="Two rising step lines of the best ECI score to date, one per country, over dots for each model.",
+           table=us.frontier, source=HUB_SOURCE, result=us)
 out.prose(
     f"By Epoch AI's estimand, the best Chinese model trailed the state of the art of US and Chinese models by "
     f"{out.number('eci-gap-summary', 2, 'gap_points', '{:.1f}')} points "

@@ -1,9 +1,9 @@
 # ---
 # jupyter:
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Frontier Atlas (.venv)
 #     language: python
-#     name: python3
+#     name: frontier-atlas
 # ---
 
 # %% [markdown]
@@ -49,6 +49,7 @@ from analysis.reporting.figures import (
     PALETTE,
     ReportOutput,
     attach_tooltips,
+    colour_name,
     label_log_axis,
     labelled_scatter,
     legend_below,
@@ -179,9 +180,11 @@ for ax, metrics, unit in ((ax1, ("fp32-per-dollar", "tensor-fp16-per-dollar"), "
                                                                        **window)
         line = trends.trend_line(fit, start=fit.data_start, end=fit.data_end)
         labelled_scatter(ax, pts, "release_date", col, unit=unit, s=9, color=color, alpha=0.5)
+        ax.fill_between(line["date"], line["value_low"], line["value_high"], color=color, alpha=0.15, lw=0)
+        fmt = {"fp32": "FP32", "tensor-fp16": "tensor FP16", "best": "best format"}[metric.split("-per-")[0]]
         ax.plot(line["date"], line["value"], color=color, lw=2,
-                label=f"{metric}: {fit.growth_per_year:.2g}x/yr ({fit.growth_per_year_ci[0]:.2g}–"
-                      f"{fit.growth_per_year_ci[1]:.2g}x)")
+                label=f"{fmt}: {fit.growth_per_year:.3g}x/yr ({fit.growth_per_year_ci[0]:.3g}–"
+                      f"{fit.growth_per_year_ci[1]:.3g}x), n={fit.n}")
         panels.append(pts[["name", "release_date", col]].rename(columns={col: "value"}).assign(series=metric))
         panels.append(line[["date", "value"]].rename(columns={"date": "release_date"}).assign(series=f"{metric}-trend"))
     label_log_axis(ax, "y", "Peak", unit)  # the panel title names the quantity
@@ -191,7 +194,8 @@ ax1.set_title("Price-performance")
 ax2.set_title("Energy efficiency")
 out.figure(fig, "hardware-price-performance-and-efficiency",
            caption="Dense peak FLOP/s per 2023 dollar of release price (left) and per watt of TDP (right), with "
-                   f"log-linear trends, accelerators released since {hardware_since}.",
+                   f"log-linear trends and their {confidence:.0%} confidence bands (growth per year, its interval "
+                   f"and n in the legends), accelerators released since {hardware_since}.",
            alt="Two log-scale scatter panels with rising trend lines: price-performance on the left, energy "
                "efficiency on the right.",
            table=pd.concat(panels, ignore_index=True), source=[citation.snapshot("ml_hardware"), "US BLS CPI-U"],
@@ -224,7 +228,7 @@ out.prose(
 # %%
 run_tab = infrastructure.run_trend_table(models, ("notable", "frontier"), since=since, top_k=top_k, **window)
 out.table(run_tab, "training-run-trend-fits")
-fig, axes = new_figure(2, 2, figsize=(10, 9), gridspec_kw={"hspace": 0.7})
+fig, axes = new_figure(2, 2, figsize=(10, 8), gridspec_kw={"hspace": 0.62, "top": 0.93})
 tables, run_fits = [], {}
 front = selection.frontier_view(models, top_k)["frontier"]
 for ax, (col, (label, unit)) in zip(axes.ravel(), [(c, infrastructure.RUN_METRICS[c]) for c in
@@ -243,20 +247,25 @@ for ax, (col, (label, unit)) in zip(axes.ravel(), [(c, infrastructure.RUN_METRIC
         fit = run_fits[f"{label}, frontier trend"] = infrastructure.run_trend(models, col, "frontier", since=since,
                                                                               top_k=top_k, **window)
         line = trends.trend_line(fit, start=fit.data_start, end=fit.data_end)
+        g_lo, g_hi = fit.growth_per_year_ci
+        ax.fill_between(line["date"], line["value_low"], line["value_high"], color=PALETTE["vermillion"], alpha=0.2,
+                        lw=0, label=f"{confidence:.0%} CI of the trend")
         ax.plot(line["date"], line["value"], color=PALETTE["vermillion"], lw=2,
-                label=f"frontier trend {fit.growth_per_year:.2g}x/yr")
-        tables.append(line[["date", "value"]].rename(columns={"date": "release_date"})
+                label=f"frontier trend {fit.growth_per_year:.3g}x/yr ({g_lo:.3g}–{g_hi:.3g}), n={fit.n}")
+        tables.append(line[["date", "value", "value_low", "value_high"]].rename(columns={"date": "release_date"})
                       .assign(quantity=f"{label} frontier trend", unit=unit))
     label_log_axis(ax, "y", label, unit)
     ax.set_xlabel("Release date")
     year_axis(ax, every=2)
-    legend_below(ax, ncol=3, fontsize=6.5)
-fig.suptitle("Training runs of notable AI models")
+    legend_below(ax, ncol=2, fontsize=6.5)
+fig.suptitle("Training runs of notable AI models", fontsize=11, fontweight="bold")
 out.figure(fig, "training-run-trends",
            caption=f"Cluster size, training duration, power draw and amortized cost (2023 USD) of training runs "
-                   f"since {since}; frontier models in red with their log-linear trend.",
-           alt="Four log-scale scatter panels of training-run quantities against release date, each rising, with "
-               "frontier runs highlighted and a trend line.",
+                   f"since {since}; frontier models (top {top_k} by compute at release) in "
+                   f"{colour_name('vermillion')} with their log-linear trend and its {confidence:.0%} confidence "
+                   "band, other notable models in " + colour_name("sky") + "; n and growth per year in each legend.",
+           alt="Four log-scale scatter panels of training-run quantities against release date, with frontier runs "
+               "highlighted and their trend line with a shaded confidence band.",
            table=pd.concat(tables, ignore_index=True), source=runs_source, result=run_fits)
 
 # %%

@@ -1,9 +1,9 @@
 # ---
 # jupyter:
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Frontier Atlas (.venv)
 #     language: python
-#     name: python3
+#     name: frontier-atlas
 # ---
 
 # %% [markdown]
@@ -199,7 +199,7 @@ for by, res in hhi.items():
 fig, ax = new_figure()
 for (by, res), color in zip(hhi.items(), (PALETTE["purple"], PALETTE["blue"]), strict=True):
     d = res.table
-    ax.plot(d["date"], d["hhi"], color=color, lw=2, marker="o", label=f"{by}s")
+    ax.plot(d["date"], d["hhi"], color=color, lw=2, marker="o", label={"owner": "owners", "country": "countries"}[by])
     ax.fill_between(d["date"], d["hhi_low"], d["hhi_high"], color=color, alpha=0.15)
     if by == "owner":
         ax.plot(d["date"], d["hhi_anonymized_pooled"], color=color, lw=1, ls="--",

@@ -259,12 +259,14 @@ except AnalysisError as exc:
 # (pinned snapshots, without our overlay). Each row is a separate fit with its own interval and n.
 
 # %%
+from analysis.data import sources
 from analysis.metrics import sensitivity
 
 # the baseline is the headline frontier fit above: same top-k, window and exclusions
 sens = sensitivity.sensitivity_table(models, data_label=ds.label, baseline_top_k=top_k, baseline_since=frontier_since,
                                      until=until or None, confidence=confidence, method=method,
-                                     n_boot=max(bootstrap, 1))
+                                     n_boot=max(bootstrap, 1),
+                                     vintages=sources.notable_vintages(sensitivity.VINTAGES))  # as the CLI does
 out.table(sens, "compute-trend-sensitivity")
 fitted = sens[sens["n"] > 0]
 lo_row, hi_row = int(fitted["growth_per_year"].idxmin()), int(fitted["growth_per_year"].idxmax())
@@ -275,7 +277,7 @@ ax.errorbar(fitted["growth_per_year"], ypos,
             fmt="o", color=PALETTE["blue"], ecolor=PALETTE["sky"], capsize=2)
 ax.set_yticks(ypos, [f"{v} (n = {n})" for v, n in zip(fitted["varied"], fitted["n"])], fontsize=7)
 ax.set_xlabel("Growth of frontier training compute (factor per year)")
-ax.set_title("Frontier compute growth rate under alternative selections and data vintages")
+ax.set_title("Frontier compute growth under other selections and data vintages")
 out.figure(fig, "compute-trend-sensitivity",
            caption=f"Growth per year of frontier training compute with {confidence:.0%} intervals, refitted for each "
                    "frontier size, window start, exclusion rule and Epoch AI data vintage; labels give what differs "

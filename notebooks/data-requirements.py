@@ -27,7 +27,7 @@ approach: str = "besiroglu-2024"  # scaling fit for over-training: hoffmann-1, h
 budget_low: float = 1e21  # smallest training budget in the allocation figure, FLOP
 budget_high: float = 1e27  # largest training budget in the allocation figure, FLOP
 unique_tokens: float = 1e13  # unique tokens available, for the repeated-epochs view
-wall_subset: str = "notable"  # subset whose window start dates the data-wall caption: notable or frontier
+wall_subset: str = "notable"  # data-wall line named the headline in the figure (its window dates the caption): notable or frontier
 confidence: float = 0.90  # level of every interval
 output_dir: str = ""  # set by the report runner; empty shows figures only
 
@@ -35,6 +35,7 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
+from analysis import constants as C
 from analysis.data import dataset
 from analysis.metrics import analyses, scaling
 from analysis.reporting.figures import (
@@ -93,13 +94,17 @@ out.prose(
 # ## Over-training: real models against the optimum
 
 # %%
-overtraining = scaling.overtraining(models, approach, confidence=confidence)
+# the compute-optimal ratio is defined for transformer language models: language models (multimodal included) since
+# the first pretrained transformers, as for the data wall
+overtraining = scaling.overtraining(models, approach, confidence=confidence, domain="language", since=C.DATA_WALL_SINCE)
 ot = overtraining.table
 fig, ax = new_figure()
 labelled_scatter(ax, ot, "release_date", "tokens_per_param", unit="tokens/parameter", s=14, color=PALETTE["blue"],
                  alpha=0.8, label="tokens per (active) parameter")
-ax.plot(ot["release_date"].sort_values(), ot.sort_values("release_date")["optimal_tokens_per_param"],
-        color=PALETTE["vermillion"], label=f"compute-optimal ratio ({approach})")
+# the optimum depends on each model's own budget: one mark per model, not a line that zigzags between budgets
+labelled_scatter(ax, ot, "release_date", "optimal_tokens_per_param", unit="tokens/parameter (compute-optimal)",
+                 marker="_", s=40, lw=1.2, color=PALETTE["vermillion"], zorder=1,
+                 label=f"compute-optimal ratio at the model's budget ({approach})")
 for mid in ("llama-3-70b", "chinchilla", "gpt-3"):
     r = ot[ot["id"] == mid]
     if len(r):
@@ -107,13 +112,16 @@ for mid in ("llama-3-70b", "chinchilla", "gpt-3"):
                     xytext=(4, 4), textcoords="offset points")
 label_log_axis(ax, "y", "Training tokens per parameter", "ratio")
 ax.set_xlabel("Release date")
-ax.set_title("Training tokens per parameter against the compute-optimal ratio")
+ax.set_title("Tokens per parameter of language models against the optimum")
 legend_below(ax)
 out.figure(fig, "tokens-per-parameter-vs-optimal",
-           caption="Training tokens per parameter of notable models with published sizes and data (one row per "
-                   f"model), against the compute-optimal ratio at each model's own budget ({approach}).",
-           alt="Scatter of training tokens per parameter against release date on a log scale, with a line for the "
-               "compute-optimal ratio at each model's budget.",
+           caption="Training tokens per parameter of notable language models (domains include language, "
+                   f"multimodal ones included; one row per model) released since {C.DATA_WALL_SINCE} with published "
+                   "sizes and data, against the compute-optimal ratio at each model's own budget "
+                   f"({approach}), which Hoffmann et al. (2022) defined for transformer language models. "
+                   f"{overtraining.caption()}.",
+           alt="Scatter of training tokens per parameter of language models against release date on a log scale, "
+               "with a line for the compute-optimal ratio at each model's budget.",
            table=ot, source=ds, result=overtraining)
 
 # %% [markdown]
@@ -181,28 +189,57 @@ walls = {sub: scaling.data_wall(models, subset=sub, confidence=confidence) for s
 wall_table = analyses.get("data-wall")(ds, subsets=("notable", "frontier"), confidence=confidence).to_frame()
 out.table(wall_table, "data-wall-projection")
 wall = walls[wall_subset]
-frame = pd.concat([scaling.data_wall_frame(w).assign(subset=sub) for sub, w in walls.items()], ignore_index=True)
+# both lines over the same years: from the window's start to 3 years past the later crossing (an interval that
+# reaches far out is stated in the caption, not drawn to 2050)
+horizon = np.arange(int(str(wall.start)[:4]), int(np.ceil(max(w.year for w in walls.values()))) + 4)
+frame = pd.concat([scaling.data_wall_frame(w, years=horizon).assign(subset=sub) for sub, w in walls.items()],
+                  ignore_index=True)
+points = {sub: scaling.data_wall_points(models, w) for sub, w in walls.items()}
+points["notable"] = points["notable"][~points["notable"]["id"].isin(points["frontier"]["id"])]  # each model once
 fig, ax = new_figure()
 line_colors = {"notable": PALETTE["blue"], "frontier": PALETTE["orange"]}
+point_colors = {"notable": PALETTE["sky"], "frontier": PALETTE["orange"]}
+for sub, pts in points.items():
+    labelled_scatter(ax, pts, "year", "training_tokens", unit="tokens", s=9, alpha=0.55, color=point_colors[sub],
+                     zorder=4, label=f"{sub} models" + (" (not frontier)" if sub == "notable" else ""))
 for sub, g in frame.groupby("subset", sort=False):
-    ax.plot(g["year"], g["tokens"], color=line_colors[sub], label=f"{sub} language models, trend (n = {walls[sub].n})")
-    ax.fill_between(g["year"], g["tokens_low"], g["tokens_high"], color=line_colors[sub], alpha=0.15)
+    ax.plot(g["year"], g["tokens"], color=line_colors[sub], label=f"{sub} trend, n = {walls[sub].n}: "
+            f"{walls[sub].year:.1f}" + (" (headline)" if sub == wall_subset else ""))
+    ax.fill_between(g["year"], g["tokens_low"], g["tokens_high"], color=line_colors[sub], alpha=0.15, lw=0)
+    ax.axvline(walls[sub].year, color=line_colors[sub], ls=":", lw=1)
 stock = frame.drop_duplicates("year").sort_values("year")
-ax.plot(stock["year"], stock["stock"], color=PALETTE["vermillion"], label="stock of public human text")
-ax.fill_between(stock["year"], stock["stock_low"], stock["stock_high"], color=PALETTE["vermillion"], alpha=0.15)
+ax.plot(stock["year"], stock["stock"], color=PALETTE["black"], lw=1.2, label="stock of public human text")
+ax.fill_between(stock["year"], stock["stock_low"], stock["stock_high"], color=PALETTE["black"], alpha=0.12, lw=0)
 label_log_axis(ax, "y", "Training-set size", "tokens")
 ax.set_xlabel("Year")
-ax.set_title("Training-set size trends and the stock of public text")
-ax.legend(loc="upper left")
+ax.set_title("Training-set sizes of language models and the stock of public text")
+legend_below(ax, ncol=2)
 out.figure(fig, "data-wall",
            caption=f"Trends of training-set sizes of notable (n = {walls['notable'].n}) and frontier "
                    f"(n = {walls['frontier'].n}) language models (domains include language, multimodal ones "
                    f"included; one row per model) since {wall.start:%Y-%m-%d}, with "
                    f"{confidence:.0%} intervals, against the estimated stock of public human-generated text "
-                   "(Villalobos et al. 2024) and its interval. Crossing year, notable: "
-                   f"{walls['notable'].caption()}; frontier: {walls['frontier'].caption()}.",
-           alt="Two trend lines of training-set size in tokens against year, one per subset, each with a shaded interval, "
-               "and a flat shaded band for the stock of public text.", table=frame,
+                   "(Villalobos et al. 2024) and its interval; points are the models each line is fitted on "
+                   "(frontier models once, in the frontier colour). Dotted: the year each line meets the stock, "
+                   f"with its {confidence:.0%} interval: "
+                   + "; ".join(f"{sub} {w.year:.1f} ({w.year_ci[0]:.1f} to "
+                               + (f"{w.year_ci[1]:.1f}" if np.isfinite(w.year_ci[1]) else "unbounded") + ")"
+                               for sub, w in walls.items())
+                   + f". Lines are drawn to {horizon[-1]}. Notable: "
+                   f"{walls['notable'].caption()}; frontier: {walls['frontier'].caption()}. The headline is the "
+                   f"{wall_subset} line (parameter wall_subset; by default all notable language models, the "
+                   "representative set). The notable line grows "
+                   f"{walls['notable'].growth_per_year:.2g}x per year, the frontier's "
+                   f"{walls['frontier'].growth_per_year:.2g}x"
+                   + (": besides frontier runs the notable set holds small research models, many early in the "
+                      "window (points), so its slope mixes growth with a change in which models are in the set."
+                      if walls["notable"].slope_oom_per_year > walls["frontier"].slope_oom_per_year else "."),
+           alt="Scatter of training-set sizes in tokens against year for notable and frontier language models, "
+               "with a trend line and shaded interval per subset, dotted verticals where each line meets the "
+               "flat shaded band of the stock of public text.",
+           table=pd.concat([frame.assign(kind="trend"),
+                            pd.concat([p.assign(subset=s) for s, p in points.items()]).assign(kind="model")],
+                           ignore_index=True),
            source=[ds, "Villalobos et al. 2024"], result=walls)
 
 # %%

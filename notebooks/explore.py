@@ -38,7 +38,7 @@ import pandas as pd
 from IPython.display import display
 
 from analysis.data import dataset
-from analysis.metrics import analyses, checks, openness, selection
+from analysis.metrics import analyses, checks, openness, selection, trends
 from analysis.reporting import explore
 from analysis.reporting.figures import ReportOutput, human_table
 
@@ -82,22 +82,22 @@ display(human_table(big.head(10), {"name": "Model", "organization": "Organizatio
 
 # %% [markdown]
 # ## 4. Fit a trend on a chosen subset
-# `trends.subset_trend(models, metric, subset, since=...)` fits log10(metric) against the release date; the
-# figure shows the models it was fitted on, the line and its confidence band. Hover a point in the report's
-# figure to see which model it is.
+# `trends.subset_trend(models, metric, subset, since=...)` fits log10(metric) against the release date;
+# `explore.trend_view` fits the same and draws the models it was fitted on, the line and its confidence band. Hover a
+# point in the report's figure to see which model it is. `out.say` writes a sentence from a saved table: each
+# `{column:format}` is taken from the table (and tagged, so a test checks the text against the CSV).
 
 # %%
-view = explore.trend_view(models, metric, subset, since=since, top_k=top_k, confidence=confidence)
-out.table(view.fit.to_frame(), "explore-trend-fit")
+fit = trends.subset_trend(models, metric, subset, since=since, top_k=top_k, confidence=confidence)
+out.table(fit.to_frame(), "explore-trend-fit")
+view = explore.trend_view(models, metric, subset, since=since, top_k=top_k, confidence=confidence)  # the same fit
 out.figure(view.figure, "explore-trend",
            caption=f"{view.title}: log-linear trend with its {confidence:.0%} confidence band "
                    f"({subset} = {selection.describe_subset(subset, None, top_k)}); {view.fit.caption()}.",
            alt="Scatter of the chosen models on a log scale against release date with a fitted trend line.",
            table=view.table, source=ds, result=view.fit)
-out.prose(f"The trend is **{out.number('explore-trend-fit', 0, 'growth_per_year', '{:.2g}')}x per year** "
-          f"({confidence:.0%} CI {out.number('explore-trend-fit', 0, 'growth_low', '{:.2g}')}–"
-          f"{out.number('explore-trend-fit', 0, 'growth_high', '{:.2g}')}x; "
-          f"n = {out.number('explore-trend-fit', 0, 'n', '{:d}')}).")
+out.say("explore-trend-fit", "The trend is **{growth_per_year:.2g}x per year** ({confidence:.0%} CI "
+        "{growth_low:.2g}–{growth_high:.2g}x; n = {n:d}).", confidence=confidence)
 
 # %% [markdown]
 # ## 5. How much data does a training budget need?
@@ -108,13 +108,9 @@ out.prose(f"The trend is **{out.number('explore-trend-fit', 0, 'growth_per_year'
 alloc = analyses.get("data-needed")(ds, compute=budget_flop, approach="besiroglu-2024", confidence=confidence)
 out.table(alloc.to_frame()[["compute_flop", "params", "params_low", "params_high", "tokens", "tokens_low",
                            "tokens_high"]], "explore-data-needed")
-out.prose(f"A budget of {out.number('explore-data-needed', 0, 'compute_flop', '{:.2g}')} FLOP is best spent on "
-          f"{out.number('explore-data-needed', 0, 'params', '{:.2g}')} parameters ({confidence:.0%} CI "
-          f"{out.number('explore-data-needed', 0, 'params_low', '{:.2g}')}–"
-          f"{out.number('explore-data-needed', 0, 'params_high', '{:.2g}')}) trained on "
-          f"{out.number('explore-data-needed', 0, 'tokens', '{:.2g}')} tokens "
-          f"({out.number('explore-data-needed', 0, 'tokens_low', '{:.2g}')}–"
-          f"{out.number('explore-data-needed', 0, 'tokens_high', '{:.2g}')}).")
+out.say("explore-data-needed", "A budget of {compute_flop:.2g} FLOP is best spent on {params:.2g} parameters "
+        "({confidence:.0%} CI {params_low:.2g}–{params_high:.2g}) trained on {tokens:.2g} tokens "
+        "({tokens_low:.2g}–{tokens_high:.2g}).", confidence=confidence)
 
 # %% [markdown]
 # ## 6. Open and closed models
@@ -146,10 +142,8 @@ display(human_table(who_now.assign(pct=100 * who_now["share"], lo=100 * who_now[
 chips = analyses.get("chips")(ds, view="hyperscalers", confidence=confidence).table
 chips = chips[chips["all_owners"]].tail(1).reset_index(drop=True)
 out.table(chips, "explore-hyperscaler-share")
-out.prose(f"On {out.number('explore-hyperscaler-share', 0, 'end_date', '{}')} five hyperscalers held "
-          f"{out.number('explore-hyperscaler-share', 0, 'share', '{:.0%}')} of the (non-Huawei) AI-chip stock "
-          f"({out.number('explore-hyperscaler-share', 0, 'share_low', '{:.0%}')}–"
-          f"{out.number('explore-hyperscaler-share', 0, 'share_high', '{:.0%}')}).")
+out.say("explore-hyperscaler-share", "On {end_date} five hyperscalers held {share:.0%} of the (non-Huawei) "
+        "AI-chip stock ({share_low:.0%}–{share_high:.0%}).")
 
 # %% [markdown]
 # ## 8. Try it yourself

@@ -41,7 +41,7 @@ from IPython.display import display
 from analysis.constants import OPENNESS_GROUPS
 from analysis.data import dataset, sources, tables
 from analysis.errors import AtlasError
-from analysis.metrics import checks, compute, openness, scaling, selection, utilization
+from analysis.metrics import checks, compute, frontier, openness, scaling, selection, utilization
 from analysis.reporting import citation
 from analysis.reporting.figures import (
     CLOSED_COLOR,
@@ -249,15 +249,16 @@ fam = models[models["id"].str.startswith("llama") & models["organization"].filln
 # the closed record comes from the representative set (Epoch's notable models, one row per model); the Llama
 # family is this case study's named models, the overlay's additions included
 closed_all = selection.select(models, "closed").dropna(subset=["training_compute_flop"]).sort_values("release_date")
-closed_all = closed_all[closed_all["release_date"] >= pd.Timestamp("2020-01-01")]
-record = closed_all.assign(record=closed_all["training_compute_flop"].cummax())
+# every closed record since 2020, starting from the record standing on 2020-01-01 (set earlier, by a real model)
+record = frontier.running_record(closed_all, since="2020-01-01")
 # the closed record standing on each Llama release date (the step line below), and the release's share of it
 at_release = pd.merge_asof(fam[["release_date"]].reset_index(), record[["release_date", "record"]],
                            on="release_date", direction="backward").set_index("index")["record"]
 fam = fam.assign(closed_record_flop=at_release, share_of_closed_record=fam["training_compute_flop"] / at_release)
 fig, ax = new_figure()
-ax.step(record["release_date"], record["record"], where="post", color=CLOSED_COLOR, lw=2,
-        label="largest closed training run to date")
+# the last record still stands at the data's last closed release: the step runs on to that date
+ax.step([*record["release_date"], closed_all["release_date"].max()], [*record["record"], record["record"].iloc[-1]],
+        where="post", color=CLOSED_COLOR, lw=2, label="largest closed training run to date")
 labelled_scatter(ax, fam, "release_date", "training_compute_flop", unit="FLOP", color=OPEN_COLOR, s=20,
                  label="Llama family")
 for _, r in fam[fam["id"].isin(focus + ["llama-3.1-405b", "llama-4-maverick"])].iterrows():
@@ -268,8 +269,10 @@ ax.set_xlabel("Release date")
 ax.set_title("The Llama family against the closed frontier")
 legend_below(ax)
 out.figure(fig, "llama-family-vs-closed-frontier",
-           caption="Training compute of Meta's Llama models against the largest closed-model training run to date.",
-           alt="Scatter of Llama models below a rising step line of the closed record, 3.1 405B closest to it.",
+           caption="Training compute of Meta's Llama models against the largest closed-model training run to date "
+                   "(a step at each new record, from the record standing on 2020-01-01, "
+                   f"{record['name'].iloc[0]}, released {record['release_date'].iloc[0]:%Y-%m-%d}).",
+           alt="Scatter of Llama models' training compute with a rising step line of the largest closed run to date.",
            table=pd.concat([fam[["id", "name", "release_date", "training_compute_flop", "closed_record_flop",
                                  "share_of_closed_record"]].assign(series="llama"),
                             record[["id", "name", "release_date", "record"]]

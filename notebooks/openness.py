@@ -107,7 +107,8 @@ mark_partial_year(ax, models["release_date"].max())
 legend_below(ax, ncol=3)
 out.figure(fig, "open-share-by-year",
            caption="Share of notable models released with open weights each year (models with known access), "
-                   f"with {confidence:.0%} Wilson intervals.",
+                   f"with {confidence:.0%} Wilson intervals; n = {int(share['n'].sum())} models released "
+                   f"{share['year'].min()}–{share['year'].max()} (each year's n in the table).",
            alt="Line of the yearly open-weights share with a shaded interval band.", table=share, source=ds,
            result=open_share)
 

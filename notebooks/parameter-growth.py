@@ -49,6 +49,7 @@ from analysis.reporting.figures import (
     legend_below,
     mark_partial_year,
     new_figure,
+    no_e_notation,
 )
 
 out = ReportOutput(output_dir)
@@ -157,7 +158,8 @@ pivot = pivot[[b for b in trends.band_labels() if b in pivot.columns]]
 fig, ax = new_figure()
 bottom = np.zeros(len(pivot))
 for band in pivot.columns:
-    ax.bar(pivot.index, pivot[band], bottom=bottom, label=f"{band} parameters")
+    ax.bar(pivot.index, pivot[band], bottom=bottom,  # band '1e8-1e9' labelled '10⁸–10⁹': no e-notation in figures
+           label="–".join(no_e_notation(b) for b in band.replace(">=", "≥").split("-")) + " parameters")
     bottom += pivot[band].to_numpy()
 ax.set_xlabel("Release year")
 ax.set_ylabel("Models with a known parameter count (count)")

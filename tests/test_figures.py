@@ -208,6 +208,39 @@ def test_partial_year_hatched_and_labelled():
     assert figures.mark_partial_year(ax, "2025-12-31") is None
 
 
+def test_partial_year_on_a_line_has_a_hollow_marker_in_the_legend():
+    """Before: the open-share line drew 2026 as a hollow circle but its legend entry was a hatched swatch that
+    matched nothing in the figure. The legend entry of a partial year on a line is the hollow marker drawn."""
+    fig, ax = figures.new_figure()
+    ax.plot([2024, 2025, 2026], [40, 39, 36], marker="o", color=figures.OPEN_COLOR, label="share")
+    label = figures.mark_partial_year(ax, "2026-07-15")
+    handles, labels = ax.get_legend_handles_labels()
+    handle = handles[labels.index(label)]
+    assert not hasattr(handle, "get_hatch") or not handle.get_hatch()
+    assert handle.get_marker() == "o" and handle.get_markerfacecolor() == "white"
+    assert handle.get_markeredgecolor() == figures.OPEN_COLOR
+    assert labels.count(label) == 1
+
+
+def test_report_tables_cannot_run_as_spreadsheet_formulas(tmp_path):
+    """Before: ReportOutput wrote tables/<id>.csv with plain to_csv, so a model named '=HYPERLINK(...)' in the data
+    became a live formula in Excel or LibreOffice, against the policy of every other CSV we write (OWASP "CSV
+    injection", analysis.data.writer). Text cells starting with = + - @ (or a tab) get a leading apostrophe; numbers
+    (-5), dates and ordinary text are written as before."""
+    df = pd.DataFrame({"model": ['=HYPERLINK("http://x","y")', "+cmd", "-ish", "@SUM(A1)", "\tx", "gpt-4"],
+                       "value": [-5.0, 1.5, 2.0, 3.0, 4.0, 1e25],
+                       "date": pd.to_datetime(["2024-01-02"] * 6)})
+    out = figures.ReportOutput(str(tmp_path))
+    out.table(df, "formula-cells")
+    text = (tmp_path / "tables" / "formula-cells.csv").read_text(encoding="utf-8")
+    rows = text.splitlines()
+    assert rows[0] == "model,value,date"
+    assert rows[1] == '"\'=HYPERLINK(""http://x"",""y"")",-5,2024-01-02'
+    assert rows[2:5] == ["'+cmd,1.5,2024-01-02", "'-ish,2,2024-01-02", "'@SUM(A1),3,2024-01-02"]
+    assert rows[5].startswith("'\tx,") and rows[6] == "gpt-4,1e+25,2024-01-02"
+    assert df["model"].iloc[2] == "-ish"  # the caller's frame is not changed
+
+
 def test_no_backend_forced_at_import():
     """Importing analysis.reporting.figures keeps the notebook's inline backend (the bug: Agg replaced it)."""
     env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline")
@@ -322,3 +355,123 @@ def test_benchmark_names_missed_targets_plainly():
     missed = bench_reports.missed_targets({"cold_batch_s": 75.0, "speedup": 2.4, "noop_rerun_s": 1.2})
     assert missed == ["cold batch took 75.0 s, target < 60 s", "speed-up over sequential papermill is 2.40x, target >= 2.5x",
                       "no-op re-run took 1.20 s, target <= 1 s"]
+
+
+# --- captions name the colours the figure draws -----------------------------------------------------------------
+
+COLOUR_WORD = re.compile(r"\b(red|orange|blue|green|purple|pink|yellow|grey|gray|black|vermill?ion|amber|brown|"
+                         r"violet|teal|cyan|magenta)\b", re.I)
+
+
+def _literal_text(node) -> str:
+    """The literal parts of a caption expression (a string, an f-string, or strings joined with +)."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return " ".join(_literal_text(v) for v in node.values)
+    if isinstance(node, ast.BinOp):
+        return _literal_text(node.left) + " " + _literal_text(node.right)
+    return " "
+
+
+def _drawn_colour_names(source: str) -> set[str]:
+    """Reader names of every colour a notebook cell draws with: palette keys, OPEN_/CLOSED_COLOR, literal colours
+    (a literal grey, e.g. '#bbbbbb', is 'grey')."""
+    import matplotlib.colors as mcolors
+
+    names: set[str] = set()
+    keys = set(re.findall(r"PALETTE\[[\"'](\w+)[\"']\]", source))
+    keys |= {"green"} if "OPEN_COLOR" in source else set()
+    keys |= {"purple"} if "CLOSED_COLOR" in source else set()
+    for k in keys:
+        names |= set(figures.COLOUR_NAMES[k])
+    for lit in re.findall(r"colou?r=[\"']([^\"']+)[\"']", source):
+        if mcolors.is_color_like(lit):
+            r, g, b = mcolors.to_rgb(lit)
+            if max(r, g, b) - min(r, g, b) < 0.05 and 0.2 < r < 0.95:
+                names |= {"grey", "gray"}
+    return names
+
+
+def _caption_colour_problems(source: str) -> list[str]:
+    import ast
+
+    problems = []
+    drawn = _drawn_colour_names(source)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "figure":
+            for kw in node.keywords:
+                if kw.arg == "caption":
+                    text = _literal_text(kw.value)
+                    for name in sorted(drawn, key=len, reverse=True):  # 'dark orange' before 'orange'
+                        text = re.sub(rf"\b{re.escape(name)}\b", " ", text, flags=re.I)
+                    problems += [m.group(0) for m in COLOUR_WORD.finditer(text)]
+    return problems
+
+
+def test_caption_colour_check_catches_a_wrong_colour():
+    """The defect as it was: training-run-trends drew frontier runs in vermillion (dark orange on screen) and its
+    caption said 'red'."""
+    before = ('ax.plot(x, y, color=PALETTE["vermillion"])\n'
+              'out.figure(fig, "f", caption=f"since {since}; frontier models in red with their trend.")')
+    assert _caption_colour_problems(before) == ["red"]
+    after = before.replace("in red", "in dark orange")
+    assert _caption_colour_problems(after) == []
+    assert _caption_colour_problems(after.replace('"vermillion"', '"blue"')) == ["orange"]
+    assert _caption_colour_problems('ax.plot(x, y, color="#bbbbbb")\nout.figure(f, "g", caption="in grey")') == []
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "notebooks").glob("*.py")))
+def test_captions_name_only_colours_the_figure_draws(name):
+    import jupytext
+
+    nb = jupytext.read(ROOT / "notebooks" / f"{name}.py")
+    bad = {i: p for i, c in enumerate(nb.cells) if c.cell_type == "code" and (p := _caption_colour_problems(c.source))}
+    assert not bad, f"{name}: caption colour words not drawn in the cell (use figures.colour_name): {bad}"
+    assert set(figures.COLOUR_NAMES) == set(figures.PALETTE)
+    assert figures.colour_name("vermillion") == "dark orange"
+
+
+@pytest.mark.parametrize("since", ["2025-01-01", "2024-01-01", "2018-01-01"])
+def test_explore_trend_date_labels_never_run_together(since):
+    """Before: with the explore widget's 'From year' near the end of the data, the x axis showed a label every
+    two or three months ('2024-01', '2024-04', … eleven labels) and they ran into each other (the layout check
+    reported 10 overlaps for 2024). explore.trend_view now uses figures.date_axis: at most 7 concise labels."""
+    import matplotlib.pyplot as plt
+
+    from analysis.data import dataset
+    from analysis.reporting import explore
+
+    view = explore.trend_view(dataset.load(None).models, "training_compute_flop", "notable", since=since)
+    try:
+        ax = view.figure.axes[0]
+        lo, hi = ax.get_xlim()
+        shown = [t for t in ax.get_xticklabels() if lo <= t.get_position()[0] <= hi and t.get_text()]
+        assert 3 <= len(shown) <= 7, [t.get_text() for t in shown]
+        assert not [p for p in figures.layout_problems(view.figure) if "tick" in p]
+    finally:
+        plt.close(view.figure)
+
+
+def test_say_writes_tagged_numbers_from_one_table(monkeypatch):
+    """The explore cells promised 'a line or two of the public API' but each sentence was ~7 lines of
+    out.number(table, row, column, fmt) plumbing. out.say takes the table once and {column:spec} fields; the
+    numbers are the same tagged spans number() makes (so the prose-vs-CSV test still checks them)."""
+    out = figures.ReportOutput("")
+    out.table(pd.DataFrame({"growth_per_year": [4.2345], "growth_low": [3.31], "n": [467],
+                            "end_date": pd.to_datetime(["2026-07-15"])}), "fit")
+    said = []
+    monkeypatch.setattr(out, "prose", said.append)
+    out.say("fit", "Growth **{growth_per_year:.2g}x** (from {growth_low:.2g}x, {confidence:.0%} CI; n = {n:d}), "
+            "to {end_date}.", confidence=0.9)
+    by_hand = (f"Growth **{out.number('fit', 0, 'growth_per_year', '{:.2g}')}x** (from "
+               f"{out.number('fit', 0, 'growth_low', '{:.2g}')}x, 90% CI; n = {out.number('fit', 0, 'n', '{:d}')}), "
+               f"to {out.number('fit', 0, 'end_date', '{}')}.")
+    assert said == [by_hand]
+    assert ">4.2<" in said[0] and ">3.3<" in said[0] and ">467<" in said[0] and ">2026-07-15<" in said[0]
+    with pytest.raises(ValueError, match="column:spec"):
+        out.say("fit", "{n!r}")
+    with pytest.raises(KeyError):
+        out.say("fit", "{missing_column}")

@@ -158,3 +158,23 @@ def test_property_row_order_does_not_matter(rows, rnd):
     rnd.shuffle(perm)
     shuffled = df.iloc[perm]
     assert frontier_mask(shuffled, 3).sort_index().tolist() == frontier_mask(df, 3).tolist()
+
+
+def test_running_record_starts_at_the_record_standing_on_since():
+    """Before: the Llama case study took closed models released since 2020 and their running maximum, so the
+    'largest closed run to date' started at 10²⁰ FLOP in January 2020 (the first closed model of 2020) although
+    the record then was far higher. running_record starts at the record standing on `since`, set by a real model
+    (here B, released 2019), then steps at each new record only (C is below the record, E ties D's date but not
+    its value, F is a new record; a model without compute never counts)."""
+    df = pd.DataFrame({"id": list("ABCDEFG"),
+                       "release_date": pd.to_datetime(["2018-01-01", "2019-05-01", "2020-01-10", "2020-06-01",
+                                                       "2020-06-01", "2021-01-01", "2021-02-01"]),
+                       "training_compute_flop": [1e22, 3e23, 1e20, 5e23, 4e23, 6e23, np.nan]})
+    rec = F.running_record(df, since="2020-01-01")
+    assert rec["id"].tolist() == ["B", "D", "F"]
+    first = rec.iloc[0]  # the line's first point is a data point: B's own date and compute
+    assert (first["release_date"], first["record"]) == (pd.Timestamp("2019-05-01"), 3e23)
+    assert rec["record"].is_monotonic_increasing
+    assert F.running_record(df)["id"].tolist() == ["A", "B", "D", "F"]
+    # the order of the rows given does not matter
+    assert F.running_record(df.iloc[::-1], since="2020-01-01")["id"].tolist() == ["B", "D", "F"]

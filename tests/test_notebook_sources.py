@@ -31,6 +31,17 @@ def test_pair_in_sync_and_without_outputs(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_notebook_names_the_project_kernel(name):
+    """Before: capabilities, compute-infrastructure, compute-ownership and vintages declared `python3`, so JupyterLab
+    opened them on the wrong kernel with the unsaved dot showing. `make install` registers `frontier-atlas`."""
+    for path in (NB_DIR / f"{name}.py", NB_DIR / f"{name}.ipynb"):
+        spec = jupytext.read(path).metadata["kernelspec"]
+        assert (spec["name"], spec["display_name"]) == ("frontier-atlas", "Frontier Atlas (.venv)"), (path.name, spec)
+    makefile = (NB_DIR.parent / "Makefile").read_text(encoding="utf-8")
+    assert '--name frontier-atlas --display-name "Frontier Atlas (.venv)"' in makefile
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_one_typed_parameters_cell(name):
     nb = planning.read_notebook(name)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
@@ -72,3 +83,19 @@ def test_no_findings_typed_into_markdown(name):
     nb = jupytext.read(NB_DIR / f"{name}.py")
     bad = [m.group(0) for c in nb.cells if c.cell_type == "markdown" for m in TYPED_FINDING.finditer(c.source)]
     assert not bad, f"{name}: numbers typed into markdown (generate them from a table): {bad}"
+
+
+@pytest.mark.skipif(not __import__("shutil").which("make"), reason="no make")
+def test_make_lab_passes_lab_args():
+    """Before: `make lab` hard-coded Lab's options, so as root (Docker, cloud machines) it failed with no way to pass
+    `--allow-root`. LAB_ARGS reaches the `jupyter lab` command line; without it the command has no --allow-root."""
+    import subprocess
+
+    def dry_run(*args: str) -> str:
+        done = subprocess.run(["make", "-n", "lab", *args], cwd=NB_DIR.parent, capture_output=True, text=True,
+                              check=True)
+        return " ".join(line.strip().rstrip("\\") for line in done.stdout.splitlines())
+
+    with_args = dry_run("LAB_ARGS=--allow-root --port 8899")
+    assert "jupyter lab" in with_args and with_args.rstrip().endswith("--allow-root --port 8899"), with_args
+    assert "--notebook-dir=notebooks --allow-root" not in dry_run()

@@ -414,6 +414,25 @@ def test_data_wall_synthetic():
     assert "2028" in w.sentence()
 
 
+def test_data_wall_points_are_the_fitted_models():
+    """The data-wall figure showed only lines: now it draws the models each line is fitted on. They are exactly the
+    fit's rows: the default window drops the 2015-2017 models (n = 7 of 12), a non-language model and a model
+    without training tokens are not drawn, and each point's year is its release date as a decimal year."""
+    m = _synthetic_models()
+    extra = pd.DataFrame({"id": ["img", "nodata"], "name": ["Img", "NoData"],
+                          "release_date": pd.to_datetime(["2020-06-01", "2021-06-01"]),
+                          "domain": ["vision", "language"], "organization": "Org", "country": "X",
+                          "training_compute_flop": [1e21, 1e21], "training_tokens": [1e12, np.nan]})
+    m = pd.concat([m, extra], ignore_index=True)
+    w = S.data_wall(m, subset="notable")
+    pts = S.data_wall_points(m, w)
+    assert len(pts) == w.n == 7
+    assert pts["id"].tolist() == [f"m{i}" for i in range(5, 12)]  # m5 is the first model released in 2018
+    assert pts["release_date"].min() >= pd.Timestamp("2018-01-01")
+    assert pts["year"].iloc[0] == pytest.approx(2015 + 5 * 0.75, abs=0.01)
+    assert "fit_ids" not in w.to_dict()
+
+
 def test_data_wall_errors():
     flat = _synthetic_models(slope=-0.1)
     with pytest.raises(AnalysisError, match="not growing"):

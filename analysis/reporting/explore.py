@@ -17,6 +17,7 @@ from analysis.metrics import trends
 from analysis.metrics.selection import select
 from analysis.reporting.figures import (
     PALETTE,
+    date_axis,
     label_log_axis,
     labelled_scatter,
     legend_below,
@@ -63,6 +64,7 @@ def trend_view(models: pd.DataFrame, metric: str = "training_compute_flop", subs
     ax.fill_between(line["date"], line["value_low"], line["value_high"], color=PALETTE["blue"], alpha=0.2)
     label_log_axis(ax, "y", quantity, unit)
     ax.set_xlabel("Release date")
+    date_axis(ax)  # a short window (From year near the end) gave month labels that ran together
     title = f"{quantity} of {subset} models since {fit.start:%Y-%m-%d}"
     ax.set_title(title)
     legend_below(ax, ncol=1)

@@ -27,6 +27,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from analysis.data.writer import spreadsheet_safe
 from analysis.reporting import citation
 from analysis.reporting.layout import (  # noqa: F401  (layout_problems, cut_texts: public API)
     OUTPUT_DPI,
@@ -52,6 +53,21 @@ PALETTE = {
     "sky": "#56B4E9", "vermillion": "#D55E00", "yellow": "#F0E442", "black": "#000000",
 }
 OPEN_COLOR, CLOSED_COLOR = PALETTE["green"], PALETTE["purple"]
+# What a reader calls each palette colour (Okabe & Ito 2008 name vermillion and reddish purple; on screen they read
+# as dark orange and pink). A caption names a colour with colour_name(key), never by guess: a test checks that
+# every colour word in a caption is a name of a colour the figure draws.
+COLOUR_NAMES = {
+    "blue": ("blue", "dark blue"), "orange": ("orange", "amber"), "green": ("green", "bluish green"),
+    "purple": ("pink", "reddish purple"), "sky": ("light blue", "sky blue"), "vermillion": ("dark orange", "vermillion"),
+    "yellow": ("yellow",), "black": ("black",),
+}
+
+
+def colour_name(key: str) -> str:
+    """The reader's name of palette colour ``key`` (e.g. 'vermillion' → 'dark orange'), for captions."""
+    return COLOUR_NAMES[key][0]
+
+
 FIGURE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MANIFEST_FIGURES = "figures.json"
 
@@ -81,11 +97,26 @@ def year_axis(ax, axis: str = "x", every: int = 1) -> None:
     target.set_major_formatter(mdates.DateFormatter("%Y"))
 
 
+def date_axis(ax, axis: str = "x") -> None:
+    """Date ticks that never run together on any window: at most 7 ticks, written concisely (years; on a window of
+    a year or two, months with the year: "2025", "May 2025", "Sep 2025" …)."""
+    import matplotlib.dates as mdates
+
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    target.set_major_locator(locator)
+    target.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False,
+                                                           formats=["%Y", "%b %Y", "%d %b", "%H:%M", "%H:%M", "%S"],
+                                                           zero_formats=["", "%Y", "%b %Y", "%d %b", "%H:%M",
+                                                                         "%H:%M"]))
+
+
 def running_best_plot(frontier: pd.DataFrame, window_end, groups, points, *, ylabel: str, title: str,
-                      unit: str = "points"):
+                      unit: str = "points", labels: dict[str, str] | None = None):
     """Running-best step lines, one per group of ``frontier`` (columns group, date, value; drawn on to
     ``window_end``), over every model's score (dots that name their model on hover; ``points[group]`` has
-    release_date, score and the model's name). Returns (figure, axes)."""
+    release_date, score and the model's name; ``labels``: a legend label per group, default 'best <group> model').
+    Returns (figure, axes)."""
     fig, ax = new_figure()
     for group, color in groups:
         f = frontier[frontier["group"] == group]
@@ -93,7 +124,8 @@ def running_best_plot(frontier: pd.DataFrame, window_end, groups, points, *, yla
         if len(f):
             steps = pd.concat([steps, pd.DataFrame({"date": [window_end], "value": [f["value"].iloc[-1]]})],
                               ignore_index=True)
-        ax.step(steps["date"], steps["value"], where="post", color=color, lw=2, label=f"best {group} model")
+        ax.step(steps["date"], steps["value"], where="post", color=color, lw=2,
+                label=(labels or {}).get(group, f"best {group} model"))
         labelled_scatter(ax, points[group], "release_date", "score", unit=unit, s=10, color=color, alpha=0.35)
     ax.set_xlabel("Release date")
     ax.set_ylabel(ylabel)
@@ -164,6 +196,7 @@ def mark_partial_year(ax, data_end, *, label_it: bool = True) -> str | None:
     year = end.year
     label = f"{year}: data to {end.strftime('%Y-%m-%d')}"
     hit = False
+    hollow = []  # (marker, colour, size) of each line whose point of the partial year is drawn hollow
     for p in ax.patches:
         if isinstance(p, Rectangle) and p.get_width() < 2:
             cx = p.get_x() + p.get_width() / 2
@@ -171,6 +204,7 @@ def mark_partial_year(ax, data_end, *, label_it: bool = True) -> str | None:
                 p.set_hatch("////")
                 p.set_alpha(0.45)
                 hit = True
+    bars = hit
     for ln in list(ax.lines):
         x = ln.get_xdata()
         try:
@@ -181,9 +215,17 @@ def mark_partial_year(ax, data_end, *, label_it: bool = True) -> str | None:
             if v == year and ln.get_marker() not in (None, "None", "", " "):
                 ax.plot([v], [ln.get_ydata()[k]], marker=ln.get_marker(), ms=ln.get_markersize() + 1.5, ls="none",
                         markerfacecolor="white", markeredgecolor=ln.get_color(), zorder=ln.get_zorder() + 1)
+                hollow.append((ln.get_marker(), ln.get_color(), ln.get_markersize() + 1.5))
                 hit = True
     if label_it and hit:
-        ax.fill_between([], [], facecolor="white", edgecolor="#555555", hatch="////", label=label)
+        # the legend shows what was drawn: a hatched swatch for hatched bars, a hollow marker for hollow points
+        # (before: always a hatched swatch, which matched nothing on a line chart)
+        if bars:
+            ax.fill_between([], [], facecolor="white", edgecolor="#555555", hatch="////", label=label)
+        if hollow:
+            marker, colour, size = hollow[0]
+            ax.plot([], [], marker=marker, ms=size, ls="none", markerfacecolor="white", markeredgecolor=colour,
+                    label=None if bars else label)
     return label if hit else None
 
 
@@ -279,8 +321,10 @@ def inline_svg(svg: str, alt: str) -> str:
 
 
 def write_table(df: pd.DataFrame, path: Path) -> None:
-    """CSV with stable formatting: fixed float repr, ISO dates, '\\n' line ends."""
-    out = df.copy()
+    """CSV with stable formatting: fixed float repr, ISO dates, '\\n' line ends; text cells that a spreadsheet would
+    run as a formula (``=``, ``+``, ``-``, ``@`` …) written with a leading apostrophe, as every CSV we write
+    (:func:`analysis.data.writer.spreadsheet_safe`, OWASP "CSV injection")."""
+    out = spreadsheet_safe(df)
     for c in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[c]):
             out[c] = out[c].dt.strftime("%Y-%m-%d")
@@ -330,6 +374,27 @@ class ReportOutput:
                 f'data-column="{html.escape(column)}" data-format="{html.escape(fmt)}">{html.escape(text)}</span>')
         self.spans.add(span)
         return span
+
+    def say(self, table_id: str, template: str, row: int = 0, **settings) -> None:
+        """A paragraph from one saved table in one call: each ``{column:spec}`` of ``template`` is that column of
+        row ``row`` of table ``table_id``, formatted with ``spec`` and tagged as by :meth:`number`; a name given as a
+        keyword argument (a setting such as the confidence level, not a finding) is formatted as it is; ``{column}``
+        without a spec writes the value as saved (dates as YYYY-MM-DD). E.g.
+        ``out.say("explore-trend-fit", "Growth **{growth_per_year:.2g}x per year** (n = {n:d}).")``."""
+        import string
+
+        parts = []
+        for literal, field, spec, conversion in string.Formatter().parse(template):
+            parts.append(literal)
+            if field is None:
+                continue
+            if conversion or not field.isidentifier():
+                raise ValueError(f"say(): write {{column:spec}}, got {{{field}{'!' + conversion if conversion else ''}}}")
+            if field in settings:
+                parts.append(format(settings[field], spec))
+            else:
+                parts.append(self.number(table_id, row, field, "{:" + spec + "}" if spec else "{}"))
+        self.prose("".join(parts))
 
     def prose(self, markdown: str) -> None:
         """Display a paragraph of generated text (numbers via :meth:`number`). Every character of ``markdown`` that

@@ -60,6 +60,7 @@ from analysis.metrics.scaling.data_wall import (
     DataWall,
     data_wall,
     data_wall_frame,
+    data_wall_points,
     data_wall_table,
     stock_log10_sd,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "compute_optimal_for_loss",
     "data_wall",
     "data_wall_frame",
+    "data_wall_points",
     "data_wall_table",
     "effective_data",
     "effective_params",

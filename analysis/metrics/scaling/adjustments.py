@@ -36,11 +36,15 @@ from analysis.metrics.selection import check_positive, select
 
 def overtraining(models: pd.DataFrame, approach: str = DEFAULT_APPROACH, *,
                  confidence: float = C.DEFAULT_CONFIDENCE, n_samples: int = DEFAULT_SAMPLES,
-                 seed: int = 0, additions: bool = False) -> TableResult:
+                 seed: int = 0, additions: bool = False, domain: str | None = None, domain_rule: str = "any",
+                 since: object = None) -> TableResult:
     """Tokens per parameter of every model with parameters and training tokens, against the compute-optimal ratio.
 
     Models: the representative set (:func:`analysis.metrics.selection.select`: one row per model, no overlay
-    additions; ``additions=True`` keeps them, for case studies that name their models).
+    additions; ``additions=True`` keeps them, for case studies that name their models). ``domain``, ``domain_rule``
+    and ``since`` narrow it as in :func:`~analysis.metrics.selection.select`: the compute-optimal ratio is defined
+    for language models (Hoffmann et al. 2022 fitted it on transformer language models), so a figure against it
+    should pass ``domain="language"`` and a window of pretrained transformers (:data:`analysis.constants.DATA_WALL_SINCE`).
 
     N is ``active_parameters`` where given (MoE), else ``parameters``; the model's budget is taken as 6·N·D and
     the compute-optimal ratio D*/N* is evaluated at that budget. ``overtraining_factor`` = (D/N) / (D*/N*):
@@ -55,7 +59,7 @@ def overtraining(models: pd.DataFrame, approach: str = DEFAULT_APPROACH, *,
     confidence = _check_confidence(confidence)
     if not isinstance(models, pd.DataFrame):
         raise UsageError("models must be a pandas DataFrame")
-    models = select(models, additions=additions)
+    models = select(models, additions=additions, domain=domain, domain_rule=domain_rule, since=since)
     need = ["parameters", "training_tokens"]
     missing = [c for c in need if c not in models.columns]
     if missing:

@@ -17,7 +17,7 @@ from analysis.errors import AnalysisError
 from analysis.metrics import trends
 from analysis.metrics.result import Result, ResultMeta, iso_date, meta
 from analysis.metrics.scaling.laws import _check_confidence, _check_samples, _interval
-from analysis.metrics.selection import check_positive
+from analysis.metrics.selection import check_positive, select
 
 # --- the data wall (Villalobos et al. 2024) --------------------------------------------------------------------
 
@@ -39,7 +39,7 @@ class DataWall(Result):
     ``to_dict()``: years rounded to 0.01, the window as [start, end].
     """
 
-    json_skip = frozenset({"start", "end", "fit"})
+    json_skip = frozenset({"start", "end", "fit", "fit_ids"})
     json_derived = ("growth_per_year",)
 
     subset: str
@@ -64,6 +64,7 @@ class DataWall(Result):
     published_year_ci_level: float = C.VILLALOBOS_2024_EXHAUSTION_CI_LEVEL
     notes: tuple[str, ...] = ()
     fit: object = field(default=None, repr=False, compare=False)  # the TrendFit (analysis.metrics.trends)
+    fit_ids: tuple[str, ...] = field(default=(), repr=False, compare=False)  # ids of the fitted models
 
     @property
     def growth_per_year(self) -> float:
@@ -144,6 +145,9 @@ def data_wall(models: pd.DataFrame, *, stock: float = C.VILLALOBOS_2024_STOCK_TO
     fit = trends.subset_trend(models, column, subset, domain=domain, domain_rule=domain_rule,
                               since=since, until=until,
                               confidence=confidence, method=method, n_boot=n_boot, seed=seed, exclude=exclude)
+    # the models behind the line, for figures (the same selection and window as subset_trend)
+    fitted = trends.prepare(select(models, subset, domain=domain, domain_rule=domain_rule, exclude=exclude),
+                            "training_tokens", since=fit.start, until=fit.end)
     b = fit.slope_oom_per_year
     if b <= 0:
         raise AnalysisError(f"training-set sizes of {fit.subset} are not growing (slope {b:.3g} OOM/yr, n={fit.n}): "
@@ -173,7 +177,18 @@ def data_wall(models: pd.DataFrame, *, stock: float = C.VILLALOBOS_2024_STOCK_TO
         stock_ci_level=stock_ci_level, year=float(central), year_ci=_interval(both, confidence),
         year_ci_trend_only=_interval(trend_only, confidence), year_ci_stock_only=_interval(stock_only, confidence),
         confidence=confidence, n_samples=n_samples, seed=int(seed), trend_method=fit.method, notes=tuple(notes),
-        fit=fit)
+        fit=fit, fit_ids=tuple(str(i) for i in fitted.ids))
+
+
+def data_wall_points(models: pd.DataFrame, wall: DataWall) -> pd.DataFrame:
+    """The models a data-wall trend was fitted on (one row each, release date order): id, name, organization,
+    release_date, training_tokens, and ``year`` (decimal year, the x of :func:`data_wall_frame`). Plot them with the
+    line, so a reader sees what the line summarizes."""
+    cols = [c for c in ("id", "name", "organization", "release_date", "training_tokens") if c in models.columns]
+    pos = {m: k for k, m in enumerate(wall.fit_ids)}
+    rows = models.loc[models["id"].astype(str).isin(pos), cols].drop_duplicates("id")
+    rows = rows.assign(_k=rows["id"].astype(str).map(pos)).sort_values("_k").drop(columns="_k").reset_index(drop=True)
+    return rows.assign(year=[_decimal_year(d) for d in rows["release_date"]])
 
 
 def data_wall_frame(wall: DataWall, years: Sequence[float] | None = None) -> pd.DataFrame:
