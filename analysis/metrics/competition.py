@@ -59,7 +59,7 @@ import pandas as pd
 
 from analysis.constants import DAYS_PER_MONTH, DEFAULT_CONFIDENCE, EU_AI_ACT_SYSTEMIC_RISK_FLOP, FRONTIER_TOP_K
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics import selection
+from analysis.metrics import selection, vocabulary
 from analysis.metrics.result import TableResult, meta, partial_year, span
 
 # Fewest models in a year (or window) for an HHI estimate to be shown, with its interval. Below, the row says "too few
@@ -274,9 +274,9 @@ def concentration(models: pd.DataFrame, by: str = "organization", subset: str = 
     partial_year, n_years_before_start, and whose meta has n = dated models of the rows' windows, window = first
     and last year, :data:`HHI_INTERVAL_KIND`. ``ci_level`` is the old name of ``confidence``.
     """
-    confidence = selection.check_confidence(confidence if ci_level is None else ci_level)
-    n_boot = selection.check_n_boot(n_boot, minimum=100)
-    window_years = selection.check_top_k(window_years)  # a positive whole number
+    confidence = vocabulary.check_confidence(confidence if ci_level is None else ci_level)
+    n_boot = vocabulary.check_n_boot(n_boot, minimum=100)
+    window_years = vocabulary.check_top_k(window_years)  # a positive whole number
     partial = partial_year(models["release_date"]) if "release_date" in models.columns else None
     sub = _subset(models, subset, top_k)
     dated, n_missing = _dated(sub)

@@ -37,8 +37,9 @@ from analysis.constants import (
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness.shares import open_weights_flags
 from analysis.metrics.result import Result, ResultMeta, TableResult, meta, span
-from analysis.metrics.selection import check_confidence, select
+from analysis.metrics.selection import select
 from analysis.metrics.statistics import calibrated_level, km_median, percentile_interval
+from analysis.metrics.vocabulary import check_confidence
 
 # The bootstrap over organizations is read at 1 - (1 - confidence) / LAG_BOOT_WIDEN (0.95 for a 90% interval).
 # Chosen among 1 (the plain percentile), 2 and 3 (BOOT_WIDEN of the ECI gap) on the four set-ups of
