@@ -22,9 +22,9 @@ import analysis.metrics as metrics_pkg
 from analysis.cli.main import build_parser, main
 from analysis.data.dataset import load, load_with_bases
 from analysis.errors import UsageError
-from analysis.metrics.registry import REGISTRY, Opt, Param, get, load_all
+from analysis.metrics.registry import REGISTRY, RENAMED, Opt, Param, get, load_all, to_int
 from analysis.metrics.result import Result
-from analysis.metrics.vocabulary import RENAMED, check_confidence
+from analysis.metrics.vocabulary import check_confidence
 
 META = ("n", "window", "interval_kind", "confidence")
 NAMES = sorted(load_all())
@@ -168,7 +168,7 @@ def test_an_invalid_confidence_is_the_same_one_line_error_everywhere(run_cli, ba
     same message, and the library says the same (issue 25: data-needed and capabilities accepted 0.3)."""
     assert len(CONFIDENT) >= 10
     with pytest.raises(UsageError) as lib:
-        check_confidence(bad)
+        check_confidence(float(bad))
     messages = set()
     for name in CONFIDENT:
         positional = {p.name: v for p in get(name).params for k, v in get(name).example if k == p.name
@@ -215,7 +215,7 @@ def test_param_add_to_builds_the_option():
     parser = argparse.ArgumentParser()
     from analysis.metrics.vocabulary import check_top_k
 
-    Param("top_k", 10, Opt("frontier size", check=check_top_k, metavar="K")).add_to(parser)
+    Param("top_k", 10, Opt("frontier size", check=check_top_k, metavar="K"), to_int).add_to(parser)
     Param("subsets", ("a", "b"), Opt("repeatable", choices=("a", "b"), flag="--subset", action="append")
           ).add_to(parser)
     Param("metric", "compute", Opt("what", flag="")).add_to(parser)

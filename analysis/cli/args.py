@@ -156,14 +156,15 @@ def as_type(check):
 
 def positive_int_type(text: object) -> int:
     """argparse type for counts such as ``--jobs``: a whole number >= 1."""
-    from analysis.metrics.vocabulary import check_count
+    from analysis.metrics.registry import to_int  # deferred: --help and --version stay light
+    from analysis.metrics.vocabulary import check_count  # deferred: --help and --version stay light
 
-    return as_type(check_count)(text)
+    return as_type(lambda t: check_count(to_int(t)))(text)
 
 
 def positive_float_type(text: object) -> float:
     """argparse type for amounts such as ``--timeout``: a finite number > 0."""
-    from analysis.metrics.vocabulary import check_amount
+    from analysis.metrics.vocabulary import check_amount  # deferred: --help and --version stay light
 
     return as_type(check_amount)(text)
 
@@ -175,7 +176,7 @@ def add_analysis_options(p: argparse.ArgumentParser, name: str, *names: str) -> 
     deferred like :func:`defer`, since the declaration is at the analysis function (whose module imports pandas)."""
 
     def setup(p: argparse.ArgumentParser) -> None:
-        from analysis.metrics.registry import get
+        from analysis.metrics.registry import get  # deferred: finding the analysis imports its module (pandas)
 
         get(name).add_arguments(p, names or None)
 
@@ -186,6 +187,6 @@ def add_analysis_options(p: argparse.ArgumentParser, name: str, *names: str) -> 
 def analysis_options(args: argparse.Namespace, name: str) -> dict:
     """The declared parameters of the analysis ``name`` as parsed from a command line, ready for
     ``get(name)(data, **options)``."""
-    from analysis.metrics.registry import get
+    from analysis.metrics.registry import get  # deferred, like add_analysis_options
 
     return get(name).options(args)

@@ -59,6 +59,7 @@ class Param:
     name: str
     default: Any
     opt: Opt
+    convert: Callable[[str], Any] | None = None  # command-line text -> the declared type (int, float), then check
 
     @property
     def help(self) -> str | None:
@@ -98,7 +99,7 @@ class Param:
 
     def _cli_type(self, text: str) -> Any:
         try:
-            return self.check_one(text)
+            return self.check_one(text if self.convert is None else self.convert(text))
         except AtlasError as exc:  # the same one line, as argparse's usage error (exit 2)
             raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -109,7 +110,7 @@ class Param:
         if o.action == "store_true":
             kw.update(action="store_true", default=self.default)
         else:
-            if o.check is not None or o.choices is not None:
+            if o.check is not None or o.choices is not None or self.convert is not None:
                 kw["type"] = self._cli_type
             # a repeatable option starts empty (argparse appends to its default); absent = the declared default
             kw["default"] = None if o.action == "append" else self.default
@@ -163,8 +164,6 @@ class Analysis:
 
     def check(self, **params: Any) -> dict[str, Any]:
         """Every parameter's value (given, else the declared default), each through its validator."""
-        from analysis.metrics.vocabulary import RENAMED
-
         names = {p.name for p in self.params}
         for key in sorted(set(params) - names):
             new = RENAMED.get(key)
@@ -183,7 +182,43 @@ class Analysis:
         return res
 
 
+# Old spellings of a parameter -> the one spelling (the library says so instead of "unknown parameter").
+RENAMED = {"ci_level": "confidence", "level": "confidence", "alpha": "confidence (= 1 - alpha)",
+           "conf": "confidence", "confidence_level": "confidence", "n_bootstrap": "bootstrap",
+           "start": "since", "end": "until", "from_date": "since", "to_date": "until"}
+
 REGISTRY: dict[str, Analysis] = {}
+
+
+def to_int(text: object) -> int:
+    """Command-line text of a whole number (ASCII digits) -> int; UsageError otherwise."""
+    s = text.strip() if isinstance(text, str) else None
+    if s is None or not s.isascii() or not s.lstrip("+-").isdigit():
+        raise UsageError(f"expected a whole number, got {text!r}")
+    return int(s)
+
+
+def to_float(text: object) -> float:
+    """Command-line text of a number (ASCII; ``1e24``, ``1_000``) -> float; UsageError otherwise."""
+    s = text.strip() if isinstance(text, str) else None
+    try:
+        if s is None or not s.isascii():
+            raise ValueError
+        return float(s.replace("_", ""))
+    except ValueError:
+        raise UsageError(f"expected a number such as 1e24, got {text!r}") from None
+
+
+def _converter(hint: Any) -> Callable[[str], Any] | None:
+    """How the command line turns text into the declared type: int and float parameters are converted before their
+    validator (which takes typed values), anything else is checked as text."""
+    base = [t for t in typing.get_args(getattr(hint, "__origin__", hint)) or (getattr(hint, "__origin__", hint),)
+            if t is not type(None)]
+    if base == [int]:
+        return to_int
+    if base == [float]:
+        return to_float
+    return None
 
 
 def _declared(name: str, func: Callable[..., Any], example: dict[str, Any]) -> Analysis:
@@ -198,7 +233,7 @@ def _declared(name: str, func: Callable[..., Any], example: dict[str, Any]) -> A
         opt = next((m for m in meta if isinstance(m, Opt)), None)
         if opt is None:
             raise TypeError(f"analysis {name!r}: parameter {pname!r} needs an Opt (Annotated[type, Opt(...)])")
-        params.append(Param(pname, sp.default, opt))
+        params.append(Param(pname, sp.default, opt, _converter(hints[pname])))
     result = hints.get("return")
     if not isinstance(result, type):
         raise TypeError(f"analysis {name!r}: the function needs its Result class as return annotation")
@@ -232,7 +267,7 @@ def analysis(name: str, *, example: dict[str, Any] | None = None
 
 def load_all() -> dict[str, Analysis]:
     """Import every module of :mod:`analysis.metrics` (each declares its analyses) and return the registry."""
-    import analysis.metrics as pkg
+    import analysis.metrics as pkg  # the package this module is in: only to walk its modules
 
     importlib.import_module("analysis.metrics.entries")
     for mod in pkgutil.walk_packages(pkg.__path__, prefix="analysis.metrics."):

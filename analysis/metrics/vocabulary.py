@@ -11,8 +11,8 @@ signature::
     @analysis("trend")
     def trend(ds, confidence: Confidence = C.DEFAULT_CONFIDENCE, seed: Seed = 0) -> TrendFit: ...
 
-Old spellings of a parameter (``ci_level``, ``level``, ``alpha``, ...) are refused with a message naming the one
-spelling (:data:`RENAMED`). This module imports no pandas (dates import it when one is checked).
+Old spellings of a parameter (``ci_level``, ``level``, ``alpha``, ...) are refused by the registry with a message
+naming the one spelling (:data:`analysis.metrics.registry.RENAMED`). This module imports no pandas (dates import it when one is checked).
 """
 
 from __future__ import annotations
@@ -33,10 +33,6 @@ MAX_SEED = 2**32 - 1  # numpy seeds are non-negative; 32 bits are plenty and pri
 SUBSETS = ("notable", "frontier", "open", "closed")  # which models (analysis.metrics.selection.select)
 DOMAIN_RULES = ("any", "only")  # --domain: listed among others, or the model's one domain
 
-# Old spellings of a parameter -> the one spelling (the library says so instead of "unknown parameter").
-RENAMED = {"ci_level": "confidence", "level": "confidence", "alpha": "confidence (= 1 - alpha)",
-           "conf": "confidence", "confidence_level": "confidence", "n_bootstrap": "bootstrap",
-           "start": "since", "end": "until", "from_date": "since", "to_date": "until"}
 
 
 def _text(value: object) -> str | None:
@@ -57,17 +53,11 @@ def _number(value: object, what: str, example: str) -> float:
 
 
 def _whole(value: object, what: str) -> int:
-    """A whole number given as an integer or as ASCII digits; UsageError otherwise."""
-    if isinstance(value, bool):
-        raise UsageError(f"{what}: expected a whole number, got {value!r}")
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    s = _text(value)
-    if s is None or not s.isascii() or not s.lstrip("+-").isdigit():
-        raise UsageError(f"{what}: expected a whole number, got {value!r}")
-    return int(s)
+    """A whole number (an int, not a bool, float or text: the command line converts text with :func:`to_int`)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise UsageError(f"{what} must be a positive whole number, got {value!r}" if what == "top_k" else
+                         f"{what}: expected a whole number, got {value!r}")
+    return int(value)
 
 
 # --- the validators ----------------------------------------------------------------------------------------------
