@@ -107,7 +107,7 @@ def test_bad_options_raise_usage_errors():
     with pytest.raises(UsageError):
         comp.shares_by_year(MARKET, by="continent")
     with pytest.raises(UsageError):
-        comp.concentration(MARKET, ci_level=1.5)
+        comp.concentration(MARKET, confidence=1.5)
 
 
 @st.composite

@@ -346,7 +346,8 @@ def data_needed(ds,
     raise UsageError("give one of compute, params or target_loss (optionally with params)")
 
 
-@analysis("compute", example={"model_id": "llama-3-70b"})
+@analysis("compute", example={"model_id": "llama-3-70b"},
+          lookup="one model's compute, by id: any row of the table, additions included")
 def compute(ds,
             model_id: Annotated[str | None, Opt("model id, e.g. llama-3-8b", flag="", metavar="MODEL_ID")] = None,
             utilization: Annotated[float | None, Opt(
@@ -374,7 +375,7 @@ def compute(ds,
                             training_days=training_days, mfu_reports=mfu_reports(sources.mfu_reports()))
 
 
-@analysis("cost", example={"model": "llama-3-70b"})
+@analysis("cost", example={"model": "llama-3-70b"}, lookup="one model's (or a hypothetical run's) cost, by id")
 def cost(ds,
          model: Annotated[str | None, Opt("model id or exact name (e.g. llama-3-70b)", flag="", nargs="?",
                                           metavar="MODEL_ID")] = None,
@@ -456,7 +457,7 @@ def hardware(ds,
     return TableResult(table=table, info=info, settings=settings, rows_key="trends")
 
 
-@analysis("openness-score", example={"model_id": "llama-3-70b"})
+@analysis("openness-score", example={"model_id": "llama-3-70b"}, lookup="one record of the openness table")
 def openness_score(ds, model_id: Annotated[str | None, Opt("model id in data/openness.csv, e.g. llama-3.1-405b",
                                                            flag="", metavar="MODEL_ID")] = None
                    ) -> OpennessExplanation:

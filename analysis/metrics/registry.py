@@ -137,6 +137,7 @@ class Analysis:
     result_type: type
     help: str
     example: tuple[tuple[str, Any], ...] = ()  # a quick call (parameters besides the defaults): docs, smoke tests
+    lookup: str | None = None  # why it reads rows beyond the representative set (a per-model look-up), else None
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -221,7 +222,7 @@ def _converter(hint: Any) -> Callable[[str], Any] | None:
     return None
 
 
-def _declared(name: str, func: Callable[..., Any], example: dict[str, Any]) -> Analysis:
+def _declared(name: str, func: Callable[..., Any], example: dict[str, Any], lookup: str | None) -> Analysis:
     hints = typing.get_type_hints(func, include_extras=True)
     params = []
     for i, (pname, sp) in enumerate(inspect.signature(func).parameters.items()):
@@ -239,17 +240,19 @@ def _declared(name: str, func: Callable[..., Any], example: dict[str, Any]) -> A
         raise TypeError(f"analysis {name!r}: the function needs its Result class as return annotation")
     doc = inspect.getdoc(func) or ""
     return Analysis(name=name, function=func, params=tuple(params), result_type=result,
-                    help=doc.split("\n\n")[0].replace("\n", " ").strip(), example=tuple(example.items()))
+                    help=doc.split("\n\n")[0].replace("\n", " ").strip(), example=tuple(example.items()), lookup=lookup)
 
 
-def analysis(name: str, *, example: dict[str, Any] | None = None
+def analysis(name: str, *, example: dict[str, Any] | None = None, lookup: str | None = None
              ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare the decorated function as the analysis ``name`` (see the module docstring); returns the function
     unchanged, with the declaration as its ``analysis`` attribute. ``example``: the parameters of a quick call
-    (besides the defaults), which ``tests/test_registry.py`` runs through the library and the command line."""
+    (besides the defaults), which ``tests/test_registry.py`` runs through the library and the command line.
+    ``lookup``: why the analysis reads rows beyond the representative set (one model by id, additions included);
+    None: it counts on :func:`analysis.metrics.selection.select`, which ``tests/test_representative.py`` checks."""
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
-        entry = _declared(name, func, dict(example or {}))
+        entry = _declared(name, func, dict(example or {}), lookup)
         unknown = sorted(set(dict(entry.example)) - {p.name for p in entry.params})
         if unknown:
             raise TypeError(f"analysis {name!r}: example names unknown parameter(s) {', '.join(unknown)}")
