@@ -73,6 +73,7 @@ from analysis.metrics.vocabulary import (
     check_amount,
     check_bootstrap,
     check_count,
+    check_date,
     check_fraction,
     check_name,
     check_nonnegative,
@@ -497,7 +498,7 @@ def clusters(ds,
                                                      metavar="LEVEL")] = ("Confirmed", "Likely"),
              dates: Annotated[Sequence[str], Opt("shares/hhi: a date to report (repeatable; default 1 January of "
                                                  "each year from 2019 and the snapshot's last date)", flag="--date",
-                                                 action="append", metavar="DATE")] = (),
+                                                 check=check_date, action="append", metavar="DATE")] = (),
              rank: Annotated[str, Opt("trends/leading: top 10 by Epoch's rank when first operational (default) or "
                                       "a rank recomputed on the snapshot", choices=("epoch", "recomputed"))] = "epoch",
              size: Annotated[int, Opt(f"place: cluster size in chips (default {C.LLAMA3_CLUSTER_GPUS:,}, Llama 3's "
