@@ -16,7 +16,7 @@ import pytest
 from analysis.errors import UsageError
 from analysis.metrics import competition as comp
 from analysis.metrics import openness as op
-from analysis.metrics import selection, trends
+from analysis.metrics import selection, trends, vocabulary
 from analysis.metrics.trends import projections
 
 R = 400  # replications per coverage check
@@ -329,7 +329,7 @@ def test_frontier_uses_epoch_flag_only_without_compute_and_labels_it():
 def test_one_confidence_rule_and_default():
     for bad in (0.3, 1.0, "x"):
         with pytest.raises(UsageError, match=r"0\.5"):
-            selection.check_confidence(bad)
+            vocabulary.check_confidence(bad)
     import inspect
 
     for fn in (comp.concentration, op.open_share, op.capability_lag, op.compute_lag, trends.fit_trend):

@@ -29,7 +29,7 @@ EXTRA: dict[str, list[dict]] = {
     "trend": [{"metric": "compute", "subset": "frontier", "since": "2018-01-01"},
               {"metric": "compute", "domain": "language", "since": "2023-01-01"},
               {"metric": "tokens", "domain": "language"}, {"metric": "compute", "subset": "open"}],
-    "lag": [{"metric": "compute"}, {"metric": "compute", "domain": "language", "top_k": 3}],
+    "lag": [{"metric": "compute", "domain": "language", "top_k": 3}],
     "concentration": [{"bootstrap": 200}, {"by": "country", "bootstrap": 200}],
     "openness": [{"subset": "frontier"}, {"by": "org"}, {"by": "access"}],
     "spillovers": [{"by": "family"}],

@@ -162,7 +162,7 @@ def exclusions(exclude: Sequence[str] | None) -> tuple[str, ...] | None:
     return () if [n.strip().lower() for n in names] == ["none"] else names
 
 
-@analysis("lag")
+@analysis("lag", example={"metric": "compute"})
 def lag(ds,
         benchmark: Annotated[str, Opt("benchmark slug in the benchmarks table (default mmlu)",
                                       check=check_name)] = "mmlu",

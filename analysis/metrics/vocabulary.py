@@ -64,7 +64,10 @@ def _whole(value: object, what: str) -> int:
 
 def check_confidence(confidence: object) -> float:
     """The one rule for a confidence level: a number in [0.5, 1) (default 0.90 everywhere)."""
-    c = _number(confidence, "confidence", "0.90")
+    try:
+        c = _number(confidence, "confidence", "0.90")
+    except UsageError:
+        raise UsageError(f"confidence must be a number in [0.5, 1), e.g. 0.90; got {confidence!r}") from None
     if not 0.5 <= c < 1:  # also refuses nan and inf
         raise UsageError(f"confidence must be in [0.5, 1), e.g. 0.90; got {confidence!r}")
     return c
@@ -167,7 +170,7 @@ def check_date(value: object, what: str = "date"):
     try:
         return pd.Timestamp(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
     except ValueError as exc:
-        raise UsageError(f"{what}: {s!r} is not a valid date ({exc})") from None
+        raise UsageError(f"{what}: {s!r} is not a date (not a valid date: {exc})") from None
 
 
 def check_since(value: object):
