@@ -239,4 +239,3 @@ Domain = Annotated[object, Opt("only models with this domain among theirs (e.g. 
 DomainRule = Annotated[str, Opt("with --domain: any = models listing the domain among others (default; '--domain "
                                 "language' includes multimodal language models); only = models whose one domain "
                                 "it is", choices=DOMAIN_RULES)]
-Vintage = Annotated[object, Opt("snapshot vintage (default: the pinned one)", metavar="DATE")]
