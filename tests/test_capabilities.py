@@ -67,7 +67,7 @@ def test_gap_needs_both_groups_and_valid_options():
     with pytest.raises(UsageError):
         cap.frontier_gap(m, "size")
     with pytest.raises(UsageError):
-        cap.frontier_gap(m, "open", ci_level=1.5)
+        cap.frontier_gap(m, "open", confidence=1.5)
 
 
 def test_country_groups():
@@ -257,7 +257,7 @@ def test_gap_interval_coverage():
     truth = np.array([0.7 * 3.0, 3.0])
     for r in range(reps):
         m = synth(rng, delta=3.0, b=0.7, sigma=4.0, rate=1.5, years=3.0)
-        g = cap.frontier_gap(m, "open", since=D0, n_boot=300, seed=r, ci_level=0.90)
+        g = cap.frontier_gap(m, "open", since=D0, n_boot=300, seed=r, confidence=0.90)
         hits += [g.gap_points_ci[0] <= truth[0] <= g.gap_points_ci[1], g.gap_months_ci[0] <= truth[1] <= g.gap_months_ci[1]]
     cover = hits / reps
     assert (cover >= 0.82).all(), cover  # nominal 0.90; 80 replications: 2.5 standard errors

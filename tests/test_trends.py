@@ -637,12 +637,12 @@ def test_cli_trend_text_and_options(cli_csv, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["trend", "flops"], "unknown METRIC"),
+    (["trend", "flops"], "unknown metric"),
     (["trend", "compute", "--since", "2020-13-01"], "not a valid date"),
     (["trend", "compute", "--until", "soon"], "not a date"),
     (["trend", "compute", "--since", "2022", "--until", "2020"], "after --until"),
     (["trend", "compute", "--subset", "huge"], "unknown subset"),
-    (["trend", "compute", "--top-k", "0"], "at least 1"),
+    (["trend", "compute", "--top-k", "0"], "positive whole number"),
     (["trend", "compute", "--top-k", "ten"], "whole number"),
     (["trend", "compute", "--confidence", "95"], "--confidence"),
     (["trend", "compute", "--bootstrap", "5"], "at least 10"),

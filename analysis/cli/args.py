@@ -15,22 +15,21 @@ from typing import Any
 
 from analysis import constants as C
 from analysis.data.spec import DataSpec
-from analysis.errors import AtlasError, UsageError
+from analysis.errors import AtlasError
 
 
 class Parser(argparse.ArgumentParser):
     """argparse that reports usage errors with exit code 2 in our one-line format, and runs a command's deferred
     set-up (:func:`defer`) when the command is used or its help shown."""
 
-    setup = None
+    setups: list | None = None
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"error: {self.prog}: {message}\n")
 
     def _ready(self) -> None:
-        if self.setup is not None:
-            setup, self.setup = self.setup, None
-            setup(self)
+        while self.setups:  # in the order they were deferred (a set-up may defer more)
+            self.setups.pop(0)(self)
 
     def parse_known_args(self, args=None, namespace=None):
         self._ready()
@@ -46,7 +45,7 @@ def defer(p: argparse.ArgumentParser, setup) -> None:
     that building every command's parser (``frontier-atlas --help``) imports nothing heavy; a plain argparse parser
     runs it now."""
     if isinstance(p, Parser):
-        p.setup = setup
+        p.setups = [*(p.setups or []), setup]
     else:
         setup(p)
 
@@ -127,18 +126,6 @@ def print_json(obj: Any) -> None:
     sys.stdout.write("\n")
 
 
-def date_option(text: str | None, opt: str):
-    """A date option (``--since``/``--until``) as a Timestamp, None when not given; a one-line UsageError otherwise."""
-    import pandas as pd
-
-    if text is None:
-        return None
-    try:
-        return pd.Timestamp(text)
-    except (ValueError, TypeError):
-        raise UsageError(f"{opt} {text!r}: expected a date such as 2023-01-01") from None
-
-
 def format_interval(low, high, nd: int = 1, width: int = 0) -> str:
     """An interval as '[low, high]', or '[n/a, n/a]' when it is missing; padded to ``width`` so columns align."""
 
@@ -148,127 +135,58 @@ def format_interval(low, high, nd: int = 1, width: int = 0) -> str:
     return f"[{one(low)}, {one(high)}]".ljust(width)
 
 
-# --- shared argument types (every command uses these, so limits and messages are the same everywhere) ------------
+# --- argument types: the validators of analysis/metrics/vocabulary.py as argparse types -------------------------
 
 MAX_BOOTSTRAP = C.MAX_BOOTSTRAP  # documented maximum of --bootstrap (analysis/constants.py)
-MAX_SEED = 2**32 - 1  # numpy seeds are non-negative; 32 bits are plenty and print the same everywhere
 
 
-def _whole(text: object, what: str) -> int:
-    s = str(text).strip()
-    if not s.isascii() or not s.lstrip("+-").isdigit():
-        raise argparse.ArgumentTypeError(f"{what}: expected a whole number, got {text!r}")
-    return int(s)
+def as_type(check):
+    """An argparse type from a validator of :mod:`analysis.metrics.vocabulary` (its one line becomes argparse's
+    usage error, exit 2)."""
 
+    def parse(text: str):
+        try:
+            return check(text)
+        except AtlasError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
 
-def seed_type(text: object) -> int:
-    """argparse type for ``--seed``: a whole number in [0, 2**32 - 1]."""
-    v = _whole(text, "seed")
-    if not 0 <= v <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"seed must be between 0 and {MAX_SEED}, got {text!r}")
-    return v
-
-
-def bootstrap_type(text: object) -> int:
-    """argparse type for ``--bootstrap``: resamples, between 10 and :data:`MAX_BOOTSTRAP`."""
-    v = _whole(text, "bootstrap")
-    if not 10 <= v <= MAX_BOOTSTRAP:
-        raise argparse.ArgumentTypeError(f"bootstrap must be at least 10 and at most {MAX_BOOTSTRAP:,} resamples, "
-                                         f"got {text!r}")
-    return v
-
-
-def _number(text: object, expected: str) -> float:
-    """A plain ASCII number (``float`` syntax); ``ArgumentTypeError`` saying what was expected otherwise."""
-    s = str(text).strip()
-    try:
-        if not s.isascii():
-            raise ValueError
-        return float(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{expected}, got {text!r}") from None
-
-
-def confidence_type(text: object) -> float:
-    """argparse type for ``--confidence``: a level strictly between 0 and 1 (each command may narrow it)."""
-    v = _number(text, "confidence: expected a number such as 0.90")
-    if not 0 < v < 1:  # also refuses nan and inf
-        raise argparse.ArgumentTypeError(f"confidence must be between 0 and 1 (e.g. 0.90), got {text!r}")
-    return v
+    parse.__name__ = getattr(check, "__name__", "value")
+    return parse
 
 
 def positive_int_type(text: object) -> int:
-    """argparse type for counts such as ``--top-k`` and ``--jobs``: a whole number >= 1."""
-    v = _whole(text, "value")
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
-    return v
+    """argparse type for counts such as ``--jobs``: a whole number >= 1."""
+    from analysis.metrics.registry import to_int  # deferred: --help and --version stay light
+    from analysis.metrics.vocabulary import check_count  # deferred: --help and --version stay light
+
+    return as_type(lambda t: check_count(to_int(t)))(text)
 
 
 def positive_float_type(text: object) -> float:
     """argparse type for amounts such as ``--timeout``: a finite number > 0."""
-    v = _number(text, "expected a number")
-    if not 0 < v < float("inf"):  # also refuses nan
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
-    return v
+    from analysis.metrics.vocabulary import check_amount  # deferred: --help and --version stay light
+
+    return as_type(check_amount)(text)
 
 
-def checked(type_fn, value: object, option: str):
-    """Apply an argument type inside a command (for options parsed as strings): UsageError (exit 2) naming it."""
-    try:
-        return type_fn(value)
-    except argparse.ArgumentTypeError as exc:
-        raise UsageError(f"{option}: {exc}") from None
-
-
-def whole_option(value: str, option: str, minimum: int) -> int:
-    """A whole-number option checked inside a command: UsageError (exit 2) naming the option."""
-    try:
-        v = int(str(value).strip())
-    except ValueError:
-        raise UsageError(f"{option}: expected a whole number, got {value!r}") from None
-    if v < minimum:
-        raise UsageError(f"{option}: must be at least {minimum}, got {v}")
-    return v
-
-
-def confidence_option(value: str) -> float:
-    """``--confidence`` checked inside a command, for analyses that need a level in [0.5, 1)."""
-    try:
-        c = float(value)
-    except ValueError:
-        raise UsageError(f"--confidence: expected a number such as 0.90, got {value!r}") from None
-    if not (0.5 <= c < 1) or math.isnan(c):
-        raise UsageError(f"--confidence: must be in [0.5, 1), e.g. 0.90; got {value}")
-    return c
-
-
-def positive_number_option(text: str | None, option: str, *, fraction: bool = False, minimum: float | None = None) -> float | None:
-    """Parse a number such as '1e24' or '8.03e9'; invalid or non-positive -> UsageError (exit 2)."""
-    if text is None:
-        return None
-    try:
-        v = float(str(text).strip().replace("_", ""))
-    except ValueError:
-        raise UsageError(f"{option} expects a number such as 1e24, got {text!r}") from None
-    if not math.isfinite(v) or v <= 0:
-        raise UsageError(f"{option} must be a positive finite number, got {text!r}")
-    if fraction and v > 1:
-        raise UsageError(f"{option} is a fraction of peak in (0, 1] (write 0.4 for 40%), got {text!r}")
-    if minimum is not None and v < minimum:
-        raise UsageError(f"{option} must be at least {minimum:g}, got {text!r}")
-    return v
-
-
-# --- options declared by the analyses (analysis/metrics/analyses.py) --------------------------------------------
-
-ARG_TYPES = {"seed": seed_type, "bootstrap": bootstrap_type, "confidence": confidence_type,
-             "positive_int": positive_int_type, "positive_float": positive_float_type, "float": float, "int": int}
-
+# --- options declared by the analyses (analysis/metrics/registry.py) ---------------------------------------------
 
 def add_analysis_options(p: argparse.ArgumentParser, name: str, *names: str) -> None:
-    """Add the options an analysis declares (all, or ``names`` in that order) to a command's parser."""
-    from analysis.metrics.analyses import get  # declarations only: loads no pandas
+    """Add the options the analysis ``name`` declares (all, or ``names`` in that order) to a command's parser:
+    deferred like :func:`defer`, since the declaration is at the analysis function (whose module imports pandas)."""
 
-    get(name).add_arguments(p, ARG_TYPES, names or None)
+    def setup(p: argparse.ArgumentParser) -> None:
+        from analysis.metrics.registry import get  # deferred: finding the analysis imports its module (pandas)
 
+        get(name).add_arguments(p, names or None)
+
+    p.analyses = (*getattr(p, "analyses", ()), name)  # type: ignore[attr-defined]  # which analyses it offers
+    defer(p, setup)
+
+
+def analysis_options(args: argparse.Namespace, name: str) -> dict:
+    """The declared parameters of the analysis ``name`` as parsed from a command line, ready for
+    ``get(name)(data, **options)``."""
+    from analysis.metrics.registry import get  # deferred, like add_analysis_options
+
+    return get(name).options(args)

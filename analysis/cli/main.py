@@ -123,7 +123,12 @@ def _main(argv: list[str], debug: bool, real: bool) -> int:
     # a command in the module of its name registers alone (`report`, `trend`, ...): the others are not even imported
     alone = first in {m.name for m in pkgutil.iter_modules(pkg.__path__)} and not {"-h", "--help"} & set(head)
     parser = build_parser(only=first if alone else None)
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a usage error (one line printed, exit 2) is returned like every other error;
+        if exc.code in (0, None):  # --help and --version leave as argparse does
+            raise
+        return int(exc.code)
     args.debug = bool(getattr(args, "debug", False) or debug)
     _one_line_notices()
     if not getattr(args, "func", None):

@@ -46,12 +46,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.constants import DAYS_PER_MONTH
+from analysis.constants import DAYS_PER_MONTH, DEFAULT_CONFIDENCE
 from analysis.data.benchmark_hub import HUB_VINTAGE, per_model, setting_label, version_steps
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness import in_window, open_closed_lag
 from analysis.metrics.result import Result, ResultMeta, TableResult, meta
 from analysis.metrics.statistics import calibrated_level, percentile_interval
+from analysis.metrics.vocabulary import check_confidence
 
 US, CHINA = "United States of America", "China"
 GROUPINGS = {"open": ("closed", "open"), "country": ("US", "China")}
@@ -168,12 +169,11 @@ class GapResult(Result):
 
 
 def frontier_gap(models: pd.DataFrame, by: str = "open", value: str = "score", since=None, until=None,
-                 n_boot: int = 1000, seed: int = 0, ci_level: float = 0.90,
-                 confidence: float | None = None, tolerance_points: float = 0.0) -> GapResult:
+                 n_boot: int = 1000, seed: int = 0, confidence: float = DEFAULT_CONFIDENCE,
+                 tolerance_points: float = 0.0) -> GapResult:
     """Epoch AI's average gap of the follower group of ``by`` behind the state of the art (module docstring).
 
-    ``confidence`` is the level's one name across the toolkit; ``ci_level`` its older name here (used when
-    ``confidence`` is not given).
+    ``confidence``: the level of the intervals (:func:`analysis.metrics.vocabulary.check_confidence`).
 
     ``models``: rows with model, release_date, ``value`` (the ECI score) and open / country columns — one row per
     model (:func:`analysis.data.benchmark_hub.per_model`) or one per version that raised its model's best
@@ -181,9 +181,7 @@ def frontier_gap(models: pd.DataFrame, by: str = "open", value: str = "score", s
     ``since``/``until`` bound the averaging window (models released before ``since`` still set the frontier level
     at its start).
     """
-    ci_level = ci_level if confidence is None else confidence
-    if not 0 < ci_level < 1:
-        raise UsageError(f"ci_level must be between 0 and 1, got {ci_level}")
+    ci_level = check_confidence(confidence)
     if n_boot < 1:
         raise UsageError(f"n_boot must be at least 1, got {n_boot}")
     if not tolerance_points >= 0:
@@ -247,7 +245,7 @@ def frontier_gap(models: pd.DataFrame, by: str = "open", value: str = "score", s
 
 
 def eci_gap(versions: pd.DataFrame, by: str = "open", since=None, until=None, n_boot: int = 1000, seed: int = 0,
-            confidence: float = 0.90, tolerance_points: float = 0.0) -> GapResult:
+            confidence: float = DEFAULT_CONFIDENCE, tolerance_points: float = 0.0) -> GapResult:
     """Epoch's average gap (:func:`frontier_gap`) with our median lag over levels beside it (``lag_months``:
     :func:`analysis.metrics.openness.open_closed_lag` on the same versions, the follower group as "open",
     organizations as bootstrap clusters, models released up to ``until``, the levels the leader reached from
@@ -333,11 +331,10 @@ def _offset(x: np.ndarray, t: np.ndarray, d: np.ndarray, y: np.ndarray, level: f
     return float(beta[3]), (float(beta[3] - h), float(beta[3] + h))
 
 
-def compute_fit(models: pd.DataFrame, value: str = "score", ci_level: float = 0.90,
-                confidence: float | None = None) -> ComputeFit:
+def compute_fit(models: pd.DataFrame, value: str = "score", confidence: float = DEFAULT_CONFIDENCE) -> ComputeFit:
     """Fit ECI against log10(training compute) over models with both (see module docstring); ``confidence`` is the
-    level (``ci_level`` its older name, used when ``confidence`` is not given)."""
-    ci_level = ci_level if confidence is None else confidence
+    level of the intervals."""
+    ci_level = check_confidence(confidence)
     for c in ("model", "release_date", value, "training_compute_flop", "open"):
         if c not in models.columns:
             raise AnalysisError(f"compute_fit needs a {c!r} column")
@@ -385,7 +382,7 @@ def best_over_time(per_model: pd.DataFrame, value: str = "score_percent") -> pd.
     return pd.DataFrame(rows, columns=["release_date", "value", "model"])
 
 
-def record_rate(records: pd.DataFrame, rate_years: float = 2.0, ci_level: float = 0.90,
+def record_rate(records: pd.DataFrame, rate_years: float = 2.0, confidence: float = DEFAULT_CONFIDENCE,
                 as_of: pd.Timestamp | None = None) -> tuple[float, tuple[float, float], int]:
     """OLS slope (points per year, t interval) of the frontier records in the last ``rate_years`` before ``as_of``.
 
@@ -396,7 +393,7 @@ def record_rate(records: pd.DataFrame, rate_years: float = 2.0, ci_level: float 
     if len(w) < 3:
         return float("nan"), (float("nan"), float("nan")), len(w)
     t = (w["release_date"] - as_of).dt.days.to_numpy(float) / 365.25
-    slope, _, ci, _, _ = _ols(t, w["value"].to_numpy(float), ci_level)
+    slope, _, ci, _, _ = _ols(t, w["value"].to_numpy(float), check_confidence(confidence))
     return float(slope), (float(ci[0]), float(ci[1])), len(w)
 
 
@@ -422,11 +419,11 @@ def _years_to(records: pd.DataFrame, level: float, first: pd.Timestamp) -> float
     return (hit - first).days / 365.25
 
 
-def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0, ci_level: float = 0.90,
-               min_models: int = 5, confidence: float | None = None) -> TableResult:
+def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0,
+               confidence: float = DEFAULT_CONFIDENCE, min_models: int = 5) -> TableResult:
     """One row per percent-scored benchmark (default setting; see :data:`analysis.data.benchmark_hub.DEFAULT_SETTINGS`).
 
-    ``confidence`` is the level of the rate intervals (``ci_level`` its older name, used when it is not given).
+    ``confidence`` is the level of the rate intervals.
 
     Columns: benchmark, setting, n_models, first_date, last_date, best, best_model, best_date, years_to_80pct,
     years_to_90pct (from the first result to 80%/90% of the best score observed), best_open, best_closed,
@@ -437,7 +434,7 @@ def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0
     confidence, the same level) and meta n = models over the benchmarks shown, window = their first and last
     release date, "OLS t" (the rate intervals).
     """
-    ci_level = ci_level if confidence is None else confidence
+    ci_level = check_confidence(confidence)
     rows = []
     for bench in sorted(hub.loc[hub["score_percent"].notna(), "benchmark"].unique()):
         m = per_model(hub, bench, "default")
@@ -473,17 +470,17 @@ def saturation(hub: pd.DataFrame, ceiling: float = 90.0, rate_years: float = 2.0
 
 # --- headline row for the openness report ------------------------------------------------------------------------
 
-def eci_headline(hub: pd.DataFrame, ci_level: float = 0.90, n_boot: int = 1000, seed: int = 0,
-                 confidence: float | None = None) -> pd.DataFrame:
+def eci_headline(hub: pd.DataFrame, confidence: float = DEFAULT_CONFIDENCE, n_boot: int = 1000,
+                 seed: int = 0) -> pd.DataFrame:
     """One row: the open–closed gap on the ECI in the columns of the openness report's lag summary (``confidence``:
-    the level; ``ci_level`` its older name, used when it is not given).
+    the level).
 
     Columns: metric, source, median_lag_months, lag_low, lag_high, coverage_low, coverage_high,
     share_censored_levels (our median lag over levels, the same function as for MMLU), gap_points,
     gap_points_low, gap_points_high, gap_months, gap_months_low, gap_months_high (Epoch AI's average gap over the
     window), n_closed, n_open, confidence. Scores are dated by the version that earned them.
     """
-    ci_level = ci_level if confidence is None else confidence
+    ci_level = check_confidence(confidence)
     g = eci_gap(version_steps(hub, "eci"), "open", n_boot=n_boot, seed=seed, confidence=ci_level)
     return pd.DataFrame([{
         "metric": "ECI", "source": f"Epoch AI Benchmarking Hub {HUB_VINTAGE}",

@@ -59,7 +59,7 @@ import pandas as pd
 
 from analysis.constants import DAYS_PER_MONTH, DEFAULT_CONFIDENCE, EU_AI_ACT_SYSTEMIC_RISK_FLOP, FRONTIER_TOP_K
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics import selection
+from analysis.metrics import selection, vocabulary
 from analysis.metrics.result import TableResult, meta, partial_year, span
 
 # Fewest models in a year (or window) for an HHI estimate to be shown, with its interval. Below, the row says "too few
@@ -260,7 +260,7 @@ def hhi_u_variance(q: np.ndarray, n_models: int) -> np.ndarray:
 def concentration(models: pd.DataFrame, by: str = "organization", subset: str = "notable",
                   aliases: Mapping[str, str] | None = None, top_k: int = FRONTIER_TOP_K, n_boot: int = 1000,
                   seed: int = 0, confidence: float = DEFAULT_CONFIDENCE, harmonize: bool = True,
-                  ci_level: float | None = None, window_years: int = 1) -> TableResult:
+                  window_years: int = 1) -> TableResult:
     """Per-year concentration of notable or frontier models among organizations (or countries).
 
     Columns: year, n_models, n_groups, hhi (the observed shares), hhi_estimate (bias-corrected estimate of the
@@ -272,11 +272,11 @@ def concentration(models: pd.DataFrame, by: str = "organization", subset: str = 
     :class:`~analysis.metrics.result.TableResult` (rows under ``years`` in ``to_dict()``) whose settings are
     n_no_date, subset, by, confidence (also as ci_level), n_boot, seed, harmonize, window_years, min_models,
     partial_year, n_years_before_start, and whose meta has n = dated models of the rows' windows, window = first
-    and last year, :data:`HHI_INTERVAL_KIND`. ``ci_level`` is the old name of ``confidence``.
+    and last year, :data:`HHI_INTERVAL_KIND`.
     """
-    confidence = selection.check_confidence(confidence if ci_level is None else ci_level)
-    n_boot = selection.check_n_boot(n_boot, minimum=100)
-    window_years = selection.check_top_k(window_years)  # a positive whole number
+    confidence = vocabulary.check_confidence(confidence)
+    n_boot = vocabulary.check_n_boot(n_boot, minimum=100)
+    window_years = vocabulary.check_top_k(window_years)  # a positive whole number
     partial = partial_year(models["release_date"]) if "release_date" in models.columns else None
     sub = _subset(models, subset, top_k)
     dated, n_missing = _dated(sub)

@@ -35,8 +35,8 @@ from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.energy import run_energy
 from analysis.metrics.result import Result, ResultMeta, meta
-from analysis.metrics.selection import check_positive
 from analysis.metrics.utilization import MfuReports, prior_for
+from analysis.metrics.vocabulary import check_positive
 
 SECONDS_PER_HOUR = 3600.0
 # --precision name -> hardware.csv column (dense peak throughput)

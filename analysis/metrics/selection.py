@@ -49,13 +49,13 @@ Everything that decides *which rows count* lives here, once; other modules impor
   concentration (HHI), organizations above a threshold, frontier organizations and entrants, the leadership
   timeline, version grouping and the cluster bootstrap of trends.
 * **Parameters**: ``top_k``, ``confidence`` (default :data:`analysis.constants.DEFAULT_CONFIDENCE` = 0.90,
-  validated by :func:`check_confidence` in [0.5, 1)), ``since``, ``until``; bootstrap sizes are capped by
-  :func:`check_n_boot` at :data:`MAX_BOOTSTRAP`.
+  validated by :func:`analysis.metrics.vocabulary.check_confidence` in [0.5, 1)), ``since``, ``until``; bootstrap
+  sizes are capped by :func:`analysis.metrics.vocabulary.check_n_boot` at :data:`MAX_BOOTSTRAP` (each parameter's one
+  definition is in :mod:`analysis.metrics.vocabulary`).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 
@@ -67,9 +67,12 @@ from analysis.data.overlay import representative  # overlay additions are not pa
 from analysis.data.tables import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.frontier import as_dates, exclude_models, rank_at_release
+from analysis.metrics.vocabulary import (  # the parameters' one definition; imported here by older callers
+    SUBSETS,
+    check_domain_rule,
+    check_top_k,
+)
 
-SUBSETS = ("notable", "frontier", "open", "closed")
-DOMAIN_RULES = ("any", "only")
 VERSION_RULES = ("first", "all")
 
 # Largest bootstrap we run: 100,000 resamples keep every interval's Monte Carlo error far below its width and run in
@@ -132,46 +135,6 @@ ORGANIZATION_PARENTS: dict[str, str] = {
 }
 
 # --- parameters ----------------------------------------------------------------------------------------------
-
-def check_confidence(confidence: object) -> float:
-    """The one validation of a confidence level: a number in [0.5, 1) (default 0.90 everywhere)."""
-    try:
-        c = float(confidence)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise UsageError(f"confidence must be a number between 0.5 and 1, e.g. 0.90; got {confidence!r}") from None
-    if not 0.5 <= c < 1:
-        raise UsageError(f"confidence must be in [0.5, 1), e.g. 0.90; got {confidence!r}")
-    return c
-
-
-def check_top_k(top_k: object) -> int:
-    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k < 1:
-        raise UsageError(f"top_k must be a positive whole number, got {top_k!r}")
-    return int(top_k)
-
-
-def check_n_boot(n_boot: object, minimum: int = 1) -> int:
-    """Bootstrap size: a whole number in [minimum, MAX_BOOTSTRAP]."""
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < minimum:
-        raise UsageError(f"n_boot: need at least {minimum} resamples (a whole number), got {n_boot!r}")
-    if n_boot > MAX_BOOTSTRAP:
-        raise UsageError(f"n_boot: {n_boot} bootstrap resamples is more than the maximum of {MAX_BOOTSTRAP:,}; "
-                         f"{MAX_BOOTSTRAP:,} already makes the Monte Carlo error negligible")
-    return int(n_boot)
-
-
-def check_positive(value: object, what: str) -> float:
-    """A finite positive float, else AnalysisError (non-numbers: UsageError)."""
-    if isinstance(value, bool):
-        raise UsageError(f"{what} must be a number, got {value!r}")
-    try:
-        v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise UsageError(f"{what} must be a number, got {value!r}") from None
-    if not math.isfinite(v) or v <= 0:
-        raise AnalysisError(f"{what} must be a positive finite number, got {value!r}")
-    return v
-
 
 # --- organizations ---------------------------------------------------------------------------------------------
 
@@ -249,13 +212,6 @@ def domains(cell: object) -> list[str]:
         if have in out and implied not in out:
             out.append(implied)
     return out
-
-
-def check_domain_rule(rule: object) -> str:
-    if rule not in DOMAIN_RULES:
-        raise UsageError(f"unknown domain rule {rule!r}; choose any (the model lists the domain among others) or "
-                         "only (the model's one domain)")
-    return str(rule)
 
 
 def domain_mask(models: pd.DataFrame, domain: str, rule: str = "any") -> pd.Series:

@@ -36,6 +36,7 @@ from analysis.data.tables import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.result import Result, ResultMeta, TableResult, meta, span
 from analysis.metrics.selection import organizations, select
+from analysis.metrics.vocabulary import check_confidence
 
 # Documented spelling variants of base names (normalised base -> normalised notable model name), each the same
 # model under another spelling. On the 2026-07-19 notable export no base needs one: every base left unmatched
@@ -169,17 +170,15 @@ def derivatives(models: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def wilson(k: np.ndarray, n: np.ndarray, level: float = DEFAULT_CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
+def wilson(k: np.ndarray, n: np.ndarray, confidence: float = DEFAULT_CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
     from statsmodels.stats.proportion import proportion_confint
 
-    lo, hi = proportion_confint(np.asarray(k), np.asarray(n), alpha=1 - level, method="wilson")
+    lo, hi = proportion_confint(np.asarray(k), np.asarray(n), alpha=1 - check_confidence(confidence), method="wilson")
     return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
 
 
-def spillover_counts(deriv: pd.DataFrame, by: str = "year", level: float = DEFAULT_CONFIDENCE,
-                     confidence: float | None = None) -> TableResult:
-    """Counts of notable derivatives per year or per base family (``confidence``: the Wilson level; ``level`` its
-    older name, used when it is not given).
+def spillover_counts(deriv: pd.DataFrame, by: str = "year", confidence: float = DEFAULT_CONFIDENCE) -> TableResult:
+    """Counts of notable derivatives per year or per base family (``confidence``: the Wilson level).
 
     ``by='year'``: one row per year; a derivative counts once: open base if any of its bases is open, closed if
     all are known closed, else unknown. ``by='family'``: one row per base family over (derivative, base) pairs.
@@ -189,7 +188,7 @@ def spillover_counts(deriv: pd.DataFrame, by: str = "year", level: float = DEFAU
     settings level, by and meta n = distinct derivatives, window = their first and last release date, "Wilson
     score".
     """
-    level = level if confidence is None else confidence
+    level = check_confidence(confidence)
     if by not in ("year", "family"):
         raise UsageError(f"unknown --by {by!r}; use year or family")
     if by == "year":
@@ -260,25 +259,26 @@ class TimeToDerivative(Result):
                     f"bootstrap percentile of the median, {self.n_boot} resamples of base models", self.level)
 
 
-def median_ci(x: np.ndarray, level: float = 0.90, n_boot: int = 2000, seed: int = 0) -> tuple[float, float]:
+def median_ci(x: np.ndarray, confidence: float = DEFAULT_CONFIDENCE, n_boot: int = 2000,
+              seed: int = 0) -> tuple[float, float]:
     """Percentile bootstrap interval of the median (nan for fewer than 2 values)."""
     x = np.asarray(x, dtype=float)
     if len(x) < 2:
         return float("nan"), float("nan")
     rng = np.random.default_rng(seed)
     boot = np.median(x[rng.integers(0, len(x), (n_boot, len(x)))], axis=1)
-    return float(np.quantile(boot, (1 - level) / 2)), float(np.quantile(boot, (1 + level) / 2))
+    return float(np.quantile(boot, (1 - confidence) / 2)), float(np.quantile(boot, (1 + confidence) / 2))
 
 
-def time_to_first_derivative(deriv: pd.DataFrame, open_only: bool = True, level: float = 0.90,
-                             n_boot: int = 2000, seed: int = 0, confidence: float | None = None) -> TimeToDerivative:
+def time_to_first_derivative(deriv: pd.DataFrame, open_only: bool = True, confidence: float = DEFAULT_CONFIDENCE,
+                             n_boot: int = 2000, seed: int = 0) -> TimeToDerivative:
     """Per matched base with a date (open bases only by default): months to its first notable derivative
-    (``confidence``: the interval's level; ``level`` its older name, used when it is not given).
+    (``confidence``: the interval's level).
 
     Derivatives released before their base (preview fine-tunes, date conventions) give negative months and are
     kept. The median has a percentile bootstrap interval over bases.
     """
-    level = level if confidence is None else confidence
+    level = check_confidence(confidence)
     d = deriv[deriv["base_model"].notna() & deriv["base_date"].notna() & deriv["derivative_date"].notna()]
     if open_only:
         d = d[d["base_open"] == True]  # noqa: E712

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from analysis.cli.args import add_analysis_options, add_json_option, date_option, print_json
+from analysis.cli.args import add_analysis_options, add_json_option, analysis_options, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,15 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_capabilities(args: argparse.Namespace) -> int:
     from analysis.data import benchmark_hub as bh
-    from analysis.errors import UsageError
     from analysis.metrics.analyses import get
 
-    if not 0 < args.confidence < 1:
-        raise UsageError(f"--confidence must be between 0 and 1, got {args.confidence}")
-    since, until = date_option(args.since, "--since"), date_option(args.until, "--until")
     vintage = args.vintage or bh.HUB_VINTAGE
-    res = get("capabilities")(None, by=args.by, since=since, until=until, vintage=vintage, bootstrap=args.bootstrap,
-                              seed=args.seed, confidence=args.confidence, tolerance=args.tolerance)
+    res = get("capabilities")(None, **{**analysis_options(args, "capabilities"), "vintage": vintage})
     data = f"Epoch AI Benchmarking Hub, ECI (vintage {vintage})"
     if args.json:
         print_json({"data": data, **res.to_dict()})

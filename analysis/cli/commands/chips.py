@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.args import add_analysis_options, add_json_option, print_json
+from analysis.cli.args import add_analysis_options, add_json_option, analysis_options, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,9 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from analysis.metrics.analyses import get
 
-    args.view = args.view or get("chips").param("view").default  # an optional positional: absent = the default
-
-    res = get("chips")(None, view=args.view, confidence=args.confidence, seed=args.seed, vintage=args.vintage)
+    res = get("chips")(None, **analysis_options(args, "chips"))
     t, s = res.table, res.settings
     if args.json:
         print_json({"view": args.view, **res.to_dict()})

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.args import add_analysis_options, add_data_option, add_json_option, print_json
+from analysis.cli.args import add_analysis_options, add_data_option, add_json_option, analysis_options, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,12 +37,8 @@ def run(args: argparse.Namespace) -> int:
     from analysis.metrics.analyses import get
     from analysis.reporting.figures import pow10
 
-    args.view = args.view or get("clusters").param("view").default  # an optional positional: absent = the default
-
     ds = load(args.data) if args.view == "runs" else None
-    params = {k: getattr(args, k) for k in ("view", "by", "weight", "certainty", "dates", "rank", "size", "year",
-                                            "confidence", "bootstrap", "seed", "vintage")}
-    res = get("clusters")(ds, **params)
+    res = get("clusters")(ds, **analysis_options(args, "clusters"))
     t, s = res.table, res.settings
     if args.json:
         print_json({"view": args.view, **({"data": ds.label} if ds is not None else {}), **res.to_dict()})

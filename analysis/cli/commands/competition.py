@@ -8,6 +8,7 @@ from analysis.cli.args import (
     add_analysis_options,
     add_data_option,
     add_json_option,
+    analysis_options,
     format_interval,
     print_json,
 )
@@ -35,9 +36,7 @@ def run_concentration(args: argparse.Namespace) -> int:
     from analysis.metrics.competition import frontier_organizations
 
     ds = load(args.data)
-    result = get("concentration")(ds, by=args.by, subset=args.subset, seed=args.seed, top_k=args.top_k,
-                                  confidence=args.confidence, bootstrap=args.bootstrap,
-                                  organizations=args.organizations, window_years=args.window_years)
+    result = get("concentration")(ds, **analysis_options(args, "concentration"))
     res, attrs = result.table, result.settings
     orgs = frontier_organizations(ds.models, top_k=args.top_k, harmonize=args.organizations == "harmonized").table
     if args.since is not None:

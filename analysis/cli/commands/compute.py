@@ -9,7 +9,7 @@ from analysis.cli.args import (
     add_analysis_options,
     add_data_option,
     add_json_option,
-    positive_number_option,
+    analysis_options,
     print_json,
 )
 
@@ -21,9 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "--training-days, from chips x time; the utilization (MFU) implied by the GPU-hours; cost at a "
                     "cited GPU-hour price; energy from the accelerator's TDP, the server's power and a PUE (the "
                     "energy model `cost` uses).")
-    add_analysis_options(q, "compute", "model_id")
     add_data_option(q)
-    add_analysis_options(q, "compute", "utilization", "precision", "price", "pue", "training_days")
+    add_analysis_options(q, "compute")
     add_json_option(q)
     q.set_defaults(func=run_compute)
 
@@ -49,13 +48,8 @@ def run_compute(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
     from analysis.metrics.analyses import get
 
-    util = positive_number_option(args.utilization, "--utilization", fraction=True)
-    price = positive_number_option(args.price, "--price")
-    pue = positive_number_option(args.pue, "--pue", minimum=1.0)
-    days = positive_number_option(args.training_days, "--training-days")
     ds = load(args.data)
-    mc = get("compute")(ds, model_id=args.model_id, utilization=util, precision=args.precision, price=price,
-                        pue=pue, training_days=days)
+    mc = get("compute")(ds, **analysis_options(args, "compute"))
     alts = _alternatives(ds.models, mc.model_id)
     if args.json:
         d = mc.to_dict()

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import math
 
-from analysis.cli.args import add_analysis_options, add_data_option, add_json_option, print_json
+from analysis.cli.args import add_analysis_options, add_data_option, add_json_option, analysis_options, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,26 +16,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "equivalent, each with a 90% range over documented assumptions (Cottier et al. 2024 method). "
                     "Compared with Epoch AI's estimate where the model has one. Give MODEL_ID for a model of the "
                     "data, or --hardware with --chips and --hours/--days (or --chip-hours) for a hypothetical run.")
-    add_analysis_options(p, "cost", "model")
     add_data_option(p)
-    add_analysis_options(p, "cost", "hardware", "chips", "hours", "days", "chip_hours", "utilization", "pue",
-                         "electricity", "cloud_price")
+    add_analysis_options(p, "cost")
     add_json_option(p)
     p.set_defaults(func=run)
-
-
-def _num(value, option: str) -> float | None:
-    from analysis.errors import UsageError
-
-    if value is None:
-        return None
-    try:
-        v = float(str(value).replace("_", ""))
-    except ValueError:
-        raise UsageError(f"{option}: expected a number, got {value!r}") from None
-    if not (v > 0 and math.isfinite(v)):
-        raise UsageError(f"{option}: must be a positive number, got {value}")
-    return v
 
 
 def _usd(v: float | None) -> str:
@@ -50,18 +33,14 @@ def _usd(v: float | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
-    from analysis.metrics.analyses import cost_run_hours, get
+    from analysis.metrics.analyses import get
+    from analysis.metrics.entries import cost_run_hours
 
-    hours = _num(args.hours, "--hours")
-    days = _num(args.days, "--days")
-    chips, chip_hours = _num(args.chips, "--chips"), _num(args.chip_hours, "--chip-hours")
-    util = _num(args.utilization, "--utilization")
-    extra = dict(pue=_num(args.pue, "--pue"), electricity=_num(args.electricity, "--electricity"),
-                 cloud_price=_num(args.cloud_price, "--cloud-price"))
-    cost_run_hours(args.model, args.hardware, hours, days, util)  # the analysis's own rules, before the data loads
+    opts = analysis_options(args, "cost")
+    # the analysis's own rules, before the data loads
+    cost_run_hours(opts["model"], opts["hardware"], opts["hours"], opts["days"], opts["utilization"])
     ds = load(args.data)
-    est = get("cost")(ds, model=args.model, hardware=args.hardware, chips=chips, hours=hours, days=days,
-                      chip_hours=chip_hours, utilization=util, **extra)
+    est = get("cost")(ds, **opts)
     source = ds.label if args.model is not None else "hypothetical run"
     from analysis.data.overlay import alternatives_for
     from analysis.metrics.compute import find_model

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.args import add_analysis_options, add_data_option, add_json_option, print_json
+from analysis.cli.args import add_analysis_options, add_data_option, add_json_option, analysis_options, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,11 +27,8 @@ def run(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
     from analysis.metrics.analyses import get
 
-    args.view = args.view or get("datacenters").param("view").default  # an optional positional: absent = the default
-
     ds = load(args.data) if args.view == "projection" else None
-    res = get("datacenters")(ds, view=args.view, threshold_mw=args.threshold_mw, confidence=args.confidence,
-                             vintage=args.vintage)
+    res = get("datacenters")(ds, **analysis_options(args, "datacenters"))
     t, s = res.table, res.settings
     if args.json:
         print_json({"view": args.view, **res.to_dict()})

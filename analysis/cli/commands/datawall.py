@@ -6,9 +6,7 @@ import argparse
 import math
 
 from analysis import constants as C
-from analysis.cli.args import add_analysis_options, add_data_option, add_json_option, confidence_option, print_json
-
-SUBSETS = ("notable", "frontier")
+from analysis.cli.args import add_analysis_options, add_data_option, add_json_option, analysis_options, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,18 +30,13 @@ def _year(v: float) -> float | None:
 
 def run(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
-    from analysis.errors import AnalysisError, UsageError
+    from analysis.errors import AnalysisError
     from analysis.metrics.analyses import get
-    from analysis.metrics.trends import parse_date
 
-    subsets = tuple(dict.fromkeys(args.subsets or SUBSETS))
-    bad = [s for s in subsets if s not in SUBSETS]
-    if bad:
-        raise UsageError(f"--subset: unknown subset {bad[0]!r}; choose one of {', '.join(SUBSETS)}")
-    confidence = confidence_option(args.confidence)
-    since = parse_date(args.since, "--since")
+    opts = analysis_options(args, "data-wall")
+    confidence = opts["confidence"]
     ds = load(args.data)
-    result = get("data-wall")(ds, subsets=subsets, since=since, confidence=confidence)
+    result = get("data-wall")(ds, **opts)
     table = result.table
     if table["year"].isna().all():
         raise AnalysisError(f"no data-wall projection possible in {ds.label}: " + "; ".join(table["note"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.args import add_analysis_options, add_json_option, confidence_option, defer, print_json, whole_option
+from analysis.cli.args import add_analysis_options, add_json_option, analysis_options, defer, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,23 +28,13 @@ def _options(p) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from analysis.errors import UsageError
-    from analysis.metrics.accelerators import HARDWARE_GROUPS, HARDWARE_METRICS
     from analysis.metrics.analyses import get
-    from analysis.metrics.trends import parse_date
 
-    for m in args.metrics:
-        if m not in HARDWARE_METRICS:
-            raise UsageError(f"--metric: unknown metric {m!r}; choose one of {', '.join(HARDWARE_METRICS)}")
-    for g in args.groups:
-        if g not in HARDWARE_GROUPS:
-            raise UsageError(f"--group: unknown group {g!r}; choose one of {', '.join(HARDWARE_GROUPS)}")
-    since, until = parse_date(args.since, "--since"), parse_date(args.until, "--until")
+    opts = analysis_options(args, "hardware")
+    since, until, confidence = opts["since"], opts["until"], opts["confidence"]
     if since is not None and until is not None and since > until:
-        raise UsageError(f"--since {args.since} is after --until {args.until}")
-    confidence = confidence_option(args.confidence)
-    min_n = whole_option(args.min_n, "--min-n", 3)
-    result = get("hardware")(None, metrics=args.metrics, groups=args.groups, since=since, until=until,
-                             vintage=args.vintage, confidence=confidence, min_n=min_n)
+        raise UsageError(f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}")
+    result = get("hardware")(None, **opts)
     table, settings = result.table, result.settings
     source = settings["source"]
     if args.json:

@@ -9,7 +9,7 @@ from analysis.cli.args import (
     add_analysis_options,
     add_data_option,
     add_json_option,
-    date_option,
+    analysis_options,
     print_json,
 )
 
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "(Wilson intervals, 90% by default). Open = the models' access column (Epoch AI "
                                    "accessibility; one rule for the toolkit); unknown access is excluded.")
     add_data_option(p)
-    add_analysis_options(p, "openness", "by", "subset", "method", "top_k", "confidence")
+    add_analysis_options(p, "openness")
     add_json_option(p)
     p.set_defaults(func=run_openness)
 
@@ -28,8 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Openness index (open=1, partial=0.5, closed=0 over 14 dimensions; Liesenfeld et "
                                    "al. 2023 / European Open Source AI Index), sub-scores, MOF class and OSI OSAID "
                                    "screen (documented approximations), with evidence for each dimension.")
-    add_analysis_options(p, "openness-score", "model_id")
     add_data_option(p)
+    add_analysis_options(p, "openness-score")
     add_json_option(p)
     p.set_defaults(func=run_openness_score)
 
@@ -43,8 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "organizations, with the coverage it reached in simulation printed beside it. The "
                                    "crossings (months until each closed record was matched) are listed below it.")
     add_data_option(p)
-    add_analysis_options(p, "lag", "benchmark", "setting", "date_by", "confidence", "metric", "top_k", "domain",
-                         "domain_rule", "since", "until", "seed")
+    add_analysis_options(p, "lag")
     p.add_argument("--source", choices=("auto", "table", "hub"), default="auto",
                    help="benchmark scores from our benchmarks table or Epoch's Benchmarking Hub snapshot (eci and "
                         "every hub benchmark); auto = the table for mmlu and gpqa-diamond, the hub otherwise")
@@ -69,8 +68,7 @@ def run_openness(args: argparse.Namespace) -> int:
     from analysis.metrics.analyses import get
 
     ds = load(args.data)
-    result = get("openness")(ds, by=args.by, subset=args.subset, method=args.method, top_k=args.top_k,
-                             confidence=args.confidence)
+    result = get("openness")(ds, **analysis_options(args, "openness"))
     res, settings = result.table, result.settings
     rows = [{**{k: v for k, v in r.items() if k not in ("share_low", "share_high")},
              "share_ci": [r["share_low"], r["share_high"]]} for r in res.to_dict(orient="records")]
@@ -99,7 +97,7 @@ def run_openness_score(args: argparse.Namespace) -> int:
     from analysis.metrics.analyses import get
 
     ds = load(args.data)
-    ex = get("openness-score")(ds, model_id=args.model_id)
+    ex = get("openness-score")(ds, **analysis_options(args, "openness-score"))
     if args.json:
         print_json(ex.to_dict())
         return 0
@@ -121,7 +119,7 @@ def run_lag(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
     from analysis.metrics.analyses import get
 
-    since, until = date_option(args.since, "--since"), date_option(args.until, "--until")
+    since, until = args.since, args.until
     ds = load(args.data)
     args.benchmark = _known_benchmark(args.benchmark, ds) if args.metric == "score" else args.benchmark
     hub = _hub_lag(args, ds, since, until)
@@ -129,9 +127,7 @@ def run_lag(args: argparse.Namespace) -> int:
         res, label = hub
         ds = type(ds)(**{**ds.__dict__, "spec": label})
     else:
-        res = get("lag")(ds, benchmark=args.benchmark, setting=args.setting, date_by=args.date_by,
-                         confidence=args.confidence, metric=args.metric, top_k=args.top_k, domain=args.domain,
-                         domain_rule=args.domain_rule, since=since, until=until, seed=args.seed)
+        res = get("lag")(ds, **analysis_options(args, "lag"))
     models = ("models: one row per model (dated versions once; the overlay's additions, if any, left out)"
               + (f", domain {args.domain} ({'listed among others' if args.domain_rule == 'any' else 'only'})"
                  if args.domain else "") if res.metric == "compute" else None)

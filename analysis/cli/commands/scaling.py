@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from analysis.cli.args import add_analysis_options, add_json_option, positive_number_option, print_json
+from analysis.cli.args import add_analysis_options, add_json_option, analysis_options, print_json
 from analysis.errors import UsageError
 
 
@@ -75,22 +75,8 @@ def run_data_needed(args: argparse.Namespace) -> int:
     from analysis.metrics import scaling
     from analysis.metrics.analyses import get
 
-    compute = positive_number_option(args.compute, "--compute")
-    params = positive_number_option(args.params, "--params")
-    target = positive_number_option(args.target_loss, "--target-loss")
-    try:
-        seed = int(str(args.seed).strip())
-    except ValueError:
-        raise UsageError(f"--seed must be a whole number >= 0, got {args.seed!r}") from None
-    if seed < 0:
-        raise UsageError(f"--seed must be a whole number >= 0, got {args.seed!r}")
-    kw = {"seed": seed}
-    if args.confidence is not None:
-        conf = positive_number_option(args.confidence, "--confidence")
-        if not 0 < conf < 1:
-            raise UsageError(f"--confidence must be between 0 and 1 (e.g. 0.9), got {args.confidence!r}")
-        kw["confidence"] = conf
-    approach = args.approach
+    opts = analysis_options(args, "data-needed")
+    compute, params, target, approach = opts["compute"], opts["params"], opts["target_loss"], opts["approach"]
     if compute is not None and (params is not None or target is not None):
         raise UsageError("give --compute alone, --params alone, --target-loss alone, or --target-loss with --params")
     if compute is None and params is None and target is None:
@@ -100,7 +86,7 @@ def run_data_needed(args: argparse.Namespace) -> int:
             raise UsageError(f"--target-loss needs a loss function: approach {approach} has none "
                              "(use --approach hoffmann-3 or besiroglu-2024)")
         _check_target_loss(target, approach)
-    alloc = get("data-needed")(None, compute=compute, params=params, target_loss=target, approach=approach, **kw)
+    alloc = get("data-needed")(None, **opts)
     if target is not None:
         _check_allocation(alloc, target)
 

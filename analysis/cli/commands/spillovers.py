@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.args import add_analysis_options, add_data_option, add_json_option, print_json
+from analysis.cli.args import add_analysis_options, add_data_option, add_json_option, analysis_options, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +25,7 @@ def run_spillovers(args: argparse.Namespace) -> int:
     from analysis.metrics.analyses import get
 
     ds = load_with_bases(args.data)
-    result = get("spillovers")(ds, by=args.by, seed=args.seed)
+    result = get("spillovers")(ds, **analysis_options(args, "spillovers"))
     counts, info = result.table, result.settings
     ttd = info["time_to_first_derivative"]
     rows = [{**{k: v for k, v in r.items() if k not in ("share_outside_low", "share_outside_high")},

@@ -8,15 +8,10 @@ from analysis.cli.args import (
     add_analysis_options,
     add_data_option,
     add_json_option,
-    bootstrap_type,
-    checked,
-    confidence_option,
+    analysis_options,
     defer,
     print_json,
-    seed_type,
-    whole_option,
 )
-from analysis.metrics.analyses import TREND_SUBSETS as SUBSETS  # declarations only: loads no pandas
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,10 +40,8 @@ def _trend_options(p) -> None:
                      "AI's definition, k=10; AlphaGo Master and Zero are left out of the ranking, as in Sevilla & "
                      "Roldan 2024). --domain language = models listing language among their domains (multimodal "
                      "included; --domain-rule only for language-only models).")
-    p.add_argument("metric", metavar="METRIC", help=f"one of: {', '.join(METRICS)}")
     add_data_option(p)
-    add_analysis_options(p, "trend", "since", "until", "subset", "domain", "domain_rule", "top_k", "confidence",
-                         "bootstrap", "cluster", "seed", "exclude")
+    add_analysis_options(p, "trend")
     p.add_argument("--sensitivity", action="store_true",
                    help="compute only: the frontier trend under each robustness choice (top-k 5/10/20 x start "
                         "2010/2015/2018, without the AlphaGo Master/Zero exclusions, and on each pinned Epoch data "
@@ -58,60 +51,46 @@ def _trend_options(p) -> None:
     p.set_defaults(func=run)
 
 
-def _since(value: str | None):
-    """--since: a date, 'all' (no lower bound), or nothing (the documented default start). Returns (date, note)."""
+def _since_note(since, default) -> str | None:
+    """What the window's start means: the documented default, the whole record, or nothing (a date given)."""
     from analysis import constants as C
-    from analysis.metrics.trends import parse_date
 
-    if value is None:
-        return (parse_date(C.TREND_DEFAULT_SINCE, "--since"),
-                f"window starts {C.TREND_DEFAULT_SINCE} by default, the {C.TREND_DEFAULT_SINCE_SOURCE}; "
+    if since == "all":
+        return "whole record (--since all): the fit spans every era in the data"
+    if since == default:
+        return (f"window starts {C.TREND_DEFAULT_SINCE} by default, the {C.TREND_DEFAULT_SINCE_SOURCE}; "
                 "pass --since DATE or --since all to change it")
-    if str(value).strip().lower() == "all":
-        return None, "whole record (--since all): the fit spans every era in the data"
-    return parse_date(value, "--since"), None
+    return None
 
 
 def run(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
     from analysis.errors import UsageError
     from analysis.metrics.analyses import get
-    from analysis.metrics.trends import METRICS, parse_date
+    from analysis.metrics.trends import METRICS
 
-    if args.metric not in METRICS:
-        raise UsageError(f"unknown METRIC {args.metric!r}; choose one of {', '.join(METRICS)}")
-    if args.subset not in SUBSETS:
-        raise UsageError(f"--subset: unknown subset {args.subset!r}; choose one of {', '.join(SUBSETS)}")
-    since, since_note = _since(args.since)
-    until = parse_date(args.until, "--until")
-    if since is not None and until is not None and since > until:
-        raise UsageError(f"--since {args.since} is after --until {args.until}")
-    top_k = whole_option(args.top_k, "--top-k", 1)
-    confidence = confidence_option(args.confidence)
-    seed = checked(seed_type, args.seed, "--seed")
-    if args.bootstrap is not None:
-        n_boot = checked(bootstrap_type, args.bootstrap, "--bootstrap")
-        method = "cluster-bootstrap" if args.cluster else "bootstrap"
-    else:
-        if args.cluster:
-            raise UsageError("--cluster needs --bootstrap N")
-        n_boot, method = 1000, "analytic"
-    if args.domain is not None and not args.domain.strip():
-        raise UsageError("--domain needs a non-empty value")
+    trend = get("trend")
+    opts = analysis_options(args, "trend")
+    since_note = _since_note(opts["since"], trend.param("since").check_one(trend.param("since").default))
+    since = None if opts["since"] == "all" else opts["since"]
+    if since is not None and opts["until"] is not None and since > opts["until"]:
+        raise UsageError(f"--since {since:%Y-%m-%d} is after --until {opts['until']:%Y-%m-%d}")
+    if opts["cluster"] and opts["bootstrap"] is None:
+        raise UsageError("--cluster needs --bootstrap N")
 
     ds = load(args.data)
     column, _ = METRICS[args.metric]
     if args.sensitivity:
-        return _run_sensitivity(args, ds, column, top_k=top_k, since=since, until=until, confidence=confidence,
-                                method=method, n_boot=n_boot, seed=seed)
+        method = "analytic" if opts["bootstrap"] is None else "cluster-bootstrap" if opts["cluster"] else "bootstrap"
+        return _run_sensitivity(args, ds, column, top_k=opts["top_k"], since=since, until=opts["until"],
+                                confidence=opts["confidence"], method=method, n_boot=opts["bootstrap"] or 1000,
+                                seed=opts["seed"])
     from analysis.metrics.entries import exclusions
     from analysis.metrics.selection import frontier_exclusions
 
     exclude = exclusions(args.exclude)
-    fit = get("trend")(ds, metric=args.metric, subset=args.subset, domain=args.domain, domain_rule=args.domain_rule,
-                       top_k=top_k, exclude=exclude, since="all" if since is None else since, until=until,
-                       confidence=confidence, bootstrap=None if method == "analytic" else n_boot,
-                       cluster=args.cluster, seed=seed)
+    fit = trend(ds, **opts)
+    top_k = opts["top_k"]
     excluded = list(frontier_exclusions(exclude)) if exclude is not None or args.subset == "frontier" else []
     if args.json:
         out = fit.to_dict()
@@ -207,7 +186,7 @@ def run_thresholds(args: argparse.Namespace) -> int:
     m = ds.models
     if m.empty or m["training_compute_flop"].notna().sum() == 0:
         raise AnalysisError(f"no models with a training compute estimate in {ds.label}")
-    result = get("thresholds")(ds, inclusive=args.inclusive)
+    result = get("thresholds")(ds, **analysis_options(args, "thresholds"))
     by_year, by_org = result.table, result.settings["by_organization"]
     rel = ">=" if args.inclusive else ">"
     if args.json:

@@ -37,8 +37,9 @@ from analysis.constants import (
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness.shares import open_weights_flags
 from analysis.metrics.result import Result, ResultMeta, TableResult, meta, span
-from analysis.metrics.selection import check_confidence, select
+from analysis.metrics.selection import select
 from analysis.metrics.statistics import calibrated_level, km_median, percentile_interval
+from analysis.metrics.vocabulary import check_confidence
 
 # The bootstrap over organizations is read at 1 - (1 - confidence) / LAG_BOOT_WIDEN (0.95 for a 90% interval).
 # Chosen among 1 (the plain percentile), 2 and 3 (BOOT_WIDEN of the ECI gap) on the four set-ups of
@@ -319,7 +320,7 @@ class _Group:
 
 
 def open_closed_lag(entries: pd.DataFrame, metric: str = "score", benchmark: str | None = None, top_k: int = 1,
-                    n_boot: int = 1000, seed: int = 0, ci_level: float | None = None,
+                    n_boot: int = 1000, seed: int = 0,
                     as_of: pd.Timestamp | str | None = None, confidence: float = DEFAULT_CONFIDENCE,
                     cluster_by: str = "organization", levels_since: pd.Timestamp | str | None = None) -> LagResult:
     """Core lag computation on entries (model_id, date, value, open_weights; optional organization; rows with
@@ -338,7 +339,7 @@ def open_closed_lag(entries: pd.DataFrame, metric: str = "score", benchmark: str
         raise UsageError(f"n_boot must be at least 1, got {n_boot}")
     if cluster_by not in CLUSTER_BY:
         raise UsageError(f"cluster_by must be one of {', '.join(CLUSTER_BY)}, got {cluster_by!r}")
-    ci_level = check_confidence(confidence if ci_level is None else ci_level)
+    ci_level = check_confidence(confidence)
     n_unknown = int(entries["open_weights"].isna().sum())
     e = entries.dropna(subset=["date", "value", "open_weights"]).copy()
     e["open_weights"] = e["open_weights"].astype(bool)
@@ -526,7 +527,7 @@ def benchmark_entries(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark:
 def capability_lag(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark: str = "mmlu",
                    setting: str | None = None, openness: pd.DataFrame | None = None, top_k: int = 1,
                    since=None, until=None, n_boot: int = 1000, seed: int = 0,
-                   ci_level: float | None = None, confidence: float = DEFAULT_CONFIDENCE,
+                   confidence: float = DEFAULT_CONFIDENCE,
                    date_by: str = "release", cluster_by: str = "organization") -> LagResult:
     """Open-vs-closed lag on a benchmark (module docstring): months for the open frontier to reach the scores the
     closed frontier reached.
@@ -541,7 +542,7 @@ def capability_lag(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark: st
     if e.empty:
         raise AnalysisError(f"no dated scores on {benchmark!r} in the requested window")
     res = open_closed_lag(e, metric="score", benchmark=benchmark, top_k=top_k, n_boot=n_boot, seed=seed,
-                          ci_level=ci_level, confidence=confidence, as_of=until, cluster_by=cluster_by)
+                          confidence=confidence, as_of=until, cluster_by=cluster_by)
     basis = ("evaluation date where known, release date otherwise" if date_by == "evaluation" else "release date")
     notes = res.notes + ((f"{n_eval} of {n_eval + int((e['date_basis'] == 'release').sum())} scores dated by "
                           f"evaluation date" if date_by == "evaluation" else "scores dated by model release"),)
@@ -552,7 +553,7 @@ def capability_lag(benchmarks: pd.DataFrame, models: pd.DataFrame, benchmark: st
 
 def compute_lag(models: pd.DataFrame, openness: pd.DataFrame | None = None, top_k: int = 1,
                 domain: str | None = None, since=None, until=None, n_boot: int = 1000, seed: int = 0,
-                ci_level: float | None = None, confidence: float = DEFAULT_CONFIDENCE,
+                confidence: float = DEFAULT_CONFIDENCE,
                 cluster_by: str = "organization", domain_rule: str = "any") -> LagResult:
     """Open-vs-closed lag in training compute (module docstring; levels in log10 FLOP): months for the open top-k
     to reach the levels the closed top-k reached.
@@ -572,4 +573,4 @@ def compute_lag(models: pd.DataFrame, openness: pd.DataFrame | None = None, top_
     if e.empty:
         raise AnalysisError("no models with both a release date and training compute in the requested window")
     return open_closed_lag(e, metric="compute", benchmark=None, top_k=top_k, n_boot=n_boot, seed=seed,
-                           ci_level=ci_level, confidence=confidence, as_of=until, cluster_by=cluster_by)
+                           confidence=confidence, as_of=until, cluster_by=cluster_by)

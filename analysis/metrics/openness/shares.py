@@ -13,7 +13,8 @@ from analysis.constants import (
 from analysis.data.tables import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.result import TableResult, meta
-from analysis.metrics.selection import check_confidence, open_flags, select
+from analysis.metrics.selection import open_flags, select
+from analysis.metrics.vocabulary import check_confidence
 
 # --- open weights and open share ------------------------------------------------------------------------------
 

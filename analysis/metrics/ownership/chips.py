@@ -32,7 +32,7 @@ from analysis import constants as C
 from analysis.errors import AnalysisError
 from analysis.metrics import trends
 from analysis.metrics.result import TableResult, meta
-from analysis.metrics.selection import check_confidence
+from analysis.metrics.vocabulary import check_confidence
 
 VENDORS = ("NVIDIA", "Google TPU", "AMD", "Amazon Trainium")
 STOCK_COLUMNS = ("vendor", "end_date", "h100e", "h100e_p05", "h100e_p95")

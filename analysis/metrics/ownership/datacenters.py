@@ -27,8 +27,8 @@ from analysis import constants as C
 from analysis.errors import AnalysisError
 from analysis.metrics.ownership.systems import as_date
 from analysis.metrics.result import TableResult, meta
-from analysis.metrics.selection import check_confidence
 from analysis.metrics.statistics import median_interval
+from analysis.metrics.vocabulary import check_confidence
 
 TIMELINE_COLUMNS = ("site", "date", "power_mw", "h100e", "capex_2025_usd_bn")
 

@@ -41,7 +41,8 @@ from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.ownership.systems import as_date, check_certainty, operating_at, require
 from analysis.metrics.result import TableResult, meta
-from analysis.metrics.selection import check_confidence, check_n_boot, organizations
+from analysis.metrics.selection import organizations
+from analysis.metrics.vocabulary import check_confidence, check_n_boot
 
 GROUPINGS = ("country", "sector", "owner")
 WEIGHTS = ("h100e", "ops_16bit")

@@ -28,6 +28,7 @@ import pandas as pd
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.result import TableResult, meta, span
+from analysis.metrics.vocabulary import check_date
 
 OPERATING_STATUS = ("Existing", "Decommissioned")
 CERTAINTY_LEVELS = ("Confirmed", "Likely", "Unlikely")
@@ -64,11 +65,9 @@ def standard_mask(clusters: pd.DataFrame, certainty=C.CLUSTER_CERTAINTY_DEFAULT,
 
 
 def as_date(value: object, what: str = "date") -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise UsageError(f"{what}: {value!r} is not a date; use YYYY-MM-DD") from None
-    if pd.isna(ts):
+    """A date that must be given (:func:`analysis.metrics.vocabulary.check_date`, the one rule for dates)."""
+    ts = None if value is None or value is pd.NaT else check_date(value, what)
+    if ts is None or pd.isna(ts):
         raise UsageError(f"{what}: no date given")
     return ts
 

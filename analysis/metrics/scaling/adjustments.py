@@ -20,7 +20,6 @@ from analysis.metrics.scaling.laws import (
     FLOP_PER_PARAM_TOKEN,
     POWER_LAWS,
     ParametricFit,
-    _check_confidence,
     _interval,
     _opt_for_loss_arr,
     _opt_from_compute,
@@ -29,7 +28,8 @@ from analysis.metrics.scaling.laws import (
     check_approach,
     get_fit,
 )
-from analysis.metrics.selection import check_positive, select
+from analysis.metrics.selection import select
+from analysis.metrics.vocabulary import check_confidence, check_positive
 
 # --- over-training ---------------------------------------------------------------------------------------------
 
@@ -56,7 +56,7 @@ def overtraining(models: pd.DataFrame, approach: str = DEFAULT_APPROACH, *,
     last release date (None without a ``release_date`` column), the interval's kind.
     """
     check_approach(approach)
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     if not isinstance(models, pd.DataFrame):
         raise UsageError("models must be a pandas DataFrame")
     models = select(models, additions=additions, domain=domain, domain_rule=domain_rule, since=since)

@@ -16,8 +16,9 @@ from analysis import constants as C
 from analysis.errors import AnalysisError
 from analysis.metrics import trends
 from analysis.metrics.result import Result, ResultMeta, iso_date, meta
-from analysis.metrics.scaling.laws import _check_confidence, _check_samples, _interval
-from analysis.metrics.selection import check_positive, select
+from analysis.metrics.scaling.laws import _check_samples, _interval
+from analysis.metrics.selection import select
+from analysis.metrics.vocabulary import check_confidence, check_positive
 
 # --- the data wall (Villalobos et al. 2024) --------------------------------------------------------------------
 
@@ -134,7 +135,7 @@ def data_wall(models: pd.DataFrame, *, stock: float = C.VILLALOBOS_2024_STOCK_TO
     bootstrap lines) and the stock's (lognormal with median ``stock`` and central ``stock_ci_level`` interval
     ``stock_ci``), by Monte Carlo with a fixed ``seed``. Also reported: the interval from each source alone.
     """
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     s = check_positive(stock, "stock")
     n_samples = _check_samples(n_samples)
     sd = stock_log10_sd(stock_ci, stock_ci_level)

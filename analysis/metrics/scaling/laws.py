@@ -18,7 +18,7 @@ import pandas as pd
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.result import Result, ResultMeta, meta
-from analysis.metrics.selection import check_positive
+from analysis.metrics.vocabulary import check_confidence, check_positive
 
 APPROACHES = C.SCALING_APPROACHES
 DEFAULT_APPROACH = "besiroglu-2024"
@@ -26,16 +26,6 @@ DEFAULT_SAMPLES = 4000
 FLOP_PER_PARAM_TOKEN = 6.0  # C = 6 N D (Kaplan et al. 2020; Hoffmann et al. 2022, Appendix F)
 
 # --- numbers ---------------------------------------------------------------------------------------------------
-
-
-def _check_confidence(confidence: float) -> float:
-    try:
-        c = float(confidence)
-    except (TypeError, ValueError):
-        raise UsageError(f"confidence must be a number between 0 and 1, got {confidence!r}") from None
-    if not 0 < c < 1:
-        raise UsageError(f"confidence must be between 0 and 1 (e.g. 0.9), got {confidence!r}")
-    return c
 
 
 def _check_samples(n_samples: int) -> int:
@@ -347,7 +337,7 @@ def compute_optimal(compute_flop: float, approach: str = DEFAULT_APPROACH, *,
     """Compute-optimal parameters and tokens for a training budget of ``compute_flop`` FLOP (C = 6ND)."""
     c = check_positive(compute_flop, "compute")
     check_approach(approach)
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     if approach in POWER_LAWS:
         pl = POWER_LAWS[approach]
         return _power_law_allocation(approach, "compute", pl.params(c), c)
@@ -385,7 +375,7 @@ def allocation_for_params(params: float, approach: str = DEFAULT_APPROACH, *,
     """Compute-optimal training for a model of ``params`` parameters: its tokens and compute (Hoffmann Table 3)."""
     n = check_positive(params, "params")
     check_approach(approach)
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     if approach in POWER_LAWS:
         pl = POWER_LAWS[approach]
         return _power_law_allocation(approach, "params", n, pl.compute_for_params(n))
@@ -423,7 +413,7 @@ def tokens_for_loss(target_loss: float, params: float, fit: str | ParametricFit 
     f = get_fit(fit)
     L = check_positive(target_loss, "target loss")
     n = check_positive(params, "params")
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     floor = f.E + f.A / n ** f.alpha
     if L <= floor:
         raise AnalysisError(f"target loss {L:g} is unreachable with {n:.3g} parameters under {f.name}: even "
@@ -458,7 +448,7 @@ def compute_optimal_for_loss(target_loss: float, fit: str | ParametricFit = DEFA
     """
     f = get_fit(fit)
     L = check_positive(target_loss, "target loss")
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     if L <= f.E:
         raise AnalysisError(f"target loss {L:g} is unreachable under {f.name}: it is at or below the irreducible "
                             f"loss E = {f.E:g}")

@@ -15,13 +15,9 @@ import statsmodels.api as sm
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.result import Result, ResultMeta, iso_date, meta
-from analysis.metrics.selection import (
-    check_n_boot,
-)
 from analysis.metrics.trends.fits import (
     Prepared,
     TrendFit,
-    _check_confidence,
     _check_enough,
     _check_method,
     _doubling,
@@ -33,6 +29,7 @@ from analysis.metrics.trends.fits import (
     prepare,
 )
 from analysis.metrics.trends.robust import wald_test
+from analysis.metrics.vocabulary import check_confidence, check_n_boot
 
 # --- eras and breaks -----------------------------------------------------------------------------------------
 
@@ -112,7 +109,7 @@ def piecewise_trend(df: pd.DataFrame, metric: str = "training_compute_flop", bre
     """Independent trends (own slope and level) in each era delimited by ``breaks``; a model released on a break
     date belongs to the later era. Tests H0: all slopes equal (Wald F; default covariance CR2 clustered by
     organization and release year, as the segments' intervals)."""
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     _check_method("analytic", cov_type)
     bts = sorted(parse_date(b, "break") for b in breaks)
     if not bts:
@@ -369,7 +366,7 @@ def estimate_break(df: pd.DataFrame, metric: str = "training_compute_flop", *, k
     whichever has the lowest BIC (each at its own best date), or ``no break detected`` (sup-F not significant at
     1 - ``confidence``).
     """
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     if kind not in BREAK_KINDS:
         raise UsageError(f"unknown break kind {kind!r}; choose one of {', '.join(BREAK_KINDS)}")
     if isinstance(min_segment, bool) or not isinstance(min_segment, (int, np.integer)) or min_segment < 3:

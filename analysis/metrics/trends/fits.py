@@ -6,7 +6,6 @@ The model, the intervals and the data handling are described in :mod:`analysis.m
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -21,8 +20,6 @@ from analysis.metrics.frontier import as_dates, as_numbers
 from analysis.metrics.result import Result, ResultMeta, iso_date, meta
 from analysis.metrics.selection import (
     SUBSETS,
-    check_confidence,
-    check_n_boot,
     describe_subset,
     groups_of,
     organizations,
@@ -30,6 +27,7 @@ from analysis.metrics.selection import (
     universe,
 )
 from analysis.metrics.trends.robust import bootstrap_lines, trend_cov
+from analysis.metrics.vocabulary import check_confidence, check_date, check_n_boot
 
 # CLI name -> (column, label used in sentences)
 METRICS: dict[str, tuple[str, str]] = {
@@ -81,21 +79,9 @@ def year_to_date(x: float) -> pd.Timestamp | None:
 
 
 def parse_date(value: object, what: str = "date") -> pd.Timestamp | None:
-    """YYYY, YYYY-MM or YYYY-MM-DD (or a Timestamp) -> Timestamp; None passes through; else UsageError."""
-    if value is None:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value
-    if hasattr(value, "year") and hasattr(value, "month"):
-        return pd.Timestamp(value)
-    s = str(value).strip()
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", s)
-    if not m:
-        raise UsageError(f"{what}: {s!r} is not a date; use YYYY-MM-DD (or YYYY-MM, YYYY)")
-    try:
-        return pd.Timestamp(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
-    except ValueError as exc:
-        raise UsageError(f"{what}: {s!r} is not a valid date ({exc})") from None
+    """YYYY, YYYY-MM or YYYY-MM-DD (or a Timestamp) -> Timestamp; None passes through; else UsageError (the one
+    rule: :func:`analysis.metrics.vocabulary.check_date`)."""
+    return check_date(value, what)
 
 
 def _pow10(x: float) -> float:
@@ -104,10 +90,6 @@ def _pow10(x: float) -> float:
         return 10.0 ** x
     except OverflowError:
         return math.inf
-
-
-def _check_confidence(confidence: float) -> float:
-    return check_confidence(confidence)
 
 
 def _doubling(slope: float) -> float:
@@ -492,7 +474,7 @@ def fit_trend(df: pd.DataFrame, metric: str = "training_compute_flop", *, since:
 
     ``subset`` is only a label stored in the result. See the module docstring for methods and data rules.
     """
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     _check_method(method, cov_type)
     p = prepare(df, metric, since=since, until=until, nonpositive=nonpositive)
     return _fit_prepared(p, subset=subset, confidence=confidence, method=method, n_boot=n_boot, seed=seed,
