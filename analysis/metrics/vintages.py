@@ -24,24 +24,36 @@ snapshot is checked against its sha256), (2025 and 2026 names are mapped onto ou
   open-weights share per year (Wilson, 90% as everywhere). The two vintages share most of their models, so the two intervals are
   not independent and their overlap is no test of a difference; the table shows how much a headline moves when
   only the vintage changes.
+* **the vintage range of a headline** (:func:`revision`, :func:`trend_revision`): a report's headline (a trend, a
+  share per year, an HHI per year) computed the same way on the default table (Epoch snapshot + our overlay, one row
+  per model, no additions) built on each pinned notable-models vintage (:data:`PINNED`), over the window both cover
+  (ending at the older vintage's newest model), so that the range is the revision of the data alone, not a longer
+  window. ``vintage_low``/``vintage_high`` are the smallest and largest value over the vintages; a cell is empty
+  where a vintage has no value (e.g. a year the older vintage does not cover).
 
 """
 
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from analysis.constants import DEFAULT_CONFIDENCE
+from analysis.data.dataset import load
 from analysis.data.exports import Export
 from analysis.data.tables import display_path
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness import open_share
 from analysis.metrics.result import Result, ResultMeta, json_value, meta
+from analysis.metrics.selection import select
+from analysis.metrics.sensitivity import VINTAGES as PINNED
 from analysis.metrics.trends import subset_trend
+from analysis.notices import ImportNotice
 
 # Columns of our schema compared between vintages (the others are empty in Epoch imports, or derived).
 COMPARE_COLUMNS = (
@@ -389,3 +401,92 @@ def diff(old: Export, new: Export) -> VintageDiff:
         changes=changes, examples=examples, fits=fits, share=share,
     )
 
+
+
+# --- the vintage range of a headline ----------------------------------------------------------------------------
+
+def pinned_tables(data_spec: str | None = None, vintages: tuple[str, ...] = PINNED) -> dict[str, pd.DataFrame]:
+    """``{vintage: representative models}``: the default table (snapshot + overlay, :func:`select`: one row per
+    model, no additions) built on each pinned notable-models vintage, oldest first.
+
+    Empty when ``data_spec`` names other data than the default (a vintage range describes the default data only).
+    The older snapshot's import notices (values outside our ranges) are the same kind the default table reports and
+    are not repeated.
+    """
+    if data_spec not in (None, "", "default"):
+        return {}
+    out = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ImportNotice)
+        for v in sorted(vintages):
+            out[v] = select(load(f"epoch-vintage:{v}").models)
+    return out
+
+
+def common_end(tables: Mapping[str, pd.DataFrame], until: object = None) -> pd.Timestamp | None:
+    """The last release date every table covers (the older vintage's newest model), or ``until`` if earlier."""
+    ends = [pd.to_datetime(m["release_date"]).max() for m in tables.values()]
+    if until not in (None, ""):
+        ends.append(pd.Timestamp(until))
+    ends = [e for e in ends if not pd.isna(e)]
+    return min(ends) if ends else None
+
+
+def revision(tables: Mapping[str, pd.DataFrame], headline: Callable[[pd.DataFrame], pd.DataFrame], value: str,
+             on: str | None = None) -> pd.DataFrame:
+    """A headline on each vintage, side by side, with its range.
+
+    ``headline(models)`` returns a DataFrame holding column ``value`` (one row, or one row per key ``on``, e.g.
+    year). Returns ``[on], value_<vintage>… , vintage_low, vintage_high, vintages`` (``vintage_low``/``_high``
+    empty where a vintage has no value). ``tables`` empty: an empty frame with those columns.
+    """
+    cols = [f"value_{v}" for v in tables]
+    parts = []
+    for v, models in tables.items():
+        t = headline(models)
+        keep = [on, value] if on else [value]
+        t = t[keep].rename(columns={value: f"value_{v}"}).reset_index(drop=True)
+        parts.append(t if on else t.head(1))
+    if not parts:
+        return pd.DataFrame(columns=([on] if on else []) + ["vintage_low", "vintage_high", "vintages"])
+    out = parts[0]
+    for t in parts[1:]:
+        out = out.merge(t, on=on, how="outer") if on else pd.concat([out, t], axis=1)
+    if on:
+        out = out.sort_values(on).reset_index(drop=True)
+    vals = out[cols].astype("float64")
+    complete = vals.notna().all(axis=1)
+    out["vintage_low"] = vals.min(axis=1).where(complete)
+    out["vintage_high"] = vals.max(axis=1).where(complete)
+    out["vintages"] = " and ".join(tables)
+    return out
+
+
+def trend_revision(tables: Mapping[str, pd.DataFrame], metric: str = "training_compute_flop",
+                   subset: str = "notable", since: object = None, until: object = None, value: str = "growth_per_year",
+                   **kw) -> dict:
+    """:func:`subset_trend` on each vintage over the common window: ``{vintage_low, vintage_high, vintage_until,
+    values: {vintage: value}}`` (all None when ``tables`` is empty or a fit fails)."""
+    end = common_end(tables, until)
+    empty = {"vintage_low": None, "vintage_high": None, "vintage_until": None, "values": {}}
+    if not tables or end is None:
+        return empty
+
+    def one(models: pd.DataFrame) -> pd.DataFrame:
+        try:
+            return subset_trend(models, metric, subset, since=since, until=end, **kw).to_frame()
+        except (AnalysisError, UsageError):
+            return pd.DataFrame({value: [np.nan]})
+
+    r = revision(tables, one, value).iloc[0]
+    lo, hi = r["vintage_low"], r["vintage_high"]
+    return {"vintage_low": None if pd.isna(lo) else float(lo), "vintage_high": None if pd.isna(hi) else float(hi),
+            "vintage_until": end.strftime("%Y-%m-%d"),
+            "values": {v: json_value(r[f"value_{v}"]) for v in tables}}
+
+
+def range_text(low: object, high: object, fmt: str = "{:.2f}", unit: str = "") -> str:
+    """'4.30–4.33x' (or 'n/a' when a side is missing) for a caption."""
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return "n/a"
+    return f"{fmt.format(low)}–{fmt.format(high)}{unit}"
