@@ -490,3 +490,28 @@ def range_text(low: object, high: object, fmt: str = "{:.2f}", unit: str = "") -
     if low is None or high is None or pd.isna(low) or pd.isna(high):
         return "n/a"
     return f"{fmt.format(low)}–{fmt.format(high)}{unit}"
+
+
+def largest_move(table: pd.DataFrame, key: str = "year") -> dict | None:
+    """The row of ``table`` (with ``vintage_low``/``vintage_high``) whose headline moved most between the vintages:
+    ``{key, vintage_low, vintage_high, moved}``; None when no row has a range."""
+    if "vintage_low" not in table.columns or not table["vintage_low"].notna().any():
+        return None
+    moved = (table["vintage_high"] - table["vintage_low"]).astype("float64")
+    i = moved.idxmax()
+    return {key: table.at[i, key], "vintage_low": float(table.at[i, "vintage_low"]),
+            "vintage_high": float(table.at[i, "vintage_high"]), "moved": float(moved[i])}
+
+
+def range_caption(pinned: Mapping[str, pd.DataFrame], table: pd.DataFrame, what: str, fmt: str = "{:.2f}",
+                  unit: str = "", key: str = "year") -> str:
+    """One caption sentence: how far a per-``key`` headline moved between the pinned vintages (the table's
+    ``vintage_low``/``vintage_high``), or that it was not computed."""
+    if not pinned:
+        return "Vintage range: not computed (data other than the default)."
+    m = largest_move(table, key)
+    if m is None:
+        return f"Vintage range: no {key} is covered by every pinned vintage."
+    return (f"Vintage range ({what} on Epoch AI's {' and '.join(pinned)} snapshots with our overlay, column "
+            f"vintage_low–vintage_high of the table): largest move in {m[key]}, "
+            f"{range_text(m['vintage_low'], m['vintage_high'], fmt, unit)}.")
