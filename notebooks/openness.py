@@ -111,6 +111,10 @@ legend_below(ax, ncol=3)
 out.figure(fig, "open-share-by-year",
            caption="Share of notable models released with open weights each year (models with known access), "
                    f"with {confidence:.0%} Wilson intervals. "
+                   + ("These treat models as independent; at nominal 90% they cover {0[0]:.2f}–{0[1]:.2f} on "
+                      "independent models and {1[0]:.2f}–{1[1]:.2f} where an organization's releases are alike, as "
+                      "in these data (simulation, README). ".format(*openness.WILSON_MEASURED_COVERAGE.values())
+                      if confidence == 0.90 else "")
                    + vintages.range_caption(pinned, share, "the same share", "{:.1%}"),
            alt="Line of the yearly open-weights share with a shaded interval band.", table=share, source=ds,
            result=open_share)

@@ -423,6 +423,20 @@ def test_wilson_under_organization_dependence_cheap():
     assert clustered < independent - 3 * math.sqrt(independent * (1 - independent) / 200), (clustered, independent)
 
 
+def test_wilson_label_states_the_measured_independent_coverage():
+    """The range the open-share captions print is the exact coverage's range over README's grid."""
+    exact = [wilson_exact_coverage(n, p) for n, p in WILSON_GRID]
+    assert op.WILSON_MEASURED_COVERAGE["independent"] == (round(min(exact), 2), round(max(exact), 2))
+
+
+@pytest.mark.slow
+def test_wilson_label_states_the_measured_clustered_coverage():
+    low, high = op.WILSON_MEASURED_COVERAGE["organization-dependent"]
+    cover = [clustered_share_coverage(R, seed=n + g, n=n, groups=g, p=p, icc=icc)
+             for n, g, p, icc in CLUSTERED_SHARE_SETUPS]
+    assert abs(min(cover) - low) <= 0.015 and abs(max(cover) - high) <= 0.015, cover
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("n, p", WILSON_GRID)
 def test_wilson_share_coverage_grid(n, p):

@@ -358,6 +358,11 @@ def test_revision_ranges_are_the_smallest_and_largest_value_over_the_vintages():
     empty = vintages.revision({}, lambda m: m, "share", on="year")
     assert empty.empty and {"vintage_low", "vintage_high"} <= set(empty.columns)
     assert vintages.range_text(4.3, 4.33, unit="x") == "4.30–4.33x" and vintages.range_text(None, 1) == "n/a"
+    tables = {"old": old, "new": new}
+    assert vintages.range_caption(tables, r.reset_index(), "the share", "{:.0%}").endswith("largest move in 2023, 25%–75%.")
+    same = pd.DataFrame({"year": [2023], "vintage_low": [0.1220001], "vintage_high": [0.1220002]})
+    assert "the same, at the precision shown" in vintages.range_caption(tables, same, "x", "{:.3f}")
+    assert vintages.range_caption({}, same, "x") == "Vintage range: not computed (data other than the default)."
 
 
 def test_trend_revision_fits_each_vintage_over_the_common_window():
@@ -420,3 +425,18 @@ def test_vintage_range_of_the_default_headlines_brackets_both_vintages(pinned):
             for m in pinned.values()]
     assert (r["vintage_low"], r["vintage_high"]) == pytest.approx((min(fits), max(fits)))
     assert r["vintage_low"] < r["vintage_high"]  # Epoch's revisions do move the frontier fit
+
+
+def test_cli_trend_json_carries_the_vintage_range(capsys, pinned):
+    """`trend --json` on the default data: vintage_range is the same fit on each pinned vintage to 2025-12-31;
+    on other data it is null."""
+    from analysis.metrics.trends import subset_trend
+
+    assert main(["trend", "compute", "--subset", "frontier", "--since", "2018-01-01", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)["vintage_range"]
+    assert r["vintage_until"] == "2025-12-31" and list(r["values"]) == list(pinned)
+    for v, m in pinned.items():
+        assert r["values"][v] == pytest.approx(subset_trend(m, "training_compute_flop", "frontier", since="2018-01-01",
+                                                            until="2025-12-31").growth_per_year)
+    assert main(["trend", "compute", "--data", "curated", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["vintage_range"] is None

@@ -512,6 +512,8 @@ def range_caption(pinned: Mapping[str, pd.DataFrame], table: pd.DataFrame, what:
     m = largest_move(table, key)
     if m is None:
         return f"Vintage range: no {key} is covered by every pinned vintage."
-    return (f"Vintage range ({what} on Epoch AI's {' and '.join(pinned)} snapshots with our overlay, column "
-            f"vintage_low–vintage_high of the table): largest move in {m[key]}, "
-            f"{range_text(m['vintage_low'], m['vintage_high'], fmt, unit)}.")
+    head = (f"Vintage range ({what} on Epoch AI's {' and '.join(pinned)} snapshots with our overlay, column "
+            f"vintage_low–vintage_high of the table): ")
+    if fmt.format(m["vintage_low"]) == fmt.format(m["vintage_high"]):
+        return head + f"the same, at the precision shown, in every {key} both cover."
+    return head + f"largest move in {m[key]}, {range_text(m['vintage_low'], m['vintage_high'], fmt, unit)}."
