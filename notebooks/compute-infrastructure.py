@@ -200,18 +200,29 @@ out.figure(fig, "hardware-price-performance-and-efficiency",
 # %%
 ipd = int(row.index[(row.metric == "fp32-per-dollar") & (row.group == "all")][0])
 ipw = int(row.index[(row.metric == "best-per-watt") & (row.group == "all")][0])
+
+
+def against(low, high, published, above, below):
+    """How a published value stands against our interval: the comparison the prose may claim, and no more."""
+    return below if published < low else above if published > high else "consistent with"
+
+
+pd_vs = against(row.at[ipd, "doubling_years_low"], row.at[ipd, "doubling_years_high"], published.at[2, "value"],
+                "faster than", "slower than")
+pw_vs = against(row.at[ipw, "growth_low"], row.at[ipw, "growth_high"], 1 + published.at[3, "value"], "below", "above")
 out.prose(
     f"FP32 FLOP/s per 2023 dollar doubled every "
     f"**{out.number('hardware-trends', ipd, 'doubling_years', '{:.1f}')} years** "
     f"({confidence:.0%} CI {out.number('hardware-trends', ipd, 'doubling_years_low', '{:.1f}')}–"
     f"{out.number('hardware-trends', ipd, 'doubling_years_high', '{:.1f}')}; "
-    f"n = {out.number('hardware-trends', ipd, 'n', '{:d}')} chips with a release price), slower than the "
+    f"n = {out.number('hardware-trends', ipd, 'n', '{:d}')} chips with a release price), {pd_vs} the "
     f"{out.number('published-comparisons', 2, 'value', '{:.2f}')} years Hobbhahn & Besiroglu (2022) found for "
-    f"{out.number('published-comparisons', 2, 'n', '{:d}')} GPUs: this file is weighted towards data-centre accelerators, whose "
-    f"list prices are high. Best-format operations per watt grew "
+    f"{out.number('published-comparisons', 2, 'n', '{:d}')} GPUs"
+    + (": this file is weighted towards data-centre accelerators, whose list prices are high" if pd_vs == "slower than"
+       else "") + ". Best-format operations per watt grew "
     f"**{out.number('hardware-trends', ipw, 'growth_per_year', '{:.2f}')}x per year** "
     f"({out.number('hardware-trends', ipw, 'growth_low', '{:.2f}')}–"
-    f"{out.number('hardware-trends', ipw, 'growth_high', '{:.2f}')}x), close to the "
+    f"{out.number('hardware-trends', ipw, 'growth_high', '{:.2f}')}x), {pw_vs} the "
     f"{out.number('published-comparisons', 3, 'value', '{:.0%}')} per year on Epoch AI's hardware page."
 )
 
