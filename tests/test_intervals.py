@@ -691,3 +691,19 @@ def test_sup_f_break_test_size_under_dependence(setup, high):
     """Measured size at nominal 10% (README): about 11% independent, 17% AR(1), 23% combined; the test still
     over-rejects under dependence, which the compute-trends report states."""
     assert _sup_f_rejections(setup, 200, seed=SETUPS.index(setup)) <= high
+
+
+def test_openness_cli_states_the_measured_wilson_coverage(capsys):
+    """`openness` prints the coverage measured above beside its nominal 90% Wilson intervals (not for other methods
+    or levels, which were not measured)."""
+    import json
+
+    from analysis.cli.main import main
+
+    assert main(["openness", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["measured_coverage"] == {k: list(v) for k, v in op.WILSON_MEASURED_COVERAGE.items()}
+    assert main(["openness"]) == 0
+    assert "measured coverage (simulation): 0.83-0.97" in capsys.readouterr().out
+    assert main(["openness", "--json", "--method", "clopper-pearson"]) == 0
+    assert json.loads(capsys.readouterr().out)["measured_coverage"] is None
