@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import dataset
-from analysis.metrics import analyses, scaling
+from analysis.metrics import analyses, scaling, vintages
 from analysis.reporting.figures import (
     PALETTE,
     ReportOutput,
@@ -179,6 +179,20 @@ out.prose(
 # %%
 walls = {sub: scaling.data_wall(models, subset=sub, confidence=confidence) for sub in ("notable", "frontier")}
 wall_table = analyses.get("data-wall")(ds, subsets=("notable", "frontier"), confidence=confidence).to_frame()
+# vintage range: the same crossing year on the default table built on each pinned Epoch vintage, to the older one's end
+pinned = vintages.pinned_tables(data_spec)
+wall_end = vintages.common_end(pinned)
+
+
+def wall_years(m):
+    return pd.DataFrame([{"subset": sub, "year": scaling.data_wall(m, subset=sub, until=wall_end,
+                                                                   confidence=confidence).year}
+                         for sub in ("notable", "frontier")])
+
+
+rev = vintages.revision(pinned, wall_years, "year", on="subset")
+wall_table = wall_table.merge(rev[["subset", "vintage_low", "vintage_high"]], on="subset", how="left").assign(
+    vintage_until=None if wall_end is None else wall_end.strftime("%Y-%m-%d"))
 out.table(wall_table, "data-wall-projection")
 wall = walls[wall_subset]
 frame = pd.concat([scaling.data_wall_frame(w).assign(subset=sub) for sub, w in walls.items()], ignore_index=True)
@@ -200,7 +214,9 @@ out.figure(fig, "data-wall",
                    f"included; one row per model) since {wall.start:%Y-%m-%d}, with "
                    f"{confidence:.0%} intervals, against the estimated stock of public human-generated text "
                    "(Villalobos et al. 2024) and its interval. Crossing year, notable: "
-                   f"{walls['notable'].caption()}; frontier: {walls['frontier'].caption()}.",
+                   f"{walls['notable'].caption()}; frontier: {walls['frontier'].caption()}. "
+                   + vintages.range_caption(pinned, wall_table, f"the crossing year with data to {wall_end:%Y-%m-%d}"
+                                            if wall_end is not None else "", "{:.1f}", key="subset"),
            alt="Two trend lines of training-set size in tokens against year, one per subset, each with a shaded interval, "
                "and a flat shaded band for the stock of public text.", table=frame,
            source=[ds, "Villalobos et al. 2024"], result=walls)
