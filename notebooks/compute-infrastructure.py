@@ -42,7 +42,7 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.data import dataset, sources
-from analysis.metrics import infrastructure, selection, trends
+from analysis.metrics import infrastructure, selection, trends, vintages
 from analysis.metrics import training_cost as tc
 from analysis.reporting import citation
 from analysis.reporting.figures import (
@@ -234,6 +234,20 @@ out.prose(
 
 # %%
 run_tab = infrastructure.run_trend_table(models, ("notable", "frontier"), since=since, top_k=top_k, **window)
+# vintage range: the same fits on the default table built on each pinned Epoch vintage, to the older one's end
+pinned = vintages.pinned_tables(data_spec) if not runs.fallback else {}
+run_end = vintages.common_end(pinned, until or None)
+
+
+def run_growth(m):
+    t = infrastructure.run_trend_table(m, ("notable", "frontier"), since=since, top_k=top_k, until=run_end,
+                                       confidence=confidence)
+    return t.assign(fit=t["subset"] + " " + t["column"])
+
+
+run_tab = run_tab.assign(fit=run_tab["subset"] + " " + run_tab["column"]).merge(
+    vintages.revision(pinned, run_growth, "growth_per_year", on="fit")[["fit", "vintage_low", "vintage_high"]],
+    on="fit", how="left")
 out.table(run_tab, "training-run-trend-fits")
 fig, axes = new_figure(2, 2, figsize=(10, 9), gridspec_kw={"hspace": 0.7})
 tables, run_fits = [], {}
@@ -265,7 +279,10 @@ for ax, (col, (label, unit)) in zip(axes.ravel(), [(c, infrastructure.RUN_METRIC
 fig.suptitle("Training runs of notable AI models")
 out.figure(fig, "training-run-trends",
            caption=f"Cluster size, training duration, power draw and amortized cost (2023 USD) of training runs "
-                   f"since {since}; frontier models in red with their log-linear trend.",
+                   f"since {since}; frontier models in red with their log-linear trend. "
+                   + vintages.range_caption(pinned, run_tab, "growth per year of each fit with data to "
+                                            f"{run_end:%Y-%m-%d}" if run_end is not None else "", unit="x",
+                                            key="fit"),
            alt="Four log-scale scatter panels of training-run quantities against release date, each rising, with "
                "frontier runs highlighted and a trend line.",
            table=pd.concat(tables, ignore_index=True), source=runs_source, result=run_fits)
