@@ -12,7 +12,9 @@
 # Three measurements. **Openness** of language-model releases on the 14 dimensions of the European Open Source AI
 # Index ("Opening up ChatGPT", Liesenfeld, Lopez & Dingemanse 2023): open = 1, partial = 0.5, closed = 0, grouped
 # into availability, documentation and access. **Open share**: the share of notable models released with open
-# weights each year, with Wilson intervals (90% by default). "Open weights" follows one rule across the toolkit:
+# weights each year, with Wilson intervals (90% by default; they treat models as independent, and where an
+# organization's releases are mostly all open or all closed, as here, they cover only 53-73% in simulation: README,
+# "which interval each figure uses"). "Open weights" follows one rule across the toolkit:
 # Epoch AI's accessibility category of the model. **The lag**: for every level the closed frontier reached (a best
 # score, or a largest training run), how many months later the open-weights frontier reached it; the summary is the
 # median over levels, with levels not reached yet counted as *censored* (Kaplan–Meier). One evaluation setting per
