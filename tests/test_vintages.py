@@ -440,3 +440,19 @@ def test_cli_trend_json_carries_the_vintage_range(capsys, pinned):
                                                             until="2025-12-31").growth_per_year)
     assert main(["trend", "compute", "--data", "curated", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["vintage_range"] is None
+
+
+def test_diff_fits_the_newer_vintage_on_the_older_window_too(shipped):
+    """The vintage effect without the added months: the newer file cut at the older one's newest model, refitted
+    here independently with subset_trend."""
+    from analysis.metrics.trends import subset_trend
+
+    d, _ = shipped
+    old_end = d.old.models["release_date"].max()
+    for r in d.to_dict()["headline_fits"]:
+        name, subset, since = next(h for h in vintages.HEADLINE_FITS if h[0] == r["fit"])
+        same = r["new_on_old_window"]
+        assert same["until"] == old_end.strftime("%Y-%m-%d") == r["old"]["window"][1]
+        fit = subset_trend(d.new.models, "training_compute_flop", subset, since=since, until=old_end)
+        assert same["growth_per_year"] == pytest.approx(fit.growth_per_year) and same["n"] == fit.n
+    assert "new on the old window (to 2025-12-31)" in "\n".join(d.lines())

@@ -205,12 +205,13 @@ def column_changes(old: pd.DataFrame, new: pd.DataFrame, pairs: pd.DataFrame,
 
 # --- the vintage effect ----------------------------------------------------------------------------------------
 
-def headline_fits(models: pd.DataFrame) -> pd.DataFrame:
-    """The headline trend fits on one vintage: one row per fit (growth per year with its 90% CI, n, window)."""
+def headline_fits(models: pd.DataFrame, until: object = None) -> pd.DataFrame:
+    """The headline trend fits on one vintage: one row per fit (growth per year with its 90% CI, n, window), the
+    window ending at ``until`` (None: the vintage's newest model)."""
     rows = []
     for name, subset, since in HEADLINE_FITS:
         try:
-            fit = subset_trend(models, "training_compute_flop", subset, since=since)
+            fit = subset_trend(models, "training_compute_flop", subset, since=since, until=until)
         except (AnalysisError, UsageError) as exc:
             rows.append({"fit": name, "n": 0, "error": str(exc)})
             continue
@@ -274,6 +275,11 @@ class VintageDiff(Result):
                            "growth_per_year_ci": [json_value(r.get(f"growth_low_{side}")), json_value(r.get(f"growth_high_{side}"))],
                            "doubling_months": json_value(r.get(f"doubling_months_{side}")),
                            "confidence": json_value(r.get(f"confidence_{side}")), "error": json_value(r.get(f"error_{side}"))}
+            d["new_on_old_window"] = {
+                "n": json_value(r.get("n_new_same_window")), "until": json_value(r.get("until_new_same_window")),
+                "growth_per_year": json_value(r.get("growth_per_year_new_same_window")),
+                "growth_per_year_ci": [json_value(r.get("growth_low_new_same_window")),
+                                       json_value(r.get("growth_high_new_same_window"))]}
             fits.append(d)
         share = []
         for r in self.share.to_dict("records"):
@@ -351,6 +357,10 @@ class VintageDiff(Result):
                     pct = f"{r[f'confidence_{side}'] * 100:g}%"
                     parts.append(f"{side} {r[f'growth_per_year_{side}']:.2f}x/yr ({pct} CI {r[f'growth_low_{side}']:.2f}–"
                                  f"{r[f'growth_high_{side}']:.2f}), n={int(r[f'n_{side}'])}, to {r[f'until_{side}']}")
+            if not pd.isna(r.get("growth_per_year_new_same_window", np.nan)):
+                parts.append(f"new on the old window (to {r['until_new_same_window']}) "
+                             f"{r['growth_per_year_new_same_window']:.2f}x/yr ({r['growth_low_new_same_window']:.2f}–"
+                             f"{r['growth_high_new_same_window']:.2f}), n={int(r['n_new_same_window'])}")
             out.append(f"  compute trend, {r['fit'].replace('_', ' ')}: " + "; ".join(parts))
         out.append(f"  open-weights share by year ({SHARE_CONFIDENCE * 100:g}% Wilson):")
         for r in self.share.to_dict("records"):
@@ -390,6 +400,13 @@ def diff(old: Export, new: Export) -> VintageDiff:
     removed = _listing(a[~a.index.isin(pairs["old"])])
     changes, examples = column_changes(a, b, pairs)
     fits = _side_by_side(headline_fits(a), headline_fits(b), "fit")
+    # the newer vintage on the older one's window: the revision of the data alone, without the added months
+    old_end = pd.to_datetime(a["release_date"]).max() if "release_date" in a.columns else pd.NaT
+    if not pd.isna(old_end):
+        same = headline_fits(b, until=old_end)
+        keep = ["growth_per_year", "growth_low", "growth_high", "n", "until"]
+        same = same.reindex(columns=["fit", *keep]).rename(columns={c: f"{c}_new_same_window" for c in keep})
+        fits = fits.merge(same, on="fit", how="left")
     order = {name: i for i, (name, _, _) in enumerate(HEADLINE_FITS)}
     fits = fits.sort_values("fit", key=lambda s: s.map(order)).reset_index(drop=True)
     share = _side_by_side(share_by_year(a), share_by_year(b), "year")
