@@ -36,7 +36,7 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis.data import dataset
+from analysis.data import dataset, sources
 from analysis.metrics import analyses, competition, selection, vintages
 from analysis.metrics.result import partial_year
 from analysis.reporting.figures import PALETTE, ReportOutput, legend_below, mark_partial_year, new_figure, short_label
@@ -44,7 +44,7 @@ from analysis.reporting.figures import PALETTE, ReportOutput, legend_below, mark
 out = ReportOutput(output_dir)
 ds = dataset.load(data_spec or None)
 models = selection.select(ds.models)  # the representative set: one row per model, no overlay additions
-pinned = vintages.pinned_tables(data_spec)  # the default table on each pinned Epoch vintage, for the vintage range
+pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED, data_spec))  # the default table on each pinned Epoch vintage, for the vintage range
 
 # %% [markdown]
 # ## Concentration per year

@@ -235,7 +235,7 @@ out.prose(
 # %%
 run_tab = infrastructure.run_trend_table(models, ("notable", "frontier"), since=since, top_k=top_k, **window)
 # vintage range: the same fits on the default table built on each pinned Epoch vintage, to the older one's end
-pinned = vintages.pinned_tables(data_spec) if not runs.fallback else {}
+pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED, data_spec)) if not runs.fallback else {}
 run_end = vintages.common_end(pinned, until or None)
 
 

@@ -41,7 +41,7 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis.data import dataset
+from analysis.data import dataset, sources
 from analysis.metrics import selection, trends, vintages
 from analysis.reporting import citation
 from analysis.reporting.figures import (
@@ -65,7 +65,7 @@ fit_frontier = trends.subset_trend(models, "training_compute_flop", "frontier", 
                                    **common)
 fits = pd.concat([fit_notable.to_frame(), fit_frontier.to_frame()], ignore_index=True)
 # vintage range: the same fit on the default table built on each pinned Epoch vintage, over the window both cover
-pinned = vintages.pinned_tables(data_spec)
+pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED, data_spec))
 revised = [vintages.trend_revision(pinned, subset=s, since=w, until=until or None, top_k=top_k, confidence=confidence)
            for s, w in (("notable", since), ("frontier", frontier_since))]
 fits = fits.assign(vintage_low=[r["vintage_low"] for r in revised], vintage_high=[r["vintage_high"] for r in revised],
@@ -276,7 +276,6 @@ except AnalysisError as exc:
 # (pinned snapshots, without our overlay). Each row is a separate fit with its own interval and n.
 
 # %%
-from analysis.data import sources
 from analysis.metrics import sensitivity
 
 # the baseline is the headline frontier fit above: same top-k, window and exclusions

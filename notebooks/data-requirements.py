@@ -35,7 +35,7 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis.data import dataset
+from analysis.data import dataset, sources
 from analysis.metrics import analyses, scaling, vintages
 from analysis.reporting.figures import (
     PALETTE,
@@ -180,7 +180,7 @@ out.prose(
 walls = {sub: scaling.data_wall(models, subset=sub, confidence=confidence) for sub in ("notable", "frontier")}
 wall_table = analyses.get("data-wall")(ds, subsets=("notable", "frontier"), confidence=confidence).to_frame()
 # vintage range: the same crossing year on the default table built on each pinned Epoch vintage, to the older one's end
-pinned = vintages.pinned_tables(data_spec)
+pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED, data_spec))
 wall_end = vintages.common_end(pinned)
 
 

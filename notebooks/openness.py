@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.constants import FMTI_DEVELOPER_ALIASES
-from analysis.data import dataset
+from analysis.data import dataset, sources
 from analysis.errors import AnalysisError
 from analysis.metrics import checks, openness, vintages
 from analysis.metrics.result import partial_year
@@ -97,7 +97,7 @@ open_share = openness.open_share(models, by="year", confidence=confidence)
 share = open_share.table
 share = share[share["year"] >= 2015].reset_index(drop=True)
 share["partial"] = share["year"] == partial_year(models["release_date"])  # the data's incomplete last year
-pinned = vintages.pinned_tables(data_spec)  # the default table on each pinned Epoch vintage, for the vintage range
+pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED, data_spec))  # the default table on each pinned Epoch vintage, for the vintage range
 rev = vintages.revision(pinned, lambda m: openness.open_share(m, by="year").table, "share", on="year")
 share = share.merge(rev[["year", "vintage_low", "vintage_high"]], on="year", how="left")
 fig, ax = new_figure()

@@ -37,7 +37,7 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis.data import dataset
+from analysis.data import dataset, sources
 from analysis.errors import AnalysisError
 from analysis.metrics import checks, selection, trends, vintages
 from analysis.metrics.result import partial_year
@@ -66,7 +66,7 @@ for metric in ("parameters", "training_tokens"):
         rows.append({"subset": which, "metric": metric, "n": 0, "note": str(exc)})
 headline = pd.DataFrame(rows)
 # vintage range: the same fits on the default table built on each pinned Epoch vintage, over the window both cover
-pinned = vintages.pinned_tables(data_spec)
+pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED, data_spec))
 revised = [vintages.trend_revision(pinned, metric=m, subset="notable", domain=domain, domain_rule=domain_rule,
                                    since=since, until=until or None, confidence=confidence)
            for m in ("parameters", "training_tokens")]

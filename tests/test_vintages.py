@@ -386,12 +386,16 @@ def test_trend_revision_fits_each_vintage_over_the_common_window():
     # doubling every value leaves the slope unchanged: the range is one value, the jump after 2020 is not in it
     assert r["vintage_low"] == pytest.approx(r["vintage_high"], rel=1e-9)
     assert vintages.trend_revision({}, since="2012-01-01")["vintage_low"] is None
-    assert vintages.pinned_tables("curated") == {}  # other data than the default: no vintage range
+    from analysis.data import sources
+
+    assert sources.default_on_vintages(vintages.PINNED, "curated") == {}  # other data: no vintage range
 
 
 @pytest.fixture(scope="module")
 def pinned():
-    return vintages.pinned_tables()
+    from analysis.data import sources
+
+    return vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED))
 
 
 @pytest.mark.published

@@ -36,7 +36,6 @@ snapshot is checked against its sha256), (2025 and 2026 names are mapped onto ou
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -44,16 +43,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.constants import DEFAULT_CONFIDENCE
-from analysis.data.dataset import load
 from analysis.data.exports import Export
 from analysis.data.tables import display_path
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness import open_share
 from analysis.metrics.result import Result, ResultMeta, json_value, meta
 from analysis.metrics.selection import select
-from analysis.metrics.sensitivity import VINTAGES as PINNED
+from analysis.metrics.sensitivity import VINTAGES
 from analysis.metrics.trends import subset_trend
-from analysis.notices import ImportNotice
 
 # Columns of our schema compared between vintages (the others are empty in Epoch imports, or derived).
 COMPARE_COLUMNS = (
@@ -75,6 +72,7 @@ HEADLINE_FITS = (
     ("frontier_since_2018", "frontier", "2018-01-01"),
 )
 SHARE_SINCE = 2018
+PINNED = VINTAGES  # the pinned notable-models vintages a headline's range runs over (one list: sensitivity's)
 SHARE_CONFIDENCE = DEFAULT_CONFIDENCE  # the toolkit's one level (0.90), as every other interval
 
 
@@ -422,22 +420,11 @@ def diff(old: Export, new: Export) -> VintageDiff:
 
 # --- the vintage range of a headline ----------------------------------------------------------------------------
 
-def pinned_tables(data_spec: str | None = None, vintages: tuple[str, ...] = PINNED) -> dict[str, pd.DataFrame]:
-    """``{vintage: representative models}``: the default table (snapshot + overlay, :func:`select`: one row per
-    model, no additions) built on each pinned notable-models vintage, oldest first.
-
-    Empty when ``data_spec`` names other data than the default (a vintage range describes the default data only).
-    The older snapshot's import notices (values outside our ranges) are the same kind the default table reports and
-    are not repeated.
-    """
-    if data_spec not in (None, "", "default"):
-        return {}
-    out = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ImportNotice)
-        for v in sorted(vintages):
-            out[v] = select(load(f"epoch-vintage:{v}").models)
-    return out
+def pinned_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``{vintage: representative models}`` (:func:`select`: one row per model, no overlay additions) of the tables
+    the data layer built on each pinned vintage (``analysis.data.sources.default_on_vintages(PINNED, data_spec)``:
+    empty for other data than the default, and so is this)."""
+    return {v: select(m) for v, m in tables.items()}
 
 
 def common_end(tables: Mapping[str, pd.DataFrame], until: object = None) -> pd.Timestamp | None:

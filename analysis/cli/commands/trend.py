@@ -148,9 +148,11 @@ def _vintage_range(ds, column: str, args, **kw) -> dict | None:
     data only; analysis.metrics.vintages.trend_revision)."""
     if ds.spec != "default":
         return None
+    from analysis.data import sources
     from analysis.metrics import vintages
 
-    return vintages.trend_revision(vintages.pinned_tables(), metric=column, subset=args.subset, domain=args.domain,
+    pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED))
+    return vintages.trend_revision(pinned, metric=column, subset=args.subset, domain=args.domain,
                                    domain_rule=args.domain_rule, **kw)
 
 
