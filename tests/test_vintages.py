@@ -460,3 +460,21 @@ def test_diff_fits_the_newer_vintage_on_the_older_window_too(shipped):
         fit = subset_trend(d.new.models, "training_compute_flop", subset, since=since, until=old_end)
         assert same["growth_per_year"] == pytest.approx(fit.growth_per_year) and same["n"] == fit.n
     assert "new on the old window (to 2025-12-31)" in "\n".join(d.lines())
+
+
+def test_cli_openness_json_carries_the_vintage_range(capsys, pinned):
+    """`openness --json` (default data, by year): each year's share on each pinned vintage and their range; 2023 on
+    the newer one is the issue's 58 of 117."""
+    from analysis.metrics.openness import open_share
+
+    assert main(["openness", "--json"]) == 0
+    rows = {r["year"]: r for r in json.loads(capsys.readouterr().out)["vintage_range"]}
+    assert rows[2023]["values"]["2026-07-19"] == pytest.approx(58 / 117)
+    for v, m in pinned.items():
+        s = open_share(m, by="year").table.set_index("year")["share"]
+        assert rows[2024]["values"][v] == pytest.approx(s[2024])
+    r = rows[2025]
+    assert (r["low"], r["high"]) == pytest.approx((min(r["values"].values()), max(r["values"].values())))
+    assert rows[2026]["low"] is None  # the older vintage ends in 2025: no range
+    assert main(["openness", "--json", "--by", "country"]) == 0
+    assert json.loads(capsys.readouterr().out)["vintage_range"] is None

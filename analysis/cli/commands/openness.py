@@ -73,6 +73,24 @@ def _wilson_coverage(settings: dict) -> dict | None:
     return {k: list(v) for k, v in WILSON_MEASURED_COVERAGE.items()}
 
 
+def _share_vintage_range(ds, args) -> list[dict] | None:
+    """Per year: the same share on the default table built on each pinned Epoch vintage (default data, by year)."""
+    if ds.spec != "default" or args.by != "year":
+        return None
+    import pandas as pd
+
+    from analysis.data import sources
+    from analysis.metrics import openness, vintages
+
+    pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED))
+    rev = vintages.revision(pinned, lambda m: openness.open_share(m, by="year", subset=args.subset,
+                                                                  top_k=args.top_k).table, "share", on="year")
+    return [{"year": int(r["year"]), "low": None if pd.isna(r["vintage_low"]) else float(r["vintage_low"]),
+             "high": None if pd.isna(r["vintage_high"]) else float(r["vintage_high"]),
+             "values": {v: None if pd.isna(r[f"value_{v}"]) else float(r[f"value_{v}"]) for v in pinned}}
+            for r in rev.to_dict("records")]
+
+
 def run_openness(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
     from analysis.metrics.analyses import get
@@ -89,6 +107,7 @@ def run_openness(args: argparse.Namespace) -> int:
                     else int(res.drop_duplicates("year")["n"].sum()),
                     "n_unknown_access": settings["n_unknown"], "n_no_date": settings["n_no_date"], "rows": rows,
                     "measured_coverage": _wilson_coverage(settings),
+                    "vintage_range": _share_vintage_range(ds, args),
                     **{k: v for k, v in result.meta.to_dict().items() if k != "confidence"}})
         return 0
     conf = int(round(100 * settings["confidence"]))
