@@ -36,14 +36,15 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis.data import dataset
-from analysis.metrics import analyses, competition, selection
+from analysis.data import dataset, sources
+from analysis.metrics import analyses, competition, selection, vintages
 from analysis.metrics.result import partial_year
 from analysis.reporting.figures import PALETTE, ReportOutput, legend_below, mark_partial_year, new_figure, short_label
 
 out = ReportOutput(output_dir)
 ds = dataset.load(data_spec or None)
 models = selection.select(ds.models)  # the representative set: one row per model, no overlay additions
+pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED, data_spec))  # the default table on each pinned Epoch vintage, for the vintage range
 
 # %% [markdown]
 # ## Concentration per year
@@ -54,6 +55,9 @@ for subset, window in (("notable", notable_window), ("frontier", frontier_window
                                         window_years=window)
     conc = hhi.to_frame()
     conc = conc[conc["year"] >= since_year].reset_index(drop=True)
+    rev = vintages.revision(pinned, lambda m, s=subset, w=window: competition.concentration(
+        m, subset=s, top_k=top_k, window_years=w, n_boot=100).to_frame(), "hhi_estimate", on="year")
+    conc = conc.merge(rev[["year", "vintage_low", "vintage_high"]], on="year", how="left")
     shown = conc[~conc["too_few_models"]]
     few = conc[conc["too_few_models"]]
     fig, ax = new_figure()
@@ -82,7 +86,8 @@ for subset, window in (("notable", notable_window), ("frontier", frontier_window
                        f"interval ({hhi.meta.interval_kind}); the dashed line is the minimum possible for that "
                        f"number of organizations. Years with fewer than {hhi.settings['min_models']} models are "
                        f"marked x and show no value.{pooled}"
-                       + (f" {partial}: an incomplete year." if partial else ""),
+                       + (f" {partial}: an incomplete year." if partial else "")
+                       + " " + vintages.range_caption(pinned, conc, "the bias-corrected estimate", "{:.3f}"),
                alt="Yearly HHI points with interval bars for the bias-corrected estimate above a dashed floor line.",
                table=conc, source=ds, result=hhi)
 

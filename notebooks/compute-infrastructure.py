@@ -42,7 +42,7 @@ import pandas as pd
 
 from analysis import constants as C
 from analysis.data import dataset, sources
-from analysis.metrics import infrastructure, selection, trends
+from analysis.metrics import infrastructure, selection, trends, vintages
 from analysis.metrics import training_cost as tc
 from analysis.reporting import citation
 from analysis.reporting.figures import (
@@ -204,18 +204,29 @@ out.figure(fig, "hardware-price-performance-and-efficiency",
 # %%
 ipd = int(row.index[(row.metric == "fp32-per-dollar") & (row.group == "all")][0])
 ipw = int(row.index[(row.metric == "best-per-watt") & (row.group == "all")][0])
+
+
+def against(low, high, published, above, below):
+    """How a published value stands against our interval: the comparison the prose may claim, and no more."""
+    return below if published < low else above if published > high else "consistent with"
+
+
+pd_vs = against(row.at[ipd, "doubling_years_low"], row.at[ipd, "doubling_years_high"], published.at[2, "value"],
+                "faster than", "slower than")
+pw_vs = against(row.at[ipw, "growth_low"], row.at[ipw, "growth_high"], 1 + published.at[3, "value"], "below", "above")
 out.prose(
     f"FP32 FLOP/s per 2023 dollar doubled every "
     f"**{out.number('hardware-trends', ipd, 'doubling_years', '{:.1f}')} years** "
     f"({confidence:.0%} CI {out.number('hardware-trends', ipd, 'doubling_years_low', '{:.1f}')}–"
     f"{out.number('hardware-trends', ipd, 'doubling_years_high', '{:.1f}')}; "
-    f"n = {out.number('hardware-trends', ipd, 'n', '{:d}')} chips with a release price), slower than the "
+    f"n = {out.number('hardware-trends', ipd, 'n', '{:d}')} chips with a release price), {pd_vs} the "
     f"{out.number('published-comparisons', 2, 'value', '{:.2f}')} years Hobbhahn & Besiroglu (2022) found for "
-    f"{out.number('published-comparisons', 2, 'n', '{:d}')} GPUs: this file is weighted towards data-centre accelerators, whose "
-    f"list prices are high. Best-format operations per watt grew "
+    f"{out.number('published-comparisons', 2, 'n', '{:d}')} GPUs"
+    + (": this file is weighted towards data-centre accelerators, whose list prices are high" if pd_vs == "slower than"
+       else "") + ". Best-format operations per watt grew "
     f"**{out.number('hardware-trends', ipw, 'growth_per_year', '{:.2f}')}x per year** "
     f"({out.number('hardware-trends', ipw, 'growth_low', '{:.2f}')}–"
-    f"{out.number('hardware-trends', ipw, 'growth_high', '{:.2f}')}x), close to the "
+    f"{out.number('hardware-trends', ipw, 'growth_high', '{:.2f}')}x), {pw_vs} the "
     f"{out.number('published-comparisons', 3, 'value', '{:.0%}')} per year on Epoch AI's hardware page."
 )
 
@@ -227,6 +238,20 @@ out.prose(
 
 # %%
 run_tab = infrastructure.run_trend_table(models, ("notable", "frontier"), since=since, top_k=top_k, **window)
+# vintage range: the same fits on the default table built on each pinned Epoch vintage, to the older one's end
+pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED, data_spec)) if not runs.fallback else {}
+run_end = vintages.common_end(pinned, until or None)
+
+
+def run_growth(m):
+    t = infrastructure.run_trend_table(m, ("notable", "frontier"), since=since, top_k=top_k, until=run_end,
+                                       confidence=confidence)
+    return t.assign(fit=t["subset"] + " " + t["column"])
+
+
+run_tab = run_tab.assign(fit=run_tab["subset"] + " " + run_tab["column"]).merge(
+    vintages.revision(pinned, run_growth, "growth_per_year", on="fit")[["fit", "vintage_low", "vintage_high"]],
+    on="fit", how="left")
 out.table(run_tab, "training-run-trend-fits")
 fig, axes = new_figure(2, 2, figsize=(10, 8), gridspec_kw={"hspace": 0.62, "top": 0.93})
 tables, run_fits = [], {}
@@ -263,7 +288,10 @@ out.figure(fig, "training-run-trends",
            caption=f"Cluster size, training duration, power draw and amortized cost (2023 USD) of training runs "
                    f"since {since}; frontier models (top {top_k} by compute at release) in "
                    f"{colour_name('vermillion')} with their log-linear trend and its {confidence:.0%} confidence "
-                   "band, other notable models in " + colour_name("sky") + "; n and growth per year in each legend.",
+                   "band, other notable models in " + colour_name("sky") + "; n and growth per year in each legend. "
+                   + vintages.range_caption(pinned, run_tab, "growth per year of each fit with data to "
+                                            f"{run_end:%Y-%m-%d}" if run_end is not None else "", unit="x",
+                                            key="fit"),
            alt="Four log-scale scatter panels of training-run quantities against release date, with frontier runs "
                "highlighted and their trend line with a shaded confidence band.",
            table=pd.concat(tables, ignore_index=True), source=runs_source, result=run_fits)

@@ -41,8 +41,8 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis.data import dataset
-from analysis.metrics import selection, trends
+from analysis.data import dataset, sources
+from analysis.metrics import selection, trends, vintages
 from analysis.reporting import citation
 from analysis.reporting.figures import (
     PALETTE,
@@ -64,6 +64,12 @@ fit_notable = trends.subset_trend(models, "training_compute_flop", "notable", si
 fit_frontier = trends.subset_trend(models, "training_compute_flop", "frontier", top_k=top_k, since=frontier_since,
                                    **common)
 fits = pd.concat([fit_notable.to_frame(), fit_frontier.to_frame()], ignore_index=True)
+# vintage range: the same fit on the default table built on each pinned Epoch vintage, over the window both cover
+pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED, data_spec))
+revised = [vintages.trend_revision(pinned, subset=s, since=w, until=until or None, top_k=top_k, confidence=confidence)
+           for s, w in (("notable", since), ("frontier", frontier_since))]
+fits = fits.assign(vintage_low=[r["vintage_low"] for r in revised], vintage_high=[r["vintage_high"] for r in revised],
+                   vintage_until=[r["vintage_until"] for r in revised], vintages=" and ".join(pinned) or None)
 out.table(fits, "compute-trend-fits")
 
 # %% [markdown]
@@ -99,7 +105,12 @@ out.figure(fig, "compute-trend-notable",
            caption=f"Training compute of notable models since {since} (one point per model: dated versions count once) "
                    f"with log-linear trends for all notable models and for frontier models (top-{top_k} at release, "
                    f"AlphaGo Master and Zero left out of the ranking) since {frontier_since}. Notable trend: "
-                   f"{fit_notable.caption()}. Frontier trend: {fit_frontier.caption()}.",
+                   f"{fit_notable.caption()}. Frontier trend: {fit_frontier.caption()}. "
+                   + (f"Vintage range (the same fits on Epoch AI's {' and '.join(pinned)} snapshots with our overlay, "
+                      f"window to {revised[0]['vintage_until']}): notable "
+                      f"{vintages.range_text(revised[0]['vintage_low'], revised[0]['vintage_high'], unit='x')}, frontier "
+                      f"{vintages.range_text(revised[1]['vintage_low'], revised[1]['vintage_high'], unit='x')} per year."
+                      if pinned else "Vintage range: not computed (data other than the default)."),
            alt="Scatter plot of training compute against release date on a log scale, with two fitted trend "
                "lines.",
            table=table, source=ds, result={"notable trend": fit_notable, "frontier trend": fit_frontier})
@@ -124,6 +135,12 @@ out.prose(
     f"n = {out.number('compute-trend-fits', 1, 'n', '{:d}')}). "
     + ("Intervals: standard errors clustered by organization and release year (CR2)." if method == "analytic"
        else f"Intervals: bootstrap of models ({bootstrap} resamples), which treats models as independent.")
+    + (f" Between Epoch AI's {' and '.join(pinned)} data, the same fits to {revised[0]['vintage_until']} moved within "
+       f"{out.number('compute-trend-fits', 0, 'vintage_low', '{:.3g}')}–"
+       f"{out.number('compute-trend-fits', 0, 'vintage_high', '{:.3g}')}x (notable) and "
+       f"{out.number('compute-trend-fits', 1, 'vintage_low', '{:.3g}')}–"
+       f"{out.number('compute-trend-fits', 1, 'vintage_high', '{:.3g}')}x (frontier) per year."
+       if pinned and revised[0]["vintage_low"] is not None and revised[1]["vintage_low"] is not None else "")
 )
 
 # %% [markdown]

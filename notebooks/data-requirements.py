@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import constants as C
-from analysis.data import dataset
-from analysis.metrics import analyses, scaling
+from analysis.data import dataset, sources
+from analysis.metrics import analyses, scaling, vintages
 from analysis.reporting.figures import (
     PALETTE,
     ReportOutput,
@@ -187,6 +187,20 @@ out.prose(
 # %%
 walls = {sub: scaling.data_wall(models, subset=sub, confidence=confidence) for sub in ("notable", "frontier")}
 wall_table = analyses.get("data-wall")(ds, subsets=("notable", "frontier"), confidence=confidence).to_frame()
+# vintage range: the same crossing year on the default table built on each pinned Epoch vintage, to the older one's end
+pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED, data_spec))
+wall_end = vintages.common_end(pinned)
+
+
+def wall_years(m):
+    return pd.DataFrame([{"subset": sub, "year": scaling.data_wall(m, subset=sub, until=wall_end,
+                                                                   confidence=confidence).year}
+                         for sub in ("notable", "frontier")])
+
+
+rev = vintages.revision(pinned, wall_years, "year", on="subset")
+wall_table = wall_table.merge(rev[["subset", "vintage_low", "vintage_high"]], on="subset", how="left").assign(
+    vintage_until=None if wall_end is None else wall_end.strftime("%Y-%m-%d"))
 out.table(wall_table, "data-wall-projection")
 wall = walls[wall_subset]
 # both lines over the same years: from the window's start to 3 years past the later crossing (an interval that
@@ -232,8 +246,10 @@ out.figure(fig, "data-wall",
                    f"{walls['notable'].growth_per_year:.2g}x per year, the frontier's "
                    f"{walls['frontier'].growth_per_year:.2g}x"
                    + (": besides frontier runs the notable set holds small research models, many early in the "
-                      "window (points), so its slope mixes growth with a change in which models are in the set."
-                      if walls["notable"].slope_oom_per_year > walls["frontier"].slope_oom_per_year else "."),
+                      "window (points), so its slope mixes growth with a change in which models are in the set. "
+                      if walls["notable"].slope_oom_per_year > walls["frontier"].slope_oom_per_year else ". ")
+                   + vintages.range_caption(pinned, wall_table, f"the crossing year with data to {wall_end:%Y-%m-%d}"
+                                            if wall_end is not None else "", "{:.1f}", key="subset"),
            alt="Scatter of training-set sizes in tokens against year for notable and frontier language models, "
                "with a trend line and shaded interval per subset, dotted verticals where each line meets the "
                "flat shaded band of the stock of public text.",

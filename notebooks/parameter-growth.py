@@ -37,9 +37,9 @@ output_dir: str = ""  # set by the report runner; empty shows figures only
 import numpy as np
 import pandas as pd
 
-from analysis.data import dataset
+from analysis.data import dataset, sources
 from analysis.errors import AnalysisError
-from analysis.metrics import checks, selection, trends
+from analysis.metrics import checks, selection, trends, vintages
 from analysis.metrics.result import partial_year
 from analysis.reporting.figures import (
     PALETTE,
@@ -66,6 +66,14 @@ for metric in ("parameters", "dataset_size_tokens"):  # training sets: Epoch's d
     except AnalysisError as exc:
         rows.append({"subset": which, "metric": metric, "n": 0, "note": str(exc)})
 headline = pd.DataFrame(rows)
+# vintage range: the same fits on the default table built on each pinned Epoch vintage, over the window both cover
+pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED, data_spec))
+revised = [vintages.trend_revision(pinned, metric=m, subset="notable", domain=domain, domain_rule=domain_rule,
+                                   since=since, until=until or None, confidence=confidence)
+           for m in ("parameters", "dataset_size_tokens")]
+headline = headline.assign(vintage_low=[r["vintage_low"] for r in revised],
+                           vintage_high=[r["vintage_high"] for r in revised],
+                           vintage_until=[r["vintage_until"] for r in revised])
 out.table(headline, "parameter-growth-fits")
 by_domain = trends.parameter_trends_by_domain(models, min_n=min_n, **window)
 out.table(by_domain, "parameter-trend-by-domain")
@@ -101,7 +109,13 @@ legend_below(ax)
 out.figure(fig, "parameters-tokens-language",
            caption=f"Parameters and training-set sizes (tokens) of {which} since {since}, one point per model, with "
                    f"log-linear trends and {confidence:.0%} confidence intervals on the growth rates "
-                   f"({'; '.join(kinds)}).",
+                   f"({'; '.join(kinds)}). "
+                   + (f"Vintage range (the same fits on Epoch AI's {' and '.join(pinned)} snapshots with our overlay, "
+                      f"window to {revised[0]['vintage_until']}): parameters "
+                      f"{vintages.range_text(revised[0]['vintage_low'], revised[0]['vintage_high'], unit='x')}, "
+                      "training-set size "
+                      f"{vintages.range_text(revised[1]['vintage_low'], revised[1]['vintage_high'], unit='x')} per year."
+                      if pinned else "Vintage range: not computed (data other than the default)."),
            alt="Log-scale scatter of parameter counts and training-set sizes rising over time, tokens faster.",
            table=pd.concat(series, ignore_index=True), source=ds, result=shown_fits)
 

@@ -104,7 +104,12 @@ ax.legend()
 out.figure(fig, "vintage-effect-compute-trends",
            caption=f"Growth per year of training compute (OLS on log10 compute, {fits['confidence_new'].iloc[0]:.0%} "
                    "intervals, errors clustered by organization and release year) for notable models since 2010 and frontier models since 2018, fitted on each "
-                   "vintage; each window ends at the vintage's newest model.",
+                   "vintage; each window ends at the vintage's newest model. Vintage range on the older vintage's "
+                   "window (the newer file cut at the older one's newest model, columns *_new_same_window): "
+                   + "; ".join(f"{f.replace('_', ' ')} {vintages.range_text(*sorted((o, n)), unit='x')}"
+                               for f, o, n in zip(fits["fit"], fits["growth_per_year_old"],
+                                                  fits.get("growth_per_year_new_same_window", fits["fit"] * 0 + np.nan)))
+                   + ".",
            alt="Two pairs of points with error bars, one pair per fit, old and new vintage side by side.",
            table=fits, source=source)
 
@@ -126,6 +131,12 @@ out.prose(
     f"({out.number('vintage-effect-compute-trends', 1, 'growth_low_new', '{:.2f}')}–"
     f"{out.number('vintage-effect-compute-trends', 1, 'growth_high_new', '{:.2f}')}x, "
     f"n = {out.number('vintage-effect-compute-trends', 1, 'n_new', '{:d}')})."
+    + (f" On the older vintage's window (to {out.number('vintage-effect-compute-trends', 0, 'until_new_same_window', '{}')}), "
+       f"the newer file gives {out.number('vintage-effect-compute-trends', 0, 'growth_per_year_new_same_window', '{:.2f}')}x "
+       f"(notable) and {out.number('vintage-effect-compute-trends', 1, 'growth_per_year_new_same_window', '{:.2f}')}x "
+       "(frontier): the revision of the data alone."
+       if "growth_per_year_new_same_window" in fits.columns and fits["growth_per_year_new_same_window"].notna().all()
+       else "")
 )
 
 # %%

@@ -352,6 +352,109 @@ def test_wilson_share_coverage(p_true, n):
     assert LOW <= cover <= HIGH
 
 
+# Issue 23: the Wilson interval's coverage measured, not assumed. Exact coverage of open_share's own interval (every k
+# of n evaluated once, weighted by the binomial probability: no simulation error), and a clustered set-up: a year of
+# n models from Zipf-sized organizations whose open propensities are drawn from a Beta with mean p and intra-class
+# correlation icc (the notable models of 2018-2025 have 0.46 by organization within a year: 623 models, 291
+# organization-years; real years hold 30-120 models from 20-60 organizations).
+
+WILSON_GRID = [(n, p) for n in (10, 25, 40, 90, 120) for p in (0.05, 0.1, 0.3, 0.5)]
+CLUSTERED_SHARE_SETUPS = [(90, 35, 0.45, 0.46), (90, 35, 0.1, 0.46), (40, 20, 0.3, 0.2), (120, 60, 0.45, 0.46)]
+
+
+def _share_frame(years, access, organization=None):
+    n = len(years)
+    return pd.DataFrame({"id": [f"m{i}" for i in range(n)], "access": access,
+                         "organization": organization if organization is not None else "O",
+                         "release_date": pd.to_datetime([f"{y}-06-01" for y in years], format="%Y-%m-%d")})
+
+
+def wilson_exact_coverage(n, p, confidence=0.90):
+    """Coverage of op.open_share's interval for a year of n independent models, each open with probability p."""
+    from scipy.stats import binom
+
+    years = np.repeat(np.arange(1000, 1001 + n), n)  # year 1000 + k holds k open models of n
+    access = np.where(np.tile(np.arange(n), n + 1) < (years - 1000), "open-weights-unrestricted", "api")
+    s = op.open_share(_share_frame(years, access), confidence=confidence).table
+    k = s["k"].to_numpy()
+    covered = (s["share_low"] <= p) & (p <= s["share_high"])
+    return float(binom.pmf(k, n, p)[covered.to_numpy()].sum())
+
+
+def clustered_share_coverage(reps, seed, n, groups, p, icc, confidence=0.90):
+    """Share of ``reps`` simulated years whose open_share interval holds p (see above; icc 0: independent)."""
+    rng = np.random.default_rng(seed)
+    sizes = _zipf_sizes(n, groups)
+    ab = (1 - icc) / icc if icc > 0 else None
+    opened, years, orgs = [], [], []
+    for r in range(reps):
+        p_org = rng.beta(p * ab, (1 - p) * ab, groups) if ab else np.full(groups, p)
+        opened.append(rng.random(n) < np.repeat(p_org, sizes))
+        years.append(np.full(n, 1000 + r))
+        orgs.append(np.repeat([f"O{g}" for g in range(groups)], sizes))
+    access = np.where(np.concatenate(opened), "open-weights-unrestricted", "api")
+    s = op.open_share(_share_frame(np.concatenate(years), access, np.concatenate(orgs)), confidence=confidence).table
+    return float(((s["share_low"] <= p) & (p <= s["share_high"])).mean())
+
+
+@pytest.mark.parametrize("n, p", [(25, 0.1), (90, 0.45)])
+def test_wilson_exact_coverage_is_that_of_the_wilson_score_interval(n, p):
+    """open_share's interval is Wilson's (statsmodels, independently), so their exact coverages agree; a simulation
+    of independent years through open_share agrees with it within 3 s.e. At (25, 0.1) it is 0.83: Wilson's known dip
+    at small n*p (Brown, Cai & DasGupta 2001), stated in README, not hidden."""
+    from scipy.stats import binom
+    from statsmodels.stats.proportion import proportion_confint
+
+    k = np.arange(n + 1)
+    lo, hi = proportion_confint(k, n, alpha=0.10, method="wilson")
+    exact = wilson_exact_coverage(n, p)
+    assert exact == pytest.approx(float(binom.pmf(k, n, p)[(lo <= p) & (p <= hi)].sum()), abs=1e-12)
+    sim = clustered_share_coverage(R, seed=n, n=n, groups=10, p=p, icc=0)
+    assert abs(sim - exact) <= 3 * math.sqrt(exact * (1 - exact) / R), (sim, exact)
+
+
+def test_wilson_under_organization_dependence_cheap():
+    """Organizations that release mostly open or mostly closed models make a year's models dependent: the interval,
+    which treats them as independent, then covers less than on independent models of the same size (200 years)."""
+    n, groups, p = 90, 35, 0.45
+    independent = wilson_exact_coverage(n, p)
+    clustered = clustered_share_coverage(200, seed=5, n=n, groups=groups, p=p, icc=0.46)
+    assert clustered < independent - 3 * math.sqrt(independent * (1 - independent) / 200), (clustered, independent)
+
+
+def test_wilson_label_states_the_measured_independent_coverage():
+    """The range the open-share captions print is the exact coverage's range over README's grid."""
+    exact = [wilson_exact_coverage(n, p) for n, p in WILSON_GRID]
+    assert op.WILSON_MEASURED_COVERAGE["independent"] == (round(min(exact), 2), round(max(exact), 2))
+
+
+@pytest.mark.slow
+def test_wilson_label_states_the_measured_clustered_coverage():
+    low, high = op.WILSON_MEASURED_COVERAGE["organization-dependent"]
+    cover = [clustered_share_coverage(R, seed=n + g, n=n, groups=g, p=p, icc=icc)
+             for n, g, p, icc in CLUSTERED_SHARE_SETUPS]
+    assert abs(min(cover) - low) <= 0.015 and abs(max(cover) - high) <= 0.015, cover
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n, p", WILSON_GRID)
+def test_wilson_share_coverage_grid(n, p):
+    """Every cell of README's Wilson table: the simulated coverage of open_share on independent years agrees with
+    the exact calculation within 3 s.e. (400 years)."""
+    exact = wilson_exact_coverage(n, p)
+    sim = clustered_share_coverage(R, seed=7 * n + int(100 * p), n=n, groups=10, p=p, icc=0)
+    assert abs(sim - exact) <= 3 * math.sqrt(max(exact * (1 - exact), 0.01) / R), (sim, exact)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n, groups, p, icc", CLUSTERED_SHARE_SETUPS)
+def test_wilson_share_coverage_clustered(n, groups, p, icc):
+    """README's clustered rows: with organization dependence the interval covers less than with none (400 years)."""
+    clustered = clustered_share_coverage(R, seed=n + groups, n=n, groups=groups, p=p, icc=icc)
+    independent = wilson_exact_coverage(n, p)
+    assert clustered < independent - 2 * math.sqrt(independent * (1 - independent) / R), (clustered, independent)
+
+
 # --- open-vs-closed lag: tests/test_lag_coverage.py (coverage) and tests/test_statistics.py (its helpers) ----------
 
 # --- trends ----------------------------------------------------------------------------------------------------------
@@ -587,3 +690,19 @@ def test_sup_f_break_test_size_under_dependence(setup, high):
     """Measured size at nominal 10% (README): about 11% independent, 17% AR(1), 23% combined; the test still
     over-rejects under dependence, which the compute-trends report states."""
     assert _sup_f_rejections(setup, 200, seed=SETUPS.index(setup)) <= high
+
+
+def test_openness_cli_states_the_measured_wilson_coverage(capsys):
+    """`openness` prints the coverage measured above beside its nominal 90% Wilson intervals (not for other methods
+    or levels, which were not measured)."""
+    import json
+
+    from analysis.cli.main import main
+
+    assert main(["openness", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["measured_coverage"] == {k: list(v) for k, v in op.WILSON_MEASURED_COVERAGE.items()}
+    assert main(["openness"]) == 0
+    assert "measured coverage (simulation): 0.83-0.97" in capsys.readouterr().out
+    assert main(["openness", "--json", "--method", "clopper-pearson"]) == 0
+    assert json.loads(capsys.readouterr().out)["measured_coverage"] is None

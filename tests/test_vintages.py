@@ -332,3 +332,150 @@ def test_open_share_intervals_of_the_vintage_effect_hold_their_coverage(p, n):
     se = math.sqrt(exact * (1 - exact) / 300)
     assert abs(covered - exact) <= 3 * se, (covered, exact)
     assert exact == pytest.approx({(0.4, 40): 0.9256, (0.1, 25): 0.8302}[(p, n)], abs=1e-4)
+
+
+# --- the vintage range of a headline (issue 23.6) -----------------------------------------------------------------
+
+def _table(dates, access, compute=None):
+    n = len(dates)
+    return pd.DataFrame({"id": [f"m{i}" for i in range(n)], "name": [f"M{i}" for i in range(n)],
+                         "organization": [f"O{i % 7}" for i in range(n)], "release_date": pd.to_datetime(dates),
+                         "access": access, "training_compute_flop": compute if compute is not None else np.nan,
+                         "domain": "language"})
+
+
+def test_revision_ranges_are_the_smallest_and_largest_value_over_the_vintages():
+    """Hand-counted: 2023 open share 1/4 in the old table and 3/4 in the new one; 2024 only in the new one."""
+    from analysis.metrics.openness import open_share
+
+    old = _table(["2023-03-01"] * 4, ["open-weights-unrestricted", "api", "api", "api"])
+    new = _table(["2023-03-01"] * 4 + ["2024-02-01"] * 2,
+                 ["open-weights-unrestricted"] * 3 + ["api"] + ["api", "open-weights-unrestricted"])
+    r = vintages.revision({"old": old, "new": new}, lambda m: open_share(m, by="year").table, "share", on="year")
+    r = r.set_index("year")
+    assert r.loc[2023, ["value_old", "value_new", "vintage_low", "vintage_high"]].tolist() == [0.25, 0.75, 0.25, 0.75]
+    assert pd.isna(r.loc[2024, "value_old"]) and r.loc[2024, "value_new"] == 0.5
+    assert pd.isna(r.loc[2024, "vintage_low"]) and pd.isna(r.loc[2024, "vintage_high"])  # one vintage is no range
+    empty = vintages.revision({}, lambda m: m, "share", on="year")
+    assert empty.empty and {"vintage_low", "vintage_high"} <= set(empty.columns)
+    assert vintages.range_text(4.3, 4.33, unit="x") == "4.30–4.33x" and vintages.range_text(None, 1) == "n/a"
+    tables = {"old": old, "new": new}
+    assert vintages.range_caption(tables, r.reset_index(), "the share", "{:.0%}").endswith("largest move in 2023, 25%–75%.")
+    same = pd.DataFrame({"year": [2023], "vintage_low": [0.1220001], "vintage_high": [0.1220002]})
+    assert "the same, at the precision shown" in vintages.range_caption(tables, same, "x", "{:.3f}")
+    assert vintages.range_caption({}, same, "x") == "Vintage range: not computed (data other than the default)."
+
+
+def test_trend_revision_fits_each_vintage_over_the_common_window():
+    """Old table ends 2020-12-31, new one 2022-06-30 (after a jump): the range is the fit to 2020-12-31 on both,
+    equal to subset_trend with that until, so a longer window is not counted as a revision."""
+    from analysis.metrics.trends import subset_trend
+
+    rng = np.random.default_rng(3)
+    d_old = pd.date_range("2012-01-01", "2020-12-31", periods=60)
+    c_old = 10 ** (20 + 0.5 * (d_old.year - 2012 + d_old.day_of_year / 365.25) + rng.normal(0, 0.3, 60))
+    old = _table(d_old, "api", c_old)
+    d_new = d_old.append(pd.date_range("2021-01-01", "2022-06-30", periods=10))
+    new = _table(d_new, "api", np.concatenate([c_old * 2.0, np.full(10, 1e30)]))  # every value doubled, then a jump
+    tables = {"2020": old, "2022": new}
+    assert vintages.common_end(tables) == pd.Timestamp("2020-12-31")
+    r = vintages.trend_revision(tables, subset="notable", since="2012-01-01")
+    assert r["vintage_until"] == "2020-12-31"
+    same = {v: subset_trend(m, "training_compute_flop", "notable", since="2012-01-01",
+                            until="2020-12-31").growth_per_year for v, m in tables.items()}
+    assert r["values"] == pytest.approx(same)
+    # doubling every value leaves the slope unchanged: the range is one value, the jump after 2020 is not in it
+    assert r["vintage_low"] == pytest.approx(r["vintage_high"], rel=1e-9)
+    assert vintages.trend_revision({}, since="2012-01-01")["vintage_low"] is None
+    from analysis.data import sources
+
+    assert sources.default_on_vintages(vintages.PINNED, "curated") == {}  # other data: no vintage range
+
+
+@pytest.fixture(scope="module")
+def pinned():
+    from analysis.data import sources
+
+    return vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED))
+
+
+@pytest.mark.published
+def test_issue_23_jul_2026_values_reproduced_on_the_pinned_snapshot(pinned):
+    """Issue 23.6 (filed from Epoch's Jul-2026 notable-models file with our overlay): the 2023 open-weights share is
+    49.6% [42.1, 57.1] (90% Wilson) and notable compute growth since 2010 on the Feb-2025 file's window is 4.16x/yr.
+    Both from the pinned 2026-07-19 snapshot. The 2023 share is exact (58 of 117 models). The growth: the issue
+    does not give the window's last day; ends in the last week of February 2025 give 4.15 (02-24, Claude 3.7
+    Sonnet) to 4.17 (02-27, GPT-4.5), hence the tolerance of 0.02. The Feb-2025 side (4.58x; 64% [54.5, 72.5]) needs
+    a file the repository does not hold."""
+    from analysis.metrics.openness import open_share
+    from analysis.metrics.trends import subset_trend
+
+    new = pinned["2026-07-19"]
+    s = open_share(new, by="year").table.set_index("year").loc[2023]
+    assert (s["k"], s["n"]) == (58, 117)
+    assert [round(100 * s[c], 1) for c in ("share", "share_low", "share_high")] == [49.6, 42.1, 57.1]
+    g = subset_trend(new, "training_compute_flop", "notable", since="2010-01-01", until="2025-02-28")
+    assert g.growth_per_year == pytest.approx(4.16, abs=0.02)
+
+
+def test_vintage_range_of_the_default_headlines_brackets_both_vintages(pinned):
+    """The range is over the two pinned vintages' own fits (independently refitted here), over the common window
+    ending at the older vintage's newest model (2025-12-31)."""
+    from analysis.metrics.trends import subset_trend
+
+    assert list(pinned) == ["2026-01-26", "2026-07-19"]
+    r = vintages.trend_revision(pinned, subset="frontier", since="2018-01-01")
+    assert r["vintage_until"] == "2025-12-31"
+    fits = [subset_trend(m, "training_compute_flop", "frontier", since="2018-01-01", until="2025-12-31").growth_per_year
+            for m in pinned.values()]
+    assert (r["vintage_low"], r["vintage_high"]) == pytest.approx((min(fits), max(fits)))
+    assert r["vintage_low"] < r["vintage_high"]  # Epoch's revisions do move the frontier fit
+
+
+def test_cli_trend_json_carries_the_vintage_range(capsys, pinned):
+    """`trend --json` on the default data: vintage_range is the same fit on each pinned vintage to 2025-12-31;
+    on other data it is null."""
+    from analysis.metrics.trends import subset_trend
+
+    assert main(["trend", "compute", "--subset", "frontier", "--since", "2018-01-01", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)["vintage_range"]
+    assert r["vintage_until"] == "2025-12-31" and list(r["values"]) == list(pinned)
+    for v, m in pinned.items():
+        assert r["values"][v] == pytest.approx(subset_trend(m, "training_compute_flop", "frontier", since="2018-01-01",
+                                                            until="2025-12-31").growth_per_year)
+    assert main(["trend", "compute", "--data", "curated", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["vintage_range"] is None
+
+
+def test_diff_fits_the_newer_vintage_on_the_older_window_too(shipped):
+    """The vintage effect without the added months: the newer file cut at the older one's newest model, refitted
+    here independently with subset_trend."""
+    from analysis.metrics.trends import subset_trend
+
+    d, _ = shipped
+    old_end = d.old.models["release_date"].max()
+    for r in d.to_dict()["headline_fits"]:
+        name, subset, since = next(h for h in vintages.HEADLINE_FITS if h[0] == r["fit"])
+        same = r["new_on_old_window"]
+        assert same["until"] == old_end.strftime("%Y-%m-%d") == r["old"]["window"][1]
+        fit = subset_trend(d.new.models, "training_compute_flop", subset, since=since, until=old_end)
+        assert same["growth_per_year"] == pytest.approx(fit.growth_per_year) and same["n"] == fit.n
+    assert "new on the old window (to 2025-12-31)" in "\n".join(d.lines())
+
+
+def test_cli_openness_json_carries_the_vintage_range(capsys, pinned):
+    """`openness --json` (default data, by year): each year's share on each pinned vintage and their range; 2023 on
+    the newer one is the issue's 58 of 117."""
+    from analysis.metrics.openness import open_share
+
+    assert main(["openness", "--json"]) == 0
+    rows = {r["year"]: r for r in json.loads(capsys.readouterr().out)["vintage_range"]}
+    assert rows[2023]["values"]["2026-07-19"] == pytest.approx(58 / 117)
+    for v, m in pinned.items():
+        s = open_share(m, by="year").table.set_index("year")["share"]
+        assert rows[2024]["values"][v] == pytest.approx(s[2024])
+    r = rows[2025]
+    assert (r["low"], r["high"]) == pytest.approx((min(r["values"].values()), max(r["values"].values())))
+    assert rows[2026]["low"] is None  # the older vintage ends in 2025: no range
+    assert main(["openness", "--json", "--by", "country"]) == 0
+    assert json.loads(capsys.readouterr().out)["vintage_range"] is None

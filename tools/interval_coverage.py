@@ -6,6 +6,7 @@ interval each figure uses"). The set-ups, seeds and truths are the tests' own (i
 
     python tools/interval_coverage.py trends [--reps 400]
     python tools/interval_coverage.py hhi [--reps 400]
+    python tools/interval_coverage.py shares [--reps 400]   (Wilson: exact on independent models, simulated clustered)
 """
 
 from __future__ import annotations
@@ -61,15 +62,31 @@ def hhi_table(reps: int) -> list[str]:
     return lines
 
 
+def shares_table(reps: int) -> list[str]:
+    lines = []
+    for n in sorted({n for n, _ in T.WILSON_GRID}):
+        cells = [f"{T.wilson_exact_coverage(n, p):.3f}" for m, p in T.WILSON_GRID if m == n]
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+        print(lines[-1], flush=True)
+    for n, groups, p, icc in T.CLUSTERED_SHARE_SETUPS:
+        cover = T.clustered_share_coverage(reps, seed=n + groups, n=n, groups=groups, p=p, icc=icc)
+        lines.append(f"| {n} models, {groups} organizations, p = {p:g}, icc {icc:g} | {cover:.3f} | "
+                     f"{T.wilson_exact_coverage(n, p):.3f} |")
+        print(lines[-1], flush=True)
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=("trends", "hhi"))
+    ap.add_argument("what", choices=("trends", "hhi", "shares"))
     ap.add_argument("--reps", type=int, default=T.R)
     ap.add_argument("--all-sizes", action="store_true", help="trends: every size of the slow tests, not 3")
     args = ap.parse_args(argv)
     if args.what == "trends":
         sizes = T.TREND_SIZES if args.all_sizes else [(70, 14, 12.0), (500, 80, 12.0), (77, 29, 8.5)]
         trends_table(args.reps, sizes)
+    elif args.what == "shares":
+        shares_table(args.reps)
     else:
         hhi_table(args.reps)
     return 0

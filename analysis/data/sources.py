@@ -19,14 +19,16 @@ and returned as copies.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import constants as C
-from analysis.data import epoch, upstream
+from analysis.data import dataset, epoch, upstream
 from analysis.errors import Problem
+from analysis.notices import ImportNotice
 
 NOTABLE = "notable_ai_models"
 HARDWARE = "ml_hardware"
@@ -120,3 +122,15 @@ def notable_models(vintage: str | None = None) -> SnapshotModels:
 def notable_vintages(vintages) -> dict[str, pd.DataFrame]:
     """``{vintage: models}`` of the named notable-models snapshots (for the sensitivity table's vintage rows)."""
     return {v: notable_models(v).models for v in vintages}
+
+
+def default_on_vintages(vintages, data_spec: str | None = None) -> dict[str, pd.DataFrame]:
+    """``{vintage: models}``: the default table (snapshot + overlay) built on each named pinned notable-models
+    vintage, oldest first, for a headline's vintage range (:mod:`analysis.metrics.vintages`). Empty when
+    ``data_spec`` names other data than the default: a vintage range describes the default data only. The older
+    snapshot's import notices (values outside our ranges) are of the kind the default table reports already."""
+    if data_spec not in (None, "", "default"):
+        return {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ImportNotice)
+        return {v: dataset.load(f"epoch-vintage:{v}").models for v in sorted(vintages)}

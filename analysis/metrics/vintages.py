@@ -24,12 +24,19 @@ snapshot is checked against its sha256), (2025 and 2026 names are mapped onto ou
   open-weights share per year (Wilson, 90% as everywhere). The two vintages share most of their models, so the two intervals are
   not independent and their overlap is no test of a difference; the table shows how much a headline moves when
   only the vintage changes.
+* **the vintage range of a headline** (:func:`revision`, :func:`trend_revision`): a report's headline (a trend, a
+  share per year, an HHI per year) computed the same way on the default table (Epoch snapshot + our overlay, one row
+  per model, no additions) built on each pinned notable-models vintage (:data:`PINNED`), over the window both cover
+  (ending at the older vintage's newest model), so that the range is the revision of the data alone, not a longer
+  window. ``vintage_low``/``vintage_high`` are the smallest and largest value over the vintages; a cell is empty
+  where a vintage has no value (e.g. a year the older vintage does not cover).
 
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +48,8 @@ from analysis.data.tables import display_path
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness import open_share
 from analysis.metrics.result import Result, ResultMeta, json_value, meta
+from analysis.metrics.selection import select
+from analysis.metrics.sensitivity import VINTAGES
 from analysis.metrics.trends import subset_trend
 
 # Columns of our schema compared between vintages (the others are empty in Epoch imports, or derived).
@@ -63,6 +72,7 @@ HEADLINE_FITS = (
     ("frontier_since_2018", "frontier", "2018-01-01"),
 )
 SHARE_SINCE = 2018
+PINNED = VINTAGES  # the pinned notable-models vintages a headline's range runs over (one list: sensitivity's)
 SHARE_CONFIDENCE = DEFAULT_CONFIDENCE  # the toolkit's one level (0.90), as every other interval
 
 
@@ -193,12 +203,13 @@ def column_changes(old: pd.DataFrame, new: pd.DataFrame, pairs: pd.DataFrame,
 
 # --- the vintage effect ----------------------------------------------------------------------------------------
 
-def headline_fits(models: pd.DataFrame) -> pd.DataFrame:
-    """The headline trend fits on one vintage: one row per fit (growth per year with its 90% CI, n, window)."""
+def headline_fits(models: pd.DataFrame, until: object = None) -> pd.DataFrame:
+    """The headline trend fits on one vintage: one row per fit (growth per year with its 90% CI, n, window), the
+    window ending at ``until`` (None: the vintage's newest model)."""
     rows = []
     for name, subset, since in HEADLINE_FITS:
         try:
-            fit = subset_trend(models, "training_compute_flop", subset, since=since)
+            fit = subset_trend(models, "training_compute_flop", subset, since=since, until=until)
         except (AnalysisError, UsageError) as exc:
             rows.append({"fit": name, "n": 0, "error": str(exc)})
             continue
@@ -262,6 +273,11 @@ class VintageDiff(Result):
                            "growth_per_year_ci": [json_value(r.get(f"growth_low_{side}")), json_value(r.get(f"growth_high_{side}"))],
                            "doubling_months": json_value(r.get(f"doubling_months_{side}")),
                            "confidence": json_value(r.get(f"confidence_{side}")), "error": json_value(r.get(f"error_{side}"))}
+            d["new_on_old_window"] = {
+                "n": json_value(r.get("n_new_same_window")), "until": json_value(r.get("until_new_same_window")),
+                "growth_per_year": json_value(r.get("growth_per_year_new_same_window")),
+                "growth_per_year_ci": [json_value(r.get("growth_low_new_same_window")),
+                                       json_value(r.get("growth_high_new_same_window"))]}
             fits.append(d)
         share = []
         for r in self.share.to_dict("records"):
@@ -339,6 +355,10 @@ class VintageDiff(Result):
                     pct = f"{r[f'confidence_{side}'] * 100:g}%"
                     parts.append(f"{side} {r[f'growth_per_year_{side}']:.2f}x/yr ({pct} CI {r[f'growth_low_{side}']:.2f}–"
                                  f"{r[f'growth_high_{side}']:.2f}), n={int(r[f'n_{side}'])}, to {r[f'until_{side}']}")
+            if not pd.isna(r.get("growth_per_year_new_same_window", np.nan)):
+                parts.append(f"new on the old window (to {r['until_new_same_window']}) "
+                             f"{r['growth_per_year_new_same_window']:.2f}x/yr ({r['growth_low_new_same_window']:.2f}–"
+                             f"{r['growth_high_new_same_window']:.2f}), n={int(r['n_new_same_window'])}")
             out.append(f"  compute trend, {r['fit'].replace('_', ' ')}: " + "; ".join(parts))
         out.append(f"  open-weights share by year ({SHARE_CONFIDENCE * 100:g}% Wilson):")
         for r in self.share.to_dict("records"):
@@ -378,6 +398,13 @@ def diff(old: Export, new: Export) -> VintageDiff:
     removed = _listing(a[~a.index.isin(pairs["old"])])
     changes, examples = column_changes(a, b, pairs)
     fits = _side_by_side(headline_fits(a), headline_fits(b), "fit")
+    # the newer vintage on the older one's window: the revision of the data alone, without the added months
+    old_end = pd.to_datetime(a["release_date"]).max() if "release_date" in a.columns else pd.NaT
+    if not pd.isna(old_end):
+        same = headline_fits(b, until=old_end)
+        keep = ["growth_per_year", "growth_low", "growth_high", "n", "until"]
+        same = same.reindex(columns=["fit", *keep]).rename(columns={c: f"{c}_new_same_window" for c in keep})
+        fits = fits.merge(same, on="fit", how="left")
     order = {name: i for i, (name, _, _) in enumerate(HEADLINE_FITS)}
     fits = fits.sort_values("fit", key=lambda s: s.map(order)).reset_index(drop=True)
     share = _side_by_side(share_by_year(a), share_by_year(b), "year")
@@ -389,3 +416,108 @@ def diff(old: Export, new: Export) -> VintageDiff:
         changes=changes, examples=examples, fits=fits, share=share,
     )
 
+
+
+# --- the vintage range of a headline ----------------------------------------------------------------------------
+
+def pinned_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``{vintage: representative models}`` (:func:`select`: one row per model, no overlay additions) of the tables
+    the data layer built on each pinned vintage (``analysis.data.sources.default_on_vintages(PINNED, data_spec)``:
+    empty for other data than the default, and so is this)."""
+    return {v: select(m) for v, m in tables.items()}
+
+
+def common_end(tables: Mapping[str, pd.DataFrame], until: object = None) -> pd.Timestamp | None:
+    """The last release date every table covers (the older vintage's newest model), or ``until`` if earlier."""
+    ends = [pd.to_datetime(m["release_date"]).max() for m in tables.values()]
+    if until not in (None, ""):
+        ends.append(pd.Timestamp(until))
+    ends = [e for e in ends if not pd.isna(e)]
+    return min(ends) if ends else None
+
+
+def revision(tables: Mapping[str, pd.DataFrame], headline: Callable[[pd.DataFrame], pd.DataFrame], value: str,
+             on: str | None = None) -> pd.DataFrame:
+    """A headline on each vintage, side by side, with its range.
+
+    ``headline(models)`` returns a DataFrame holding column ``value`` (one row, or one row per key ``on``, e.g.
+    year). Returns ``[on], value_<vintage>… , vintage_low, vintage_high, vintages`` (``vintage_low``/``_high``
+    empty where a vintage has no value). ``tables`` empty: an empty frame with those columns.
+    """
+    cols = [f"value_{v}" for v in tables]
+    parts = []
+    for v, models in tables.items():
+        t = headline(models)
+        keep = [on, value] if on else [value]
+        t = t[keep].rename(columns={value: f"value_{v}"}).reset_index(drop=True)
+        parts.append(t if on else t.head(1))
+    if not parts:
+        return pd.DataFrame(columns=([on] if on else []) + ["vintage_low", "vintage_high", "vintages"])
+    out = parts[0]
+    for t in parts[1:]:
+        out = out.merge(t, on=on, how="outer") if on else pd.concat([out, t], axis=1)
+    if on:
+        out = out.sort_values(on).reset_index(drop=True)
+    vals = out[cols].astype("float64")
+    complete = vals.notna().all(axis=1)
+    out["vintage_low"] = vals.min(axis=1).where(complete)
+    out["vintage_high"] = vals.max(axis=1).where(complete)
+    out["vintages"] = " and ".join(tables)
+    return out
+
+
+def trend_revision(tables: Mapping[str, pd.DataFrame], metric: str = "training_compute_flop",
+                   subset: str = "notable", since: object = None, until: object = None, value: str = "growth_per_year",
+                   **kw) -> dict:
+    """:func:`subset_trend` on each vintage over the common window: ``{vintage_low, vintage_high, vintage_until,
+    values: {vintage: value}}`` (all None when ``tables`` is empty or a fit fails)."""
+    end = common_end(tables, until)
+    empty = {"vintage_low": None, "vintage_high": None, "vintage_until": None, "values": {}}
+    if not tables or end is None:
+        return empty
+
+    def one(models: pd.DataFrame) -> pd.DataFrame:
+        try:
+            return subset_trend(models, metric, subset, since=since, until=end, **kw).to_frame()
+        except (AnalysisError, UsageError):
+            return pd.DataFrame({value: [np.nan]})
+
+    r = revision(tables, one, value).iloc[0]
+    lo, hi = r["vintage_low"], r["vintage_high"]
+    return {"vintage_low": None if pd.isna(lo) else float(lo), "vintage_high": None if pd.isna(hi) else float(hi),
+            "vintage_until": end.strftime("%Y-%m-%d"),
+            "values": {v: json_value(r[f"value_{v}"]) for v in tables}}
+
+
+def range_text(low: object, high: object, fmt: str = "{:.2f}", unit: str = "") -> str:
+    """'4.30–4.33x' (or 'n/a' when a side is missing) for a caption."""
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return "n/a"
+    return f"{fmt.format(low)}–{fmt.format(high)}{unit}"
+
+
+def largest_move(table: pd.DataFrame, key: str = "year") -> dict | None:
+    """The row of ``table`` (with ``vintage_low``/``vintage_high``) whose headline moved most between the vintages:
+    ``{key, vintage_low, vintage_high, moved}``; None when no row has a range."""
+    if "vintage_low" not in table.columns or not table["vintage_low"].notna().any():
+        return None
+    moved = (table["vintage_high"] - table["vintage_low"]).astype("float64")
+    i = moved.idxmax()
+    return {key: table.at[i, key], "vintage_low": float(table.at[i, "vintage_low"]),
+            "vintage_high": float(table.at[i, "vintage_high"]), "moved": float(moved[i])}
+
+
+def range_caption(pinned: Mapping[str, pd.DataFrame], table: pd.DataFrame, what: str, fmt: str = "{:.2f}",
+                  unit: str = "", key: str = "year") -> str:
+    """One caption sentence: how far a per-``key`` headline moved between the pinned vintages (the table's
+    ``vintage_low``/``vintage_high``), or that it was not computed."""
+    if not pinned:
+        return "Vintage range: not computed (data other than the default)."
+    m = largest_move(table, key)
+    if m is None:
+        return f"Vintage range: no {key} is covered by every pinned vintage."
+    head = (f"Vintage range ({what} on Epoch AI's {' and '.join(pinned)} snapshots with our overlay, column "
+            f"vintage_low–vintage_high of the table): ")
+    if fmt.format(m["vintage_low"]) == fmt.format(m["vintage_high"]):
+        return head + f"the same, at the precision shown, in every {key} both cover."
+    return head + f"largest move in {m[key]}, {range_text(m['vintage_low'], m['vintage_high'], fmt, unit)}."

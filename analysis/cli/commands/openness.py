@@ -63,6 +63,33 @@ def _date(ts) -> str:
 
 
 
+def _wilson_coverage(settings: dict) -> dict | None:
+    """The Wilson interval's measured coverage (issue 23) when it applies: Wilson at the 90% it was measured at."""
+    from analysis.metrics.openness import WILSON_MEASURED_COVERAGE
+
+    if settings["method"] != "wilson" or round(settings["confidence"], 6) != 0.9:
+        return None
+    return {k: list(v) for k, v in WILSON_MEASURED_COVERAGE.items()}
+
+
+def _share_vintage_range(ds, args) -> list[dict] | None:
+    """Per year: the same share on the default table built on each pinned Epoch vintage (default data, by year)."""
+    if ds.spec != "default" or args.by != "year":
+        return None
+    import pandas as pd
+
+    from analysis.data import sources
+    from analysis.metrics import openness, vintages
+
+    pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED))
+    rev = vintages.revision(pinned, lambda m: openness.open_share(m, by="year", subset=args.subset,
+                                                                  top_k=args.top_k).table, "share", on="year")
+    return [{"year": int(r["year"]), "low": None if pd.isna(r["vintage_low"]) else float(r["vintage_low"]),
+             "high": None if pd.isna(r["vintage_high"]) else float(r["vintage_high"]),
+             "values": {v: None if pd.isna(r[f"value_{v}"]) else float(r[f"value_{v}"]) for v in pinned}}
+            for r in rev.to_dict("records")]
+
+
 def run_openness(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load
     from analysis.metrics.analyses import get
@@ -77,10 +104,16 @@ def run_openness(args: argparse.Namespace) -> int:
                     "confidence": settings["confidence"], "n_models": int(res["n"].sum()) if args.by != "access"
                     else int(res.drop_duplicates("year")["n"].sum()),
                     "n_unknown_access": settings["n_unknown"], "n_no_date": settings["n_no_date"], "rows": rows,
+                    "measured_coverage": _wilson_coverage(settings),
+                    "vintage_range": _share_vintage_range(ds, args),
                     **{k: v for k, v in result.meta.to_dict().items() if k != "confidence"}})
         return 0
     conf = int(round(100 * settings["confidence"]))
     print(f"Open-weights share of {args.subset} models ({ds.label}); {args.method} {conf}% intervals")
+    if cov := _wilson_coverage(settings):
+        print(f"measured coverage (simulation): {cov['independent'][0]:.2f}-{cov['independent'][1]:.2f} if models were "
+              f"independent, {cov['organization-dependent'][0]:.2f}-{cov['organization-dependent'][1]:.2f} where an "
+              "organization's releases are alike, as in these data (README)")
     label = {"year": None, "org": "org type", "country": "country", "access": "access"}[args.by]
     head = "year" + (f"  {label:<28}" if label else "") + "     n   open   share   interval"
     print(head)

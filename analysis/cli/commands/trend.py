@@ -99,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
                     "top_k": top_k if args.subset == "frontier" else None,
                     "excluded": excluded, "versions": "first release of each model", "data": ds.label,
                     "since": None if since is None else since.strftime("%Y-%m-%d"), "since_note": since_note})
+        out["vintage_range"] = _vintage_range(ds, column, args, since=since, until=opts["until"], top_k=top_k,
+                                              exclude=exclude, confidence=opts["confidence"])
         print_json(out)
     else:
         from analysis.reporting.figures import no_e_notation
@@ -118,6 +120,19 @@ def run(args: argparse.Namespace) -> int:
                   f"{fit.n_missing_date} without a release date, {fit.n_nonpositive} with a non-positive value.")
         print(f"source: {ds.label}")
     return 0
+
+
+def _vintage_range(ds, column: str, args, **kw) -> dict | None:
+    """The same fit on the default table built on each pinned Epoch vintage, over the window both cover (default
+    data only; analysis.metrics.vintages.trend_revision)."""
+    if ds.spec != "default":
+        return None
+    from analysis.data import sources
+    from analysis.metrics import vintages
+
+    pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED))
+    return vintages.trend_revision(pinned, metric=column, subset=args.subset, domain=args.domain,
+                                   domain_rule=args.domain_rule, **kw)
 
 
 def _run_sensitivity(args, ds, column: str, *, top_k: int, since, until, confidence: float, method: str,

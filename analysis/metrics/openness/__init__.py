@@ -98,6 +98,7 @@ from analysis.metrics.openness.shares import (
     BINOMIAL_INTERVALS,
     BY_COLUMNS,
     CI_METHODS,
+    WILSON_MEASURED_COVERAGE,
     open_share,
     open_weights_flags,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "OpennessExplanation",
     "OpennessScore",
     "OsaidResult",
+    "WILSON_MEASURED_COVERAGE",
     "benchmark_entries",
     "capability_lag",
     "codes_from_eosai",

@@ -40,6 +40,11 @@ BY_COLUMNS = {"year": None, "org": "organization_type", "org-type": "organizatio
 CI_METHODS = {"wilson": "wilson", "clopper-pearson": "beta", "beta": "beta"}
 BINOMIAL_INTERVALS = {"wilson": "Wilson score", "clopper-pearson": "Clopper-Pearson exact binomial",
                       "beta": "Clopper-Pearson exact binomial"}  # interval_kind of each method
+# Coverage of the nominal 90% Wilson interval, measured (tests/test_intervals.py, issue 23): exact on independent
+# models over 10-120 models and shares 0.05-0.5 (0.83 at 25 models and p = 0.1); simulated, 400 years each, where an
+# organization's releases are alike (open propensity by organization with intra-class correlation 0.2-0.46; the
+# notable models of 2018-2025 have 0.46). The interval treats models as independent: labels state both.
+WILSON_MEASURED_COVERAGE = {"independent": (0.83, 0.97), "organization-dependent": (0.53, 0.73)}
 
 
 def _binom_ci(k: np.ndarray, n: np.ndarray, alpha: float, method: str) -> tuple[np.ndarray, np.ndarray]:
