@@ -126,6 +126,7 @@ TABLE_LOOKUPS = {
     "openness-scores": "the openness index's own 67 records; the models table only gives their names",
     "open-closed-frontier-mmlu": "the benchmarks table's scored models (benchmark lag, issue 23)",
     "open-closed-lag-mmlu": "the benchmarks table's scored models (benchmark lag, issue 23)",
+    "open-closed-gap-eci-mmlu": "ECI row: the Benchmarking Hub only; its MMLU row is open-closed-lag-mmlu's (above)",
 }
 
 
