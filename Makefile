@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help install test test-fast lab reports validate lint notebooks datapackage lock benchmark clean data
+.PHONY: help install test test-slow test-all test-fast lab reports validate lint notebooks datapackage lock benchmark clean data
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -26,11 +26,16 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP) ## Create .venv from the lock file and install the package (editable)
 
-test: $(STAMP) ## Run the whole test suite
+test: $(STAMP) ## Run the test suite (all but the `slow` tier: notebook batches, heavy simulations)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-slow: $(STAMP) ## Run the `slow` tier: every report built on every Epoch export, browsers, big simulations
+	$(BIN)/python -m pytest -q -m slow
+
+test-all: $(STAMP) ## Run both tiers in one session (what CI runs, as `make test` then `make test-slow`)
 	$(BIN)/python -m pytest -q
 
-test-fast: $(STAMP) ## Run the tests that do not execute notebooks
-	$(BIN)/python -m pytest -q -m "not slow"
+test-fast: test ## Same as `make test` (kept for muscle memory)
 
 # Extra options for `jupyter lab`: as root (Docker, cloud machines) `make lab LAB_ARGS=--allow-root`; also e.g.
 # LAB_ARGS="--no-browser --port 8890 --ip 0.0.0.0". Running as root without it, Lab would refuse to start.
