@@ -14,7 +14,7 @@
 # Models of one organization, and models released close in time, are not independent draws, so the interval uses
 # standard errors clustered by parent organization and by release year (CR2, Bell–McCaffrey degrees of freedom);
 # it held 85-90% coverage at nominal 90% in simulations with organization effects and correlated errors over time,
-# where the HC3 interval that treats models as independent held 38-71% (README, "which interval each figure
+# where the HC3 interval that treats models as independent held 38-71% (docs/methods.md, "which interval each figure
 # uses"). Two selections follow
 # Epoch AI's analyses: all notable models since 2010, and *frontier* models since 2018, where a model is frontier
 # if it was among the `top_k` most compute-intensive models released up to its own release date (AlphaGo Master

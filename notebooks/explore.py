@@ -115,7 +115,7 @@ out.say("explore-data-needed", "A budget of {compute_flop:.2g} FLOP is best spen
 # %% [markdown]
 # ## 6. Open and closed models
 # The share of models released with open weights, per year, with Wilson 90% intervals (the toolkit's one default level;
-# they treat models as independent and cover only 53-73% when an organization's releases are alike, as here: README).
+# they treat models as independent and cover only 53-73% when an organization's releases are alike, as here: docs/methods.md).
 
 # %%
 share = openness.open_share(models, by="year").table

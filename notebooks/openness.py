@@ -13,7 +13,7 @@
 # Index ("Opening up ChatGPT", Liesenfeld, Lopez & Dingemanse 2023): open = 1, partial = 0.5, closed = 0, grouped
 # into availability, documentation and access. **Open share**: the share of notable models released with open
 # weights each year, with Wilson intervals (90% by default; they treat models as independent, and where an
-# organization's releases are mostly all open or all closed, as here, they cover only 53-73% in simulation: README,
+# organization's releases are mostly all open or all closed, as here, they cover only 53-73% in simulation: docs/methods.md,
 # "which interval each figure uses"). "Open weights" follows one rule across the toolkit:
 # Epoch AI's accessibility category of the model. **The lag**: for every level the closed frontier reached (a best
 # score, or a largest training run), how many months later the open-weights frontier reached it; the summary is the
@@ -116,7 +116,7 @@ out.figure(fig, "open-share-by-year",
                    f"{share['year'].min()}–{share['year'].max()} (each year's n in the table). "
                    + ("These treat models as independent; at nominal 90% they cover {0[0]:.2f}–{0[1]:.2f} on "
                       "independent models and {1[0]:.2f}–{1[1]:.2f} where an organization's releases are alike, as "
-                      "in these data (simulation, README). ".format(*openness.WILSON_MEASURED_COVERAGE.values())
+                      "in these data (simulation, docs/methods.md). ".format(*openness.WILSON_MEASURED_COVERAGE.values())
                       if confidence == 0.90 else "")
                    + vintages.range_caption(pinned, share, "the same share", "{:.1%}"),
            alt="Line of the yearly open-weights share with a shaded interval band.", table=share, source=ds,

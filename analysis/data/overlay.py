@@ -1,6 +1,6 @@
 """Our curation as a sourced overlay on an upstream snapshot (Epoch AI's notable models).
 
-Three layers (see README, Datasets):
+Three layers (see docs/data.md):
 
 1. the **upstream snapshot** ``data/upstream/epoch-ai/<vintage>/notable_ai_models.csv`` (immutable), read into our
    schema by :mod:`analysis.data.epoch`;

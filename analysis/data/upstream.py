@@ -44,7 +44,7 @@ from analysis.errors import DataError, UsageError
 UPSTREAM_DIR = schema.DATA_DIR / "upstream"
 
 # The vintage each default table is pinned to, per (producer, snapshot name). Changing one is a reviewed edit
-# (the overlay is keyed against the notable-models vintage; see README "Refreshing").
+# (the overlay is keyed against the notable-models vintage; see docs/data.md "Refreshing").
 PINNED: dict[tuple[str, str], str] = {
     ("epoch-ai", "notable_ai_models"): "2026-07-19",
     ("epoch-ai", "ml_hardware"): "2026-07-19",

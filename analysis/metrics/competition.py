@@ -64,7 +64,7 @@ from analysis.metrics.result import TableResult, meta, partial_year, span
 
 # Fewest models in a year (or window) for an HHI estimate to be shown, with its interval. Below, the row says "too few
 # models" and figures leave the year out. The 90% bootstrap interval from Chao's estimated population covered
-# HHI_COVERAGE_NOTE in simulations with Zipf-sized organizations (tests/test_intervals.py, README).
+# HHI_COVERAGE_NOTE in simulations with Zipf-sized organizations (tests/test_intervals.py, docs/methods.md).
 HHI_MIN_MODELS = 20
 HHI_COVERAGE_NOTE = "88-93% from 20 models (Zipf-sized organizations, 10-200 of them)"
 # How the HHI interval is made, for captions and --json (``n_boot`` filled in by the caller)

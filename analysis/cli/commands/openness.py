@@ -113,7 +113,7 @@ def run_openness(args: argparse.Namespace) -> int:
     if cov := _wilson_coverage(settings):
         print(f"measured coverage (simulation): {cov['independent'][0]:.2f}-{cov['independent'][1]:.2f} if models were "
               f"independent, {cov['organization-dependent'][0]:.2f}-{cov['organization-dependent'][1]:.2f} where an "
-              "organization's releases are alike, as in these data (README)")
+              "organization's releases are alike, as in these data (docs/methods.md)")
     label = {"year": None, "org": "org type", "country": "country", "access": "access"}[args.by]
     head = "year" + (f"  {label:<28}" if label else "") + "     n   open   share   interval"
     print(head)
@@ -197,7 +197,7 @@ def run_lag(args: argparse.Namespace) -> int:
     return 0
 
 
-# Benchmarks our benchmarks table carries (README, Datasets): `--source auto` reads them from the table, every other
+# Benchmarks our benchmarks table carries (docs/data.md): `--source auto` reads them from the table, every other
 # Benchmarking Hub benchmark (eci, frontiermath, swe-bench-verified, ...) from the hub snapshot.
 TABLE_BENCHMARKS = ("mmlu", "gpqa-diamond")
 

@@ -12,7 +12,7 @@ Intervals (``confidence``, default 0.90 as in Epoch AI's reports):
   the result carries ``n_clusters``, ``n_years`` and ``interval_df``). Models of one organization, and models
   released close in time, are not independent: HC3, which assumes they are, covered 38-71% at nominal 90% in
   simulations with organization effects and/or AR(1) errors; CR2 two-way 85-90% there and 90-95% with independent
-  errors (40-500 models, 10-80 organizations; ``tests/test_intervals.py``, README). With
+  errors (40-500 models, 10-80 organizations; ``tests/test_intervals.py``, docs/methods.md). With
   fewer than 3 organizations and 3 release years HC3 is used, and a note says so. ``cov_type="HC3"``, ``"HC1"`` or
   ``"nonrobust"`` may be asked for; if HC3 is undefined because a point has leverage 1, HC1 is used and a note says
   so.

@@ -6,7 +6,7 @@ Why. Models are not independent draws: an organization's models share its comput
 released in the same period share the period's hardware and fashions. With such dependence the
 heteroskedasticity-robust HC3 interval, which treats models as independent, covered the true slope of simulated
 data 38-71% of the time at nominal 90% with organization effects and/or AR(1) errors; this estimator 85-90% there,
-90-95% with independent errors (``tests/test_intervals.py``; README; issue 23).
+90-95% with independent errors (``tests/test_intervals.py``; docs/methods.md; issue 23).
 
 What. For OLS ``y = X b + e`` with residuals ``ê`` and bread ``B = (X'X)^-1``:
 
