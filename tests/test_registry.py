@@ -63,6 +63,7 @@ def test_the_analyses_are_declared():
     assert set(REGISTRY) == set(CALLS) == set(COMMANDS), "a new analysis needs a CLI command and a call in this test"
 
 
+@pytest.mark.regression  # shape only (types, keys, n > 0): guards the contract, not the numbers
 @pytest.mark.parametrize("name", sorted(CALLS))
 def test_every_registered_analysis_returns_its_result_with_meta(ds, name):
     entry = get(name)
@@ -91,6 +92,7 @@ def test_every_registered_analysis_returns_its_result_with_meta(ds, name):
     assert len(res.to_frame()) >= 1
 
 
+@pytest.mark.regression  # shape only (types, keys, n > 0): guards the contract, not the numbers
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_registered_command_json_includes_the_meta(capsys, name):
     """Each command's --json has the four meta keys (n > 0 for analyses of data)."""
@@ -101,6 +103,7 @@ def test_every_registered_command_json_includes_the_meta(capsys, name):
     assert out["confidence"] is None or 0 < out["confidence"] < 1
 
 
+@pytest.mark.regression  # shape only (types, keys, n > 0): guards the contract, not the numbers
 @pytest.mark.parametrize("argv", OTHER_COMMANDS, ids=lambda a: a[0] if a[0] != "data" else "data-diff")
 def test_every_other_analysis_command_json_includes_the_meta(capsys, argv):
     assert main(argv + ["--json"]) == 0
