@@ -36,27 +36,33 @@ MODULES: dict[str, tuple[str, list[str], list[str]]] = {
     # data loading: the overlay that corrects Epoch's rows (its merge and the parsing of its cells; reading the
     # files is covered by the slower tests of tests/test_overlay.py, not run here)
     "overlay": ("analysis/data/overlay.py",
-                ["tests/test_overlay.py", "-k", "blank or bad_overlay or slugs or bad_review", "tests/test_mutation_gaps.py"],
+                ["tests/test_overlay.py::test_blank_curated_values_never_overwrite_epoch_values",
+                 "tests/test_overlay.py::test_bad_overlay_rows_are_one_line_errors",
+                 "tests/test_overlay.py::test_upstream_ids_are_slugs_with_deterministic_disambiguation",
+                 "tests/test_overlay.py::test_bad_review_rows_are_one_line_errors", "tests/test_overlay_apply.py"],
                 ["analysis.data.overlay.x_apply*", "analysis.data.overlay.x_is_missing*",
                  "analysis.data.overlay.x_split_fields*", "analysis.data.overlay.x_unique_ids*",
                  "analysis.data.overlay.x_same_value*", "analysis.data.overlay.x_format_value*",
                  "analysis.data.overlay.x_parse_values*"]),
     # data loading: every read of a pinned snapshot checks its sha256
     "upstream": ("analysis/data/upstream.py",
-                 ["tests/test_faults_data.py", "-k", "snapshot or pinned", "tests/test_mutation_gaps.py"],
+                 ["tests/test_faults_data.py::test_an_edited_snapshot_is_refused_on_every_path",
+                  "tests/test_faults_data.py::test_an_edited_hardware_snapshot_is_refused",
+                  "tests/test_faults_data.py::test_a_missing_pinned_vintage_is_an_error_not_a_fallback",
+                  "tests/test_snapshots.py"],
                  ["analysis.data.upstream.x_check_bytes*", "analysis.data.upstream.x_read_verified*",
                   "analysis.data.upstream.x_verify*", "analysis.data.upstream.x_is_snapshot*",
                   "analysis.data.upstream.x_read_frame*", "analysis.data.upstream.x_pinned*",
                   "analysis.data.upstream.x_find*"]),
     # which rows count (the fast tests; the ones that grep the code base for second definitions are left out)
     "selection": ("analysis/metrics/selection.py",
-                  ["tests/test_selection.py", "-k", "not defined_once and not second_definitions and not headline",
-                   "tests/test_mutation_gaps.py"], []),
+                  ["tests/test_selection.py", "-k", "not defined_once and not second_definitions and not headline"], []),
     # interval helpers shared by the analyses
-    "statistics": ("analysis/metrics/statistics.py", ["tests/test_statistics.py", "tests/test_mutation_gaps.py"], []),
+    "statistics": ("analysis/metrics/statistics.py",
+                   ["tests/test_statistics.py", "-k", "not coverage", "tests/test_mutation_gaps.py"], []),
     # the report output folder: private work folder, lock, atomic swap, clean-up
     "output_folder": ("analysis/reporting/output_folder.py",
-                      ["tests/test_faults_runner.py", "tests/test_mutation_gaps.py"], []),
+                      ["tests/test_faults_runner.py", "tests/test_output_folder.py"], []),
 }
 
 COLUMNS = ["date", "commit", "module", "file", "tests", "mutants", "killed", "survived", "timeout", "suspicious",
@@ -98,6 +104,10 @@ def configure(dest: Path, target: str, tests: list[str]) -> None:
              f"pytest_add_cli_args = {quoted(['-m', 'not slow and not browser', '-q'])}\n"
              f"pytest_add_cli_args_test_selection = {quoted(tests)}\n"
              "use_git_change_detection = false\n"
+             # a mutant that loops is stopped after 3x the time of its tests (mutmut's default 15x lets one hold a
+             # busy machine for minutes)
+             "timeout_multiplier = 3.0\n"
+             "timeout_constant = 5.0\n"
              # workers fork from a server that imported the tests but ran none: no state of the clean run (e.g. the
              # in-memory table cache) reaches a mutant
              'process_isolation = "forkserver"\n')
