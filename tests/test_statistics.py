@@ -164,3 +164,14 @@ def test_percentile_interval_by_hand():
     # 4 replicates, 50%: positions (n - 1) q = 0.75 and 2.25 -> lower 1.0, higher inf
     assert st.percentile_interval(np.array([3.0, np.inf, 1.0, 2.0]), 0.5, widen=1.0) == (1.0, np.inf)
     assert st.percentile_interval(np.array([-np.inf, 1.0, 2.0, 3.0]), 0.5, widen=1.0) == (-np.inf, 3.0)
+
+
+def test_edge_cases_of_the_helpers_by_hand():
+    """Two values at 90%: [min, max] covers 1 - 2/4 = 0.5, reported as such (not NaN). One uncensored time: the
+    survival drops to 0 there, so it is the median. Missing entries given as None (an object column) are dropped
+    like NaN: times, weights and bootstrap replicates."""
+    assert st.median_interval(np.array([7.0, 3.0]), 0.9) == ((3.0, 7.0), pytest.approx(0.5))
+    assert st.km_median(np.array([5.0]), np.array([False])) == 5.0
+    assert st.km_median([1, None, 2, 3, 4], [False] * 5) == 2.0
+    assert st.km_median([1.0, 2.0, 3.0, 4.0], [False] * 4, [1, None, 1, 1]) == 3.0  # S(1) = 2/3, S(3) = 1/3
+    assert st.percentile_interval([0.0, None, 10.0], 0.5, widen=1.0) == (pytest.approx(2.5), pytest.approx(7.5))
