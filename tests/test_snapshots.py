@@ -139,3 +139,56 @@ def test_metadata_must_be_there_and_be_a_json_object(tree):
         U.read_meta(p)
     with pytest.raises(DataError):
         U.read_verified(p)  # under data/upstream: a snapshot without metadata is refused, not read unchecked
+
+
+def test_an_explicit_root_is_used_and_latest_is_the_newest_of_three(tmp_path, tree):
+    other = tmp_path / "other"
+    for v in ("2025-01-01", "2025-06-01", "2025-09-01"):
+        _snap(other, v, body=BODY + v.encode() + b",1\n")
+    assert U.vintages("notable_ai_models", root=other) == ["2025-01-01", "2025-06-01", "2025-09-01"]
+    s = U.find("notable_ai_models", root=other)
+    assert s.path == other / "epoch-ai" / "2025-09-01" / "notable_ai_models.csv" and s.meta["rows"] == 3
+    assert U.find("notable_ai_models", "2025-06-01", root=other).vintage == "2025-06-01"
+    with pytest.raises(UsageError, match="no upstream snapshot named 'notable_ai_models' under .*elsewhere"):
+        U.find("notable_ai_models", root=tmp_path / "elsewhere")
+    _snap(other, "2026-07-19")
+    p = U.pinned("notable_ai_models", root=other)
+    assert p.path == other / "epoch-ai" / "2026-07-19" / "notable_ai_models.csv" and p.meta["rows"] == 2
+    (p.path).unlink()
+    with pytest.raises(UsageError, match=r"other vintages \(2025-01-01, 2025-06-01, 2025-09-01\)"):
+        U.pinned("notable_ai_models", root=other)
+    with pytest.raises(UsageError, match="no pinned vintage for snapshot other-producer/notable_ai_models"):
+        U.pinned("notable_ai_models", producer="other-producer")
+
+
+def test_a_missing_pinned_file_alone_is_named_with_the_restore_hint(tree):
+    for v in ("2026-01-26", "2026-07-19"):
+        for f in (tree / "epoch-ai" / v).iterdir():
+            f.unlink()
+    p = tree / "epoch-ai" / "2026-07-19" / "notable_ai_models.csv"
+    with pytest.raises(UsageError) as exc:
+        U.pinned("notable_ai_models")
+    assert str(exc.value) == (f"{U.display_path(p)}: the pinned notable_ai_models snapshot (vintage 2026-07-19) is "
+                              "missing; restore it (git checkout -- data/upstream)")
+
+
+def test_verify_checks_against_the_snapshots_own_metadata_and_names_the_file(tree):
+    s = U.find("notable_ai_models", "2026-07-19")
+    U.verify(s)
+    with pytest.raises(DataError, match="snapshot was modified"):
+        U.verify(U.Snapshot(s.path, {"sha256_extract": "0" * 64}))  # the metadata it was found with is the one used
+    gone = U.Snapshot(tree / "epoch-ai" / "2026-07-19" / "gone.csv", s.meta)
+    with pytest.raises((DataError, UsageError)) as exc:
+        U.verify(gone)
+    assert "gone.csv" in str(exc.value)
+
+
+def test_read_frame_keeps_every_cell_as_its_text_and_names_an_unreadable_file(tmp_path, tree):
+    body = b"Model,Parameters,Notes\nNA,,null\nB,1e9,N/A\n"
+    p = _snap(tmp_path / "t", "v", body=body)
+    df = U.read_frame(U.Snapshot(p, U.read_meta(p)))
+    assert df.to_dict("list") == {"Model": ["NA", "B"], "Parameters": ["", "1e9"], "Notes": ["null", "N/A"]}
+    bad = _snap(tmp_path / "u", "v", body=b"a,b\n\xff\xfe,1\n")  # recorded hash matches: it is the parse that fails
+    with pytest.raises(DataError) as exc:
+        U.read_frame(U.Snapshot(bad, U.read_meta(bad)))
+    assert str(exc.value).count("unreadable snapshot (") == 1 and "notable_ai_models.csv" in str(exc.value)

@@ -46,14 +46,12 @@ MODULES: dict[str, tuple[str, list[str], list[str]]] = {
                  "analysis.data.overlay.x_parse_values*"]),
     # data loading: every read of a pinned snapshot checks its sha256
     "upstream": ("analysis/data/upstream.py",
-                 ["tests/test_faults_data.py::test_an_edited_snapshot_is_refused_on_every_path",
-                  "tests/test_faults_data.py::test_an_edited_hardware_snapshot_is_refused",
-                  "tests/test_faults_data.py::test_a_missing_pinned_vintage_is_an_error_not_a_fallback",
-                  "tests/test_snapshots.py"],
+                 ["tests/test_snapshots.py"],
                  ["analysis.data.upstream.x_check_bytes*", "analysis.data.upstream.x_read_verified*",
                   "analysis.data.upstream.x_verify*", "analysis.data.upstream.x_is_snapshot*",
                   "analysis.data.upstream.x_read_frame*", "analysis.data.upstream.x_pinned*",
-                  "analysis.data.upstream.x_find*"]),
+                  "analysis.data.upstream.x_find*", "analysis.data.upstream.x_read_meta*",
+                  "analysis.data.upstream.x_vintages*", "analysis.data.upstream.x_pinned_vintage*"]),
     # which rows count (the fast tests; the ones that grep the code base for second definitions are left out)
     "selection": ("analysis/metrics/selection.py",
                   ["tests/test_selection.py", "-k", "not defined_once and not second_definitions and not headline"], []),
