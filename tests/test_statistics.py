@@ -175,3 +175,18 @@ def test_edge_cases_of_the_helpers_by_hand():
     assert st.km_median([1, None, 2, 3, 4], [False] * 5) == 2.0
     assert st.km_median([1.0, 2.0, 3.0, 4.0], [False] * 4, [1, None, 1, 1]) == 3.0  # S(1) = 2/3, S(3) = 1/3
     assert st.percentile_interval([0.0, None, 10.0], 0.5, widen=1.0) == (pytest.approx(2.5), pytest.approx(7.5))
+
+
+@pytest.mark.parametrize("confidence, d, lam", [
+    # n = 6: [y(1), y(6)] covers 1 - 2/64 = 0.96875, [y(2), y(5)] 1 - 14/64 = 0.78125, [y(3), y(4)] 0.3125.
+    # 90%: I = (0.96875 - 0.9) / 0.1875 = 0.3667, lambda = 5 I / (1 + 4 I) = 0.7432
+    (0.90, 1, 5 * (0.06875 / 0.1875) / (1 + 4 * (0.06875 / 0.1875))),
+    # 75%: d = 2 is the last pair that reaches it, I = 0.03125 / 0.46875 = 1/15, lambda = 4 I / (2 + 2 I) = 0.125
+    (0.75, 2, 0.125),
+])
+def test_median_interval_of_six_values_by_hand(confidence, d, lam):
+    y = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 32.0])
+    (lo, hi), cover = st.median_interval(y[::-1], confidence)
+    assert lo == pytest.approx((1 - lam) * y[d - 1] + lam * y[d], rel=1e-12)
+    assert hi == pytest.approx((1 - lam) * y[6 - d] + lam * y[6 - d - 1], rel=1e-12)
+    assert cover == confidence

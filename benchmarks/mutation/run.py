@@ -10,6 +10,7 @@ then runs, for each mutant, only those of them that call the mutated function). 
     python benchmarks/mutation/run.py overlay swap    # some of them
     python benchmarks/mutation/run.py --list          # the modules and their tests
     python benchmarks/mutation/run.py --keep statistics   # resume an interrupted run (results so far are kept)
+    python benchmarks/mutation/run.py --again statistics  # only the mutants not killed last time (after adding tests)
 
 Score = killed / (killed + survived + timeout + suspicious): a timeout counts as a survivor here (it did not fail
 a test), mutants no test calls count as survivors too. Equivalent mutants are explained in the README beside this
@@ -112,9 +113,13 @@ def configure(dest: Path, target: str, tests: list[str]) -> None:
     py.write_text(text, encoding="utf-8")
 
 
-def run_module(key: str, children: int, keep: bool = False) -> dict:
+def run_module(key: str, children: int, keep: bool = False, only: list[str] | None = None) -> dict:
+    """``only``: mutant names (e.g. the survivors of the last full run) to test again after tests were added; the
+    run goes to its own folder and its row says so."""
     target, tests, names = MODULES[key]
-    dest = BUILD / key
+    dest = BUILD / (key + ("-only" if only else ""))
+    if only:
+        names = only
     if not (keep and (dest / "mutants").is_dir()):
         shutil.rmtree(dest, ignore_errors=True)
         dest.mkdir(parents=True)
@@ -142,7 +147,8 @@ def run_module(key: str, children: int, keep: bool = False) -> dict:
     if not statuses:
         raise SystemExit(f"{key}: mutmut produced no results; see {log}")
     count = lambda s: sum(v == s for v in statuses.values())  # noqa: E731
-    row = {"module": key, "file": target, "tests": " ".join(tests), "mutants": len(statuses)}
+    row = {"module": key, "file": target, "mutants": len(statuses),
+           "tests": " ".join(tests) + (f" (again, only the {len(only)} mutants not killed before)" if only else "")}
     for s in ("killed", "survived", "timeout", "suspicious", "skipped"):
         row[s] = count(s)
     row["no_tests"] = count("no tests")
@@ -159,7 +165,7 @@ def run_module(key: str, children: int, keep: bool = False) -> dict:
     out = subprocess.run([sys.executable, "-c", show, *surv], cwd=dest, env=env, capture_output=True,
                          text=True).stdout if surv else ""
     diffs = dict(re.findall(r"(?ms)^@@@@ (\S+)\n(.*?)(?=^@@@@ |\Z)", out))
-    with open(HERE / "survivors" / f"{key}.txt", "w", encoding="utf-8") as fh:
+    with open(HERE / "survivors" / f"{key}{'-only' if only else ''}.txt", "w", encoding="utf-8") as fh:
         for k in surv:
             fh.write(f"# {k}: {statuses[k]}\n{diffs.get(k, '(diff not available)').rstrip()}\n\n")
     return row
@@ -180,7 +186,11 @@ def main(argv: list[str]) -> int:
     new = not scores.exists()
     when, sha = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%MZ"), commit()
     for k in keys:
-        row = {"date": when, "commit": sha, **run_module(k, children, keep="--keep" in argv)}
+        only = None
+        if "--again" in argv:  # the mutants listed as not killed in survivors/<module>.txt
+            text = (HERE / "survivors" / f"{k}.txt").read_text(encoding="utf-8")
+            only = re.findall(r"(?m)^# (\S+): ", text)
+        row = {"date": when, "commit": sha, **run_module(k, children, keep="--keep" in argv, only=only)}
         with open(scores, "a", newline="", encoding="utf-8") as fh:
             w = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
             if new:
