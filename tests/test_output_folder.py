@@ -38,7 +38,11 @@ def test_work_dir_is_made_once_with_our_marker_and_refuses_foreign_folders(tmp_p
     (w / "lock").write_text("")
     assert F.work_dir(tmp_path) == w  # ours: accepted again, marker unchanged
     (w / F.MARKER).write_text("someone else's")
-    with pytest.raises(AtlasError, match=r"was not made by frontier-atlas \(no frontier-atlas-work-folder file"):
+    with pytest.raises(AtlasError, match=r"was not made by frontier-atlas \(no frontier-atlas-work-folder file of "
+                                         r"ours\); move it away or use another --out$"):
+        F.work_dir(tmp_path)
+    (w / F.MARKER).unlink()  # a folder of that name with files in it but no marker: not ours
+    with pytest.raises(AtlasError, match="was not made by frontier-atlas"):
         F.work_dir(tmp_path)
     # an empty folder of that name (e.g. made by hand, or ours cleared) gets the marker
     other = tmp_path / "o"
@@ -48,7 +52,8 @@ def test_work_dir_is_made_once_with_our_marker_and_refuses_foreign_folders(tmp_p
     f = tmp_path / "f"
     f.mkdir()
     (f / ".frontier-atlas").write_text("x")
-    with pytest.raises(AtlasError, match="exists and is not a folder made by frontier-atlas"):
+    with pytest.raises(AtlasError, match=r"exists and is not a folder made by frontier-atlas \(a file or a symlink\); "
+                                         r"move it away or use another --out$"):
         F.work_dir(f)
     s = tmp_path / "s"
     s.mkdir()
@@ -191,8 +196,10 @@ def test_unchanged_needs_the_same_hash_and_every_listed_file_intact(tmp_path):
     r4 = _report(tmp_path / "four", "four", {"a": "a"}, files="not a dict")
     assert not F.unchanged(r4, "abc")
     assert not F.unchanged(tmp_path / "missing", "abc")
-    (tmp_path / "ln").symlink_to(r)
-    assert not F.unchanged(tmp_path / "ln", "abc")
+    intact = _report(tmp_path / "five", "five", {"a": "a"})
+    assert F.unchanged(intact, "abc")
+    (tmp_path / "ln").symlink_to(intact)
+    assert not F.unchanged(tmp_path / "ln", "abc")  # a symlink to an intact report is not our report folder
 
 
 def test_start_time_run_id_and_alive():
@@ -252,7 +259,8 @@ def test_cleanup_removes_only_dead_runs_entries_and_puts_a_half_swapped_report_b
     (w / f"old-gone.{DEAD}").mkdir()  # a dead run's backup whose report is missing: put back
     (w / f"old-gone.{DEAD}" / "good.txt").write_text("good")
     (out / "kept").mkdir()
-    (w / f"old-kept.{DEAD}").mkdir()  # a backup whose report is in place: removed
+    (out / "kept" / "new.txt").write_text("new")
+    (w / f"old-kept.{DEAD}").mkdir()  # a backup whose report is in place: removed, the report left as it is
     (w / f"tmp-demo.{parent}").mkdir()  # a live run's: kept
     (w / f"tmp-mine.{mine}").mkdir()  # this process's own leftovers: removed
     (w / "tmp-demo").mkdir()  # not our name pattern: left alone
@@ -263,6 +271,7 @@ def test_cleanup_removes_only_dead_runs_entries_and_puts_a_half_swapped_report_b
     names = sorted(os.listdir(w))
     assert names == sorted([F.MARKER, f"tmp-demo.{parent}", "tmp-demo", "notes.txt", f"tmp-link.{DEAD}"])
     assert (out / "gone" / "good.txt").read_text() == "good" and (tmp_path / "elsewhere").is_dir()
+    assert os.listdir(out / "kept") == ["new.txt"]
     F.cleanup_temp(out, DEAD)  # nothing of that run left
     F.cleanup_temp(out, parent)  # a run's own clean-up, at its end
     assert sorted(os.listdir(w)) == sorted([F.MARKER, "tmp-demo", "notes.txt", f"tmp-link.{DEAD}"])
@@ -276,3 +285,18 @@ def test_cleanup_of_one_run_leaves_other_dead_runs(tmp_path):
     (w / f"tmp-a.{other}").mkdir()
     F.cleanup_temp(tmp_path, DEAD)
     assert not (w / f"tmp-a.{DEAD}").exists() and (w / f"tmp-a.{other}").exists()
+
+
+def test_a_failed_first_swap_raises_its_own_error(tmp_path, monkeypatch):
+    """No earlier report and the move fails: the disk's error, not a failed restore of a backup that never was."""
+    work = F.work_dir(tmp_path)
+    tmp, old = work / f"tmp-demo.{DEAD}", work / f"old-demo.{DEAD}"
+    tmp.mkdir()
+
+    def rename(a, b):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(OSError) as exc:
+        F.swap(tmp, tmp_path / "demo", old)
+    assert exc.value.errno == errno.EROFS and not isinstance(exc.value, AtlasError)
