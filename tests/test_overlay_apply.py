@@ -122,3 +122,27 @@ def test_cell_helpers_by_hand():
         False] * 3
     assert overlay.unique_ids(pd.Series(["GPT-4", "GPT 4", "gpt-4", "X"]), {"gpt-4-2"}) == [
         "gpt-4", "gpt-4-3", "gpt-4-4", "x"]
+
+
+def test_apply_counts_every_row_and_a_missing_key_does_not_stop_the_others():
+    """A keyed row whose name is not upstream, listed first, is a warning naming the overlay file; the rows after it
+    are still applied (two corrections and two matches counted as two each). The merged index is 0..n-1."""
+    up, cur, ov = _tables()
+    ov = pd.concat([ov.iloc[[3]], ov.iloc[[0, 1, 2]]], ignore_index=True)  # the 'lost' key first
+    cur.loc[cur["id"] == "new", "name"] = "Model C"
+    ov.loc[ov["id"] == "new", ["kind", "upstream_name", "fields"]] = ["correction", "Model C", "parameters"]
+    ov = pd.concat([ov, _ov({"id": "new2", "kind": "match", "upstream_name": "Model C!"})], ignore_index=True)
+    cur = pd.concat([cur, cur.iloc[[2]].assign(id="new2", name="Model C!")], ignore_index=True)
+    merged, stats, problems = overlay.apply(up, cur, ov)
+    m = merged.set_index("id")
+    assert (stats.corrections, stats.matches, stats.additions) == (2, 2, 1)
+    assert m.at["a", "training_compute_flop"] == 6.354e24 and m.at["new", "parameters"] == 1e8
+    assert list(merged.index) == list(range(len(merged))) == list(range(5))
+    assert [p.file for p in problems] == ["data/overlay.csv"]
+
+
+def test_an_unknown_overlay_id_names_the_id_column():
+    up, cur, ov = _tables()
+    with pytest.raises(DataError) as exc:
+        overlay.apply(up, cur, pd.concat([ov, _ov({"id": "ghost", "kind": "addition"})], ignore_index=True))
+    assert exc.value.column == "id" and exc.value.file == "data/overlay.csv"
