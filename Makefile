@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help install test test-slow test-all test-fast lab reports validate lint notebooks datapackage lock benchmark clean data
+.PHONY: help install test test-slow test-all test-fast lab reports validate lint notebooks datapackage lock benchmark mutation clean data
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -71,6 +71,9 @@ lock: $(STAMP) ## Re-resolve requirements.in into requirements.lock (needs netwo
 
 benchmark: $(STAMP) ## Time the report batch against sequential papermill (prints the ratio)
 	$(BIN)/python benchmarks/bench_reports.py
+
+mutation: $(STAMP) ## Mutation testing of the core modules (slow; MODULES="overlay upstream ..." for some); scores in benchmarks/mutation/
+	nice $(BIN)/python benchmarks/mutation/run.py $(MODULES)
 
 clean: ## Remove caches (keeps .venv and reports/)
 	rm -rf .pytest_cache .ruff_cache .hypothesis build *.egg-info

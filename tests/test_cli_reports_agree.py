@@ -3,6 +3,10 @@
 The session's reports are built with confidence 0.95 (tests/conftest.py ``built_reports``); the CLI is asked the
 same question with ``--confidence 0.95`` on the same (bundled) data. Nothing here pins a number of the data: only
 that both paths agree.
+
+Marked ``regression``: both sides run the same analysis functions, so agreement shows the CLI and the reports are
+wired to the same code with the same settings, not that the numbers are right (those are checked against hand
+computations, published values and coverage simulations in the analyses' own test files).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import pytest
 
 from analysis.cli.main import main
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.regression]
 
 
 def _cli(capsys, *argv) -> dict:

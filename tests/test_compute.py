@@ -90,10 +90,11 @@ def test_implied_mfu_llama3():
     hours imply far lower utilization than the headline throughput (they include more than the final run)."""
     mfu8 = K.implied_utilization(K.flop_6nd(8.03e9, 15e12), 1.3e6, H100_BF16)
     mfu70 = K.implied_utilization(K.flop_6nd(7.06e10, 15e12), 6.4e6, H100_BF16)
-    assert mfu8 == pytest.approx(0.156077, rel=1e-5)
-    assert mfu70 == pytest.approx(0.278736, rel=1e-5)
+    assert mfu8 == pytest.approx(6 * 8.03e9 * 15e12 / (1.3e6 * 3600 * H100_BF16), rel=1e-12)
+    assert mfu70 == pytest.approx(6 * 7.06e10 * 15e12 / (6.4e6 * 3600 * H100_BF16), rel=1e-12)
+    assert (round(mfu8, 3), round(mfu70, 3)) == (0.156, 0.279)  # the 15.6% and 27.9% worked out above
     ref = K.per_gpu_throughput_to_mfu(C.REFERENCE_THROUGHPUT_PER_GPU["nvidia-h100"], H100_BF16)
-    assert ref == pytest.approx(0.404285, rel=1e-5)
+    assert ref == pytest.approx(400e12 / H100_BF16, rel=1e-12) and round(ref, 3) == 0.404
     assert C.LLAMA3_405B_MFU_RANGE[0] <= ref <= C.LLAMA3_405B_MFU_RANGE[1]  # consistent with the paper's 38-43%
     assert mfu8 < mfu70 < ref
 
@@ -165,18 +166,23 @@ def test_find_model_did_you_mean():
 
 
 def test_model_compute_llama3_8b():
-    mc = K.model_compute(models(), hardware(), "llama-3-8b", mfu_reports=reports())
+    rep = reports()
+    mc = K.model_compute(models(), hardware(), "llama-3-8b", mfu_reports=rep)
     e6, eg = mc.estimate("6ND"), mc.estimate("gpu-hours")
-    assert e6.flop == pytest.approx(7.227e23)
-    # no reported MFU: the H100-class prior (median of the six distinct H100/H800/H200/TPU v5p reports in Epoch's
-    # 2026-07-19 snapshot, 0.1947 ... 0.52: median (0.3156 + 0.4042) / 2 = 0.3599), not a blanket 40%
-    assert eg.utilization == pytest.approx(0.3599) and eg.flop == pytest.approx(1.3e6 * 3600 * H100_BF16 * 0.3599)
-    assert (eg.utilization_low, eg.utilization_high) == (pytest.approx(0.1947), pytest.approx(0.52))
-    assert eg.flop_low == pytest.approx(1.3e6 * 3600 * H100_BF16 * 0.1947)
-    assert eg.flop_high == pytest.approx(1.3e6 * 3600 * H100_BF16 * 0.52)
+    assert e6.flop == pytest.approx(6 * 8.03e9 * 15e12)
+    # no reported MFU: the H100-class prior, the median and range of the H100-class reports (six distinct
+    # H100/H800/H200/TPU v5p reports in Epoch's 2026-07-19 snapshot: median 0.36, 0.19-0.52), not a blanket 40%
+    h100 = rep.table.loc[rep.table["generation"] == "h100-class", "mfu"].astype(float).to_numpy()
+    med, lo, hi = float(np.median(h100)), float(h100.min()), float(h100.max())
+    assert len(h100) >= C.MFU_PRIOR_MIN_N and (round(med, 2), round(lo, 2), round(hi, 2)) == (0.36, 0.19, 0.52)
+    assert eg.utilization == pytest.approx(med) and eg.flop == pytest.approx(1.3e6 * 3600 * H100_BF16 * med)
+    assert (eg.utilization_low, eg.utilization_high) == (pytest.approx(lo), pytest.approx(hi))
+    assert eg.flop_low == pytest.approx(1.3e6 * 3600 * H100_BF16 * lo)
+    assert eg.flop_high == pytest.approx(1.3e6 * 3600 * H100_BF16 * hi)
     assert "h100-class prior" in eg.utilization_source and any("h100-class prior" in n for n in mc.notes)
-    assert mc.implied_mfu == pytest.approx(0.156077, rel=1e-5) and mc.implied_mfu_flop_method == "6ND"
-    assert mc.reference_mfu == pytest.approx(0.4043, abs=1e-4)
+    assert mc.implied_mfu == pytest.approx(6 * 8.03e9 * 15e12 / (1.3e6 * 3600 * H100_BF16), rel=1e-12)
+    assert mc.implied_mfu_flop_method == "6ND"
+    assert mc.reference_mfu == pytest.approx(400e12 / H100_BF16, rel=1e-12)
     assert mc.cost_usd == pytest.approx(1.3e6 * C.GPU_HOUR_PRICE_USD["nvidia-h100"])
     lo, hi = mc.cost_range_usd
     assert lo < mc.cost_usd < hi
@@ -197,9 +203,11 @@ def test_model_compute_options_and_other_rows():
     moe = K.model_compute(ms, hw, "moe-x", mfu_reports=reports())
     assert moe.estimate("6ND").flop == pytest.approx(6 * 1.3e10 * 1e12)
     assert any("MoE" in n for n in moe.notes) and any("hardware unknown" in n for n in moe.notes)
-    tpu = K.model_compute(ms, hw, "tpu-model", training_days=10, mfu_reports=reports())
-    # TPU v4 (A100-class generation): median of the 21 distinct reports in the 2026-07-19 snapshot, 0.3473
-    assert tpu.estimate("hardware").flop == pytest.approx(1024 * 240 * 3600 * 2.75e14 * 0.3473)
+    rep = reports()
+    tpu = K.model_compute(ms, hw, "tpu-model", training_days=10, mfu_reports=rep)
+    # TPU v4 (A100-class generation): median of the A100-class reports (21 distinct in the 2026-07-19 snapshot)
+    a100 = rep.table.loc[rep.table["generation"] == "a100-class", "mfu"].astype(float)
+    assert tpu.estimate("hardware").flop == pytest.approx(1024 * 240 * 3600 * 2.75e14 * float(np.median(a100)))
     assert tpu.energy_mwh is None and any("no TDP" in n for n in tpu.notes)
     assert "estimated from" in tpu.gpu_hours_source and tpu.cost_usd is None  # no default TPU price
     gpt3 = K.model_compute(ms, hw, "gpt-3", mfu_reports=reports())  # V100 not in this small table: a note, no crash
@@ -208,7 +216,7 @@ def test_model_compute_options_and_other_rows():
     assert bare.estimates == () and bare.implied_mfu is None
     table = K.compute_table(ms, hw, mfu_reports=reports())
     assert len(table) == len(ms) and table.set_index("id").at["llama-3-70b", "implied_mfu"] == pytest.approx(
-        0.278736, rel=1e-5)
+        6 * 7.06e10 * 15e12 / (6.4e6 * 3600 * H100_BF16), rel=1e-12)
 
 
 # --- CLI (on a models CSV written in our schema) -------------------------------------------------------------

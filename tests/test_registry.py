@@ -119,6 +119,7 @@ def test_every_commands_options_equal_the_declaration(name):
         assert p.validate(opts[p.name]) == p.validate(given.get(p.name, p.default)), p.name
 
 
+@pytest.mark.regression  # shape only (types, keys, n > 0): guards the contract, not the numbers
 @pytest.mark.parametrize("name", NAMES)
 def test_every_registered_analysis_returns_its_result_with_meta(ds, name):
     entry = get(name)
@@ -141,6 +142,7 @@ def test_every_registered_analysis_returns_its_result_with_meta(ds, name):
     assert len(res.to_frame()) >= 1
 
 
+@pytest.mark.regression  # shape only (types, keys, n > 0): guards the contract, not the numbers
 @pytest.mark.parametrize("name", NAMES)
 def test_every_registered_command_json_includes_the_meta(capsys, name):
     """Each analysis's command, asked its example with --json, prints the four meta keys."""

@@ -1,0 +1,302 @@
+"""The report output folder's promises, function by function (analysis/reporting/output_folder.py): nothing outside
+our private folder is touched, symlinks are never followed, the lock admits one writer, the swap is atomic and
+never loses the last good report, and only a dead run's temporary entries are cleaned up. Written for the mutants
+that `make mutation` found alive (benchmarks/mutation/); each assertion is what a user would see."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from analysis.errors import AtlasError
+from analysis.reporting import manifests
+from analysis.reporting import output_folder as F
+
+DEAD = "999999999-1"  # a run that is not running (no such pid)
+
+
+def _report(folder: Path, name: str, contents: dict[str, str] | None = None, **extra) -> Path:
+    """A report folder with our manifest (the four keys read_manifest requires) and the listed files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for rel, text in (contents or {}).items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text)
+    m = {"report": name, "content_hash": "abc", "figures": [], "toolkit_version": "0",
+         "files": manifests.tree_hashes(folder), **extra}
+    (folder / "manifest.json").write_text(json.dumps(m))
+    return folder
+
+
+def test_work_dir_is_made_once_with_our_marker_and_refuses_foreign_folders(tmp_path):
+    w = F.work_dir(tmp_path)
+    assert w == tmp_path / ".frontier-atlas" and w.is_dir()
+    assert (w / F.MARKER).read_text(encoding="utf-8") == F.MARKER_TEXT
+    (w / "lock").write_text("")
+    assert F.work_dir(tmp_path) == w  # ours: accepted again, marker unchanged
+    (w / F.MARKER).write_text("someone else's")
+    with pytest.raises(AtlasError, match=r"was not made by frontier-atlas \(no frontier-atlas-work-folder file of "
+                                         r"ours\); move it away or use another --out$"):
+        F.work_dir(tmp_path)
+    (w / F.MARKER).unlink()  # a folder of that name with files in it but no marker: not ours
+    with pytest.raises(AtlasError, match="was not made by frontier-atlas"):
+        F.work_dir(tmp_path)
+    # an empty folder of that name (e.g. made by hand, or ours cleared) gets the marker
+    other = tmp_path / "o"
+    (other / ".frontier-atlas").mkdir(parents=True)
+    assert (F.work_dir(other) / F.MARKER).read_text(encoding="utf-8") == F.MARKER_TEXT
+    # a file, or a symlink to a folder, in its place
+    f = tmp_path / "f"
+    f.mkdir()
+    (f / ".frontier-atlas").write_text("x")
+    with pytest.raises(AtlasError, match=r"exists and is not a folder made by frontier-atlas \(a file or a symlink\); "
+                                         r"move it away or use another --out$"):
+        F.work_dir(f)
+    s = tmp_path / "s"
+    s.mkdir()
+    (s / ".frontier-atlas").symlink_to(w)
+    with pytest.raises(AtlasError, match="a file or a symlink"):
+        F.work_dir(s)
+    # a marker that is a symlink to a file with the right text is not ours either
+    m = tmp_path / "m"
+    (m / ".frontier-atlas").mkdir(parents=True)
+    (m / "elsewhere").write_text(F.MARKER_TEXT)
+    (m / ".frontier-atlas" / F.MARKER).symlink_to(m / "elsewhere")
+    with pytest.raises(AtlasError, match="was not made by frontier-atlas"):
+        F.work_dir(m)
+
+
+def test_write_new_replaces_a_file_and_refuses_a_planted_symlink(tmp_path):
+    p = tmp_path / "x"
+    F.write_new(p, "long text\n")
+    F.write_new(p, "ab")
+    assert p.read_text(encoding="utf-8") == "ab"  # truncated, not overwritten in place
+    victim = tmp_path / "victim"
+    victim.write_text("keep")
+    (tmp_path / "link").symlink_to(victim)
+    with pytest.raises(OSError) as exc:
+        F.write_new(tmp_path / "link", "pwned")
+    assert exc.value.errno == errno.ELOOP and victim.read_text() == "keep"
+
+
+def test_entry_names_and_remove_never_follows_symlinks(tmp_path):
+    assert F.entry(tmp_path, "tmp", "demo", DEAD) == tmp_path / f"tmp-demo.{DEAD}"
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "keep.txt").write_text("keep")
+    (tmp_path / "link").symlink_to(target)
+    F.remove(tmp_path / "link")
+    assert not os.path.lexists(tmp_path / "link") and (target / "keep.txt").read_text() == "keep"
+    d = tmp_path / "d"
+    (d / "sub").mkdir(parents=True)
+    (d / "sub" / "f").write_text("x")
+    F.remove(d)
+    assert not d.exists()
+    (tmp_path / "file").write_text("x")
+    F.remove(tmp_path / "file")
+    assert not (tmp_path / "file").exists()
+    F.remove(tmp_path / "never-there")  # no error
+
+
+def test_is_real_dir_and_is_report_dir(tmp_path):
+    assert F.is_real_dir(tmp_path) and not F.is_real_dir(tmp_path / "missing")
+    (tmp_path / "f").write_text("x")
+    assert not F.is_real_dir(tmp_path / "f")
+    r = _report(tmp_path / "demo", "demo")
+    assert F.is_report_dir(r) and F.is_report_dir(r, "demo") and not F.is_report_dir(r, "other")
+    (tmp_path / "ln").symlink_to(r)
+    assert not F.is_real_dir(tmp_path / "ln") and not F.is_report_dir(tmp_path / "ln", "demo")
+    (tmp_path / "plain").mkdir()
+    assert not F.is_report_dir(tmp_path / "plain")
+
+
+def test_swap_replaces_the_report_and_removes_the_backup(tmp_path):
+    out, work = tmp_path, F.work_dir(tmp_path)
+    (out / "demo").mkdir()
+    (out / "demo" / "old.txt").write_text("old")
+    tmp, old = work / f"tmp-demo.{DEAD}", work / f"old-demo.{DEAD}"
+    tmp.mkdir()
+    (tmp / "new.txt").write_text("new")
+    F.swap(tmp, out / "demo", old)
+    assert sorted(p.name for p in (out / "demo").iterdir()) == ["new.txt"]
+    assert not os.path.lexists(tmp) and not os.path.lexists(old)
+    # first build: nothing to back up
+    tmp.mkdir()
+    (tmp / "a").write_text("a")
+    F.swap(tmp, out / "fresh", old)
+    assert (out / "fresh" / "a").read_text() == "a" and not os.path.lexists(old)
+
+
+def test_a_failed_swap_puts_the_last_good_report_back_and_raises_the_first_error(tmp_path, monkeypatch):
+    out, work = tmp_path, F.work_dir(tmp_path)
+    (out / "demo").mkdir()
+    (out / "demo" / "good.txt").write_text("good")
+    tmp, old = work / f"tmp-demo.{DEAD}", work / f"old-demo.{DEAD}"
+    tmp.mkdir()
+    real = os.rename
+
+    def rename(a, b):
+        if Path(a) == tmp:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(a, b)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(OSError) as exc:
+        F.swap(tmp, out / "demo", old)
+    assert exc.value.errno == errno.ENOSPC and not isinstance(exc.value, AtlasError)
+    assert (out / "demo" / "good.txt").read_text() == "good" and not os.path.lexists(old)
+
+
+def test_a_failed_restore_says_both_reasons_and_where_the_report_is(tmp_path, monkeypatch):
+    out, work = tmp_path, F.work_dir(tmp_path)
+    (out / "demo").mkdir()
+    tmp, old = work / f"tmp-demo.{DEAD}", work / f"old-demo.{DEAD}"
+    tmp.mkdir()
+    real = os.rename
+
+    def rename(a, b):
+        if Path(a) == tmp:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        if Path(a) == old:
+            raise OSError(errno.EACCES, "Permission denied")
+        return real(a, b)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(AtlasError) as exc:
+        F.swap(tmp, out / "demo", old)
+    assert str(exc.value) == ("cannot move the new report into place (no space left on device (disk full)) nor put "
+                              "the last good one back (output folder is not writable (read-only file system or "
+                              f"permission denied)); it is kept in {old}")
+    assert exc.value.__cause__ is None and exc.value.__suppress_context__
+    assert old.is_dir()  # kept
+
+
+def test_os_reason_in_plain_words():
+    assert F.os_reason(OSError(errno.ENOSPC, "x")) == "no space left on device (disk full)"
+    for e in (errno.EROFS, errno.EACCES, errno.EPERM):
+        assert F.os_reason(OSError(e, "x")).startswith("output folder is not writable")
+    assert F.os_reason(OSError(errno.EIO, "Input/output error")) == "Input/output error"
+    assert F.os_reason(OSError("bare")) == "bare"
+
+
+def test_unchanged_needs_the_same_hash_and_every_listed_file_intact(tmp_path):
+    r = _report(tmp_path / "demo", "demo", {"index.html": "<p>1</p>", "tables/t.csv": "a\n1\n"})
+    assert F.unchanged(r, "abc")
+    assert not F.unchanged(r, "abd")  # other content hash
+    (r / "tables" / "t.csv").write_text("a\n2\n")
+    assert not F.unchanged(r, "abc")  # a file edited by hand
+    r2 = _report(tmp_path / "two", "two", {"index.html": "x"})
+    (r2 / "index.html").unlink()
+    assert not F.unchanged(r2, "abc")  # a file deleted by hand
+    r3 = _report(tmp_path / "three", "three", {})
+    assert not F.unchanged(r3, "abc")  # a manifest listing no file
+    r4 = _report(tmp_path / "four", "four", {"a": "a"}, files="not a dict")
+    assert not F.unchanged(r4, "abc")
+    assert not F.unchanged(tmp_path / "missing", "abc")
+    intact = _report(tmp_path / "five", "five", {"a": "a"})
+    assert F.unchanged(intact, "abc")
+    (tmp_path / "ln").symlink_to(intact)
+    assert not F.unchanged(tmp_path / "ln", "abc")  # a symlink to an intact report is not our report folder
+
+
+def test_start_time_run_id_and_alive():
+    me = os.getpid()
+    st = F.start_time(me)
+    assert st is not None and st.isdigit() and st != "0"
+    stat = Path(f"/proc/{me}/stat").read_text()
+    assert st == stat.rsplit(")", 1)[1].split()[19]  # field 22 of proc(5)
+    assert F.run_id() == f"{me}-{st}"
+    assert F.start_time(999_999_999) is None
+    assert F.alive(me, st) and not F.alive(me, str(int(st) + 1)) and not F.alive(999_999_999, "1")
+    assert F.alive(me, "0")  # a start time unknown when recorded (off Linux) matches any
+
+
+def test_the_lock_admits_one_writer_and_records_it(tmp_path):
+    out = tmp_path / "reports"
+    with F.output_lock(out) as fd:
+        rec = (out / ".frontier-atlas" / "lock").read_text().split()
+        assert rec == [str(os.getpid()), F.start_time(os.getpid())]
+        assert isinstance(fd, int)
+        with pytest.raises(AtlasError, match=rf"another `frontier-atlas report` \(pid {os.getpid()}\) is writing to "):
+            with F.output_lock(out):
+                pass
+    with F.output_lock(out):  # released at exit
+        pass
+
+
+def test_the_lock_refuses_what_is_not_a_lock_file_of_ours(tmp_path):
+    f = tmp_path / "file"
+    f.write_text("x")
+    with pytest.raises(AtlasError, match=r"^--out .*file: exists and is not a folder$"):
+        with F.output_lock(f):
+            pass
+    out = tmp_path / "out"
+    out.mkdir()
+    w = F.work_dir(out)
+    (w / F.LOCK).mkdir()
+    with pytest.raises(AtlasError, match="is not a lock file of ours"):
+        with F.output_lock(out):
+            pass
+    (w / F.LOCK).rmdir()
+    (tmp_path / "t").write_text("keep")
+    (w / F.LOCK).symlink_to(tmp_path / "t")
+    with pytest.raises(AtlasError, match=r"is not a lock file of ours \(a symlink, folder or device\)"):
+        with F.output_lock(out):
+            pass
+    assert (tmp_path / "t").read_text() == "keep"
+
+
+def test_cleanup_removes_only_dead_runs_entries_and_puts_a_half_swapped_report_back(tmp_path):
+    out = tmp_path
+    w = F.work_dir(out)
+    mine = F.run_id()
+    parent = f"{os.getppid()}-{F.start_time(os.getppid())}"  # another run that is alive
+    (w / f"tmp-demo.{DEAD}").mkdir()  # a dead run's build folder
+    (w / f"log-demo.{DEAD}").write_text("log")
+    (w / f"old-gone.{DEAD}").mkdir()  # a dead run's backup whose report is missing: put back
+    (w / f"old-gone.{DEAD}" / "good.txt").write_text("good")
+    (out / "kept").mkdir()
+    (out / "kept" / "new.txt").write_text("new")
+    (w / f"old-kept.{DEAD}").mkdir()  # a backup whose report is in place: removed, the report left as it is
+    (w / f"tmp-demo.{parent}").mkdir()  # a live run's: kept
+    (w / f"tmp-mine.{mine}").mkdir()  # this process's own leftovers: removed
+    (w / "tmp-demo").mkdir()  # not our name pattern: left alone
+    (w / "notes.txt").write_text("user's")
+    (tmp_path / "elsewhere").mkdir()
+    (w / f"tmp-link.{DEAD}").symlink_to(tmp_path / "elsewhere")  # a symlink with our name: left alone
+    F.cleanup_temp(out)
+    names = sorted(os.listdir(w))
+    assert names == sorted([F.MARKER, f"tmp-demo.{parent}", "tmp-demo", "notes.txt", f"tmp-link.{DEAD}"])
+    assert (out / "gone" / "good.txt").read_text() == "good" and (tmp_path / "elsewhere").is_dir()
+    assert os.listdir(out / "kept") == ["new.txt"]
+    F.cleanup_temp(out, DEAD)  # nothing of that run left
+    F.cleanup_temp(out, parent)  # a run's own clean-up, at its end
+    assert sorted(os.listdir(w)) == sorted([F.MARKER, "tmp-demo", "notes.txt", f"tmp-link.{DEAD}"])
+    F.cleanup_temp(tmp_path / "no-such-out")  # no work folder: nothing to do
+
+
+def test_cleanup_of_one_run_leaves_other_dead_runs(tmp_path):
+    w = F.work_dir(tmp_path)
+    other = "999999998-1"
+    (w / f"tmp-a.{DEAD}").mkdir()
+    (w / f"tmp-a.{other}").mkdir()
+    F.cleanup_temp(tmp_path, DEAD)
+    assert not (w / f"tmp-a.{DEAD}").exists() and (w / f"tmp-a.{other}").exists()
+
+
+def test_a_failed_first_swap_raises_its_own_error(tmp_path, monkeypatch):
+    """No earlier report and the move fails: the disk's error, not a failed restore of a backup that never was."""
+    work = F.work_dir(tmp_path)
+    tmp, old = work / f"tmp-demo.{DEAD}", work / f"old-demo.{DEAD}"
+    tmp.mkdir()
+
+    def rename(a, b):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(OSError) as exc:
+        F.swap(tmp, tmp_path / "demo", old)
+    assert exc.value.errno == errno.EROFS and not isinstance(exc.value, AtlasError)
