@@ -90,4 +90,5 @@ def test_readme_tables_are_whole():
     """Before: a blank line inside the notebooks table cut it in two, and its last two rows (compute-ownership,
     compute-infrastructure) showed as raw pipes."""
     assert table_problems("| a | b |\n|---|---|\n| 1 | 2 |\n\n| 3 | 4 |\n") == ["line 5: | 3 | 4 |"]
-    assert table_problems(README.read_text(encoding="utf-8")) == []
+    for doc in [README, *sorted((ROOT / "docs").glob("*.md")), ROOT / "benchmarks" / "README.md"]:
+        assert table_problems(doc.read_text(encoding="utf-8")) == [], doc.name
