@@ -50,6 +50,8 @@ ceiling: float = 90.0  # score (%) from which a benchmark counts as saturated
 output_dir: str = ""  # set by the report runner; empty shows figures only
 
 # %%
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -159,14 +161,7 @@ comparison = epoch_gap_comparison(hub if hub_vintage == bh.HUB_VINTAGE else bh.l
 out.table(comparison, "epoch-gap-comparison")
 k = {r: int(i) for i, r in enumerate(comparison["row"])}
 num = lambda row, col, fmt="{:.1f}": out.number("epoch-gap-comparison", k[row], col, fmt)  # noqa: E731
-
-
-def months(row):
-    """A row's months with its interval (the table's months_low/high), as every number in prose has one."""
-    lo, hi = comparison.at[k[row], "months_low"], comparison.at[k[row], "months_high"]
-    ci_ = (f" ({num(row, 'months_low')}–{num(row, 'months_high')})" if pd.notna(lo) and pd.notna(hi)
-           else " (no interval)")
-    return num(row, "months") + ci_
+months = partial(out.estimate, "epoch-gap-comparison", column="months")  # a row's months with its interval
 
 
 out.prose(
@@ -176,9 +171,9 @@ out.prose(
     f"**{num('epoch-2025-index-2025-11', 'months')} months** ({ci} CI {num('epoch-2025-index-2025-11', 'months_low')}–"
     f"{num('epoch-2025-index-2025-11', 'months_high')}) and {num('epoch-2025-index-2025-11', 'points')} points "
     f"against Epoch's {num('published-2025', 'points', '{:.0f}')}; on the April 2026 re-fit of the index, "
-    f"{months('epoch-2025-index-2026-04')} months (the re-fit); with every model's best score back-dated to "
-    f"its first version, {months('epoch-2025-first-version')} months (the dating). Averaged over days instead "
-    f"of levels (Epoch's 2026 estimand) the same window gives {months('epoch-2026-estimand-2025-window')} "
+    f"{months(k['epoch-2025-index-2026-04'])} months (the re-fit); with every model's best score back-dated to "
+    f"its first version, {months(k['epoch-2025-first-version'])} months (the dating). Averaged over days instead "
+    f"of levels (Epoch's 2026 estimand) the same window gives {months(k['epoch-2026-estimand-2025-window'])} "
     f"months, and our median lag over levels {num('ours-2025', 'months')} "
     f"({num('ours-2025', 'months_low')}–{num('ours-2025', 'months_high')}). "
     f"Edwards & Emberson (2026) found {num('published-2026', 'months', '{:.0f}')} months and "
@@ -186,15 +181,15 @@ out.prose(
     f"{num('published-2026', 'points_high', '{:.0f}')}) from January to May 2026. On the April 2026 hub, whose data "
     f"end on {num('epoch-2026-tolerance-0', 'window_end', '{}')}, Epoch's estimand gives "
     f"{num('epoch-2026-tolerance-0', 'points')} points ({num('epoch-2026-tolerance-0', 'points_low')}–"
-    f"{num('epoch-2026-tolerance-0', 'points_high')}) but {months('epoch-2026-tolerance-0')} months when any "
-    f"higher score counts as ahead, {months('epoch-2026-tolerance-1')} with a tolerance of "
+    f"{num('epoch-2026-tolerance-0', 'points_high')}) but {months(k['epoch-2026-tolerance-0'])} months when any "
+    f"higher score counts as ahead, {months(k['epoch-2026-tolerance-1'])} with a tolerance of "
     f"{num('epoch-2026-tolerance-1', 'tolerance_points', '{:.0f}')} point and "
-    f"{months('epoch-2026-tolerance-2')} with {num('epoch-2026-tolerance-2', 'tolerance_points', '{:.0f}')}: "
+    f"{months(k['epoch-2026-tolerance-2'])} with {num('epoch-2026-tolerance-2', 'tolerance_points', '{:.0f}')}: "
     "the months depend on what counts as caught up; the index Epoch re-fitted in May 2026 and the April–May "
     "releases, which may account for the rest, are in no pinned file."
-    f" Over the whole window Epoch's estimand gives {months('epoch-2026-full')} months "
-    f"({months('epoch-2026-full-first-version')} with back-dated scores, the figure this report printed "
-    f"before) and our median lag {months('ours-full')}.")
+    f" Over the whole window Epoch's estimand gives {months(k['epoch-2026-full'])} months "
+    f"({months(k['epoch-2026-full-first-version'])} with back-dated scores, the figure this report printed "
+    f"before) and our median lag {months(k['ours-full'])}.")
 
 # %% [markdown]
 # ## The United States against China

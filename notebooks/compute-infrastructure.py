@@ -37,12 +37,14 @@ min_runs: int = 20  # fewer runs with power and cost in the data: use Epoch's pi
 output_dir: str = ""  # set by the report runner; empty shows figures only
 
 # %%
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
 from analysis import constants as C
 from analysis.data import dataset, sources
-from analysis.metrics import infrastructure, selection, trends, vintages
+from analysis.metrics import infrastructure, selection, statistics, trends, vintages
 from analysis.metrics import training_cost as tc
 from analysis.reporting import citation
 from analysis.reporting.figures import (
@@ -206,14 +208,12 @@ ipd = int(row.index[(row.metric == "fp32-per-dollar") & (row.group == "all")][0]
 ipw = int(row.index[(row.metric == "best-per-watt") & (row.group == "all")][0])
 
 
-def against(low, high, published, above, below):
-    """How a published value stands against our interval: the comparison the prose may claim, and no more."""
-    return below if published < low else above if published > high else "consistent with"
-
-
-pd_vs = against(row.at[ipd, "doubling_years_low"], row.at[ipd, "doubling_years_high"], published.at[2, "value"],
-                "faster than", "slower than")
-pw_vs = against(row.at[ipw, "growth_low"], row.at[ipw, "growth_high"], 1 + published.at[3, "value"], "below", "above")
+# how each published value stands against our interval: the comparison the prose may claim, and no more
+pd_vs = {-1: "slower than", 0: "consistent with", 1: "faster than"}[
+    statistics.side_of_interval(published.at[2, "value"], row.at[ipd, "doubling_years_low"],
+                                row.at[ipd, "doubling_years_high"])]
+pw_vs = {-1: "above", 0: "consistent with", 1: "below"}[
+    statistics.side_of_interval(1 + published.at[3, "value"], row.at[ipw, "growth_low"], row.at[ipw, "growth_high"])]
 out.prose(
     f"FP32 FLOP/s per 2023 dollar doubled every "
     f"**{out.number('hardware-trends', ipd, 'doubling_years', '{:.1f}')} years** "
@@ -243,15 +243,11 @@ pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED, dat
 run_end = vintages.common_end(pinned, until or None)
 
 
-def run_growth(m):
-    t = infrastructure.run_trend_table(m, ("notable", "frontier"), since=since, top_k=top_k, until=run_end,
-                                       confidence=confidence)
-    return t.assign(fit=t["subset"] + " " + t["column"])
-
-
-run_tab = run_tab.assign(fit=run_tab["subset"] + " " + run_tab["column"]).merge(
-    vintages.revision(pinned, run_growth, "growth_per_year", on="fit")[["fit", "vintage_low", "vintage_high"]],
-    on="fit", how="left")
+run_growth = partial(infrastructure.run_trend_table, subsets=("notable", "frontier"), since=since, top_k=top_k,
+                     until=run_end, confidence=confidence)
+run_tab = run_tab.merge(vintages.revision(pinned, run_growth, "growth_per_year", on=["subset", "column"])[
+    ["subset", "column", "vintage_low", "vintage_high"]], on=["subset", "column"], how="left")
+run_tab = run_tab.assign(fit=run_tab["subset"] + " " + run_tab["column"])
 out.table(run_tab, "training-run-trend-fits")
 fig, axes = new_figure(2, 2, figsize=(10, 8), gridspec_kw={"hspace": 0.62, "top": 0.93})
 tables, run_fits = [], {}

@@ -32,6 +32,8 @@ confidence: float = 0.90  # level of every interval
 output_dir: str = ""  # set by the report runner; empty shows figures only
 
 # %%
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -192,12 +194,7 @@ pinned = vintages.pinned_tables(sources.default_on_vintages(vintages.PINNED, dat
 wall_end = vintages.common_end(pinned)
 
 
-def wall_years(m):
-    return pd.DataFrame([{"subset": sub, "year": scaling.data_wall(m, subset=sub, until=wall_end,
-                                                                   confidence=confidence).year}
-                         for sub in ("notable", "frontier")])
-
-
+wall_years = partial(scaling.data_wall_table, subsets=("notable", "frontier"), until=wall_end, confidence=confidence)
 rev = vintages.revision(pinned, wall_years, "year", on="subset")
 wall_table = wall_table.merge(rev[["subset", "vintage_low", "vintage_high"]], on="subset", how="left").assign(
     vintage_until=None if wall_end is None else wall_end.strftime("%Y-%m-%d"))

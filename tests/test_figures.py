@@ -475,3 +475,16 @@ def test_say_writes_tagged_numbers_from_one_table(monkeypatch):
         out.say("fit", "{n!r}")
     with pytest.raises(KeyError):
         out.say("fit", "{missing_column}")
+
+
+def test_estimate_gives_a_number_with_its_tagged_interval_or_says_it_has_none():
+    import pandas as pd
+
+    from analysis.reporting.figures import ReportOutput
+
+    out = ReportOutput("")
+    out.table(pd.DataFrame({"months": [5.24, 7.0], "months_low": [3.1, None], "months_high": [7.44, None]}), "t")
+    text = out.estimate("t", 0, "months")
+    assert [s.split(">")[1].split("<")[0] for s in text.split("</span>")[:3]] == ["5.2", "3.1", "7.4"]
+    assert 'data-column="months_low"' in text and 'data-column="months_high"' in text
+    assert out.estimate("t", 1, "months").endswith(">7.0</span> (no interval)")

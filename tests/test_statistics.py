@@ -190,3 +190,11 @@ def test_median_interval_of_six_values_by_hand(confidence, d, lam):
     assert lo == pytest.approx((1 - lam) * y[d - 1] + lam * y[d], rel=1e-12)
     assert hi == pytest.approx((1 - lam) * y[6 - d] + lam * y[6 - d - 1], rel=1e-12)
     assert cover == confidence
+
+
+def test_side_of_interval_by_hand():
+    assert [st.side_of_interval(v, 2.0, 3.0) for v in (1.9, 2.0, 2.5, 3.0, 3.1)] == [-1, 0, 0, 0, 1]
+    with pytest.raises(ValueError):
+        st.side_of_interval(float("nan"), 2.0, 3.0)
+    with pytest.raises(ValueError):
+        st.side_of_interval(2.5, 3.0, 2.0)

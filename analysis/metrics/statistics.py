@@ -94,3 +94,12 @@ def percentile_interval(replicates: np.ndarray, confidence: float = DEFAULT_CONF
         return float(np.quantile(b, q[0], method="lower")), float(np.quantile(b, q[1], method="higher"))
     lo, hi = np.quantile(b, q)
     return float(lo), float(hi)
+
+
+def side_of_interval(value: float, low: float, high: float) -> int:
+    """Where ``value`` (e.g. a published estimate) stands against our interval [low, high]: -1 below it, 0 inside
+    (consistent with ours, bounds included), 1 above it. A prose comparison such as "slower than" may be claimed
+    only when the value is outside the interval."""
+    if not (np.isfinite(value) and np.isfinite(low) and np.isfinite(high)) or low > high:
+        raise ValueError(f"side_of_interval needs finite value and low <= high, got {value}, [{low}, {high}]")
+    return -1 if value < low else 1 if value > high else 0

@@ -36,7 +36,7 @@ snapshot is checked against its sha256), (2025 and 2026 names are mapped onto ou
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -437,27 +437,28 @@ def common_end(tables: Mapping[str, pd.DataFrame], until: object = None) -> pd.T
 
 
 def revision(tables: Mapping[str, pd.DataFrame], headline: Callable[[pd.DataFrame], pd.DataFrame], value: str,
-             on: str | None = None) -> pd.DataFrame:
+             on: str | Sequence[str] | None = None) -> pd.DataFrame:
     """A headline on each vintage, side by side, with its range.
 
     ``headline(models)`` returns a DataFrame holding column ``value`` (one row, or one row per key ``on``, e.g.
-    year). Returns ``[on], value_<vintage>… , vintage_low, vintage_high, vintages`` (``vintage_low``/``_high``
-    empty where a vintage has no value). ``tables`` empty: an empty frame with those columns.
+    year; or several keys, e.g. ``["subset", "column"]``). Returns ``[on…], value_<vintage>… , vintage_low,
+    vintage_high, vintages`` (``vintage_low``/``_high`` empty where a vintage has no value). ``tables`` empty: an
+    empty frame with those columns.
     """
+    keys = [on] if isinstance(on, str) else list(on or [])
     cols = [f"value_{v}" for v in tables]
     parts = []
     for v, models in tables.items():
         t = headline(models)
-        keep = [on, value] if on else [value]
-        t = t[keep].rename(columns={value: f"value_{v}"}).reset_index(drop=True)
-        parts.append(t if on else t.head(1))
+        t = t[[*keys, value]].rename(columns={value: f"value_{v}"}).reset_index(drop=True)
+        parts.append(t if keys else t.head(1))
     if not parts:
-        return pd.DataFrame(columns=([on] if on else []) + ["vintage_low", "vintage_high", "vintages"])
+        return pd.DataFrame(columns=keys + ["vintage_low", "vintage_high", "vintages"])
     out = parts[0]
     for t in parts[1:]:
-        out = out.merge(t, on=on, how="outer") if on else pd.concat([out, t], axis=1)
-    if on:
-        out = out.sort_values(on).reset_index(drop=True)
+        out = out.merge(t, on=keys, how="outer") if keys else pd.concat([out, t], axis=1)
+    if keys:
+        out = out.sort_values(keys).reset_index(drop=True)
     vals = out[cols].astype("float64")
     complete = vals.notna().all(axis=1)
     out["vintage_low"] = vals.min(axis=1).where(complete)

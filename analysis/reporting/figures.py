@@ -375,6 +375,20 @@ class ReportOutput:
         self.spans.add(span)
         return span
 
+    def estimate(self, table_id: str, row: int, column: str, fmt: str = "{:.1f}", low: str | None = None,
+                 high: str | None = None) -> str:
+        """A number with its interval for the prose, all three tagged as by :meth:`number`: '5.2 (3.1–7.4)' from
+        columns ``column``, ``low`` and ``high`` (default ``<column>_low`` / ``<column>_high``), or
+        '5.2 (no interval)' when either bound is missing — every number in prose carries its interval or says so."""
+        low, high = low or f"{column}_low", high or f"{column}_high"
+        df = self.tables.get(table_id)
+        if df is None:
+            raise KeyError(f"table {table_id!r} has not been saved yet")
+        value = self.number(table_id, row, column, fmt)
+        if low in df.columns and high in df.columns and pd.notna(df.at[row, low]) and pd.notna(df.at[row, high]):
+            return f"{value} ({self.number(table_id, row, low, fmt)}–{self.number(table_id, row, high, fmt)})"
+        return f"{value} (no interval)"
+
     def say(self, table_id: str, template: str, row: int = 0, **settings) -> None:
         """A paragraph from one saved table in one call: each ``{column:spec}`` of ``template`` is that column of
         row ``row`` of table ``table_id``, formatted with ``spec`` and tagged as by :meth:`number`; a name given as a
