@@ -411,7 +411,7 @@ def test_issue_23_jul_2026_values_reproduced_on_the_pinned_snapshot(pinned):
     from analysis.metrics.trends import subset_trend
 
     new = pinned["2026-07-19"]
-    s = open_share(new, by="year").table.set_index("year").loc[2023]
+    s = open_share(new, by="year", method="wilson").table.set_index("year").loc[2023]
     assert (s["k"], s["n"]) == (58, 117)
     assert [round(100 * s[c], 1) for c in ("share", "share_low", "share_high")] == [49.6, 42.1, 57.1]
     g = subset_trend(new, "training_compute_flop", "notable", since="2010-01-01", until="2025-02-28")
