@@ -46,7 +46,7 @@ from analysis.constants import DEFAULT_CONFIDENCE
 from analysis.data.exports import Export
 from analysis.data.tables import display_path
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics.openness import open_share
+from analysis.metrics.openness import BINOMIAL_INTERVALS, DEFAULT_SHARE_METHOD, open_share
 from analysis.metrics.result import Result, ResultMeta, json_value, meta
 from analysis.metrics.selection import select
 from analysis.metrics.sensitivity import VINTAGES
@@ -221,12 +221,13 @@ def headline_fits(models: pd.DataFrame, until: object = None) -> pd.DataFrame:
 
 
 def share_by_year(models: pd.DataFrame, since: int = SHARE_SINCE) -> pd.DataFrame:
-    """Open-weights share per release year (Epoch's accessibility column; Wilson at :data:`SHARE_CONFIDENCE`) from
-    ``since`` on."""
+    """Open-weights share per release year (Epoch's accessibility column; open_share's default interval, which allows
+    for organizations, at :data:`SHARE_CONFIDENCE`) from ``since`` on."""
     try:
         s = open_share(models, by="year", confidence=SHARE_CONFIDENCE).table
     except (AnalysisError, UsageError):  # e.g. an export without an accessibility column: no share to show
-        return pd.DataFrame(columns=["year", "n", "k", "share", "share_low", "share_high", "n_unknown"])
+        return pd.DataFrame(columns=["year", "n", "k", "share", "share_low", "share_high", "n_unknown", "n_orgs",
+                                     "n_eff"])
     return s[s["year"] >= since].reset_index(drop=True)
 
 
@@ -302,11 +303,11 @@ class VintageDiff(Result):
     @property
     def meta(self) -> ResultMeta:
         """n = models matched between the vintages; window = the two vintages' newest models; the level of the
-        headline trend fits (the open share's Wilson intervals are at ``share_confidence``)."""
+        headline trend fits (the open share's intervals are at ``share_confidence``)."""
         conf = self.fits["confidence_new"].dropna() if "confidence_new" in self.fits.columns else ()
         return meta(self.n_matched + len(self.renamed), self.old.newest, self.new.newest,
-                    f"OLS t, CR2 errors clustered by organization and release year (headline fits); Wilson score at "
-                    f"{SHARE_CONFIDENCE:.0%} (open share)",
+                    f"OLS t, CR2 errors clustered by organization and release year (headline fits); "
+                    f"{BINOMIAL_INTERVALS[DEFAULT_SHARE_METHOD]} at {SHARE_CONFIDENCE:.0%} (open share)",
                     float(conf.iloc[0]) if len(conf) else None)
 
     def lines(self, max_list: int = 10) -> list[str]:
@@ -360,7 +361,7 @@ class VintageDiff(Result):
                              f"{r['growth_per_year_new_same_window']:.2f}x/yr ({r['growth_low_new_same_window']:.2f}–"
                              f"{r['growth_high_new_same_window']:.2f}), n={int(r['n_new_same_window'])}")
             out.append(f"  compute trend, {r['fit'].replace('_', ' ')}: " + "; ".join(parts))
-        out.append(f"  open-weights share by year ({SHARE_CONFIDENCE * 100:g}% Wilson):")
+        out.append(f"  open-weights share by year ({SHARE_CONFIDENCE * 100:g}% interval allowing for organizations):")
         for r in self.share.to_dict("records"):
             parts = []
             for side in ("old", "new"):
