@@ -526,6 +526,21 @@ def test_organizations_share_interval_falls_back_to_the_largest_design_effect():
     assert deff2 == 1 and lo2 < wl and wh < hi2 and (hi2 - lo2) < 1.05 * (wh - wl)
 
 
+def test_organizations_share_interval_contains_wilsons_and_the_estimate():
+    """Property over 300 random tables (1-30 organizations of 1-15 models): the interval holds the observed share
+    and contains Wilson's interval of the same counts (Wilson's score intervals are nested in n, and n_eff shrunk by
+    (z/t)^2 never exceeds n); n_eff lies between n^2 / sum m^2 and n."""
+    rng = np.random.default_rng(23)
+    for _ in range(300):
+        m = rng.integers(1, 16, rng.integers(1, 31)).astype(float)
+        y = rng.binomial(m.astype(int), rng.beta(0.5, 0.5, len(m))).astype(float)
+        lo, hi, deff, n_eff = op.clustered_share_interval(y, m, 0.90)
+        n, k = m.sum(), y.sum()
+        wl, wh = proportion_confint(k, n, alpha=0.10, method="wilson")
+        assert lo <= k / n <= hi and lo <= wl + 1e-12 and wh - 1e-12 <= hi, (y, m)
+        assert n ** 2 / (m ** 2).sum() - 1e-9 <= n_eff <= n + 1e-9 and deff >= 1
+
+
 def test_open_share_clusters_models_by_parent_family():
     """One organization rule: subsidiaries map to their parent family (DeepMind and Google Brain are Google), a
     collaboration is its own cluster, unknown organizations are singletons."""
