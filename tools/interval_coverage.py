@@ -66,7 +66,7 @@ def shares_table(reps: int) -> list[str]:
     """docs/methods.md's two share tables: clustered set-ups (default and Wilson on the same years, mean widths), then
     the independent grid (the default simulated, Wilson exact in brackets)."""
     lines = []
-    for n, groups, p, icc in T.CLUSTERED_SHARE_SETUPS:
+    for n, groups, p, icc in T.CLUSTERED_SHARE_SETUPS + T.MORE_SHARE_SETUPS:
         cells = [T.share_coverage_and_width(reps, n + groups, n, groups, p, icc, m) for m in ("organizations", "wilson")]
         lines.append(f"| {n} models, {groups} organizations, p = {p:g}, icc {icc:g} | "
                      + " | ".join(f"{c:.3f} ({w:.2f})" for c, w in cells) + f" | {T.wilson_exact_coverage(n, p):.3f} |")
