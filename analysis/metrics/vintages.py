@@ -21,7 +21,8 @@ snapshot is checked against its sha256), (2025 and 2026 names are mapped onto ou
   |log10(new/old)| among values present on both sides, for dates the median shift in days; and examples.
 * **the vintage effect**: the headline fits re-run on each vintage side by side, each with its interval, n and
   window: the notable-model compute trend since 2010, the frontier (top 10 at release) trend since 2018, and the
-  open-weights share per year (Wilson, 90% as everywhere). The two vintages share most of their models, so the two intervals are
+  open-weights share per year (open_share's default interval, which allows for organizations, 90% as everywhere). The
+  two vintages share most of their models, so the two intervals are
   not independent and their overlap is no test of a difference; the table shows how much a headline moves when
   only the vintage changes.
 * **the vintage range of a headline** (:func:`revision`, :func:`trend_revision`): a report's headline (a trend, a
