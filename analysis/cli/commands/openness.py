@@ -118,12 +118,13 @@ def run_openness(args: argparse.Namespace) -> int:
               f"independent, {cov['organization-dependent'][0]:.2f}-{cov['organization-dependent'][1]:.2f} where an "
               "organization's releases are alike, as in these data (docs/methods.md)")
     label = {"year": None, "org": "org type", "country": "country", "access": "access"}[args.by]
-    head = "year" + (f"  {label:<28}" if label else "") + "     n   open   share   interval"
+    head = "year" + (f"  {label:<28}" if label else "") + "     n   open   share   interval          orgs  n_eff"
     print(head)
     for r in res.to_dict(orient="records"):
         grp = f"  {str(r['group'])[:28]:<28}" if label else ""
-        print(f"{r['year']}{grp} {r['n']:5d} {r['k']:6d}  {100 * r['share']:5.1f}%  "
-              f"[{100 * r['share_low']:.1f}%, {100 * r['share_high']:.1f}%]")
+        ci = f"[{100 * r['share_low']:.1f}%, {100 * r['share_high']:.1f}%]"
+        print(f"{r['year']}{grp} {r['n']:5d} {r['k']:6d}  {100 * r['share']:5.1f}%  {ci:<16} {r['n_orgs']:5d} "
+              f"{r['n_eff']:6.1f}")
     print(f"excluded: {settings['n_unknown']} model(s) with unknown access, {settings['n_no_date']} without a date")
     return 0
 
