@@ -114,8 +114,9 @@ out.say("explore-data-needed", "A budget of {compute_flop:.2g} FLOP is best spen
 
 # %% [markdown]
 # ## 6. Open and closed models
-# The share of models released with open weights, per year, with Wilson 90% intervals (the toolkit's one default level;
-# they treat models as independent and cover only 53-73% when an organization's releases are alike, as here: docs/methods.md).
+# The share of models released with open weights, per year, with 90% intervals that allow for organizations (the
+# toolkit's one default level; Wilson at the effective n of the year's organizations, coverage measured in
+# docs/methods.md).
 
 # %%
 share = openness.open_share(models, by="year").table

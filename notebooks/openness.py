@@ -12,9 +12,10 @@
 # Three measurements. **Openness** of language-model releases on the 14 dimensions of the European Open Source AI
 # Index ("Opening up ChatGPT", Liesenfeld, Lopez & Dingemanse 2023): open = 1, partial = 0.5, closed = 0, grouped
 # into availability, documentation and access. **Open share**: the share of notable models released with open
-# weights each year, with Wilson intervals (90% by default; they treat models as independent, and where an
-# organization's releases are mostly all open or all closed, as here, they cover only 53-73% in simulation: docs/methods.md,
-# "which interval each figure uses"). "Open weights" follows one rule across the toolkit:
+# weights each year, with 90% intervals that allow for organizations (an organization's releases are mostly all open
+# or all closed, so a year's models count as fewer independent ones: Wilson at the effective n of the year's
+# organizations; coverage measured in simulation: docs/methods.md, "which interval each figure uses"). "Open weights"
+# follows one rule across the toolkit:
 # Epoch AI's accessibility category of the model. **The lag**: for every level the closed frontier reached (a best
 # score, or a largest training run), how many months later the open-weights frontier reached it; the summary is the
 # median over levels, with levels not reached yet counted as *censored* (Kaplan–Meier). One evaluation setting per
@@ -103,7 +104,7 @@ share = share.merge(rev[["year", "vintage_low", "vintage_high"]], on="year", how
 fig, ax = new_figure()
 ax.plot(share["year"], 100 * share["share"], color=OPEN_COLOR, marker="o", label="open-weights share")
 ax.fill_between(share["year"], 100 * share["share_low"], 100 * share["share_high"], color=OPEN_COLOR, alpha=0.2,
-                label=f"{confidence:.0%} Wilson interval")
+                label=f"{confidence:.0%} interval (organizations)")
 ax.set_ylim(0, 100)
 ax.set_xlabel("Release year")
 ax.set_ylabel("Models released with open weights (%)")
@@ -112,11 +113,14 @@ mark_partial_year(ax, models["release_date"].max())
 legend_below(ax, ncol=3)
 out.figure(fig, "open-share-by-year",
            caption="Share of notable models released with open weights each year (models with known access), "
-                   f"with {confidence:.0%} Wilson intervals; n = {int(share['n'].sum())} models released "
-                   f"{share['year'].min()}–{share['year'].max()} (each year's n in the table). "
-                   + ("These treat models as independent; at nominal 90% they cover {0[0]:.2f}–{0[1]:.2f} on "
-                      "independent models and {1[0]:.2f}–{1[1]:.2f} where an organization's releases are alike, as "
-                      "in these data (simulation, docs/methods.md). ".format(*openness.WILSON_MEASURED_COVERAGE.values())
+                   f"with {confidence:.0%} intervals that allow for organizations (Wilson at the effective n of the "
+                   f"year's organization clusters; n_orgs and n_eff in the table); n = {int(share['n'].sum())} models "
+                   f"released {share['year'].min()}–{share['year'].max()} (each year's n in the table). "
+                   + ("At nominal 90% they cover {1[0]:.2f}–{1[1]:.2f} where an organization's releases are alike, as "
+                      "in these data, and {0[0]:.2f}–{0[1]:.2f} on independent models (simulation, docs/methods.md; "
+                      "the binomial Wilson interval covers {2[0]:.2f}–{2[1]:.2f} here). ".format(
+                          *openness.SHARE_MEASURED_COVERAGE["organizations"].values(),
+                          openness.WILSON_MEASURED_COVERAGE["organization-dependent"])
                       if confidence == 0.90 else "")
                    + vintages.range_caption(pinned, share, "the same share", "{:.1%}"),
            alt="Line of the yearly open-weights share with a shaded interval band.", table=share, source=ds,

@@ -154,7 +154,8 @@ ax.set_title("Open-weights share on each vintage")
 ax.legend()
 out.figure(fig, "vintage-effect-open-share",
            caption=f"Share of notable models released with open weights per year (Epoch AI's accessibility column), "
-                   f"with {vintages.SHARE_CONFIDENCE:.0%} Wilson intervals, on each vintage; models with unknown "
+                   f"with {vintages.SHARE_CONFIDENCE:.0%} intervals allowing for organizations, on each vintage; "
+                   "models with unknown "
                    "accessibility are left out.",
            alt="Two lines with shaded bands of the open-weights share per year, one per vintage.",
            table=share, source=source)

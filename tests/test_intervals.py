@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from statsmodels.stats.proportion import proportion_confint
 
 from analysis.errors import UsageError
 from analysis.metrics import competition as comp
@@ -345,7 +346,7 @@ def test_wilson_share_coverage(p_true, n):
     acc = np.where(rng.random(len(years)) < p_true, "open-weights-unrestricted", "api")
     m = pd.DataFrame({"id": [f"m{i}" for i in range(len(years))], "access": acc,
                       "release_date": pd.to_datetime([f"{y}-06-01" for y in years], format="%Y-%m-%d")})
-    r = op.open_share(m)
+    r = op.open_share(m, method="wilson")
     s = r.table
     assert r.settings["confidence"] == 0.90
     cover = ((s["share_low"] <= p_true) & (p_true <= s["share_high"])).mean()
@@ -359,7 +360,20 @@ def test_wilson_share_coverage(p_true, n):
 # organization-years; real years hold 30-120 models from 20-60 organizations).
 
 WILSON_GRID = [(n, p) for n in (10, 25, 40, 90, 120) for p in (0.05, 0.1, 0.3, 0.5)]
+SHARE_GRID = WILSON_GRID  # the (n, p) grid of both intervals
+
+
+def grid_groups(n):
+    """Organizations behind a year of n models in the independent grid: n / 2.5, as in real years (90 models from 35
+    organizations, 117 from 76 in 2023); at least 2."""
+    return max(2, round(n / 2.5))
+
+
 CLUSTERED_SHARE_SETUPS = [(90, 35, 0.45, 0.46), (90, 35, 0.1, 0.46), (40, 20, 0.3, 0.2), (120, 60, 0.45, 0.46)]
+# Further set-ups for the default interval only (docs/methods.md): a frontier-like year (10 models, 6 organizations),
+# a small year, stronger and weaker dependence, and one model per organization.
+MORE_SHARE_SETUPS = [(10, 6, 0.25, 0.46), (30, 15, 0.4, 0.46), (90, 35, 0.45, 0.7), (90, 35, 0.45, 0.1),
+                     (60, 60, 0.3, 0.46)]
 
 
 def _share_frame(years, access, organization=None):
@@ -375,14 +389,14 @@ def wilson_exact_coverage(n, p, confidence=0.90):
 
     years = np.repeat(np.arange(1000, 1001 + n), n)  # year 1000 + k holds k open models of n
     access = np.where(np.tile(np.arange(n), n + 1) < (years - 1000), "open-weights-unrestricted", "api")
-    s = op.open_share(_share_frame(years, access), confidence=confidence).table
+    s = op.open_share(_share_frame(years, access), method="wilson", confidence=confidence).table
     k = s["k"].to_numpy()
     covered = (s["share_low"] <= p) & (p <= s["share_high"])
     return float(binom.pmf(k, n, p)[covered.to_numpy()].sum())
 
 
-def clustered_share_coverage(reps, seed, n, groups, p, icc, confidence=0.90):
-    """Share of ``reps`` simulated years whose open_share interval holds p (see above; icc 0: independent)."""
+def clustered_share_years(reps, seed, n, groups, p, icc, confidence=0.90, method="wilson"):
+    """open_share's table (``method``) of ``reps`` simulated years (see above; icc 0: independent models)."""
     rng = np.random.default_rng(seed)
     sizes = _zipf_sizes(n, groups)
     ab = (1 - icc) / icc if icc > 0 else None
@@ -393,8 +407,20 @@ def clustered_share_coverage(reps, seed, n, groups, p, icc, confidence=0.90):
         years.append(np.full(n, 1000 + r))
         orgs.append(np.repeat([f"O{g}" for g in range(groups)], sizes))
     access = np.where(np.concatenate(opened), "open-weights-unrestricted", "api")
-    s = op.open_share(_share_frame(np.concatenate(years), access, np.concatenate(orgs)), confidence=confidence).table
+    return op.open_share(_share_frame(np.concatenate(years), access, np.concatenate(orgs)), method=method,
+                         confidence=confidence).table
+
+
+def clustered_share_coverage(reps, seed, n, groups, p, icc, confidence=0.90, method="wilson"):
+    """Share of ``reps`` simulated years whose open_share interval (``method``) holds p."""
+    s = clustered_share_years(reps, seed, n, groups, p, icc, confidence, method)
     return float(((s["share_low"] <= p) & (p <= s["share_high"])).mean())
+
+
+def share_coverage_and_width(reps, seed, n, groups, p, icc, method):
+    """(coverage, mean interval width) over the same simulated years."""
+    s = clustered_share_years(reps, seed, n, groups, p, icc, method=method)
+    return float(((s["share_low"] <= p) & (p <= s["share_high"])).mean()), float((s["share_high"] - s["share_low"]).mean())
 
 
 @pytest.mark.parametrize("n, p", [(25, 0.1), (90, 0.45)])
@@ -453,6 +479,128 @@ def test_wilson_share_coverage_clustered(n, groups, p, icc):
     clustered = clustered_share_coverage(R, seed=n + groups, n=n, groups=groups, p=p, icc=icc)
     independent = wilson_exact_coverage(n, p)
     assert clustered < independent - 2 * math.sqrt(independent * (1 - independent) / R), (clustered, independent)
+
+
+# The default interval (method="organizations"): Wilson at the effective n of the year's organization clusters.
+
+def test_organizations_share_interval_by_hand_on_three_organizations():
+    """3 organizations with 4, 2 and 1 models, 3, 0 and 1 open (k = 4 of n = 7), 90%: computed here from the formula
+    of docs/methods.md, step by step, and through open_share on the same table."""
+    from scipy.stats import norm, t
+
+    y, m = np.array([3.0, 0.0, 1.0]), np.array([4.0, 2.0, 1.0])
+    n, p, g = 7.0, 4 / 7, 3
+    var = g / (g - 1) * ((3 - 4 * p) ** 2 + (0 - 2 * p) ** 2 + (1 - 1 * p) ** 2) / n ** 2
+    deff_max = (16 + 4 + 1) / n  # 3.0: every organization's models alike
+    deff = min(max(var / (p * (1 - p) / n), 1.0), deff_max)
+    assert 1 < deff < deff_max  # the clip does not bind here: the estimated design effect is used
+    rho = (deff - 1) / (deff_max - 1)
+    w = m * (1 + (m - 1) * rho)
+    df = w.sum() ** 2 / (w ** 2).sum()
+    z = norm.ppf(0.95)
+    n_adj = n / deff * (z / t.ppf(0.95, df)) ** 2
+    centre = (p + z * z / (2 * n_adj)) / (1 + z * z / n_adj)
+    half = z / (1 + z * z / n_adj) * math.sqrt(p * (1 - p) / n_adj + z * z / (4 * n_adj ** 2))
+    lo, hi, d, n_eff = op.clustered_share_interval(y, m, 0.90)
+    assert (lo, hi, d, n_eff) == pytest.approx((centre - half, centre + half, deff, n / deff), rel=1e-12)
+    models = _share_frame([2020] * 7, ["open-weights-unrestricted"] * 3 + ["api"] * 4,
+                          ["A", "A", "A", "A", "B", "B", "C"])
+    models.loc[3, "access"], models.loc[6, "access"] = "api", "open-weights-restricted"  # A: 3 of 4; C: 1 of 1
+    r = op.open_share(models)
+    row = r.table.iloc[0]
+    assert (row["n"], row["k"], row["n_orgs"]) == (7, 4, 3) and row["n_eff"] == pytest.approx(n / deff)
+    assert (row["share_low"], row["share_high"]) == pytest.approx((lo, hi), rel=1e-12)
+    assert r.settings["method"] == "organizations" == op.DEFAULT_SHARE_METHOD
+    wl, wh = proportion_confint(4, 7, alpha=0.10, method="wilson")
+    assert lo < wl and wh < hi  # wider than the binomial interval of the same counts
+
+
+def test_organizations_share_interval_falls_back_to_the_largest_design_effect():
+    """No estimate of the design effect (one organization, or every model closed): the interval is Wilson at the
+    effective n of organizations whose models are all alike, n^2 / sum m_g^2; one organization then counts once."""
+    lo, hi, deff, n_eff = op.clustered_share_interval(np.array([0.0, 0.0]), np.array([3.0, 1.0]))
+    assert deff == pytest.approx(10 / 4) and n_eff == pytest.approx(16 / 10)
+    assert lo == 0 and hi > proportion_confint(0, 4, alpha=0.10, method="wilson")[1]
+    lo1, hi1, deff1, n1 = op.clustered_share_interval(np.array([2.0]), np.array([5.0]))
+    assert deff1 == 5 and n1 == 1 and lo1 < 0.05 and hi1 > 0.95
+    # organizations that are all singletons: deff 1 (floor) and Wilson widened only by the t quantile of n df
+    y = np.array([1.0] * 20 + [0.0] * 30)
+    lo2, hi2, deff2, _ = op.clustered_share_interval(y, np.ones(50))
+    wl, wh = proportion_confint(20, 50, alpha=0.10, method="wilson")
+    assert deff2 == 1 and lo2 < wl and wh < hi2 and (hi2 - lo2) < 1.05 * (wh - wl)
+
+
+def test_organizations_share_interval_contains_wilsons_and_the_estimate():
+    """Property over 300 random tables (1-30 organizations of 1-15 models): the interval holds the observed share
+    and contains Wilson's interval of the same counts (Wilson's score intervals are nested in n, and n_eff shrunk by
+    (z/t)^2 never exceeds n); n_eff lies between n^2 / sum m^2 and n."""
+    rng = np.random.default_rng(23)
+    for _ in range(300):
+        m = rng.integers(1, 16, rng.integers(1, 31)).astype(float)
+        y = rng.binomial(m.astype(int), rng.beta(0.5, 0.5, len(m))).astype(float)
+        lo, hi, deff, n_eff = op.clustered_share_interval(y, m, 0.90)
+        n, k = m.sum(), y.sum()
+        wl, wh = proportion_confint(k, n, alpha=0.10, method="wilson")
+        assert lo <= k / n <= hi and lo <= wl + 1e-12 and wh - 1e-12 <= hi, (y, m)
+        assert n ** 2 / (m ** 2).sum() - 1e-9 <= n_eff <= n + 1e-9 and deff >= 1
+
+
+def test_open_share_clusters_models_by_parent_family():
+    """One organization rule: subsidiaries map to their parent family (DeepMind and Google Brain are Google), a
+    collaboration is its own cluster, unknown organizations are singletons."""
+    m = pd.DataFrame({"organization": ["Google DeepMind", "Google", "Google Brain", "Meta AI, Google", None, None]})
+    c = op.organization_clusters(m)
+    assert c.iloc[0] == c.iloc[1] == c.iloc[2] and c.iloc[3] not in (c.iloc[0],) and c.iloc[4] != c.iloc[5]
+    assert c.iloc[3] == ", ".join(sorted(selection.organizations("Meta AI, Google")))
+
+
+def test_organizations_share_coverage_under_organization_dependence_cheap():
+    """Fast tier, 200 simulated years like 2022-2025 (90 models, 35 Zipf-sized organizations, p = 0.45, icc 0.46):
+    the default interval covers 85-97% (Wilson covers about 56% on these years), and on independent models of a
+    40-model year from 16 organizations at least 85%."""
+    cover = clustered_share_coverage(200, seed=5, n=90, groups=35, p=0.45, icc=0.46, method="organizations")
+    assert LOW <= cover <= 0.97, cover
+    indep = clustered_share_coverage(200, seed=6, n=40, groups=grid_groups(40), p=0.3, icc=0,
+                                     method="organizations")
+    assert indep >= LOW, indep
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n, groups, p, icc", CLUSTERED_SHARE_SETUPS)
+def test_organizations_share_coverage_clustered(n, groups, p, icc):
+    """docs/methods.md's clustered rows, 400 years each: the default interval covers 85-95%."""
+    cover = clustered_share_coverage(R, seed=n + groups, n=n, groups=groups, p=p, icc=icc, method="organizations")
+    assert LOW <= cover <= HIGH, cover
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n, groups, p, icc", MORE_SHARE_SETUPS)
+def test_organizations_share_coverage_further_setups(n, groups, p, icc):
+    """docs/methods.md's further set-ups (400 years each): at least 85% (0.96 at 10 models from 6 organizations)."""
+    cover = clustered_share_coverage(R, seed=n + groups, n=n, groups=groups, p=p, icc=icc, method="organizations")
+    assert cover >= LOW, cover
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n, p", SHARE_GRID)
+def test_organizations_share_coverage_grid(n, p):
+    """docs/methods.md's independent grid (n / 2.5 Zipf-sized organizations, 400 years per cell): at least 85%;
+    over-coverage (up to 0.99 at 10 models from 4 organizations) is the price of few organizations."""
+    cover = clustered_share_coverage(R, seed=7 * n + int(100 * p), n=n, groups=grid_groups(n), p=p, icc=0,
+                                     method="organizations")
+    assert cover >= LOW, cover
+
+
+@pytest.mark.slow
+def test_organizations_label_states_the_measured_coverage():
+    """The ranges the captions and the CLI print are those measured on the set-ups above (to 0.015)."""
+    rng = op.SHARE_MEASURED_COVERAGE["organizations"]
+    clustered = [clustered_share_coverage(R, seed=n + g, n=n, groups=g, p=p, icc=icc, method="organizations")
+                 for n, g, p, icc in CLUSTERED_SHARE_SETUPS]
+    grid = [clustered_share_coverage(R, seed=7 * n + int(100 * p), n=n, groups=grid_groups(n), p=p, icc=0,
+                                     method="organizations") for n, p in SHARE_GRID]
+    for (low, high), cover in ((rng["organization-dependent"], clustered), (rng["independent"], grid)):
+        assert abs(min(cover) - low) <= 0.015 and abs(max(cover) - high) <= 0.015, cover
 
 
 # --- open-vs-closed lag: tests/test_lag_coverage.py (coverage) and tests/test_statistics.py (its helpers) ----------
@@ -692,17 +840,24 @@ def test_sup_f_break_test_size_under_dependence(setup, high):
     assert _sup_f_rejections(setup, 200, seed=SETUPS.index(setup)) <= high
 
 
-def test_openness_cli_states_the_measured_wilson_coverage(capsys):
-    """`openness` prints the coverage measured above beside its nominal 90% Wilson intervals (not for other methods
-    or levels, which were not measured)."""
+def test_openness_cli_states_the_measured_coverage(capsys):
+    """`openness` prints the coverage measured above beside its nominal 90% intervals: the default's (organization
+    clusters), or Wilson's with --method wilson (not for other methods or levels, which were not measured)."""
     import json
 
     from analysis.cli.main import main
 
     assert main(["openness", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
+    assert d["method"] == "organizations"
+    assert d["measured_coverage"] == {k: list(v) for k, v in op.SHARE_MEASURED_COVERAGE["organizations"].items()}
+    assert main(["openness", "--json", "--method", "wilson"]) == 0
+    d = json.loads(capsys.readouterr().out)
     assert d["measured_coverage"] == {k: list(v) for k, v in op.WILSON_MEASURED_COVERAGE.items()}
+    low, high = op.SHARE_MEASURED_COVERAGE["organizations"]["organization-dependent"]
     assert main(["openness"]) == 0
+    assert f"{low:.2f}-{high:.2f} where an organization's releases are alike" in capsys.readouterr().out
+    assert main(["openness", "--method", "wilson"]) == 0
     assert "measured coverage (simulation): 0.83-0.97" in capsys.readouterr().out
     assert main(["openness", "--json", "--method", "clopper-pearson"]) == 0
     assert json.loads(capsys.readouterr().out)["measured_coverage"] is None

@@ -164,7 +164,7 @@ def wilson(k, n, z=1.6448536269514722):  # 90% (two-sided), the toolkit's one de
 
 
 def test_open_share_per_year_exact_wilson():
-    r = op.open_share(SHARE_MODELS)
+    r = op.open_share(SHARE_MODELS, method="wilson")
     s = r.table.set_index("year")
     assert s.loc[2020, "n"] == 4 and s.loc[2020, "k"] == 3 and s.loc[2020, "share"] == 0.75
     lo, hi = wilson(3, 4)

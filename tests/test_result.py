@@ -232,6 +232,7 @@ def _check_shape(r, settings: set[str]) -> None:
 
 
 def test_open_share_returns_a_table_result(bundled):
+    from analysis.metrics.openness import BINOMIAL_INTERVALS as op_intervals
     from analysis.metrics.openness import open_share
     from analysis.metrics.selection import select
 
@@ -241,7 +242,9 @@ def test_open_share_returns_a_table_result(bundled):
     # n = models with known access; with the unknown and the undated ones, every notable model is counted once
     assert r.meta.n == t["n"].sum()
     assert r.meta.n + r.settings["n_unknown"] + r.settings["n_no_date"] == len(select(bundled.models, "notable"))
-    assert r.meta.window == _years(t) and r.meta.interval_kind == "Wilson score" and r.meta.confidence == 0.90
+    assert r.meta.window == _years(t) and r.meta.confidence == 0.90
+    assert r.meta.interval_kind == op_intervals["organizations"] and r.settings["method"] == "organizations"
+    assert open_share(bundled.models, method="wilson").meta.interval_kind == "Wilson score"
     cp = open_share(bundled.models, by="access", method="clopper-pearson", confidence=0.95)
     assert cp.meta.n == r.meta.n and cp.meta.confidence == 0.95
     assert cp.meta.interval_kind == "Clopper-Pearson exact binomial"

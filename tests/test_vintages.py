@@ -311,10 +311,11 @@ def test_vintages_report_uses_epoch_data_and_says_when_it_cannot():
 
 @pytest.mark.parametrize("p, n", [(0.4, 40), (0.1, 25)])
 def test_open_share_intervals_of_the_vintage_effect_hold_their_coverage(p, n):
-    """Simulation: 300 independent 'years' of n models each, open with probability p; the Wilson intervals reported
-    per year by share_by_year are at the toolkit's one level (90%, issue 22.4; they were 95%) and contain p as often
-    as the exact binomial calculation of the Wilson interval's coverage says (within 3 simulation s.e.). That exact
-    coverage is 0.926 at (0.4, 40) and 0.830 at (0.1, 25): Wilson's known dip at small n*p, stated here, not hidden."""
+    """Simulation: 300 independent 'years' of n models each, open with probability p; the intervals reported per
+    year by share_by_year are open_share's default (allowing for organizations; no organization column: each model
+    its own) at the toolkit's one level (90%, issue 22.4; they were 95%). They cover at least 85%, and no less than
+    the binomial Wilson interval, whose exact coverage is 0.926 at (0.4, 40) and 0.830 at (0.1, 25) (Wilson's known
+    dip at small n*p), within 3 simulation s.e."""
     from scipy.stats import binom
     from statsmodels.stats.proportion import proportion_confint
 
@@ -324,13 +325,13 @@ def test_open_share_intervals_of_the_vintage_effect_hold_their_coverage(p, n):
     models = pd.DataFrame({"id": [f"m{i}" for i in range(len(years))],
                            "release_date": pd.to_datetime([f"{y}-06-01" for y in years]), "access": access})
     s = vintages.share_by_year(models, since=0)
-    assert len(s) == 300 and (s["n"] == n).all()
+    assert len(s) == 300 and (s["n"] == n).all() and (s["n_orgs"] == n).all()
     assert vintages.SHARE_CONFIDENCE == 0.90
     exact = sum(binom.pmf(k, n, p) for k in range(n + 1)
                 if (lambda lo, hi: lo <= p <= hi)(*proportion_confint(k, n, alpha=0.10, method="wilson")))
     covered = ((s["share_low"] <= p) & (p <= s["share_high"])).mean()
     se = math.sqrt(exact * (1 - exact) / 300)
-    assert abs(covered - exact) <= 3 * se, (covered, exact)
+    assert covered >= 0.85 and covered >= exact - 3 * se, (covered, exact)
     assert exact == pytest.approx({(0.4, 40): 0.9256, (0.1, 25): 0.8302}[(p, n)], abs=1e-4)
 
 
@@ -411,7 +412,7 @@ def test_issue_23_jul_2026_values_reproduced_on_the_pinned_snapshot(pinned):
     from analysis.metrics.trends import subset_trend
 
     new = pinned["2026-07-19"]
-    s = open_share(new, by="year").table.set_index("year").loc[2023]
+    s = open_share(new, by="year", method="wilson").table.set_index("year").loc[2023]
     assert (s["k"], s["n"]) == (58, 117)
     assert [round(100 * s[c], 1) for c in ("share", "share_low", "share_high")] == [49.6, 42.1, 57.1]
     g = subset_trend(new, "training_compute_flop", "notable", since="2010-01-01", until="2025-02-28")

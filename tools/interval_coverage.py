@@ -6,7 +6,7 @@ interval each figure uses"). The set-ups, seeds and truths are the tests' own (i
 
     python tools/interval_coverage.py trends [--reps 400]
     python tools/interval_coverage.py hhi [--reps 400]
-    python tools/interval_coverage.py shares [--reps 400]   (Wilson: exact on independent models, simulated clustered)
+    python tools/interval_coverage.py shares [--reps 400]   (default and Wilson; Wilson exact on independent models)
 """
 
 from __future__ import annotations
@@ -63,15 +63,19 @@ def hhi_table(reps: int) -> list[str]:
 
 
 def shares_table(reps: int) -> list[str]:
+    """docs/methods.md's two share tables: clustered set-ups (default and Wilson on the same years, mean widths), then
+    the independent grid (the default simulated, Wilson exact in brackets)."""
     lines = []
-    for n in sorted({n for n, _ in T.WILSON_GRID}):
-        cells = [f"{T.wilson_exact_coverage(n, p):.3f}" for m, p in T.WILSON_GRID if m == n]
-        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+    for n, groups, p, icc in T.CLUSTERED_SHARE_SETUPS + T.MORE_SHARE_SETUPS:
+        cells = [T.share_coverage_and_width(reps, n + groups, n, groups, p, icc, m) for m in ("organizations", "wilson")]
+        lines.append(f"| {n} models, {groups} organizations, p = {p:g}, icc {icc:g} | "
+                     + " | ".join(f"{c:.3f} ({w:.2f})" for c, w in cells) + f" | {T.wilson_exact_coverage(n, p):.3f} |")
         print(lines[-1], flush=True)
-    for n, groups, p, icc in T.CLUSTERED_SHARE_SETUPS:
-        cover = T.clustered_share_coverage(reps, seed=n + groups, n=n, groups=groups, p=p, icc=icc)
-        lines.append(f"| {n} models, {groups} organizations, p = {p:g}, icc {icc:g} | {cover:.3f} | "
-                     f"{T.wilson_exact_coverage(n, p):.3f} |")
+    for n in sorted({n for n, _ in T.SHARE_GRID}):
+        groups = T.grid_groups(n)
+        cells = [f"{T.clustered_share_coverage(reps, 7 * n + int(100 * p), n, groups, p, 0, method='organizations'):.3f}"
+                 f" ({T.wilson_exact_coverage(n, p):.3f})" for m, p in T.SHARE_GRID if m == n]
+        lines.append(f"| {n} ({groups}) | " + " | ".join(cells) + " |")
         print(lines[-1], flush=True)
     return lines
 

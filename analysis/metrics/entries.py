@@ -269,9 +269,11 @@ def openness(ds,
                                     "access category", choices=("year", "org", "country", "access"))] = "year",
              subset: Annotated[str, Opt("notable = every model (default); frontier = top-10 by compute at release",
                                         choices=("notable", "frontier"))] = "notable",
-             method: Annotated[str, Opt("binomial interval", choices=("wilson", "clopper-pearson"))] = "wilson",
+             method: Annotated[str, Opt("interval: organizations = Wilson at the effective n of organization "
+                                        "clusters (default); wilson, clopper-pearson = binomial (models independent)",
+                                        choices=("organizations", "wilson", "clopper-pearson"))] = "organizations",
              top_k: TopK = C.FRONTIER_TOP_K, confidence: Confidence = C.DEFAULT_CONFIDENCE) -> TableResult:
-    """Share of models released with open weights, with binomial intervals.
+    """Share of models released with open weights, with intervals that allow for organizations.
 
     Open-weights share per year, organization type, country or access category
     (:func:`analysis.metrics.openness.open_share`): n = models with known access, window = first and last year."""

@@ -21,7 +21,8 @@ snapshot is checked against its sha256), (2025 and 2026 names are mapped onto ou
   |log10(new/old)| among values present on both sides, for dates the median shift in days; and examples.
 * **the vintage effect**: the headline fits re-run on each vintage side by side, each with its interval, n and
   window: the notable-model compute trend since 2010, the frontier (top 10 at release) trend since 2018, and the
-  open-weights share per year (Wilson, 90% as everywhere). The two vintages share most of their models, so the two intervals are
+  open-weights share per year (open_share's default interval, which allows for organizations, 90% as everywhere). The
+  two vintages share most of their models, so the two intervals are
   not independent and their overlap is no test of a difference; the table shows how much a headline moves when
   only the vintage changes.
 * **the vintage range of a headline** (:func:`revision`, :func:`trend_revision`): a report's headline (a trend, a
@@ -46,7 +47,7 @@ from analysis.constants import DEFAULT_CONFIDENCE
 from analysis.data.exports import Export
 from analysis.data.tables import display_path
 from analysis.errors import AnalysisError, UsageError
-from analysis.metrics.openness import open_share
+from analysis.metrics.openness import BINOMIAL_INTERVALS, DEFAULT_SHARE_METHOD, open_share
 from analysis.metrics.result import Result, ResultMeta, json_value, meta
 from analysis.metrics.selection import select
 from analysis.metrics.sensitivity import VINTAGES
@@ -221,12 +222,13 @@ def headline_fits(models: pd.DataFrame, until: object = None) -> pd.DataFrame:
 
 
 def share_by_year(models: pd.DataFrame, since: int = SHARE_SINCE) -> pd.DataFrame:
-    """Open-weights share per release year (Epoch's accessibility column; Wilson at :data:`SHARE_CONFIDENCE`) from
-    ``since`` on."""
+    """Open-weights share per release year (Epoch's accessibility column; open_share's default interval, which allows
+    for organizations, at :data:`SHARE_CONFIDENCE`) from ``since`` on."""
     try:
         s = open_share(models, by="year", confidence=SHARE_CONFIDENCE).table
     except (AnalysisError, UsageError):  # e.g. an export without an accessibility column: no share to show
-        return pd.DataFrame(columns=["year", "n", "k", "share", "share_low", "share_high", "n_unknown"])
+        return pd.DataFrame(columns=["year", "n", "k", "share", "share_low", "share_high", "n_unknown", "n_orgs",
+                                     "n_eff"])
     return s[s["year"] >= since].reset_index(drop=True)
 
 
@@ -302,11 +304,11 @@ class VintageDiff(Result):
     @property
     def meta(self) -> ResultMeta:
         """n = models matched between the vintages; window = the two vintages' newest models; the level of the
-        headline trend fits (the open share's Wilson intervals are at ``share_confidence``)."""
+        headline trend fits (the open share's intervals are at ``share_confidence``)."""
         conf = self.fits["confidence_new"].dropna() if "confidence_new" in self.fits.columns else ()
         return meta(self.n_matched + len(self.renamed), self.old.newest, self.new.newest,
-                    f"OLS t, CR2 errors clustered by organization and release year (headline fits); Wilson score at "
-                    f"{SHARE_CONFIDENCE:.0%} (open share)",
+                    f"OLS t, CR2 errors clustered by organization and release year (headline fits); "
+                    f"{BINOMIAL_INTERVALS[DEFAULT_SHARE_METHOD]} at {SHARE_CONFIDENCE:.0%} (open share)",
                     float(conf.iloc[0]) if len(conf) else None)
 
     def lines(self, max_list: int = 10) -> list[str]:
@@ -360,7 +362,7 @@ class VintageDiff(Result):
                              f"{r['growth_per_year_new_same_window']:.2f}x/yr ({r['growth_low_new_same_window']:.2f}–"
                              f"{r['growth_high_new_same_window']:.2f}), n={int(r['n_new_same_window'])}")
             out.append(f"  compute trend, {r['fit'].replace('_', ' ')}: " + "; ".join(parts))
-        out.append(f"  open-weights share by year ({SHARE_CONFIDENCE * 100:g}% Wilson):")
+        out.append(f"  open-weights share by year ({SHARE_CONFIDENCE * 100:g}% interval allowing for organizations):")
         for r in self.share.to_dict("records"):
             parts = []
             for side in ("old", "new"):

@@ -17,8 +17,10 @@ from analysis.cli.args import (
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("openness", help="share of models released with open weights, with binomial intervals",
                        description="Share of notable (or frontier) models released with open weights per year "
-                                   "(Wilson intervals, 90% by default). Open = the models' access column (Epoch AI "
-                                   "accessibility; one rule for the toolkit); unknown access is excluded.")
+                                   "(90% intervals that allow for organizations by default: Wilson at the effective "
+                                   "n of the year's organization clusters; --method wilson for the binomial one). "
+                                   "Open = the models' access column (Epoch AI accessibility; one rule for the "
+                                   "toolkit); unknown access is excluded.")
     add_data_option(p)
     add_analysis_options(p, "openness")
     add_json_option(p)
@@ -63,13 +65,14 @@ def _date(ts) -> str:
 
 
 
-def _wilson_coverage(settings: dict) -> dict | None:
-    """The Wilson interval's measured coverage (issue 23) when it applies: Wilson at the 90% it was measured at."""
-    from analysis.metrics.openness import WILSON_MEASURED_COVERAGE
+def _measured_coverage(settings: dict) -> dict | None:
+    """The interval's measured coverage (docs/methods.md) when it applies: a measured method at the 90% it was
+    measured at."""
+    from analysis.metrics.openness import SHARE_MEASURED_COVERAGE
 
-    if settings["method"] != "wilson" or round(settings["confidence"], 6) != 0.9:
+    if settings["method"] not in SHARE_MEASURED_COVERAGE or round(settings["confidence"], 6) != 0.9:
         return None
-    return {k: list(v) for k, v in WILSON_MEASURED_COVERAGE.items()}
+    return {k: list(v) for k, v in SHARE_MEASURED_COVERAGE[settings["method"]].items()}
 
 
 def _share_vintage_range(ds, args) -> list[dict] | None:
@@ -104,23 +107,24 @@ def run_openness(args: argparse.Namespace) -> int:
                     "confidence": settings["confidence"], "n_models": int(res["n"].sum()) if args.by != "access"
                     else int(res.drop_duplicates("year")["n"].sum()),
                     "n_unknown_access": settings["n_unknown"], "n_no_date": settings["n_no_date"], "rows": rows,
-                    "measured_coverage": _wilson_coverage(settings),
+                    "measured_coverage": _measured_coverage(settings),
                     "vintage_range": _share_vintage_range(ds, args),
                     **{k: v for k, v in result.meta.to_dict().items() if k != "confidence"}})
         return 0
     conf = int(round(100 * settings["confidence"]))
-    print(f"Open-weights share of {args.subset} models ({ds.label}); {args.method} {conf}% intervals")
-    if cov := _wilson_coverage(settings):
+    print(f"Open-weights share of {args.subset} models ({ds.label}); {conf}% intervals: {result.meta.interval_kind}")
+    if cov := _measured_coverage(settings):
         print(f"measured coverage (simulation): {cov['independent'][0]:.2f}-{cov['independent'][1]:.2f} if models were "
               f"independent, {cov['organization-dependent'][0]:.2f}-{cov['organization-dependent'][1]:.2f} where an "
               "organization's releases are alike, as in these data (docs/methods.md)")
     label = {"year": None, "org": "org type", "country": "country", "access": "access"}[args.by]
-    head = "year" + (f"  {label:<28}" if label else "") + "     n   open   share   interval"
+    head = "year" + (f"  {label:<28}" if label else "") + "     n   open   share   interval          orgs  n_eff"
     print(head)
     for r in res.to_dict(orient="records"):
         grp = f"  {str(r['group'])[:28]:<28}" if label else ""
-        print(f"{r['year']}{grp} {r['n']:5d} {r['k']:6d}  {100 * r['share']:5.1f}%  "
-              f"[{100 * r['share_low']:.1f}%, {100 * r['share_high']:.1f}%]")
+        ci = f"[{100 * r['share_low']:.1f}%, {100 * r['share_high']:.1f}%]"
+        print(f"{r['year']}{grp} {r['n']:5d} {r['k']:6d}  {100 * r['share']:5.1f}%  {ci:<16} {r['n_orgs']:5d} "
+              f"{r['n_eff']:6.1f}")
     print(f"excluded: {settings['n_unknown']} model(s) with unknown access, {settings['n_no_date']} without a date")
     return 0
 

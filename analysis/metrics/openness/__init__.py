@@ -6,7 +6,8 @@ Questions answered (one function each):
   (Liesenfeld, Lopez & Dingemanse 2023) and the European Open Source AI Index (EOSAI), its three sub-scores, and
   mappings to the Model Openness Framework (MOF) class and to the OSI Open Source AI Definition (OSAID) 1.0;
 * :func:`open_share` — share of notable (or frontier) models released with open weights, per year and by access
-  category, organization type or country, with binomial intervals;
+  category, organization type or country, with an interval that allows for organizations (an organization's
+  releases are alike: Wilson at the effective n of organization clusters) or the binomial Wilson interval;
 * :func:`capability_lag` / :func:`compute_lag` — how long open-weights models take to reach the levels closed
   models reached first, on a benchmark or in training compute, with a calibrated bootstrap interval over
   organizations whose coverage is measured in simulation;
@@ -98,9 +99,13 @@ from analysis.metrics.openness.shares import (
     BINOMIAL_INTERVALS,
     BY_COLUMNS,
     CI_METHODS,
+    DEFAULT_SHARE_METHOD,
+    SHARE_MEASURED_COVERAGE,
     WILSON_MEASURED_COVERAGE,
+    clustered_share_interval,
     open_share,
     open_weights_flags,
+    organization_clusters,
 )
 from analysis.metrics.openness.transparency import (
     EDITION_ORDER,
@@ -114,6 +119,7 @@ __all__ = [
     "BY_COLUMNS",
     "CI_METHODS",
     "CODES",
+    "DEFAULT_SHARE_METHOD",
     "DIMENSIONS",
     "EDITION_ORDER",
     "EOSAI_KEYS",
@@ -124,9 +130,11 @@ __all__ = [
     "OpennessExplanation",
     "OpennessScore",
     "OsaidResult",
+    "SHARE_MEASURED_COVERAGE",
     "WILSON_MEASURED_COVERAGE",
     "benchmark_entries",
     "capability_lag",
+    "clustered_share_interval",
     "codes_from_eosai",
     "codes_from_opening_up",
     "compute_lag",
@@ -141,6 +149,7 @@ __all__ = [
     "open_closed_lag",
     "open_share",
     "open_weights_flags",
+    "organization_clusters",
     "records",
     "openness_scores",
     "osaid_assessment",

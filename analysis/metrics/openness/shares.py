@@ -1,4 +1,5 @@
-"""Open-weights flags and the open share of models by year or group, with Wilson or Clopper-Pearson intervals.
+"""Open-weights flags and the open share of models by year or group, with an interval that allows for organizations
+(default) or the binomial Wilson / Clopper-Pearson intervals.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from analysis.constants import (
 from analysis.data.tables import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.result import TableResult, meta
-from analysis.metrics.selection import open_flags, select
+from analysis.metrics.selection import open_flags, organizations, select
 from analysis.metrics.vocabulary import check_confidence
 
 # --- open weights and open share ------------------------------------------------------------------------------
@@ -37,14 +38,69 @@ def open_weights_flags(models: pd.DataFrame) -> pd.DataFrame:
 
 BY_COLUMNS = {"year": None, "org": "organization_type", "org-type": "organization_type",
               "organization_type": "organization_type", "country": "country", "access": "access"}
-CI_METHODS = {"wilson": "wilson", "clopper-pearson": "beta", "beta": "beta"}
-BINOMIAL_INTERVALS = {"wilson": "Wilson score", "clopper-pearson": "Clopper-Pearson exact binomial",
+CI_METHODS = {"organizations": "organizations", "wilson": "wilson", "clopper-pearson": "beta", "beta": "beta"}
+BINOMIAL_INTERVALS = {"organizations": "Wilson score at the effective n of organization clusters (Kish design "
+                                       "effect, Satterthwaite t df)",
+                      "wilson": "Wilson score", "clopper-pearson": "Clopper-Pearson exact binomial",
                       "beta": "Clopper-Pearson exact binomial"}  # interval_kind of each method
-# Coverage of the nominal 90% Wilson interval, measured (tests/test_intervals.py, issue 23): exact on independent
-# models over 10-120 models and shares 0.05-0.5 (0.83 at 25 models and p = 0.1); simulated, 400 years each, where an
-# organization's releases are alike (open propensity by organization with intra-class correlation 0.2-0.46; the
-# notable models of 2018-2025 have 0.46). The interval treats models as independent: labels state both.
-WILSON_MEASURED_COVERAGE = {"independent": (0.83, 0.97), "organization-dependent": (0.53, 0.73)}
+DEFAULT_SHARE_METHOD = "organizations"
+# Coverage of the nominal 90% intervals, measured (tests/test_intervals.py; python tools/interval_coverage.py shares).
+# "independent": models open independently with probability p, a year's n = 10-120 models from Zipf-sized
+# organizations (n/2.5 of them) and p = 0.05-0.5; "organization-dependent": open propensity by organization drawn
+# with intra-class correlation 0.2-0.46 (the notable models of 2018-2025 have 0.46), 400 years per set-up.
+# Wilson's independent range is exact (binomial weights, one organization irrelevant to it).
+SHARE_MEASURED_COVERAGE = {
+    "organizations": {"independent": (0.91, 0.99), "organization-dependent": (0.88, 0.92)},
+    "wilson": {"independent": (0.83, 0.97), "organization-dependent": (0.53, 0.73)},
+}
+WILSON_MEASURED_COVERAGE = SHARE_MEASURED_COVERAGE["wilson"]  # the binomial interval's (issue 23), for comparison
+
+
+def organization_clusters(models: pd.DataFrame) -> pd.Series:
+    """One cluster label per model: its parent families (:func:`analysis.metrics.selection.organizations`) sorted and
+    joined, the rule of the trends' cluster bootstrap; a model without a known organization is its own cluster."""
+    if "organization" not in models.columns:
+        return pd.Series([f"model:{i}" for i in range(len(models))], index=models.index, dtype=object)
+    keys = models["organization"].map(lambda c: ", ".join(sorted(organizations(c, harmonize=True))))
+    alone = pd.Series([f"model:{i}" for i in range(len(models))], index=models.index, dtype=object)
+    return keys.where(keys != "", alone).astype(object)
+
+
+def clustered_share_interval(y: np.ndarray, m: np.ndarray, confidence: float = DEFAULT_CONFIDENCE
+                             ) -> tuple[float, float, float, float]:
+    """Interval of a share k/n whose n models come in G organization clusters (``y[g]`` of ``m[g]`` models counted).
+
+    Returns (low, high, deff, n_eff). The ratio estimator's cluster-robust variance
+    V = G/(G-1) * sum_g (y_g - p m_g)^2 / n^2 over the binomial p(1-p)/n is the design effect deff, kept between 1
+    and its largest value sum m_g^2 / n (every organization's models alike: n_eff = n^2 / sum m_g^2); that largest
+    value when it cannot be estimated (one organization, or p = 0 or 1). The Wilson score interval is taken at
+    n_eff = n / deff shrunk by (z / t_df)^2 (Korn & Graubard 1998), df = Satterthwaite's (sum w)^2 / sum w^2 with
+    w_g = m_g (1 + (m_g - 1) rho), rho = (deff - 1) / (sum m_g^2 / n - 1) the implied intra-class correlation: few
+    or very unequal organizations give few degrees of freedom and a wider interval.
+    """
+    from scipy.stats import norm, t
+
+    y = np.asarray(y, dtype=float)
+    m = np.asarray(m, dtype=float)
+    n, groups = m.sum(), len(m)
+    p = y.sum() / n
+    deff_max = float((m ** 2).sum() / n)
+    if groups >= 2 and 0 < p < 1:
+        var = groups / (groups - 1) * float(((y - p * m) ** 2).sum()) / n ** 2
+        deff = min(max(var / (p * (1 - p) / n), 1.0), deff_max)
+    else:
+        deff = deff_max
+    rho = (deff - 1) / (deff_max - 1) if deff_max > 1 else 0.0
+    w = m * (1 + (m - 1) * rho)
+    df = max(float(w.sum() ** 2 / (w ** 2).sum()), 1.0)
+    z = float(norm.ppf(0.5 + confidence / 2))
+    n_eff = n / deff
+    n_adj = n_eff * (z / float(t.ppf(0.5 + confidence / 2, df))) ** 2
+    centre = (p + z * z / (2 * n_adj)) / (1 + z * z / n_adj)
+    half = z / (1 + z * z / n_adj) * np.sqrt(p * (1 - p) / n_adj + z * z / (4 * n_adj ** 2))
+    low = 0.0 if p == 0 else max(centre - half, 0.0)  # exact bounds at 0 and 1 (no rounding residue)
+    high = 1.0 if p == 1 else min(centre + half, 1.0)
+    return float(low), float(high), float(deff), float(n_eff)
 
 
 def _binom_ci(k: np.ndarray, n: np.ndarray, alpha: float, method: str) -> tuple[np.ndarray, np.ndarray]:
@@ -54,26 +110,36 @@ def _binom_ci(k: np.ndarray, n: np.ndarray, alpha: float, method: str) -> tuple[
     return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
 
 
+def _cell_interval(hit: pd.Series, cluster: pd.Series, level: float) -> tuple[float, float, float, float]:
+    """:func:`clustered_share_interval` of one table cell (its models' hits and organization clusters)."""
+    per = pd.DataFrame({"y": hit.astype(int).to_numpy(), "c": cluster.to_numpy()}).groupby("c", sort=True)["y"]
+    return clustered_share_interval(per.sum().to_numpy(), per.size().to_numpy(), level)
+
+
 def open_share(models: pd.DataFrame, by: str = "year", subset: str = "notable", per_year: bool = True,
-               method: str = "wilson", top_k: int = FRONTIER_TOP_K,
+               method: str = DEFAULT_SHARE_METHOD, top_k: int = FRONTIER_TOP_K,
                confidence: float = DEFAULT_CONFIDENCE) -> TableResult:
-    """Share of models released with open weights, with binomial intervals (Wilson or Clopper–Pearson).
+    """Share of models released with open weights, with intervals that allow for organizations (default).
 
     ``by``: ``year`` (one row per year), ``org`` (organization type), ``country``, or ``access`` (share of each
     Epoch access category among models with known access). ``per_year=False`` pools all years per group.
     ``subset``: ``notable`` (the representative set: no overlay additions, one row per model) or ``frontier``
     (top-``top_k`` by compute at release), both from :func:`analysis.metrics.selection.select`. Intervals at
-    ``confidence`` (default 0.90, as everywhere).
+    ``confidence`` (default 0.90, as everywhere). ``method``: ``organizations`` (default;
+    :func:`clustered_share_interval`: an organization's releases are alike, so a cell's models count as fewer
+    independent ones), or the binomial ``wilson`` / ``clopper-pearson``, which treat models as independent
+    (coverage of each: :data:`SHARE_MEASURED_COVERAGE`).
 
     Returns a :class:`~analysis.metrics.result.TableResult`. Table columns: [year], [group], n (models with known
     status), k (open-weights models, or models in the access category), share, share_low, share_high, n_unknown
-    (models without known status in the cell). Settings: n_no_date, n_unknown, subset, by, method, confidence.
+    (models without known status in the cell), n_orgs (organization clusters among the n), n_eff (effective number
+    of independent models behind the interval; n for the binomial methods). Settings: n_no_date, n_unknown, subset, by, method, confidence.
     Meta: n = dated models with known status, window = their first and last year, the binomial interval's kind.
     """
     if by not in BY_COLUMNS:
         raise UsageError(f"unknown --by {by!r}; use year, org, country or access")
     if method not in CI_METHODS:
-        raise UsageError(f"unknown interval method {method!r}; use wilson or clopper-pearson")
+        raise UsageError(f"unknown interval method {method!r}; use organizations, wilson or clopper-pearson")
     level = check_confidence(confidence)
     alpha = 1 - level
     col = BY_COLUMNS[by]
@@ -89,6 +155,7 @@ def open_share(models: pd.DataFrame, by: str = "year", subset: str = "notable", 
     dated = sub[sub["release_date"].notna()]
     n_no_date = len(sub) - len(dated)
     df = pd.DataFrame({"year": dated["release_date"].dt.year.astype(int)}, index=dated.index)
+    df["cluster"] = organization_clusters(dated)
     if col == "access":
         status = dated["access"].where(dated["access"].isin(OPEN_WEIGHTS + CLOSED))
         df["status"] = status
@@ -107,16 +174,17 @@ def open_share(models: pd.DataFrame, by: str = "year", subset: str = "notable", 
             n = len(g)
             n_unk = int((~known[df["year"] == key]).sum()) if per_year else int((~known).sum())
             for cat in OPEN_WEIGHTS + CLOSED:
-                k = int((g["status"] == cat).sum())
-                rows.append({**({"year": key} if per_year else {}), "group": cat, "n": n, "k": k,
-                             "n_unknown": n_unk})
+                hit = g["status"] == cat
+                rows.append({**({"year": key} if per_year else {}), "group": cat, "n": n, "k": int(hit.sum()),
+                             "n_unknown": n_unk, "_hit": hit, "_cluster": g["cluster"]})
     else:
         grouped = df.groupby(keys) if keys else [((), df)]
         for key, g in grouped:
             kn = g["status"].notna()
             key = key if isinstance(key, tuple) else (key,)
-            rows.append({**dict(zip(keys, key)), "n": int(kn.sum()),
-                         "k": int(g.loc[kn, "status"].astype(bool).sum()), "n_unknown": int((~kn).sum())})
+            hit = g.loc[kn, "status"].astype(bool)
+            rows.append({**dict(zip(keys, key)), "n": int(kn.sum()), "k": int(hit.sum()),
+                         "n_unknown": int((~kn).sum()), "_hit": hit, "_cluster": g.loc[kn, "cluster"]})
     out = pd.DataFrame(rows)
     if out.empty:
         raise AnalysisError("no dated models to compute an open-weights share from")
@@ -124,10 +192,16 @@ def open_share(models: pd.DataFrame, by: str = "year", subset: str = "notable", 
     if out.empty:
         raise AnalysisError(f"none of the {len(dated)} dated models has a known access category or openness row")
     out["share"] = out["k"] / out["n"]
-    lo, hi = _binom_ci(out["k"].to_numpy(), out["n"].to_numpy(), alpha, method)
-    out["share_low"], out["share_high"] = lo, hi
+    out["n_orgs"] = [int(c.nunique()) for c in out["_cluster"]]
+    if method == "organizations":
+        cis = [_cell_interval(h, c, level) for h, c in zip(out["_hit"], out["_cluster"])]
+        out["share_low"], out["share_high"] = [c[0] for c in cis], [c[1] for c in cis]
+        out["n_eff"] = [c[3] for c in cis]
+    else:
+        lo, hi = _binom_ci(out["k"].to_numpy(), out["n"].to_numpy(), alpha, method)
+        out["share_low"], out["share_high"], out["n_eff"] = lo, hi, out["n"].astype(float)
     order = [c for c in ("year", "group") if c in out.columns]
-    out = out[order + ["n", "k", "share", "share_low", "share_high", "n_unknown"]]
+    out = out[order + ["n", "k", "share", "share_low", "share_high", "n_unknown", "n_orgs", "n_eff"]]
     settings = {"n_no_date": int(n_no_date), "n_unknown": int((~known).sum()), "subset": subset, "by": by,
                 "method": method, "confidence": 1 - alpha}
     years = df.loc[known, "year"]
