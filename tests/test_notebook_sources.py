@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 from pathlib import Path
 
 import jupytext
@@ -92,8 +93,10 @@ def test_make_lab_passes_lab_args():
     import subprocess
 
     def dry_run(*args: str) -> str:
-        done = subprocess.run(["make", "-n", "lab", *args], cwd=NB_DIR.parent, capture_output=True, text=True,
-                              check=True)
+        # as a plain shell would run it: a `make test` above us must not add make's directory lines
+        env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+        done = subprocess.run(["make", "--no-print-directory", "-n", "lab", *args], cwd=NB_DIR.parent,
+                              capture_output=True, text=True, check=True, env=env)
         return " ".join(line.strip().rstrip("\\") for line in done.stdout.splitlines())
 
     with_args = dry_run("LAB_ARGS=--allow-root --port 8899")
