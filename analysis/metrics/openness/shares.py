@@ -116,6 +116,44 @@ def _cell_interval(hit: pd.Series, cluster: pd.Series, level: float) -> tuple[fl
     return clustered_share_interval(per.sum().to_numpy(), per.size().to_numpy(), level)
 
 
+def _share_cells(dated: pd.DataFrame, col: str | None, per_year: bool) -> tuple[pd.DataFrame, pd.Series, list[dict]]:
+    """The cells of :func:`open_share`: per model its year, organization cluster and status (open-weights flag, or
+    access category), which models have a known status, and one row per cell with n, k, n_unknown and the
+    cell's hits and clusters (``_hit``, ``_cluster``) for the interval."""
+    df = pd.DataFrame({"year": dated["release_date"].dt.year.astype(int)}, index=dated.index)
+    df["cluster"] = organization_clusters(dated)
+    if col == "access":
+        status = dated["access"].where(dated["access"].isin(OPEN_WEIGHTS + CLOSED))
+        df["status"] = status
+        known = status.notna()
+    else:
+        flags = open_weights_flags(dated)
+        df["status"] = flags["open_weights"]
+        known = flags["open_weights"].notna()
+        if col:
+            df["group"] = dated[col].fillna("Unknown").astype(str)
+    keys = (["year"] if per_year else []) + (["group"] if col and col != "access" else [])
+    rows = []
+    if col == "access":
+        kd = df[known]
+        for key, g in (kd.groupby("year") if per_year else [((), kd)]):
+            n = len(g)
+            n_unk = int((~known[df["year"] == key]).sum()) if per_year else int((~known).sum())
+            for cat in OPEN_WEIGHTS + CLOSED:
+                hit = g["status"] == cat
+                rows.append({**({"year": key} if per_year else {}), "group": cat, "n": n, "k": int(hit.sum()),
+                             "n_unknown": n_unk, "_hit": hit, "_cluster": g["cluster"]})
+    else:
+        grouped = df.groupby(keys) if keys else [((), df)]
+        for key, g in grouped:
+            kn = g["status"].notna()
+            key = key if isinstance(key, tuple) else (key,)
+            hit = g.loc[kn, "status"].astype(bool)
+            rows.append({**dict(zip(keys, key)), "n": int(kn.sum()), "k": int(hit.sum()),
+                         "n_unknown": int((~kn).sum()), "_hit": hit, "_cluster": g.loc[kn, "cluster"]})
+    return df, known, rows
+
+
 def open_share(models: pd.DataFrame, by: str = "year", subset: str = "notable", per_year: bool = True,
                method: str = DEFAULT_SHARE_METHOD, top_k: int = FRONTIER_TOP_K,
                confidence: float = DEFAULT_CONFIDENCE) -> TableResult:
@@ -154,37 +192,7 @@ def open_share(models: pd.DataFrame, by: str = "year", subset: str = "notable", 
     sub = select(models, subset, top_k=top_k)
     dated = sub[sub["release_date"].notna()]
     n_no_date = len(sub) - len(dated)
-    df = pd.DataFrame({"year": dated["release_date"].dt.year.astype(int)}, index=dated.index)
-    df["cluster"] = organization_clusters(dated)
-    if col == "access":
-        status = dated["access"].where(dated["access"].isin(OPEN_WEIGHTS + CLOSED))
-        df["status"] = status
-        known = status.notna()
-    else:
-        flags = open_weights_flags(dated)
-        df["status"] = flags["open_weights"]
-        known = flags["open_weights"].notna()
-        if col:
-            df["group"] = dated[col].fillna("Unknown").astype(str)
-    keys = (["year"] if per_year else []) + (["group"] if col and col != "access" else [])
-    rows = []
-    if col == "access":
-        kd = df[known]
-        for key, g in (kd.groupby("year") if per_year else [((), kd)]):
-            n = len(g)
-            n_unk = int((~known[df["year"] == key]).sum()) if per_year else int((~known).sum())
-            for cat in OPEN_WEIGHTS + CLOSED:
-                hit = g["status"] == cat
-                rows.append({**({"year": key} if per_year else {}), "group": cat, "n": n, "k": int(hit.sum()),
-                             "n_unknown": n_unk, "_hit": hit, "_cluster": g["cluster"]})
-    else:
-        grouped = df.groupby(keys) if keys else [((), df)]
-        for key, g in grouped:
-            kn = g["status"].notna()
-            key = key if isinstance(key, tuple) else (key,)
-            hit = g.loc[kn, "status"].astype(bool)
-            rows.append({**dict(zip(keys, key)), "n": int(kn.sum()), "k": int(hit.sum()),
-                         "n_unknown": int((~kn).sum()), "_hit": hit, "_cluster": g.loc[kn, "cluster"]})
+    df, known, rows = _share_cells(dated, col, per_year)
     out = pd.DataFrame(rows)
     if out.empty:
         raise AnalysisError("no dated models to compute an open-weights share from")
