@@ -56,6 +56,27 @@ MODULES: dict[str, tuple[str, list[str], list[str]]] = {
     # which rows count (the fast tests; the ones that grep the code base for second definitions are left out)
     "selection": ("analysis/metrics/selection.py",
                   ["tests/test_selection.py", "-k", "not defined_once and not second_definitions and not headline"], []),
+    # the main selection functions (which rows count: subsets, organizations, the frontier, the domain rule) against
+    # the selection tests on hand-made tables only (~2 s per mutant; the fast tests above load the full data,
+    # ~12 s per mutant for ~800 mutants)
+    "selection_core": ("analysis/metrics/selection.py",
+                       ["tests/test_frontier.py",
+                        "tests/test_selection.py::test_domain_rule_is_checked",
+                        "tests/test_selection.py::test_version_rule_by_hand",
+                        "tests/test_selection.py::test_multimodal_implies_language_in_both_pinned_vintages",
+                        "tests/test_competition.py::test_aliases_merge_and_do_not_double_count",
+                        "tests/test_competition.py::test_frontier_flags_top_n_at_release_with_ties_and_missing",
+                        "tests/test_competition.py::test_frontier_organizations_and_threshold",
+                        "tests/test_intervals.py::test_organization_map_merges_parent_families_and_is_switchable",
+                        "tests/test_intervals.py::test_threshold_is_strictly_greater_everywhere",
+                        "tests/test_intervals.py::test_frontier_uses_epoch_flag_only_without_compute_and_labels_it"],
+                       ["analysis.metrics.selection.x_select__*", "analysis.metrics.selection.x_universe__*",
+                        "analysis.metrics.selection.x_organizations__*",
+                        "analysis.metrics.selection.x_parent_organization__*",
+                        "analysis.metrics.selection.x_split_cell__*",
+                        "analysis.metrics.selection.x_frontier_flags__*",
+                        "analysis.metrics.selection.x_frontier_exclusions__*",
+                        "analysis.metrics.selection.x_domains__*", "analysis.metrics.selection.x_domain_mask__*"]),
     # interval helpers shared by the analyses
     "statistics": ("analysis/metrics/statistics.py",
                    ["tests/test_statistics.py", "-k", "not coverage"], []),
