@@ -57,13 +57,20 @@ MODULES: dict[str, tuple[str, list[str], list[str]]] = {
     "selection": ("analysis/metrics/selection.py",
                   ["tests/test_selection.py", "-k", "not defined_once and not second_definitions and not headline"], []),
     # the main selection functions (which rows count: subsets, organizations, the frontier, the domain rule) against
-    # the selection tests on hand-made tables only (~2 s per mutant; the fast tests above load the full data,
-    # ~12 s per mutant for ~800 mutants)
+    # the selection tests on hand-made tables only (~1 s per mutant; the fast tests above load the full data,
+    # ~12 s per mutant for 652 mutants)
     "selection_core": ("analysis/metrics/selection.py",
                        ["tests/test_frontier.py",
                         "tests/test_selection.py::test_domain_rule_is_checked",
                         "tests/test_selection.py::test_version_rule_by_hand",
                         "tests/test_selection.py::test_multimodal_implies_language_in_both_pinned_vintages",
+                        *(f"tests/test_selection.py::test_{t}" for t in (
+                            "the_universe_is_one_row_per_model_without_additions_unless_asked",
+                            "the_frontier_by_hand_on_the_universe",
+                            "exclude_drops_rows_by_name_or_id_from_every_subset",
+                            "organization_country_and_domain_filters_by_hand",
+                            "release_windows_are_inclusive_and_drop_undated_rows",
+                            "domain_mask_rules_and_errors_by_hand", "split_cell_keeps_nested_parentheses_together")),
                         "tests/test_competition.py::test_aliases_merge_and_do_not_double_count",
                         "tests/test_competition.py::test_frontier_flags_top_n_at_release_with_ties_and_missing",
                         "tests/test_competition.py::test_frontier_organizations_and_threshold",
