@@ -341,3 +341,70 @@ def test_split_cell_keeps_nested_parentheses_together():
     assert selection.split_cell("A), B (C, D)") == ["A)", "B (C, D)"]  # a stray ')' does not hide later commas
     assert selection.parent_organization(" DeepMind ") == "Google"  # harmonized by default
     assert selection.parent_organization("DeepMind", False) == "DeepMind"
+
+
+def test_later_versions_by_hand_without_dates_or_ids():
+    """No release_date: the first version is the first in the file; no id: ``version_of`` is the first one's name.
+    Same names without a date qualifier (two 'P (extra)', two 'N' of Lab) are not told apart; 'N (0520)' of another
+    organization is not a version of Lab's N; a missing name is no model's version."""
+    m = pd.DataFrame({"name": ["M", "M (Jan 2024)", "P (extra)", "M (2024-02)", "P (extra)", "N", "N", "N (0520)",
+                               float("nan")],
+                      "organization": ["Org", "Org", "Org", "Org", "Org", "Lab", "Lab", "Other Lab", "Org"]})
+    later = selection.later_versions(m)
+    assert later["name"].tolist() == ["M (Jan 2024)", "M (2024-02)"] and later["version_of"].tolist() == ["M", "M"]
+    assert selection.drop_later_versions(m).index.tolist() == [0, 2, 4, 5, 6, 7, 8]
+    assert selection.later_versions(m[["organization"]]).empty and selection.later_versions(m.iloc[0:0]).empty
+
+
+def test_the_first_version_is_the_earliest_release_not_the_first_row():
+    m = pd.DataFrame({"id": ["q2", "q1", "q3"], "name": ["Q (Mar 2025)", "Q", "Q (2025-06-01)"],
+                      "organization": ["Lab", "Lab", "Lab"],
+                      "release_date": pd.to_datetime(["2025-03-01", "2024-11-01", "2025-06-01"])})
+    later = selection.later_versions(m)
+    assert later["id"].tolist() == ["q2", "q3"] and later["version_of"].tolist() == ["q1", "q1"]
+
+
+def test_frontier_view_defaults_and_the_default_outliers():
+    """frontier_view marks the frontier on the universe (no additions, one row per model, Epoch's flag used); the
+    default outliers (AlphaGo Zero) are left out of the ranking unless a list of exclusions is given."""
+    m = _hand()
+    v = selection.frontier_view(m, 1)
+    assert _ids(v) == "abcdghi" and _ids(v[v["frontier"]]) == "abgh"
+    zero = pd.concat([m, pd.DataFrame({"id": ["z"], "name": ["AlphaGo Zero"], "organization": ["DeepMind"],
+                                       "country": ["United Kingdom"], "domain": ["Games"],
+                                       "release_date": pd.to_datetime(["2017-10-18"]),
+                                       "training_compute_flop": [3.41e23], "frontier_model": [""],
+                                       "overlay": [""]})], ignore_index=True)
+    assert _ids(selection.select(zero, "frontier", top_k=1)) == "abgh"  # Zero (3.4e23 in 2017) not ranked
+    v = selection.frontier_view(zero, 1, exclude=[])
+    assert _ids(v[v["frontier"]]) == "ghz"  # ranked: the largest until 2023
+    assert _ids(selection.select(zero, "frontier", top_k=1, exclude=[])) == "ghz"
+
+
+def test_above_threshold_is_strict_for_scalars_and_arrays_and_missing_is_never_above():
+    assert selection.above_threshold(2e25) and not selection.above_threshold(1e25)  # EU AI Act: "greater than"
+    assert selection.above_threshold(5.0, 4.0) and not selection.above_threshold(4.0, 4.0)
+    assert selection.above_threshold([None, 1e25, 1.1e25]).tolist() == [False, False, True]
+
+
+def test_subset_phrases_and_group_splitters():
+    assert selection.describe_subset("frontier", "language") == (
+        "frontier language models (domains include language; multimodal included)")
+    assert selection.describe_subset("notable", "Language", domain_rule="only") == (
+        "notable language-only models (no other domain)")
+    assert selection.describe_subset("closed", "vision") == "closed vision models (domains include vision)"
+    assert selection.describe_subset("open") == "open-weights models"
+    assert selection.describe_subset("frontier", top_k=C.FRONTIER_TOP_K) == "frontier models"
+    assert selection.describe_subset("frontier", top_k=3) == "frontier models (top 3 at release)"
+    assert selection.describe_domain(" Image-Generation ") == (
+        "image generation models (domains include image generation)")
+    assert selection.groups_of("domain")("Multimodal") == ["multimodal", "language"]
+    assert selection.groups_of("organization")("DeepMind, Google Brain") == ["Google"]
+    assert selection.groups_of("country")("A (B, C), D") == ["A (B, C)", "D"]
+    m = _hand()
+    assert selection.organization_key(m).tolist()[:3] == ["Google", "Google", "Meta"]
+    assert selection.organization_key(m, harmonize=False)[1] == "DeepMind"
+    assert selection.organization_key(m, aliases={"Meta AI": "Facebook"})[2] == "Facebook"
+    assert selection.organization_key(m.drop(columns="organization")).tolist() == [""] * len(m)
+    assert selection.open_flags(pd.DataFrame({"access": ["api", "open-weights-unrestricted", None]})).tolist() == [
+        False, True, pd.NA]
