@@ -408,3 +408,15 @@ def test_subset_phrases_and_group_splitters():
     assert selection.organization_key(m.drop(columns="organization")).tolist() == [""] * len(m)
     assert selection.open_flags(pd.DataFrame({"access": ["api", "open-weights-unrestricted", None]})).tolist() == [
         False, True, pd.NA]
+
+
+def test_open_flags_organization_key_and_version_stem_on_edge_cells():
+    fl = selection.open_flags(pd.DataFrame({"access": ["hosted", "open-weights-non-commercial", "", None]}))
+    assert str(fl.dtype) == "boolean" and fl.tolist() == [False, True, pd.NA, pd.NA]  # unknown stays unknown
+    with pytest.raises(AnalysisError) as exc:
+        selection.open_flags(pd.DataFrame({"name": ["x"]}))
+    assert str(exc.value) == "the models table has no access column: open and closed cannot be told apart"
+    m = pd.DataFrame({"organization": ["OpenAI, Microsoft", "Google Brain, DeepMind", None]})
+    assert selection.organization_key(m).tolist() == ["OpenAI, Microsoft", "Google", ""]
+    assert selection.version_stem(None) == selection.version_stem(float("nan")) == ""
+    assert selection.version_stem(" GPT-4o (Aug 2024) ") == "GPT-4o"

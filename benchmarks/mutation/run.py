@@ -47,7 +47,7 @@ SELECTION_HAND_TESTS = [
         "the_first_version_is_the_earliest_release_not_the_first_row",
         "frontier_view_defaults_and_the_default_outliers",
         "above_threshold_is_strict_for_scalars_and_arrays_and_missing_is_never_above",
-        "subset_phrases_and_group_splitters")),
+        "subset_phrases_and_group_splitters", "open_flags_organization_key_and_version_stem_on_edge_cells")),
     "tests/test_competition.py::test_aliases_merge_and_do_not_double_count",
     "tests/test_competition.py::test_frontier_flags_top_n_at_release_with_ties_and_missing",
     "tests/test_competition.py::test_frontier_organizations_and_threshold",
