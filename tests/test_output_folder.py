@@ -8,6 +8,8 @@ from __future__ import annotations
 import errno
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -300,3 +302,145 @@ def test_a_failed_first_swap_raises_its_own_error(tmp_path, monkeypatch):
     with pytest.raises(OSError) as exc:
         F.swap(tmp, tmp_path / "demo", old)
     assert exc.value.errno == errno.EROFS and not isinstance(exc.value, AtlasError)
+
+
+@pytest.fixture
+def umask0():
+    """A permissive umask (0): the modes we pass are the modes created, not masked by the usual 022."""
+    old = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def test_our_folder_and_files_are_not_group_or_world_writable_even_under_umask_0(tmp_path, umask0):
+    w = F.work_dir(tmp_path)
+    assert stat_mode(w) == 0o755 and stat_mode(w / F.MARKER) == 0o644
+    F.write_new(w / "note", "x")
+    assert stat_mode(w / "note") == 0o644
+
+
+def stat_mode(p: Path) -> int:
+    return os.lstat(p).st_mode & 0o7777
+
+
+def _child(name: str | None = None):
+    """A sleeping child process, named ``name`` (its /proc/PID/stat comm field) once it has said so."""
+    code = ("import ctypes, sys, time\n"
+            "if len(sys.argv) > 1:\n"
+            "    assert ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0) == 0  # PR_SET_NAME\n"
+            "print('ready', flush=True)\ntime.sleep(60)\n")
+    p = subprocess.Popen([sys.executable, "-c", code, *([name] if name else [])], stdout=subprocess.PIPE, text=True)
+    assert p.stdout.readline() == "ready\n"
+    return p
+
+
+def test_a_process_name_with_a_parenthesis_does_not_shift_the_start_time():
+    """/proc/PID/stat is ``pid (comm) state ...``; comm may itself hold ')' and spaces (any process may name itself
+    so), so the fields are counted after the *last* ')'. Two children started back to back have start times a few
+    clock ticks apart, after ours and before now."""
+    plain, odd = _child(), _child(") R 1 2 3 4")
+    try:
+        assert ") R 1 2 3 4)" in Path(f"/proc/{odd.pid}/stat").read_text()
+        a, b = F.start_time(plain.pid), F.start_time(odd.pid)
+        assert a is not None and b is not None and a.isdigit() and b.isdigit()
+        now = float(Path("/proc/uptime").read_text().split()[0]) * os.sysconf("SC_CLK_TCK")
+        assert int(F.start_time(os.getpid())) <= int(a) <= int(b) <= now + 1
+        assert int(b) - int(a) < 30 * os.sysconf("SC_CLK_TCK")  # seconds apart at most on a busy machine
+        assert F.alive(odd.pid, b) and not F.alive(odd.pid, str(int(b) + 1))
+    finally:
+        for p in (plain, odd):
+            p.kill()
+            p.wait()
+
+
+def _fake_proc(monkeypatch, root: Path) -> None:
+    """``/proc/...`` paths of output_folder read from ``root`` instead (root without a proc/ folder: off Linux)."""
+    real = F.Path
+    monkeypatch.setattr(F, "Path", lambda s: root / str(s).lstrip("/") if str(s).startswith("/proc/") else real(s))
+
+
+def test_start_time_off_linux_asks_the_system_whether_the_pid_runs_without_signalling_it(tmp_path, monkeypatch):
+    """Without /proc: "0" (running, start unknown) for a process that runs, even one we may not signal; None for
+    one that does not. The probe is signal 0: the process is left running."""
+    _fake_proc(monkeypatch, tmp_path)
+    child = _child()
+    try:
+        assert F.start_time(child.pid) == "0"
+        with pytest.raises(subprocess.TimeoutExpired):  # still running: not sent a signal that ends it
+            child.wait(timeout=0.3)
+        assert F.start_time(os.getpid()) == "0" and F.run_id() == f"{os.getpid()}-0"
+        assert F.alive(child.pid, "12345")  # an unknown start time matches any
+    finally:
+        child.kill()
+        child.wait()
+    assert F.start_time(999_999_999) is None
+
+    def refused(pid, sig):
+        raise PermissionError(errno.EPERM, "Operation not permitted")  # another user's process
+
+    monkeypatch.setattr(os, "kill", refused)
+    assert F.start_time(1) == "0"
+
+
+def test_start_time_on_linux_trusts_proc_alone(tmp_path, monkeypatch):
+    """With /proc: a pid without an entry is not running (None, and run_id says start 0), whatever kill(2) would
+    say; a stat line that cannot be parsed gives None, not an exception."""
+    (tmp_path / "proc" / "self").mkdir(parents=True)
+    (tmp_path / "proc" / "self" / "stat").write_text("1 (x) S" + " 0" * 50 + "\n")
+    _fake_proc(monkeypatch, tmp_path)
+    me = os.getpid()
+    assert F.start_time(me) is None and F.run_id() == f"{me}-0"
+    (tmp_path / "proc" / str(me)).mkdir()
+    fields = ["S"] + [str(i) for i in range(4, 53)]  # fields 3 (state) to 52, each its own number from 4 on
+    (tmp_path / "proc" / str(me) / "stat").write_text(f"{me} (a) b) c) " + " ".join(fields) + "\n")
+    assert F.start_time(me) == "22"  # field 22 of proc(5), counted after the last ')'
+    (tmp_path / "proc" / str(me) / "stat").write_text(f"{me} (truncated) S 1 2\n")
+    assert F.start_time(me) is None
+    (tmp_path / "proc" / str(me) / "stat").write_text(f"{me} no parenthesis\n")
+    assert F.start_time(me) is None
+
+
+def test_a_leftover_the_file_system_refuses_to_delete_does_not_fail_the_run(tmp_path, monkeypatch):
+    """Removing our temporary entries is best effort: a file that cannot be unlinked (a read-only mount, a file
+    busy on a network file system) is left, the rest goes, and the swap of the new report still succeeds."""
+    out, work = tmp_path, F.work_dir(tmp_path)
+    real = os.unlink
+
+    def unlink(p, *a, **kw):
+        if os.fspath(p).endswith("stuck"):
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+        return real(p, *a, **kw)
+
+    monkeypatch.setattr(os, "unlink", unlink)
+    (out / "demo").mkdir()
+    (out / "demo" / "stuck").write_text("old")
+    (out / "demo" / "other").write_text("old")
+    tmp, old = work / f"tmp-demo.{DEAD}", work / f"old-demo.{DEAD}"
+    tmp.mkdir()
+    (tmp / "new.txt").write_text("new")
+    F.swap(tmp, out / "demo", old)
+    assert os.listdir(out / "demo") == ["new.txt"] and os.listdir(old) == ["stuck"]
+    lone = work / f"log-stuck.{DEAD}-stuck"
+    lone.write_text("log")
+    F.remove(lone)  # a single file refused: no error, left in place
+    assert lone.exists()
+
+
+def test_a_report_whose_files_cannot_be_read_is_rebuilt(tmp_path, monkeypatch):
+    """``unchanged`` cannot confirm a report one of whose files the system refuses to read (permission, I/O
+    error): it is rebuilt, not reported as an error and not taken as intact."""
+    from analysis.data import safeio
+
+    r = _report(tmp_path / "demo", "demo", {"index.html": "<p>1</p>", "tables/t.csv": "a\n1\n"})
+    assert F.unchanged(r, "abc")
+    real = os.open
+
+    def refuse(p, *a, **kw):
+        if os.fspath(p).endswith("t.csv"):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real(p, *a, **kw)
+
+    monkeypatch.setattr(safeio.os, "open", refuse)
+    assert not F.unchanged(r, "abc")

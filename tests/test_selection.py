@@ -16,6 +16,7 @@ import pytest
 from analysis import constants as C
 from analysis.cli.main import main
 from analysis.data import dataset, upstream
+from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import competition, selection, sensitivity, trends
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -215,3 +216,207 @@ def test_headline_frontier_fit_is_the_sensitivity_baseline(models):
     ranked = selection.select(models, "frontier", exclude=())
     assert set(C.EPOCH_FRONTIER_OUTLIERS) <= set(ranked["name"]) and none.n != head.n
     assert not set(C.EPOCH_FRONTIER_OUTLIERS) & set(selection.select(models, "frontier")["name"])
+
+
+
+# --- select on a hand-made table (every filter, worked out by hand) ----------------------------------------------------
+
+def _hand() -> pd.DataFrame:
+    """Nine models. 'Beta (Aug 2021)' is a dated snapshot of Beta (same family); 'Added' is an overlay addition;
+    Delta has no date; Epsilon and Zeta have no compute but Epoch flags them frontier (' True ', '1'); Eta has
+    neither compute nor the flag; Gamma has the flag and compute (ranked, not flagged)."""
+    return pd.DataFrame({
+        "id": list("abcdefghi"),
+        "name": ["Alpha", "Beta", "Gamma", "Delta", "Beta (Aug 2021)", "Added", "Epsilon", "Zeta", "Eta"],
+        "organization": ["Google DeepMind", "DeepMind", "Meta AI", "OpenAI", "DeepMind", "Google",
+                         "BigCode (Hugging Face, ServiceNow)", "Mistral AI", "Mistral AI"],
+        "country": ["United States of America", "United Kingdom", "United States of America",
+                    "United States of America", "United Kingdom", "United States of America",
+                    "United States of America, France", "France", "France"],
+        "domain": ["Language", "Multimodal,Language,Vision", "Vision", "Language", "Language", "Language", "Language",
+                   "Language", "Language"],
+        "release_date": pd.to_datetime(["2020-01-01", "2021-06-01", "2022-01-01", None, "2021-08-01", "2023-01-01",
+                                        "2022-12-31", "2023-02-01", "2023-03-01"]),
+        "training_compute_flop": [1e22, 1e23, 1e21, 1e24, 2e23, 1e25, float("nan"), float("nan"), float("nan")],
+        "frontier_model": ["", "", "Yes", "", "", "", " True ", "1", "no"],
+        "overlay": ["", "", "", "", "", "addition", "", "", ""],
+    })
+
+
+def _ids(df: pd.DataFrame) -> str:
+    return "".join(df["id"])
+
+
+def test_the_universe_is_one_row_per_model_without_additions_unless_asked():
+    m = _hand()
+    assert _ids(selection.select(m)) == _ids(selection.universe(m)) == "abcdghi"  # no snapshot e, no addition f
+    assert _ids(selection.select(m, additions=True)) == _ids(selection.universe(m, additions=True)) == "abcdfghi"
+    assert _ids(selection.select(m, versions="all")) == _ids(selection.universe(m, versions="all")) == "abcdeghi"
+    assert _ids(selection.select(m, additions=True, versions="all")) == "abcdefghi"
+    with pytest.raises(UsageError) as exc:
+        selection.select(m, versions="every")
+    assert str(exc.value) == "unknown versions rule 'every'; choose first (one row per model) or all"
+    with pytest.raises(UsageError) as exc:
+        selection.select(m, "top")
+    assert str(exc.value) == "unknown subset 'top'; choose one of notable, frontier, open, closed"
+
+
+def test_the_frontier_by_hand_on_the_universe():
+    """Top 1 at release: Alpha (alone), Beta (largest so far); Gamma ranks 3rd; Delta (no date) is unranked; Epsilon
+    and Zeta have no compute and Epoch's flag; Eta has no flag. Added (1e25, 2023) counts only with additions,
+    the snapshot Beta (Aug 2021) (2e23, then the largest) only with every version."""
+    m = _hand()
+    f = selection.select(m, "frontier", top_k=1)
+    assert _ids(f) == "abgh" and f["frontier_basis"].tolist() == ["compute-rank"] * 2 + ["epoch-flag"] * 2
+    assert f["rank_at_release"].tolist()[:2] == [1.0, 1.0] and f["rank_at_release"].iloc[2:].isna().all()
+    assert _ids(selection.select(m, "frontier", top_k=1, epoch_flag=False)) == "ab"
+    assert _ids(selection.select(m, "frontier", top_k=1, additions=True)) == "abfgh"
+    assert _ids(selection.select(m, "frontier", top_k=1, versions="all")) == "abegh"
+    assert _ids(selection.select(m, "frontier", top_k=3)) == "abcgh"
+    assert _ids(selection.select(m, "frontier", top_k=1, exclude=["Beta"])) == "agh"  # Gamma is then 2nd, after Alpha
+    ff = selection.frontier_flags(m, top_k=1)
+    assert ff.index.equals(m.index) and ff["frontier"].dtype == bool
+    assert _ids(m[ff["frontier"]]) == "abefgh"  # frontier_flags ranks every row it is given (e and f too)
+
+
+def test_exclude_drops_rows_by_name_or_id_from_every_subset():
+    m = _hand()
+    assert _ids(selection.select(m, exclude=["gamma", "D"])) == "abghi"  # case-insensitive, name or id
+    assert _ids(selection.select(m, exclude=[])) == "abcdghi"
+
+
+def test_organization_country_and_domain_filters_by_hand():
+    m = _hand()
+    # the family: "Google" finds Google DeepMind and DeepMind rows; "DeepMind" finds its family (Google) too
+    assert _ids(selection.select(m, organization="Google")) == "ab"
+    assert _ids(selection.select(m, organization="DeepMind")) == "ab"
+    assert _ids(selection.select(m, organization="deepmind", harmonize=False)) == "b"  # as written, any case
+    assert _ids(selection.select(m, organization="Google", harmonize=False)) == ""
+    assert _ids(selection.select(m, organization="hugging face, servicenow")) == ""  # a part, not a whole entry
+    assert _ids(selection.select(m, organization="BigCode (Hugging Face, ServiceNow)")) == "g"
+    assert _ids(selection.select(m, country="France")) == "ghi"
+    assert _ids(selection.select(m, country="united kingdom", organization="Google")) == "b"
+    assert _ids(selection.select(m, domain="language")) == "abdghi"  # multimodal rows list language
+    assert _ids(selection.select(m, domain="language", domain_rule="only")) == "adghi"
+    assert _ids(selection.select(m, "frontier", top_k=1, domain="language", domain_rule="only")) == "agh"
+    with pytest.raises(UsageError) as exc:
+        selection.select(m, organization="  ")
+    assert str(exc.value) == "--organization needs a non-empty value"
+    with pytest.raises(UsageError) as exc:
+        selection.select(m, organization="Google", country=" ")
+    assert str(exc.value) == "--country needs a non-empty value"
+    with pytest.raises(AnalysisError) as exc:
+        selection.select(m.drop(columns="country"), country="France")
+    assert str(exc.value) == "the models table has no country column"
+
+
+def test_release_windows_are_inclusive_and_drop_undated_rows():
+    m = _hand()
+    assert _ids(selection.select(m)) == "abcdghi"  # no window: the undated Delta stays
+    assert _ids(selection.select(m, since="2021-06-01")) == "bcghi"
+    assert _ids(selection.select(m, until="2021-06-01")) == "ab"
+    assert _ids(selection.select(m, since="2021-01-01", until="2022-12-31")) == "bcg"
+    assert _ids(selection.select(m, since="2024-01-01")) == ""
+
+
+def test_domain_mask_rules_and_errors_by_hand():
+    m = _hand()
+    assert selection.domain_mask(m, "language").tolist() == selection.domain_mask(m, " Language ", "any").tolist()
+    assert "".join(m["id"][selection.domain_mask(m, "language")]) == "abdefghi"
+    only = selection.domain_mask(m, "language", "only")
+    assert only.dtype == bool and "".join(m["id"][only]) == "adefghi"
+    assert "".join(m["id"][selection.domain_mask(m, "vision", "only")]) == "c"
+    with pytest.raises(AnalysisError) as exc:
+        selection.domain_mask(m.drop(columns="domain"), "language")
+    assert str(exc.value) == "the models table has no domain column"
+    with pytest.raises(UsageError) as exc:
+        selection.domain_mask(m, " ")
+    assert str(exc.value) == "--domain needs a non-empty value"
+
+
+def test_split_cell_keeps_nested_parentheses_together():
+    assert selection.split_cell("BigCode (Hugging Face (HF), ServiceNow), Google") == [
+        "BigCode (Hugging Face (HF), ServiceNow)", "Google"]
+    assert selection.split_cell("A (B (C, D), E), F (G)") == ["A (B (C, D), E)", "F (G)"]
+    assert selection.split_cell("A), B (C, D)") == ["A)", "B (C, D)"]  # a stray ')' does not hide later commas
+    assert selection.parent_organization(" DeepMind ") == "Google"  # harmonized by default
+    assert selection.parent_organization("DeepMind", False) == "DeepMind"
+
+
+def test_later_versions_by_hand_without_dates_or_ids():
+    """No release_date: the first version is the first in the file; no id: ``version_of`` is the first one's name.
+    Same names without a date qualifier (two 'P (extra)', two 'N' of Lab) are not told apart; 'N (0520)' of another
+    organization is not a version of Lab's N; a missing name is no model's version."""
+    m = pd.DataFrame({"name": ["M", "M (Jan 2024)", "P (extra)", "M (2024-02)", "P (extra)", "N", "N", "N (0520)",
+                               float("nan")],
+                      "organization": ["Org", "Org", "Org", "Org", "Org", "Lab", "Lab", "Other Lab", "Org"]})
+    later = selection.later_versions(m)
+    assert later["name"].tolist() == ["M (Jan 2024)", "M (2024-02)"] and later["version_of"].tolist() == ["M", "M"]
+    assert selection.drop_later_versions(m).index.tolist() == [0, 2, 4, 5, 6, 7, 8]
+    assert selection.later_versions(m[["organization"]]).empty and selection.later_versions(m.iloc[0:0]).empty
+
+
+def test_the_first_version_is_the_earliest_release_not_the_first_row():
+    m = pd.DataFrame({"id": ["q2", "q1", "q3"], "name": ["Q (Mar 2025)", "Q", "Q (2025-06-01)"],
+                      "organization": ["Lab", "Lab", "Lab"],
+                      "release_date": pd.to_datetime(["2025-03-01", "2024-11-01", "2025-06-01"])})
+    later = selection.later_versions(m)
+    assert later["id"].tolist() == ["q2", "q3"] and later["version_of"].tolist() == ["q1", "q1"]
+
+
+def test_frontier_view_defaults_and_the_default_outliers():
+    """frontier_view marks the frontier on the universe (no additions, one row per model, Epoch's flag used); the
+    default outliers (AlphaGo Zero) are left out of the ranking unless a list of exclusions is given."""
+    m = _hand()
+    v = selection.frontier_view(m, 1)
+    assert _ids(v) == "abcdghi" and _ids(v[v["frontier"]]) == "abgh"
+    zero = pd.concat([m, pd.DataFrame({"id": ["z"], "name": ["AlphaGo Zero"], "organization": ["DeepMind"],
+                                       "country": ["United Kingdom"], "domain": ["Games"],
+                                       "release_date": pd.to_datetime(["2017-10-18"]),
+                                       "training_compute_flop": [3.41e23], "frontier_model": [""],
+                                       "overlay": [""]})], ignore_index=True)
+    assert _ids(selection.select(zero, "frontier", top_k=1)) == "abgh"  # Zero (3.4e23 in 2017) not ranked
+    v = selection.frontier_view(zero, 1, exclude=[])
+    assert _ids(v[v["frontier"]]) == "ghz"  # ranked: the largest until 2023
+    assert _ids(selection.select(zero, "frontier", top_k=1, exclude=[])) == "ghz"
+
+
+def test_above_threshold_is_strict_for_scalars_and_arrays_and_missing_is_never_above():
+    assert selection.above_threshold(2e25) and not selection.above_threshold(1e25)  # EU AI Act: "greater than"
+    assert selection.above_threshold(5.0, 4.0) and not selection.above_threshold(4.0, 4.0)
+    assert selection.above_threshold([None, 1e25, 1.1e25]).tolist() == [False, False, True]
+
+
+def test_subset_phrases_and_group_splitters():
+    assert selection.describe_subset("frontier", "language") == (
+        "frontier language models (domains include language; multimodal included)")
+    assert selection.describe_subset("notable", "Language", domain_rule="only") == (
+        "notable language-only models (no other domain)")
+    assert selection.describe_subset("closed", "vision") == "closed vision models (domains include vision)"
+    assert selection.describe_subset("open") == "open-weights models"
+    assert selection.describe_subset("frontier", top_k=C.FRONTIER_TOP_K) == "frontier models"
+    assert selection.describe_subset("frontier", top_k=3) == "frontier models (top 3 at release)"
+    assert selection.describe_domain(" Image-Generation ") == (
+        "image generation models (domains include image generation)")
+    assert selection.groups_of("domain")("Multimodal") == ["multimodal", "language"]
+    assert selection.groups_of("organization")("DeepMind, Google Brain") == ["Google"]
+    assert selection.groups_of("country")("A (B, C), D") == ["A (B, C)", "D"]
+    m = _hand()
+    assert selection.organization_key(m).tolist()[:3] == ["Google", "Google", "Meta"]
+    assert selection.organization_key(m, harmonize=False)[1] == "DeepMind"
+    assert selection.organization_key(m, aliases={"Meta AI": "Facebook"})[2] == "Facebook"
+    assert selection.organization_key(m.drop(columns="organization")).tolist() == [""] * len(m)
+    assert selection.open_flags(pd.DataFrame({"access": ["api", "open-weights-unrestricted", None]})).tolist() == [
+        False, True, pd.NA]
+
+
+def test_open_flags_organization_key_and_version_stem_on_edge_cells():
+    fl = selection.open_flags(pd.DataFrame({"access": ["hosted", "open-weights-non-commercial", "", None]}))
+    assert str(fl.dtype) == "boolean" and fl.tolist() == [False, True, pd.NA, pd.NA]  # unknown stays unknown
+    with pytest.raises(AnalysisError) as exc:
+        selection.open_flags(pd.DataFrame({"name": ["x"]}))
+    assert str(exc.value) == "the models table has no access column: open and closed cannot be told apart"
+    m = pd.DataFrame({"organization": ["OpenAI, Microsoft", "Google Brain, DeepMind", None]})
+    assert selection.organization_key(m).tolist() == ["OpenAI, Microsoft", "Google", ""]
+    assert selection.version_stem(None) == selection.version_stem(float("nan")) == ""
+    assert selection.version_stem(" GPT-4o (Aug 2024) ") == "GPT-4o"

@@ -192,3 +192,100 @@ def test_read_frame_keeps_every_cell_as_its_text_and_names_an_unreadable_file(tm
     with pytest.raises(DataError) as exc:
         U.read_frame(U.Snapshot(bad, U.read_meta(bad)))
     assert str(exc.value).count("unreadable snapshot (") == 1 and "notable_ai_models.csv" in str(exc.value)
+
+
+def test_metadata_errors_name_the_metadata_file_and_the_rule(tree):
+    """Every error about a snapshot's metadata names the file at fault (the CSV when the metadata is missing, the
+    .meta.json when it is unreadable) and says what is wrong with it."""
+    p = tree / "epoch-ai" / "2026-07-19" / "notable_ai_models.csv"
+    mp = U.meta_path(p)
+    mp.write_text("[1, 2]")
+    with pytest.raises(DataError) as exc:
+        U.read_meta(p)
+    assert (exc.value.file, exc.value.detail) == (str(mp), "unreadable snapshot metadata (not a JSON object)")
+    assert str(exc.value) == f"{mp}: unreadable snapshot metadata (not a JSON object)"
+    mp.write_text("{bad")
+    with pytest.raises(DataError) as exc:
+        U.read_meta(p)
+    assert exc.value.file == str(mp) and exc.value.detail.startswith("unreadable snapshot metadata (Expecting ")
+    mp.unlink()
+    mp.mkdir()  # a folder in its place: the reason given by the reader names the metadata file too
+    with pytest.raises(DataError) as exc:
+        U.read_meta(p)
+    assert exc.value.file == str(mp) and exc.value.detail.startswith(f"unreadable snapshot metadata ({mp}: is a ")
+    mp.rmdir()
+    with pytest.raises(DataError) as exc:
+        U.read_meta(p)
+    assert (exc.value.file, exc.value.detail) == (str(p), "snapshot has no metadata file notable_ai_models.meta.json")
+
+
+def test_metadata_of_more_than_1_mib_is_refused(tree):
+    """The metadata is a few hundred bytes; one larger than 1 MiB (2**20 bytes) is refused before it is parsed,
+    one of exactly 1 MiB is read."""
+    p = tree / "epoch-ai" / "2026-07-19" / "notable_ai_models.csv"
+    mp = U.meta_path(p)
+    meta = {"sha256_extract": hashlib.sha256(BODY).hexdigest(), "rows": 2, "padding": ""}
+    meta["padding"] = "x" * ((1 << 20) - len(json.dumps(meta)))
+    mp.write_text(json.dumps(meta))
+    assert mp.stat().st_size == 1 << 20 and U.read_meta(p)["rows"] == 2
+    meta["padding"] += "x"
+    mp.write_text(json.dumps(meta))
+    with pytest.raises(DataError) as exc:
+        U.read_meta(p)
+    assert exc.value.file == str(mp)
+    assert exc.value.detail == f"unreadable snapshot metadata ({mp}: file is 1 MB, larger than the 1 MiB limit)"
+
+
+def test_read_verified_shows_the_given_name_and_honours_the_limit(tmp_path, tree):
+    """``shown`` is how the caller names the file in messages (tables.read_text passes the path relative to the
+    project); the bytes are read from ``path`` itself, and ``limit`` bounds what is read."""
+    other = tmp_path / "mine.csv"
+    other.write_bytes(b"a\n" + b"1\n" * ((1 << 19) - 1))  # exactly 1 MiB
+    assert len(U.read_verified(other, "my table", limit=1 << 20)) == 1 << 20
+    other.write_bytes(other.read_bytes() + b"\n")  # 1 MiB + 1 byte
+    with pytest.raises(UsageError) as exc:
+        U.read_verified(other, "my table", limit=1 << 20)
+    assert str(exc.value) == "my table: file is 1 MB, larger than the 1 MiB limit"
+    assert len(U.read_verified(other)) == (1 << 20) + 1  # the default limit (200 MiB) admits it
+    with pytest.raises(UsageError) as exc:
+        U.read_verified(tmp_path / "missing.csv", "my table")
+    assert str(exc.value) == "my table: no such file"
+
+
+def test_messages_show_the_path_relative_to_the_project_wherever_the_command_runs(tmp_path, tree, monkeypatch):
+    """A snapshot inside the project is named by its path relative to the project root in messages, and it is read
+    from its real path, whatever the current directory."""
+    monkeypatch.setattr(U.schema, "PROJECT_ROOT", tmp_path.resolve())
+    monkeypatch.chdir(tree / "epoch-ai")  # not the project root: the relative name does not resolve from here
+    s = U.find("notable_ai_models", "2026-07-19")
+    U.verify(s)
+    assert U.read_verified(s.path) == BODY
+    gone = tree / "epoch-ai" / "2026-07-19" / "gone.csv"
+    for read in (lambda: U.verify(U.Snapshot(gone, s.meta)), lambda: U.read_verified(gone)):
+        with pytest.raises(UsageError) as exc:
+            read()
+        assert str(exc.value) == "upstream/epoch-ai/2026-07-19/gone.csv: no such file"
+
+
+def test_a_modified_snapshot_is_a_one_line_error_with_both_digests(tree):
+    """The message names the file (relative to the project when inside it) and the first 12 hex digits of the sha256
+    found and of the one recorded, then how to recover."""
+    p = tree / "epoch-ai" / "2026-07-19" / "notable_ai_models.csv"
+    changed = BODY.replace(b"A,", b"Z,")
+    got, want = hashlib.sha256(changed).hexdigest(), hashlib.sha256(BODY).hexdigest()
+    with pytest.raises(DataError) as exc:
+        U.check_bytes(p, changed)
+    assert exc.value.file == U.display_path(p)
+    assert exc.value.detail == (f"snapshot was modified: sha256 {got[:12]}… does not match its metadata "
+                                f"({want[:12]}…); snapshots are immutable (restore it with git checkout, or pull a "
+                                "new vintage)")
+
+
+def test_a_csv_whose_path_cannot_be_resolved_is_not_a_snapshot(tmp_path, tree):
+    """A symlink loop named like a CSV, outside data/upstream and without metadata: not a snapshot (reading it then
+    fails on its own with a one-line reason)."""
+    loop = tmp_path / "loop.csv"
+    loop.symlink_to(tmp_path / "loop.csv")
+    assert not U.is_snapshot(loop)
+    with pytest.raises(UsageError, match=r"loop\.csv: too many levels of symbolic links$"):
+        U.read_verified(loop)

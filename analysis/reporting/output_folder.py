@@ -18,7 +18,7 @@ import shutil
 import stat
 from pathlib import Path
 
-from analysis.errors import AtlasError
+from analysis.errors import AtlasError, UsageError
 from analysis.reporting.manifests import read_manifest, tree_hashes
 
 WORK_DIR = ".frontier-atlas"
@@ -121,7 +121,7 @@ def unchanged(final: Path, digest: str) -> bool:
         return False
     try:
         return tree_hashes(final) == m["files"]
-    except OSError:
+    except (OSError, UsageError):  # a file the system refuses to read (sha256_file raises UsageError): rebuilt
         return False
 
 

@@ -32,6 +32,30 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 BUILD = ROOT / "build" / "mutation"
 
+# the selection tests that run on hand-made tables (the other fast tests of tests/test_selection.py load the full
+# data: ~12 s per mutant)
+SELECTION_HAND_TESTS = [
+    "tests/test_frontier.py",
+    "tests/test_selection.py::test_domain_rule_is_checked",
+    "tests/test_selection.py::test_version_rule_by_hand",
+    "tests/test_selection.py::test_multimodal_implies_language_in_both_pinned_vintages",
+    *(f"tests/test_selection.py::test_{t}" for t in (
+        "the_universe_is_one_row_per_model_without_additions_unless_asked", "the_frontier_by_hand_on_the_universe",
+        "exclude_drops_rows_by_name_or_id_from_every_subset", "organization_country_and_domain_filters_by_hand",
+        "release_windows_are_inclusive_and_drop_undated_rows", "domain_mask_rules_and_errors_by_hand",
+        "split_cell_keeps_nested_parentheses_together", "later_versions_by_hand_without_dates_or_ids",
+        "the_first_version_is_the_earliest_release_not_the_first_row",
+        "frontier_view_defaults_and_the_default_outliers",
+        "above_threshold_is_strict_for_scalars_and_arrays_and_missing_is_never_above",
+        "subset_phrases_and_group_splitters", "open_flags_organization_key_and_version_stem_on_edge_cells")),
+    "tests/test_competition.py::test_aliases_merge_and_do_not_double_count",
+    "tests/test_competition.py::test_frontier_flags_top_n_at_release_with_ties_and_missing",
+    "tests/test_competition.py::test_frontier_organizations_and_threshold",
+    "tests/test_intervals.py::test_organization_map_merges_parent_families_and_is_switchable",
+    "tests/test_intervals.py::test_threshold_is_strictly_greater_everywhere",
+    "tests/test_intervals.py::test_frontier_uses_epoch_flag_only_without_compute_and_labels_it",
+]
+
 # module key -> (file to mutate, [fast test files or node ids], optional mutant-name patterns: only these functions)
 MODULES: dict[str, tuple[str, list[str], list[str]]] = {
     # data loading: the overlay that corrects Epoch's rows (its merge and the parsing of its cells; reading the
@@ -56,6 +80,25 @@ MODULES: dict[str, tuple[str, list[str], list[str]]] = {
     # which rows count (the fast tests; the ones that grep the code base for second definitions are left out)
     "selection": ("analysis/metrics/selection.py",
                   ["tests/test_selection.py", "-k", "not defined_once and not second_definitions and not headline"], []),
+    # the main selection functions (which rows count: subsets, organizations, the frontier, the domain rule) against
+    # the selection tests on hand-made tables only (~1 s per mutant; the fast tests above load the full data,
+    # ~12 s per mutant for 652 mutants)
+    "selection_core": ("analysis/metrics/selection.py",
+                       SELECTION_HAND_TESTS,
+                       ["analysis.metrics.selection.x_select__*", "analysis.metrics.selection.x_universe__*",
+                        "analysis.metrics.selection.x_organizations__*",
+                        "analysis.metrics.selection.x_parent_organization__*",
+                        "analysis.metrics.selection.x_split_cell__*",
+                        "analysis.metrics.selection.x_frontier_flags__*",
+                        "analysis.metrics.selection.x_frontier_exclusions__*",
+                        "analysis.metrics.selection.x_domains__*", "analysis.metrics.selection.x_domain_mask__*"]),
+    # the rest of selection.py (versions, open flags, threshold, phrases) against the same hand-made tests: with
+    # selection_core, the whole file
+    "selection_other": ("analysis/metrics/selection.py", SELECTION_HAND_TESTS,
+                        [f"analysis.metrics.selection.x_{f}__*" for f in (
+                            "later_versions", "drop_later_versions", "version_stem", "frontier_view", "describe_subset",
+                            "describe_domain", "organization_key", "open_flags", "above_threshold", "_matches",
+                            "groups_of", "_missing")]),
     # interval helpers shared by the analyses
     "statistics": ("analysis/metrics/statistics.py",
                    ["tests/test_statistics.py", "-k", "not coverage"], []),
