@@ -211,7 +211,7 @@ fig, ax = new_figure()
 line_colors = {"notable": PALETTE["blue"], "frontier": PALETTE["orange"]}
 point_colors = {"notable": PALETTE["sky"], "frontier": PALETTE["orange"]}
 for sub, pts in points.items():
-    labelled_scatter(ax, pts, "year", "training_tokens", unit="tokens", s=9, alpha=0.55, color=point_colors[sub],
+    labelled_scatter(ax, pts, "year", "tokens", unit="tokens", s=9, alpha=0.55, color=point_colors[sub],
                      zorder=4, label=f"{sub} models" + (" (not frontier)" if sub == "notable" else ""))
 for sub, g in frame.groupby("subset", sort=False):
     ax.plot(g["year"], g["tokens"], color=line_colors[sub], label=f"{sub} trend, n = {walls[sub].n}: "

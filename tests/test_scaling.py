@@ -431,6 +431,19 @@ def test_data_wall_points_are_the_fitted_models():
     assert pts["release_date"].min() >= pd.Timestamp("2018-01-01")
     assert pts["year"].iloc[0] == pytest.approx(2015 + 5 * 0.75, abs=0.01)
     assert "fit_ids" not in w.to_dict()
+    assert pts["tokens"].tolist() == m.set_index("id").loc[pts["id"], w.column].tolist()
+
+
+def test_data_wall_points_are_the_quantity_the_line_is_fitted_on():
+    """The wall is fitted on Epoch's dataset size where the table has it; its points must be those sizes, and
+    exactly the models with one (merged w-overlay2 + w-figfix drew tokens seen and dropped half the models)."""
+    m = _synthetic_models()
+    m["dataset_size_tokens"] = m["training_tokens"] * 2.0
+    m.loc[m.index[-1], "training_tokens"] = np.nan  # tokens seen unknown, dataset size known: still fitted
+    w = S.data_wall(m, subset="notable")
+    pts = S.data_wall_points(m, w)
+    assert w.column == "dataset_size_tokens" and len(pts) == w.n
+    assert pts["tokens"].tolist() == m.set_index("id").loc[pts["id"], "dataset_size_tokens"].tolist()
 
 
 def test_data_wall_errors():

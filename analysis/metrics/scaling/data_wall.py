@@ -66,6 +66,7 @@ class DataWall(Result):
     notes: tuple[str, ...] = ()
     fit: object = field(default=None, repr=False, compare=False)  # the TrendFit (analysis.metrics.trends)
     fit_ids: tuple[str, ...] = field(default=(), repr=False, compare=False)  # ids of the fitted models
+    column: str = "training_tokens"  # the training-set size the trend is fitted on
 
     @property
     def growth_per_year(self) -> float:
@@ -148,7 +149,7 @@ def data_wall(models: pd.DataFrame, *, stock: float = C.VILLALOBOS_2024_STOCK_TO
                               confidence=confidence, method=method, n_boot=n_boot, seed=seed, exclude=exclude)
     # the models behind the line, for figures (the same selection and window as subset_trend)
     fitted = trends.prepare(select(models, subset, domain=domain, domain_rule=domain_rule, exclude=exclude),
-                            "training_tokens", since=fit.start, until=fit.end)
+                            column, since=fit.start, until=fit.end)
     b = fit.slope_oom_per_year
     if b <= 0:
         raise AnalysisError(f"training-set sizes of {fit.subset} are not growing (slope {b:.3g} OOM/yr, n={fit.n}): "
@@ -178,17 +179,18 @@ def data_wall(models: pd.DataFrame, *, stock: float = C.VILLALOBOS_2024_STOCK_TO
         stock_ci_level=stock_ci_level, year=float(central), year_ci=_interval(both, confidence),
         year_ci_trend_only=_interval(trend_only, confidence), year_ci_stock_only=_interval(stock_only, confidence),
         confidence=confidence, n_samples=n_samples, seed=int(seed), trend_method=fit.method, notes=tuple(notes),
-        fit=fit, fit_ids=tuple(str(i) for i in fitted.ids))
+        fit=fit, fit_ids=tuple(str(i) for i in fitted.ids), column=column)
 
 
 def data_wall_points(models: pd.DataFrame, wall: DataWall) -> pd.DataFrame:
     """The models a data-wall trend was fitted on (one row each, release date order): id, name, organization,
-    release_date, training_tokens, and ``year`` (decimal year, the x of :func:`data_wall_frame`). Plot them with the
-    line, so a reader sees what the line summarizes."""
-    cols = [c for c in ("id", "name", "organization", "release_date", "training_tokens") if c in models.columns]
+    release_date, the fitted training-set size as ``tokens`` (``wall.column``: the y of :func:`data_wall_frame`),
+    and ``year`` (decimal year, its x). Plot them with the line, so a reader sees what the line summarizes."""
+    cols = [c for c in ("id", "name", "organization", "release_date", wall.column) if c in models.columns]
     pos = {m: k for k, m in enumerate(wall.fit_ids)}
     rows = models.loc[models["id"].astype(str).isin(pos), cols].drop_duplicates("id")
     rows = rows.assign(_k=rows["id"].astype(str).map(pos)).sort_values("_k").drop(columns="_k").reset_index(drop=True)
+    rows = rows.rename(columns={wall.column: "tokens"})
     return rows.assign(year=[_decimal_year(d) for d in rows["release_date"]])
 
 
