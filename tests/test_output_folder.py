@@ -132,20 +132,25 @@ def test_swap_replaces_the_report_and_removes_the_backup(tmp_path):
     assert (out / "fresh" / "a").read_text() == "a" and not os.path.lexists(old)
 
 
+def _renames_fail(monkeypatch, fails: dict) -> None:
+    """os.rename raises OSError(errno) when its source is one of ``fails`` (path -> errno); other renames happen."""
+    real = os.rename
+
+    def rename(a, b):
+        if Path(a) in fails:
+            raise OSError(fails[Path(a)], os.strerror(fails[Path(a)]))
+        return real(a, b)
+
+    monkeypatch.setattr(os, "rename", rename)
+
+
 def test_a_failed_swap_puts_the_last_good_report_back_and_raises_the_first_error(tmp_path, monkeypatch):
     out, work = tmp_path, F.work_dir(tmp_path)
     (out / "demo").mkdir()
     (out / "demo" / "good.txt").write_text("good")
     tmp, old = work / f"tmp-demo.{DEAD}", work / f"old-demo.{DEAD}"
     tmp.mkdir()
-    real = os.rename
-
-    def rename(a, b):
-        if Path(a) == tmp:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real(a, b)
-
-    monkeypatch.setattr(os, "rename", rename)
+    _renames_fail(monkeypatch, {tmp: errno.ENOSPC})
     with pytest.raises(OSError) as exc:
         F.swap(tmp, out / "demo", old)
     assert exc.value.errno == errno.ENOSPC and not isinstance(exc.value, AtlasError)
@@ -157,16 +162,7 @@ def test_a_failed_restore_says_both_reasons_and_where_the_report_is(tmp_path, mo
     (out / "demo").mkdir()
     tmp, old = work / f"tmp-demo.{DEAD}", work / f"old-demo.{DEAD}"
     tmp.mkdir()
-    real = os.rename
-
-    def rename(a, b):
-        if Path(a) == tmp:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        if Path(a) == old:
-            raise OSError(errno.EACCES, "Permission denied")
-        return real(a, b)
-
-    monkeypatch.setattr(os, "rename", rename)
+    _renames_fail(monkeypatch, {tmp: errno.ENOSPC, old: errno.EACCES})
     with pytest.raises(AtlasError) as exc:
         F.swap(tmp, out / "demo", old)
     assert str(exc.value) == ("cannot move the new report into place (no space left on device (disk full)) nor put "
