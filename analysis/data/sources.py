@@ -35,11 +35,9 @@ HARDWARE = "ml_hardware"
 MFU_COLUMNS = ("Model", "Organization", "Training hardware", "Hardware utilization (MFU)")
 
 
-@dataclass(frozen=True)
-class SnapshotTable:
-    """A snapshot's table (strings as published, '' = empty) and the snapshot it was read from."""
+class _Snapshotted:
+    """What identifies the snapshot a table was read from (``self.snapshot``)."""
 
-    frame: pd.DataFrame
     snapshot: upstream.Snapshot
 
     @property
@@ -49,6 +47,14 @@ class SnapshotTable:
     @property
     def sha256(self) -> str | None:
         return self.snapshot.meta.get("sha256_extract")
+
+
+@dataclass(frozen=True)
+class SnapshotTable(_Snapshotted):
+    """A snapshot's table (strings as published, '' = empty) and the snapshot it was read from."""
+
+    frame: pd.DataFrame
+    snapshot: upstream.Snapshot
 
     @property
     def credit(self) -> str:
@@ -56,20 +62,12 @@ class SnapshotTable:
 
 
 @dataclass(frozen=True)
-class SnapshotModels:
+class SnapshotModels(_Snapshotted):
     """A notable-models snapshot in our schema, with what identifies it (label, vintage, sha256)."""
 
     models: pd.DataFrame
     snapshot: upstream.Snapshot
     problems: tuple[Problem, ...] = ()
-
-    @property
-    def vintage(self) -> str:
-        return self.snapshot.vintage
-
-    @property
-    def sha256(self) -> str | None:
-        return self.snapshot.meta.get("sha256_extract")
 
     @property
     def label(self) -> str:
