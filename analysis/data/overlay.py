@@ -111,16 +111,22 @@ class OverlayStats:
                 "missing_keys": list(self.missing_keys), "upstream_rows": self.upstream_rows, "rows": self.rows}
 
 
-def read_overlay(path: Path = OVERLAY_PATH) -> pd.DataFrame:
-    """The overlay key file as strings; DataError with file:row:column for a malformed row."""
+def _read_columns(path: Path, columns: tuple[str, ...], what: str):
+    """(raw file, frame of ``columns`` as strings); DataError naming file, row and column for a missing column or
+    a malformed row."""
     raw = read_raw(path)
-    missing = [c for c in OVERLAY_COLUMNS if c not in raw.header]
+    missing = [c for c in columns if c not in raw.header]
     if missing:
-        raise DataError(f"overlay column {missing[0]!r} is missing", file=raw.file, row=1, column=missing[0])
+        raise DataError(f"{what} column {missing[0]!r} is missing", file=raw.file, row=1, column=missing[0])
     if raw.problems:
         p = raw.problems[0]
         raise DataError(p.message, file=p.file, row=p.row, column=p.column)
-    df = raw.frame()[list(OVERLAY_COLUMNS)]
+    return raw, raw.frame()[list(columns)]
+
+
+def read_overlay(path: Path = OVERLAY_PATH) -> pd.DataFrame:
+    """The overlay key file as strings; DataError with file:row:column for a malformed row."""
+    raw, df = _read_columns(path, OVERLAY_COLUMNS, "overlay")
     for line, r in df.iterrows():
         where = {"file": raw.file, "row": int(line)}
         if r["kind"] not in KINDS:
@@ -159,14 +165,7 @@ def read_overlay(path: Path = OVERLAY_PATH) -> pd.DataFrame:
 
 def read_review(path: Path = REVIEW_PATH) -> pd.DataFrame:
     """The field-level review of the overlay as strings; DataError with file:row:column for a malformed row."""
-    raw = read_raw(path)
-    missing = [c for c in REVIEW_COLUMNS if c not in raw.header]
-    if missing:
-        raise DataError(f"review column {missing[0]!r} is missing", file=raw.file, row=1, column=missing[0])
-    if raw.problems:
-        p = raw.problems[0]
-        raise DataError(p.message, file=p.file, row=p.row, column=p.column)
-    df = raw.frame()[list(REVIEW_COLUMNS)]
+    raw, df = _read_columns(path, REVIEW_COLUMNS, "review")
     for line, r in df.iterrows():
         where = {"file": raw.file, "row": int(line)}
         cls = r["class"]
