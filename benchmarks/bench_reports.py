@@ -1,8 +1,8 @@
 """Benchmark of the report batch (issues: performance, 18). Run with `make benchmark` after install.
 
 Measures, on the bundled data, ``--runs`` times (default 3; ``BENCH_RUNS`` in the environment):
-  1. cold batch:   `frontier-atlas report --force --jobs N` (all notebooks; each kernel forked from the batch's
-                   fork server on Linux; from the second run on, longest-first from the previous durations),
+  1. cold batch:   `frontier-atlas report --force --jobs N` (all notebooks; each kernel forked from its preloaded
+                   worker on Linux; from the second run on, longest-first from the previous durations),
   2. no-op re-run: the same command again without --force (everything unchanged, so skipped), timed 5 times,
   3. baseline:     the same notebooks one by one with the plain `papermill` command (sequential),
 and prints the speed-up of (1) over (3) measured within each run (same machine load), and the medians over runs.

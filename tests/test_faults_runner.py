@@ -56,10 +56,13 @@ def _proc(pid: int, what: str) -> str:
         return ""
 
 
-def marked_processes(runner: int) -> list[int]:
-    """Processes carrying the run's marker in their environment: its kernels and its fork server."""
-    needle = f"{workers.RUN_ENV}={runner}-".encode()
-    return [int(d) for d in os.listdir("/proc") if d.isdigit() and needle in _environ(int(d))]
+def marked_processes(runner: int, out: Path) -> list[int]:
+    """The run's processes besides the runner: those working in its private folder (workers while they build, the
+    children that wait to become kernels, forked kernels: none of them exec'd, so the run's marker is not in their
+    /proc environ) and those carrying the run's marker in their environment (kernels started from the command)."""
+    needle, work = f"{workers.RUN_ENV}={runner}-".encode(), str(out / reports.WORK_DIR)
+    return [int(d) for d in os.listdir("/proc") if d.isdigit()
+            and (needle in _environ(int(d)) or _proc(int(d), "cwd").startswith(work))]
 
 
 def _environ(pid: int) -> bytes:
@@ -72,7 +75,7 @@ def _environ(pid: int) -> bytes:
 def building(out: Path, name: str, runner: int) -> dict[str, int]:
     """The processes working in the build folder of report ``name``: its worker (a child of the runner) and its
     kernel (a process with the run's marker), by role; empty until both are there."""
-    build, marked, found = str(out / reports.WORK_DIR / f"tmp-{name}.{runner}-"), marked_processes(runner), {}
+    build, marked, found = str(out / reports.WORK_DIR / f"tmp-{name}.{runner}-"), marked_processes(runner, out), {}
     for pid in map(int, filter(str.isdigit, os.listdir("/proc"))):
         stat = _proc(pid, "stat").rsplit(")", 1)[-1].split()
         if _proc(pid, "cwd").startswith(build) and len(stat) > 1:
@@ -98,7 +101,7 @@ SIGNALS = {"pressed Ctrl-C": signal.SIGINT, "ran kill (SIGTERM)": signal.SIGTERM
 def test_user_interrupts_the_run(nbdir, tmp_path, sig):
     """Before: Ctrl-C took 17-34 s (and once in 15 leaked a DeadKernelError traceback); SIGHUP left temp folders
     until the next run. Promise: exit within 3 s (timed here with slack for a loaded machine), one line, kernels
-    and the fork server stopped, no temporary entries."""
+    stopped, no temporary entries."""
     out = tmp_path / "reports"
     proc = start(out, "slow", "demo", "-p", "seconds=60", "--jobs", "2")
     wait_for(lambda: building(out, "slow", proc.pid))
@@ -109,7 +112,7 @@ def test_user_interrupts_the_run(nbdir, tmp_path, sig):
     assert time.monotonic() - t0 < 10.0  # under the 17 s it took before even on a machine loaded 2-3x
     assert proc.returncode == 130 and "Traceback" not in err and "error: interrupted" in err, err
     assert no_temp(out) and not (out / "slow").exists()
-    wait_for(lambda: not marked_processes(proc.pid), timeout=3)
+    wait_for(lambda: not marked_processes(proc.pid, out), timeout=3)
 
 
 KILLS = {
@@ -134,7 +137,7 @@ def test_user_kills_a_process_of_the_run(nbdir, tmp_path, target, message):
     time.sleep(2)  # the kernel is in its sleeping cell
     os.kill(proc.pid if target == "runner" else pids[target], signal.SIGKILL)
     _, err = proc.communicate(timeout=180)
-    wait_for(lambda: not marked_processes(proc.pid) and not any(_proc(p, "stat") for p in pids.values()), timeout=10)
+    wait_for(lambda: not marked_processes(proc.pid, out) and not any(_proc(p, "stat") for p in pids.values()), timeout=10)
     if target == "runner":
         done = subprocess.run([sys.executable, "-m", "analysis", "report", "demo", "--out", str(out)],
                               capture_output=True, text=True, timeout=300)
@@ -158,7 +161,7 @@ def test_user_waits_while_a_cell_runs_past_the_time_limit(nbdir, tmp_path):
     assert "slow: a cell ran longer than the time limit of 20 s and was stopped" in err, err
     assert "time.sleep(seconds)" in err and "Traceback" not in err, err  # the message shows which cell
     assert (out / "demo" / "manifest.json").is_file() and not (out / "slow").exists() and no_temp(out)
-    wait_for(lambda: not marked_processes(proc.pid), timeout=10)
+    wait_for(lambda: not marked_processes(proc.pid, out), timeout=10)
 
 
 @LINUX
@@ -468,8 +471,7 @@ def test_user_reruns_after_a_run_killed_with_its_lock_record(nbdir, tmp_path):
     lock = output_folder.work_dir(out) / output_folder.LOCK
     lock.write_text("999999999 12345\n")  # a run that is long gone
     assert reports.run_reports(["demo"], out=out, jobs=1)[0].status == "ok"
-    pid, _ = lock.read_text().split()
-    assert int(pid) == os.getpid()
+    assert lock.read_text() == f"{os.getpid()}\n"  # the record is ours now
 
 
 @pytest.mark.slow

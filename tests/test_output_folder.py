@@ -8,8 +8,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -200,23 +198,16 @@ def test_unchanged_needs_the_same_hash_and_every_listed_file_intact(tmp_path):
     assert not F.unchanged(tmp_path / "ln", "abc")  # a symlink to an intact report is not our report folder
 
 
-def test_start_time_run_id_and_alive():
-    me = os.getpid()
-    st = F.start_time(me)
-    assert st is not None and st.isdigit() and st != "0"
-    stat = Path(f"/proc/{me}/stat").read_text()
-    assert st == stat.rsplit(")", 1)[1].split()[19]  # field 22 of proc(5)
-    assert F.run_id() == f"{me}-{st}"
-    assert F.start_time(999_999_999) is None
-    assert F.alive(me, st) and not F.alive(me, str(int(st) + 1)) and not F.alive(999_999_999, "1")
-    assert F.alive(me, "0")  # a start time unknown when recorded (off Linux) matches any
+def test_run_ids_differ_between_runs_of_one_process():
+    """A run's id names its temporary entries: two runs of one process (the Python API) never share one."""
+    first, second = F.run_id(), F.run_id()
+    assert first != second and first.startswith(f"{os.getpid()}-") and F._ENTRY.match(f"tmp-demo.{first}")
 
 
 def test_the_lock_admits_one_writer_and_records_it(tmp_path):
     out = tmp_path / "reports"
     with F.output_lock(out) as fd:
-        rec = (out / ".frontier-atlas" / "lock").read_text().split()
-        assert rec == [str(os.getpid()), F.start_time(os.getpid())]
+        assert (out / ".frontier-atlas" / "lock").read_text() == f"{os.getpid()}\n"
         assert isinstance(fd, int)
         with pytest.raises(AtlasError, match=rf"another `frontier-atlas report` \(pid {os.getpid()}\) is writing to "):
             with F.output_lock(out):
@@ -247,11 +238,12 @@ def test_the_lock_refuses_what_is_not_a_lock_file_of_ours(tmp_path):
     assert (tmp_path / "t").read_text() == "keep"
 
 
-def test_cleanup_removes_only_dead_runs_entries_and_puts_a_half_swapped_report_back(tmp_path):
+def test_cleanup_removes_earlier_runs_entries_and_puts_a_half_swapped_report_back(tmp_path):
+    """At the start of a run (under the lock, so no other run is alive) every run's entries go, except a backup
+    whose report is missing: that is the last good report, put back. Nothing outside our name pattern is touched."""
     out = tmp_path
     w = F.work_dir(out)
     mine = F.run_id()
-    parent = f"{os.getppid()}-{F.start_time(os.getppid())}"  # another run that is alive
     (w / f"tmp-demo.{DEAD}").mkdir()  # a dead run's build folder
     (w / f"log-demo.{DEAD}").write_text("log")
     (w / f"old-gone.{DEAD}").mkdir()  # a dead run's backup whose report is missing: put back
@@ -259,24 +251,20 @@ def test_cleanup_removes_only_dead_runs_entries_and_puts_a_half_swapped_report_b
     (out / "kept").mkdir()
     (out / "kept" / "new.txt").write_text("new")
     (w / f"old-kept.{DEAD}").mkdir()  # a backup whose report is in place: removed, the report left as it is
-    (w / f"tmp-demo.{parent}").mkdir()  # a live run's: kept
     (w / f"tmp-mine.{mine}").mkdir()  # this process's own leftovers: removed
     (w / "tmp-demo").mkdir()  # not our name pattern: left alone
     (w / "notes.txt").write_text("user's")
     (tmp_path / "elsewhere").mkdir()
     (w / f"tmp-link.{DEAD}").symlink_to(tmp_path / "elsewhere")  # a symlink with our name: left alone
     F.cleanup_temp(out)
-    names = sorted(os.listdir(w))
-    assert names == sorted([F.MARKER, f"tmp-demo.{parent}", "tmp-demo", "notes.txt", f"tmp-link.{DEAD}"])
+    assert sorted(os.listdir(w)) == sorted([F.MARKER, "tmp-demo", "notes.txt", f"tmp-link.{DEAD}"])
     assert (out / "gone" / "good.txt").read_text() == "good" and (tmp_path / "elsewhere").is_dir()
     assert os.listdir(out / "kept") == ["new.txt"]
-    F.cleanup_temp(out, DEAD)  # nothing of that run left
-    F.cleanup_temp(out, parent)  # a run's own clean-up, at its end
-    assert sorted(os.listdir(w)) == sorted([F.MARKER, "tmp-demo", "notes.txt", f"tmp-link.{DEAD}"])
     F.cleanup_temp(tmp_path / "no-such-out")  # no work folder: nothing to do
 
 
-def test_cleanup_of_one_run_leaves_other_dead_runs(tmp_path):
+def test_cleanup_of_one_run_leaves_other_runs(tmp_path):
+    """A run's own clean-up, at its end, takes only its own entries."""
     w = F.work_dir(tmp_path)
     other = "999999998-1"
     (w / f"tmp-a.{DEAD}").mkdir()
@@ -319,83 +307,6 @@ def test_our_folder_and_files_are_not_group_or_world_writable_even_under_umask_0
 
 def stat_mode(p: Path) -> int:
     return os.lstat(p).st_mode & 0o7777
-
-
-def _child(name: str | None = None):
-    """A sleeping child process, named ``name`` (its /proc/PID/stat comm field) once it has said so."""
-    code = ("import ctypes, sys, time\n"
-            "if len(sys.argv) > 1:\n"
-            "    assert ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0) == 0  # PR_SET_NAME\n"
-            "print('ready', flush=True)\ntime.sleep(60)\n")
-    p = subprocess.Popen([sys.executable, "-c", code, *([name] if name else [])], stdout=subprocess.PIPE, text=True)
-    assert p.stdout.readline() == "ready\n"
-    return p
-
-
-def test_a_process_name_with_a_parenthesis_does_not_shift_the_start_time():
-    """/proc/PID/stat is ``pid (comm) state ...``; comm may itself hold ')' and spaces (any process may name itself
-    so), so the fields are counted after the *last* ')'. Two children started back to back have start times a few
-    clock ticks apart, after ours and before now."""
-    plain, odd = _child(), _child(") R 1 2 3 4")
-    try:
-        assert ") R 1 2 3 4)" in Path(f"/proc/{odd.pid}/stat").read_text()
-        a, b = F.start_time(plain.pid), F.start_time(odd.pid)
-        assert a is not None and b is not None and a.isdigit() and b.isdigit()
-        now = float(Path("/proc/uptime").read_text().split()[0]) * os.sysconf("SC_CLK_TCK")
-        assert int(F.start_time(os.getpid())) <= int(a) <= int(b) <= now + 1
-        assert int(b) - int(a) < 30 * os.sysconf("SC_CLK_TCK")  # seconds apart at most on a busy machine
-        assert F.alive(odd.pid, b) and not F.alive(odd.pid, str(int(b) + 1))
-    finally:
-        for p in (plain, odd):
-            p.kill()
-            p.wait()
-
-
-def _fake_proc(monkeypatch, root: Path) -> None:
-    """``/proc/...`` paths of output_folder read from ``root`` instead (root without a proc/ folder: off Linux)."""
-    real = F.Path
-    monkeypatch.setattr(F, "Path", lambda s: root / str(s).lstrip("/") if str(s).startswith("/proc/") else real(s))
-
-
-def test_start_time_off_linux_asks_the_system_whether_the_pid_runs_without_signalling_it(tmp_path, monkeypatch):
-    """Without /proc: "0" (running, start unknown) for a process that runs, even one we may not signal; None for
-    one that does not. The probe is signal 0: the process is left running."""
-    _fake_proc(monkeypatch, tmp_path)
-    child = _child()
-    try:
-        assert F.start_time(child.pid) == "0"
-        with pytest.raises(subprocess.TimeoutExpired):  # still running: not sent a signal that ends it
-            child.wait(timeout=0.3)
-        assert F.start_time(os.getpid()) == "0" and F.run_id() == f"{os.getpid()}-0"
-        assert F.alive(child.pid, "12345")  # an unknown start time matches any
-    finally:
-        child.kill()
-        child.wait()
-    assert F.start_time(999_999_999) is None
-
-    def refused(pid, sig):
-        raise PermissionError(errno.EPERM, "Operation not permitted")  # another user's process
-
-    monkeypatch.setattr(os, "kill", refused)
-    assert F.start_time(1) == "0"
-
-
-def test_start_time_on_linux_trusts_proc_alone(tmp_path, monkeypatch):
-    """With /proc: a pid without an entry is not running (None, and run_id says start 0), whatever kill(2) would
-    say; a stat line that cannot be parsed gives None, not an exception."""
-    (tmp_path / "proc" / "self").mkdir(parents=True)
-    (tmp_path / "proc" / "self" / "stat").write_text("1 (x) S" + " 0" * 50 + "\n")
-    _fake_proc(monkeypatch, tmp_path)
-    me = os.getpid()
-    assert F.start_time(me) is None and F.run_id() == f"{me}-0"
-    (tmp_path / "proc" / str(me)).mkdir()
-    fields = ["S"] + [str(i) for i in range(4, 53)]  # fields 3 (state) to 52, each its own number from 4 on
-    (tmp_path / "proc" / str(me) / "stat").write_text(f"{me} (a) b) c) " + " ".join(fields) + "\n")
-    assert F.start_time(me) == "22"  # field 22 of proc(5), counted after the last ')'
-    (tmp_path / "proc" / str(me) / "stat").write_text(f"{me} (truncated) S 1 2\n")
-    assert F.start_time(me) is None
-    (tmp_path / "proc" / str(me) / "stat").write_text(f"{me} no parenthesis\n")
-    assert F.start_time(me) is None
 
 
 def test_a_leftover_the_file_system_refuses_to_delete_does_not_fail_the_run(tmp_path, monkeypatch):

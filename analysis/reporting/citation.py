@@ -16,12 +16,16 @@ figure id, the credit line of every data source with its vintage, and the data h
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import subprocess
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from analysis.data import schema, upstream
 from analysis.data.safeio import sha256_file
+from analysis.errors import UsageError
 
 TOOLKIT = "Frontier Atlas"
 AUTHORS = "Frontier Atlas contributors"
@@ -218,6 +222,30 @@ def resolve(source) -> tuple[str, list[Source]]:
 # --- citations --------------------------------------------------------------------------------------------------
 
 # Words after which a period does not end a sentence ("Hoffmann et al. (2022)", "e.g. Llama", "vs. GPT-4").
+def citation_year() -> str:
+    """Derived from SOURCE_DATE_EPOCH, else the commit date: never from the wall clock."""
+    sde = os.environ.get("SOURCE_DATE_EPOCH")
+    if sde:
+        if not (sde.isascii() and sde.isdigit()):
+            raise UsageError(f"SOURCE_DATE_EPOCH={sde[:40]!r}: expected a Unix time in whole seconds")
+        try:
+            year = time.gmtime(int(sde)).tm_year
+        except (OverflowError, OSError, ValueError):
+            year = 10000
+        if not 1970 <= year <= 9999:
+            raise UsageError(f"SOURCE_DATE_EPOCH={sde[:40]}: out of range (a Unix time up to 253402300799, "
+                             "the end of year 9999)")
+        return f"{year:04d}"
+    try:
+        out = subprocess.run(["git", "-C", str(schema.PROJECT_ROOT), "log", "-1", "--format=%cs"], capture_output=True,
+                             text=True, timeout=10)
+        if out.returncode == 0 and out.stdout[:4].isdigit():
+            return out.stdout[:4]
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return "n.d."
+
+
 _ABBREVIATIONS = {"al", "e.g", "i.e", "vs", "cf", "approx", "fig", "no", "ca", "etc", "dr", "st", "jr", "inc", "ltd",
                   "co", "corp", "u.s", "v", "p", "pp", "eq", "sec", "est"}
 

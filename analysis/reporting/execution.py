@@ -41,7 +41,7 @@ class Job:
     """One report as the runner planned it: its folder ``name`` in ``out``, the ``notebook`` it runs with ``params``
     (``swept``: the swept ones, for one combination of a sweep), its data (``data_files``: their sha256, hashed once
     before the batch), its content hash, what every report records alike (:func:`manifests.provenance`) and where
-    its kernel comes from (``fork_server``: a socket, or None)."""
+    whether its kernel is forked (``fork``: the runner preloaded the notebooks' imports, see :mod:`kernels`)."""
 
     name: str
     notebook: str
@@ -54,7 +54,7 @@ class Job:
     run_id: str
     timeout: float
     provenance: dict = field(default_factory=dict)
-    fork_server: str | None = None
+    fork: bool = False
 
     def entry(self, kind: str) -> Path:
         """This report's entry of kind tmp, old or log in the private folder."""
@@ -90,9 +90,9 @@ def _execute(job: Job, tmp: Path):
     from analysis.reporting import kernels  # imports jupyter_client: only when something must run
 
     tmp.mkdir()
-    ipynb, server = tmp / f"{job.name}.ipynb", job.fork_server
+    ipynb, fork = tmp / f"{job.name}.ipynb", job.fork
     for attempt in range(2):
-        km = kernels.manager(KERNEL, server)
+        km = kernels.manager(KERNEL, fork)
         try:
             executed = pm.execute_notebook(read_notebook(job.notebook), str(ipynb), kernel_name=KERNEL, km=km,
                                            parameters=dict(job.params) | {"output_dir": "."}, cwd=str(tmp),
@@ -104,7 +104,7 @@ def _execute(job: Job, tmp: Path):
             if attempt or not kernels.died_starting(exc):
                 raise
             print(f"{job.name}: {exc}; running the notebook on a new kernel", file=sys.stderr, flush=True)
-            server = None
+            fork = False
         finally:
             kernels.stop(km)
     strip_volatile(executed)

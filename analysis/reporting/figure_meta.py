@@ -15,8 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from analysis.reporting.citation import cite
-from analysis.reporting.manifests import citation_year
+from analysis.reporting.citation import citation_year, cite
 
 LICENCE = ("Figure and table: CC BY 4.0 (Frontier Atlas contributors). The data keep their producers' licences "
            "and credit lines (see sources); reuse must credit them.")

@@ -2,12 +2,13 @@
 
 A report's kernel spec names :class:`ForkProvisioner` in its ``kernel_provisioner`` metadata, as a kernel.json would
 (entry point group ``jupyter_client.kernel_provisioners``, pyproject.toml): jupyter_client's LocalProvisioner, except
-that while a batch runs on Linux it asks the batch's *fork server* -- one process that has imported what the
-notebooks import and loaded their data -- to fork the ipykernel with the command's arguments, working directory,
-environment and standard streams, and watches and signals it through a process handle (pidfd). A forked kernel dies
-with the worker that asked for it and with the server, which dies with the runner. The server forks only while it
-runs one OS thread (/proc/self/task; OpenBLAS's fork handler stops its thread pools). Otherwise -- no server, not
-Linux, a kernel spec that is not this interpreter's ipykernel, a refused request -- the command starts as usual.
+that on Linux the kernel is a fork of its own worker. Before a batch forks its workers, the runner imports what the
+notebooks import and loads their data (:func:`preload`); each worker, as its first act, forks a child that waits
+for the kernel command's arguments (:class:`Forked`), and the provisioner hands it those arguments, working
+directory and environment in place of starting the command. The child is the worker's own: it dies with the
+worker, and is reaped and signalled by it like a ``Popen``. Kernels are forked only from a runner that runs one OS
+thread (/proc/self/task; OpenBLAS's fork handler stops its thread pools) -- otherwise, off Linux, or for a kernel
+spec that is not this interpreter's ipykernel, the command starts as usual.
 """
 
 from __future__ import annotations
@@ -19,17 +20,10 @@ import gc
 import importlib
 import json
 import os
-import select
-import shutil
 import signal
-import socket
-import subprocess
 import sys
-import tempfile
-import threading
 
 from jupyter_client.provisioning import LocalProvisioner
-from traitlets import Unicode
 
 PROVISIONER = "frontier-atlas-fork"  # the entry point's name (pyproject.toml)
 FORK_ENV = "FRONTIER_ATLAS_FORK_KERNELS"  # 0: every kernel runs its command (for comparisons and debugging)
@@ -47,10 +41,10 @@ def die_with_parent(parent: int, sig: int) -> None:
 
 
 def fork_enabled() -> bool:
-    """Linux with process handles, our provisioner installed, and not switched off with ``FORK_ENV=0``."""
+    """Linux, our provisioner installed, and not switched off with ``FORK_ENV=0``."""
     from importlib.metadata import entry_points
 
-    return (sys.platform.startswith("linux") and hasattr(os, "pidfd_open") and os.path.isdir("/proc/self/task")
+    return (sys.platform.startswith("linux") and os.path.isdir("/proc/self/task")
             and os.environ.get(FORK_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
             and bool(entry_points(group="jupyter_client.kernel_provisioners", name=PROVISIONER)))
 
@@ -70,22 +64,68 @@ def preload_modules(sources: list[str]) -> list[str]:
     return [m for m in dict.fromkeys(out) if m.split(".")[0] not in KERNEL_BOUND]
 
 
-# --- in a worker ---------------------------------------------------------------------------------------------------
+def one_thread() -> bool:
+    """This process runs one OS thread (threads started by C libraries included), so a fork of it is safe."""
+    return len(os.listdir("/proc/self/task")) == 1
+
+
+# --- in the runner, before it forks the workers ------------------------------------------------------------------
+
+
+def preload(modules: list[str], data_spec: str | None) -> bool:
+    """Import ``modules`` and load the data as the notebooks will (a module that fails to import is left to the
+    notebook's own import, in its cell); True if this process may then fork kernels' parents: one OS thread."""
+    backend = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = backend or "module://matplotlib_inline.backend_inline"  # as ipykernel sets it
+    try:
+        import ipykernel.kernelapp  # noqa: F401  (the kernel's own start-up, paid once)
+
+        for m in modules:
+            with contextlib.suppress(Exception):
+                importlib.import_module(m)
+        with contextlib.suppress(Exception):
+            if "analysis.data.dataset" in modules:  # fills the loader's memory cache, as the notebooks will load it
+                sys.modules["analysis.data.dataset"].load(data_spec or None)
+    finally:
+        if backend is None:
+            os.environ.pop("MPLBACKEND")
+    gc.collect()
+    gc.freeze()  # the imported objects stay out of the children's collections: fewer copied pages
+    pid = os.fork()  # a first fork: OpenBLAS's fork handler stops its thread pools in this process
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return one_thread()
+
+
+# --- in a worker -------------------------------------------------------------------------------------------------
+
+_waiting: Forked | None = None  # this worker's child, forked at its start, waiting to become its kernel
+
+
+def fork_child(close: int, cwd: str) -> None:
+    """In a new worker, before it starts any thread: fork the child that will become its kernel (``close``: a
+    descriptor of the worker's the child must not hold; ``cwd``: where it waits, the run's private folder)."""
+    global _waiting
+    if fork_enabled() and one_thread():
+        _waiting = Forked(close, cwd)
 
 
 class ForkProvisioner(LocalProvisioner):
-    """LocalProvisioner that forks the kernel from the fork server listening at ``server`` when it can."""
-
-    server = Unicode("", config=True, help="the fork server's socket; empty: run the kernel command")
+    """LocalProvisioner that hands the kernel command's arguments to the worker's waiting child when it can."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs):
-        with contextlib.suppress(OSError, IndexError):  # no server, or it refused before forking: run the command
-            if self.server and cmd[1:3] == ["-m", "ipykernel_launcher"] and os.path.samefile(cmd[0], sys.executable):
-                env = dict(kwargs.get("env") or os.environ, JPY_PARENT_PID=str(os.getpid()))  # as the launcher does
-                self.process = Forked(self.server, cmd[3:], kwargs.get("cwd") or os.getcwd(), env)
-                self.pid = self.pgid = self.process.pid
-                self.cwd = kwargs.get("cwd")
+        global _waiting
+        child, _waiting = _waiting, None
+        if child is not None and cmd[1:3] == ["-m", "ipykernel_launcher"] and os.path.samefile(cmd[0], sys.executable):
+            env = dict(kwargs.get("env") or os.environ, JPY_PARENT_PID=str(os.getpid()))  # as the launcher does
+            with contextlib.suppress(OSError):  # the child is gone: it became no kernel, so run the command
+                child.start({"argv": cmd[3:], "cwd": kwargs.get("cwd") or os.getcwd(), "env": env})
+                self.process, self.pid, self.pgid, self.cwd = child, child.pid, child.pid, kwargs.get("cwd")
                 return self.connection_info
+        if child is not None:
+            child.kill()
+            child.wait()
         return await super().launch_kernel(cmd, **kwargs)
 
     async def send_signal(self, signum: int) -> None:
@@ -94,43 +134,46 @@ class ForkProvisioner(LocalProvisioner):
 
 
 class Forked:
-    """A forked kernel in place of the ``Popen`` LocalProvisioner keeps, watched and signalled through a process
-    handle (pidfd) the server sends with its pid. Once the request is sent the server may fork at any moment, so the
-    answer is awaited without a limit (a fallback after a time-out would start a second kernel on the same connection
-    file); a server that closes the connection without an answer has forked nothing."""
+    """A child of this worker waiting, on a pipe, for the arguments that make it a kernel; afterwards that kernel,
+    in place of the ``Popen`` LocalProvisioner keeps (its own process group; reaped and signalled by the worker)."""
 
     stdin = stdout = stderr = returncode = None
 
-    def __init__(self, server: str, args: list[str], cwd: str, env: dict[str, str]):
-        message = json.dumps({"argv": args, "cwd": cwd, "env": env, "worker": os.getpid()}).encode() + b"\n"
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(30)
-            s.connect(server)
-            with open(os.devnull, "rb") as null:
-                sent = socket.send_fds(s, [message], [null.fileno(), 1, 2])
-            if sent < len(message):
-                s.sendall(message[sent:])
-            s.settimeout(None)
-            data, fds, _, _ = socket.recv_fds(s, 64, 1)
-        if len(fds) != 1:
-            raise OSError("the fork server forked no kernel")
-        self.pid, self.pidfd = int(data), fds[0]
+    def __init__(self, close: int, cwd: str):
+        r, self._w = os.pipe()
+        parent, self.pid = os.getpid(), os.fork()
+        if self.pid == 0:  # pragma: no cover - in the child
+            os.close(self._w)
+            with contextlib.suppress(OSError):
+                os.close(close)
+            with contextlib.suppress(OSError):
+                os.chdir(cwd)
+            _become_kernel(parent, r)
+        os.close(r)
 
-    def poll(self) -> int | None:
-        if self.returncode is None and select.select([self.pidfd], [], [], 0)[0]:  # readable once it has exited
-            os.close(self.pidfd)
-            self.returncode = 0  # its exit status goes to its parent, the server
+    def start(self, request: dict) -> None:
+        try:
+            os.write(self._w, json.dumps(request).encode())  # well under the pipe's buffer: never blocks
+        finally:
+            os.close(self._w)
+
+    def poll(self, flags: int = os.WNOHANG) -> int | None:
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, flags)
+            except ChildProcessError:  # reaped elsewhere
+                pid, status = self.pid, 0
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
         return self.returncode
 
     def wait(self) -> int:
-        while self.poll() is None:
-            select.select([self.pidfd], [], [])
-        return self.returncode
+        return self.poll(0)
 
     def send_signal(self, sig: int) -> None:
-        if self.poll() is None:
+        if self.poll() is None:  # not reaped: the pid is still this child's
             with contextlib.suppress(ProcessLookupError):
-                signal.pidfd_send_signal(self.pidfd, sig)
+                os.kill(self.pid, sig)
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
@@ -139,14 +182,14 @@ class Forked:
         self.send_signal(signal.SIGTERM)
 
 
-def manager(kernel_name: str, server: str | None):
-    """A kernel manager for papermill (``km=``; nbclient starts the kernel), with :class:`ForkProvisioner` and the
-    fork server ``server``; with None, the kernel spec's own provisioner."""
+def manager(kernel_name: str, fork: bool):
+    """A kernel manager for papermill (``km=``; nbclient starts the kernel), with :class:`ForkProvisioner` where
+    ``fork`` and the worker has a waiting child; else the kernel spec's own provisioner."""
     from jupyter_client.manager import AsyncKernelManager
 
     km = AsyncKernelManager(kernel_name=kernel_name)
-    if server and km.kernel_spec is not None and "kernel_provisioner" not in km.kernel_spec.metadata:
-        km.kernel_spec.metadata["kernel_provisioner"] = {"provisioner_name": PROVISIONER, "config": {"server": server}}
+    if fork and _waiting is not None and km.kernel_spec is not None and "kernel_provisioner" not in km.kernel_spec.metadata:
+        km.kernel_spec.metadata["kernel_provisioner"] = {"provisioner_name": PROVISIONER, "config": {}}
     return km
 
 
@@ -164,116 +207,21 @@ def died_starting(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and str(exc).startswith("Kernel died before replying to kernel_info")
 
 
-# --- the fork server --------------------------------------------------------------------------------------------
-
-
-class ForkServer:
-    """Started at once, so that it imports while the runner prepares the batch; listens at ``path`` once
-    :meth:`ready` says so."""
-
-    def __init__(self, modules: list[str], data_spec: str | None, env: dict[str, str]):
-        self.folder = tempfile.mkdtemp(prefix="atlas-fork-")
-        self.path = os.path.join(self.folder, "s")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", __name__, self.path, json.dumps(modules), data_spec or "", str(os.getpid())],
-            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            start_new_session=True)
-
-    def ready(self, timeout: float = 120.0) -> bool:
-        """Wait (at most ``timeout`` s) until it says ready; False if it says anything else or exits."""
-        return bool(select.select([self.proc.stdout], [], [], timeout)[0]) and self.proc.stdout.readline() == b"ready\n"
-
-    def close(self) -> None:
-        self.proc.kill()  # and with it any kernel forked from it
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=10)
-        self.proc.stdout.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def serve(path: str, modules: list[str], data_spec: str | None, parent: int) -> None:  # pragma: no cover - server
-    """Import, load the data, then fork a kernel for each request until killed."""
-    die_with_parent(parent, signal.SIGKILL)
-    if not os.environ.get("MPLBACKEND"):  # as ipykernel sets it before a notebook can import matplotlib
-        os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    import ipykernel.kernelapp  # noqa: F401  (the kernel's own start-up, paid once)
-
-    for m in modules:  # a module that fails to import is left to the notebook's own import, in its cell
-        with contextlib.suppress(Exception):
-            importlib.import_module(m)
-    with contextlib.suppress(Exception):
-        if "analysis.data.dataset" in modules:  # fills the loader's memory cache, as the notebooks will load it
-            sys.modules["analysis.data.dataset"].load(data_spec or None)
-    gc.collect()
-    gc.freeze()  # the imported objects stay out of the children's collections: fewer copied pages
-    if os.fork() == 0:  # a first fork: OpenBLAS's fork handler stops its thread pools in this process
-        os._exit(0)
-    os.wait()
-    if len(os.listdir("/proc/self/task")) != 1:
-        print("threads", flush=True)  # forking a process with other threads is unsafe: kernels start from commands
-        return
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(path)
-    listener.listen(16)
-    listener.settimeout(1.0)
-    print("ready", flush=True)
-    while True:
-        with contextlib.suppress(ChildProcessError):  # reap the kernels that ended
-            while os.waitpid(-1, os.WNOHANG)[0]:
-                pass
-        with contextlib.suppress(OSError):  # TimeoutError included: then only the reaping above
-            conn, _ = listener.accept()
-            with conn:
-                _fork_kernel(listener, conn)
-
-
-def _fork_kernel(listener: socket.socket, conn: socket.socket) -> None:  # pragma: no cover - in the server
-    """Fork the kernel of one request and answer with its pid and a process handle. A request cut short, or a second
-    thread in the server, closes the connection before any fork: the worker then runs the kernel command."""
-    conn.settimeout(30)
-    data, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
-    try:
-        while not data.endswith(b"\n"):
-            chunk = conn.recv(1 << 20)
-            if not chunk:
-                raise OSError("request cut short")
-            data += chunk
-        request = json.loads(data)
-        if len(fds) != 3 or len(os.listdir("/proc/self/task")) != 1:
-            raise OSError("refused")
-        pid = os.fork()
-    except (OSError, ValueError):
-        for fd in fds:
-            os.close(fd)
-        return
-    if pid == 0:
-        listener.close()
-        conn.close()
-        _become_kernel(request, fds)
-    for fd in fds:
-        os.close(fd)
-    pidfd = os.pidfd_open(pid)  # before any reaping: it is this child's
-    try:
-        socket.send_fds(conn, [b"%d" % pid], [pidfd])
-    except OSError:  # the worker is gone: no kernel without it
-        os.kill(pid, signal.SIGKILL)
-    finally:
-        os.close(pidfd)
-
-
-def _become_kernel(request: dict, fds: list[int]) -> None:  # pragma: no cover - in the forked kernel
-    """Turn this forked child into the ipykernel the request asks for; never returns."""
+def _become_kernel(parent: int, r: int) -> None:  # pragma: no cover - in the forked child
+    """Wait for the request on ``r``, then turn into the ipykernel it asks for; never returns. No request (the
+    worker closed the pipe, or died): exit."""
     code = 1
     try:
-        server = os.getppid()
-        os.setsid()
-        die_with_parent(server, signal.SIGKILL)
-        worker = os.pidfd_open(request["worker"])  # and with the worker that asked for it (its session, too)
-        threading.Thread(target=lambda: (select.select([worker], [], []), os.killpg(0, signal.SIGKILL)), daemon=True,
-                         name="frontier-atlas-worker-watch").start()
-        for target, fd in zip((0, 1, 2), fds):
-            os.dup2(fd, target)
-            os.close(fd)
+        die_with_parent(parent, signal.SIGKILL)
+        with os.fdopen(r, "rb") as fh:
+            data = fh.read()
+        if not data:
+            os._exit(0)
+        request = json.loads(data)
+        os.setsid()  # its own process group, which the kernel manager signals
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)  # its output goes to the worker's log, as the worker's does
+        os.close(null)
         for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD, signal.SIGQUIT):
             signal.signal(sig, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -294,7 +242,3 @@ def _become_kernel(request: dict, fds: list[int]) -> None:  # pragma: no cover -
             sys.stdout.flush()
             sys.stderr.flush()
         os._exit(code)
-
-
-if __name__ == "__main__":  # pragma: no cover - started by ForkServer
-    serve(sys.argv[1], json.loads(sys.argv[2]), sys.argv[3] or None, int(sys.argv[4]))

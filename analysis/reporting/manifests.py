@@ -13,7 +13,6 @@ import re
 import stat
 import subprocess
 import sys
-import time
 from importlib import metadata
 from pathlib import Path
 
@@ -21,36 +20,13 @@ import analysis
 from analysis.data import schema
 from analysis.data.safeio import sha256_file
 from analysis.data.spec import DataSpec, as_spec
-from analysis.errors import AtlasError, UsageError
+from analysis.errors import AtlasError
 from analysis.reporting.planning import canonical_value, notebook_path
 
 ROOT = schema.PROJECT_ROOT
 # A report folder: a notebook's name, or for one combination of a parameter sweep the notebook's name followed by
 # ``--key=value`` for each swept parameter (see :func:`analysis.reporting.planning.variant_name`).
 REPORT_DIR = re.compile(r"^[a-z0-9][a-z0-9-]*(?:--[a-z0-9_]+=[a-z0-9][a-z0-9._+-]*)*$")
-
-
-def citation_year() -> str:
-    """Derived from SOURCE_DATE_EPOCH, else the commit date: never from the wall clock."""
-    sde = os.environ.get("SOURCE_DATE_EPOCH")
-    if sde:
-        if not (sde.isascii() and sde.isdigit()):
-            raise UsageError(f"SOURCE_DATE_EPOCH={sde[:40]!r}: expected a Unix time in whole seconds")
-        try:
-            year = time.gmtime(int(sde)).tm_year
-        except (OverflowError, OSError, ValueError):
-            year = 10000
-        if not 1970 <= year <= 9999:
-            raise UsageError(f"SOURCE_DATE_EPOCH={sde[:40]}: out of range (a Unix time up to 253402300799, "
-                             "the end of year 9999)")
-        return f"{year:04d}"
-    try:
-        out = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%cs"], capture_output=True, text=True, timeout=10)
-        if out.returncode == 0 and out.stdout[:4].isdigit():
-            return out.stdout[:4]
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return "n.d."
 
 
 def read_manifest(folder: Path) -> dict | None:

@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import stat
+import time
 from pathlib import Path
 
 from analysis.errors import AtlasError, UsageError
@@ -26,7 +27,7 @@ MARKER = "frontier-atlas-work-folder"
 MARKER_TEXT = ("This folder holds the temporary files of `frontier-atlas report` (build folders, backups, the lock).\n"
                "It is safe to delete when no report run is active.\n")
 LOCK = "lock"
-_ENTRY = re.compile(r"^(tmp|old|log)-([a-z0-9][a-z0-9._=+-]*)\.([0-9]+)-([0-9]+)$")
+_ENTRY = re.compile(r"^(tmp|old|log)-([a-z0-9][a-z0-9._=+-]*)\.([0-9]+-[0-9]+)$")
 
 
 def is_real_dir(p: Path) -> bool:
@@ -134,39 +135,19 @@ def os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-# --- runs: who holds the lock, which temporary entries are whose -------------------------------------------
-
-
-def start_time(pid: int) -> str | None:
-    """The process's start time (clock ticks since boot, /proc/PID/stat field 22): pid + start time names a process
-    even after its pid is reused. None when it is not running; off Linux "0" when it runs."""
-    with contextlib.suppress(OSError, IndexError):
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
-    if Path("/proc/self/stat").exists():
-        return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None
-    except PermissionError:
-        pass
-    return "0"
+# --- runs: the lock, and what a dead run left behind ------------------------------------------------------
 
 
 def run_id() -> str:
-    """This run's id, ``<pid>-<start time>``: names its temporary entries and marks the kernels it starts."""
-    return f"{os.getpid()}-{start_time(os.getpid()) or 0}"
-
-
-def alive(pid: int, start: str) -> bool:
-    return (now := start_time(pid)) is not None and (now == start or "0" in (now, start))
+    """This run's id, ``<pid>-<nanoseconds>``: names its temporary entries and marks the kernels it starts."""
+    return f"{os.getpid()}-{time.time_ns()}"
 
 
 @contextlib.contextmanager
 def output_lock(out: Path):
     """One writer per output folder: ``<out>/.frontier-atlas/lock``, opened without following symlinks, held with
-    ``flock`` by the runner alone (workers close their copy and die with it) and recording ``pid start-time``. The
-    kernel releases a flock when its holder dies, so a run killed with ``kill -9`` never blocks the next one."""
+    ``flock`` by the runner alone (workers close their copy and die with it) and recording its pid. The kernel
+    releases a flock when its holder dies, so a run killed with ``kill -9`` never blocks the next one."""
     lock = out / WORK_DIR / LOCK
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -190,7 +171,7 @@ def output_lock(out: Path):
             raise AtlasError(f"another `frontier-atlas report` (pid {holder[0]}) is writing to {out}; wait for it to "
                              "finish or use --out DIR") from None
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {start_time(os.getpid()) or 0}\n".encode(), 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield fd
     finally:
         with contextlib.suppress(OSError):
@@ -198,29 +179,21 @@ def output_lock(out: Path):
 
 
 def cleanup_temp(out: Path, run: str | None = None) -> None:
-    """Remove our temporary entries (of run ``run``, or of every run that is no longer alive) and restore a report
-    left mid-swap by a dead run. Only names of the form ``<kind>-<report>.<pid>-<start>`` inside our private
-    folder are considered; anything else there, and everything outside it, is left alone."""
+    """Remove our temporary entries (of run ``run``, else of every run) and restore a report left mid-swap by a
+    dead run. Called under the lock, so every other run's entries are a dead run's. Only names of the form
+    ``<kind>-<report>.<run id>`` inside our private folder are considered; anything else there, and everything
+    outside it, is left alone."""
     work = out / WORK_DIR
     if not is_real_dir(work):
         return
-    try:
-        entries = sorted(os.scandir(work), key=lambda e: e.name)
-    except OSError:
-        return
-    for e in entries:
-        m = _ENTRY.match(e.name)
-        if not m or e.is_symlink():
-            continue
-        kind, name, pid, start = m.groups()
-        this = f"{pid}-{start}"
-        if run is not None and this != run:
-            continue
-        if run is None and alive(int(pid), start) and int(pid) != os.getpid():
-            continue
-        p = Path(e.path)
-        if kind == "old" and not os.path.lexists(out / name) and e.is_dir(follow_symlinks=False):
-            with contextlib.suppress(OSError):  # the last good report, left mid-swap: put back, or kept for later
-                os.rename(p, out / name)
-            continue
-        remove(p)
+    with contextlib.suppress(OSError):
+        for e in sorted(os.scandir(work), key=lambda e: e.name):
+            m = _ENTRY.match(e.name)
+            if not m or e.is_symlink() or run not in (None, m.group(3)):
+                continue
+            kind, name = m.group(1), m.group(2)
+            if kind == "old" and not os.path.lexists(out / name) and e.is_dir(follow_symlinks=False):
+                with contextlib.suppress(OSError):  # the last good report, left mid-swap: put back, or kept for later
+                    os.rename(e.path, out / name)
+                continue
+            remove(Path(e.path))

@@ -29,9 +29,9 @@ from markupsafe import Markup
 
 import analysis
 from analysis.data.safeio import atomic_write_text
-from analysis.reporting.citation import bibtex_escape, first_sentence  # noqa: F401  (public names, used by tests)
+from analysis.reporting.citation import bibtex_escape, citation_year, first_sentence  # noqa: F401  (used by tests)
 from analysis.reporting.figure_meta import citation_of
-from analysis.reporting.manifests import citation_year, report_manifests
+from analysis.reporting.manifests import report_manifests
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:900px;margin:2rem auto;padding:0 1rem;

@@ -2,9 +2,10 @@
 
 Check every name, option and parameter before anything runs; take the output folder's lock; settle the reports whose
 content hash (notebook, parameters, data files, code) is unchanged; hash the data once; run the others in worker
-processes (:mod:`~analysis.reporting.workers`), longest first, their kernels forked from one preloaded process where
-possible (:mod:`~analysis.reporting.kernels`); write the index. Deciding that every report is unchanged imports no
-pandas, papermill or matplotlib: they are imported when a report must run.
+processes (:mod:`~analysis.reporting.workers`), longest first, each kernel a fork of its worker, itself a fork of this
+process once it has imported what the notebooks import (:mod:`~analysis.reporting.kernels`); write the index.
+Deciding that every report is unchanged imports no pandas, papermill or matplotlib: they are imported only when a
+report must run.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from analysis.data.spec import DataSpec, as_spec
 from analysis.errors import AtlasError, UsageError
 from analysis.reporting import manifests
+from analysis.reporting.citation import citation_year
 from analysis.reporting.execution import TIMEOUT_ENV, Job, Result
 from analysis.reporting.output_folder import (
     WORK_DIR,
@@ -40,7 +42,7 @@ from analysis.reporting.planning import (
     read_notebook,
 )
 from analysis.reporting.render import write_index
-from analysis.reporting.workers import RUN_ENV, run_workers
+from analysis.reporting.workers import run_workers
 
 DEFAULT_OUT = ROOT / "reports"
 DURATIONS = "durations.json"  # in the private folder: seconds each report took last time, for longest-first order
@@ -72,7 +74,7 @@ def run_reports(names: list[str] | None = None, *, out: Path | str = DEFAULT_OUT
     out = Path(os.path.abspath(DEFAULT_OUT if out is None else out))
     if os.path.lexists(out) and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a folder")
-    manifests.citation_year()  # a bad SOURCE_DATE_EPOCH is refused before anything runs
+    citation_year()  # a bad SOURCE_DATE_EPOCH is refused before anything runs
     env = os.environ.get(TIMEOUT_ENV, "").strip()
     timeout = (_check_timeout(timeout, f"--timeout {timeout:g}") if timeout is not None
                else _check_timeout(env, f"{TIMEOUT_ENV}={env!r}") if env else TIMEOUT_S)
@@ -124,7 +126,6 @@ def _batch(planned: dict, spec: DataSpec, out: Path, jobs: int, lock_fd: int, fo
                                           "alone (move it away or use another --out)"))
         else:
             todo.append(job)
-    server = _fork_server(todo, run) if len(todo) > 1 else None  # it imports while the batch is prepared
     try:
         if todo:
             import jupytext  # noqa: F401  (imported once here, inherited by the forked workers)
@@ -132,13 +133,11 @@ def _batch(planned: dict, spec: DataSpec, out: Path, jobs: int, lock_fd: int, fo
             import papermill  # noqa: F401
 
             shared = manifests.provenance(spec)
-            path = server.path if server is not None and server.ready() else None
+            fork = len(todo) > 1 and _preload(todo)
             order = longest_first([j.name for j in todo], out)
-            todo = [replace(j, provenance=shared, fork_server=path) for j in sorted(todo, key=lambda j: order.index(j.name))]
+            todo = [replace(j, provenance=shared, fork=fork) for j in sorted(todo, key=lambda j: order.index(j.name))]
         run_workers(todo, jobs, lock_fd, done)
     finally:
-        if server is not None:
-            server.close()
         cleanup_temp(out, run)
         _record_durations(out, results)
     try:
@@ -147,20 +146,17 @@ def _batch(planned: dict, spec: DataSpec, out: Path, jobs: int, lock_fd: int, fo
         raise AtlasError(f"cannot write {out / 'index.html'}: {os_reason(exc)}") from None
 
 
-def _fork_server(todo: list[Job], run: str):
-    """A fork server preloading what these reports' notebooks import, and their data (when they all read the same);
-    None where kernels are not forked. It carries the run's marker, so an interrupted run stops it."""
+def _preload(todo: list[Job]) -> bool:
+    """Import what these reports' notebooks import, and their data (when they all read the same), in this process
+    before it forks the workers, whose kernels are then forked from them; False where kernels are not forked."""
     from analysis.reporting import kernels  # imports jupyter_client: only when reports must run
 
     if not kernels.fork_enabled():
-        return None
+        return False
     sources = [c.source for j in todo for c in read_notebook(j.notebook).cells
                if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
     specs = {j.params.get("data_spec") for j in todo}
-    with contextlib.suppress(OSError):  # cannot start a process now: the kernels start from their command
-        return kernels.ForkServer(kernels.preload_modules(sources), specs.pop() if len(specs) == 1 else None,
-                                  dict(os.environ, **{RUN_ENV: f"{run}/.fork-server"}))
-    return None
+    return kernels.preload(kernels.preload_modules(sources), specs.pop() if len(specs) == 1 else None)
 
 
 def _durations(out: Path) -> dict[str, float]:

@@ -2,8 +2,8 @@
 
 A worker dies with the runner (parent-death signal, and a watcher thread where that signal does not exist), writes
 what it or its libraries print to a log in the private folder and dumps its threads' stacks there when its report
-overruns the time limit; its kernel dies with it (:mod:`~analysis.reporting.kernels`; a kernel started from its
-command polls its parent). A worker that dies (kill -9, the OOM killer) or overruns fails only its own report;
+overruns the time limit; its kernel dies with it (:mod:`~analysis.reporting.kernels`: a forked kernel is its child,
+with a parent-death signal; a kernel started from its command polls its parent). A worker that dies (kill -9, the OOM killer) or overruns fails only its own report;
 Ctrl-C or SIGTERM stops every worker and kernel within a few seconds.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from analysis.reporting import execution
 from analysis.reporting.execution import TIMEOUT_ENV, Job, Result
-from analysis.reporting.output_folder import remove
+from analysis.reporting.output_folder import WORK_DIR, remove
 
 RUN_ENV = "FRONTIER_ATLAS_RUN"  # "<run id>/<report>" in each worker's environment, to find our processes
 PDEATHSIG = signal.SIGTERM
@@ -46,12 +46,21 @@ def _child(conn, job: Job, parent: int, lock_fd: int | None) -> None:  # pragma:
     import faulthandler
     import threading
 
-    from analysis.reporting.kernels import die_with_parent  # imports jupyter_client: in the worker only
+    from analysis.reporting import kernels  # imports jupyter_client: in the worker only
 
     os.environ[RUN_ENV] = f"{job.run_id}/{job.name}"
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, _on_signal)
-    die_with_parent(parent, PDEATHSIG)
+    kernels.die_with_parent(parent, PDEATHSIG)
+    if lock_fd is not None:  # the lock belongs to the runner: a worker must never keep it alive
+        with contextlib.suppress(OSError):
+            os.close(lock_fd)
+    fd = os.open(job.entry("log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    os.dup2(fd, 1)  # what the worker, its kernel or their libraries print goes to the log, never to the terminal
+    os.dup2(fd, 2)
+    os.close(fd)
+    if job.fork:  # before any thread starts: the child that will become this report's kernel
+        kernels.fork_child(conn.fileno(), str(job.out / WORK_DIR))
 
     def watch() -> None:  # where there is no parent-death signal
         while os.getppid() == parent:
@@ -59,13 +68,6 @@ def _child(conn, job: Job, parent: int, lock_fd: int | None) -> None:  # pragma:
         os.kill(os.getpid(), PDEATHSIG)
 
     threading.Thread(target=watch, daemon=True).start()
-    if lock_fd is not None:  # the lock belongs to the runner: a worker must never keep it alive
-        with contextlib.suppress(OSError):
-            os.close(lock_fd)
-    fd = os.open(job.entry("log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    os.dup2(fd, 1)  # what the worker or its libraries print goes to the log, never to the user's terminal
-    os.dup2(fd, 2)
-    os.close(fd)
     asyncio.set_event_loop_policy(None)  # the runner's loop did not survive the fork: papermill makes a fresh one
     faulthandler.dump_traceback_later(job.timeout, exit=False, file=2)  # the stacks, if the report overruns
     _building = True
