@@ -39,7 +39,7 @@ from analysis.reporting.planning import (
     plan,
     read_notebook,
 )
-from analysis.reporting.render import write_index
+from analysis.reporting.render import exporter, write_index
 from analysis.reporting.workers import RUN_ENV, run_workers
 
 DEFAULT_OUT = ROOT / "reports"
@@ -130,6 +130,8 @@ def _batch(planned: dict, spec: DataSpec, out: Path, jobs: int, lock_fd: int, fo
             import jupytext  # noqa: F401  (imported once here, inherited by the forked workers)
             import nbformat  # noqa: F401
             import papermill  # noqa: F401
+
+            exporter()  # nbconvert and the page template's exporter, made once here for the workers
 
             shared = manifests.provenance(spec)
             path = server.path if server is not None and server.ready() else None
