@@ -140,13 +140,14 @@ def test_sweep_values_are_all_checked_before_anything_runs(nbdir, tmp_path):
 
 @pytest.mark.slow
 def test_noop_rerun_imports_no_heavy_library(nbdir, tmp_path):
-    """Deciding that every report is unchanged reads hashes: pandas, numpy, matplotlib, papermill and
-    jupyter_client stay unloaded."""
+    """Deciding that every report is unchanged reads hashes: pandas, numpy, matplotlib, papermill, jupyter_client
+    and nbconvert stay unloaded."""
     out = tmp_path / "reports"
     (nbdir / "warmth.py").unlink()
     assert reports.run_reports(["demo"], out=out, jobs=1)[0].status == "ok"
     probe = ("import sys; from analysis.cli.main import main; code = main(['report', '--out', sys.argv[1]]); "
-             "print(code, sorted(m for m in ('pandas', 'numpy', 'matplotlib', 'papermill', 'scipy', 'jupyter_client') "
+             "print(code, sorted(m for m in ('pandas', 'numpy', 'matplotlib', 'papermill', 'scipy', 'jupyter_client', "
+             "'nbconvert') "
              "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe, str(out)], capture_output=True, text=True, timeout=120,
                           env=dict(os.environ), cwd=tmp_path)

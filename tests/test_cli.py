@@ -33,7 +33,8 @@ def test_all_documented_commands_exist():
     assert set(COMMANDS) <= set(choices), set(COMMANDS) - set(choices)
 
 
-HEAVY = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "pandera", "papermill", "jupyter_client")
+HEAVY = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "pandera", "papermill", "jupyter_client",
+         "nbconvert")
 
 
 @pytest.mark.parametrize("argv", [["--version"], ["--help"], ["--debug", "--version"], []])

@@ -152,3 +152,44 @@ def test_the_page_re_escapes_prose_marked_as_escaped_that_is_not():
                                                   metadata={"frontier_atlas": "prose"})]
     page = render.render_html(nb, "r", {"parameters": {}})
     assert injected(page) == [] and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_nbconvert_page_shows_unmarked_outputs_as_text_and_leaves_code_and_parameters_out():
+    """The page is nbconvert's walk through the notebook (render.exporter, templates/notebook.html.j2): a raw
+    <script> in an HTML output, a javascript: link, a JavaScript output, unmarked SVG and HTML make no script, no
+    event attribute, no javascript: URL and no external resource; code, parameter cells, stderr, widget views and
+    raw cells are left out; the same notebook gives the same bytes."""
+    v4 = nbformat.v4
+    params = v4.new_code_cell("p = 'PARAM-VALUE'", metadata={"tags": ["parameters"]})
+    params.outputs = [v4.new_output("stream", name="stdout", text="PARAM-OUTPUT")]
+    code = v4.new_code_cell("import os  # CODE-INPUT")
+    code.outputs = [
+        v4.new_output("display_data", data={"text/html": '<script>alert(1)</script><a href="https://evil.example">'}),
+        v4.new_output("display_data", data={"application/javascript": "alert('JS-OUTPUT')"}),
+        v4.new_output("display_data", data={"text/markdown": "[click](javascript:alert(1)) ![i](https://evil.example)"}),
+        v4.new_output("display_data", data={"image/svg+xml": '<svg onload="alert(1)"><script>alert(2)</script></svg>'}),
+        v4.new_output("execute_result", execution_count=1,
+                      data={"text/html": '<iframe src="https://evil.example"></iframe>', "text/plain": "TEXT-ONLY"}),
+        v4.new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "m"},
+                                            "text/plain": "WIDGET-FALLBACK"}),
+        v4.new_output("stream", name="stderr", text="STDERR-NOISE"),
+        v4.new_output("stream", name="stdout", text="printed <b>x</b>\n")]
+    nb = v4.new_notebook(cells=[v4.new_markdown_cell("# Title\n\n[author link](javascript:alert(1))"), params,
+                                v4.new_code_cell("p = 'INJECTED-VALUE'", metadata={"tags": ["injected-parameters"]}),
+                                code, v4.new_raw_cell("<script>alert('RAW-CELL')</script>")])
+    page = render.render_html(nb, "r", {"parameters": {}})
+    p = Elements()
+    p.feed(page)
+    links = [v or "" for _, attrs in p.found for k, v in attrs.items() if k in ("href", "src", "xlink:href")]
+    assert injected(page) == [] and "<script" not in page.lower() and "javascript:" not in page.lower()
+    assert not [k for _, attrs in p.found for k in attrs if k.startswith("on")]
+    assert links and all(v.startswith("data:image/") or not re.match(r"([a-z][a-z0-9+.-]*:|//)", v, re.I)
+                         for v in links), links
+    # shown as text: the HTML outputs, the markdown output's link text, what the notebook printed
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;iframe src=" in page
+    assert "click" in page and "printed &lt;b&gt;x&lt;/b&gt;" in page and "<h1>Title</h1>" in page
+    for absent in ("CODE-INPUT", "PARAM-VALUE", "PARAM-OUTPUT", "INJECTED-VALUE", "JS-OUTPUT", "TEXT-ONLY",
+                   "WIDGET-FALLBACK", "STDERR-NOISE", "RAW-CELL"):
+        assert absent not in page, absent
+    again = nbformat.reads(nbformat.writes(nb), as_version=4)
+    assert render.render_html(again, "r", {"parameters": {}}) == page

@@ -1,11 +1,14 @@
 """Self-contained HTML for executed notebooks (code hidden) and the reports index with citations.
 
-No external scripts, fonts or CDNs: the pages open offline and in a locked-down browser.
+No external scripts, fonts or CDNs: the pages open offline and in a locked-down browser. nbconvert walks the
+notebook (:func:`exporter`; our ``templates/notebook.html.j2`` on its ``base/display_priority.j2``, not the lab or
+classic templates, which load scripts): markdown cells and outputs in order; code, raw cells, the parameter cells,
+stderr, widget views and JavaScript left out. ``templates/report.html.j2`` adds the page and its provenance.
 
-Escaping by construction. Every page is a Jinja template with autoescaping (``templates/``): any value put into it
-is escaped unless it is one of the fragments below, each made safe where it is made:
+Escaping by construction. Every page is a Jinja template with autoescaping (``templates/``, the exporter's too):
+any value put into it is escaped unless it is one of the fragments below, each made safe where it is made:
 
-* markdown cells: the notebook author's own text (the notebook source, not data);
+* markdown cells: the notebook author's own text (the notebook source, not data), through our mistune ``_md``;
 * outputs our helpers mark as escaped (``frontier_atlas`` output metadata, see
   :func:`analysis.reporting.figures.trusted`): human tables (every cell escaped), prose (every '&', '<', '>'
   escaped except the number tags, and checked again here), and figures, whose block is rebuilt here from the
@@ -19,6 +22,7 @@ or images (a value in prose cannot become one).
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import json
 import re
@@ -88,6 +92,7 @@ def _only_number_tags(text: str) -> str:
 
 
 def _mark(out: dict, mime: str) -> str | None:
+    """The mark our helpers put on an output (``frontier_atlas`` metadata, see :func:`figures.trusted`), or None."""
     meta = out.get("metadata") or {}
     mark = meta.get("frontier_atlas")
     if mark is None and isinstance(meta.get(mime), dict):
@@ -95,54 +100,55 @@ def _mark(out: dict, mime: str) -> str | None:
     return mark if isinstance(mark, str) else None
 
 
-def _text(value) -> str:
-    return "".join(value) if isinstance(value, list) else str(value)
-
-
-def _figure_block(fig: dict, svg: str, manifest: dict, year: str) -> Markup:
+def _figure(mark: str, ctx: dict) -> Markup | str:
+    """The block of a figure our helpers marked (``figure:<id>``), rebuilt from the manifest and the saved SVG;
+    '' when the manifest or the folder has no such figure."""
+    fig = ctx["figures"].get(mark[7:]) if mark.startswith("figure:") else None
+    svg = ctx["folder"] / "figures" / f"{fig['id']}.svg" if fig and ctx["folder"] else None
+    if svg is None or not svg.is_file():
+        return ""
     from analysis.reporting.figures import inline_svg  # figures imports matplotlib: only when a page has figures
 
-    f = dict(fig, citation=fig.get("citation") or citation_of(manifest, fig, year))
-    return Markup(_templates().get_template("figure.html.j2").render(f=f, svg=Markup(inline_svg(svg, f["alt"]))))
+    f = dict(fig, citation=fig.get("citation") or citation_of(ctx["manifest"], fig, ctx["year"]))
+    svg_html = Markup(inline_svg(svg.read_text(encoding="utf-8"), f["alt"]))
+    return Markup(_templates().get_template("figure.html.j2").render(f=f, svg=svg_html))
 
 
-def _output_html(out: dict, ctx: dict) -> Markup:
-    """One cell output as safe HTML (see the module's docstring for what is kept as HTML)."""
-    kind = out.get("output_type")
-    if kind == "stream":
-        # what the notebook prints (e.g. "No gpqa lag: ...") is part of the report; stderr (library warnings) is not
-        text = _text(out.get("text", ""))
-        if out.get("name") != "stdout" or not text.strip():
-            return Markup("")
-        return Markup('<pre class="stream">{}</pre>').format(text.rstrip())
-    if kind == "error":
-        return Markup('<pre class="error">{}: {}</pre>').format(out.get("ename", ""), out.get("evalue", ""))
-    data = out.get("data", {})
-    if "application/vnd.jupyter.widget-view+json" in data:
-        return Markup("")  # live controls need a kernel; the report shows the notebook's static figure instead
-    if "text/html" in data:
-        mark, body = _mark(out, "text/html"), _text(data["text/html"])
-        if mark and mark.startswith("figure:") and mark[7:] in ctx["figures"]:
-            fig = ctx["figures"][mark[7:]]
-            svg_path = ctx["folder"] / "figures" / f"{fig['id']}.svg" if ctx["folder"] else None
-            if svg_path is not None and svg_path.is_file():
-                return _figure_block(fig, svg_path.read_text(encoding="utf-8"), ctx["manifest"], ctx["year"])
-        if mark:
-            return Markup(body)
-        return Markup('<pre class="untrusted-html">{}</pre>').format(body)
-    if "image/svg+xml" in data:
-        b64 = base64.b64encode(_text(data["image/svg+xml"]).encode()).decode()
-        return Markup('<img alt="figure" src="data:image/svg+xml;base64,{}">').format(b64)
-    if "image/png" in data:
-        return Markup('<img alt="figure" src="data:image/png;base64,{}">').format(_text(data["image/png"]).strip())
-    if "text/markdown" in data:
-        md = _text(data["text/markdown"])
-        if _mark(out, "text/markdown") == "prose":
-            return Markup(_prose_md(_only_number_tags(md)))
-        return Markup(_untrusted_md(md))
-    if "text/plain" in data:
-        return Markup("<pre>{}</pre>").format(_text(data["text/plain"]))
-    return Markup("")
+# What the page shows of an output, in this order of preference (the first one it has); a widget view is shown as
+# nothing (live controls need a kernel: the report shows the notebook's static figure instead).
+_SHOWN = ("application/vnd.jupyter.widget-view+json", "text/html", "image/svg+xml", "image/png", "text/markdown",
+          "text/plain")
+# The only filters templates/notebook.html.j2 can use (nbconvert's own, such as markdown2html, are left out).
+_FILTERS = {"filter_data_type": lambda data: [m for m in _SHOWN if m in data][:1], "mark": _mark, "figure": _figure,
+            "author_md": lambda s: Markup(_md(s)), "prose_md": lambda s: Markup(_prose_md(_only_number_tags(s))),
+            "untrusted_md": lambda s: Markup(_untrusted_md(s)),
+            "text_base64": lambda s: base64.b64encode(s.encode()).decode()}
+
+
+@functools.cache
+def exporter():
+    """nbconvert's TemplateExporter on templates/notebook.html.j2, with autoescaping and only :data:`_FILTERS`;
+    imported when a page is made (the report runner makes it once, before it forks its workers)."""
+    from jupyter_core.paths import ENV_JUPYTER_PATH, jupyter_path
+    from nbconvert.exporters import TemplateExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    class Exporter(TemplateExporter):
+        def default_filters(self):
+            return _FILTERS.items()
+
+        def _create_environment(self):
+            env = super()._create_environment()
+            env.autoescape = True  # before any template is loaded: data never becomes markup
+            return env
+
+    # nbconvert's own base templates, this environment's first: a user's Jupyter folder cannot change the page
+    base = next(d for d in [str(Path(p, "nbconvert", "templates")) for p in ENV_JUPYTER_PATH]
+                + jupyter_path("nbconvert", "templates") if Path(d, "base", "display_priority.j2").is_file())
+    drop = TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"})
+    return Exporter(default_preprocessors=[], preprocessors=[drop], exclude_input=True, exclude_raw=True,
+                    exclude_unknown=True, template_file="notebook.html.j2",
+                    template_paths=[str(Path(__file__).with_name("templates")), base])
 
 
 def render_html(nb, name: str, manifest: dict, folder: Path | None = None) -> str:
@@ -150,18 +156,10 @@ def render_html(nb, name: str, manifest: dict, folder: Path | None = None) -> st
     report's folder, whose saved SVGs the figures are drawn from."""
     ctx = {"figures": {f["id"]: f for f in manifest.get("figures", [])}, "folder": folder, "manifest": manifest,
            "year": citation_year() if manifest.get("figures") else ""}
-    blocks = []
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            blocks.append(Markup(_md(cell.source)))  # the author's own text
-        elif cell.cell_type == "code":
-            tags = cell.metadata.get("tags", [])
-            if "parameters" in tags or "injected-parameters" in tags:
-                continue
-            blocks.extend(b for b in (_output_html(o, ctx) for o in cell.get("outputs", [])) if b)
+    cells, _ = exporter().from_notebook_node(nb, resources={"atlas": ctx})
     ds = manifest.get("data_source") or {}
     return _templates().get_template("report.html.j2").render(
-        title=manifest.get("title", name), css=Markup(CSS), blocks=blocks, name=name,
+        title=manifest.get("title", name), css=Markup(CSS), cells=Markup(cells), name=name,
         m={"toolkit_version": manifest.get("toolkit_version", ""), "git_commit": str(manifest.get("git_commit"))},
         data=ds.get("label") or manifest.get("data_spec") or "bundled data",
         params=json.dumps(manifest.get("parameters", {}), sort_keys=True),

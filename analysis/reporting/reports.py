@@ -41,7 +41,7 @@ from analysis.reporting.planning import (
     plan,
     read_notebook,
 )
-from analysis.reporting.render import write_index
+from analysis.reporting.render import exporter, write_index
 from analysis.reporting.workers import run_workers
 
 DEFAULT_OUT = ROOT / "reports"
@@ -131,6 +131,8 @@ def _batch(planned: dict, spec: DataSpec, out: Path, jobs: int, lock_fd: int, fo
             import jupytext  # noqa: F401  (imported once here, inherited by the forked workers)
             import nbformat  # noqa: F401
             import papermill  # noqa: F401
+
+            exporter()  # nbconvert and the page template's exporter, made once here for the workers
 
             shared = manifests.provenance(spec)
             fork = len(todo) > 1 and _preload(todo)
