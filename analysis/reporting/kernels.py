@@ -152,8 +152,10 @@ class Forked:
         os.close(r)
 
     def start(self, request: dict) -> None:
+        data = memoryview(json.dumps(request).encode())
         try:
-            os.write(self._w, json.dumps(request).encode())  # well under the pipe's buffer: never blocks
+            while data:  # the child reads as it comes: an environment larger than the pipe's buffer is fine
+                data = data[os.write(self._w, data):]
         finally:
             os.close(self._w)
 
