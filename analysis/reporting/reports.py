@@ -11,6 +11,7 @@ report must run.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -140,6 +141,7 @@ def _batch(planned: dict, spec: DataSpec, out: Path, jobs: int, lock_fd: int, fo
             todo = [replace(j, provenance=shared, fork=fork) for j in sorted(todo, key=lambda j: order.index(j.name))]
         run_workers(todo, jobs, lock_fd, done)
     finally:
+        gc.unfreeze()  # what the preload froze for the forks is this process's garbage to collect again
         cleanup_temp(out, run)
         _record_durations(out, results)
     try:
