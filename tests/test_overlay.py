@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 import time
@@ -334,10 +335,11 @@ def test_the_review_covers_the_74_corrections_of_the_first_overlay():
     """The first overlay (commit 7c89a5c) had 74 corrections. Each of their changed fields is judged once in
     overlay_review.csv with an evidence URL; the named cases of issue 22 land where the issue's check put them.
     Since the import reads tokens seen as Epoch's dataset size x epochs (issue 22.5, second round), XLNet's and
-    OPT-175B's tokens agree with Epoch's (their rows are gone: 113 -> 111) and LLaMA-65B's 1.4T is judged (112)."""
+    OPT-175B's tokens agree with Epoch's (their rows are gone: 113 -> 111) and LLaMA-65B's 1.4T is judged (112).
+    The fourth re-check judged Turing-NLG's compute, until then copied from Epoch (113 judgements on 76 models)."""
     rev = overlay.read_review().set_index(["id", "field"])
     ids = set(rev.index.get_level_values(0))
-    assert len(rev) == 112 and len(ids) == 75 and "llama-65b" in ids
+    assert len(rev) == 113 and len(ids) == 76 and "llama-65b" in ids and "turing-nlg" in ids
     assert ("xlnet", "training_tokens") not in rev.index and ("opt-175b", "training_tokens") not in rev.index
     assert rev["evidence_url"].str.match(r"^https?://\S+$").all()
     cls = rev["class"]
@@ -354,6 +356,51 @@ def test_the_review_covers_the_74_corrections_of_the_first_overlay():
     m = data.load_table("models").set_index("id")
     assert m.at["o1", "release_date"] == pd.Timestamp("2024-12-05")
     assert m.at["hunyuan-large", "training_compute_flop"] == 3.49237e24
+
+
+# The Akronomicon's unit is PF-days: its GPT-3 175B record, 3640, is the GPT-3 paper's "3.64E+03" PF-days, which
+# the paper's Table D.1 gives as 3.14E+23 FLOP. One PF-day is 1e15 FLOP/s x 86,400 s.
+PF_DAY = 1e15 * 86_400
+
+
+def test_turing_nlg_compute_is_the_akronomicon_pf_days_converted(ds, raw_upstream):
+    """Epoch records Turing-NLG at 1.57e22 FLOP (157 x 1e20) while its stated source, the Akronomicon record
+    (github.com/lightonai/akronomicon, akrodb/Microsoft/Turing-NLG.json), gives 157 PF-days, which its own note
+    converts to 1.35648e22: a correction of Epoch against its own method, as Megatron-LM's 91 PF-days (9.1e21
+    recorded, 7.86e21 converted). Hand computation: 157 x 8.64e19 = 1.35648e22; 3640 x 8.64e19 = 3.145e23, the
+    GPT-3 paper's 3.14e23 within rounding."""
+    assert PF_DAY == 8.64e19 and abs(3640 * PF_DAY / 3.14e23 - 1) < 0.002
+    rev = overlay.read_review().set_index(["id", "field"])
+    r = rev.loc[("turing-nlg", "training_compute_flop")]
+    assert (r["class"], r["basis"]) == ("correction", "epoch-inconsistent")
+    assert float(r["our_value"]) == pytest.approx(157 * PF_DAY, rel=1e-12)
+    assert float(r["epoch_value"]) == float(raw_upstream.set_index("Model").at["Turing-NLG", "Training compute (FLOP)"])
+    assert float(r["epoch_value"]) == pytest.approx(157 * 1e20, rel=1e-12)  # the slip: 157 read as 157 x 1e20 FLOP
+    assert "157 PF-days" in r["note"] and r["evidence_url"].endswith("akrodb/Microsoft/Turing-NLG.json")
+    curated = data.load_table("models").set_index("id")
+    assert curated.at["turing-nlg", "compute_method"] == "third-party"  # not Epoch's estimate copied
+    m = ds.models.set_index("id")
+    assert m.at["turing-nlg", "overlay"] == "correction"
+    assert m.at["turing-nlg", "training_compute_flop"] == pytest.approx(157 * PF_DAY, rel=1e-12)
+    assert m.at["turing-nlg", "compute_method"] == "third-party"
+    assert curated.at["megatron-lm", "training_compute_flop"] == pytest.approx(91 * PF_DAY, rel=0.005)
+
+
+@needs_ref
+@pytest.mark.reference
+def test_epochs_own_note_converts_turing_nlgs_157_pf_days():
+    """Epoch's 'Training compute notes' for Turing-NLG (the full notable-models export in ../shared/reference) state the
+    conversion our value uses, while its 'Training compute (FLOP)' cell holds 1.57e22."""
+    csv.field_size_limit(10**9)
+    with open(REF / "epoch_notable_ai_models.csv", encoding="utf-8", newline="") as f:
+        row = next(r for r in csv.DictReader(f) if r["Model"] == "Turing-NLG")
+    assert float(row["Training compute (FLOP)"]) == 1.57e22
+    note = row["Training compute notes"]
+    assert "akronomicon" in note
+    stated = re.search(r"157 PF-days \* 3600 \* 24 \* 10\^15\s*=\s*([0-9.e+]+)", note)
+    assert stated and float(stated.group(1)) == pytest.approx(157 * PF_DAY, rel=1e-12)
+    ours = overlay.read_review().set_index(["id", "field"]).at[("turing-nlg", "training_compute_flop"), "our_value"]
+    assert float(ours) == pytest.approx(float(stated.group(1)), rel=1e-12)
 
 
 def test_build_tool_refuses_an_unreviewed_difference(monkeypatch):
