@@ -389,21 +389,44 @@ tot = pd.DataFrame([{"n_derivatives": int(deriv["derivative"].nunique()), "n_pai
                      "n_outside_known": int(by_year["n_outside_known"].sum()),
                      "median_months": ttd.median_months, "months_low": ttd.median_months_ci[0],
                      "months_high": ttd.median_months_ci[1], "n_bases": ttd.n}])
-wilson_level = confidence  # the one interval level of the report
-lo, hi = sp.wilson(tot["n_outside"].to_numpy(), tot["n_outside_known"].to_numpy(), wilson_level)
-tot["share_outside"] = tot["n_outside"] / tot["n_outside_known"]
-tot["share_low"], tot["share_high"] = lo, hi
+outside = sp.outside_share(deriv, confidence=confidence)  # interval allowing for organizations (the default)
+for col in ("share_outside", "share_outside_low", "share_outside_high", "n_outside_orgs", "n_outside_eff"):
+    tot[col] = outside.table[col].to_numpy()
+tot = tot.rename(columns={"share_outside_low": "share_low", "share_outside_high": "share_high"})
 out.table(tot, "spillovers-summary")
-out.table(pd.DataFrame([{"share_ci_level": wilson_level}]), "spillovers-share-ci-level")
+coverage = sp.measured_coverage(outside.settings["method"], confidence)
+wilson_coverage = sp.measured_coverage("wilson", confidence)
+out.table(pd.DataFrame([{"share_ci_level": confidence, "share_ci_method": outside.settings["method"],
+                         **({} if coverage is None else {
+                             "coverage_dependent_low": coverage["organization-dependent"][0],
+                             "coverage_dependent_high": coverage["organization-dependent"][1],
+                             "coverage_independent_low": coverage["independent"][0],
+                             "coverage_independent_high": coverage["independent"][1],
+                             "wilson_coverage_dependent_low": wilson_coverage["organization-dependent"][0],
+                             "wilson_coverage_dependent_high": wilson_coverage["organization-dependent"][1]})}]),
+          "spillovers-share-ci-level")
+measured = "" if coverage is None else (
+    f" In simulated tables like these (docs/methods.md) the share's interval covered the true share "
+    f"{out.number('spillovers-share-ci-level', 0, 'coverage_dependent_low', '{:.2f}')}–"
+    f"{out.number('spillovers-share-ci-level', 0, 'coverage_dependent_high', '{:.2f}')} of the time where an "
+    f"organization's derivatives are alike and "
+    f"{out.number('spillovers-share-ci-level', 0, 'coverage_independent_low', '{:.2f}')}–"
+    f"{out.number('spillovers-share-ci-level', 0, 'coverage_independent_high', '{:.2f}')} where they are "
+    f"independent; the binomial Wilson interval, which treats derivatives as independent, covered "
+    f"{out.number('spillovers-share-ci-level', 0, 'wilson_coverage_dependent_low', '{:.2f}')}–"
+    f"{out.number('spillovers-share-ci-level', 0, 'wilson_coverage_dependent_high', '{:.2f}')} with "
+    f"organization dependence.")
 out.prose(f"{out.number('spillovers-summary', 0, 'n_derivatives', '{:d}')} notable models name a base model "
           f"({out.number('spillovers-summary', 0, 'n_matched', '{:d}')} of "
           f"{out.number('spillovers-summary', 0, 'n_pairs', '{:d}')} bases are themselves notable models); "
           f"{out.number('spillovers-summary', 0, 'n_open_base', '{:d}')} are built on an open base. Of those with a "
           f"known developer, {out.number('spillovers-summary', 0, 'share_outside', '{:.0%}')} "
-          f"({out.number('spillovers-share-ci-level', 0, 'share_ci_level', '{:.0%}')} Wilson "
-          f"{out.number('spillovers-summary', 0, 'share_low', '{:.0%}')}–"
+          f"({out.number('spillovers-share-ci-level', 0, 'share_ci_level', '{:.0%}')} interval allowing for "
+          f"organizations {out.number('spillovers-summary', 0, 'share_low', '{:.0%}')}–"
           f"{out.number('spillovers-summary', 0, 'share_high', '{:.0%}')}, n = "
-          f"{out.number('spillovers-summary', 0, 'n_outside_known', '{:d}')}) come from outside the base's developer. "
+          f"{out.number('spillovers-summary', 0, 'n_outside_known', '{:d}')} from "
+          f"{out.number('spillovers-summary', 0, 'n_outside_orgs', '{:d}')} organizations) come from outside the "
+          f"base's developer.{measured} "
           f"The first notable derivative of an open base followed its release after a median of "
           f"{out.number('spillovers-summary', 0, 'median_months', '{:.1f}')} months ({ci} CI "
           f"{out.number('spillovers-summary', 0, 'months_low', '{:.1f}')}–"

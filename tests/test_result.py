@@ -317,7 +317,7 @@ def test_spillover_counts_and_benchmark_entries_return_table_results(bundled):
 
     deriv = sp.derivatives(load_with_bases(None).models)
     r = sp.spillover_counts(deriv, "year")
-    _check_shape(r, {"level", "by"})
+    _check_shape(r, {"level", "by", "method"})
     # n = distinct derivatives; per year each dated one counts once
     assert r.meta.n == deriv["derivative"].nunique() > 0
     assert r.table["n_derivatives"].sum() == deriv.loc[deriv["year"].notna(), "derivative"].nunique()

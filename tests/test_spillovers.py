@@ -5,6 +5,7 @@ rules, Llama 3's derivatives, and coverage of the intervals on synthetic data.""
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import numpy as np
@@ -122,6 +123,109 @@ def test_matching_rules_and_family():
         sp.derivatives(m.drop(columns="base_model"))
 
 
+def _clustered_table() -> pd.DataFrame:
+    """Nine open-base derivatives of 2024 with a known developer, in four organization clusters (parent families):
+    Meta 4 (2 on Llama, its own base, 2 on Google's Gemma: outside), Lab X 2 (on Llama: outside), Google 2 (Google
+    DeepMind and Google on Gemma: not outside), Lab Y 1 (outside); plus one derivative without an organization
+    (outside unknown) and one on a closed base, both left out of the share."""
+    rows = [("Llama 3-70B", "Meta AI", "2024-04-18", "open-weights-restricted", None),
+            ("M1", "Meta AI", "2024-05-01", None, "Llama 3-70B"), ("M2", "Facebook AI Research", "2024-05-02", None,
+                                                                     "Llama 3-70B"),
+            ("M3", "Meta AI", "2024-05-03", None, "Gemma-7B"), ("M4", "FAIR", "2024-05-04", None, "Gemma-7B"),
+            ("X1", "Lab X", "2024-06-01", None, "Llama 3-70B"), ("X2", "Lab X", "2024-06-02", None, "Llama 3-70B"),
+            ("G1", "Google DeepMind", "2024-07-01", None, "Gemma-7B"), ("G2", "Google", "2024-07-02", None, "Gemma-7B"),
+            ("Y1", "Lab Y", "2024-08-01", None, "Llama 3-70B"), ("Z1", None, "2024-09-01", None, "Llama 3-70B"),
+            ("C1", "Lab X", "2024-10-01", None, "GPT-4")]
+    return pd.DataFrame(rows, columns=["name", "organization", "release_date", "access", "base_model"]).assign(
+        release_date=lambda d: pd.to_datetime(d["release_date"]))
+
+
+def test_share_outside_interval_allows_for_organizations_by_hand():
+    """The default interval of the share outside: y = (2, 2, 0, 1) outside of m = (4, 2, 2, 1) derivatives per
+    organization cluster (k = 5 of n = 9). The cluster-robust variance of the share is statsmodels' CR1 variance of
+    an intercept-only OLS clustered by organization (its correction G/(G-1) (n-1)/(n-k) is G/(G-1) for one
+    parameter); design effect, Satterthwaite df and the Wilson bounds at the effective n are computed here."""
+    import statsmodels.api as sm
+    from scipy.stats import norm, t
+
+    d = sp.derivatives(_clustered_table())
+    units = d[(d["base_open"] == True) & d["outside"].notna()]  # noqa: E712
+    assert sorted(units["derivative"]) == ["G1", "G2", "M1", "M2", "M3", "M4", "X1", "X2", "Y1"]
+    y = units["outside"].astype(float).to_numpy()
+    clusters = units["derivative_organization"].map({"Meta AI": 0, "Facebook AI Research": 0, "FAIR": 0, "Lab X": 1,
+                                                     "Google DeepMind": 2, "Google": 2, "Lab Y": 3}).to_numpy()
+    n, k, p = 9, 5, 5 / 9
+    assert y.sum() == k
+    fit = sm.OLS(y, np.ones(n)).fit(cov_type="cluster", cov_kwds={"groups": clusters})
+    assert fit.params[0] == pytest.approx(p)
+    deff = fit.bse[0] ** 2 / (p * (1 - p) / n)
+    m = np.array([4.0, 2.0, 2.0, 1.0])
+    deff_max = (m ** 2).sum() / n  # 25/9: every organization's derivatives alike
+    assert 1 < deff < deff_max  # estimated, not clipped: 1.364
+    rho = (deff - 1) / (deff_max - 1)
+    w = m * (1 + (m - 1) * rho)
+    df = w.sum() ** 2 / (w ** 2).sum()
+    z = norm.ppf(0.95)
+    n_adj = n / deff * (z / t.ppf(0.95, df)) ** 2
+    centre = (p + z * z / (2 * n_adj)) / (1 + z * z / n_adj)
+    half = z / (1 + z * z / n_adj) * math.sqrt(p * (1 - p) / n_adj + z * z / (4 * n_adj ** 2))
+    r = sp.spillover_counts(d, "year")
+    row = r.table.set_index("year").loc[2024]
+    assert (row["n_outside"], row["n_outside_known"], row["n_outside_orgs"]) == (5, 9, 4)
+    assert (row["share_outside_low"], row["share_outside_high"]) == pytest.approx((centre - half, centre + half),
+                                                                                  rel=1e-9)
+    assert row["n_outside_eff"] == pytest.approx(n / deff, rel=1e-9)
+    assert r.settings["method"] == "organizations" and "effective n of organization clusters" in r.meta.interval_kind
+    pooled = sp.outside_share(d).table.iloc[0]  # one year: the pooled share is the year's
+    assert (pooled["share_outside_low"], pooled["share_outside_high"]) == pytest.approx((centre - half, centre + half))
+    # Wilson (method="wilson"): the score interval of 5 of 9, derivatives treated as independent, narrower here
+    wc = (p + z * z / (2 * n)) / (1 + z * z / n)
+    wh = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n ** 2))
+    w_row = sp.spillover_counts(d, "year", method="wilson").table.set_index("year").loc[2024]
+    assert (w_row["share_outside_low"], w_row["share_outside_high"]) == pytest.approx((wc - wh, wc + wh), rel=1e-9)
+    assert w_row["n_outside_eff"] == n and centre - half < wc - wh and wc + wh < centre + half
+    fam = sp.spillover_counts(d, "family").table.set_index("family")  # per family: Llama 3 of 5 known (Z1 unknown)
+    assert (fam.loc["Llama", "n_outside"], fam.loc["Llama", "n_outside_known"]) == (3, 5)
+    assert fam.loc["Llama", "n_outside_orgs"] == 3
+    with pytest.raises(UsageError, match="interval method"):
+        sp.spillover_counts(d, "year", method="bootstrap")
+
+
+def test_derivatives_without_organization_are_their_own_cluster():
+    u = pd.DataFrame({"derivative": ["a", "b", "a", "c"], "derivative_organization": [None, None, None, "Google DeepMind"]})
+    c = sp.outside_clusters(u)
+    assert c.iloc[0] == c.iloc[2] != c.iloc[1] and c.iloc[3] == "Google"
+
+
+def anova_icc(y: np.ndarray, groups: np.ndarray) -> float:
+    """One-way ANOVA estimator of the intra-class correlation of y by group (unequal sizes: n0 of Searle)."""
+    df = pd.DataFrame({"y": y, "g": groups})
+    g = df.groupby("g")["y"]
+    m, means, p = g.size().to_numpy(float), g.mean().to_numpy(), df["y"].mean()
+    n, k = m.sum(), len(m)
+    msb = (m * (means - p) ** 2).sum() / (k - 1)
+    msw = ((df["y"] - g.transform("mean")) ** 2).sum() / (n - k)
+    n0 = (n - (m ** 2).sum() / n) / (k - 1)
+    return float((msb - msw) / (msb + (n0 - 1) * msw))
+
+
+def test_outside_simulation_is_like_the_data():
+    """The first set-up of the share-outside coverage simulation (tests/test_intervals.py) is the report's table:
+    the pooled open-base derivatives with a known developer of the default data (pinned export + overlay), their
+    organization clusters and share, and the intra-class correlation of 'outside' by organization estimated on them."""
+    from analysis.data.dataset import load_with_bases
+    from tests.test_intervals import OUTSIDE_ICC, OUTSIDE_SETUPS
+
+    d = sp.derivatives(load_with_bases(None).models)
+    row = sp.outside_share(d).table.iloc[0]
+    assert OUTSIDE_SETUPS[0] == (row["n_outside_known"], row["n_outside_orgs"], round(row["share_outside"], 2))
+    units = d[(d["base_open"] == True) & d["outside"].notna() & d["year"].notna()]  # noqa: E712
+    units = units.groupby("derivative").agg(org=("derivative_organization", "first"), y=("outside", "max"))
+    assert len(units) == row["n_outside_known"]
+    clusters = sp.outside_clusters(units.reset_index().rename(columns={"org": "derivative_organization"}))
+    assert round(anova_icc(units["y"].astype(float).to_numpy(), clusters.to_numpy()), 2) == OUTSIDE_ICC
+
+
 def test_llama3_derivatives_on_the_snapshot(deriv, raw):
     got = set(sp.llama3_derivatives(deriv)["derivative"])
     b = raw["Base model"].fillna("")
@@ -139,13 +243,20 @@ def test_cli_spillovers(capsys):
 
 @pytest.mark.slow
 def test_share_outside_and_median_interval_coverage():
-    """Wilson 95% interval of a share (n = 20, p = 0.7) and the bootstrap 90% interval of the median time to a
-    first derivative (log-normal, n = 34 bases like the snapshot, true median 6 months)."""
+    """Wilson 95% interval of a share outside (method="wilson"; n = 20 independent derivatives, each from its own
+    organization, p = 0.7) and the bootstrap 90% interval of the median time to a first derivative (log-normal,
+    n = 34 bases like the snapshot, true median 6 months). The default interval's coverage with and without
+    organization dependence: tests/test_intervals.py."""
     rng = np.random.default_rng(5)
     reps = 1000
-    k = rng.binomial(20, 0.7, reps)
-    lo, hi = sp.wilson(k, np.full(reps, 20), 0.95)
-    cover = np.mean((lo <= 0.7) & (0.7 <= hi))
+    years = np.repeat(np.arange(1000, 1000 + reps), 20)
+    deriv = pd.DataFrame({"derivative": [f"d{i}" for i in range(len(years))],
+                          "derivative_organization": [f"Lab {i}" for i in range(len(years))],
+                          "derivative_date": pd.to_datetime([f"{y}-06-01" for y in years], format="%Y-%m-%d"),
+                          "year": pd.array(years, dtype="Int64"), "base_open": pd.array([True] * len(years)),
+                          "outside": pd.array(rng.random(len(years)) < 0.7, dtype="boolean")})
+    t = sp.spillover_counts(deriv, "year", confidence=0.95, method="wilson").table
+    cover = np.mean((t["share_outside_low"] <= 0.7) & (0.7 <= t["share_outside_high"]))
     assert 0.93 <= cover <= 0.98, cover
     hits = 0
     for r in range(300):

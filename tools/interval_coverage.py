@@ -7,6 +7,7 @@ interval each figure uses"). The set-ups, seeds and truths are the tests' own (i
     python tools/interval_coverage.py trends [--reps 400]
     python tools/interval_coverage.py hhi [--reps 400]
     python tools/interval_coverage.py shares [--reps 400]   (default and Wilson; Wilson exact on independent models)
+    python tools/interval_coverage.py spillovers [--reps 400]   (share of derivatives outside the base's developer)
 """
 
 from __future__ import annotations
@@ -80,9 +81,29 @@ def shares_table(reps: int) -> list[str]:
     return lines
 
 
+def spillovers_table(reps: int) -> list[str]:
+    """docs/methods.md's spillover table: per set-up, with organization dependence the default and Wilson on the same
+    tables (mean widths in brackets), then on independent derivatives the default and Wilson's exact coverage."""
+    lines = []
+    for n, groups, p in T.OUTSIDE_SETUPS:
+        cells = []
+        for icc in (T.OUTSIDE_ICC, 0):
+            for method in ("organizations", "wilson"):
+                if icc == 0 and method == "wilson":
+                    cells.append(f"{T.wilson_exact_coverage(n, p):.3f}")
+                    continue
+                t = T.outside_share_tables(reps, T.outside_seed(n, groups, p, icc), n, groups, p, icc, method)
+                cover = ((t["share_outside_low"] <= p) & (p <= t["share_outside_high"])).mean()
+                width = (t["share_outside_high"] - t["share_outside_low"]).mean()
+                cells.append(f"{cover:.3f} ({width:.2f})")
+        lines.append(f"| {n} derivatives, {groups} organizations, p = {p:g} | " + " | ".join(cells) + " |")
+        print(lines[-1], flush=True)
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=("trends", "hhi", "shares"))
+    ap.add_argument("what", choices=("trends", "hhi", "shares", "spillovers"))
     ap.add_argument("--reps", type=int, default=T.R)
     ap.add_argument("--all-sizes", action="store_true", help="trends: every size of the slow tests, not 3")
     args = ap.parse_args(argv)
@@ -91,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         trends_table(args.reps, sizes)
     elif args.what == "shares":
         shares_table(args.reps)
+    elif args.what == "spillovers":
+        spillovers_table(args.reps)
     else:
         hhi_table(args.reps)
     return 0

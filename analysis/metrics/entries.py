@@ -39,6 +39,8 @@ from analysis.metrics.accelerators import (
 )
 from analysis.metrics.capabilities import GapResult, eci_gap
 from analysis.metrics.openness import (
+    DEFAULT_SHARE_METHOD,
+    SHARE_METHODS,
     LagResult,
     OpennessExplanation,
     capability_lag,
@@ -87,6 +89,10 @@ from analysis.metrics.vocabulary import (
 
 COMPUTE_PRECISIONS = ("fp32", "tf32", "bf16", "fp16", "fp8", "int8")
 CLUSTER_VIEWS = ("trends", "leading", "shares", "hhi", "runs", "place")
+# The interval of a share (open share, share of derivatives built outside the base's developer): one vocabulary
+ShareMethod = Annotated[str, Opt("interval: organizations = Wilson at the effective n of organization clusters "
+                                 "(default); wilson, clopper-pearson = binomial (units independent)",
+                                 choices=SHARE_METHODS)]
 
 
 def check_metric(metric: object) -> str:
@@ -269,9 +275,7 @@ def openness(ds,
                                     "access category", choices=("year", "org", "country", "access"))] = "year",
              subset: Annotated[str, Opt("notable = every model (default); frontier = top-10 by compute at release",
                                         choices=("notable", "frontier"))] = "notable",
-             method: Annotated[str, Opt("interval: organizations = Wilson at the effective n of organization "
-                                        "clusters (default); wilson, clopper-pearson = binomial (models independent)",
-                                        choices=("organizations", "wilson", "clopper-pearson"))] = "organizations",
+             method: ShareMethod = DEFAULT_SHARE_METHOD,
              top_k: TopK = C.FRONTIER_TOP_K, confidence: Confidence = C.DEFAULT_CONFIDENCE) -> TableResult:
     """Share of models released with open weights, with intervals that allow for organizations.
 
@@ -300,19 +304,21 @@ def thresholds(ds, inclusive: Annotated[bool, Opt("count compute >= threshold in
 
 @analysis("spillovers")
 def spillovers(ds, by: Annotated[str, Opt("year (default) or base family", choices=("year", "family"))] = "year",
+               method: ShareMethod = DEFAULT_SHARE_METHOD, confidence: Confidence = C.DEFAULT_CONFIDENCE,
                seed: Seed = 0) -> TableResult:
     """Notable models built on open vs closed base models.
 
     Notable models built on open or closed base models per year or base family
-    (:func:`analysis.metrics.spillovers.spillover_counts`), with the time from a base's release to its first
-    derivative in ``settings``: n = derivatives, window = their first and last release date."""
+    (:func:`analysis.metrics.spillovers.spillover_counts`; ``method``: the interval of the share built outside the
+    base's developer), with the time from a base's release to its first derivative in ``settings``: n =
+    derivatives, window = their first and last release date."""
     deriv = sp.derivatives(ds.models)
-    counts = sp.spillover_counts(deriv, by=by)
-    ttd = sp.time_to_first_derivative(deriv, seed=seed)
+    counts = sp.spillover_counts(deriv, by=by, confidence=confidence, method=method)
+    ttd = sp.time_to_first_derivative(deriv, confidence=confidence, seed=seed)
     dates = deriv["derivative_date"].dropna()
     info = meta(int(deriv["derivative"].nunique()), *span(dates),
-                f"Wilson score (share outside the base's developer); {ttd.meta.interval_kind} (time to first "
-                "derivative)", counts.settings["level"])
+                f"{counts.meta.interval_kind}; {ttd.meta.interval_kind} (time to first derivative)",
+                counts.settings["level"])
     settings = {"n_derivatives": int(deriv["derivative"].nunique()), "n_pairs": len(deriv),
                 "n_bases_matched": int((deriv["base_match"] != "unmatched").sum()), **counts.settings,
                 "time_to_first_derivative": ttd}

@@ -20,6 +20,14 @@ Column ``base_open_source`` says which rule decided.
 (the matched base's organizations, else the family developer), organizations compared as parent families
 (:func:`analysis.metrics.selection.organizations`: a Google model on Google DeepMind's Gemma is not outside);
 unknown when neither is known.
+
+**Interval of the share outside** (:func:`spillover_counts`, :func:`outside_share`): derivatives come in
+organization clusters (the derivative's parent families, the open share's rule,
+:func:`analysis.metrics.openness.organization_clusters`; a derivative without a known organization is its own
+cluster), and one organization's derivatives are alike (a lab that fine-tunes others' bases does so again). The
+default interval (``method="organizations"``) is the open share's: Wilson at the effective n of those clusters
+(:func:`analysis.metrics.openness.clustered_share_interval`); ``method="wilson"`` treats derivatives as independent.
+Coverage of both, measured in simulation: :data:`OUTSIDE_MEASURED_COVERAGE`.
 """
 
 from __future__ import annotations
@@ -34,9 +42,38 @@ from analysis.constants import DAYS_PER_MONTH, DEFAULT_CONFIDENCE
 from analysis.data.overlay import representative  # overlay additions are not part of the representative set
 from analysis.data.tables import CLOSED, OPEN_WEIGHTS
 from analysis.errors import AnalysisError, UsageError
+from analysis.metrics.openness import (
+    BINOMIAL_INTERVALS,
+    DEFAULT_SHARE_METHOD,
+    check_share_method,
+    organization_clusters,
+    share_interval,
+)
 from analysis.metrics.result import Result, ResultMeta, TableResult, meta, span
 from analysis.metrics.selection import organizations, select
 from analysis.metrics.vocabulary import check_confidence
+
+# Coverage of the nominal 90% share-outside intervals, measured (tests/test_intervals.py; python
+# tools/interval_coverage.py spillovers). Each simulated table is a set of open-base derivatives from Zipf-sized
+# organizations, like the pinned notable export (82 derivatives with a known developer, 67 organization clusters, the
+# largest with 5; 59 outside, 72%; intra-class correlation of "outside" by organization 0.45) and like its largest
+# year and more concentrated tables; "organization-dependent": each organization's propensity to build outside drawn
+# from a Beta with mean p and intra-class correlation 0.45; "independent": every derivative outside with
+# probability p. 400 tables per set-up.
+OUTSIDE_MEASURED_COVERAGE = {
+    "organizations": {"independent": (0.88, 0.97), "organization-dependent": (0.905, 0.92)},
+    "wilson": {"independent": (0.877, 0.926), "organization-dependent": (0.547, 0.863)},  # independent: exact
+}
+OUTSIDE_COVERAGE_LEVEL = 0.90  # the level at which OUTSIDE_MEASURED_COVERAGE was measured
+
+
+def measured_coverage(method: str, confidence: float) -> dict[str, list[float]] | None:
+    """The share-outside interval's measured coverage (:data:`OUTSIDE_MEASURED_COVERAGE`) for ``method`` at the
+    level it was measured at; None otherwise (a coverage not measured is not stated)."""
+    if method not in OUTSIDE_MEASURED_COVERAGE or round(confidence, 6) != OUTSIDE_COVERAGE_LEVEL:
+        return None
+    return {k: list(v) for k, v in OUTSIDE_MEASURED_COVERAGE[method].items()}
+
 
 # Documented spelling variants of base names (normalised base -> normalised notable model name), each the same
 # model under another spelling. On the 2026-07-19 notable export no base needs one: every base left unmatched
@@ -170,71 +207,108 @@ def derivatives(models: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def wilson(k: np.ndarray, n: np.ndarray, confidence: float = DEFAULT_CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
-    from statsmodels.stats.proportion import proportion_confint
+def outside_clusters(units: pd.DataFrame) -> pd.Series:
+    """Organization cluster of each derivative row (``derivative``, ``derivative_organization``): its parent families
+    (:func:`analysis.metrics.openness.organization_clusters`, the open share's rule); a derivative without a known
+    organization is its own cluster (all rows of one derivative in the same one)."""
+    c = organization_clusters(pd.DataFrame({"organization": units["derivative_organization"]}, index=units.index))
+    alone = c.str.startswith("model:")
+    return c.where(~alone, "derivative:" + units["derivative"].astype(str)).astype(object)
 
-    lo, hi = proportion_confint(np.asarray(k), np.asarray(n), alpha=1 - check_confidence(confidence), method="wilson")
-    return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+
+def _per_derivative(deriv: pd.DataFrame) -> pd.DataFrame:
+    """One row per dated derivative: year, organization, status (open if any base is open, closed if all are known
+    closed, else unknown) and outside (outside the developer of any of its open bases; <NA> if that is unknown for
+    every open base, or no base is open)."""
+    d = deriv[deriv["year"].notna()]
+    is_open = (d["base_open"] == True).fillna(False).astype(bool)  # noqa: E712
+    is_closed = (d["base_open"] == False).fillna(False).astype(bool)  # noqa: E712
+    out = d["outside"].where(is_open)
+    g = pd.DataFrame({"derivative": d["derivative"], "year": d["year"],
+                      "derivative_organization": d["derivative_organization"], "any_open": is_open,
+                      "all_closed": is_closed, "known": out.notna(), "hit": out.fillna(False).astype(bool)}
+                     ).groupby("derivative", sort=False)
+    u = g.agg(year=("year", "first"), derivative_organization=("derivative_organization", "first"),
+              any_open=("any_open", "any"), all_closed=("all_closed", "all"), known=("known", "any"),
+              hit=("hit", "any"))
+    u["status"] = np.where(u["any_open"], "open", np.where(u["all_closed"], "closed", "unknown"))
+    u["outside"] = u["hit"].astype("boolean").where(u["known"], pd.NA)
+    return u.drop(columns=["any_open", "all_closed", "known", "hit"]).reset_index()
 
 
-def spillover_counts(deriv: pd.DataFrame, by: str = "year", confidence: float = DEFAULT_CONFIDENCE) -> TableResult:
-    """Counts of notable derivatives per year or per base family (``confidence``: the Wilson level).
+def _outside_cell(grp: pd.DataFrame, method: str, level: float) -> dict:
+    """Counts and the share-outside interval of one cell of units (``status``, ``outside``, ``cluster``)."""
+    op = grp[grp["status"] == "open"]
+    kn = op[op["outside"].notna()]
+    hit = kn["outside"].astype(bool)
+    lo, hi, n_eff = share_interval(hit, kn["cluster"], method, level)
+    return {"n_derivatives": len(grp), "n_open_base": len(op),
+            "n_closed_base": int((grp["status"] == "closed").sum()),
+            "n_unknown_base": int((grp["status"] == "unknown").sum()),
+            "n_outside": int(hit.sum()), "n_outside_known": len(kn),
+            "share_outside": float(hit.mean()) if len(kn) else np.nan, "share_outside_low": lo,
+            "share_outside_high": hi, "n_outside_orgs": int(kn["cluster"].nunique()), "n_outside_eff": n_eff}
+
+
+def _interval_kind(method: str) -> str:
+    return f"{BINOMIAL_INTERVALS[method]} (share outside the base's developer)"
+
+
+def spillover_counts(deriv: pd.DataFrame, by: str = "year", confidence: float = DEFAULT_CONFIDENCE,
+                     method: str = DEFAULT_SHARE_METHOD) -> TableResult:
+    """Counts of notable derivatives per year or per base family, and the share built outside the base's developer
+    with its interval at ``confidence``.
 
     ``by='year'``: one row per year; a derivative counts once: open base if any of its bases is open, closed if
     all are known closed, else unknown. ``by='family'``: one row per base family over (derivative, base) pairs.
+    ``method``: the share intervals' vocabulary (:data:`analysis.metrics.openness.CI_METHODS`): ``organizations``
+    (default; Wilson at the effective n of the derivatives' organization clusters, parent families, as for the open
+    share: one organization's derivatives are alike, e.g. a lab that fine-tunes only others' bases), or the binomial
+    ``wilson`` / ``clopper-pearson``, which treat derivatives as independent (coverage of each:
+    :data:`OUTSIDE_MEASURED_COVERAGE`).
     Columns: <by>, n_derivatives, n_open_base, n_closed_base, n_unknown_base, n_outside (open-base derivatives
     from outside the base's developer), n_outside_known, share_outside (of n_outside_known), share_outside_low,
-    share_outside_high (Wilson ``level``). Returned in a :class:`~analysis.metrics.result.TableResult` with
-    settings level, by and meta n = distinct derivatives, window = their first and last release date, "Wilson
-    score".
+    share_outside_high, n_outside_orgs (organization clusters among the n_outside_known), n_outside_eff (effective
+    number of independent derivatives behind the interval; n_outside_known for the binomial methods). Returned in a
+    :class:`~analysis.metrics.result.TableResult` with settings level, by, method and meta n = distinct
+    derivatives, window = their first and last release date, the interval's kind.
     """
     level = check_confidence(confidence)
+    check_share_method(method)
     if by not in ("year", "family"):
         raise UsageError(f"unknown --by {by!r}; use year or family")
     if by == "year":
-        d = deriv[deriv["year"].notna()]
-        g = d.groupby("derivative", sort=False).agg(
-            year=("year", "first"), any_open=("base_open", lambda s: bool((s == True).any())),  # noqa: E712
-            all_closed=("base_open", lambda s: bool(s.notna().all() and (s == False).all())),  # noqa: E712
-            outside=("outside", lambda s: _outside_of_open(s, d.loc[s.index, "base_open"])))
-        g["status"] = np.where(g["any_open"], "open", np.where(g["all_closed"], "closed", "unknown"))
-        key, units = "year", g.reset_index()
+        units = _per_derivative(deriv)
     else:
         units = deriv.assign(status=deriv["base_open"].map({True: "open", False: "closed"}).fillna("unknown"),
                              family=deriv["base_family"],
                              outside=deriv["outside"].where(deriv["base_open"] == True))  # noqa: E712
-        key = "family"
-    rows = []
-    for k, grp in units.groupby(key, sort=True):
-        op = grp[grp["status"] == "open"]
-        known = op["outside"].notna()
-        rows.append({key: k, "n_derivatives": len(grp), "n_open_base": int((grp["status"] == "open").sum()),
-                     "n_closed_base": int((grp["status"] == "closed").sum()),
-                     "n_unknown_base": int((grp["status"] == "unknown").sum()),
-                     "n_outside": int(op.loc[known, "outside"].astype(bool).sum()), "n_outside_known": int(known.sum())})
+    units = units.assign(cluster=outside_clusters(units))
+    rows = [{by: k, **_outside_cell(grp, method, level)} for k, grp in units.groupby(by, sort=True)]
     out = pd.DataFrame(rows)
     if out.empty:
         raise AnalysisError("no notable model records a base model in this data")
-    n = out["n_outside_known"].to_numpy()
-    k = out["n_outside"].to_numpy()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["share_outside"] = np.where(n > 0, k / np.maximum(n, 1), np.nan)
-    lo, hi = wilson(k, np.maximum(n, 1), level)
-    out["share_outside_low"] = np.where(n > 0, lo, np.nan)
-    out["share_outside_high"] = np.where(n > 0, hi, np.nan)
     if by == "family":
         out = out.sort_values(["n_derivatives", "family"], ascending=[False, True]).reset_index(drop=True)
     dates = deriv["derivative_date"].dropna()
-    info = meta(int(deriv["derivative"].nunique()), *span(dates), "Wilson score (share outside the base's developer)",
-                level)
-    return TableResult(table=out, info=info, settings={"level": level, "by": by})
+    info = meta(int(deriv["derivative"].nunique()), *span(dates), _interval_kind(method), level)
+    return TableResult(table=out, info=info, settings={"level": level, "by": by, "method": method})
 
 
-def _outside_of_open(outside: pd.Series, base_open: pd.Series):
-    """For one derivative: outside any open base's developer (<NA> if unknown or no open base)."""
-    o = outside[base_open == True]  # noqa: E712
-    o = o[o.notna()]
-    return pd.NA if o.empty else bool(o.astype(bool).any())
+def outside_share(deriv: pd.DataFrame, confidence: float = DEFAULT_CONFIDENCE,
+                  method: str = DEFAULT_SHARE_METHOD) -> TableResult:
+    """All dated derivatives pooled (each once, as in ``spillover_counts(by='year')``): one row with the columns of
+    :func:`spillover_counts` but the key, the share outside the base's developer and its interval (``method``)."""
+    level = check_confidence(confidence)
+    check_share_method(method)
+    units = _per_derivative(deriv)
+    if units.empty:
+        raise AnalysisError("no dated notable model records a base model in this data")
+    units = units.assign(cluster=outside_clusters(units))
+    dates = deriv["derivative_date"].dropna()
+    info = meta(int(deriv["derivative"].nunique()), *span(dates), _interval_kind(method), level)
+    return TableResult(table=pd.DataFrame([_outside_cell(units, method, level)]), info=info,
+                       settings={"level": level, "method": method})
 
 
 @dataclass(frozen=True)

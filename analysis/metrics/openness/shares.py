@@ -44,6 +44,7 @@ BINOMIAL_INTERVALS = {"organizations": "Wilson score at the effective n of organ
                       "wilson": "Wilson score", "clopper-pearson": "Clopper-Pearson exact binomial",
                       "beta": "Clopper-Pearson exact binomial"}  # interval_kind of each method
 DEFAULT_SHARE_METHOD = "organizations"
+SHARE_METHODS = ("organizations", "wilson", "clopper-pearson")  # the names offered (CLI choices); "beta" = clopper-pearson
 # Coverage of the nominal 90% intervals, measured (tests/test_intervals.py; python tools/interval_coverage.py shares).
 # "independent": models open independently with probability p, a year's n = 10-120 models from Zipf-sized
 # organizations (n/2.5 of them) and p = 0.05-0.5; "organization-dependent": open propensity by organization drawn
@@ -101,6 +102,31 @@ def clustered_share_interval(y: np.ndarray, m: np.ndarray, confidence: float = D
     low = 0.0 if p == 0 else max(centre - half, 0.0)  # exact bounds at 0 and 1 (no rounding residue)
     high = 1.0 if p == 1 else min(centre + half, 1.0)
     return float(low), float(high), float(deff), float(n_eff)
+
+
+def check_share_method(method: str) -> str:
+    """``method`` if it is one of :data:`CI_METHODS` (the one vocabulary of share intervals), else a usage error."""
+    if method not in CI_METHODS:
+        raise UsageError(f"unknown interval method {method!r}; use {', '.join(SHARE_METHODS)}")
+    return method
+
+
+def share_interval(hit: pd.Series, cluster: pd.Series, method: str = DEFAULT_SHARE_METHOD,
+                   confidence: float = DEFAULT_CONFIDENCE) -> tuple[float, float, float]:
+    """Interval of the share of True among ``hit`` (one value per unit, e.g. a model), by ``method``: the default
+    ``organizations`` (:func:`clustered_share_interval` over the units' organization ``cluster`` labels) or a
+    binomial one of :data:`CI_METHODS` (units independent). Returns (low, high, n_eff); n_eff = n for the binomial
+    methods; all nan when there are no units."""
+    check_share_method(method)
+    level = check_confidence(confidence)
+    hit = pd.Series(hit).astype(bool)
+    if hit.empty:
+        return float("nan"), float("nan"), float("nan")
+    if method == "organizations":
+        lo, hi, _, n_eff = _cell_interval(hit, pd.Series(cluster), level)
+        return lo, hi, n_eff
+    lo, hi = _binom_ci(np.array([int(hit.sum())]), np.array([len(hit)]), 1 - level, method)
+    return float(lo[0]), float(hi[0]), float(len(hit))
 
 
 def _binom_ci(k: np.ndarray, n: np.ndarray, alpha: float, method: str) -> tuple[np.ndarray, np.ndarray]:
@@ -176,8 +202,7 @@ def open_share(models: pd.DataFrame, by: str = "year", subset: str = "notable", 
     """
     if by not in BY_COLUMNS:
         raise UsageError(f"unknown --by {by!r}; use year, org, country or access")
-    if method not in CI_METHODS:
-        raise UsageError(f"unknown interval method {method!r}; use organizations, wilson or clopper-pearson")
+    check_share_method(method)
     level = check_confidence(confidence)
     alpha = 1 - level
     col = BY_COLUMNS[by]
