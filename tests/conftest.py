@@ -126,3 +126,24 @@ def use_fixture_notebooks(tmp_path: Path, monkeypatch, *names: str) -> Path:
 def report_files(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` (a report folder or --out) with its bytes, by relative path."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def clustered_wilson_by_hand(p: float, n: float, m, deff: float, level: float = 0.90) -> tuple[float, float]:
+    """The bounds of docs/methods.md's organization-clustered share interval, written out step by step for the
+    hand-computed tests (tests/test_intervals.py, tests/test_spillovers.py): Wilson at the effective n = n / deff,
+    shrunk by (z / t_df)^2 with Satterthwaite's df from the implied intra-class correlation."""
+    import math
+
+    import numpy as np
+    from scipy.stats import norm, t
+
+    m = np.asarray(m, dtype=float)
+    deff_max = (m ** 2).sum() / n
+    rho = (deff - 1) / (deff_max - 1)
+    w = m * (1 + (m - 1) * rho)
+    df = w.sum() ** 2 / (w ** 2).sum()
+    z = norm.ppf(0.5 + level / 2)
+    n_adj = n / deff * (z / t.ppf(0.5 + level / 2, df)) ** 2
+    centre = (p + z * z / (2 * n_adj)) / (1 + z * z / n_adj)
+    half = z / (1 + z * z / n_adj) * math.sqrt(p * (1 - p) / n_adj + z * z / (4 * n_adj ** 2))
+    return centre - half, centre + half

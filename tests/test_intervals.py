@@ -19,6 +19,7 @@ from analysis.metrics import competition as comp
 from analysis.metrics import openness as op
 from analysis.metrics import selection, trends, vocabulary
 from analysis.metrics.trends import projections
+from tests.conftest import clustered_wilson_by_hand
 
 R = 400  # replications per coverage check
 LOW, HIGH = 0.85, 0.95
@@ -493,7 +494,6 @@ def test_wilson_share_coverage_clustered(n, groups, p, icc):
 def test_organizations_share_interval_by_hand_on_three_organizations():
     """3 organizations with 4, 2 and 1 models, 3, 0 and 1 open (k = 4 of n = 7), 90%: computed here from the formula
     of docs/methods.md, step by step, and through open_share on the same table."""
-    from scipy.stats import norm, t
 
     y, m = np.array([3.0, 0.0, 1.0]), np.array([4.0, 2.0, 1.0])
     n, p, g = 7.0, 4 / 7, 3
@@ -501,15 +501,9 @@ def test_organizations_share_interval_by_hand_on_three_organizations():
     deff_max = (16 + 4 + 1) / n  # 3.0: every organization's models alike
     deff = min(max(var / (p * (1 - p) / n), 1.0), deff_max)
     assert 1 < deff < deff_max  # the clip does not bind here: the estimated design effect is used
-    rho = (deff - 1) / (deff_max - 1)
-    w = m * (1 + (m - 1) * rho)
-    df = w.sum() ** 2 / (w ** 2).sum()
-    z = norm.ppf(0.95)
-    n_adj = n / deff * (z / t.ppf(0.95, df)) ** 2
-    centre = (p + z * z / (2 * n_adj)) / (1 + z * z / n_adj)
-    half = z / (1 + z * z / n_adj) * math.sqrt(p * (1 - p) / n_adj + z * z / (4 * n_adj ** 2))
+    low, high = clustered_wilson_by_hand(p, n, m, deff)
     lo, hi, d, n_eff = op.clustered_share_interval(y, m, 0.90)
-    assert (lo, hi, d, n_eff) == pytest.approx((centre - half, centre + half, deff, n / deff), rel=1e-12)
+    assert (lo, hi, d, n_eff) == pytest.approx((low, high, deff, n / deff), rel=1e-12)
     models = _share_frame([2020] * 7, ["open-weights-unrestricted"] * 3 + ["api"] * 4,
                           ["A", "A", "A", "A", "B", "B", "C"])
     models.loc[3, "access"], models.loc[6, "access"] = "api", "open-weights-restricted"  # A: 3 of 4; C: 1 of 1

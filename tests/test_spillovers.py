@@ -17,6 +17,7 @@ from analysis.data import dataset as data
 from analysis.data import upstream
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import spillovers as sp
+from tests.conftest import clustered_wilson_by_hand
 
 SNAP = upstream.find("notable_ai_models", "2026-07-19")
 
@@ -146,7 +147,7 @@ def test_share_outside_interval_allows_for_organizations_by_hand():
     an intercept-only OLS clustered by organization (its correction G/(G-1) (n-1)/(n-k) is G/(G-1) for one
     parameter); design effect, Satterthwaite df and the Wilson bounds at the effective n are computed here."""
     import statsmodels.api as sm
-    from scipy.stats import norm, t
+    from scipy.stats import norm as normal
 
     d = sp.derivatives(_clustered_table())
     units = d[(d["base_open"] == True) & d["outside"].notna()]  # noqa: E712
@@ -162,28 +163,23 @@ def test_share_outside_interval_allows_for_organizations_by_hand():
     m = np.array([4.0, 2.0, 2.0, 1.0])
     deff_max = (m ** 2).sum() / n  # 25/9: every organization's derivatives alike
     assert 1 < deff < deff_max  # estimated, not clipped: 1.364
-    rho = (deff - 1) / (deff_max - 1)
-    w = m * (1 + (m - 1) * rho)
-    df = w.sum() ** 2 / (w ** 2).sum()
-    z = norm.ppf(0.95)
-    n_adj = n / deff * (z / t.ppf(0.95, df)) ** 2
-    centre = (p + z * z / (2 * n_adj)) / (1 + z * z / n_adj)
-    half = z / (1 + z * z / n_adj) * math.sqrt(p * (1 - p) / n_adj + z * z / (4 * n_adj ** 2))
+    low, high = clustered_wilson_by_hand(p, n, m, deff)
     r = sp.spillover_counts(d, "year")
     row = r.table.set_index("year").loc[2024]
     assert (row["n_outside"], row["n_outside_known"], row["n_outside_orgs"]) == (5, 9, 4)
-    assert (row["share_outside_low"], row["share_outside_high"]) == pytest.approx((centre - half, centre + half),
+    assert (row["share_outside_low"], row["share_outside_high"]) == pytest.approx((low, high),
                                                                                   rel=1e-9)
     assert row["n_outside_eff"] == pytest.approx(n / deff, rel=1e-9)
     assert r.settings["method"] == "organizations" and "effective n of organization clusters" in r.meta.interval_kind
     pooled = sp.outside_share(d).table.iloc[0]  # one year: the pooled share is the year's
-    assert (pooled["share_outside_low"], pooled["share_outside_high"]) == pytest.approx((centre - half, centre + half))
+    assert (pooled["share_outside_low"], pooled["share_outside_high"]) == pytest.approx((low, high))
     # Wilson (method="wilson"): the score interval of 5 of 9, derivatives treated as independent, narrower here
+    z = normal.ppf(0.95)  # the binomial Wilson interval, for comparison
     wc = (p + z * z / (2 * n)) / (1 + z * z / n)
     wh = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n ** 2))
     w_row = sp.spillover_counts(d, "year", method="wilson").table.set_index("year").loc[2024]
     assert (w_row["share_outside_low"], w_row["share_outside_high"]) == pytest.approx((wc - wh, wc + wh), rel=1e-9)
-    assert w_row["n_outside_eff"] == n and centre - half < wc - wh and wc + wh < centre + half
+    assert w_row["n_outside_eff"] == n and low < wc - wh and wc + wh < high
     fam = sp.spillover_counts(d, "family").table.set_index("family")  # per family: Llama 3 of 5 known (Z1 unknown)
     assert (fam.loc["Llama", "n_outside"], fam.loc["Llama", "n_outside_known"]) == (3, 5)
     assert fam.loc["Llama", "n_outside_orgs"] == 3
