@@ -25,8 +25,10 @@ def summarize_problems(problems: Iterable) -> str | None:
     if not warns:
         return None
     skipped = [p for p in warns if "skipped" in p.message]
+    duplicated = [p for p in warns if "duplicates upstream model" in p.message]  # analysis.data.overlay
     ranged = Counter(p.column or "?" for p in warns if "outside our schema's range" in p.message)
-    other = Counter(p.column or "?" for p in warns if p not in skipped and "outside our schema's range" not in p.message)
+    other = Counter(p.column or "?" for p in warns if p not in skipped and p not in duplicated
+                    and "outside our schema's range" not in p.message)
 
     def cols(c: Counter) -> str:
         return ", ".join(f"{k} {v}" for k, v in sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -38,6 +40,9 @@ def summarize_problems(problems: Iterable) -> str | None:
         parts.append(f"{sum(other.values())} unreadable value(s) set empty ({cols(other)})")
     if skipped:
         parts.append(f"{len(skipped)} row(s) without a model name or date skipped")
+    if duplicated:
+        parts.append(f"{len(duplicated)} overlay addition(s) are models this file lists too (added as well; "
+                     "counts, shares and trends leave additions out)")
     named = [p for p in warns if "(id " in p.message]  # rows the overlay keys: named, so the user can find them
     if named:
         parts.append("; ".join(p.message for p in named[:3]) + (f" (and {len(named) - 3} more)" if len(named) > 3 else ""))

@@ -612,6 +612,27 @@ def test_build_tool_refuses_an_addition_that_duplicates_an_upstream_model(monkey
         build_overlay.build()
 
 
+@needs_ref
+def test_an_export_that_lists_our_additions_says_so_in_its_notice():
+    """Epoch's large-scale export lists models our overlay adds to the notable snapshot. Before: the import notice
+    called them "60 unreadable value(s) set empty (kind 60)"; nothing was set empty. Now it counts them as
+    additions the file lists too, and each is one of our additions whose name is an upstream model's."""
+    import warnings
+
+    from analysis.notices import ImportNotice
+
+    ref = REF / "epoch_large_scale_ai_models.csv"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ImportNotice)
+        ds = data.load(f"epoch:{ref}")
+    notices = [str(w.message) for w in caught if issubclass(w.category, ImportNotice)]
+    merged = ds.models
+    names = set(merged.loc[merged["overlay"] != "addition", "name"].str.lower())
+    listed = merged[(merged["overlay"] == "addition") & merged["name"].str.lower().isin(names)]
+    assert len(listed) > 0 and not [n for n in notices if "unreadable value" in n], notices
+    assert any("overlay addition(s) are models this file lists too" in n for n in notices), notices
+
+
 def test_cost_and_data_build_show_our_alternatives_beside_epochs(tmp_path, capsys):
     """`cost MODEL` and `data build` show our alternatives as `compute MODEL` does: Llama 3-70B's 6ND 6.354e24 beside
     Epoch AI's 7.861e24, while the cost itself uses the table's (Epoch AI's) compute; `data build` writes them to
