@@ -46,6 +46,7 @@ from analysis.metrics.openness import (
     BINOMIAL_INTERVALS,
     DEFAULT_SHARE_METHOD,
     check_share_method,
+    coverage_at,
     organization_clusters,
     share_interval,
 )
@@ -64,15 +65,12 @@ OUTSIDE_MEASURED_COVERAGE = {
     "organizations": {"independent": (0.88, 0.97), "organization-dependent": (0.905, 0.92)},
     "wilson": {"independent": (0.877, 0.926), "organization-dependent": (0.547, 0.863)},  # independent: exact
 }
-OUTSIDE_COVERAGE_LEVEL = 0.90  # the level at which OUTSIDE_MEASURED_COVERAGE was measured
 
 
 def measured_coverage(method: str, confidence: float) -> dict[str, list[float]] | None:
     """The share-outside interval's measured coverage (:data:`OUTSIDE_MEASURED_COVERAGE`) for ``method`` at the
     level it was measured at; None otherwise (a coverage not measured is not stated)."""
-    if method not in OUTSIDE_MEASURED_COVERAGE or round(confidence, 6) != OUTSIDE_COVERAGE_LEVEL:
-        return None
-    return {k: list(v) for k, v in OUTSIDE_MEASURED_COVERAGE[method].items()}
+    return coverage_at(OUTSIDE_MEASURED_COVERAGE, method, confidence)
 
 
 # Documented spelling variants of base names (normalised base -> normalised notable model name), each the same

@@ -68,11 +68,9 @@ def _date(ts) -> str:
 def _measured_coverage(settings: dict) -> dict | None:
     """The interval's measured coverage (docs/methods.md) when it applies: a measured method at the 90% it was
     measured at."""
-    from analysis.metrics.openness import SHARE_MEASURED_COVERAGE
+    from analysis.metrics.openness import SHARE_MEASURED_COVERAGE, coverage_at
 
-    if settings["method"] not in SHARE_MEASURED_COVERAGE or round(settings["confidence"], 6) != 0.9:
-        return None
-    return {k: list(v) for k, v in SHARE_MEASURED_COVERAGE[settings["method"]].items()}
+    return coverage_at(SHARE_MEASURED_COVERAGE, settings["method"], settings["confidence"])
 
 
 def _share_vintage_range(ds, args) -> list[dict] | None:

@@ -55,6 +55,16 @@ SHARE_MEASURED_COVERAGE = {
     "wilson": {"independent": (0.83, 0.97), "organization-dependent": (0.53, 0.73)},
 }
 WILSON_MEASURED_COVERAGE = SHARE_MEASURED_COVERAGE["wilson"]  # the binomial interval's (issue 23), for comparison
+COVERAGE_LEVEL = 0.90  # the level at which every share interval's coverage was measured
+
+
+def coverage_at(measured: dict, method: str, confidence: float) -> dict[str, list[float]] | None:
+    """``measured[method]`` (a table of measured coverages, e.g. :data:`SHARE_MEASURED_COVERAGE`) when
+    ``confidence`` is :data:`COVERAGE_LEVEL`, the level it was measured at; None otherwise: a coverage that was not
+    measured is not stated."""
+    if method not in measured or round(confidence, 6) != COVERAGE_LEVEL:
+        return None
+    return {k: list(v) for k, v in measured[method].items()}
 
 
 def organization_clusters(models: pd.DataFrame) -> pd.Series:
