@@ -7,7 +7,6 @@ report untouched.
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import os
 import re
@@ -21,7 +20,7 @@ from analysis.errors import AtlasError
 from analysis.reporting import figure_meta, manifests
 from analysis.reporting.output_folder import WORK_DIR, entry, os_reason, remove, swap
 from analysis.reporting.planning import KERNEL, read_notebook
-from analysis.reporting.render import render_html
+from analysis.reporting.render import WIDGET_VIEW, render_html
 
 TIMEOUT_ENV = "FRONTIER_ATLAS_REPORT_TIMEOUT"
 VOLATILE_KEYS = ("start_time", "end_time", "duration")
@@ -116,57 +115,23 @@ def _execute(job: Job, tmp: Path):
 
 
 def strip_volatile(nb) -> None:
-    """Remove timestamps, the build folder's path and random ids, so the notebook depends only on its inputs."""
+    """Remove timestamps, the build folder's path and random ids, so the notebook depends only on its inputs. A
+    widget's view and state go too: ipywidgets draws a random id (uuid4) per widget, and a report is static (its
+    page shows no widget; the notebook's static figure stands in for live controls)."""
     pm = nb.metadata.get("papermill", {})
     for k in VOLATILE_KEYS:
         pm.pop(k, None)
     if isinstance(pm.get("output_path"), str):
         pm["output_path"] = os.path.basename(pm["output_path"])
+    nb.metadata.pop("widgets", None)
     for i, cell in enumerate(nb.cells):
         if "id" in cell:
             cell["id"] = f"cell-{i}"
         for k in VOLATILE_KEYS:
             cell.metadata.get("papermill", {}).pop(k, None)
         cell.metadata.pop("execution", None)
-    mapping = _widget_ids(nb)
-    if mapping:  # interactive widgets get random ids (uuid4): renumber them in a canonical order
-        import nbformat
-
-        text = json.dumps(nb)
-        for old, new in mapping.items():
-            text = text.replace(old, new)
-        fresh = nbformat.from_dict(json.loads(text))
-        nb.clear()
-        nb.update(fresh)
-
-
-_WIDGET_ID = re.compile(r"[0-9a-f]{32}")
-
-
-def _widget_ids(nb) -> dict[str, str]:
-    """Old widget model id -> ``0…01``, ``0…02``, …: depth-first from the widgets the outputs show (in cell order),
-    following each model's references in sorted-key order; models no output reaches follow, by their content."""
-    state = nb.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state")
-    if not isinstance(state, dict) or not state:
-        return {}
-    order: list[str] = []
-
-    def visit(i: str) -> None:
-        stack = [i]
-        while stack:
-            j = stack.pop()
-            if j in state and j not in order:
-                order.append(j)
-                stack.extend(reversed(_WIDGET_ID.findall(json.dumps(state[j], sort_keys=True))))
-
-    for cell in nb.get("cells", []):
-        for out in cell.get("outputs", []) or []:
-            view = out.get("data", {}).get("application/vnd.jupyter.widget-view+json") if isinstance(out, dict) else None
-            for ref in _WIDGET_ID.findall(json.dumps(view, sort_keys=True)) if view else []:
-                visit(ref)
-    for i in sorted(set(state) - set(order), key=lambda i: _WIDGET_ID.sub("", json.dumps(state[i], sort_keys=True))):
-        visit(i)
-    return {old: f"{k + 1:032x}" for k, old in enumerate(order)}
+        if "outputs" in cell:
+            cell["outputs"] = [o for o in cell["outputs"] if WIDGET_VIEW not in o.get("data", {})]
 
 
 # --- one line for a failure ---------------------------------------------------------------------------------

@@ -116,7 +116,8 @@ def _figure(mark: str, ctx: dict) -> Markup | str:
 
 # What the page shows of an output, in this order of preference (the first one it has); a widget view is shown as
 # nothing (live controls need a kernel: the report shows the notebook's static figure instead).
-_SHOWN = ("application/vnd.jupyter.widget-view+json", "text/html", "image/svg+xml", "image/png", "text/markdown",
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+_SHOWN = (WIDGET_VIEW, "text/html", "image/svg+xml", "image/png", "text/markdown",
           "text/plain")
 # The only filters templates/notebook.html.j2 can use (nbconvert's own, such as markdown2html, are left out).
 _FILTERS = {"filter_data_type": lambda data: [m for m in _SHOWN if m in data][:1], "mark": _mark, "figure": _figure,
