@@ -212,12 +212,27 @@ def check_domain_rule(rule: object) -> str:
     return str(rule)
 
 
+def check_approach(approach: object) -> str:
+    """A compute-optimal scaling fit (:data:`analysis.constants.SCALING_APPROACHES`)."""
+    if approach not in C.SCALING_APPROACHES:
+        raise UsageError(f"unknown approach {approach!r}; choose one of {', '.join(C.SCALING_APPROACHES)}")
+    return str(approach)
+
+
 def check_name(value: object) -> str:
     """A non-empty name (a domain, a benchmark, a model id)."""
     s = _text(value)
     if not s:
         raise UsageError(f"expected a non-empty name, got {value!r}")
     return s
+
+
+# The shared parameters by the name they have wherever they appear (commands, analyses, the notebooks' parameters
+# cells): the report runner checks a notebook's ``-p NAME=VALUE`` with the validator of that name, before anything
+# runs. Dates import pandas only when one is given.
+BY_NAME = {"confidence": check_confidence, "seed": check_seed, "n_boot": check_bootstrap, "top_k": check_top_k,
+           "subset": check_subset, "since": check_start, "until": check_until, "domain_rule": check_domain_rule,
+           "approach": check_approach}
 
 
 # --- the declarations analysis functions annotate their parameters with ---------------------------------------

@@ -1,8 +1,10 @@
 """What a report run builds: the notebooks, their declared parameters, ``-p`` overrides and sweeps, and the plan
 (report folder -> the parameters injected into its notebook).
 
-Light on purpose (standard library and :mod:`analysis.data.spec` only): checking parameters and deciding that every
-report is unchanged must not import pandas, papermill or matplotlib (about 2-4 s on two busy cores).
+Light on purpose (standard library, :mod:`analysis.data.spec` and the shared validators of
+:mod:`analysis.metrics.vocabulary`): checking parameters and deciding that every report is unchanged must not import
+pandas, papermill or matplotlib (about 2-4 s on two busy cores); only a date given with ``-p`` imports pandas to be
+checked.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import constants as C
 from analysis.data import schema
 from analysis.data.spec import DataSpec, as_spec
 from analysis.errors import AtlasError, UsageError
+from analysis.metrics import vocabulary
 
 ROOT = schema.PROJECT_ROOT
 # FRONTIER_ATLAS_NOTEBOOKS points the runner at another notebooks folder (used by the tests).
@@ -49,10 +51,8 @@ def read_notebook(name: str):
     nb = jupytext.read(notebook_path(name))
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
     nb.metadata.setdefault("language_info", {"name": "python"})
-    for i, cell in enumerate(nb.cells):
+    for cell in nb.cells:
         cell.metadata.setdefault("tags", [])
-        if "id" in cell:  # deterministic ids (jupytext draws random ones): same inputs, same notebook bytes
-            cell["id"] = f"cell-{i}"
     return nb
 
 
@@ -62,7 +62,7 @@ def read_notebook(name: str):
 @dataclass(frozen=True)
 class Param:
     name: str
-    type: str  # int | float | bool | str | None (unknown: passed as str)
+    type: str  # int | float | bool | str (any other: passed as str)
     default: str
     help: str
 
@@ -99,10 +99,10 @@ def coerce(value: str, param: Param):
     t = param.type
     try:
         v = (int(value) if t == "int" else float(value) if t == "float" else _BOOL[value.strip().lower()]
-             if t == "bool" else json.loads(value) if t.startswith("list") else value)
+             if t == "bool" else value)
     except (ValueError, KeyError):
         v = None
-    if v is None or (t == "float" and not math.isfinite(v)) or (t.startswith("list") and not isinstance(v, list)):
+    if v is None or (t == "float" and not math.isfinite(v)):
         raise UsageError(f"-p {param.name}={value!r}: expected {t} (declared as `{param.name}: {t} = {param.default}`)")
     if isinstance(v, str) and len(v) > 1000:
         raise UsageError(f"-p {param.name}: value longer than 1000 characters")
@@ -179,8 +179,9 @@ def variant_name(notebook: str, swept: dict) -> str:
     return name
 
 
-# Parameters with a fixed vocabulary, checked before anything runs (else a typo fails late, inside the notebook).
-CHOICES = {"subset": ("notable", "frontier"), "wall_subset": ("notable", "frontier"), "approach": C.SCALING_APPROACHES}
+# A notebook's own parameters with a fixed vocabulary; those it shares with the analyses are checked by the shared
+# validator of their name (:data:`analysis.metrics.vocabulary.BY_NAME`). Else a typo fails late, in the notebook.
+CHOICES = {"wall_subset": ("notable", "frontier")}
 
 
 def resolve_parameters(name: str, overrides: dict[str, str], data_spec: DataSpec | str | None) -> dict:
@@ -195,9 +196,13 @@ def resolve_parameters(name: str, overrides: dict[str, str], data_spec: DataSpec
         if k in ("output_dir", "data_spec"):
             raise UsageError(f"-p {k}: set by the runner; use --out / --data")
         params[k] = coerce(v, declared[k])
-    for k, v in params.items():
-        if k in CHOICES and v not in CHOICES[k]:
+        if k in CHOICES and params[k] not in CHOICES[k]:
             raise UsageError(f"-p {k}={v!r}: expected one of {', '.join(CHOICES[k])}")
+        if k in vocabulary.BY_NAME and params[k] != "":  # empty: the notebook's "none" (e.g. no end date)
+            try:
+                vocabulary.BY_NAME[k](params[k])
+            except UsageError as exc:
+                raise UsageError(f"-p {k}={v!r}: {exc}") from None
     spec = as_spec(data_spec)
     spec.check()  # a missing file, or a FIFO or device that would hang hashing and reading
     if spec.kind != "default":

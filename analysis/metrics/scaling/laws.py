@@ -18,7 +18,7 @@ import pandas as pd
 from analysis import constants as C
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.result import Result, ResultMeta, meta
-from analysis.metrics.vocabulary import check_confidence, check_positive
+from analysis.metrics.vocabulary import check_approach, check_confidence, check_positive
 
 APPROACHES = C.SCALING_APPROACHES
 DEFAULT_APPROACH = "besiroglu-2024"
@@ -237,12 +237,6 @@ POWER_LAWS: dict[str, PowerLaw] = {
     "hoffmann-2": _power_law("hoffmann-2", C.HOFFMANN_2022_TABLE_A3_APPROACH2, C.HOFFMANN_2022_TABLE2["hoffmann-2"],
                              "least-squares fit to Hoffmann et al. 2022 Table A3 (approach 2 projections)"),
 }
-
-
-def check_approach(approach: str) -> str:
-    if approach not in APPROACHES:
-        raise UsageError(f"unknown approach {approach!r}; choose one of {', '.join(APPROACHES)}")
-    return approach
 
 
 # --- results ---------------------------------------------------------------------------------------------------
