@@ -69,17 +69,23 @@ def test_work_dir_is_made_once_with_our_marker_and_refuses_foreign_folders(tmp_p
         F.work_dir(m)
 
 
-def test_write_new_replaces_a_file_and_refuses_a_planted_symlink(tmp_path):
-    p = tmp_path / "x"
-    F.write_new(p, "long text\n")
-    F.write_new(p, "ab")
-    assert p.read_text(encoding="utf-8") == "ab"  # truncated, not overwritten in place
+def test_our_files_are_never_written_through_a_planted_symlink(tmp_path):
+    """The marker and the durations file replace a symlink planted in their place; its target is left alone."""
+    from analysis.reporting import reports
+
     victim = tmp_path / "victim"
     victim.write_text("keep")
-    (tmp_path / "link").symlink_to(victim)
-    with pytest.raises(OSError) as exc:
-        F.write_new(tmp_path / "link", "pwned")
-    assert exc.value.errno == errno.ELOOP and victim.read_text() == "keep"
+    (tmp_path / "out" / F.WORK_DIR).mkdir(parents=True)
+    (tmp_path / "out" / F.WORK_DIR / F.MARKER).symlink_to(victim)  # an empty folder but for the link: refused
+    with pytest.raises(AtlasError, match="was not made by frontier-atlas"):
+        F.work_dir(tmp_path / "out")
+    (tmp_path / "new").mkdir()
+    work = F.work_dir(tmp_path / "new")
+    (work / reports.DURATIONS).symlink_to(victim)
+    reports._record_durations(tmp_path / "new", [reports.Result("demo", "ok", 1.234)])
+    assert victim.read_text() == "keep" and not (work / reports.DURATIONS).is_symlink()
+    assert json.loads((work / reports.DURATIONS).read_text()) == {"demo": 1.23}
+    assert sorted(p.name for p in work.iterdir()) == sorted([F.MARKER, reports.DURATIONS])  # no temporary left
 
 
 def test_entry_names_and_remove_never_follows_symlinks(tmp_path):
@@ -301,8 +307,10 @@ def umask0():
 def test_our_folder_and_files_are_not_group_or_world_writable_even_under_umask_0(tmp_path, umask0):
     w = F.work_dir(tmp_path)
     assert stat_mode(w) == 0o755 and stat_mode(w / F.MARKER) == 0o644
-    F.write_new(w / "note", "x")
-    assert stat_mode(w / "note") == 0o644
+    from analysis.reporting import reports
+
+    reports._record_durations(tmp_path, [reports.Result("demo", "ok", 1.0)])
+    assert stat_mode(w / reports.DURATIONS) == 0o644
 
 
 def stat_mode(p: Path) -> int:
@@ -351,3 +359,16 @@ def test_a_report_whose_files_cannot_be_read_is_rebuilt(tmp_path, monkeypatch):
 
     monkeypatch.setattr(safeio.os, "open", refuse)
     assert not F.unchanged(r, "abc")
+
+
+def test_the_recorded_commit_is_the_checkouts_head_marked_dirty_when_tracked_files_differ():
+    import subprocess
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(manifests.ROOT), *args], capture_output=True, text=True)
+
+    head = git("rev-parse", "HEAD")
+    if head.returncode:
+        pytest.skip("not a git checkout")
+    dirty = bool(git("status", "--porcelain", "--untracked-files=no").stdout.strip())
+    assert manifests.git_commit() == head.stdout.strip() + ("-dirty" if dirty else "")

@@ -152,12 +152,8 @@ class Forked:
         os.close(r)
 
     def start(self, request: dict) -> None:
-        data = memoryview(json.dumps(request).encode())
-        try:
-            while data:  # the child reads as it comes: an environment larger than the pipe's buffer is fine
-                data = data[os.write(self._w, data):]
-        finally:
-            os.close(self._w)
+        with open(self._w, "wb") as fh:  # the child reads as it comes: a request larger than the pipe's buffer is fine
+            fh.write(json.dumps(request).encode())
 
     def poll(self, flags: int = os.WNOHANG) -> int | None:
         if self.returncode is None:

@@ -88,14 +88,12 @@ def content_hash(name: str, params: dict, data_spec: DataSpec | str | None, code
 
 
 def git_commit() -> str | None:
-    try:
-        out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
-        commit = out.stdout.strip() if out.returncode == 0 else None
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-        return f"{commit}-dirty" if commit and dirty else commit
-    except (OSError, subprocess.SubprocessError):
-        return None
+    """The checkout's commit (full hash; ``-dirty`` when tracked files differ from it), or None outside git."""
+    with contextlib.suppress(OSError, subprocess.SubprocessError):  # --exclude: tags never replace the hash
+        out = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty", "--abbrev=40", "--exclude=*"],
+                             capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or None if out.returncode == 0 else None
+    return None
 
 
 def data_source(data_spec: DataSpec | str | None) -> dict:

@@ -19,6 +19,7 @@ import stat
 import time
 from pathlib import Path
 
+from analysis.data.safeio import atomic_write_text
 from analysis.errors import AtlasError, UsageError
 from analysis.reporting.manifests import read_manifest, tree_hashes
 
@@ -49,7 +50,7 @@ def work_dir(out: Path) -> Path:
                          "or use another --out")
     marker = w / MARKER
     if made or not any(True for _ in os.scandir(w)):
-        write_new(marker, MARKER_TEXT)
+        atomic_write_text(marker, MARKER_TEXT)  # never written through a symlink planted in its place
     else:
         try:
             st = os.lstat(marker)
@@ -60,13 +61,6 @@ def work_dir(out: Path) -> Path:
             raise AtlasError(f"{w} exists but was not made by frontier-atlas (no {MARKER} file of ours); move it "
                              "away or use another --out")
     return w
-
-
-def write_new(path: Path, text: str) -> None:
-    """Write a file of our private folder without following a symlink planted in its place."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
 
 
 def entry(work: Path, kind: str, name: str, run_id: str) -> Path:

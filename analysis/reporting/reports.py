@@ -18,6 +18,7 @@ import signal
 from dataclasses import replace
 from pathlib import Path
 
+from analysis.data.safeio import atomic_write_text
 from analysis.data.spec import DataSpec, as_spec
 from analysis.errors import AtlasError, UsageError
 from analysis.reporting import manifests
@@ -31,13 +32,11 @@ from analysis.reporting.output_folder import (
     output_lock,
     run_id,
     unchanged,
-    write_new,
 )
 from analysis.reporting.planning import (
     ROOT,
     available,
     declared_parameters,
-    notebook_path,
     parse_sweep,
     plan,
     read_notebook,
@@ -67,9 +66,7 @@ def run_reports(names: list[str] | None = None, *, out: Path | str = DEFAULT_OUT
                 progress=None, timeout: float | None = None) -> list[Result]:
     """Build the named reports (default: all) into ``out``; ``data_spec`` the ``--data`` spec (parsed or its text);
     ``timeout`` the seconds one report may run (default ``$FRONTIER_ATLAS_REPORT_TIMEOUT``, else 1800)."""
-    names = list(dict.fromkeys(names or available()))  # a name given twice is built once
-    for n in names:
-        notebook_path(n)
+    names = list(dict.fromkeys(names or available()))  # a name given twice is built once; each checked by plan()
     if isinstance(out, str) and not out.strip():
         raise UsageError("--out '': give a folder path (the empty string would mean the current folder)")
     out = Path(os.path.abspath(DEFAULT_OUT if out is None else out))
@@ -180,6 +177,4 @@ def longest_first(names: list[str], out: Path) -> list[str]:
 def _record_durations(out: Path, results: list[Result]) -> None:
     known = _durations(out) | {r.name: round(r.seconds, 2) for r in results if r.status == "ok"}
     with contextlib.suppress(OSError):
-        tmp = out / WORK_DIR / f".{DURATIONS}.{os.getpid()}"
-        write_new(tmp, json.dumps(dict(sorted(known.items())), indent=1) + "\n")
-        os.replace(tmp, out / WORK_DIR / DURATIONS)
+        atomic_write_text(out / WORK_DIR / DURATIONS, json.dumps(dict(sorted(known.items())), indent=1) + "\n")
