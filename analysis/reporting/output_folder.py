@@ -39,12 +39,10 @@ def is_real_dir(p: Path) -> bool:
 
 def work_dir(out: Path) -> Path:
     """The private folder in ``out`` (created if needed); AtlasError if that name is taken by something else."""
-    w = out / WORK_DIR
-    try:
+    w, made = out / WORK_DIR, False
+    with contextlib.suppress(FileExistsError):
         os.mkdir(w, 0o755)
         made = True
-    except FileExistsError:
-        made = False
     if not is_real_dir(w):
         raise AtlasError(f"{w} exists and is not a folder made by frontier-atlas (a file or a symlink); move it away "
                          "or use another --out")

@@ -109,17 +109,6 @@ def coerce(value: str, param: Param):
     return v
 
 
-def _key_value(item: str) -> tuple[str, str]:
-    """One ``-p KEY=VALUE`` item, split and checked."""
-    if "=" not in item:
-        raise UsageError(f"-p {item!r}: expected KEY=VALUE")
-    k, v = item.split("=", 1)
-    k = k.strip()
-    if not k.isidentifier():
-        raise UsageError(f"-p {item!r}: {k!r} is not a parameter name")
-    return k, v
-
-
 # --- parameter sweeps ---------------------------------------------------------------------------------------
 #
 # `-p key=v1,v2,v3` (or `-p key=v1 -p key=v2`) runs the notebook once per value, each into its own folder
@@ -144,7 +133,10 @@ def parse_sweep(items: list[str]) -> dict[str, list[str]]:
     """``-p`` items to the values of each key, in order, without duplicates (one value: no sweep)."""
     out: dict[str, list[str]] = {}
     for item in items or []:
-        k, v = _key_value(item)
+        k, sep, v = item.partition("=")
+        if not sep or not k.strip().isidentifier():
+            raise UsageError(f"-p {item!r}: " + (f"{k.strip()!r} is not a parameter name" if sep else "expected KEY=VALUE"))
+        k = k.strip()
         out.setdefault(k, [])
         out[k] += [x for x in split_values(v) if x not in out[k]]
     return out

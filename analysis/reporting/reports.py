@@ -52,13 +52,10 @@ TIMEOUT_S, MAX_TIMEOUT_S = 1800.0, 1e6
 
 
 def _check_timeout(value: float | str | None, shown: str) -> float:
-    try:
-        t = float(value)
-    except (TypeError, ValueError):
-        t = float("nan")
-    if not 0 < t <= MAX_TIMEOUT_S:  # nan and inf included
-        raise UsageError(f"{shown}: expected a positive number of seconds, at most {MAX_TIMEOUT_S:g} (11.6 days)")
-    return t
+    with contextlib.suppress(TypeError, ValueError):
+        if 0 < float(value) <= MAX_TIMEOUT_S:  # nan and inf refused
+            return float(value)
+    raise UsageError(f"{shown}: expected a positive number of seconds, at most {MAX_TIMEOUT_S:g} (11.6 days)")
 
 
 def run_reports(names: list[str] | None = None, *, out: Path | str = DEFAULT_OUT, jobs: int | None = None,

@@ -84,9 +84,9 @@ def _child(conn, job: Job, parent: int, lock_fd: int | None) -> None:  # pragma:
 # --- in the runner ----------------------------------------------------------------------------------------------
 
 
-def _died(code: int | None) -> str:
-    if code is None or code >= 0:
-        return "no exit status" if code is None else f"exit status {code}"
+def _died(code: int) -> str:
+    if code >= 0:
+        return f"exit status {code}"
     with contextlib.suppress(ValueError):
         sig = signal.Signals(-code)
         return f"signal {sig.name}" + (" (killed: out of memory, or by hand)" if sig == signal.SIGKILL else "")
@@ -128,13 +128,6 @@ def run_workers(jobs: list[Job], n: int, lock_fd: int | None, done) -> None:
 
     ctx, pending, running = mp.get_context("fork"), list(jobs), []
 
-    def end(w: Worker, res: Result) -> None:
-        running.remove(w)
-        w.conn.close()
-        w.proc.join(timeout=5)
-        remove(w.job.entry("log"))
-        done(res)
-
     try:
         while pending or running:
             while pending and len(running) < n:
@@ -160,9 +153,13 @@ def run_workers(jobs: list[Job], n: int, lock_fd: int | None, done) -> None:
                                  f"time limit of {w.job.timeout:g} s (raise it with --timeout or {TIMEOUT_ENV}); the "
                                  "other reports were not affected" + _where(w.job.entry("log")))
                 if res is not None:
+                    running.remove(w)
+                    w.conn.close()
+                    w.proc.join(timeout=5)
+                    remove(w.job.entry("log"))
                     if res.status == "failed":  # its build folder, if the worker could not clean up
                         remove(w.job.entry("tmp"))
-                    end(w, res)
+                    done(res)
     except BaseException:
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a second Ctrl-C must not cut the cleanup short
             signal.signal(sig, signal.SIG_IGN)
