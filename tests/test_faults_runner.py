@@ -305,7 +305,7 @@ BAD_INVOCATIONS = {
     "gave --timeout nan": (["--timeout", "nan"], {}, "--timeout"),
     "gave --timeout inf": (["--timeout", "inf"], {}, "--timeout"),
     "gave --timeout soon": (["--timeout", "soon"], {}, "--timeout"),
-    "gave --timeout 1e10 (a worker died of it)": (["--timeout", "1e10"], {}, "--timeout 1e+10: expected a positive "
+    "gave --timeout 1e10 (a worker died of it)": (["--timeout", "1e10"], {}, "--timeout 1e10: expected a positive "
                                                                            "number of seconds, at most 1e+06"),
     "set FRONTIER_ATLAS_REPORT_TIMEOUT=0": ([], {"FRONTIER_ATLAS_REPORT_TIMEOUT": "0"}, "FRONTIER_ATLAS_REPORT_TIMEOUT"),
     "set FRONTIER_ATLAS_REPORT_TIMEOUT=nan": ([], {"FRONTIER_ATLAS_REPORT_TIMEOUT": "nan"},

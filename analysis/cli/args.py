@@ -162,13 +162,6 @@ def positive_int_type(text: object) -> int:
     return as_type(lambda t: check_count(to_int(t)))(text)
 
 
-def positive_float_type(text: object) -> float:
-    """argparse type for amounts such as ``--timeout``: a finite number > 0."""
-    from analysis.metrics.vocabulary import check_amount  # deferred: --help and --version stay light
-
-    return as_type(check_amount)(text)
-
-
 # --- options declared by the analyses (analysis/metrics/registry.py) ---------------------------------------------
 
 def add_analysis_options(p: argparse.ArgumentParser, name: str, *names: str) -> None:

@@ -60,7 +60,7 @@ def _check_timeout(value: float | str | None, shown: str) -> float:
 
 def run_reports(names: list[str] | None = None, *, out: Path | str = DEFAULT_OUT, jobs: int | None = None,
                 data_spec: DataSpec | str | None = None, overrides: list[str] | None = None, force: bool = False,
-                progress=None, timeout: float | None = None) -> list[Result]:
+                progress=None, timeout: float | str | None = None) -> list[Result]:
     """Build the named reports (default: all) into ``out``; ``data_spec`` the ``--data`` spec (parsed or its text);
     ``timeout`` the seconds one report may run (default ``$FRONTIER_ATLAS_REPORT_TIMEOUT``, else 1800)."""
     names = list(dict.fromkeys(names or available()))  # a name given twice is built once; each checked by plan()
@@ -71,7 +71,7 @@ def run_reports(names: list[str] | None = None, *, out: Path | str = DEFAULT_OUT
         raise UsageError(f"--out {out}: exists and is not a folder")
     citation_year()  # a bad SOURCE_DATE_EPOCH is refused before anything runs
     env = os.environ.get(TIMEOUT_ENV, "").strip()
-    timeout = (_check_timeout(timeout, f"--timeout {timeout:g}") if timeout is not None
+    timeout = (_check_timeout(timeout, f"--timeout {timeout}") if timeout is not None
                else _check_timeout(env, f"{TIMEOUT_ENV}={env!r}") if env else TIMEOUT_S)
     spec = as_spec(data_spec)  # the only parse of the text in a run: every step below takes the object
     sweep = parse_sweep(overrides or [])
