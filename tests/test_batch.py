@@ -59,6 +59,13 @@ def test_variant_names_are_safe_and_distinct():
     assert len(long) < 60 and manifests.REPORT_DIR.match(long)
 
 
+def test_the_notebook_given_to_papermill_is_the_same_at_every_read(nbdir):
+    """papermill records the input notebook in the executed one; jupytext draws random cell ids at every read."""
+    import nbformat
+
+    assert nbformat.writes(planning.read_notebook("demo")) == nbformat.writes(planning.read_notebook("demo"))
+
+
 def test_longest_first_uses_last_durations(tmp_path):
     out = tmp_path / "out"
     (out / reports.WORK_DIR).mkdir(parents=True)

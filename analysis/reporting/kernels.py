@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import atexit
 import contextlib
+import functools
 import gc
 import importlib
 import json
@@ -173,11 +174,8 @@ class Forked:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, sig)
 
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
-
-    def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
+    kill = functools.partialmethod(send_signal, signal.SIGKILL)
+    terminate = functools.partialmethod(send_signal, signal.SIGTERM)
 
 
 def manager(kernel_name: str, fork: bool):

@@ -51,8 +51,10 @@ def read_notebook(name: str):
     nb = jupytext.read(notebook_path(name))
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
     nb.metadata.setdefault("language_info", {"name": "python"})
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
         cell.metadata.setdefault("tags", [])
+        if "id" in cell:  # jupytext draws random ids, and papermill records this notebook in the executed one
+            cell["id"] = f"cell-{i}"
     return nb
 
 
