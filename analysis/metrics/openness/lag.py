@@ -369,7 +369,8 @@ def open_closed_lag(entries: pd.DataFrame, metric: str = "score", benchmark: str
     med = _median_lag(widths, lags, cens)
     ci = _bootstrap_ci(grp_c, grp_o, top_k, as_of_day, start, n_boot, seed, ci_level)
     n_cl = grp_c.n_clusters + grp_o.n_clusters
-    cr = _crossings(closed, opened, top_k, as_of)
+    front = frontier_curves(e, top_k)  # closed and opened are e's rows of each group, in e's order
+    cr = _crossings(front, as_of)
     matched = cr[~cr["censored"]]
     share_cens = float(widths[cens].sum() / widths.sum()) if len(widths) else float("nan")
     notes = _notes(widths, med, share_cens, min(grp_c.n_clusters, grp_o.n_clusters), cluster_by, cr)
@@ -379,7 +380,7 @@ def open_closed_lag(entries: pd.DataFrame, metric: str = "score", benchmark: str
         metric=metric, benchmark=benchmark, top_k=top_k, median_lag_months=med, lag_months_ci=tuple(ci),
         ci_level=ci_level, n=int(closed["model_id"].nunique() + opened["model_id"].nunique()),
         n_censored=int(cr["censored"].sum()),
-        window=(e["date"].min(), e["date"].max()), as_of=as_of, crossings=cr, frontier=frontier_curves(e, top_k),
+        window=(e["date"].min(), e["date"].max()), as_of=as_of, crossings=cr, frontier=front,
         n_open_models=int(opened["model_id"].nunique()), n_closed_models=int(closed["model_id"].nunique()),
         n_unknown_access=n_unknown, n_boot=n_boot, seed=seed, notes=tuple(notes), n_clusters=n_cl,
         km_median_lag_months=km, matched_median_lag_months=float(matched["lag_months"].median()) if len(matched)
@@ -432,9 +433,9 @@ def _notes(widths, med: float, share_cens: float, min_clusters: int, cluster_by:
     return notes
 
 
-def _crossings(closed: pd.DataFrame, opened: pd.DataFrame, top_k: int, as_of: pd.Timestamp) -> pd.DataFrame:
-    """One row per closed record with the first open record at or above its level (or censored)."""
-    curves = frontier_curves(pd.concat([closed, opened], ignore_index=True), top_k)
+def _crossings(curves: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """One row per closed record of ``curves`` (:func:`frontier_curves`) with the first open record at or above its
+    level (or censored)."""
     c_curve, o_curve = curves[curves["group"] == "closed"], curves[curves["group"] == "open"]
     o_vals = o_curve["value"].to_numpy()
     rows = []
