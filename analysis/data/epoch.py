@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -190,6 +191,7 @@ def _number(text: str) -> str:
     return m.group(0) if m else ""
 
 
+@lru_cache(maxsize=1 << 16)  # an export repeats its dates, and vintages share most of them: each is parsed once
 def parse_date_text(text: str) -> str:
     """An Epoch date cell as YYYY-MM-DD (a bare year or year-month: its first day), or "" when it is not a date."""
     t = text.strip()

@@ -51,7 +51,7 @@ from analysis.data.benchmark_hub import HUB_VINTAGE, per_model, setting_label, v
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics.openness import in_window, open_closed_lag
 from analysis.metrics.result import Result, ResultMeta, TableResult, meta
-from analysis.metrics.statistics import calibrated_level, percentile_interval
+from analysis.metrics.statistics import calibrated_level, drawn_rows, percentile_interval
 from analysis.metrics.vocabulary import check_confidence
 
 US, CHINA = "United States of America", "China"
@@ -81,7 +81,7 @@ def _frontier(days: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarra
     o = np.lexsort((-vals, days))
     d, v = days[o], vals[o]
     run = np.maximum.accumulate(v)
-    keep = np.r_[True, run[1:] > run[:-1]]
+    keep = np.concatenate(([True], run[1:] > run[:-1]))
     return d[keep], run[keep]
 
 
@@ -219,8 +219,8 @@ def frontier_gap(models: pd.DataFrame, by: str = "open", value: str = "score", s
     rng = np.random.default_rng(seed)
     boot = np.empty((n_boot, 2))
     for b in range(n_boot):
-        il = np.isin(lcode, rng.integers(0, len(lcl), len(lcl)))  # all rows of each drawn model (duplicates: no
-        jf = np.isin(fcode, rng.integers(0, len(fcl), len(fcl)))  # effect on a running maximum)
+        il = drawn_rows(lcode, rng.integers(0, len(lcl), len(lcl)))  # all rows of each drawn model (duplicates: no
+        jf = drawn_rows(fcode, rng.integers(0, len(fcl), len(fcl)))  # effect on a running maximum)
         boot[b] = _gaps(ld[il], lv[il], fd[jf], fv[jf], grid, tolerance_points)
     ci_p = percentile_interval(boot[:, 0], ci_level)
     ci_m = percentile_interval(boot[:, 1], ci_level)

@@ -34,7 +34,7 @@ from analysis.metrics.capabilities import frontier_gap, group_labels
 from analysis.metrics.openness import in_window, open_closed_lag, records
 from analysis.metrics.openness.lag import level_lags
 from analysis.metrics.result import TableResult, meta
-from analysis.metrics.statistics import percentile_interval
+from analysis.metrics.statistics import drawn_rows, percentile_interval
 
 
 def _group_arrays(versions: pd.DataFrame, by: str, until) -> tuple[tuple, tuple, np.ndarray, np.ndarray]:
@@ -79,8 +79,8 @@ def level_average_gap(versions: pd.DataFrame, by: str = "open", since=None, unti
     boot = np.empty(n_boot)
     nl, nf = lead[2].max() + 1, follow[2].max() + 1
     for b in range(n_boot):
-        il = np.isin(lead[2], rng.integers(0, nl, nl))
-        jf = np.isin(follow[2], rng.integers(0, nf, nf))
+        il = drawn_rows(lead[2], rng.integers(0, nl, nl))
+        jf = drawn_rows(follow[2], rng.integers(0, nf, nf))
         boot[b] = _level_average(tuple(a[il] for a in lead), tuple(a[jf] for a in follow), start, tolerance_points)
     return est, percentile_interval(boot, confidence)
 

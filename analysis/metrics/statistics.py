@@ -75,6 +75,15 @@ def km_median(times: np.ndarray, censored: np.ndarray, weights: np.ndarray | Non
     return float("nan")
 
 
+def drawn_rows(codes: np.ndarray, drawn: np.ndarray) -> np.ndarray:
+    """Rows whose cluster code is among ``drawn`` (codes 0..n-1; -1, an unknown cluster, is never drawn): the same
+    mask as ``np.isin(codes, drawn)``, by a look-up table instead of a sort (a bootstrap draws it on every resample)."""
+    codes = np.asarray(codes)
+    present = np.zeros(max(int(codes.max(initial=-1)), int(np.max(drawn, initial=-1))) + 2, dtype=bool)
+    present[drawn] = True
+    return present[codes]  # -1 reads the last slot, which no draw sets
+
+
 def calibrated_level(confidence: float, widen: float = BOOT_WIDEN) -> float:
     """The level at which a calibrated percentile bootstrap is read: ``1 - (1 - confidence) / widen``."""
     return 1 - (1 - confidence) / widen

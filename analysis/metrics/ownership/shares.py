@@ -121,7 +121,11 @@ def bootstrap_shares(systems: pd.DataFrame, by: str, *, weight: str = "h100e", n
     h = hhi(base)
     rng = np.random.default_rng(seed)
     keys, inv = np.unique(long["cluster"].to_numpy(), return_inverse=True)
-    members = [np.flatnonzero(inv == k) for k in range(len(keys))]
+    # each cluster's rows, in row order, laid end to end (cluster k: by_cluster[start[k]:start[k] + size[k]]), so a
+    # resample's rows are gathered in one step instead of a Python list of one array per drawn cluster
+    by_cluster = np.argsort(inv, kind="stable")
+    size = np.bincount(inv, minlength=len(keys))
+    start = np.cumsum(size) - size
     groups = base.index
     code = pd.Index(groups).get_indexer(long["group"].to_numpy())
     frac = long["frac"].to_numpy()
@@ -130,7 +134,10 @@ def bootstrap_shares(systems: pd.DataFrame, by: str, *, weight: str = "h100e", n
     every = np.arange(len(long))
     for b in range(n_boot):
         if resample == "owners":
-            idx = np.concatenate([members[k] for k in rng.integers(0, len(keys), size=len(keys))])
+            pick = rng.integers(0, len(keys), size=len(keys))
+            n_rows = size[pick]
+            ends = np.cumsum(n_rows)
+            idx = by_cluster[np.repeat(start[pick] - ends + n_rows, n_rows) + np.arange(ends[-1])]
         else:  # measurement only: the same systems, anonymized values drawn within their rounding intervals
             idx = every
         tot = np.bincount(code[idx], weights=rng.uniform(w_lo[idx], w_hi[idx]) * frac[idx], minlength=len(groups))
