@@ -198,3 +198,16 @@ def test_side_of_interval_by_hand():
         st.side_of_interval(float("nan"), 2.0, 3.0)
     with pytest.raises(ValueError):
         st.side_of_interval(2.5, 3.0, 2.0)
+
+
+def test_drawn_rows_is_the_isin_mask_including_unknown_clusters_and_repeats():
+    """The bootstrap's look-up of the drawn clusters' rows (w-speed) against np.isin, on random cases: codes -1
+    (no cluster) are never drawn; a cluster drawn twice, or never, gives the same mask."""
+    from analysis.metrics.statistics import drawn_rows
+
+    rng = np.random.default_rng(7)
+    for _ in range(500):
+        k = int(rng.integers(1, 30))
+        codes = rng.integers(-1, k, size=int(rng.integers(0, 60)))
+        drawn = rng.integers(0, k, size=int(rng.integers(0, 2 * k)))
+        assert np.array_equal(drawn_rows(codes, drawn), np.isin(codes, drawn))
