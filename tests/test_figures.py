@@ -16,7 +16,7 @@ from analysis.cli import main as cli
 from analysis.cli.args import format_interval
 from analysis.errors import AnalysisError, UsageError
 from analysis.metrics import checks
-from analysis.reporting import figures, render
+from analysis.reporting import citation, figures, render
 from tests.conftest import ROOT
 
 # --- numbers ------------------------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ CAPTIONS = [
 
 @pytest.mark.parametrize("caption,sentence", CAPTIONS)
 def test_first_sentence_never_cut_at_abbreviations(caption, sentence):
-    assert render.first_sentence(caption) == sentence
+    assert citation.first_sentence(caption) == sentence
 
 
 def _balanced(text: str) -> bool:
@@ -100,14 +100,14 @@ def test_citations_whole_balanced_and_closed(caption, _):
     manifest = {"report": "r", "toolkit_version": "0.1.0", "git_commit": "0123456789abcdef"}
     c = render.figure_citation(manifest, {"id": "f-1", "caption": caption + " 100% {x} & y_z #1"}, "2026")
     plain, bib = c["figure"], c["figure_bibtex"]
-    title = render.first_sentence(caption).rstrip(".")
+    title = citation.first_sentence(caption).rstrip(".")
     assert title in plain and plain.endswith(".") and _balanced(plain)
     assert _balanced(bib.replace("\\{", "").replace("\\}", "")) and bib.count("{") == bib.count("}")
     assert "et al" not in caption or "et al." in plain
 
 
 def test_bibtex_escapes_tex_specials():
-    assert render.bibtex_escape("30–50% & {x}_1 #2 $") == "30–50\\% \\& \\{x\\}\\_1 \\#2 \\$"
+    assert citation.bibtex_escape("30–50% & {x}_1 #2 $") == "30–50\\% \\& \\{x\\}\\_1 \\#2 \\$"
 
 
 def test_index_template_autoescapes(tmp_path):

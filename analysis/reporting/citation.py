@@ -221,7 +221,6 @@ def resolve(source) -> tuple[str, list[Source]]:
 
 # --- citations --------------------------------------------------------------------------------------------------
 
-# Words after which a period does not end a sentence ("Hoffmann et al. (2022)", "e.g. Llama", "vs. GPT-4").
 def citation_year() -> str:
     """Derived from SOURCE_DATE_EPOCH, else the commit date: never from the wall clock."""
     sde = os.environ.get("SOURCE_DATE_EPOCH")
@@ -246,6 +245,7 @@ def citation_year() -> str:
     return "n.d."
 
 
+# Words after which a period does not end a sentence ("Hoffmann et al. (2022)", "e.g. Llama", "vs. GPT-4").
 _ABBREVIATIONS = {"al", "e.g", "i.e", "vs", "cf", "approx", "fig", "no", "ca", "etc", "dr", "st", "jr", "inc", "ltd",
                   "co", "corp", "u.s", "v", "p", "pp", "eq", "sec", "est"}
 

@@ -1,4 +1,4 @@
-"""Report manifests: read without running anything (which folders in ``--out`` are ours; the citation year) and
+"""Report manifests: read without running anything (which folders in ``--out`` are ours) and
 written by the runner: the content hash that decides whether a report is unchanged (notebook, parameters, data files,
 code), the provenance (data spec and files, versions, commit) and the sha256 of every report file.
 """

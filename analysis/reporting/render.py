@@ -33,7 +33,7 @@ from markupsafe import Markup
 
 import analysis
 from analysis.data.safeio import atomic_write_text
-from analysis.reporting.citation import bibtex_escape, citation_year, first_sentence  # noqa: F401  (used by tests)
+from analysis.reporting.citation import citation_year
 from analysis.reporting.figure_meta import citation_of
 from analysis.reporting.manifests import report_manifests
 
